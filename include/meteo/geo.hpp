@@ -1,0 +1,44 @@
+// Region contours: reading them from open-data documents and matching points to them.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "meteo/config.hpp"
+#include "meteo/model.hpp"
+
+namespace meteo {
+
+struct BoundingBox {
+  double min_lon = 0, min_lat = 0, max_lon = 0, max_lat = 0;
+  bool contains(double lon, double lat) const {  // edges inclusive
+    return lon >= min_lon && lon <= max_lon && lat >= min_lat && lat <= max_lat;
+  }
+};
+
+// Reads a GeoJSON FeatureCollection, or Opendatasoft records (v1 `records[].fields`, v2.1
+// `results[]`, or an exports/json array) whose `geo_shape` is a geometry or a Feature, into
+// regions in source order. Codes and names come from spec.code_field / spec.name_field (a
+// one-element array is accepted, as Opendatasoft's georef exports use). Throws Error(data) naming
+// the feature's position and code when a geometry is missing, not a (Multi)Polygon, or unreadable.
+std::vector<Region> parse_region_document(std::string_view document, const RegionSetConfig& spec);
+
+// The min/max of every coordinate of the region's contour.
+BoundingBox bounding_box_of(const Region& region);
+
+// Answers which region covers a point: the first in source order, borders included.
+class RegionMatcher {
+ public:
+  virtual ~RegionMatcher() = default;
+  virtual std::optional<std::size_t> match(double lon, double lat) const = 0;
+};
+
+// polygon: GEOS prepared geometries behind an STRtree, exact covers test.
+// bbox: the classic rule, first rectangle in source order containing the point, edges inclusive.
+std::unique_ptr<RegionMatcher> make_region_matcher(const std::vector<Region>& regions,
+                                                   MatchingMode mode);
+
+}  // namespace meteo

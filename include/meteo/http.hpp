@@ -1,0 +1,71 @@
+// HTTP GET over libcurl with timeouts, TLS verification, retries with backoff and jitter.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "meteo/config.hpp"
+
+namespace spdlog {
+class logger;
+}
+
+namespace meteo {
+
+struct HttpHeader {
+  std::string name;
+  std::string value;
+  bool secret = false;  // never logged
+};
+
+struct HttpResponse {
+  long status = 0;
+  std::string body;
+  std::string content_type;
+};
+
+// libcurl's process-wide state (curl_global_init / curl_global_cleanup). main creates exactly one
+// while the process is still single-threaded, before any HttpClient, and keeps it alive until the
+// last client is gone: libcurl's global init is not thread-safe on every platform.
+class CurlGlobal {
+ public:
+  CurlGlobal();  // throws Error(software) when libcurl cannot initialise
+  ~CurlGlobal();
+  CurlGlobal(const CurlGlobal&) = delete;
+  CurlGlobal& operator=(const CurlGlobal&) = delete;
+};
+
+// Sleeps between retries; injectable so unit tests do not wait.
+using Sleeper = std::function<void(std::chrono::milliseconds)>;
+
+// The backoff before retry number `retry` (1-based): initial * 2^(retry-1), capped, with full
+// jitter drawn from `unit_random` in [0, 1). A Retry-After value, when given, wins.
+std::chrono::milliseconds backoff_delay(const RetryPolicy& policy, int retry, double unit_random);
+
+class HttpClient {
+ public:
+  HttpClient(HttpSettings settings, spdlog::logger& log, Sleeper sleeper = {});
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  // Retries network errors, timeouts, 5xx and 429 (honouring Retry-After). Throws
+  //   Error(unavailable)   when retries are exhausted or another non-2xx status answers,
+  //   Error(no_permission) on 401/403,
+  // each message naming the URL (never a secret header) and the last status or curl error.
+  HttpResponse get(const std::string& url, const std::vector<HttpHeader>& headers = {});
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Reads a reference document: http(s):// through `client`, file:// or a plain path from disk.
+// Throws Error(unavailable) naming the location when it cannot be read.
+std::string read_location(const std::string& location, HttpClient& client);
+
+}  // namespace meteo

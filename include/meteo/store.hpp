@@ -1,0 +1,160 @@
+// MySQL/MariaDB: connection, migrations, region sets, the run ledger and the transactional load.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "meteo/config.hpp"
+#include "meteo/model.hpp"
+#include "meteo/time.hpp"
+
+namespace sql {
+class Connection;
+}
+
+namespace meteo {
+
+// One connection, session in UTC and utf8mb4, closed on destruction.
+class Database {
+ public:
+  // Throws Error(temporary) naming host/socket when the server cannot be reached or refuses us.
+  static Database connect(const DatabaseConfig& config);
+  Database(Database&&) noexcept;
+  Database& operator=(Database&&) noexcept;
+  ~Database();
+
+  sql::Connection& connection();
+  void execute(const std::string& statement);  // one statement, no result
+
+ private:
+  explicit Database(std::unique_ptr<sql::Connection> connection);
+  std::unique_ptr<sql::Connection> connection_;
+};
+
+// ---- migrations -------------------------------------------------------------------------------
+
+struct Migration {
+  int version = 0;       // from the file name: 0001_initial.sql -> 1
+  std::string name;      // the file name
+  std::string sql;       // statements separated by ';' at end of line
+};
+
+// The files of sql/migrations/, embedded at build time, in version order.
+const std::vector<Migration>& bundled_migrations();
+
+// Splits a migration into statements (';' outside quotes and comments ends one).
+std::vector<std::string> split_sql_statements(std::string_view script);
+
+struct MigrationReport {
+  std::vector<std::string> applied;  // names applied by this call
+  int schema_version = 0;
+};
+
+// Applies pending migrations in order, each recorded in schema_migrations with its SHA-256.
+// Throws Error(config) when an applied migration's checksum no longer matches its file.
+MigrationReport apply_migrations(Database& db, const std::vector<Migration>& migrations);
+
+// Throws Error(config, "schema not migrated: run `meteo-etl migrate`") unless every migration is
+// applied with a matching checksum. Returns the schema version.
+int require_current_schema(Database& db, const std::vector<Migration>& migrations);
+
+// ---- region sets ------------------------------------------------------------------------------
+
+// Replaces the set's regions in one transaction. Returns false (and changes nothing) when the
+// stored version already has this checksum.
+bool save_region_set(Database& db, const RegionSetConfig& config, const RegionSet& set);
+
+// Throws Error(config, "no regions loaded for set X: run `meteo-etl regions load`") when empty.
+RegionSet load_region_set(Database& db, const std::string& name);
+
+// ---- the run ----------------------------------------------------------------------------------
+
+// GET_LOCK on the source: released on destruction. try_acquire returns nothing when busy.
+class SourceLock {
+ public:
+  static std::optional<SourceLock> try_acquire(Database& db, const std::string& source);
+  SourceLock(SourceLock&&) noexcept;
+  SourceLock& operator=(SourceLock&&) = delete;
+  ~SourceLock();
+
+ private:
+  SourceLock(Database& db, std::string name);
+  Database* db_;
+  std::string name_;
+};
+
+struct RunCounts {
+  std::size_t fetched = 0;        // records in the payload
+  std::size_t rejected = 0;       // failed validation
+  std::size_t duplicates = 0;     // earlier occurrences of an id within the payload
+  std::size_t outside = 0;        // valid readings in no region of the source's first set
+  std::size_t disagreements = 0;  // country label vs geometry, first set
+  std::size_t stored = 0;         // readings new to the database
+  std::size_t corrections = 0;    // readings already stored whose value changed
+  std::size_t unchanged = 0;      // readings already stored, identical
+};
+
+// Inserts the ledger row (status 'running') outside any transaction and returns its id.
+std::int64_t begin_run(Database& db, const std::string& source, UtcSeconds hour);
+
+// Marks a run failed with its message (autocommit; after the data transaction rolled back).
+void fail_run(Database& db, std::int64_t run_id, const std::string& message);
+
+struct RunBatch {
+  std::int64_t run_id = 0;
+  std::string source;
+  UtcSeconds hour;
+  std::vector<const RegionSet*> region_sets;  // same order as MatchedReading::region_index
+  std::vector<MatchedReading> readings;       // one per id (already deduplicated)
+  std::vector<RejectedRecord> rejected;
+  RunCounts counts;  // fetched, rejected, duplicates, outside, disagreements filled by the caller
+};
+
+// In one transaction: upserts readings (a stored id keeps its hour; its value and matches are
+// corrected), records rejects (a record already rejected for this source and hour is not
+// stored twice), recomputes the aggregate of every touched hour from the stored readings, and
+// marks the ledger row succeeded with the final counts. Rolls back and rethrows on any error.
+RunCounts load_run(Database& db, const RunBatch& batch);
+
+// ---- reading it back --------------------------------------------------------------------------
+
+struct Temperature3hRow {
+  std::string region_set;
+  std::string region;
+  UtcSeconds hour;
+  double temperature = 0;
+  std::optional<double> temperature_3h_before;
+};
+
+// Rows of the view region_temperature_3h, newest hour first, then region name.
+std::vector<Temperature3hRow> query_temperature_3h(Database& db, std::size_t limit = 1000);
+
+struct RunRecord {
+  std::int64_t id = 0;
+  std::string source;
+  UtcSeconds hour;
+  std::string started_at, finished_at;  // as the database prints them, UTC
+  std::string status;                   // running, succeeded, failed
+  RunCounts counts;
+  std::string message;
+};
+
+struct RegionSetRecord {
+  std::string name, checksum, location, loaded_at;
+  std::size_t region_count = 0;
+};
+
+struct StatusReport {
+  int schema_version = 0;  // 0 when not migrated
+  int bundled_version = 0;
+  std::vector<RunRecord> recent_runs;  // newest first
+  std::vector<RegionSetRecord> region_sets;
+};
+
+StatusReport read_status(Database& db, std::size_t run_limit = 20);
+
+}  // namespace meteo

@@ -1,0 +1,84 @@
+#include "meteo/aggregate.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <unordered_map>
+
+#include "meteo/geo.hpp"
+
+namespace meteo {
+namespace {
+
+bool equals_ignoring_case(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+bool is_home_label(const std::string& label, const std::vector<std::string>& home_labels) {
+  return std::any_of(home_labels.begin(), home_labels.end(),
+                     [&](const std::string& home) { return equals_ignoring_case(label, home); });
+}
+
+// The label is not trusted, only compared: an empty or missing label says nothing.
+bool label_disagrees(const std::optional<std::string>& label, bool inside,
+                     const std::vector<std::string>& home_labels) {
+  if (!label || label->empty()) return false;
+  return is_home_label(*label, home_labels) != inside;
+}
+
+}  // namespace
+
+std::size_t keep_latest_per_id(std::vector<SensorReading>& readings) {
+  // Where each id ends up: its first position, holding its last value.
+  std::unordered_map<std::string, std::size_t> slot_of_id;
+  slot_of_id.reserve(readings.size());
+  std::vector<SensorReading> kept;
+  kept.reserve(readings.size());
+  for (auto& reading : readings) {
+    auto [it, inserted] = slot_of_id.try_emplace(reading.id, kept.size());
+    if (inserted) {
+      kept.push_back(std::move(reading));
+    } else {
+      kept[it->second] = std::move(reading);
+    }
+  }
+  const std::size_t dropped = readings.size() - kept.size();
+  readings = std::move(kept);
+  return dropped;
+}
+
+MatchSummary match_readings(std::vector<SensorReading> readings,
+                            const std::vector<const RegionMatcher*>& matchers,
+                            const std::vector<std::string>& home_labels) {
+  MatchSummary summary;
+  summary.outside.assign(matchers.size(), 0);
+  summary.disagreements.assign(matchers.size(), 0);
+  summary.readings.reserve(readings.size());
+  for (auto& reading : readings) {
+    MatchedReading matched{std::move(reading), {}};
+    matched.region_index.reserve(matchers.size());
+    for (std::size_t set = 0; set < matchers.size(); ++set) {
+      const auto region = matchers[set]->match(matched.reading.longitude, matched.reading.latitude);
+      summary.outside[set] += region ? 0 : 1;
+      summary.disagreements[set] +=
+          label_disagrees(matched.reading.country, region.has_value(), home_labels) ? 1 : 0;
+      matched.region_index.push_back(region);
+    }
+    summary.readings.push_back(std::move(matched));
+  }
+  return summary;
+}
+
+std::vector<TemperatureSum> sum_by_region(const std::vector<MatchedReading>& readings,
+                                          std::size_t set_index, std::size_t region_count) {
+  std::vector<TemperatureSum> sums(region_count);
+  for (const auto& matched : readings) {
+    const auto& region = matched.region_index.at(set_index);
+    if (region) sums.at(*region).add(matched.reading.temperature);
+  }
+  return sums;
+}
+
+}  // namespace meteo

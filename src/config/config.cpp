@@ -1,0 +1,362 @@
+#include "meteo/config.hpp"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <initializer_list>
+#include <set>
+#include <sstream>
+#include <toml++/toml.h>
+
+#include "meteo/errors.hpp"
+
+namespace meteo {
+namespace {
+
+// Every message names the file and the key: "<file>: sources[1].url: must be http(s)".
+class ConfigReader {
+ public:
+  ConfigReader(std::filesystem::path origin, const EnvironmentLookup& environment)
+      : origin_(std::move(origin)), environment_(environment) {}
+
+  [[noreturn]] void fail(const std::string& key, const std::string& problem) const {
+    throw Error(ExitCode::config, origin_.string() + ": " + key + ": " + problem);
+  }
+
+  // Unknown keys are errors: a typo must not silently fall back to a default.
+  void expect_only(const toml::table& table, const std::string& where,
+                   std::initializer_list<std::string_view> known) const {
+    for (const auto& [key, value] : table) {
+      bool found = false;
+      for (auto k : known) found = found || k == key.str();
+      if (found) continue;
+      if (key.str() == "password" || key.str() == "api_key") {
+        fail(join(where, key.str()), "secrets never go in the config file: name an environment "
+                                     "variable with " + std::string(key.str()) + "_env or a 0600 "
+                                     "file with " + std::string(key.str()) + "_file");
+      }
+      fail(join(where, key.str()), "unknown key");
+    }
+  }
+
+  static std::string join(const std::string& where, std::string_view key) {
+    return where.empty() ? std::string(key) : where + "." + std::string(key);
+  }
+
+  void read_string(const toml::table& t, const std::string& where, std::string_view key,
+                   std::string& out) const {
+    if (const toml::node* node = t.get(key)) {
+      auto value = node->value<std::string>();
+      if (!node->is_string() || !value) fail(join(where, key), "must be a string");
+      out = *value;
+    }
+  }
+
+  std::string required_string(const toml::table& t, const std::string& where,
+                              std::string_view key) const {
+    std::string out;
+    read_string(t, where, key, out);
+    if (out.empty()) fail(join(where, key), "is required");
+    return out;
+  }
+
+  template <typename Int>
+  void read_integer(const toml::table& t, const std::string& where, std::string_view key,
+                    Int& out, long long min, long long max) const {
+    if (const toml::node* node = t.get(key)) {
+      if (!node->is_integer()) fail(join(where, key), "must be an integer");
+      const long long value = node->as_integer()->get();
+      if (value < min || value > max) {
+        fail(join(where, key), "must be between " + std::to_string(min) + " and " +
+                                   std::to_string(max) + " (got " + std::to_string(value) + ")");
+      }
+      out = static_cast<Int>(value);
+    }
+  }
+
+  std::vector<std::string> read_string_array(const toml::table& t, const std::string& where,
+                                             std::string_view key) const {
+    std::vector<std::string> out;
+    const toml::node* node = t.get(key);
+    if (!node) return out;
+    const toml::array* array = node->as_array();
+    if (!array) fail(join(where, key), "must be an array of strings");
+    for (const auto& element : *array) {
+      auto value = element.value<std::string>();
+      if (!element.is_string() || !value) fail(join(where, key), "must be an array of strings");
+      out.push_back(*value);
+    }
+    return out;
+  }
+
+  // A secret comes from the environment variable named by <key>_env, or the file named by
+  // <key>_file, which must not be readable by group or others. Never from the file itself.
+  Secret read_secret(const toml::table& t, const std::string& where, std::string_view key) const {
+    std::string variable, file;
+    read_string(t, where, std::string(key) + "_env", variable);
+    read_string(t, where, std::string(key) + "_file", file);
+    if (!variable.empty() && !file.empty()) {
+      fail(join(where, key), "set " + std::string(key) + "_env or " + std::string(key) +
+                                 "_file, not both");
+    }
+    if (!variable.empty()) {
+      auto value = environment_(variable);
+      if (!value) {
+        fail(join(where, std::string(key) + "_env"),
+             "environment variable " + variable + " is not set");
+      }
+      return Secret(*value);
+    }
+    if (!file.empty()) return read_secret_file(join(where, std::string(key) + "_file"), file);
+    return Secret();
+  }
+
+  Secret read_secret_file(const std::string& key, const std::string& path) const {
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0) fail(key, "cannot read " + path);
+    if ((info.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+      fail(key, path + " is readable by others: chmod 600 it");
+    }
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream content;
+    content << in.rdbuf();
+    if (!in) fail(key, "cannot read " + path);
+    std::string value = content.str();
+    while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) value.pop_back();
+    return Secret(std::move(value));
+  }
+
+  const toml::table* subtable(const toml::table& t, const std::string& where,
+                              std::string_view key) const {
+    const toml::node* node = t.get(key);
+    if (!node) return nullptr;
+    if (!node->is_table()) fail(join(where, key), "must be a table");
+    return node->as_table();
+  }
+
+  template <typename Visit>
+  void for_each_table_in_array(const toml::table& t, std::string_view key, Visit visit) const {
+    const toml::node* node = t.get(key);
+    if (!node) return;
+    const toml::array* array = node->as_array();
+    if (!array) fail(std::string(key), "must be an array of tables: [[" + std::string(key) + "]]");
+    for (std::size_t i = 0; i < array->size(); ++i) {
+      const std::string where = std::string(key) + "[" + std::to_string(i) + "]";
+      const toml::table* table = array->get(i)->as_table();
+      if (!table) fail(where, "must be a table");
+      visit(*table, where);
+    }
+  }
+
+ private:
+  std::filesystem::path origin_;
+  const EnvironmentLookup& environment_;
+};
+
+DatabaseConfig read_database(const ConfigReader& reader, const toml::table* t) {
+  DatabaseConfig db;
+  if (!t) return db;
+  const std::string where = "database";
+  reader.expect_only(*t, where, {"host", "port", "socket", "user", "password_env", "password_file",
+                                 "name", "connect_timeout_seconds"});
+  reader.read_string(*t, where, "host", db.host);
+  reader.read_integer(*t, where, "port", db.port, 1, 65535);
+  reader.read_string(*t, where, "socket", db.socket);
+  reader.read_string(*t, where, "user", db.user);
+  reader.read_string(*t, where, "name", db.name);
+  long long timeout = db.connect_timeout.count();
+  reader.read_integer(*t, where, "connect_timeout_seconds", timeout, 1, 600);
+  db.connect_timeout = std::chrono::seconds(timeout);
+  db.password = reader.read_secret(*t, where, "password");
+  if (db.name.empty()) reader.fail("database.name", "must not be empty");
+  return db;
+}
+
+LoggingConfig read_logging(const ConfigReader& reader, const toml::table* t) {
+  LoggingConfig logging;
+  if (!t) return logging;
+  reader.expect_only(*t, "logging", {"level", "format"});
+  reader.read_string(*t, "logging", "level", logging.level);
+  reader.read_string(*t, "logging", "format", logging.format);
+  static constexpr std::string_view kLevels[] = {"trace", "debug", "info",    "warn",
+                                                 "error", "critical", "off"};
+  if (std::find(std::begin(kLevels), std::end(kLevels), logging.level) == std::end(kLevels)) {
+    reader.fail("logging.level", "must be one of trace, debug, info, warn, error, critical, off");
+  }
+  if (logging.format != "text" && logging.format != "json") {
+    reader.fail("logging.format", "must be text or json");
+  }
+  return logging;
+}
+
+RegionSetConfig read_region_set(const ConfigReader& reader, const toml::table& t,
+                                const std::string& where) {
+  reader.expect_only(t, where, {"name", "location", "format", "code_field", "name_field",
+                                "matching"});
+  RegionSetConfig set;
+  set.name = reader.required_string(t, where, "name");
+  set.location = reader.required_string(t, where, "location");
+  std::string format = "geojson", matching = "polygon";
+  reader.read_string(t, where, "format", format);
+  reader.read_string(t, where, "matching", matching);
+  reader.read_string(t, where, "code_field", set.code_field);
+  reader.read_string(t, where, "name_field", set.name_field);
+  if (format == "geojson") {
+    set.format = RegionFormat::geojson;
+  } else if (format == "opendatasoft") {
+    set.format = RegionFormat::opendatasoft;
+  } else {
+    reader.fail(where + ".format", "must be geojson or opendatasoft (got \"" + format + "\")");
+  }
+  if (matching == "polygon") {
+    set.matching = MatchingMode::polygon;
+  } else if (matching == "bbox") {
+    set.matching = MatchingMode::bbox;
+  } else {
+    reader.fail(where + ".matching", "must be polygon or bbox (got \"" + matching + "\")");
+  }
+  return set;
+}
+
+HttpSettings read_http(const ConfigReader& reader, const toml::table* t, const std::string& where) {
+  HttpSettings http;
+  if (!t) return http;
+  reader.expect_only(*t, where, {"connect_timeout_ms", "timeout_ms", "max_body_mb", "ca_file",
+                                 "retry_attempts", "retry_initial_backoff_ms",
+                                 "retry_max_backoff_ms"});
+  long long connect = http.connect_timeout.count(), total = http.total_timeout.count();
+  long long initial = http.retry.initial_backoff.count(), max = http.retry.max_backoff.count();
+  long long body_mb = static_cast<long long>(http.max_body_bytes >> 20);
+  reader.read_integer(*t, where, "connect_timeout_ms", connect, 1, 600'000);
+  reader.read_integer(*t, where, "timeout_ms", total, 1, 3'600'000);
+  reader.read_integer(*t, where, "max_body_mb", body_mb, 1, 1 << 20);
+  reader.read_integer(*t, where, "retry_attempts", http.retry.attempts, 1, 20);
+  reader.read_integer(*t, where, "retry_initial_backoff_ms", initial, 0, 600'000);
+  reader.read_integer(*t, where, "retry_max_backoff_ms", max, 0, 3'600'000);
+  reader.read_string(*t, where, "ca_file", http.ca_file);
+  http.connect_timeout = std::chrono::milliseconds(connect);
+  http.total_timeout = std::chrono::milliseconds(total);
+  http.retry.initial_backoff = std::chrono::milliseconds(initial);
+  http.retry.max_backoff = std::chrono::milliseconds(max);
+  http.max_body_bytes = static_cast<std::size_t>(body_mb) << 20;
+  return http;
+}
+
+SourceConfig read_source(const ConfigReader& reader, const toml::table& t,
+                         const std::string& where) {
+  reader.expect_only(t, where, {"name", "type", "url", "api_key_env", "api_key_file",
+                                "region_sets", "home_country_labels", "http"});
+  SourceConfig source;
+  source.name = reader.required_string(t, where, "name");
+  source.type = reader.required_string(t, where, "type");
+  source.url = reader.required_string(t, where, "url");
+  if (source.type != "sensor-api") {
+    reader.fail(where + ".type", "unknown source type \"" + source.type + "\" (known: sensor-api)");
+  }
+  if (source.url.rfind("http://", 0) != 0 && source.url.rfind("https://", 0) != 0) {
+    reader.fail(where + ".url", "must be an http:// or https:// URL");
+  }
+  source.api_key = reader.read_secret(t, where, "api_key");
+  source.region_sets = reader.read_string_array(t, where, "region_sets");
+  if (source.region_sets.empty()) reader.fail(where + ".region_sets", "name at least one set");
+  if (t.contains("home_country_labels")) {
+    source.home_country_labels = reader.read_string_array(t, where, "home_country_labels");
+  }
+  source.http = read_http(reader, reader.subtable(t, where, "http"), where + ".http");
+  return source;
+}
+
+void check_references(const ConfigReader& reader, const Config& config) {
+  std::set<std::string> set_names, source_names;
+  for (std::size_t i = 0; i < config.region_sets.size(); ++i) {
+    if (!set_names.insert(config.region_sets[i].name).second) {
+      reader.fail("region_sets[" + std::to_string(i) + "].name",
+                  "duplicate name \"" + config.region_sets[i].name + "\"");
+    }
+  }
+  for (std::size_t i = 0; i < config.sources.size(); ++i) {
+    const auto& source = config.sources[i];
+    const std::string where = "sources[" + std::to_string(i) + "]";
+    if (!source_names.insert(source.name).second) {
+      reader.fail(where + ".name", "duplicate name \"" + source.name + "\"");
+    }
+    for (const auto& set : source.region_sets) {
+      if (!set_names.count(set)) {
+        reader.fail(where + ".region_sets", "no [[region_sets]] entry is named \"" + set + "\"");
+      }
+    }
+  }
+}
+
+}  // namespace
+
+const RegionSetConfig& Config::region_set(std::string_view name) const {
+  for (const auto& set : region_sets) {
+    if (set.name == name) return set;
+  }
+  throw Error(ExitCode::config,
+              origin.string() + ": no [[region_sets]] entry is named \"" + std::string(name) + "\"");
+}
+
+const SourceConfig& Config::source(std::string_view name) const {
+  for (const auto& source : sources) {
+    if (source.name == name) return source;
+  }
+  throw Error(ExitCode::config,
+              origin.string() + ": no [[sources]] entry is named \"" + std::string(name) + "\"");
+}
+
+EnvironmentLookup process_environment() {
+  return [](const std::string& name) -> std::optional<std::string> {
+    const char* value = std::getenv(name.c_str());
+    return value ? std::optional<std::string>(value) : std::nullopt;
+  };
+}
+
+Config parse_config(std::string_view toml_text, const std::filesystem::path& origin,
+                    const EnvironmentLookup& environment) {
+  toml::table root;
+  try {
+    root = toml::parse(toml_text, origin.string());
+  } catch (const toml::parse_error& error) {
+    const auto& where = error.source().begin;
+    throw Error(ExitCode::config, origin.string() + ":" + std::to_string(where.line) + ":" +
+                                      std::to_string(where.column) + ": " +
+                                      std::string(error.description()));
+  }
+  const ConfigReader reader(origin, environment);
+  reader.expect_only(root, "", {"database", "logging", "region_sets", "sources"});
+  Config config;
+  config.origin = origin;
+  config.database = read_database(reader, reader.subtable(root, "", "database"));
+  config.logging = read_logging(reader, reader.subtable(root, "", "logging"));
+  reader.for_each_table_in_array(root, "region_sets", [&](const toml::table& t, const auto& where) {
+    config.region_sets.push_back(read_region_set(reader, t, where));
+  });
+  reader.for_each_table_in_array(root, "sources", [&](const toml::table& t, const auto& where) {
+    config.sources.push_back(read_source(reader, t, where));
+  });
+  check_references(reader, config);
+  return config;
+}
+
+Config load_config(const std::filesystem::path& path, const EnvironmentLookup& environment,
+                   const std::function<void(const std::string&)>& warn) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw Error(ExitCode::config, path.string() + ": cannot read the configuration file");
+  }
+  std::stringstream content;
+  content << in.rdbuf();
+  Config config = parse_config(content.str(), path, environment);
+  // Secrets never live in the file, but whoever can edit it can point the tool elsewhere.
+  struct stat info {};
+  if (warn && ::stat(path.c_str(), &info) == 0 && (info.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+    warn(path.string() + " is writable by group or others: chmod go-w it");
+  }
+  return config;
+}
+
+}  // namespace meteo

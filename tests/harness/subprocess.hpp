@@ -1,0 +1,39 @@
+// Child processes for end-to-end tests: run to completion, or keep in the background.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <sys/types.h>
+
+namespace meteo::testing {
+
+struct ProcessResult {
+  int exit_code = -1;  // 128 + signal when killed by a signal
+  std::string out;
+  std::string err;
+};
+
+using Environment = std::map<std::string, std::string>;
+
+// Runs argv[0] with exactly `environment` (like cron: nothing inherited), collecting stdout and
+// stderr. Kills it and fails the test when it outlives `timeout`.
+ProcessResult run_process(const std::vector<std::string>& argv, const Environment& environment,
+                          std::chrono::seconds timeout = std::chrono::seconds(120));
+
+// A child that runs until destroyed (SIGTERM, then SIGKILL after a grace period).
+class BackgroundProcess {
+ public:
+  BackgroundProcess(const std::vector<std::string>& argv, const Environment& environment);
+  ~BackgroundProcess();
+  BackgroundProcess(const BackgroundProcess&) = delete;
+  BackgroundProcess& operator=(const BackgroundProcess&) = delete;
+  pid_t pid() const { return pid_; }
+
+ private:
+  pid_t pid_ = -1;
+};
+
+}  // namespace meteo::testing

@@ -1,0 +1,93 @@
+#include "meteo/aggregate.hpp"
+
+#include <gtest/gtest.h>
+
+#include "meteo/geo.hpp"
+
+namespace meteo {
+namespace {
+
+SensorReading reading(std::string id, double lon, double lat, double temperature,
+                      std::optional<std::string> country = std::nullopt) {
+  SensorReading r;
+  r.id = std::move(id);
+  r.longitude = lon;
+  r.latitude = lat;
+  r.temperature = temperature;
+  r.country = std::move(country);
+  return r;
+}
+
+// Region 0 is lon < 0, region 1 is lon >= 0, only for lat in [40, 50]: pure logic needs no GEOS.
+class HalfPlanes : public RegionMatcher {
+ public:
+  std::optional<std::size_t> match(double lon, double lat) const override {
+    if (lat < 40 || lat > 50) return std::nullopt;
+    return lon < 0 ? 0 : 1;
+  }
+};
+
+TEST(KeepLatestPerId, LaterRecordWinsAndFirstPositionIsKept) {
+  std::vector<SensorReading> readings{reading("a", 0, 45, 1), reading("b", 0, 45, 2),
+                                      reading("a", 0, 45, 3), reading("a", 0, 45, 4)};
+  EXPECT_EQ(keep_latest_per_id(readings), 2u);
+  ASSERT_EQ(readings.size(), 2u);
+  EXPECT_EQ(readings[0].id, "a");
+  EXPECT_EQ(readings[0].temperature, 4);
+  EXPECT_EQ(readings[1].id, "b");
+}
+
+TEST(KeepLatestPerId, IdsDifferingOnlyByCaseAreDistinct) {
+  std::vector<SensorReading> readings{reading("A", 0, 45, 1), reading("a", 0, 45, 2)};
+  EXPECT_EQ(keep_latest_per_id(readings), 0u);
+  EXPECT_EQ(readings.size(), 2u);
+}
+
+TEST(MatchReadings, CountsOutsideAndLabelDisagreementsPerSet) {
+  HalfPlanes planes;
+  const std::vector<std::string> home{"France", "FR"};
+  auto summary = match_readings(
+      {
+          reading("in-fr", 1, 45, 10, "france"),     // inside, home label (any case): agrees
+          reading("in-es", -1, 45, 12, "Spain"),     // inside, foreign label: disagrees
+          reading("out-fr", 1, 60, 5, "FR"),         // outside, home label: disagrees
+          reading("out-uk", 1, 60, 5, "UK"),         // outside, foreign label: agrees
+          reading("no-label", -1, 45, 7),            // no label: says nothing
+          reading("empty-label", -1, 45, 7, ""),     // empty label: says nothing
+      },
+      {&planes}, home);
+  ASSERT_EQ(summary.readings.size(), 6u);
+  EXPECT_EQ(summary.outside, std::vector<std::size_t>{2});
+  EXPECT_EQ(summary.disagreements, std::vector<std::size_t>{2});
+  EXPECT_EQ(summary.readings[0].region_index[0], std::optional<std::size_t>(1));
+  EXPECT_EQ(summary.readings[1].region_index[0], std::optional<std::size_t>(0));
+  EXPECT_FALSE(summary.readings[2].region_index[0].has_value());
+}
+
+TEST(SumByRegion, MeanIsOverDistinctReadingsOfTheRegion) {
+  HalfPlanes planes;
+  std::vector<SensorReading> readings{reading("a", 1, 45, 10), reading("b", 2, 45, 13),
+                                      reading("a", 1, 45, 16), reading("c", -1, 45, -4),
+                                      reading("d", 1, 70, 99)};
+  keep_latest_per_id(readings);
+  const auto summary = match_readings(std::move(readings), {&planes}, {});
+  const auto sums = sum_by_region(summary.readings, 0, 2);
+  ASSERT_EQ(sums.size(), 2u);
+  EXPECT_EQ(sums[0].count, 1u);
+  EXPECT_DOUBLE_EQ(*sums[0].mean(), -4.0);
+  EXPECT_EQ(sums[1].count, 2u);  // "a" counted once, with its later value; "d" is outside
+  EXPECT_DOUBLE_EQ(*sums[1].mean(), (16.0 + 13.0) / 2);
+}
+
+TEST(TemperatureSum, ShardsMergeToTheWholeMean) {
+  TemperatureSum whole, left, right;
+  for (double v : {1.5, 2.5, -3.0}) whole.add(v), left.add(v);
+  for (double v : {10.0, 0.25}) whole.add(v), right.add(v);
+  left.merge(right);
+  EXPECT_EQ(left.count, whole.count);
+  EXPECT_DOUBLE_EQ(*left.mean(), *whole.mean());
+  EXPECT_FALSE(TemperatureSum{}.mean().has_value());
+}
+
+}  // namespace
+}  // namespace meteo

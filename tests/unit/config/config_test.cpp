@@ -1,0 +1,183 @@
+#include "meteo/config.hpp"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "meteo/errors.hpp"
+
+namespace meteo {
+namespace {
+
+EnvironmentLookup fake_environment(std::map<std::string, std::string> values) {
+  return [values = std::move(values)](const std::string& name) -> std::optional<std::string> {
+    auto it = values.find(name);
+    return it == values.end() ? std::nullopt : std::optional<std::string>(it->second);
+  };
+}
+
+const char* kMinimal = R"(
+[[region_sets]]
+name = "fr-regions"
+location = "/srv/regions.geojson"
+
+[[sources]]
+name = "sensors"
+type = "sensor-api"
+url = "https://sensors.example/temperatures"
+region_sets = ["fr-regions"]
+)";
+
+// Expects parse_config to fail with a configuration error whose message contains `needle`.
+void expect_config_error(const std::string& toml, const std::string& needle,
+                         const EnvironmentLookup& env = fake_environment({})) {
+  try {
+    parse_config(toml, "test.toml", env);
+    ADD_FAILURE() << "accepted a configuration that should fail with: " << needle;
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ExitCode::config);
+    EXPECT_NE(std::string(error.what()).find(needle), std::string::npos) << error.what();
+    EXPECT_EQ(std::string(error.what()).rfind("test.toml", 0), 0u) << "names the file";
+  }
+}
+
+TEST(Config, DefaultsWhenOnlyTheRequiredKeysAreGiven) {
+  const Config config = parse_config(kMinimal, "test.toml", fake_environment({}));
+  EXPECT_EQ(config.database.host, "127.0.0.1");
+  EXPECT_EQ(config.database.port, 3306);
+  EXPECT_EQ(config.database.name, "meteo");
+  EXPECT_TRUE(config.database.password.empty());
+  ASSERT_EQ(config.region_sets.size(), 1u);
+  EXPECT_EQ(config.region_sets[0].format, RegionFormat::geojson);
+  EXPECT_EQ(config.region_sets[0].matching, MatchingMode::polygon);
+  EXPECT_EQ(config.region_sets[0].code_field, "code");
+  EXPECT_EQ(config.region_sets[0].name_field, "nom");
+  const SourceConfig& source = config.source("sensors");
+  EXPECT_EQ(source.http.retry.attempts, 4);
+  EXPECT_EQ(source.http.retry.initial_backoff, std::chrono::milliseconds(1000));
+  EXPECT_EQ(config.logging.level, "info");
+}
+
+TEST(Config, EveryDocumentedKeyIsRead) {
+  const std::string toml = R"(
+[database]
+socket = "/run/mysqld/mysqld.sock"
+port = 3307
+user = "etl"
+password_env = "DB_PASS"
+name = "weather"
+connect_timeout_seconds = 5
+
+[logging]
+level = "debug"
+format = "json"
+
+[[region_sets]]
+name = "regions"
+location = "https://data.example/regions.json"
+format = "opendatasoft"
+code_field = "reg_code"
+name_field = "reg_name"
+matching = "bbox"
+
+[[sources]]
+name = "sensors"
+type = "sensor-api"
+url = "http://127.0.0.1:8080/x"
+api_key_env = "KEY"
+region_sets = ["regions"]
+home_country_labels = ["France"]
+[sources.http]
+connect_timeout_ms = 100
+timeout_ms = 2000
+retry_attempts = 2
+retry_initial_backoff_ms = 10
+retry_max_backoff_ms = 50
+max_body_mb = 3
+)";
+  const Config config =
+      parse_config(toml, "test.toml", fake_environment({{"DB_PASS", "s3cret"}, {"KEY", "k"}}));
+  EXPECT_EQ(config.database.socket, "/run/mysqld/mysqld.sock");
+  EXPECT_EQ(config.database.port, 3307);
+  EXPECT_EQ(config.database.password.reveal(), "s3cret");
+  EXPECT_EQ(config.database.connect_timeout, std::chrono::seconds(5));
+  EXPECT_EQ(config.logging.format, "json");
+  EXPECT_EQ(config.region_sets[0].format, RegionFormat::opendatasoft);
+  EXPECT_EQ(config.region_sets[0].matching, MatchingMode::bbox);
+  EXPECT_EQ(config.region_sets[0].code_field, "reg_code");
+  const auto& source = config.sources[0];
+  EXPECT_EQ(source.api_key.reveal(), "k");
+  EXPECT_EQ(source.home_country_labels, std::vector<std::string>{"France"});
+  EXPECT_EQ(source.http.connect_timeout, std::chrono::milliseconds(100));
+  EXPECT_EQ(source.http.total_timeout, std::chrono::milliseconds(2000));
+  EXPECT_EQ(source.http.retry.attempts, 2);
+  EXPECT_EQ(source.http.retry.max_backoff, std::chrono::milliseconds(50));
+  EXPECT_EQ(source.http.max_body_bytes, std::size_t{3} << 20);
+}
+
+TEST(Config, SecretsAreRefusedInTheFileItself) {
+  expect_config_error("[database]\npassword = \"hunter2\"\n", "secrets never go in the config");
+  expect_config_error(std::string(kMinimal) + "api_key = \"abc\"\n", "secrets never go");
+}
+
+TEST(Config, NamedSecretVariableMustBeSet) {
+  expect_config_error("[database]\npassword_env = \"NOPE\"\n",
+                      "database.password_env: environment variable NOPE is not set");
+}
+
+TEST(Config, SecretFileMustBePrivate) {
+  const auto path = std::filesystem::temp_directory_path() / ("meteo-secret-" +
+                                                                 std::to_string(::getpid()));
+  std::ofstream(path) << "from-file\n";
+  const std::string toml = "[database]\npassword_file = \"" + path.string() + "\"\n";
+  ::chmod(path.c_str(), 0644);
+  expect_config_error(toml, "is readable by others");
+  ::chmod(path.c_str(), 0600);
+  const Config config = parse_config(toml, "test.toml", fake_environment({}));
+  EXPECT_EQ(config.database.password.reveal(), "from-file") << "trailing newline stripped";
+  std::filesystem::remove(path);
+}
+
+TEST(Config, MistakesAreNamedByKey) {
+  expect_config_error("[databse]\n", "databse: unknown key");
+  expect_config_error("[database]\nport = \"3306\"\n", "database.port: must be an integer");
+  expect_config_error("[database]\nport = 70000\n", "database.port: must be between 1 and 65535");
+  expect_config_error("[logging]\nlevel = \"loud\"\n", "logging.level");
+  expect_config_error("[[sources]]\nname = \"s\"\ntype = \"sensor-api\"\nurl = \"http://x\"\n"
+                      "region_sets = [\"missing\"]\n",
+                      "sources[0].region_sets: no [[region_sets]] entry is named \"missing\"");
+  expect_config_error("[[sources]]\nname = \"s\"\ntype = \"ftp\"\nurl = \"http://x\"\n",
+                      "sources[0].type: unknown source type");
+  expect_config_error("[[sources]]\nname = \"s\"\ntype = \"sensor-api\"\nurl = \"ftp://x\"\n",
+                      "sources[0].url: must be an http");
+  expect_config_error(std::string(kMinimal) + "[[region_sets]]\nname = \"fr-regions\"\n"
+                                              "location = \"x\"\n",
+                      "region_sets[1].name: duplicate name");
+  expect_config_error("[[region_sets]]\nname = \"r\"\nlocation = \"x\"\nmatching = \"circle\"\n",
+                      "region_sets[0].matching: must be polygon or bbox");
+  expect_config_error("[database\n", "test.toml:1:");
+}
+
+TEST(Config, LoadConfigNamesAMissingFile) {
+  try {
+    load_config("/nonexistent/meteo.toml", fake_environment({}));
+    FAIL() << "no error";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ExitCode::config);
+    EXPECT_NE(std::string(error.what()).find("/nonexistent/meteo.toml"), std::string::npos);
+  }
+}
+
+TEST(Config, UnknownEntriesAreNamedByLookups) {
+  const Config config = parse_config(kMinimal, "test.toml", fake_environment({}));
+  EXPECT_THROW(config.source("other"), Error);
+  EXPECT_THROW(config.region_set("other"), Error);
+  EXPECT_EQ(config.region_set("fr-regions").location, "/srv/regions.geojson");
+}
+
+}  // namespace
+}  // namespace meteo
