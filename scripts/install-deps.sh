@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs every build, test and runtime dependency from Debian's packages. Idempotent: when all
+# packages are present it does nothing (and needs no network).
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config clang-format
+  libcurl4-openssl-dev nlohmann-json3-dev libgeos-dev libmysqlcppconn-dev
+  libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev libcpp-httplib-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  mariadb-server mariadb-client python3 curl ca-certificates
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
+    missing+=("$package")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "install-deps: installing ${missing[*]}"
+$sudo apt-get update -q
+# policy-rc.d-style environments refuse to start services; the tests start their own server.
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,91 @@
+#include <spdlog/spdlog.h>
+
+#include <vector>
+
+#include "commands.hpp"
+#include "logging.hpp"
+#include "meteo/cli.hpp"
+#include "meteo/errors.hpp"
+#include "meteo/http.hpp"
+#include "meteo/version.hpp"
+
+namespace meteo {
+namespace {
+
+struct GlobalOptions {
+  std::string config_path;
+  std::string log_level;   // empty: the config's, else info
+  std::string log_format;  // empty: the config's, else text
+};
+
+// --config wins over $METEO_ETL_CONFIG; there is no implicit default path.
+std::filesystem::path config_path(const GlobalOptions& options,
+                                  const EnvironmentLookup& environment) {
+  if (!options.config_path.empty()) return options.config_path;
+  if (auto from_environment = environment("METEO_ETL_CONFIG")) return *from_environment;
+  throw Error(ExitCode::usage, "no configuration: pass --config FILE or set METEO_ETL_CONFIG");
+}
+
+int run_action(const CommandAction& action, const GlobalOptions& options,
+               const EnvironmentLookup& environment, std::ostream& out, std::ostream& err) {
+  // Until the configuration is read, log with the command line's choices (or the defaults).
+  auto log = make_logger(err, options.log_format.empty() ? "text" : options.log_format,
+                         options.log_level.empty() ? "info" : options.log_level);
+  try {
+    const Config config = load_config(config_path(options, environment), environment,
+                                      [&](const std::string& warning) { log->warn(warning); });
+    // The command line wins over the configuration file.
+    log = make_logger(err, options.log_format.empty() ? config.logging.format : options.log_format,
+                      options.log_level.empty() ? config.logging.level : options.log_level);
+    const CurlGlobal curl;
+    CommandContext context{config, *log, out};
+    return action(context);
+  } catch (const Error& error) {
+    log->error("{}", error.what());
+    return static_cast<int>(error.code());
+  } catch (const std::exception& error) {
+    log->critical("internal error: {}", error.what());
+    return static_cast<int>(ExitCode::software);
+  }
+}
+
+}  // namespace
+
+int run_cli(int argc, const char* const* argv, const EnvironmentLookup& environment,
+            std::ostream& out, std::ostream& err) {
+  CLI::App app{"meteo-etl: hourly weather ETL (sensor feed -> regions -> MySQL)", "meteo-etl"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("meteo-etl ") + kVersion);
+  GlobalOptions options;
+  app.add_option("--config", options.config_path,
+                 "configuration file (TOML); default: $METEO_ETL_CONFIG");
+  app.add_option("--log-level", options.log_level,
+                 "trace, debug, info, warn, error, critical or off (default: the config's)")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+  app.add_option("--log-format", options.log_format, "text or json lines (default: the config's)")
+      ->check(CLI::IsMember({"text", "json"}));
+
+  const std::vector<CommandRegistration> commands{register_migrate(app), register_regions(app),
+                                                  register_run(app), register_query(app),
+                                                  register_status(app)};
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    const int code = app.exit(error, out, err);
+    return code == 0 ? 0 : static_cast<int>(ExitCode::usage);
+  }
+  for (const auto& command : commands) {
+    if (command.app->parsed()) return run_action(command.action, options, environment, out, err);
+  }
+  return static_cast<int>(ExitCode::usage);
+}
+
+std::string fingerprint(std::string_view content) {
+  std::uint64_t hash = 0xcbf29ce484222325ULL;
+  for (unsigned char c : content) hash = (hash ^ c) * 0x100000001b3ULL;
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hash));
+  return hex;
+}
+
+}  // namespace meteo

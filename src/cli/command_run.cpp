@@ -1,0 +1,157 @@
+// The hourly job: fetch -> parse/validate -> match -> aggregate -> load, one source at a time.
+#include <spdlog/spdlog.h>
+
+#include <memory>
+
+#include "commands.hpp"
+#include "meteo/aggregate.hpp"
+#include "meteo/errors.hpp"
+#include "meteo/geo.hpp"
+#include "meteo/http.hpp"
+#include "meteo/sources.hpp"
+#include "meteo/store.hpp"
+#include "meteo/time.hpp"
+
+namespace meteo {
+namespace {
+
+// The region sets of a source, loaded from the database, with their matchers.
+struct LoadedRegionSets {
+  std::vector<RegionSet> sets;
+  std::vector<std::unique_ptr<RegionMatcher>> matchers;
+
+  std::vector<const RegionSet*> set_pointers() const {
+    std::vector<const RegionSet*> pointers;
+    for (const auto& set : sets) pointers.push_back(&set);
+    return pointers;
+  }
+  std::vector<const RegionMatcher*> matcher_pointers() const {
+    std::vector<const RegionMatcher*> pointers;
+    for (const auto& matcher : matchers) pointers.push_back(matcher.get());
+    return pointers;
+  }
+};
+
+LoadedRegionSets load_region_sets(Database& db, const Config& config, const SourceConfig& source) {
+  LoadedRegionSets loaded;
+  for (const auto& name : source.region_sets) {
+    loaded.sets.push_back(load_region_set(db, name));
+    loaded.matchers.push_back(
+        make_region_matcher(loaded.sets.back().regions, config.region_set(name).matching));
+  }
+  return loaded;
+}
+
+// Fetch, validate and match one payload into a batch ready to load.
+RunBatch build_batch(const SourceConfig& source, const LoadedRegionSets& regions,
+                     std::int64_t run_id, UtcSeconds hour, spdlog::logger& log) {
+  HttpClient http(source.http, log);
+  const HttpResponse response = http.get(source.url, {{"X-API-Key", source.api_key.reveal(), true}});
+  ParsedPayload payload = parse_sensor_payload(response.body, source.url);
+
+  RunBatch batch;
+  batch.run_id = run_id;
+  batch.source = source.name;
+  batch.hour = hour;
+  batch.region_sets = regions.set_pointers();
+  batch.counts.fetched = payload.record_count;
+  batch.counts.rejected = payload.rejected.size();
+  batch.counts.duplicates = keep_latest_per_id(payload.readings);
+  for (const auto& rejected : payload.rejected) {
+    log.warn("source {}: record {} rejected: {}", source.name, rejected.position, rejected.reason);
+  }
+  MatchSummary matched = match_readings(std::move(payload.readings), regions.matcher_pointers(),
+                                        source.home_country_labels);
+  // The first set is the source's primary geography: it decides what counts as "outside".
+  batch.counts.outside = matched.outside.empty() ? 0 : matched.outside.front();
+  batch.counts.disagreements = matched.disagreements.empty() ? 0 : matched.disagreements.front();
+  batch.readings = std::move(matched.readings);
+  batch.rejected = std::move(payload.rejected);
+  return batch;
+}
+
+void log_region_means(const RunBatch& batch, spdlog::logger& log) {
+  if (!log.should_log(spdlog::level::debug)) return;
+  for (std::size_t set = 0; set < batch.region_sets.size(); ++set) {
+    const auto& regions = batch.region_sets[set]->regions;
+    const auto sums = sum_by_region(batch.readings, set, regions.size());
+    for (std::size_t i = 0; i < sums.size(); ++i) {
+      if (auto mean = sums[i].mean()) {
+        log.debug("source {}: {} {}: {:.2f} °C over {} new reading(s) of this payload",
+                  batch.source, batch.region_sets[set]->name, regions[i].name, *mean,
+                  sums[i].count);
+      }
+    }
+  }
+}
+
+void run_source(Database& db, const Config& config, const SourceConfig& source, UtcSeconds hour,
+                spdlog::logger& log) {
+  auto lock = SourceLock::try_acquire(db, source.name);
+  if (!lock) {
+    throw Error(ExitCode::temporary,
+                "source " + source.name + ": another run holds its lock; try again later");
+  }
+  const LoadedRegionSets regions = load_region_sets(db, config, source);
+  const std::int64_t run_id = begin_run(db, source.name, hour);
+  try {
+    RunBatch batch = build_batch(source, regions, run_id, hour, log);
+    log_region_means(batch, log);
+    const RunCounts counts = load_run(db, batch);
+    log.info(
+        "source {} hour {}: run {} succeeded: fetched {}, stored {}, corrections {}, unchanged "
+        "{}, rejected {}, duplicates {}, outside {}, label disagreements {}",
+        source.name, to_iso8601(hour), run_id, counts.fetched, counts.stored, counts.corrections,
+        counts.unchanged, counts.rejected, counts.duplicates, counts.outside, counts.disagreements);
+  } catch (const std::exception& error) {
+    try {
+      fail_run(db, run_id, error.what());
+    } catch (const std::exception& ledger_error) {
+      log.warn("source {}: could not mark run {} failed: {}", source.name, run_id,
+               ledger_error.what());
+    }
+    throw;
+  }
+}
+
+}  // namespace
+
+CommandRegistration register_run(CLI::App& parent) {
+  CLI::App* app = parent.add_subcommand("run", "the hourly job: fetch, match, aggregate, load");
+  struct Options {
+    std::string hour;
+    std::vector<std::string> sources;
+  };
+  auto options = std::make_shared<Options>();
+  app->add_option("--hour", options->hour,
+                  "stamp the run with this UTC hour (2026-11-22T06) instead of now");
+  app->add_option("--source", options->sources, "run only this source (repeatable)");
+  return {app, [options](CommandContext& context) {
+            const UtcSeconds hour = options->hour.empty()
+                                        ? floor_to_hour(std::chrono::system_clock::now())
+                                        : parse_hour(options->hour);
+            std::vector<const SourceConfig*> sources;
+            for (const auto& name : options->sources) sources.push_back(&context.config.source(name));
+            if (options->sources.empty()) {
+              for (const auto& source : context.config.sources) sources.push_back(&source);
+            }
+            if (sources.empty()) throw Error(ExitCode::config, "no [[sources]] configured");
+
+            Database db = Database::connect(context.config.database);
+            require_current_schema(db, bundled_migrations());
+            // Every source gets its chance; the first failure decides the exit code.
+            std::optional<Error> first_failure;
+            for (const SourceConfig* source : sources) {
+              try {
+                run_source(db, context.config, *source, hour, context.log);
+              } catch (const Error& error) {
+                context.log.error("source {}: {}", source->name, error.what());
+                if (!first_failure) first_failure = error;
+              }
+            }
+            if (first_failure) return static_cast<int>(first_failure->code());
+            return 0;
+          }};
+}
+
+}  // namespace meteo

@@ -1,0 +1,43 @@
+// What every command receives, and the commands themselves (one file each).
+#pragma once
+
+#include <optional>
+#include <ostream>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "meteo/config.hpp"
+
+namespace spdlog {
+class logger;
+}
+
+namespace meteo {
+
+class HttpClient;
+
+struct CommandContext {
+  const Config& config;
+  spdlog::logger& log;
+  std::ostream& out;  // results for the user or a pipe; logs go to the logger
+};
+
+// Each command registers its subcommand and options, and returns the action to run once argv is
+// parsed and the configuration loaded.
+using CommandAction = std::function<int(CommandContext&)>;
+struct CommandRegistration {
+  CLI::App* app;
+  CommandAction action;
+};
+
+CommandRegistration register_migrate(CLI::App& parent);
+CommandRegistration register_regions(CLI::App& parent);
+CommandRegistration register_run(CLI::App& parent);
+CommandRegistration register_query(CLI::App& parent);
+CommandRegistration register_status(CLI::App& parent);
+
+// A content fingerprint (FNV-1a 64, hex) identifying a reference document's version.
+std::string fingerprint(std::string_view content);
+
+}  // namespace meteo

@@ -1,0 +1,69 @@
+#include "db_snapshot.hpp"
+
+#include <cppconn/connection.h>
+#include <cppconn/resultset.h>
+#include <cppconn/resultset_metadata.h>
+#include <cppconn/statement.h>
+
+#include <algorithm>
+#include <functional>
+#include <memory>
+
+namespace meteo::testing {
+namespace {
+
+std::string render(sql::ResultSet& result) {
+  sql::ResultSetMetaData* meta = result.getMetaData();
+  const unsigned columns = meta->getColumnCount();
+  std::string text;
+  while (result.next()) {
+    for (unsigned i = 1; i <= columns; ++i) {
+      text += result.isNull(i) ? std::string("NULL") : std::string(result.getString(i));
+      text += i < columns ? "\t" : "\n";
+    }
+  }
+  return text;
+}
+
+std::unique_ptr<sql::ResultSet> run_query(Database& db, const std::string& sql) {
+  std::unique_ptr<sql::Statement> statement(db.connection().createStatement());
+  return std::unique_ptr<sql::ResultSet>(statement->executeQuery(sql));
+}
+
+}  // namespace
+
+std::string table_contents(Database& db, const std::string& table) {
+  auto columns = run_query(db, "SELECT COUNT(*) FROM information_schema.columns WHERE "
+                               "table_schema = DATABASE() AND table_name = '" + table + "'");
+  columns->next();
+  const int count = columns->getInt(1);
+  std::string order;
+  for (int i = 1; i <= count; ++i) order += (i > 1 ? "," : "") + std::to_string(i);
+  auto rows = run_query(db, "SELECT * FROM " + table + " ORDER BY " + order);
+  return render(*rows);
+}
+
+std::string data_tables_contents(Database& db) {
+  // Row counts and content fingerprints: small enough to print when an assertion fails.
+  std::string text;
+  for (const char* table : {"sensor_readings", "reading_regions", "rejected_records",
+                            "region_hourly_temperature", "regions", "region_sets"}) {
+    const std::string contents = table_contents(db, table);
+    const auto rows = std::count(contents.begin(), contents.end(), '\n');
+    text += std::string(table) + ": " + std::to_string(rows) + " rows, content hash " +
+            std::to_string(std::hash<std::string>{}(contents)) + "\n";
+  }
+  return text;
+}
+
+std::string query_value(Database& db, const std::string& sql) {
+  auto result = run_query(db, sql);
+  if (!result->next()) return "";
+  return result->isNull(1) ? "NULL" : std::string(result->getString(1));
+}
+
+std::size_t count_rows(Database& db, const std::string& table, const std::string& where) {
+  return std::stoul(query_value(db, "SELECT COUNT(*) FROM " + table + " WHERE " + where));
+}
+
+}  // namespace meteo::testing

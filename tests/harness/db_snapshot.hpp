@@ -1,0 +1,24 @@
+// Whole-table contents as text, to prove that a failed run changed nothing.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "meteo/store.hpp"
+
+namespace meteo::testing {
+
+// Every row of `table`, every column, ordered by all columns; one line per row.
+std::string table_contents(Database& db, const std::string& table);
+
+// Row count and content hash of each table a run writes (readings, matches, rejects,
+// aggregates, regions): equal strings mean equal contents.
+std::string data_tables_contents(Database& db);
+
+// A single value from a query (first column of the first row), "NULL" for SQL NULL.
+std::string query_value(Database& db, const std::string& sql);
+
+// How many rows a query returns.
+std::size_t count_rows(Database& db, const std::string& table, const std::string& where = "1=1");
+
+}  // namespace meteo::testing
