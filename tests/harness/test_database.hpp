@@ -28,6 +28,8 @@ class ScratchDatabase {
   static ScratchDatabase migrated();
 
  private:
+  // migrated() cannot return a named local of this non-movable type: it builds a prvalue.
+  explicit ScratchDatabase(bool migrate);
   DatabaseConfig config_;
 };
 

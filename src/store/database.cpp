@@ -1,0 +1,90 @@
+#include <cppconn/connection.h>
+#include <cppconn/driver.h>
+#include <cppconn/exception.h>
+#include <cppconn/resultset.h>
+#include <cppconn/statement.h>
+#include <mysql_driver.h>
+
+#include "meteo/errors.hpp"
+#include "meteo/store.hpp"
+#include "sql_support.hpp"
+
+namespace meteo {
+
+namespace {
+
+std::string where(const DatabaseConfig& config) {
+  std::string place = config.socket.empty() ? config.host + ":" + std::to_string(config.port)
+                                            : "socket " + config.socket;
+  const std::string what = config.name.empty() ? "server" : "database '" + config.name + "'";
+  return what + " at " + place + " as user '" + config.user + "'";
+}
+
+sql::ConnectOptionsMap connect_options(const DatabaseConfig& config) {
+  sql::ConnectOptionsMap options;
+  if (config.socket.empty()) {
+    options["hostName"] = config.host;
+    options["port"] = config.port;
+  } else {
+    options["hostName"] = std::string("localhost");
+    options["socket"] = config.socket;
+  }
+  options["userName"] = config.user;
+  options["password"] = config.password.reveal();
+  if (!config.name.empty()) options["schema"] = config.name;
+  options["OPT_CONNECT_TIMEOUT"] = static_cast<int>(config.connect_timeout.count());
+  options["OPT_CHARSET_NAME"] = std::string("utf8mb4");
+  // One statement per call: a stray ';' in a value can never start a second statement.
+  options["CLIENT_MULTI_STATEMENTS"] = false;
+  options["OPT_RECONNECT"] = false;  // a silent reconnect would lose the session settings
+  return options;
+}
+
+// Every DATETIME is UTC and every string utf8mb4; strict mode makes an oversized or invalid value
+// fail loudly instead of being truncated, whatever the server's own sql_mode.
+void configure_session(sql::Connection& connection) {
+  std::unique_ptr<sql::Statement> statement(connection.createStatement());
+  statement->execute("SET time_zone = '+00:00'");
+  statement->execute("SET NAMES utf8mb4");
+  statement->execute(
+      "SET SESSION sql_mode = CONCAT_WS(',', NULLIF(@@SESSION.sql_mode, ''), 'STRICT_ALL_TABLES')");
+}
+
+}  // namespace
+
+Database Database::connect(const DatabaseConfig& config) {
+  try {
+    auto options = connect_options(config);
+    std::unique_ptr<sql::Connection> connection(
+        sql::mysql::get_mysql_driver_instance()->connect(options));
+    configure_session(*connection);
+    return Database(std::move(connection));
+  } catch (const sql::SQLException& error) {
+    throw Error(ExitCode::temporary, "cannot connect to the " + where(config) + ": " +
+                                         error.what() + " (MySQL error " +
+                                         std::to_string(error.getErrorCode()) + ")");
+  }
+}
+
+Database::Database(std::unique_ptr<sql::Connection> connection)
+    : connection_(std::move(connection)) {}
+Database::Database(Database&&) noexcept = default;
+Database& Database::operator=(Database&&) noexcept = default;
+Database::~Database() = default;
+
+sql::Connection& Database::connection() {
+  if (!connection_) throw Error(ExitCode::software, "use of a moved-from Database");
+  return *connection_;
+}
+
+void Database::execute(const std::string& statement) {
+  store::guarded("SQL statement `" + statement.substr(0, 120) + "`", [&] {
+    std::unique_ptr<sql::Statement> executor(connection().createStatement());
+    if (executor->execute(statement)) {
+      // Rows nobody asked for: read and drop them, or the next command is "out of sync".
+      std::unique_ptr<sql::ResultSet> discarded(executor->getResultSet());
+    }
+  });
+}
+
+}  // namespace meteo

@@ -1,0 +1,146 @@
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "meteo/errors.hpp"
+#include "store_fixtures.hpp"
+
+namespace meteo::testing {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+std::vector<std::string> names(const std::vector<Migration>& migrations) {
+  std::vector<std::string> result;
+  for (const auto& migration : migrations) result.push_back(migration.name);
+  return result;
+}
+
+TEST(Migrations, BundledOnesStartWithTheInitialSchema) {
+  const auto& bundled = bundled_migrations();
+  ASSERT_FALSE(bundled.empty());
+  EXPECT_EQ(bundled.front().version, 1);
+  EXPECT_EQ(bundled.front().name, "0001_initial.sql");
+}
+
+TEST(Migrations, ApplyCreatesTheSchemaAndReapplyingIsANoOp) {
+  ScratchDatabase scratch;
+  auto db = scratch.connect();
+  const auto& bundled = bundled_migrations();
+
+  const auto first = apply_migrations(db, bundled);
+  EXPECT_EQ(first.applied, names(bundled));
+  EXPECT_EQ(first.schema_version, bundled.back().version);
+  for (const char* table :
+       {"schema_migrations", "region_sets", "regions", "etl_runs", "sensor_readings",
+        "reading_regions", "rejected_records", "region_hourly_temperature",
+        "region_temperature_3h_v1", "region_temperature_3h"}) {
+    EXPECT_EQ(sql_value(db, std::string("SELECT COUNT(*) FROM information_schema.tables WHERE "
+                                        "table_schema = DATABASE() AND table_name = '") +
+                                table + "'"),
+              "1")
+        << table;
+  }
+  const auto recorded =
+      sql_rows(db, "SELECT version, name FROM schema_migrations ORDER BY version");
+
+  const auto second = apply_migrations(db, bundled);
+  EXPECT_THAT(second.applied, IsEmpty());
+  EXPECT_EQ(second.schema_version, bundled.back().version);
+  EXPECT_EQ(sql_rows(db, "SELECT version, name FROM schema_migrations ORDER BY version"), recorded);
+  EXPECT_EQ(require_current_schema(db, bundled), bundled.back().version);
+}
+
+TEST(Migrations, ChecksumIsTheSha256OfTheFileText) {
+  ScratchDatabase scratch;
+  auto db = scratch.connect();
+  apply_migrations(db, {{1, "0001_a.sql", "CREATE TABLE a (x INT)"}});
+  // printf 'CREATE TABLE a (x INT)' | sha256sum
+  EXPECT_EQ(sql_value(db, "SELECT checksum FROM schema_migrations WHERE version = 1"),
+            "cfa1df73b22f8778f732e558f3f011f6c964cd38c9f891fc0f04698747dcaa28");
+}
+
+TEST(Migrations, RefusesAMigrationChangedAfterItWasApplied) {
+  auto scratch = ScratchDatabase::migrated();
+  auto db = scratch.connect();
+  auto changed = bundled_migrations();
+  changed.front().sql += "\n-- an innocent-looking edit\n";
+
+  const auto error = error_of([&] { apply_migrations(db, changed); });
+  EXPECT_EQ(error.code(), ExitCode::config);
+  EXPECT_THAT(error.what(),
+              HasSubstr("migration 0001_initial.sql was changed after it was applied (checksum"));
+
+  const auto required = error_of([&] { require_current_schema(db, changed); });
+  EXPECT_EQ(required.code(), ExitCode::config);
+  EXPECT_THAT(required.what(), HasSubstr("schema not migrated: run `meteo-etl migrate`"));
+}
+
+TEST(Migrations, RefusesARenamedMigration) {
+  ScratchDatabase scratch;
+  auto db = scratch.connect();
+  apply_migrations(db, {{1, "0001_a.sql", "CREATE TABLE a (x INT)"}});
+  const auto error = error_of([&] {
+    apply_migrations(db, {{1, "0001_b.sql", "CREATE TABLE a (x INT)"}});
+  });
+  EXPECT_EQ(error.code(), ExitCode::config);
+  EXPECT_THAT(error.what(), HasSubstr("0001_b.sql"));
+}
+
+TEST(Migrations, RequireCurrentSchemaFailsOnAnEmptyDatabase) {
+  ScratchDatabase scratch;
+  auto db = scratch.connect();
+  const auto error = error_of([&] { require_current_schema(db, bundled_migrations()); });
+  EXPECT_EQ(error.code(), ExitCode::config);
+  EXPECT_THAT(error.what(), HasSubstr("schema not migrated: run `meteo-etl migrate`"));
+}
+
+TEST(Migrations, PendingMigrationIsReportedThenApplied) {
+  auto scratch = ScratchDatabase::migrated();
+  auto db = scratch.connect();
+  auto next = bundled_migrations();
+  next.push_back({99, "0099_next.sql", "CREATE TABLE next_table (x INT);\n"});
+
+  const auto error = error_of([&] { require_current_schema(db, next); });
+  EXPECT_EQ(error.code(), ExitCode::config);
+  EXPECT_THAT(error.what(), HasSubstr("0099_next.sql is not applied"));
+
+  const auto report = apply_migrations(db, next);
+  EXPECT_THAT(report.applied, ElementsAre("0099_next.sql"));
+  EXPECT_EQ(report.schema_version, 99);
+  EXPECT_EQ(require_current_schema(db, next), 99);
+}
+
+TEST(Migrations, EachMigrationIsRecordedRightAfterItsStatements) {
+  ScratchDatabase scratch;
+  auto db = scratch.connect();
+  const std::vector<Migration> migrations{
+      {1, "0001_a.sql", "CREATE TABLE a (x INT);"},
+      {2, "0002_b.sql",
+       "CREATE TABLE b (x INT);\nINSERT INTO b VALUES (1);\nINSERT INTO nope VALUES (1);"},
+      {3, "0003_c.sql", "CREATE TABLE c (x INT);"}};
+
+  const auto error = error_of([&] { apply_migrations(db, migrations); });
+  EXPECT_THAT(error.what(), HasSubstr("migration 0002_b.sql, statement 3"));
+  // 0001 is recorded; 0002's DDL stays (MySQL cannot roll it back) but 0002 is not recorded.
+  EXPECT_EQ(sql_value(db, "SELECT GROUP_CONCAT(name ORDER BY version) FROM schema_migrations"),
+            "0001_a.sql");
+  EXPECT_EQ(sql_value(db, "SELECT COUNT(*) FROM b"), "1");
+  EXPECT_EQ(sql_value(db,
+                      "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema ="
+                      " DATABASE() AND table_name = 'c'"),
+            "0");
+}
+
+TEST(Migrations, VersionsMustIncrease) {
+  ScratchDatabase scratch;
+  auto db = scratch.connect();
+  const auto error = error_of([&] {
+    apply_migrations(db, {{2, "0002_b.sql", "SELECT 1"}, {1, "0001_a.sql", "SELECT 1"}});
+  });
+  EXPECT_EQ(error.code(), ExitCode::software);
+}
+
+}  // namespace
+}  // namespace meteo::testing
