@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,6 +44,25 @@ struct RegionSet {
 struct MatchedReading {
   SensorReading reading;
   std::vector<std::optional<std::size_t>> region_index;
+};
+
+// A weather station of an Opendatasoft network.
+struct WeatherStation {
+  std::string dataset_id;  // lower-cased: the portal mixes cases between the list and the catalogue
+  std::string number;      // id_numero as text (not unique across the network)
+  std::string commune;     // as the portal names it
+  std::string type;        // ISS, TH...
+  double latitude = 0;
+  double longitude = 0;
+  std::optional<double> altitude;
+};
+
+// One record, units normalised: hPa, mm, km/h, degrees, °C, %.
+struct WeatherObservation {
+  std::string dataset_id;
+  std::chrono::sys_seconds observed_at;
+  std::optional<double> temperature_c, humidity_pct, pressure_hpa, rain_mm, rain_intensity_max_mm,
+      wind_speed_kmh, gust_kmh, wind_direction_deg;
 };
 
 }  // namespace meteo

@@ -11,6 +11,7 @@
 #include <toml++/toml.h>
 
 #include "meteo/errors.hpp"
+#include "meteo/time.hpp"
 
 namespace meteo {
 namespace {
@@ -244,19 +245,104 @@ HttpSettings read_http(const ConfigReader& reader, const toml::table* t, const s
   return http;
 }
 
+ObservationFields read_observation_fields(const ConfigReader& reader, const toml::table* t,
+                                          const std::string& where) {
+  ObservationFields fields;
+  if (!t) return fields;
+  reader.expect_only(*t, where, {"time", "temperature", "humidity", "pressure", "pressure_unit",
+                                 "rain", "rain_intensity_max", "wind_speed", "gust",
+                                 "wind_direction"});
+  reader.read_string(*t, where, "time", fields.time);
+  reader.read_string(*t, where, "temperature", fields.temperature);
+  reader.read_string(*t, where, "humidity", fields.humidity);
+  reader.read_string(*t, where, "pressure", fields.pressure);
+  reader.read_string(*t, where, "pressure_unit", fields.pressure_unit);
+  reader.read_string(*t, where, "rain", fields.rain);
+  reader.read_string(*t, where, "rain_intensity_max", fields.rain_intensity_max);
+  reader.read_string(*t, where, "wind_speed", fields.wind_speed);
+  reader.read_string(*t, where, "gust", fields.gust);
+  reader.read_string(*t, where, "wind_direction", fields.wind_direction);
+  if (fields.pressure_unit != "Pa" && fields.pressure_unit != "hPa") {
+    reader.fail(where + ".pressure_unit", "must be Pa or hPa");
+  }
+  if (fields.time.empty()) reader.fail(where + ".time", "must not be empty");
+  return fields;
+}
+
+StationListFields read_station_fields(const ConfigReader& reader, const toml::table* t,
+                                      const std::string& where) {
+  StationListFields fields;
+  if (!t) return fields;
+  reader.expect_only(*t, where, {"dataset", "number", "latitude", "longitude", "altitude", "type",
+                                 "commune"});
+  reader.read_string(*t, where, "dataset", fields.dataset);
+  reader.read_string(*t, where, "number", fields.number);
+  reader.read_string(*t, where, "latitude", fields.latitude);
+  reader.read_string(*t, where, "longitude", fields.longitude);
+  reader.read_string(*t, where, "altitude", fields.altitude);
+  reader.read_string(*t, where, "type", fields.type);
+  reader.read_string(*t, where, "commune", fields.commune);
+  return fields;
+}
+
+bool is_http_url(const std::string& url) {
+  return url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0;
+}
+
+StationNetworkConfig read_station_network(const ConfigReader& reader, const toml::table& t,
+                                          const std::string& where) {
+  StationNetworkConfig network;
+  network.base_url = reader.required_string(t, where, "base_url");
+  if (!is_http_url(network.base_url)) reader.fail(where + ".base_url", "must be an http(s) URL");
+  while (!network.base_url.empty() && network.base_url.back() == '/') network.base_url.pop_back();
+  reader.read_string(t, where, "stations_dataset", network.stations_dataset);
+  network.datasets = reader.read_string_array(t, where, "datasets");
+  reader.read_string(t, where, "dataset_pattern", network.dataset_pattern);
+  if (network.datasets.empty() == network.dataset_pattern.empty()) {
+    reader.fail(where, "name the station datasets with either datasets = [...] or "
+                       "dataset_pattern = \"...\" (exactly one)");
+  }
+  const std::string start = reader.required_string(t, where, "start");
+  try {
+    network.start = parse_hour(start);
+  } catch (const Error& error) {
+    reader.fail(where + ".start", error.what());
+  }
+  long long lookback = network.lookback.count(), catch_up = network.max_catch_up.count();
+  long long export_window = network.export_window.count();
+  reader.read_integer(t, where, "lookback_hours", lookback, 0, 24 * 31);
+  reader.read_integer(t, where, "max_catch_up_hours", catch_up, 1, 24 * 366);
+  reader.read_integer(t, where, "export_window_hours", export_window, 1, 24 * 366);
+  network.lookback = std::chrono::hours(lookback);
+  network.max_catch_up = std::chrono::hours(catch_up);
+  network.export_window = std::chrono::hours(export_window);
+  network.fields = read_observation_fields(reader, reader.subtable(t, where, "fields"),
+                                           where + ".fields");
+  network.station_fields = read_station_fields(
+      reader, reader.subtable(t, where, "station_fields"), where + ".station_fields");
+  return network;
+}
+
 SourceConfig read_source(const ConfigReader& reader, const toml::table& t,
                          const std::string& where) {
-  reader.expect_only(t, where, {"name", "type", "url", "api_key_env", "api_key_file",
-                                "region_sets", "home_country_labels", "http"});
   SourceConfig source;
   source.name = reader.required_string(t, where, "name");
   source.type = reader.required_string(t, where, "type");
-  source.url = reader.required_string(t, where, "url");
-  if (source.type != "sensor-api") {
-    reader.fail(where + ".type", "unknown source type \"" + source.type + "\" (known: sensor-api)");
-  }
-  if (source.url.rfind("http://", 0) != 0 && source.url.rfind("https://", 0) != 0) {
-    reader.fail(where + ".url", "must be an http:// or https:// URL");
+  if (source.type == "sensor-api") {
+    reader.expect_only(t, where, {"name", "type", "url", "api_key_env", "api_key_file",
+                                  "region_sets", "home_country_labels", "http"});
+    source.url = reader.required_string(t, where, "url");
+    if (!is_http_url(source.url)) reader.fail(where + ".url", "must be an http:// or https:// URL");
+  } else if (source.type == "opendatasoft-stations") {
+    reader.expect_only(t, where, {"name", "type", "base_url", "stations_dataset", "datasets",
+                                  "dataset_pattern", "start", "lookback_hours",
+                                  "max_catch_up_hours", "export_window_hours", "fields",
+                                  "station_fields", "api_key_env", "api_key_file", "region_sets",
+                                  "http"});
+    source.stations = read_station_network(reader, t, where);
+  } else {
+    reader.fail(where + ".type", "unknown source type \"" + source.type +
+                                     "\" (known: sensor-api, opendatasoft-stations)");
   }
   source.api_key = reader.read_secret(t, where, "api_key");
   source.region_sets = reader.read_string_array(t, where, "region_sets");

@@ -9,6 +9,7 @@
 #include <map>
 
 #include "meteo/errors.hpp"
+#include "meteo/time.hpp"
 
 namespace meteo {
 namespace {
@@ -162,6 +163,54 @@ TEST(Config, MistakesAreNamedByKey) {
   expect_config_error("[database\n", "test.toml:1:");
 }
 
+TEST(Config, StationNetworkSourceWithToulouseDefaults) {
+  const std::string toml = R"(
+[[region_sets]]
+name = "toulouse-communes"
+location = "communes.geojson"
+
+[[sources]]
+name = "toulouse"
+type = "opendatasoft-stations"
+base_url = "https://data.toulouse-metropole.fr/"
+dataset_pattern = "station-meteo"
+start = "2026-11-01T00"
+lookback_hours = 3
+region_sets = ["toulouse-communes"]
+[sources.fields]
+pressure = "pression_hpa"
+pressure_unit = "hPa"
+)";
+  const Config config = parse_config(toml, "test.toml", fake_environment({}));
+  const auto& network = *config.source("toulouse").stations;
+  EXPECT_EQ(network.base_url, "https://data.toulouse-metropole.fr") << "trailing slash dropped";
+  EXPECT_EQ(network.stations_dataset, "stations-meteo-en-place");
+  EXPECT_EQ(network.dataset_pattern, "station-meteo");
+  EXPECT_EQ(network.lookback, std::chrono::hours(3));
+  EXPECT_EQ(network.fields.time, "heure_de_paris");
+  EXPECT_EQ(network.fields.temperature, "temperature_en_degre_c");
+  EXPECT_EQ(network.fields.pressure, "pression_hpa");
+  EXPECT_EQ(network.fields.pressure_unit, "hPa");
+  EXPECT_EQ(network.station_fields.dataset, "id_nom");
+  EXPECT_EQ(to_iso8601(network.start), "2026-11-01T00:00:00Z");
+}
+
+TEST(Config, StationNetworkMistakesAreNamed) {
+  const std::string head =
+      "[[region_sets]]\nname = \"c\"\nlocation = \"x\"\n[[sources]]\nname = \"t\"\n"
+      "type = \"opendatasoft-stations\"\nregion_sets = [\"c\"]\n";
+  expect_config_error(head + "base_url = \"https://p\"\nstart = \"2026-11-01T00\"\n",
+                      "either datasets = [...] or dataset_pattern");
+  expect_config_error(head + "base_url = \"https://p\"\ndatasets = [\"a\"]\n",
+                      "sources[0].start: is required");
+  expect_config_error(head + "base_url = \"https://p\"\ndatasets = [\"a\"]\n"
+                             "start = \"2026-11-01T00\"\nurl = \"http://x\"\n",
+                      "sources[0].url: unknown key");
+  expect_config_error(head + "base_url = \"https://p\"\ndatasets = [\"a\"]\n"
+                             "start = \"2026-11-01T00\"\n[sources.fields]\npressure_unit = \"bar\"\n",
+                      "sources[0].fields.pressure_unit: must be Pa or hPa");
+}
+
 TEST(Config, LoadConfigNamesAMissingFile) {
   try {
     load_config("/nonexistent/meteo.toml", fake_environment({}));
@@ -177,6 +226,27 @@ TEST(Config, UnknownEntriesAreNamedByLookups) {
   EXPECT_THROW(config.source("other"), Error);
   EXPECT_THROW(config.region_set("other"), Error);
   EXPECT_EQ(config.region_set("fr-regions").location, "/srv/regions.geojson");
+}
+
+}  // namespace
+}  // namespace meteo
+
+namespace meteo {
+namespace {
+
+// The shipped configuration files parse: a second city really is one file away.
+TEST(ShippedConfigs, EveryConfigFileInTheRepositoryParses) {
+  const auto environment = fake_environment({{"METEO_DB_PASSWORD", "x"}, {"SENSOR_API_KEY", "y"}});
+  for (const char* name : {"meteo-etl.example.toml", "toulouse.toml", "grenoble.example.toml"}) {
+    const std::string path = std::string(METEO_SOURCE_DIR) + "/config/" + name;
+    EXPECT_NO_THROW(load_config(path, environment)) << path;
+  }
+  const Config grenoble =
+      load_config(std::string(METEO_SOURCE_DIR) + "/config/grenoble.example.toml", environment);
+  const auto& network = *grenoble.sources.at(0).stations;
+  EXPECT_EQ(network.fields.time, "date_mesure");
+  EXPECT_EQ(network.fields.pressure_unit, "hPa");
+  EXPECT_EQ(network.station_fields.latitude, "lat");
 }
 
 }  // namespace

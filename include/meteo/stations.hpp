@@ -1,0 +1,102 @@
+// Opendatasoft weather-station networks (Toulouse Métropole and any portal of the same shape):
+// the station list, dataset schemas, observation records and the paging rules of the portal.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "meteo/config.hpp"
+#include "meteo/model.hpp"
+#include "meteo/time.hpp"
+
+namespace meteo {
+
+class HttpClient;
+
+struct ParsedObservations {
+  std::size_t record_count = 0;
+  std::size_t duplicates = 0;  // earlier records of the same time, dropped: the later one wins
+  std::vector<WeatherObservation> observations;  // valid, one per time, in time order
+  std::vector<RejectedRecord> rejected;          // future-dated, unparseable, out of range
+};
+
+// "2021-03-28T03:15:00+02:00", "...+0200", "...Z", fractional seconds allowed; an offset is
+// required (a local time without one is ambiguous across daylight-saving changes).
+std::optional<UtcSeconds> parse_timestamp_with_offset(std::string_view text);
+
+// The stations dataset as exports/json (a bare array) or records ({"results": [...]}). Records
+// without a dataset id or coordinates are skipped with a reason in `skipped`. Throws Error(data).
+std::vector<WeatherStation> parse_station_list(std::string_view body,
+                                               const StationListFields& fields,
+                                               std::string_view origin,
+                                               std::vector<std::string>* skipped = nullptr);
+
+// Dataset ids of a catalogue answer ({"results": [{"dataset_id": ...}]}).
+std::vector<std::string> parse_catalog_dataset_ids(std::string_view body, std::string_view origin);
+
+// Whether a dataset (GET catalog/datasets/{id}: {"fields": [{"name": ...}]}) carries the time and
+// temperature fields; `reason` says what is missing.
+struct DatasetSchema {
+  bool supported = false;
+  std::string reason;
+};
+DatasetSchema check_dataset_schema(std::string_view dataset_body, const ObservationFields& fields,
+                                   std::string_view origin);
+
+// Validates one flat record. Rejects: missing/unparseable time, time after `now`, a present
+// measurement that is not a number, or one outside physical range (temperature [-60, 60] °C,
+// humidity [0, 100] %, pressure [850, 1100] hPa, rain [0, 500] mm, wind and gust [0, 400] km/h,
+// direction [0, 360]). Missing or null measurements are allowed (stations differ).
+std::variant<WeatherObservation, std::string> validate_observation(
+    std::string_view record_json, const std::string& dataset_id, const ObservationFields& fields,
+    UtcSeconds now);
+
+// A records page ({"total_count": N, "results": [...]}) or an export (bare array).
+ParsedObservations parse_observations(std::string_view body, const std::string& dataset_id,
+                                      const ObservationFields& fields, UtcSeconds now,
+                                      std::string_view origin);
+
+// ---- the portal's API ------------------------------------------------------------------------
+
+struct TimeWindow {
+  UtcSeconds from;  // inclusive
+  UtcSeconds to;    // exclusive
+};
+
+// Cuts [from, to) into consecutive windows of at most `length`.
+std::vector<TimeWindow> split_window(TimeWindow whole, std::chrono::hours length);
+
+// Explore API v2.1. Paging respects the portal: limit <= 100 and offset + limit <= 10 000; a
+// window with more records is read through exports/json instead.
+class PortalClient {
+ public:
+  static constexpr int kPageLimit = 100;
+  static constexpr int kOffsetCeiling = 10'000;
+
+  PortalClient(std::string base_url, HttpClient& http);
+
+  // Catalogue ids containing `pattern` (all ids when empty), paging through the catalogue.
+  std::vector<std::string> list_datasets(std::string_view pattern);
+  DatasetSchema dataset_schema(const std::string& dataset_id, const ObservationFields& fields);
+  std::vector<WeatherStation> stations(const std::string& stations_dataset,
+                                       const StationListFields& fields,
+                                       std::vector<std::string>* skipped = nullptr);
+  // Records of `dataset_id` with fields.time in the window, ordered by time.
+  ParsedObservations observations(const std::string& dataset_id, TimeWindow window,
+                                  const ObservationFields& fields, UtcSeconds now);
+
+  std::size_t requests_made() const { return requests_; }
+
+ private:
+  std::string get(const std::string& path_and_query);
+  std::string base_url_;
+  HttpClient& http_;
+  std::size_t requests_ = 0;
+};
+
+}  // namespace meteo

@@ -1,0 +1,65 @@
+// JSON helpers shared by the Opendatasoft station parsers.
+#include "stations_json.hpp"
+
+#include <string>
+
+#include "meteo/errors.hpp"
+
+namespace meteo::stations_json {
+namespace {
+
+// Offending values are quoted in reasons; a long one is shortened.
+constexpr std::size_t kMaxQuotedChars = 60;
+
+std::string shortened(std::string text) {
+  if (text.size() <= kMaxQuotedChars) return text;
+  std::size_t cut = kMaxQuotedChars - 3;
+  // Never split a UTF-8 sequence: back up over continuation bytes.
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  text.resize(cut);
+  return text + "...";
+}
+
+// nlohmann's text without its "[json.exception.parse_error.101] parse error at line 1, column 7: "
+// preamble: the byte offset is reported on its own.
+std::string parse_error_detail(const std::string& what) {
+  const auto colon = what.find(": ");
+  return colon == std::string::npos ? what : what.substr(colon + 2);
+}
+
+}  // namespace
+
+Json parse(std::string_view body, std::string_view origin, std::string_view what) {
+  try {
+    return Json::parse(body.begin(), body.end());
+  } catch (const Json::parse_error& error) {
+    // `byte` counts the offending character itself, 1-based.
+    const std::size_t byte = error.byte > 0 ? error.byte - 1 : 0;
+    throw Error(ExitCode::data, std::string(origin) + ": " + std::string(what) +
+                                    " is not valid JSON at byte " + std::to_string(byte) + ": " +
+                                    parse_error_detail(error.what()));
+  }
+}
+
+const Json& record_array(const Json& body, std::string_view origin, std::string_view what) {
+  if (body.is_array()) return body;
+  if (body.is_object()) {
+    const auto results = body.find("results");
+    if (results != body.end() && results->is_array()) return *results;
+  }
+  const std::string prefix = std::string(origin) + ": " + std::string(what);
+  if (body.is_object()) throw Error(ExitCode::data, prefix + " has no \"results\" array");
+  throw Error(ExitCode::data, prefix + " is a JSON " + body.type_name() +
+                                  ", expected an array of records or {\"results\": [...]}");
+}
+
+std::string compact(const Json& value) {
+  return value.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+std::string describe(const Json& value) {
+  if (value.is_null()) return "null";
+  return std::string(value.type_name()) + " " + shortened(compact(value));
+}
+
+}  // namespace meteo::stations_json
