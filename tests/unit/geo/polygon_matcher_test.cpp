@@ -338,25 +338,13 @@ TEST(GeoPolygonMatcher, AgreesWithUnpreparedOverlayOnTwentyThousandRandomPoints)
   expect_plausible_share_inside(expected);
 }
 
-TEST(GeoPolygonMatcher, ParsesAndBuildsTheThirteenRegionsQuickly) {
-  const std::string document = geo_test::read_file(geo_test::kRegionsPath);
-  const auto start = std::chrono::steady_clock::now();
-  const std::vector<Region> regions = parse_region_document(document, geo_test::geojson_spec());
-  const auto parsed = std::chrono::steady_clock::now();
+// Speed belongs to the benchmarks; here only that the full-resolution set builds and answers.
+TEST(GeoPolygonMatcher, BuildsFromTheFullResolutionRegions) {
+  const std::vector<Region> regions =
+      parse_region_document(geo_test::read_file(geo_test::kRegionsPath), geo_test::geojson_spec());
+  ASSERT_EQ(regions.size(), 13u);
   const auto matcher = polygon_matcher(regions);
-  const auto built = std::chrono::steady_clock::now();
   EXPECT_EQ(matcher->match(1.444, 43.604), ordinal_of(regions, "76"));
-  const auto first_match = std::chrono::steady_clock::now();
-
-  using Ms = std::chrono::duration<double, std::milli>;
-  const double total_ms = Ms(first_match - start).count();
-  RecordProperty("parse_ms", std::to_string(Ms(parsed - start).count()));
-  RecordProperty("build_ms", std::to_string(Ms(built - parsed).count()));
-  RecordProperty("first_match_ms", std::to_string(Ms(first_match - built).count()));
-  std::cout << "parse " << Ms(parsed - start).count() << " ms, build " << Ms(built - parsed).count()
-            << " ms, first match " << Ms(first_match - built).count() << " ms\n";
-  // Generous for an unoptimised build on a shared machine; the target is well under a second.
-  EXPECT_LT(total_ms, 3000.0);
 }
 
 }  // namespace

@@ -1,0 +1,201 @@
+// meteo-portal-sim: Toulouse Métropole's Opendatasoft portal (Explore API v2.1) as a real HTTP
+// server on loopback, for tests, the demo and benchmarks. The catalogue and the station list are
+// the real reference files; the measurement series are generated, deterministic from the seed:
+// the same options always give byte-identical answers.
+//
+// Series conventions (see record_series.hpp): one record per 15 minutes for every slot in
+// [--from, --now) (--now exclusive); ~2% of slots missing, never the first one nor one on the
+// full hour; one record a UTC day repeated; --revision >= 1 adds 0.5 °C to the record at
+// --now - 1 h; --future-row adds a record at --now + 2 days.
+#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <thread>
+
+#include "civil_time.hpp"
+#include "portal_catalogue.hpp"
+#include "portal_server.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using portal_sim::Seconds;
+
+constexpr int kUsageError = 64;
+constexpr int kInputError = 66;
+constexpr int kUnavailable = 69;
+constexpr int kCannotCreate = 73;
+
+struct Options {
+  std::string host = "127.0.0.1";
+  int port = 0;
+  std::string port_file;
+  std::string stations_file;
+  std::string catalog_file;
+  std::string now = "2026-11-22T06:00:00Z";
+  std::string from = "2026-11-20T00:00:00Z";
+  int datasets = 0;
+  bool include_odd_schema = true;
+  std::uint64_t seed = 1;
+  int revision = 0;
+  int rate_limit_first = 0;
+  int retry_after = 1;
+  bool future_row = true;
+};
+
+void define_command_line(CLI::App& app, Options& o) {
+  app.add_option("--host", o.host, "Address to listen on")->capture_default_str();
+  app.add_option("--port", o.port, "Port, 0 for an ephemeral one")->check(CLI::Range(0, 65535));
+  app.add_option("--port-file", o.port_file, "Write the bound port here once listening");
+  app.add_option("--stations", o.stations_file, "The stations export (a JSON array)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  app.add_option("--catalog", o.catalog_file, "The saved v1 catalogue search (JSON)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  app.add_option("--now", o.now, "The portal's present (ISO 8601); series stop before it")
+      ->capture_default_str();
+  app.add_option("--from", o.from, "The first record of every series (ISO 8601)")
+      ->capture_default_str();
+  app.add_option("--datasets", o.datasets, "Serve the first N measurement datasets, 0 = all")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  app.add_flag("--include-odd-schema,!--no-odd-schema", o.include_odd_schema,
+               "Keep the catalogue's datasets without heure_de_paris (default on)");
+  app.add_option("--seed", o.seed, "Same seed, same series")->capture_default_str();
+  app.add_option("--revision", o.revision, ">= 1: the record at now - 1 h is corrected (+0.5 °C)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  app.add_option("--rate-limit-first", o.rate_limit_first, "Answer 429 to the first N API requests")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  app.add_option("--retry-after", o.retry_after, "Retry-After seconds sent with those 429s")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  app.add_flag("--future-row,!--no-future-row", o.future_row,
+               "Each series also holds one record dated now + 2 days (default on)");
+}
+
+Seconds parse_instant(const std::string& option, const std::string& text) {
+  const auto parsed = portal_sim::parse_iso8601(text);
+  if (!parsed) throw std::invalid_argument(option + ": not an ISO 8601 timestamp: " + text);
+  return *parsed;
+}
+
+portal_sim::ServerOptions server_options(const Options& o) {
+  portal_sim::ServerOptions options;
+  options.series.seed = o.seed;
+  options.series.from = parse_instant("--from", o.from);
+  options.series.now = parse_instant("--now", o.now);
+  if (options.series.from > options.series.now) {
+    throw std::invalid_argument("--from must not be after --now");
+  }
+  options.series.revision = o.revision;
+  options.series.future_row = o.future_row;
+  options.rate_limit_first = o.rate_limit_first;
+  options.retry_after_seconds = o.retry_after;
+  return options;
+}
+
+// Readers never see a half-written port number: write aside, then rename.
+bool write_port_file(const std::string& path, int port) {
+  const std::string temporary = path + ".tmp." + std::to_string(getpid());
+  {
+    std::ofstream out(temporary, std::ios::trunc);
+    out << port << '\n';
+    if (!out.flush()) return false;
+  }
+  std::error_code error;
+  fs::rename(temporary, path, error);
+  return !error;
+}
+
+// SIGTERM and SIGINT are blocked in every thread and taken by one waiter, which stops the
+// server from ordinary code rather than from a signal handler.
+sigset_t stop_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGUSR1);  // sent by main to release the waiter
+  return set;
+}
+
+int bind(httplib::Server& server, const Options& options) {
+  if (options.port == 0) return server.bind_to_any_port(options.host);
+  return server.bind_to_port(options.host, options.port) ? options.port : -1;
+}
+
+int serve(httplib::Server& server, const Options& options) {
+  const int port = bind(server, options);
+  if (port <= 0) {
+    std::fprintf(stderr, "portal-sim: cannot listen on %s:%d\n", options.host.c_str(),
+                 options.port);
+    return kUnavailable;
+  }
+  if (!options.port_file.empty() && !write_port_file(options.port_file, port)) {
+    std::fprintf(stderr, "portal-sim: cannot write %s\n", options.port_file.c_str());
+    return kCannotCreate;
+  }
+  std::fprintf(stderr, "portal-sim: listening on http://%s:%d\n", options.host.c_str(), port);
+
+  std::atomic<bool> finished{false};
+  std::thread stopper([&] {
+    const sigset_t set = stop_signals();
+    int signal_number = 0;
+    sigwait(&set, &signal_number);
+    // stop() is a no-op until the listen loop runs; wait for it unless main is done.
+    while (!server.is_running() && !finished)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    server.stop();
+  });
+  const bool ok = server.listen_after_bind();
+  finished = true;
+  pthread_kill(stopper.native_handle(), SIGUSR1);
+  stopper.join();
+  std::fprintf(stderr, "portal-sim: stopped\n");
+  return ok ? 0 : kUnavailable;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "meteo-portal-sim: a deterministic stand-in for Toulouse Métropole's Opendatasoft portal"};
+  Options options;
+  define_command_line(app, options);
+  CLI11_PARSE(app, argc, argv);
+
+  const sigset_t set = stop_signals();
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);  // before any thread exists: all inherit it
+  signal(SIGPIPE, SIG_IGN);                   // a client hanging up must not kill the server
+
+  portal_sim::ServerOptions settings;
+  try {
+    settings = server_options(options);
+  } catch (const std::invalid_argument& error) {
+    std::fprintf(stderr, "portal-sim: %s\n", error.what());
+    return kUsageError;
+  }
+  std::optional<portal_sim::PortalServer> portal;
+  try {
+    portal.emplace(portal_sim::Catalogue::load(options.stations_file, options.catalog_file,
+                                               {options.datasets, options.include_odd_schema}),
+                   settings);
+  } catch (const std::runtime_error& error) {
+    std::fprintf(stderr, "portal-sim: %s\n", error.what());
+    return kInputError;
+  }
+  return serve(portal->http(), options);
+}

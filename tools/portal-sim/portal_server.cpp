@@ -1,0 +1,308 @@
+#include "portal_server.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <string_view>
+
+#include "explore_query.hpp"
+
+namespace portal_sim {
+namespace {
+
+constexpr std::string_view kCatalogPrefix = "/api/explore/v2.1/catalog/datasets";
+constexpr const char* kJson = "application/json; charset=utf-8";
+constexpr std::size_t kRecordsPerChunk = 256;
+
+enum class RequestKind { service, catalog, records, exports, other };
+
+// service: /stats and /healthz, which neither count nor get rate limited.
+RequestKind classify(const std::string& path) {
+  if (path == "/stats" || path == "/healthz") return RequestKind::service;
+  if (path.rfind(kCatalogPrefix, 0) != 0) return RequestKind::other;
+  std::string_view rest(path);
+  rest.remove_prefix(kCatalogPrefix.size());
+  if (rest.empty() || rest == "/") return RequestKind::catalog;
+  if (rest.front() != '/') return RequestKind::other;
+  const auto slash = rest.find('/', 1);
+  if (slash == std::string_view::npos || slash + 1 == rest.size()) return RequestKind::catalog;
+  const auto resource = rest.substr(slash + 1);
+  if (resource.rfind("records", 0) == 0) return RequestKind::records;
+  if (resource.rfind("exports", 0) == 0) return RequestKind::exports;
+  return RequestKind::other;
+}
+
+std::optional<std::string> parameter(const httplib::Request& req, const char* name) {
+  if (!req.has_param(name)) return std::nullopt;
+  return req.get_param_value(name);
+}
+
+std::string parameter_or_empty(const httplib::Request& req, const char* name) {
+  return parameter(req, name).value_or("");
+}
+
+void send_json(httplib::Response& res, int status, const ordered_json& body) {
+  res.status = status;
+  res.set_content(body.dump(), kJson);
+}
+
+void send_error(httplib::Response& res, const ApiError& error) {
+  send_json(res, error.status(),
+            ordered_json{{"error_code", error.code()}, {"message", error.what()}});
+}
+
+// Runs a handler, turning an ApiError into the portal's JSON error answer.
+void answer(httplib::Response& res, const std::function<void()>& handler) {
+  try {
+    handler();
+  } catch (const ApiError& error) {
+    send_error(res, error);
+  }
+}
+
+// The page [offset, offset + limit) of `count` items; limit -1 means to the end.
+std::pair<std::size_t, std::size_t> page_bounds(std::size_t count, const Paging& paging) {
+  const std::size_t begin = std::min(count, static_cast<std::size_t>(paging.offset));
+  const std::size_t end =
+      paging.limit < 0 ? count : std::min(count, begin + static_cast<std::size_t>(paging.limit));
+  return {begin, end};
+}
+
+std::string station_text(const ordered_json& station, const Dataset& dataset,
+                         const std::vector<std::size_t>& columns) {
+  if (columns.size() == dataset.fields.size() && std::is_sorted(columns.begin(), columns.end())) {
+    return station.dump();  // the file's object, verbatim
+  }
+  ordered_json projected = ordered_json::object();
+  for (const std::size_t column : columns) {
+    const std::string& name = dataset.fields[column].name;
+    projected[name] = station.value(name, ordered_json());
+  }
+  return projected.dump();
+}
+
+// An export written in chunks as the client reads, so a year of records never sits in memory.
+class ExportStream {
+ public:
+  ExportStream(RecordSeries series, std::vector<Seconds> times, std::vector<std::size_t> columns)
+      : series_(std::move(series)), times_(std::move(times)), columns_(std::move(columns)) {}
+
+  // The next piece of the JSON array; empty once the array is closed.
+  std::string next_chunk() {
+    if (closed_) return {};
+    std::string chunk = next_ == 0 ? "[" : "";
+    const std::size_t end = std::min(times_.size(), next_ + kRecordsPerChunk);
+    for (; next_ < end; ++next_) {
+      if (next_ > 0) chunk += ",\n";
+      chunk += series_.render(times_[next_], columns_);
+    }
+    if (next_ == times_.size()) {
+      chunk += "]\n";
+      closed_ = true;
+    }
+    return chunk;
+  }
+
+ private:
+  RecordSeries series_;
+  std::vector<Seconds> times_;
+  std::vector<std::size_t> columns_;
+  std::size_t next_ = 0;
+  bool closed_ = false;
+};
+
+}  // namespace
+
+PortalServer::PortalServer(Catalogue catalogue, ServerOptions options)
+    : catalogue_(std::move(catalogue)), options_(options), weather_(options.series.seed) {
+  install_routes();
+}
+
+void PortalServer::install_routes() {
+  server_.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    return before_routing(req, res);
+  });
+  server_.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("ok", "text/plain");
+  });
+  server_.Get("/stats", [this](const httplib::Request&, httplib::Response& res) { stats(res); });
+  server_.Get(R"(/api/explore/v2\.1/catalog/datasets/?)",
+              [this](const httplib::Request& req, httplib::Response& res) {
+                answer(res, [&] { list_catalogue(req, res); });
+              });
+  server_.Get(R"(/api/explore/v2\.1/catalog/datasets/([^/]+)/?)",
+              [this](const httplib::Request& req, httplib::Response& res) {
+                answer(res, [&] { describe_dataset(req, res); });
+              });
+  server_.Get(R"(/api/explore/v2\.1/catalog/datasets/([^/]+)/records/?)",
+              [this](const httplib::Request& req, httplib::Response& res) {
+                answer(res, [&] { records(req, res); });
+              });
+  server_.Get(R"(/api/explore/v2\.1/catalog/datasets/([^/]+)/exports/([^/]+)/?)",
+              [this](const httplib::Request& req, httplib::Response& res) {
+                answer(res, [&] { exports(req, res); });
+              });
+  server_.Get(R"(.*)", [](const httplib::Request& req, httplib::Response& res) {
+    send_error(res, ApiError(404, "NotFound", "No such API endpoint: " + req.path));
+  });
+  server_.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+    const std::string size = res.body.empty() && res.status == 200
+                                 ? "streamed"
+                                 : std::to_string(res.body.size()) + " bytes";
+    std::fprintf(stderr, "portal-sim: %s %s -> %d (%s)\n", req.method.c_str(),
+                 req.target.empty() ? req.path.c_str() : req.target.c_str(), res.status,
+                 size.c_str());
+  });
+}
+
+httplib::Server::HandlerResponse PortalServer::before_routing(const httplib::Request& req,
+                                                              httplib::Response& res) {
+  const RequestKind kind = classify(req.path);
+  if (kind == RequestKind::service) return httplib::Server::HandlerResponse::Unhandled;
+  ++counters_.all;
+  if (kind == RequestKind::catalog) ++counters_.catalog;
+  if (kind == RequestKind::records) ++counters_.records;
+  if (kind == RequestKind::exports) ++counters_.exports;
+  if (++api_requests_ > options_.rate_limit_first)
+    return httplib::Server::HandlerResponse::Unhandled;
+
+  ++counters_.rate_limited;
+  const int wait = options_.retry_after_seconds;
+  const Seconds reset =
+      options_.series.now + wait;  // the portal's clock, so answers stay repeatable
+  res.set_header("Retry-After", std::to_string(wait));
+  res.set_header("X-RateLimit-Limit", std::to_string(options_.rate_limit_first));
+  res.set_header("X-RateLimit-Remaining", "0");
+  res.set_header("X-RateLimit-Reset", std::to_string(reset));
+  send_json(res, 429,
+            ordered_json{{"error_code", "TooManyRequests"},
+                         {"message",
+                          "Too many requests on the domain. Please contact the domain "
+                          "administrator."},
+                         {"reset_time", format_iso8601(reset, 0)},
+                         {"limit_time_unit", "minute"},
+                         {"call_limit", options_.rate_limit_first}});
+  return httplib::Server::HandlerResponse::Handled;
+}
+
+const Dataset& PortalServer::dataset_or_404(const std::string& id) const {
+  const Dataset* dataset = catalogue_.find(id);
+  if (dataset == nullptr) throw ApiError(404, "NoSuchDataset", "Unknown dataset: " + id);
+  return *dataset;
+}
+
+std::size_t PortalServer::records_count(const Dataset& dataset) const {
+  if (dataset.kind == DatasetKind::stations) return catalogue_.station_objects().size();
+  return RecordSeries(dataset, weather_, options_.series).record_count();
+}
+
+void PortalServer::list_catalogue(const httplib::Request& req, httplib::Response& res) const {
+  const Paging paging = records_paging(parameter(req, "limit"), parameter(req, "offset"));
+  const auto filter = parse_catalogue_where(parameter_or_empty(req, "where"));
+  std::vector<const Dataset*> matches;
+  for (const auto& dataset : catalogue_.datasets()) {
+    if (!filter || filter->accepts(dataset)) matches.push_back(&dataset);
+  }
+  const auto [begin, end] = page_bounds(matches.size(), paging);
+  ordered_json results = ordered_json::array();
+  for (std::size_t i = begin; i < end; ++i) {
+    results.push_back(dataset_object(*matches[i], records_count(*matches[i]), options_.series.now));
+  }
+  send_json(res, 200, ordered_json{{"total_count", matches.size()}, {"results", results}});
+}
+
+void PortalServer::describe_dataset(const httplib::Request& req, httplib::Response& res) const {
+  const Dataset& dataset = dataset_or_404(req.matches[1].str());
+  send_json(res, 200, dataset_object(dataset, records_count(dataset), options_.series.now));
+}
+
+void PortalServer::records(const httplib::Request& req, httplib::Response& res) const {
+  const Dataset& dataset = dataset_or_404(req.matches[1].str());
+  if (dataset.kind == DatasetKind::stations) return station_records(req, res);
+  const Paging paging = records_paging(parameter(req, "limit"), parameter(req, "offset"));
+  const TimeFilter filter = parse_where(parameter_or_empty(req, "where"), dataset);
+  const bool descending = parse_descending(parameter_or_empty(req, "order_by"), dataset);
+  const auto columns = parse_select(parameter_or_empty(req, "select"), dataset);
+
+  const RecordSeries series(dataset, weather_, options_.series);
+  auto times = series.record_times([&](Seconds t) { return filter.accepts(t); });
+  if (descending) std::reverse(times.begin(), times.end());
+  const auto [begin, end] = page_bounds(times.size(), paging);
+  std::string body = "{\"total_count\":" + std::to_string(times.size()) + ",\"results\":[";
+  for (std::size_t i = begin; i < end; ++i) {
+    if (i > begin) body += ',';
+    body += series.render(times[i], columns);
+  }
+  res.set_content(body + "]}", kJson);
+}
+
+void PortalServer::exports(const httplib::Request& req, httplib::Response& res) const {
+  const Dataset& dataset = dataset_or_404(req.matches[1].str());
+  if (req.matches[2].str() != "json") {
+    throw bad_parameter("portal-sim only simulates exports/json, not exports/" +
+                        req.matches[2].str());
+  }
+  if (dataset.kind == DatasetKind::stations) return station_export(req, res);
+  const Paging paging = exports_paging(parameter(req, "limit"), parameter(req, "offset"));
+  const TimeFilter filter = parse_where(parameter_or_empty(req, "where"), dataset);
+  const bool descending = parse_descending(parameter_or_empty(req, "order_by"), dataset);
+  auto columns = parse_select(parameter_or_empty(req, "select"), dataset);
+
+  RecordSeries series(dataset, weather_, options_.series);
+  auto times = series.record_times([&](Seconds t) { return filter.accepts(t); });
+  if (descending) std::reverse(times.begin(), times.end());
+  const auto [begin, end] = page_bounds(times.size(), paging);
+  times = std::vector<Seconds>(times.begin() + static_cast<std::ptrdiff_t>(begin),
+                               times.begin() + static_cast<std::ptrdiff_t>(end));
+  auto stream =
+      std::make_shared<ExportStream>(std::move(series), std::move(times), std::move(columns));
+  res.set_chunked_content_provider(kJson, [stream](std::size_t, httplib::DataSink& sink) {
+    const std::string chunk = stream->next_chunk();
+    if (chunk.empty()) {
+      sink.done();
+      return true;
+    }
+    return sink.write(chunk.data(), chunk.size());
+  });
+}
+
+// The stations dataset is served from the file; where and order_by do not apply to it.
+void PortalServer::station_records(const httplib::Request& req, httplib::Response& res) const {
+  const Dataset& dataset = dataset_or_404(std::string(kStationsDatasetId));
+  const Paging paging = records_paging(parameter(req, "limit"), parameter(req, "offset"));
+  const auto columns = parse_select(parameter_or_empty(req, "select"), dataset);
+  const auto& stations = catalogue_.station_objects();
+  const auto [begin, end] = page_bounds(stations.size(), paging);
+  std::string body = "{\"total_count\":" + std::to_string(stations.size()) + ",\"results\":[";
+  for (std::size_t i = begin; i < end; ++i) {
+    if (i > begin) body += ',';
+    body += station_text(stations[i], dataset, columns);
+  }
+  res.set_content(body + "]}", kJson);
+}
+
+void PortalServer::station_export(const httplib::Request& req, httplib::Response& res) const {
+  const Dataset& dataset = dataset_or_404(std::string(kStationsDatasetId));
+  const Paging paging = exports_paging(parameter(req, "limit"), parameter(req, "offset"));
+  const auto columns = parse_select(parameter_or_empty(req, "select"), dataset);
+  const auto& stations = catalogue_.station_objects();
+  const auto [begin, end] = page_bounds(stations.size(), paging);
+  std::string body = "[";
+  for (std::size_t i = begin; i < end; ++i) {
+    if (i > begin) body += ",\n";
+    body += station_text(stations[i], dataset, columns);
+  }
+  res.set_content(body + "]\n", kJson);
+}
+
+void PortalServer::stats(httplib::Response& res) const {
+  send_json(res, 200,
+            ordered_json{{"all", counters_.all.load()},
+                         {"records", counters_.records.load()},
+                         {"exports", counters_.exports.load()},
+                         {"catalog", counters_.catalog.load()},
+                         {"rate_limited", counters_.rate_limited.load()}});
+}
+
+}  // namespace portal_sim

@@ -1,0 +1,72 @@
+// The HTTP face of the simulated portal: Explore API v2.1 routes, /stats, /healthz, and the
+// injected rate limiting.
+#pragma once
+
+// Debian builds libcpp-httplib with these; the header must see them too, or the library's
+// struct layouts (Request, Response) and ours would differ.
+#ifndef CPPHTTPLIB_OPENSSL_SUPPORT
+#define CPPHTTPLIB_OPENSSL_SUPPORT
+#endif
+#ifndef CPPHTTPLIB_ZLIB_SUPPORT
+#define CPPHTTPLIB_ZLIB_SUPPORT
+#endif
+#ifndef CPPHTTPLIB_BROTLI_SUPPORT
+#define CPPHTTPLIB_BROTLI_SUPPORT
+#endif
+
+#include <httplib.h>
+
+#include <atomic>
+#include <functional>
+#include <string>
+
+#include "portal_catalogue.hpp"
+#include "record_series.hpp"
+#include "weather_model.hpp"
+
+namespace portal_sim {
+
+struct ServerOptions {
+  SeriesOptions series;
+  int rate_limit_first = 0;  // answer 429 to the first N API requests
+  int retry_after_seconds = 1;
+};
+
+// What /stats reports. Requests answered 429 count in their kind as well.
+struct RequestCounters {
+  std::atomic<int> all{0};  // every request but /stats and /healthz
+  std::atomic<int> records{0};
+  std::atomic<int> exports{0};
+  std::atomic<int> catalog{0};  // the catalogue listing and single-dataset lookups
+  std::atomic<int> rate_limited{0};
+};
+
+class PortalServer {
+ public:
+  PortalServer(Catalogue catalogue, ServerOptions options);
+  httplib::Server& http() { return server_; }
+
+ private:
+  void install_routes();
+  httplib::Server::HandlerResponse before_routing(const httplib::Request& req,
+                                                  httplib::Response& res);
+  void list_catalogue(const httplib::Request& req, httplib::Response& res) const;
+  void describe_dataset(const httplib::Request& req, httplib::Response& res) const;
+  void records(const httplib::Request& req, httplib::Response& res) const;
+  void exports(const httplib::Request& req, httplib::Response& res) const;
+  void station_records(const httplib::Request& req, httplib::Response& res) const;
+  void station_export(const httplib::Request& req, httplib::Response& res) const;
+  void stats(httplib::Response& res) const;
+
+  const Dataset& dataset_or_404(const std::string& id) const;
+  std::size_t records_count(const Dataset& dataset) const;
+
+  Catalogue catalogue_;
+  ServerOptions options_;
+  WeatherModel weather_;
+  RequestCounters counters_;
+  std::atomic<int> api_requests_{0};
+  httplib::Server server_;
+};
+
+}  // namespace portal_sim
