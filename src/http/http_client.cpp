@@ -1,0 +1,396 @@
+// HttpClient: one libcurl easy handle, retries with backoff, redirects followed by hand so a
+// secret header never travels to another origin.
+#include <curl/curl.h>
+#include <spdlog/logger.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <ctime>
+#include <optional>
+#include <random>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "curl_handles.hpp"
+#include "meteo/errors.hpp"
+#include "meteo/http.hpp"
+#include "meteo/version.hpp"
+
+namespace meteo {
+namespace {
+
+using std::chrono::milliseconds;
+
+constexpr int kMaxRedirects = 5;
+
+// ---- Text for messages ------------------------------------------------------------------------
+
+std::string status_text(long status) {
+  static constexpr std::pair<long, const char*> kReasons[] = {
+      {400, "Bad Request"},
+      {401, "Unauthorized"},
+      {403, "Forbidden"},
+      {404, "Not Found"},
+      {405, "Method Not Allowed"},
+      {408, "Request Timeout"},
+      {410, "Gone"},
+      {429, "Too Many Requests"},
+      {500, "Internal Server Error"},
+      {501, "Not Implemented"},
+      {502, "Bad Gateway"},
+      {503, "Service Unavailable"},
+      {504, "Gateway Timeout"},
+      {300, "Multiple Choices"},
+      {304, "Not Modified"},
+  };
+  for (const auto& [code, reason] : kReasons) {
+    if (code == status) return std::to_string(status) + " " + reason;
+  }
+  return "HTTP status " + std::to_string(status);
+}
+
+// Drops the user:password part of a URL, which would otherwise reach logs and messages.
+std::string without_userinfo(const std::string& url) {
+  const auto authority = url.find("://");
+  if (authority == std::string::npos) return url;
+  const auto authority_end = url.find_first_of("/?#", authority + 3);
+  const auto at = url.rfind('@', authority_end == std::string::npos ? url.size() : authority_end);
+  if (at == std::string::npos || at < authority + 3) return url;
+  return url.substr(0, authority + 3) + "***@" + url.substr(at + 1);
+}
+
+// Replaces every secret header value in `text`: a last line of defence for messages.
+std::string scrubbed(std::string text, const std::vector<HttpHeader>& headers) {
+  for (const auto& header : headers) {
+    if (!header.secret || header.value.empty()) continue;
+    for (auto at = text.find(header.value); at != std::string::npos;
+         at = text.find(header.value, at + 3)) {
+      text.replace(at, header.value.size(), "***");
+    }
+  }
+  return text;
+}
+
+// ---- Headers ----------------------------------------------------------------------------------
+
+void reject_line_breaks(const HttpHeader& header) {
+  const auto has_break = [](const std::string& text) {
+    return text.find_first_of("\r\n") != std::string::npos;
+  };
+  // A line break would let a configured value inject headers; the value itself is not shown.
+  if (has_break(header.name) || has_break(header.value)) {
+    throw Error(ExitCode::config, "HTTP header \"" + header.name + "\" contains a line break");
+  }
+}
+
+curl::Slist header_list(const std::vector<HttpHeader>& headers, bool include_secrets) {
+  std::vector<std::string> lines;
+  for (const auto& header : headers) {
+    reject_line_breaks(header);
+    if (header.secret && !include_secrets) continue;
+    // curl sends "Name;" as an empty header; "Name:" would remove it instead.
+    lines.push_back(header.value.empty() ? header.name + ";" : header.name + ": " + header.value);
+  }
+  return curl::make_slist(lines);
+}
+
+// ---- Retry-After ------------------------------------------------------------------------------
+
+// Seconds ("120") or an HTTP-date ("Wed, 21 Oct 2015 07:28:00 GMT"); nothing when unreadable.
+std::optional<milliseconds> parse_retry_after(std::string text) {
+  const auto not_space = [](unsigned char c) { return !std::isspace(c); };
+  text.erase(text.begin(), std::find_if(text.begin(), text.end(), not_space));
+  text.erase(std::find_if(text.rbegin(), text.rend(), not_space).base(), text.end());
+  if (text.empty()) return std::nullopt;
+  if (std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); })) {
+    constexpr long long kDay = 86400;  // anything longer is capped by max_backoff anyway
+    const long long seconds = text.size() > 6 ? kDay : std::min(std::stoll(text), kDay);
+    return std::chrono::seconds(seconds);
+  }
+  const time_t when = curl_getdate(text.c_str(), nullptr);
+  if (when == -1) return std::nullopt;
+  const auto wait = std::chrono::system_clock::from_time_t(when) - std::chrono::system_clock::now();
+  return std::max(milliseconds(0), std::chrono::duration_cast<milliseconds>(wait));
+}
+
+// ---- URLs -------------------------------------------------------------------------------------
+
+// scheme://host:port, lower-cased by libcurl; empty when the URL cannot be parsed.
+std::string origin_of(const std::string& url) {
+  curl::Url parsed(curl_url());
+  if (!parsed || curl_url_set(parsed.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) return {};
+  std::string origin;
+  for (const auto part : {CURLUPART_SCHEME, CURLUPART_HOST, CURLUPART_PORT}) {
+    char* text = nullptr;
+    if (curl_url_get(parsed.get(), part, &text, CURLU_DEFAULT_PORT) != CURLUE_OK) return {};
+    origin += std::string(text) + "|";
+    curl_free(text);
+  }
+  return origin;
+}
+
+bool same_origin(const std::string& from, const std::string& to) {
+  const std::string origin = origin_of(from);
+  return !origin.empty() && origin == origin_of(to);
+}
+
+// ---- One exchange -----------------------------------------------------------------------------
+
+// Collects the body and stops the transfer once it outgrows the limit.
+struct BodySink {
+  std::string body;
+  std::size_t limit = 0;
+  bool overflowed = false;
+
+  static std::size_t write(char* data, std::size_t size, std::size_t count, void* user) {
+    auto& sink = *static_cast<BodySink*>(user);
+    const std::size_t bytes = size * count;
+    if (bytes > sink.limit - sink.body.size()) {
+      sink.overflowed = true;
+      return 0;  // any short count makes libcurl abort with CURLE_WRITE_ERROR
+    }
+    sink.body.append(data, bytes);
+    return bytes;
+  }
+};
+
+// What one try (redirects included) came to.
+struct Outcome {
+  CURLcode code = CURLE_OK;
+  std::string curl_error;  // when code != CURLE_OK
+  bool body_too_large = false;
+  HttpResponse response;
+  std::optional<milliseconds> retry_after;
+  std::string redirect_url;
+
+  bool network_failed() const { return code != CURLE_OK; }
+  // "503 Service Unavailable" or the curl error: the reason a try failed.
+  std::string failure() const {
+    return network_failed() ? curl_error : status_text(response.status);
+  }
+};
+
+bool is_redirect(long status) {
+  return status >= 300 && status < 400;
+}
+bool is_success(long status) {
+  return status >= 200 && status < 300;
+}
+bool is_retryable_status(long status) {
+  return status == 429 || status >= 500;
+}
+
+// Failures that another try cannot fix.
+bool is_permanent(CURLcode code) {
+  switch (code) {
+    case CURLE_UNSUPPORTED_PROTOCOL:
+    case CURLE_URL_MALFORMAT:
+    case CURLE_NOT_BUILT_IN:
+    case CURLE_TOO_MANY_REDIRECTS:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_FILESIZE_EXCEEDED:
+      return true;
+    default:
+      return false;
+  }
+}
+
+template <typename Value>
+void set_option(CURL* handle, CURLoption option, Value value, const char* name) {
+  if (const CURLcode code = curl_easy_setopt(handle, option, value); code != CURLE_OK) {
+    throw Error(ExitCode::software,
+                std::string("libcurl rejected ") + name + ": " + curl_easy_strerror(code));
+  }
+}
+
+}  // namespace
+
+// ---- The client -------------------------------------------------------------------------------
+
+struct HttpClient::Impl {
+  HttpSettings settings;
+  spdlog::logger& log;
+  Sleeper sleeper;
+  std::mt19937_64 random{std::random_device{}()};
+  curl::Easy handle = curl::make_easy();
+  char error_buffer[CURL_ERROR_SIZE] = {};
+
+  Impl(HttpSettings http_settings, spdlog::logger& logger, Sleeper sleep)
+      : settings(std::move(http_settings)), log(logger), sleeper(std::move(sleep)) {
+    if (!sleeper) sleeper = [](milliseconds delay) { std::this_thread::sleep_for(delay); };
+    configure();
+  }
+
+  void configure() {
+    CURL* h = handle.get();
+    set_option(h, CURLOPT_NOSIGNAL, 1L, "NOSIGNAL");  // timeouts without SIGALRM
+    set_option(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(settings.connect_timeout.count()),
+               "CONNECTTIMEOUT_MS");
+    set_option(h, CURLOPT_TIMEOUT_MS, static_cast<long>(settings.total_timeout.count()),
+               "TIMEOUT_MS");
+    set_option(h, CURLOPT_SSL_VERIFYPEER, 1L, "SSL_VERIFYPEER");
+    set_option(h, CURLOPT_SSL_VERIFYHOST, 2L, "SSL_VERIFYHOST");
+    if (!settings.ca_file.empty())
+      set_option(h, CURLOPT_CAINFO, settings.ca_file.c_str(), "CAINFO");
+    // Redirects are followed in follow_redirects(): curl would resend custom headers (the API
+    // key) to whatever host a Location names. The protocol list still applies to every hop.
+    set_option(h, CURLOPT_FOLLOWLOCATION, 0L, "FOLLOWLOCATION");
+    set_option(h, CURLOPT_PROTOCOLS_STR, "http,https", "PROTOCOLS_STR");
+    set_option(h, CURLOPT_ACCEPT_ENCODING, "gzip", "ACCEPT_ENCODING");
+    set_option(h, CURLOPT_USERAGENT, user_agent().c_str(), "USERAGENT");  // curl copies strings
+    set_option(h, CURLOPT_ERRORBUFFER, error_buffer, "ERRORBUFFER");
+    set_option(h, CURLOPT_WRITEFUNCTION, &BodySink::write, "WRITEFUNCTION");
+    // Refuses early when Content-Length already says too much; BodySink covers the rest
+    // (chunked or gzip-inflated bodies).
+    set_option(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(settings.max_body_bytes),
+               "MAXFILESIZE_LARGE");
+  }
+
+  static std::string user_agent() { return std::string("meteo-etl/") + kVersion; }
+
+  int attempts() const { return std::max(1, settings.retry.attempts); }
+
+  // One request, no redirect handling.
+  Outcome perform(const std::string& url, const curl::Slist& headers) {
+    CURL* h = handle.get();
+    BodySink sink;
+    sink.limit = settings.max_body_bytes;
+    error_buffer[0] = '\0';
+    set_option(h, CURLOPT_URL, url.c_str(), "URL");
+    set_option(h, CURLOPT_HTTPHEADER, headers.get(), "HTTPHEADER");
+    set_option(h, CURLOPT_WRITEDATA, static_cast<void*>(&sink), "WRITEDATA");
+
+    Outcome outcome;
+    outcome.code = curl_easy_perform(h);
+    // Both point into this call's locals: leave no dangling pointer in the handle.
+    set_option(h, CURLOPT_WRITEDATA, static_cast<void*>(nullptr), "WRITEDATA");
+    set_option(h, CURLOPT_HTTPHEADER, static_cast<curl_slist*>(nullptr), "HTTPHEADER");
+    outcome.body_too_large = sink.overflowed || outcome.code == CURLE_FILESIZE_EXCEEDED;
+    if (outcome.network_failed()) {
+      outcome.curl_error = std::string("curl error ") + std::to_string(outcome.code) + ": " +
+                           (error_buffer[0] ? error_buffer : curl_easy_strerror(outcome.code));
+      return outcome;
+    }
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &outcome.response.status);
+    if (char* type = nullptr;
+        curl_easy_getinfo(h, CURLINFO_CONTENT_TYPE, &type) == CURLE_OK && type) {
+      outcome.response.content_type = type;
+    }
+    if (char* location = nullptr;
+        curl_easy_getinfo(h, CURLINFO_REDIRECT_URL, &location) == CURLE_OK && location) {
+      outcome.redirect_url = location;
+    }
+    if (curl_header* header = nullptr;
+        curl_easy_header(h, "Retry-After", 0, CURLH_HEADER, -1, &header) == CURLHE_OK) {
+      outcome.retry_after = parse_retry_after(header->value);
+    }
+    outcome.response.body = std::move(sink.body);
+    return outcome;
+  }
+
+  // One try: the request and up to kMaxRedirects redirects. Secret headers stay with the
+  // origin they were configured for.
+  Outcome follow_redirects(const std::string& url, const std::vector<HttpHeader>& headers) {
+    const curl::Slist all_headers = header_list(headers, true);
+    const curl::Slist public_headers = header_list(headers, false);
+    std::string current = url;
+    bool send_secrets = true;
+    for (int hop = 0;; ++hop) {
+      Outcome outcome = perform(current, send_secrets ? all_headers : public_headers);
+      if (outcome.network_failed() || !is_redirect(outcome.response.status) ||
+          outcome.redirect_url.empty()) {
+        return outcome;
+      }
+      if (hop == kMaxRedirects) {
+        outcome.code = CURLE_TOO_MANY_REDIRECTS;
+        outcome.curl_error = "more than " + std::to_string(kMaxRedirects) + " redirects";
+        return outcome;
+      }
+      send_secrets = send_secrets && same_origin(current, outcome.redirect_url);
+      current = std::move(outcome.redirect_url);
+    }
+  }
+
+  milliseconds delay_before(int retry, const Outcome& outcome) {
+    if (outcome.retry_after) return std::min(*outcome.retry_after, settings.retry.max_backoff);
+    std::uniform_real_distribution<double> unit(0.0, 1.0);
+    return backoff_delay(settings.retry, retry, unit(random));
+  }
+
+  // Messages name the URL without credentials, and never a secret header's value.
+  struct Request {
+    const std::string& url;
+    const std::vector<HttpHeader>& headers;
+    std::string shown_url = scrubbed(without_userinfo(url), headers);
+
+    Error error(ExitCode code, const std::string& message) const {
+      return Error(code, scrubbed("GET " + shown_url + ": " + message, headers));
+    }
+  };
+
+  // True for a success; false when another try may help; throws when it cannot.
+  bool succeeded(const Request& request, const Outcome& outcome) const {
+    if (outcome.body_too_large) {
+      throw request.error(ExitCode::unavailable,
+                          "body exceeds " + std::to_string(settings.max_body_bytes) + " bytes");
+    }
+    if (outcome.network_failed()) {
+      if (is_permanent(outcome.code))
+        throw request.error(ExitCode::unavailable, outcome.curl_error);
+      return false;
+    }
+    const long status = outcome.response.status;
+    if (is_success(status)) return true;
+    if (status == 401 || status == 403) {
+      throw request.error(ExitCode::no_permission, status_text(status) + ": check the API key");
+    }
+    if (!is_retryable_status(status))
+      throw request.error(ExitCode::unavailable, status_text(status));
+    return false;
+  }
+
+  void log_retry(const Request& request, int attempt, const Outcome& outcome,
+                 milliseconds delay) const {
+    log.warn("{}",
+             scrubbed("GET " + request.shown_url + " failed (attempt " + std::to_string(attempt) +
+                          "/" + std::to_string(attempts()) + "): " + outcome.failure() +
+                          "; retrying in " + std::to_string(delay.count()) + " ms",
+                      request.headers));
+  }
+
+  HttpResponse get(const std::string& url, const std::vector<HttpHeader>& headers) {
+    const Request request{url, headers};
+    for (int attempt = 1;; ++attempt) {
+      Outcome outcome = follow_redirects(url, headers);
+      if (succeeded(request, outcome)) {
+        log.debug("GET {}: {} ({} bytes)", request.shown_url, outcome.response.status,
+                  outcome.response.body.size());
+        return std::move(outcome.response);
+      }
+      if (attempt >= attempts()) {
+        throw request.error(ExitCode::unavailable, "gave up after " + std::to_string(attempt) +
+                                                       (attempt == 1 ? " attempt" : " attempts") +
+                                                       "; last error: " + outcome.failure());
+      }
+      const milliseconds delay = delay_before(attempt, outcome);
+      log_retry(request, attempt, outcome, delay);
+      sleeper(delay);
+    }
+  }
+};
+
+HttpClient::HttpClient(HttpSettings settings, spdlog::logger& log, Sleeper sleeper)
+    : impl_(std::make_unique<Impl>(std::move(settings), log, std::move(sleeper))) {}
+
+HttpClient::~HttpClient() = default;
+
+HttpResponse HttpClient::get(const std::string& url, const std::vector<HttpHeader>& headers) {
+  return impl_->get(url, headers);
+}
+
+}  // namespace meteo

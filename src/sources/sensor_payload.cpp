@@ -1,0 +1,164 @@
+// Parses the partner's payload in one streaming pass: each array element is built, validated and
+// dropped before the next, so a big payload is never held twice (body text + full DOM).
+#include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "meteo/errors.hpp"
+#include "meteo/sources.hpp"
+#include "sensor_record.hpp"
+
+namespace meteo {
+namespace {
+
+using json = sensor_feed::Json;
+
+constexpr std::size_t kTypicalFields = 8;
+// Levels of the payload array itself plus the deepest record kept.
+constexpr int kMaxDepth = sensor_feed::kMaxRecordNesting + 1;
+
+// SAX events in, validated readings out. Depth 1 is the top-level array; anything deeper belongs
+// to the element under construction.
+class PayloadReader final : public nlohmann::json_sax<json> {
+ public:
+  explicit PayloadReader(ParsedPayload& out) : out_(out) {}
+
+  bool null() override { return add_value(json(nullptr)); }
+  bool boolean(bool value) override { return add_value(json(value)); }
+  bool number_integer(number_integer_t value) override { return add_value(json(value)); }
+  bool number_unsigned(number_unsigned_t value) override { return add_value(json(value)); }
+  bool number_float(number_float_t value, const string_t&) override {
+    return add_value(json(value));
+  }
+  // Copied, not moved: the lexer reuses this buffer, and stealing it would make it regrow
+  // character by character for the next token.
+  bool string(string_t& value) override { return add_value(json(value)); }
+  bool binary(binary_t& value) override { return add_value(json(value)); }
+  bool key(string_t& name) override {
+    pending_key_ = name;
+    return true;
+  }
+  bool start_object(std::size_t) override { return open(json::value_t::object); }
+  bool end_object() override { return close(); }
+  bool start_array(std::size_t) override { return open(json::value_t::array); }
+  bool end_array() override { return close(); }
+
+  bool parse_error(std::size_t position, const std::string&,
+                   const nlohmann::detail::exception& error) override {
+    // `position` counts the offending byte (or the end of input) itself.
+    failed_ = true;
+    error_byte_ = position > 0 ? position - 1 : 0;
+    error_detail_ = sensor_feed::json_error_detail(error.what());
+    return false;
+  }
+
+  void throw_if_not_a_payload(std::string_view origin) const {
+    const std::string prefix(origin);
+    if (failed_) {
+      throw Error(ExitCode::data, prefix + ": payload is not valid JSON at byte " +
+                                      std::to_string(error_byte_) + ": " + error_detail_);
+    }
+    if (top_level_ != json::value_t::array) {
+      throw Error(ExitCode::data, prefix + ": payload is a JSON " + json(top_level_).type_name() +
+                                      ", expected an array of readings");
+    }
+  }
+
+ private:
+  bool inside_array_payload() const { return top_level_ == json::value_t::array; }
+
+  bool open(json::value_t type) {
+    ++depth_;
+    if (depth_ == 1) {
+      top_level_ = type;
+      return true;
+    }
+    if (!inside_array_payload()) return true;  // skipped: reported once parsing succeeds
+    if (depth_ > kMaxDepth) {
+      // Dumping the record later would recurse once per level: keep a bounded prefix only.
+      element_too_deep_ = true;
+      ++skipped_containers_;
+      return true;
+    }
+    json* container = depth_ == 2 ? &(element_ = json(type)) : &insert(json(type));
+    // One allocation for a typical record rather than a vector regrowing field by field.
+    if (container->is_object()) container->get_ref<json::object_t&>().reserve(kTypicalFields);
+    open_containers_.push_back(container);
+    return true;
+  }
+
+  bool close() {
+    --depth_;
+    if (depth_ == 0 || !inside_array_payload()) return true;
+    if (skipped_containers_ > 0) {
+      --skipped_containers_;
+      return true;
+    }
+    open_containers_.pop_back();
+    if (depth_ == 1) finish_element(std::move(element_));
+    return true;
+  }
+
+  bool add_value(json&& value) {
+    if (depth_ == 0) {
+      top_level_ = value.type();
+      return true;
+    }
+    if (!inside_array_payload() || skipped_containers_ > 0) return true;
+    if (depth_ == 1) {
+      finish_element(std::move(value));
+    } else {
+      insert(std::move(value));
+    }
+    return true;
+  }
+
+  // Only the chain of open containers is pointed to, and each is modified only through its
+  // own parent, so adding a child never invalidates a pointer on the stack.
+  json& insert(json&& value) {
+    json& parent = *open_containers_.back();
+    if (parent.is_object()) return parent[pending_key_] = std::move(value);  // last key wins
+    parent.push_back(std::move(value));
+    return parent.back();
+  }
+
+  void finish_element(json&& element) {
+    json record = std::move(element);
+    const std::size_t position = out_.record_count++;
+    auto outcome = std::exchange(element_too_deep_, false)
+                       ? std::variant<SensorReading, std::string>(sensor_feed::too_deep_reason())
+                       : sensor_feed::validate_record(record);
+    if (auto* reading = std::get_if<SensorReading>(&outcome)) {
+      out_.readings.push_back(std::move(*reading));
+    } else {
+      out_.rejected.push_back(
+          {position, std::move(std::get<std::string>(outcome)), sensor_feed::compact_json(record)});
+    }
+  }
+
+  ParsedPayload& out_;
+  int depth_ = 0;
+  json::value_t top_level_ = json::value_t::discarded;  // not seen yet
+  json element_;
+  std::vector<json*> open_containers_;
+  std::string pending_key_;
+  bool element_too_deep_ = false;
+  int skipped_containers_ = 0;  // open containers below kMaxDepth, not built
+  bool failed_ = false;
+  std::size_t error_byte_ = 0;
+  std::string error_detail_;
+};
+
+}  // namespace
+
+ParsedPayload parse_sensor_payload(std::string_view body, std::string_view origin) {
+  ParsedPayload payload;
+  PayloadReader reader(payload);
+  json::sax_parse(body.data(), body.data() + body.size(), &reader);
+  reader.throw_if_not_a_payload(origin);
+  return payload;
+}
+
+}  // namespace meteo

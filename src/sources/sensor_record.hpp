@@ -1,0 +1,31 @@
+// Internal to the sources module: validation of one already-parsed sensor record.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <variant>
+
+#include "meteo/model.hpp"
+
+namespace meteo::sensor_feed {
+
+// Insertion-ordered objects: a rejected record is dumped in its original key order, and a small
+// flat vector per object is cheaper to build than a std::map.
+using Json = nlohmann::ordered_json;
+
+// Records nesting deeper are rejected unread: dumping them would recurse once per level.
+constexpr int kMaxRecordNesting = 64;
+std::string too_deep_reason();
+
+// Returns the reading, or the short reason the record is rejected. Strings are moved out of
+// `record` only when it is valid, so a rejected record can still be dumped verbatim.
+std::variant<SensorReading, std::string> validate_record(Json& record);
+
+// nlohmann's exception text without its "[json.exception...] parse error at line 1, column 7: "
+// preamble: the byte offset is reported separately.
+std::string json_error_detail(const std::string& what);
+
+// The compact JSON text of a record, as stored with a rejection.
+std::string compact_json(const Json& value);
+
+}  // namespace meteo::sensor_feed

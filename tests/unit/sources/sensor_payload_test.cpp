@@ -1,0 +1,214 @@
+// parse_sensor_payload: payload-level errors, positions of rejected records, order and duplicates.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <string>
+
+#include "meteo/errors.hpp"
+#include "meteo/sources.hpp"
+
+namespace meteo {
+namespace {
+
+constexpr const char* kOrigin = "http://127.0.0.1:8080/sensor/temperatures";
+
+std::string reading(const std::string& id, double temperature) {
+  return R"({"id":")" + id + R"(","timestamp":"2026-11-22T06:00:00Z","lat":45.2,"lon":4.1,)" +
+         R"("temperature":)" + std::to_string(temperature) + R"(,"country":"France"})";
+}
+
+// The Error parse_sensor_payload throws for `body`, or a test failure when it does not throw.
+Error payload_error(const std::string& body) {
+  try {
+    parse_sensor_payload(body, kOrigin);
+  } catch (const Error& error) {
+    return error;
+  }
+  ADD_FAILURE() << "accepted: " << body;
+  return Error(ExitCode::ok, "");
+}
+
+TEST(SensorPayload, AnEmptyArrayHasNoRecords) {
+  const ParsedPayload payload = parse_sensor_payload(" [ ] \n", kOrigin);
+  EXPECT_EQ(payload.record_count, 0u);
+  EXPECT_TRUE(payload.readings.empty());
+  EXPECT_TRUE(payload.rejected.empty());
+}
+
+TEST(SensorPayload, KeepsValidRecordsInOrderWithDuplicates) {
+  const std::string body =
+      "[" + reading("a", 1) + "," + reading("b", 2) + "," + reading("a", 3) + "]";
+  const ParsedPayload payload = parse_sensor_payload(body, kOrigin);
+  EXPECT_EQ(payload.record_count, 3u);
+  ASSERT_EQ(payload.readings.size(), 3u);
+  EXPECT_EQ(payload.readings[0].id, "a");
+  EXPECT_EQ(payload.readings[1].id, "b");
+  EXPECT_EQ(payload.readings[2].id, "a");
+  EXPECT_DOUBLE_EQ(payload.readings[0].temperature, 1);
+  EXPECT_DOUBLE_EQ(payload.readings[2].temperature, 3);
+  EXPECT_TRUE(payload.rejected.empty());
+}
+
+TEST(SensorPayload, RejectedRecordsKeepTheirPositionReasonAndText) {
+  const std::string body =
+      "[" + reading("a", 1) + R"(, {"id": "b", "lat": "43.6", "lon": 1, "temperature": 2},)" +
+      reading("c", 3) + R"(, [1, 2], "offline", null, {"nested": {"deep": [1, {"x": null}]}}])";
+  const ParsedPayload payload = parse_sensor_payload(body, kOrigin);
+  EXPECT_EQ(payload.record_count, 7u);
+  ASSERT_EQ(payload.readings.size(), 2u);
+  EXPECT_EQ(payload.readings[1].id, "c");
+  ASSERT_EQ(payload.rejected.size(), 5u);
+
+  EXPECT_EQ(payload.rejected[0].position, 1u);
+  EXPECT_EQ(payload.rejected[0].reason, R"(field "lat" is not a number (string "43.6"))");
+  EXPECT_EQ(payload.rejected[0].record_json, R"({"id":"b","lat":"43.6","lon":1,"temperature":2})");
+
+  EXPECT_EQ(payload.rejected[1].position, 3u);
+  EXPECT_EQ(payload.rejected[1].reason, "record is not an object (array)");
+  EXPECT_EQ(payload.rejected[1].record_json, "[1,2]");
+
+  EXPECT_EQ(payload.rejected[2].position, 4u);
+  EXPECT_EQ(payload.rejected[2].reason, "record is not an object (string)");
+  EXPECT_EQ(payload.rejected[2].record_json, R"("offline")");
+
+  EXPECT_EQ(payload.rejected[3].position, 5u);
+  EXPECT_EQ(payload.rejected[3].record_json, "null");
+
+  EXPECT_EQ(payload.rejected[4].position, 6u);
+  EXPECT_EQ(payload.rejected[4].reason, R"(missing field "id")");
+  EXPECT_EQ(payload.rejected[4].record_json, R"({"nested":{"deep":[1,{"x":null}]}})");
+}
+
+TEST(SensorPayload, HostileStringsSurviveInReadingsAndRejections) {
+  const std::string body =
+      R"([{"id":"x\"); DELETE FROM t; --","lat":1,"lon":2,"temperature":3,"country":"<b>\u00e9</b>"},)"
+      R"({"id":"\u2028","lat":"\u0000","lon":2,"temperature":3}])";
+  const ParsedPayload payload = parse_sensor_payload(body, kOrigin);
+  ASSERT_EQ(payload.readings.size(), 1u);
+  EXPECT_EQ(payload.readings[0].id, "x\"); DELETE FROM t; --");
+  EXPECT_EQ(payload.readings[0].country, "<b>\xC3\xA9</b>");
+  ASSERT_EQ(payload.rejected.size(), 1u);
+  EXPECT_EQ(payload.rejected[0].record_json,
+            "{\"id\":\"\xE2\x80\xA8\",\"lat\":\"\\u0000\",\"lon\":2,\"temperature\":3}");
+}
+
+TEST(SensorPayload, TimestampAndCountryAreKeptAsGiven) {
+  const ParsedPayload payload = parse_sensor_payload(
+      R"([{"id":"a","lat":1,"lon":2,"temperature":3,"timestamp":"yesterday-ish","country":"FR"},)"
+      R"({"id":"b","lat":1,"lon":2,"temperature":3,"timestamp":1732255800,"country":["FR"]},)"
+      R"({"id":"c","lat":1,"lon":2,"temperature":3,"timestamp":null}])",
+      kOrigin);
+  ASSERT_EQ(payload.readings.size(), 3u);
+  EXPECT_EQ(payload.readings[0].timestamp, "yesterday-ish");
+  EXPECT_EQ(payload.readings[0].country, "FR");
+  EXPECT_EQ(payload.readings[1].timestamp, "1732255800");
+  EXPECT_EQ(payload.readings[1].country, R"(["FR"])");
+  EXPECT_FALSE(payload.readings[2].timestamp.has_value());
+  EXPECT_FALSE(payload.readings[2].country.has_value());
+}
+
+TEST(SensorPayload, ADeeplyNestedRecordIsRejectedWithoutRecursion) {
+  const int levels = 200'000;  // would overflow the stack if dumped recursively
+  const std::string deep = std::string(levels, '[') + std::string(levels, ']');
+  const std::string body =
+      "[" + deep + "," + reading("after", 1) + R"(,{"id":"x","n":)" + deep + "}]";
+  const ParsedPayload payload = parse_sensor_payload(body, kOrigin);
+  EXPECT_EQ(payload.record_count, 3u);
+  ASSERT_EQ(payload.readings.size(), 1u);
+  EXPECT_EQ(payload.readings[0].id, "after");
+  ASSERT_EQ(payload.rejected.size(), 2u);
+  EXPECT_EQ(payload.rejected[0].position, 0u);
+  EXPECT_EQ(payload.rejected[0].reason, "record nests deeper than 64 levels");
+  EXPECT_EQ(payload.rejected[0].record_json, std::string(64, '[') + std::string(64, ']'));
+  EXPECT_EQ(payload.rejected[1].position, 2u);
+  EXPECT_EQ(payload.rejected[1].reason, "record nests deeper than 64 levels");
+}
+
+TEST(SensorPayload, SixtyFourLevelsAreStillARecord) {
+  const std::string nested = std::string(63, '[') + std::string(63, ']');
+  const ParsedPayload payload = parse_sensor_payload(
+      R"([{"id":"a","lat":1,"lon":2,"temperature":3,"country":)" + nested + "}]", kOrigin);
+  ASSERT_EQ(payload.readings.size(), 1u);
+  EXPECT_EQ(payload.readings[0].country, nested);
+}
+
+TEST(SensorPayload, ATruncatedBodyIsADataErrorNamingOriginAndByte) {
+  const std::string body = "[" + reading("a", 1) + "," + reading("b", 2);
+  const std::string cut = body.substr(0, body.size() - 20);
+  const Error error = payload_error(cut);
+  EXPECT_EQ(error.code(), ExitCode::data);
+  const std::string expected_start = std::string(kOrigin) + ": payload is not valid JSON at byte " +
+                                     std::to_string(cut.size()) + ": ";
+  EXPECT_EQ(std::string(error.what()).rfind(expected_start, 0), 0u) << error.what();
+}
+
+TEST(SensorPayload, TheByteOffsetPointsAtTheOffendingCharacter) {
+  const Error error = payload_error(R"([{"id":"a"} x])");
+  EXPECT_EQ(std::string(error.what())
+                .rfind(std::string(kOrigin) + ": payload is not valid JSON at byte 12: ", 0),
+            0u)
+      << error.what();
+}
+
+TEST(SensorPayload, AnEmptyBodyIsNotJson) {
+  const Error error = payload_error("");
+  EXPECT_EQ(error.code(), ExitCode::data);
+  EXPECT_NE(std::string(error.what()).find("payload is not valid JSON at byte 0"),
+            std::string::npos)
+      << error.what();
+}
+
+TEST(SensorPayload, TrailingGarbageIsNotJson) {
+  const Error error = payload_error("[]]");
+  EXPECT_EQ(error.code(), ExitCode::data);
+  EXPECT_NE(std::string(error.what()).find("payload is not valid JSON at byte 2"),
+            std::string::npos)
+      << error.what();
+}
+
+TEST(SensorPayload, AnHtmlErrorPageIsNotJson) {
+  const Error error = payload_error("<html><body>502 Bad Gateway</body></html>");
+  EXPECT_NE(std::string(error.what()).find("payload is not valid JSON at byte 0"),
+            std::string::npos)
+      << error.what();
+}
+
+TEST(SensorPayload, AnObjectIsNotAPayload) {
+  const Error error = payload_error(R"({"error": "invalid api key"})");
+  EXPECT_EQ(error.code(), ExitCode::data);
+  EXPECT_EQ(std::string(error.what()),
+            std::string(kOrigin) + ": payload is a JSON object, expected an array of readings");
+}
+
+TEST(SensorPayload, AScalarIsNotAPayload) {
+  EXPECT_EQ(std::string(payload_error(R"("hello")").what()),
+            std::string(kOrigin) + ": payload is a JSON string, expected an array of readings");
+  EXPECT_EQ(std::string(payload_error("42").what()),
+            std::string(kOrigin) + ": payload is a JSON number, expected an array of readings");
+  EXPECT_EQ(std::string(payload_error("null").what()),
+            std::string(kOrigin) + ": payload is a JSON null, expected an array of readings");
+}
+
+TEST(SensorPayload, InvalidJsonWinsOverTheWrongTopLevelType) {
+  const Error error = payload_error(R"({"a": )");
+  EXPECT_NE(std::string(error.what()).find("payload is not valid JSON"), std::string::npos);
+}
+
+TEST(SensorPayload, ANumberOverflowingADoubleIsNotJson) {
+  const Error error = payload_error(R"([{"id":"a","lat":1e999,"lon":1,"temperature":2}])");
+  EXPECT_EQ(std::string(error.what()),
+            std::string(kOrigin) +
+                ": payload is not valid JSON at byte 21: number overflow parsing '1e999'");
+}
+
+TEST(SensorPayload, InvalidUtf8IsNotJson) {
+  const Error error = payload_error("[{\"id\":\"\xFF\"}]");
+  EXPECT_NE(std::string(error.what()).find("payload is not valid JSON at byte"), std::string::npos)
+      << error.what();
+}
+
+
+}  // namespace
+}  // namespace meteo
