@@ -1,0 +1,79 @@
+// Weather stations in the database: the station table, per-dataset watermarks, observations and
+// their hourly aggregates, and the commune temperatures they feed.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "meteo/model.hpp"
+#include "meteo/store.hpp"
+#include "meteo/time.hpp"
+
+namespace meteo {
+
+// A station with, per region set of its source (same order as `region_sets`), the index of the
+// area that covers it, or nothing.
+struct MatchedStation {
+  WeatherStation station;
+  std::vector<std::optional<std::size_t>> region_index;
+};
+
+// Upserts stations by (source, dataset_id) and their area matches, in one transaction.
+void sync_stations(Database& db, const std::string& source,
+                   const std::vector<const RegionSet*>& region_sets,
+                   const std::vector<MatchedStation>& stations);
+
+// Records a dataset the source skips (another schema) with the reason, for `status`.
+void record_skipped_dataset(Database& db, const std::string& source, const std::string& dataset_id,
+                            const std::string& reason);
+
+// The newest observation time stored for the dataset, if any (the watermark).
+std::optional<UtcSeconds> read_watermark(Database& db, const std::string& source,
+                                         const std::string& dataset_id);
+
+struct StationLoadCounts {
+  std::size_t fetched = 0, rejected = 0, stored = 0, corrections = 0, unchanged = 0;
+  std::size_t hours_recomputed = 0;
+};
+
+struct StationBatch {
+  std::int64_t run_id = 0;
+  std::string source;
+  std::string dataset_id;
+  UtcSeconds run_hour;                        // for rejected_records.hour
+  std::vector<const RegionSet*> region_sets;  // the source's sets, for commune aggregates
+  std::vector<WeatherObservation> observations;
+  std::vector<RejectedRecord> rejected;
+  std::size_t fetched = 0;
+  std::optional<UtcSeconds> watermark;  // advance to this (never backwards) in the same transaction
+};
+
+// One transaction: upserts observations keyed by (source, dataset_id, observed_at) (a changed
+// value is a correction), stores rejects once per (source, run hour, record), recomputes
+// station_hourly_weather for every measurement hour touched, recomputes region_hourly_temperature
+// for those hours in every region set of the batch, and advances the watermark.
+StationLoadCounts load_station_batch(Database& db, const StationBatch& batch);
+
+// Closes a ledger row that spanned several batches (station sources commit per dataset).
+void finish_run(Database& db, std::int64_t run_id, const RunCounts& counts);
+
+// ---- reading it back --------------------------------------------------------------------------
+
+// One row of station_hourly_weather with its station (DatasetState, the per-dataset state shown
+// by `status`, is in store.hpp beside StatusReport).
+struct StationHourlyRow {
+  std::string source, dataset_id;
+  std::string station_number, commune;  // empty when the station list never named the dataset
+  UtcSeconds hour;
+  std::optional<double> temperature_mean, temperature_min, temperature_max;
+  std::optional<double> humidity_mean, pressure_mean, rain_sum;
+  std::optional<double> wind_mean, gust_max;
+  std::size_t observations = 0;
+};
+
+// Rows of station_hourly_weather, newest hour first, then source and dataset.
+std::vector<StationHourlyRow> query_station_hourly(Database& db, std::size_t limit = 1000);
+
+}  // namespace meteo
