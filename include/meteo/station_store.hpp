@@ -29,7 +29,7 @@ void sync_stations(Database& db, const std::string& source,
 void record_skipped_dataset(Database& db, const std::string& source, const std::string& dataset_id,
                             const std::string& reason);
 
-// The newest observation time stored for the dataset, if any (the watermark).
+// The watermark: the time up to which the portal has been read for this dataset, if ever.
 std::optional<UtcSeconds> read_watermark(Database& db, const std::string& source,
                                          const std::string& dataset_id);
 

@@ -148,11 +148,21 @@ struct RegionSetRecord {
   std::size_t region_count = 0;
 };
 
+// A measurement dataset of a station network (schema version 2). Defined here rather than in
+// station_store.hpp, which includes this header: StatusReport needs the complete type.
+struct DatasetState {
+  std::string source, dataset_id;
+  std::string status;  // active, skipped
+  std::string reason;  // why it is skipped; empty when active
+  std::optional<UtcSeconds> read_through, newest_observation;
+};
+
 struct StatusReport {
   int schema_version = 0;  // 0 when not migrated
   int bundled_version = 0;
   std::vector<RunRecord> recent_runs;  // newest first
   std::vector<RegionSetRecord> region_sets;
+  std::vector<DatasetState> datasets;  // by source and dataset; empty before schema version 2
 };
 
 StatusReport read_status(Database& db, std::size_t run_limit = 20);

@@ -66,8 +66,8 @@ int run_cli(int argc, const char* const* argv, const EnvironmentLookup& environm
       ->check(CLI::IsMember({"text", "json"}));
 
   const std::vector<CommandRegistration> commands{register_migrate(app), register_regions(app),
-                                                  register_run(app), register_query(app),
-                                                  register_status(app)};
+                                                  register_run(app),     register_backfill(app),
+                                                  register_query(app),   register_status(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

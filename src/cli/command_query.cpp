@@ -1,8 +1,8 @@
+#include <memory>
 #include <nlohmann/json.hpp>
 
-#include <memory>
-
 #include "commands.hpp"
+#include "meteo/station_store.hpp"
 #include "meteo/store.hpp"
 #include "table_output.hpp"
 
@@ -42,6 +42,67 @@ void print_temperature_3h(std::ostream& out, const std::vector<Temperature3hRow>
   format == "csv" ? print_csv(out, header, text) : print_table(out, header, text);
 }
 
+nlohmann::json optional_json(const std::optional<double>& value) {
+  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+}
+
+// A missing value: empty in CSV, NULL in a table (as temperature-3h shows it).
+std::string optional_text(const std::optional<double>& value, const std::string& format) {
+  return value ? format_temperature(*value) : (format == "csv" ? "" : "NULL");
+}
+
+void print_station_hourly(std::ostream& out, const std::vector<StationHourlyRow>& rows,
+                          const std::string& format) {
+  if (format == "json") {
+    nlohmann::json array = nlohmann::json::array();
+    for (const auto& row : rows) {
+      array.push_back({{"source", row.source},
+                       {"dataset", row.dataset_id},
+                       {"station", row.station_number},
+                       {"commune", row.commune},
+                       {"hour", to_iso8601(row.hour)},
+                       {"temperature_mean", optional_json(row.temperature_mean)},
+                       {"temperature_min", optional_json(row.temperature_min)},
+                       {"temperature_max", optional_json(row.temperature_max)},
+                       {"humidity_mean", optional_json(row.humidity_mean)},
+                       {"pressure_mean", optional_json(row.pressure_mean)},
+                       {"rain_sum", optional_json(row.rain_sum)},
+                       {"wind_mean", optional_json(row.wind_mean)},
+                       {"gust_max", optional_json(row.gust_max)},
+                       {"observations", row.observations}});
+    }
+    out << array.dump(2) << '\n';
+    return;
+  }
+  std::vector<TextRow> text;
+  for (const auto& row : rows) {
+    text.push_back(
+        {row.source, row.dataset_id, row.station_number, row.commune, to_iso8601(row.hour),
+         optional_text(row.temperature_mean, format), optional_text(row.temperature_min, format),
+         optional_text(row.temperature_max, format), optional_text(row.humidity_mean, format),
+         optional_text(row.pressure_mean, format), optional_text(row.rain_sum, format),
+         optional_text(row.wind_mean, format), optional_text(row.gust_max, format),
+         std::to_string(row.observations)});
+  }
+  const TextRow header{"Source",       "Dataset",         "Station",        "Commune",
+                       "Hour",         "TemperatureMean", "TemperatureMin", "TemperatureMax",
+                       "HumidityMean", "PressureMean",    "RainSum",        "WindMean",
+                       "GustMax",      "Observations"};
+  format == "csv" ? print_csv(out, header, text) : print_table(out, header, text);
+}
+
+struct QueryOptions {
+  std::string format = "table";
+  std::size_t limit = 1000;
+};
+
+void add_query_options(CLI::App* app, QueryOptions& options) {
+  app->add_option("--format", options.format, "table, csv or json")
+      ->check(CLI::IsMember({"table", "csv", "json"}));
+  app->add_option("--limit", options.limit, "at most this many rows, newest first")
+      ->check(CLI::Range(1, 1'000'000));
+}
+
 }  // namespace
 
 CommandRegistration register_query(CLI::App& parent) {
@@ -49,20 +110,23 @@ CommandRegistration register_query(CLI::App& parent) {
   app->require_subcommand(1);
   CLI::App* three_hours = app->add_subcommand(
       "temperature-3h", "each region's hourly temperature beside the one 3 hours before");
-  struct Options {
-    std::string format = "table";
-    std::size_t limit = 1000;
-  };
-  auto options = std::make_shared<Options>();
-  three_hours->add_option("--format", options->format, "table, csv or json")
-      ->check(CLI::IsMember({"table", "csv", "json"}));
-  three_hours->add_option("--limit", options->limit, "at most this many rows, newest first")
-      ->check(CLI::Range(1, 1'000'000));
-  return {app, [options](CommandContext& context) {
+  CLI::App* station_hourly = app->add_subcommand(
+      "station-hourly", "each weather station's hourly means, extremes and rain, newest first");
+  // One set of options per subcommand: only the chosen one is parsed.
+  auto options = std::make_shared<QueryOptions>();
+  auto station_options = std::make_shared<QueryOptions>();
+  add_query_options(three_hours, *options);
+  add_query_options(station_hourly, *station_options);
+  return {app, [options, station_options, station_hourly](CommandContext& context) {
             Database db = Database::connect(context.config.database);
             require_current_schema(db, bundled_migrations());
-            print_temperature_3h(context.out, query_temperature_3h(db, options->limit),
-                                 options->format);
+            if (station_hourly->parsed()) {
+              print_station_hourly(context.out, query_station_hourly(db, station_options->limit),
+                                   station_options->format);
+            } else {
+              print_temperature_3h(context.out, query_temperature_3h(db, options->limit),
+                                   options->format);
+            }
             return 0;
           }};
 }

@@ -11,42 +11,18 @@
 #include "meteo/sources.hpp"
 #include "meteo/store.hpp"
 #include "meteo/time.hpp"
+#include "source_regions.hpp"
+#include "station_job.hpp"
 
 namespace meteo {
 namespace {
 
-// The region sets of a source, loaded from the database, with their matchers.
-struct LoadedRegionSets {
-  std::vector<RegionSet> sets;
-  std::vector<std::unique_ptr<RegionMatcher>> matchers;
-
-  std::vector<const RegionSet*> set_pointers() const {
-    std::vector<const RegionSet*> pointers;
-    for (const auto& set : sets) pointers.push_back(&set);
-    return pointers;
-  }
-  std::vector<const RegionMatcher*> matcher_pointers() const {
-    std::vector<const RegionMatcher*> pointers;
-    for (const auto& matcher : matchers) pointers.push_back(matcher.get());
-    return pointers;
-  }
-};
-
-LoadedRegionSets load_region_sets(Database& db, const Config& config, const SourceConfig& source) {
-  LoadedRegionSets loaded;
-  for (const auto& name : source.region_sets) {
-    loaded.sets.push_back(load_region_set(db, name));
-    loaded.matchers.push_back(
-        make_region_matcher(loaded.sets.back().regions, config.region_set(name).matching));
-  }
-  return loaded;
-}
-
 // Fetch, validate and match one payload into a batch ready to load.
-RunBatch build_batch(const SourceConfig& source, const LoadedRegionSets& regions,
-                     std::int64_t run_id, UtcSeconds hour, spdlog::logger& log) {
+RunBatch build_batch(const SourceConfig& source, const SourceRegions& regions, std::int64_t run_id,
+                     UtcSeconds hour, spdlog::logger& log) {
   HttpClient http(source.http, log);
-  const HttpResponse response = http.get(source.url, {{"X-API-Key", source.api_key.reveal(), true}});
+  const HttpResponse response =
+      http.get(source.url, {{"X-API-Key", source.api_key.reveal(), true}});
   ParsedPayload payload = parse_sensor_payload(response.body, source.url);
 
   RunBatch batch;
@@ -85,14 +61,14 @@ void log_region_means(const RunBatch& batch, spdlog::logger& log) {
   }
 }
 
-void run_source(Database& db, const Config& config, const SourceConfig& source, UtcSeconds hour,
-                spdlog::logger& log) {
+void run_sensor_source(Database& db, const Config& config, const SourceConfig& source,
+                       UtcSeconds hour, spdlog::logger& log) {
   auto lock = SourceLock::try_acquire(db, source.name);
   if (!lock) {
     throw Error(ExitCode::temporary,
                 "source " + source.name + ": another run holds its lock; try again later");
   }
-  const LoadedRegionSets regions = load_region_sets(db, config, source);
+  const SourceRegions regions = load_source_regions(db, config, source);
   const std::int64_t run_id = begin_run(db, source.name, hour);
   try {
     RunBatch batch = build_batch(source, regions, run_id, hour, log);
@@ -131,7 +107,8 @@ CommandRegistration register_run(CLI::App& parent) {
                                         ? floor_to_hour(std::chrono::system_clock::now())
                                         : parse_hour(options->hour);
             std::vector<const SourceConfig*> sources;
-            for (const auto& name : options->sources) sources.push_back(&context.config.source(name));
+            for (const auto& name : options->sources)
+              sources.push_back(&context.config.source(name));
             if (options->sources.empty()) {
               for (const auto& source : context.config.sources) sources.push_back(&source);
             }
@@ -143,7 +120,14 @@ CommandRegistration register_run(CLI::App& parent) {
             std::optional<Error> first_failure;
             for (const SourceConfig* source : sources) {
               try {
-                run_source(db, context.config, *source, hour, context.log);
+                if (source->stations) {
+                  const StationJob job{
+                      std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()),
+                      hour};
+                  run_station_source(db, context.config, *source, job, context.log, context.out);
+                } else {
+                  run_sensor_source(db, context.config, *source, hour, context.log);
+                }
               } catch (const Error& error) {
                 context.log.error("source {}: {}", source->name, error.what());
                 if (!first_failure) first_failure = error;

@@ -1,6 +1,5 @@
-#include <nlohmann/json.hpp>
-
 #include <memory>
+#include <nlohmann/json.hpp>
 
 #include "commands.hpp"
 #include "meteo/store.hpp"
@@ -14,6 +13,23 @@ nlohmann::json counts_json(const RunCounts& c) {
           {"corrections", c.corrections}, {"unchanged", c.unchanged},
           {"rejected", c.rejected},       {"duplicates", c.duplicates},
           {"outside", c.outside},         {"disagreements", c.disagreements}};
+}
+
+nlohmann::json optional_time_json(const std::optional<UtcSeconds>& moment) {
+  return moment ? nlohmann::json(to_iso8601(*moment)) : nlohmann::json(nullptr);
+}
+
+nlohmann::json datasets_json(const std::vector<DatasetState>& datasets) {
+  nlohmann::json array = nlohmann::json::array();
+  for (const auto& dataset : datasets) {
+    array.push_back({{"source", dataset.source},
+                     {"dataset", dataset.dataset_id},
+                     {"status", dataset.status},
+                     {"read_through", optional_time_json(dataset.read_through)},
+                     {"newest_observation", optional_time_json(dataset.newest_observation)},
+                     {"reason", dataset.reason}});
+  }
+  return array;
 }
 
 nlohmann::json status_json(const StatusReport& report) {
@@ -38,7 +54,26 @@ nlohmann::json status_json(const StatusReport& report) {
   return {{"schema_version", report.schema_version},
           {"bundled_schema_version", report.bundled_version},
           {"runs", runs},
-          {"region_sets", sets}};
+          {"region_sets", sets},
+          {"datasets", datasets_json(report.datasets)}};
+}
+
+std::string optional_time_text(const std::optional<UtcSeconds>& moment) {
+  return moment ? to_iso8601(*moment) : "-";
+}
+
+// Station datasets only exist from schema version 2 on; a sensor-only install shows none.
+void print_datasets_text(std::ostream& out, const std::vector<DatasetState>& datasets) {
+  if (datasets.empty()) return;
+  out << "\nstation datasets\n";
+  std::vector<TextRow> rows;
+  for (const auto& dataset : datasets) {
+    rows.push_back({dataset.source, dataset.dataset_id, dataset.status,
+                    optional_time_text(dataset.read_through),
+                    optional_time_text(dataset.newest_observation), dataset.reason});
+  }
+  print_table(out, {"source", "dataset", "status", "read through", "newest observation", "reason"},
+              rows);
 }
 
 void print_status_text(std::ostream& out, const StatusReport& report) {
@@ -48,8 +83,8 @@ void print_status_text(std::ostream& out, const StatusReport& report) {
       << "\n\nregion sets\n";
   std::vector<TextRow> sets;
   for (const auto& set : report.region_sets) {
-    sets.push_back({set.name, std::to_string(set.region_count), set.checksum, set.loaded_at,
-                    set.location});
+    sets.push_back(
+        {set.name, std::to_string(set.region_count), set.checksum, set.loaded_at, set.location});
   }
   print_table(out, {"name", "regions", "version", "loaded_at", "location"}, sets);
   out << "\nrecent runs\n";
@@ -61,9 +96,11 @@ void print_status_text(std::ostream& out, const StatusReport& report) {
                     std::to_string(c.corrections), std::to_string(c.rejected),
                     std::to_string(c.outside), run.started_at, run.message});
   }
-  print_table(out, {"run", "source", "hour", "status", "fetched", "stored", "corrected",
-                    "rejected", "outside", "started_at", "message"},
+  print_table(out,
+              {"run", "source", "hour", "status", "fetched", "stored", "corrected", "rejected",
+               "outside", "started_at", "message"},
               runs);
+  print_datasets_text(out, report.datasets);
 }
 
 }  // namespace

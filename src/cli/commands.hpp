@@ -1,11 +1,10 @@
 // What every command receives, and the commands themselves (one file each).
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <optional>
 #include <ostream>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 #include "meteo/config.hpp"
 
@@ -34,6 +33,7 @@ struct CommandRegistration {
 CommandRegistration register_migrate(CLI::App& parent);
 CommandRegistration register_regions(CLI::App& parent);
 CommandRegistration register_run(CLI::App& parent);
+CommandRegistration register_backfill(CLI::App& parent);
 CommandRegistration register_query(CLI::App& parent);
 CommandRegistration register_status(CLI::App& parent);
 

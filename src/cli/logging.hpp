@@ -1,11 +1,11 @@
 // Loggers that write to a stream as text or as JSON lines, UTC timestamps.
 #pragma once
 
+#include <spdlog/spdlog.h>
+
 #include <memory>
 #include <ostream>
 #include <string>
-
-#include <spdlog/spdlog.h>
 
 namespace meteo {
 

@@ -32,7 +32,8 @@ void print_table(std::ostream& out, const TextRow& header, const std::vector<Tex
   std::vector<std::size_t> widths(header.size());
   for (std::size_t i = 0; i < header.size(); ++i) widths[i] = display_width(header[i]);
   for (const auto& row : rows) {
-    for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], display_width(row[i]));
+    for (std::size_t i = 0; i < row.size(); ++i)
+      widths[i] = std::max(widths[i], display_width(row[i]));
   }
   print_row(out, header, widths);
   TextRow rule;

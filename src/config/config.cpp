@@ -1,6 +1,7 @@
 #include "meteo/config.hpp"
 
 #include <sys/stat.h>
+#include <toml++/toml.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -8,7 +9,6 @@
 #include <initializer_list>
 #include <set>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "meteo/errors.hpp"
 #include "meteo/time.hpp"
@@ -34,9 +34,13 @@ class ConfigReader {
       for (auto k : known) found = found || k == key.str();
       if (found) continue;
       if (key.str() == "password" || key.str() == "api_key") {
-        fail(join(where, key.str()), "secrets never go in the config file: name an environment "
-                                     "variable with " + std::string(key.str()) + "_env or a 0600 "
-                                     "file with " + std::string(key.str()) + "_file");
+        fail(join(where, key.str()),
+             "secrets never go in the config file: name an environment "
+             "variable with " +
+                 std::string(key.str()) +
+                 "_env or a 0600 "
+                 "file with " +
+                 std::string(key.str()) + "_file");
       }
       fail(join(where, key.str()), "unknown key");
     }
@@ -64,8 +68,8 @@ class ConfigReader {
   }
 
   template <typename Int>
-  void read_integer(const toml::table& t, const std::string& where, std::string_view key,
-                    Int& out, long long min, long long max) const {
+  void read_integer(const toml::table& t, const std::string& where, std::string_view key, Int& out,
+                    long long min, long long max) const {
     if (const toml::node* node = t.get(key)) {
       if (!node->is_integer()) fail(join(where, key), "must be an integer");
       const long long value = node->as_integer()->get();
@@ -99,8 +103,8 @@ class ConfigReader {
     read_string(t, where, std::string(key) + "_env", variable);
     read_string(t, where, std::string(key) + "_file", file);
     if (!variable.empty() && !file.empty()) {
-      fail(join(where, key), "set " + std::string(key) + "_env or " + std::string(key) +
-                                 "_file, not both");
+      fail(join(where, key),
+           "set " + std::string(key) + "_env or " + std::string(key) + "_file, not both");
     }
     if (!variable.empty()) {
       auto value = environment_(variable);
@@ -160,8 +164,9 @@ DatabaseConfig read_database(const ConfigReader& reader, const toml::table* t) {
   DatabaseConfig db;
   if (!t) return db;
   const std::string where = "database";
-  reader.expect_only(*t, where, {"host", "port", "socket", "user", "password_env", "password_file",
-                                 "name", "connect_timeout_seconds"});
+  reader.expect_only(*t, where,
+                     {"host", "port", "socket", "user", "password_env", "password_file", "name",
+                      "connect_timeout_seconds"});
   reader.read_string(*t, where, "host", db.host);
   reader.read_integer(*t, where, "port", db.port, 1, 65535);
   reader.read_string(*t, where, "socket", db.socket);
@@ -181,7 +186,7 @@ LoggingConfig read_logging(const ConfigReader& reader, const toml::table* t) {
   reader.expect_only(*t, "logging", {"level", "format"});
   reader.read_string(*t, "logging", "level", logging.level);
   reader.read_string(*t, "logging", "format", logging.format);
-  static constexpr std::string_view kLevels[] = {"trace", "debug", "info",    "warn",
+  static constexpr std::string_view kLevels[] = {"trace", "debug",    "info", "warn",
                                                  "error", "critical", "off"};
   if (std::find(std::begin(kLevels), std::end(kLevels), logging.level) == std::end(kLevels)) {
     reader.fail("logging.level", "must be one of trace, debug, info, warn, error, critical, off");
@@ -194,8 +199,8 @@ LoggingConfig read_logging(const ConfigReader& reader, const toml::table* t) {
 
 RegionSetConfig read_region_set(const ConfigReader& reader, const toml::table& t,
                                 const std::string& where) {
-  reader.expect_only(t, where, {"name", "location", "format", "code_field", "name_field",
-                                "matching"});
+  reader.expect_only(t, where,
+                     {"name", "location", "format", "code_field", "name_field", "matching"});
   RegionSetConfig set;
   set.name = reader.required_string(t, where, "name");
   set.location = reader.required_string(t, where, "location");
@@ -224,9 +229,9 @@ RegionSetConfig read_region_set(const ConfigReader& reader, const toml::table& t
 HttpSettings read_http(const ConfigReader& reader, const toml::table* t, const std::string& where) {
   HttpSettings http;
   if (!t) return http;
-  reader.expect_only(*t, where, {"connect_timeout_ms", "timeout_ms", "max_body_mb", "ca_file",
-                                 "retry_attempts", "retry_initial_backoff_ms",
-                                 "retry_max_backoff_ms"});
+  reader.expect_only(*t, where,
+                     {"connect_timeout_ms", "timeout_ms", "max_body_mb", "ca_file",
+                      "retry_attempts", "retry_initial_backoff_ms", "retry_max_backoff_ms"});
   long long connect = http.connect_timeout.count(), total = http.total_timeout.count();
   long long initial = http.retry.initial_backoff.count(), max = http.retry.max_backoff.count();
   long long body_mb = static_cast<long long>(http.max_body_bytes >> 20);
@@ -249,9 +254,9 @@ ObservationFields read_observation_fields(const ConfigReader& reader, const toml
                                           const std::string& where) {
   ObservationFields fields;
   if (!t) return fields;
-  reader.expect_only(*t, where, {"time", "temperature", "humidity", "pressure", "pressure_unit",
-                                 "rain", "rain_intensity_max", "wind_speed", "gust",
-                                 "wind_direction"});
+  reader.expect_only(*t, where,
+                     {"time", "temperature", "humidity", "pressure", "pressure_unit", "rain",
+                      "rain_intensity_max", "wind_speed", "gust", "wind_direction"});
   reader.read_string(*t, where, "time", fields.time);
   reader.read_string(*t, where, "temperature", fields.temperature);
   reader.read_string(*t, where, "humidity", fields.humidity);
@@ -273,8 +278,8 @@ StationListFields read_station_fields(const ConfigReader& reader, const toml::ta
                                       const std::string& where) {
   StationListFields fields;
   if (!t) return fields;
-  reader.expect_only(*t, where, {"dataset", "number", "latitude", "longitude", "altitude", "type",
-                                 "commune"});
+  reader.expect_only(*t, where,
+                     {"dataset", "number", "latitude", "longitude", "altitude", "type", "commune"});
   reader.read_string(*t, where, "dataset", fields.dataset);
   reader.read_string(*t, where, "number", fields.number);
   reader.read_string(*t, where, "latitude", fields.latitude);
@@ -299,8 +304,9 @@ StationNetworkConfig read_station_network(const ConfigReader& reader, const toml
   network.datasets = reader.read_string_array(t, where, "datasets");
   reader.read_string(t, where, "dataset_pattern", network.dataset_pattern);
   if (network.datasets.empty() == network.dataset_pattern.empty()) {
-    reader.fail(where, "name the station datasets with either datasets = [...] or "
-                       "dataset_pattern = \"...\" (exactly one)");
+    reader.fail(where,
+                "name the station datasets with either datasets = [...] or "
+                "dataset_pattern = \"...\" (exactly one)");
   }
   const std::string start = reader.required_string(t, where, "start");
   try {
@@ -316,10 +322,10 @@ StationNetworkConfig read_station_network(const ConfigReader& reader, const toml
   network.lookback = std::chrono::hours(lookback);
   network.max_catch_up = std::chrono::hours(catch_up);
   network.export_window = std::chrono::hours(export_window);
-  network.fields = read_observation_fields(reader, reader.subtable(t, where, "fields"),
-                                           where + ".fields");
-  network.station_fields = read_station_fields(
-      reader, reader.subtable(t, where, "station_fields"), where + ".station_fields");
+  network.fields =
+      read_observation_fields(reader, reader.subtable(t, where, "fields"), where + ".fields");
+  network.station_fields = read_station_fields(reader, reader.subtable(t, where, "station_fields"),
+                                               where + ".station_fields");
   return network;
 }
 
@@ -329,16 +335,17 @@ SourceConfig read_source(const ConfigReader& reader, const toml::table& t,
   source.name = reader.required_string(t, where, "name");
   source.type = reader.required_string(t, where, "type");
   if (source.type == "sensor-api") {
-    reader.expect_only(t, where, {"name", "type", "url", "api_key_env", "api_key_file",
-                                  "region_sets", "home_country_labels", "http"});
+    reader.expect_only(t, where,
+                       {"name", "type", "url", "api_key_env", "api_key_file", "region_sets",
+                        "home_country_labels", "http"});
     source.url = reader.required_string(t, where, "url");
     if (!is_http_url(source.url)) reader.fail(where + ".url", "must be an http:// or https:// URL");
   } else if (source.type == "opendatasoft-stations") {
-    reader.expect_only(t, where, {"name", "type", "base_url", "stations_dataset", "datasets",
-                                  "dataset_pattern", "start", "lookback_hours",
-                                  "max_catch_up_hours", "export_window_hours", "fields",
-                                  "station_fields", "api_key_env", "api_key_file", "region_sets",
-                                  "http"});
+    reader.expect_only(
+        t, where,
+        {"name", "type", "base_url", "stations_dataset", "datasets", "dataset_pattern", "start",
+         "lookback_hours", "max_catch_up_hours", "export_window_hours", "fields", "station_fields",
+         "api_key_env", "api_key_file", "region_sets", "http"});
     source.stations = read_station_network(reader, t, where);
   } else {
     reader.fail(where + ".type", "unknown source type \"" + source.type +
@@ -382,8 +389,8 @@ const RegionSetConfig& Config::region_set(std::string_view name) const {
   for (const auto& set : region_sets) {
     if (set.name == name) return set;
   }
-  throw Error(ExitCode::config,
-              origin.string() + ": no [[region_sets]] entry is named \"" + std::string(name) + "\"");
+  throw Error(ExitCode::config, origin.string() + ": no [[region_sets]] entry is named \"" +
+                                    std::string(name) + "\"");
 }
 
 const SourceConfig& Config::source(std::string_view name) const {

@@ -96,7 +96,9 @@ std::string to_sql_datetime(UtcSeconds moment) {
   return format(moment, "%04d-%02u-%02u %02d:%02d:%02d");
 }
 
-std::string to_iso8601(UtcSeconds moment) { return format(moment, "%04d-%02u-%02uT%02d:%02d:%02dZ"); }
+std::string to_iso8601(UtcSeconds moment) {
+  return format(moment, "%04d-%02u-%02uT%02d:%02d:%02dZ");
+}
 
 UtcSeconds parse_sql_datetime(std::string_view text) {
   Fields f;

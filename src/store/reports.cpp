@@ -3,6 +3,7 @@
 
 #include "meteo/store.hpp"
 #include "sql_support.hpp"
+#include "station_support.hpp"
 
 namespace meteo {
 
@@ -94,6 +95,9 @@ StatusReport read_status(Database& db, std::size_t run_limit) {
     }
     if (store::table_exists(connection, "region_sets")) {
       report.region_sets = region_set_records(connection);
+    }
+    if (report.schema_version >= 2 && store::table_exists(connection, "station_datasets")) {
+      report.datasets = store::read_dataset_states(connection);
     }
     return report;
   });

@@ -33,8 +33,10 @@ std::unique_ptr<sql::ResultSet> run_query(Database& db, const std::string& sql) 
 }  // namespace
 
 std::string table_contents(Database& db, const std::string& table) {
-  auto columns = run_query(db, "SELECT COUNT(*) FROM information_schema.columns WHERE "
-                               "table_schema = DATABASE() AND table_name = '" + table + "'");
+  auto columns = run_query(db,
+                           "SELECT COUNT(*) FROM information_schema.columns WHERE "
+                           "table_schema = DATABASE() AND table_name = '" +
+                               table + "'");
   columns->next();
   const int count = columns->getInt(1);
   std::string order;

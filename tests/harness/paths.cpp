@@ -8,7 +8,11 @@ std::string shared_data(const std::string& relative) {
 std::string source_path(const std::string& relative) {
   return std::string(METEO_SOURCE_DIR) + "/" + relative;
 }
-std::string meteo_etl_binary() { return METEO_ETL_BINARY; }
-std::string sensor_sim_binary() { return METEO_SENSOR_SIM_BINARY; }
+std::string meteo_etl_binary() {
+  return METEO_ETL_BINARY;
+}
+std::string sensor_sim_binary() {
+  return METEO_SENSOR_SIM_BINARY;
+}
 
 }  // namespace meteo::testing

@@ -1,13 +1,14 @@
 // The built meteo-etl binary as cron runs it: a bare environment, a config file, real servers.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "config_files.hpp"
 #include "db_snapshot.hpp"
 #include "paths.hpp"
 #include "sensor_sim.hpp"
@@ -36,14 +37,9 @@ class CronRun : public ::testing::Test {
   void write_config(const SensorSim& sim, std::string regions_location = "",
                     const std::string& matching = "polygon") {
     if (regions_location.empty()) regions_location = shared_data("geo/regions.geojson");
-    const DatabaseConfig& db = database_.config();
     std::ofstream config(config_path());
-    config << "[database]\n";
-    if (!db.socket.empty()) config << "socket = \"" << db.socket << "\"\n";
-    config << "host = \"" << db.host << "\"\nport = " << db.port << "\nuser = \"" << db.user
-           << "\"\nname = \"" << db.name << "\"\n";
-    if (!db.password.empty()) config << "password_env = \"METEO_DB_PASSWORD\"\n";
-    config << "\n[[region_sets]]\nname = \"fr-regions\"\nlocation = \"" << regions_location
+    config << database_toml(database_.config())
+           << "\n[[region_sets]]\nname = \"fr-regions\"\nlocation = \"" << regions_location
            << "\"\nformat = \"geojson\"\ncode_field = \"code\"\nname_field = \"nom\"\n"
            << "matching = \"" << matching << "\"\n"
            << "\n[[sources]]\nname = \"sensors\"\ntype = \"sensor-api\"\nurl = \"" << sim.url()
@@ -56,12 +52,8 @@ class CronRun : public ::testing::Test {
 
   // What cron gives a job: almost nothing.
   Environment cron_environment(const std::string& api_key = kApiKey) const {
-    Environment env{{"PATH", "/usr/bin:/bin"},
-                    {"METEO_ETL_CONFIG", config_path()},
-                    {"SENSOR_API_KEY", api_key}};
-    if (!database_.config().password.empty()) {
-      env["METEO_DB_PASSWORD"] = database_.config().password.reveal();
-    }
+    Environment env = testing::cron_environment(config_path(), database_.config());
+    env["SENSOR_API_KEY"] = api_key;
     return env;
   }
 
@@ -105,13 +97,14 @@ TEST_F(CronRun, HourlyJobStoresRegionMeansAndTheThreeHourView) {
   EXPECT_EQ(count_rows(db, "sensor_readings", "hour = '2026-11-22 06:00:00'"), 0u)
       << "the same payload at a later hour stores nothing new: every id already belongs to 03:00";
   // Every aggregate equals the mean of its readings, recomputed here independently.
-  EXPECT_EQ(query_value(db,
-                        "SELECT COUNT(*) FROM region_hourly_temperature a WHERE ABS(a.temperature - "
-                        "(SELECT AVG(r.temperature) FROM sensor_readings r JOIN reading_regions m "
-                        "ON m.source = r.source AND m.reading_id = r.reading_id WHERE m.region_set "
-                        "= a.region_set AND m.region_code = a.region_code AND r.hour = a.hour)) > "
-                        "1e-9"),
-            "0");
+  EXPECT_EQ(
+      query_value(db,
+                  "SELECT COUNT(*) FROM region_hourly_temperature a WHERE ABS(a.temperature - "
+                  "(SELECT AVG(r.temperature) FROM sensor_readings r JOIN reading_regions m "
+                  "ON m.source = r.source AND m.reading_id = r.reading_id WHERE m.region_set "
+                  "= a.region_set AND m.region_code = a.region_code AND r.hour = a.hour)) > "
+                  "1e-9"),
+      "0");
   EXPECT_EQ(query_value(db, "SELECT SUM(numberOfPoints) FROM region_hourly_temperature"),
             query_value(db, "SELECT COUNT(*) FROM reading_regions WHERE region_code IS NOT NULL"));
 
@@ -260,8 +253,8 @@ std::map<std::string, std::string> regions_of_known_points(Database& db) {
 }
 
 TEST_F(CronRun, KnownPointsLandInTheirRegionsAndHostileStringsRoundTrip) {
-  SensorSim sim({.api_key = kApiKey,
-                 .payload_file = source_path("tests/fixtures/sensor/known-points.json")});
+  SensorSim sim(
+      {.api_key = kApiKey, .payload_file = source_path("tests/fixtures/sensor/known-points.json")});
   write_config(sim);
   prepare_database();
   const auto run = meteo({"run", "--hour", "2026-11-22T06"});
@@ -277,15 +270,18 @@ TEST_F(CronRun, KnownPointsLandInTheirRegionsAndHostileStringsRoundTrip) {
   EXPECT_EQ(region_of.at(hostile), "76");
   EXPECT_EQ(query_value(db, "SELECT country FROM sensor_readings WHERE reading_id LIKE 'O%'"),
             "Fr'ance");
-  EXPECT_EQ(query_value(db, "SELECT observed_at FROM sensor_readings WHERE reading_id = "
-                            "'montpellier'"),
+  EXPECT_EQ(query_value(db,
+                        "SELECT observed_at FROM sensor_readings WHERE reading_id = "
+                        "'montpellier'"),
             "1795327200")
       << "a non-string timestamp is stored as its JSON text";
-  EXPECT_EQ(query_value(db, "SELECT numberOfPoints FROM region_hourly_temperature WHERE "
-                            "region_code = '76'"),
+  EXPECT_EQ(query_value(db,
+                        "SELECT numberOfPoints FROM region_hourly_temperature WHERE "
+                        "region_code = '76'"),
             "3");
-  EXPECT_NEAR(std::stod(query_value(db, "SELECT temperature FROM region_hourly_temperature "
-                                        "WHERE region_code = '76'")),
+  EXPECT_NEAR(std::stod(query_value(db,
+                                    "SELECT temperature FROM region_hourly_temperature "
+                                    "WHERE region_code = '76'")),
               (12.5 + 13.5 + 11.5) / 3, 1e-9);
   EXPECT_NE(query_value(db, "SELECT reason FROM rejected_records").find("lat"), std::string::npos);
   // sea-off-brittany says France but is outside; the hostile record's label is not a home label.
@@ -295,8 +291,8 @@ TEST_F(CronRun, KnownPointsLandInTheirRegionsAndHostileStringsRoundTrip) {
 }
 
 TEST_F(CronRun, BoundingBoxRuleFirstRectangleWins) {
-  SensorSim sim({.api_key = kApiKey,
-                 .payload_file = source_path("tests/fixtures/sensor/known-points.json")});
+  SensorSim sim(
+      {.api_key = kApiKey, .payload_file = source_path("tests/fixtures/sensor/known-points.json")});
   write_config(sim, "", "bbox");
   prepare_database();
   ASSERT_EQ(meteo({"run", "--hour", "2026-11-22T06"}).exit_code, 0);
@@ -305,8 +301,9 @@ TEST_F(CronRun, BoundingBoxRuleFirstRectangleWins) {
   // Rectangles cover more than contours: the sea off Brittany lies in Bretagne's rectangle.
   EXPECT_EQ(region_of.at("sea-off-brittany"), "53");
   EXPECT_EQ(region_of.at("brest"), "53");
-  // Overlapping rectangles: the first in source order wins. Toulouse lies in both Nouvelle-Aquitaine
-  // (75) and Occitanie (76); Geneva in both Bourgogne-Franche-Comté (27) and Auvergne-Rhône-Alpes.
+  // Overlapping rectangles: the first in source order wins. Toulouse lies in both
+  // Nouvelle-Aquitaine (75) and Occitanie (76); Geneva in both Bourgogne-Franche-Comté (27) and
+  // Auvergne-Rhône-Alpes.
   EXPECT_EQ(region_of.at("toulouse"), "75");
   EXPECT_EQ(region_of.at("geneva"), "27");
 }

@@ -48,12 +48,12 @@ TEST(MatchReadings, CountsOutsideAndLabelDisagreementsPerSet) {
   const std::vector<std::string> home{"France", "FR"};
   auto summary = match_readings(
       {
-          reading("in-fr", 1, 45, 10, "france"),     // inside, home label (any case): agrees
-          reading("in-es", -1, 45, 12, "Spain"),     // inside, foreign label: disagrees
-          reading("out-fr", 1, 60, 5, "FR"),         // outside, home label: disagrees
-          reading("out-uk", 1, 60, 5, "UK"),         // outside, foreign label: agrees
-          reading("no-label", -1, 45, 7),            // no label: says nothing
-          reading("empty-label", -1, 45, 7, ""),     // empty label: says nothing
+          reading("in-fr", 1, 45, 10, "france"),  // inside, home label (any case): agrees
+          reading("in-es", -1, 45, 12, "Spain"),  // inside, foreign label: disagrees
+          reading("out-fr", 1, 60, 5, "FR"),      // outside, home label: disagrees
+          reading("out-uk", 1, 60, 5, "UK"),      // outside, foreign label: agrees
+          reading("no-label", -1, 45, 7),         // no label: says nothing
+          reading("empty-label", -1, 45, 7, ""),  // empty label: says nothing
       },
       {&planes}, home);
   ASSERT_EQ(summary.readings.size(), 6u);

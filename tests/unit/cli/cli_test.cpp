@@ -1,10 +1,11 @@
+#include "meteo/cli.hpp"
+
 #include <gtest/gtest.h>
 
 #include <sstream>
 
 #include "../../../src/cli/commands.hpp"
 #include "../../../src/cli/table_output.hpp"
-#include "meteo/cli.hpp"
 
 namespace meteo {
 namespace {
@@ -55,7 +56,8 @@ TEST(Cli, ConfigPathComesFromTheEnvironmentWhenNotGiven) {
 }
 
 TEST(Cli, JsonLogFormatEscapesMessages) {
-  const auto result = run({"--log-format", "json", "--config", "/no/such \"dir\"/x.toml", "status"});
+  const auto result =
+      run({"--log-format", "json", "--config", "/no/such \"dir\"/x.toml", "status"});
   EXPECT_EQ(result.exit_code, 78);
   EXPECT_NE(result.err.find(R"("level":"error")"), std::string::npos) << result.err;
   EXPECT_NE(result.err.find(R"(/no/such \"dir\"/x.toml)"), std::string::npos) << result.err;
@@ -73,7 +75,8 @@ TEST(TableOutput, AlignsOnCodePointsNotBytes) {
 
 TEST(TableOutput, CsvQuotesOnlyWhatNeedsIt) {
   std::ostringstream out;
-  print_csv(out, {"a", "b"}, {{"Provence-Alpes-Côte d'Azur", "x,y"}, {"say \"hi\"", "line\nbreak"}});
+  print_csv(out, {"a", "b"},
+            {{"Provence-Alpes-Côte d'Azur", "x,y"}, {"say \"hi\"", "line\nbreak"}});
   EXPECT_EQ(out.str(),
             "a,b\r\n"
             "Provence-Alpes-Côte d'Azur,\"x,y\"\r\n"

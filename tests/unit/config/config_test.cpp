@@ -131,8 +131,8 @@ TEST(Config, NamedSecretVariableMustBeSet) {
 }
 
 TEST(Config, SecretFileMustBePrivate) {
-  const auto path = std::filesystem::temp_directory_path() / ("meteo-secret-" +
-                                                                 std::to_string(::getpid()));
+  const auto path =
+      std::filesystem::temp_directory_path() / ("meteo-secret-" + std::to_string(::getpid()));
   std::ofstream(path) << "from-file\n";
   const std::string toml = "[database]\npassword_file = \"" + path.string() + "\"\n";
   ::chmod(path.c_str(), 0644);
@@ -148,15 +148,17 @@ TEST(Config, MistakesAreNamedByKey) {
   expect_config_error("[database]\nport = \"3306\"\n", "database.port: must be an integer");
   expect_config_error("[database]\nport = 70000\n", "database.port: must be between 1 and 65535");
   expect_config_error("[logging]\nlevel = \"loud\"\n", "logging.level");
-  expect_config_error("[[sources]]\nname = \"s\"\ntype = \"sensor-api\"\nurl = \"http://x\"\n"
-                      "region_sets = [\"missing\"]\n",
-                      "sources[0].region_sets: no [[region_sets]] entry is named \"missing\"");
+  expect_config_error(
+      "[[sources]]\nname = \"s\"\ntype = \"sensor-api\"\nurl = \"http://x\"\n"
+      "region_sets = [\"missing\"]\n",
+      "sources[0].region_sets: no [[region_sets]] entry is named \"missing\"");
   expect_config_error("[[sources]]\nname = \"s\"\ntype = \"ftp\"\nurl = \"http://x\"\n",
                       "sources[0].type: unknown source type");
   expect_config_error("[[sources]]\nname = \"s\"\ntype = \"sensor-api\"\nurl = \"ftp://x\"\n",
                       "sources[0].url: must be an http");
-  expect_config_error(std::string(kMinimal) + "[[region_sets]]\nname = \"fr-regions\"\n"
-                                              "location = \"x\"\n",
+  expect_config_error(std::string(kMinimal) +
+                          "[[region_sets]]\nname = \"fr-regions\"\n"
+                          "location = \"x\"\n",
                       "region_sets[1].name: duplicate name");
   expect_config_error("[[region_sets]]\nname = \"r\"\nlocation = \"x\"\nmatching = \"circle\"\n",
                       "region_sets[0].matching: must be polygon or bbox");
@@ -203,11 +205,13 @@ TEST(Config, StationNetworkMistakesAreNamed) {
                       "either datasets = [...] or dataset_pattern");
   expect_config_error(head + "base_url = \"https://p\"\ndatasets = [\"a\"]\n",
                       "sources[0].start: is required");
-  expect_config_error(head + "base_url = \"https://p\"\ndatasets = [\"a\"]\n"
-                             "start = \"2026-11-01T00\"\nurl = \"http://x\"\n",
+  expect_config_error(head +
+                          "base_url = \"https://p\"\ndatasets = [\"a\"]\n"
+                          "start = \"2026-11-01T00\"\nurl = \"http://x\"\n",
                       "sources[0].url: unknown key");
-  expect_config_error(head + "base_url = \"https://p\"\ndatasets = [\"a\"]\n"
-                             "start = \"2026-11-01T00\"\n[sources.fields]\npressure_unit = \"bar\"\n",
+  expect_config_error(head +
+                          "base_url = \"https://p\"\ndatasets = [\"a\"]\n"
+                          "start = \"2026-11-01T00\"\n[sources.fields]\npressure_unit = \"bar\"\n",
                       "sources[0].fields.pressure_unit: must be Pa or hPa");
 }
 

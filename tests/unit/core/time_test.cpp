@@ -18,9 +18,9 @@ TEST(ParseHour, AcceptsTheThreeDocumentedForms) {
 }
 
 TEST(ParseHour, RejectsAnythingThatIsNotTheStartOfAnHour) {
-  for (const char* text : {"2026-11-22T06:30", "2026-11-22T06:00:01Z", "2026-11-22", "2026-11-22T6",
-                           "2026-13-01T00", "2026-02-30T00", "2026-11-22T24", "yesterday",
-                           "2026-11-22T06+01:00", ""}) {
+  for (const char* text :
+       {"2026-11-22T06:30", "2026-11-22T06:00:01Z", "2026-11-22", "2026-11-22T6", "2026-13-01T00",
+        "2026-02-30T00", "2026-11-22T24", "yesterday", "2026-11-22T06+01:00", ""}) {
     try {
       parse_hour(text);
       ADD_FAILURE() << "accepted " << text;

@@ -1,0 +1,76 @@
+// Re-reads a past window of the station networks; the sensor feed only ever serves "now".
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <memory>
+
+#include "commands.hpp"
+#include "meteo/errors.hpp"
+#include "station_job.hpp"
+
+namespace meteo {
+namespace {
+
+struct BackfillOptions {
+  std::string from, to;
+  std::vector<std::string> sources;
+  bool dry_run = false;
+};
+
+TimeWindow parse_window(const BackfillOptions& options) {
+  const TimeWindow window{parse_hour(options.from), parse_hour(options.to)};
+  if (!(window.from < window.to)) {
+    throw Error(ExitCode::usage, "--from " + options.from + " must be before --to " + options.to);
+  }
+  return window;
+}
+
+// Named sources, or every station network when none is named.
+std::vector<const SourceConfig*> backfill_sources(const Config& config,
+                                                  const BackfillOptions& options) {
+  std::vector<const SourceConfig*> sources;
+  for (const auto& name : options.sources) {
+    const SourceConfig& source = config.source(name);
+    if (!source.stations) {
+      throw Error(ExitCode::usage, "source " + name +
+                                       " is a sensor feed: its API serves only the present, so "
+                                       "there is no history to re-fetch");
+    }
+    sources.push_back(&source);
+  }
+  if (options.sources.empty()) {
+    for (const auto& source : config.sources) {
+      if (source.stations) sources.push_back(&source);
+    }
+  }
+  if (sources.empty()) throw Error(ExitCode::config, "no opendatasoft-stations source configured");
+  return sources;
+}
+
+}  // namespace
+
+CommandRegistration register_backfill(CLI::App& parent) {
+  CLI::App* app = parent.add_subcommand(
+      "backfill", "re-fetch a time window of the station networks, upsert, recompute aggregates");
+  auto options = std::make_shared<BackfillOptions>();
+  app->add_option("--from", options->from, "first hour, UTC (2026-11-01T00)")->required();
+  app->add_option("--to", options->to, "end hour, exclusive, UTC")->required();
+  app->add_option("--source", options->sources, "only this source (repeatable)");
+  app->add_flag("--dry-run", options->dry_run, "print the plan (datasets, windows, requests)");
+  return {app, [options](CommandContext& context) {
+            const TimeWindow window = parse_window(*options);
+            const auto sources = backfill_sources(context.config, *options);
+            const auto now =
+                std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+            StationJob job{now, floor_to_hour(now), window, options->dry_run,
+                           ::isatty(STDERR_FILENO) == 1};
+            Database db = Database::connect(context.config.database);
+            require_current_schema(db, bundled_migrations());
+            for (const SourceConfig* source : sources) {
+              run_station_source(db, context.config, *source, job, context.log, context.out);
+            }
+            return 0;
+          }};
+}
+
+}  // namespace meteo

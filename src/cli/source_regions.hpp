@@ -1,0 +1,24 @@
+// The region sets a source feeds, read from the database, each with its matcher.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "meteo/config.hpp"
+#include "meteo/geo.hpp"
+#include "meteo/store.hpp"
+
+namespace meteo {
+
+struct SourceRegions {
+  std::vector<RegionSet> sets;  // in the source's order: the first is its primary geography
+  std::vector<std::unique_ptr<RegionMatcher>> matchers;
+
+  std::vector<const RegionSet*> set_pointers() const;
+  std::vector<const RegionMatcher*> matcher_pointers() const;
+};
+
+// Throws Error(config) naming the set when one has not been loaded yet.
+SourceRegions load_source_regions(Database& db, const Config& config, const SourceConfig& source);
+
+}  // namespace meteo

@@ -1,0 +1,348 @@
+// The transactional load of one batch of a station dataset: observations, rejects, the station's
+// hourly weather, the region temperatures it feeds and the dataset's watermark.
+#include <algorithm>
+#include <iterator>
+#include <map>
+#include <set>
+
+#include "meteo/errors.hpp"
+#include "meteo/station_store.hpp"
+#include "region_aggregates.hpp"
+#include "station_support.hpp"
+
+namespace meteo {
+
+namespace {
+
+using store::Binder;
+
+constexpr std::size_t kLookupChunk = 500;
+
+enum class Change { fresh, unchanged, corrected };
+
+bool same_values(const WeatherObservation& a, const WeatherObservation& b) {
+  return a.temperature_c == b.temperature_c && a.humidity_pct == b.humidity_pct &&
+         a.pressure_hpa == b.pressure_hpa && a.rain_mm == b.rain_mm &&
+         a.rain_intensity_max_mm == b.rain_intensity_max_mm &&
+         a.wind_speed_kmh == b.wind_speed_kmh && a.gust_kmh == b.gust_kmh &&
+         a.wind_direction_deg == b.wind_direction_deg;
+}
+
+// A station_datasets row, to write it only when it changes (updated_at stays otherwise).
+struct DatasetRow {
+  std::string status;
+  std::optional<std::string> reason;
+  std::optional<UtcSeconds> read_through, newest_observation;
+  bool operator==(const DatasetRow&) const = default;
+};
+
+// Consecutive hours [first, last + 1 h) of a set of hours.
+std::vector<std::pair<UtcSeconds, UtcSeconds>> hour_ranges(const std::set<UtcSeconds>& hours) {
+  std::vector<std::pair<UtcSeconds, UtcSeconds>> ranges;
+  for (const auto hour : hours) {
+    if (!ranges.empty() && ranges.back().second == hour) {
+      ranges.back().second = hour + std::chrono::hours(1);
+    } else {
+      ranges.emplace_back(hour, hour + std::chrono::hours(1));
+    }
+  }
+  return ranges;
+}
+
+// Rebuilds every hour of one station within [from, to) from its stored observations. A row whose
+// values do not change keeps its updated_at: ON DUPLICATE KEY UPDATE assigns left to right, so
+// updated_at is decided before the values move. Observations are never deleted, so an hour once
+// stored always has one: no stale row to remove.
+const std::string kRecomputeStationHours =
+    std::string(
+        "INSERT INTO station_hourly_weather (source, dataset_id, hour, temperature_mean,"
+        " temperature_min, temperature_max, humidity_mean, pressure_mean, rain_sum,"
+        " wind_mean, gust_max, observations, updated_at)"
+        " SELECT source, dataset_id, h, t_mean, t_min, t_max, hum, pres, rain, wind, gust, n,"
+        " UTC_TIMESTAMP(3) FROM (SELECT source, dataset_id, ") +
+    store::kObservationHour +
+    " AS h,"
+    " AVG(temperature_c) AS t_mean, MIN(temperature_c) AS t_min, MAX(temperature_c) AS t_max,"
+    " AVG(humidity_pct) AS hum, AVG(pressure_hpa) AS pres, SUM(rain_mm) AS rain,"
+    " AVG(wind_speed_kmh) AS wind, MAX(gust_kmh) AS gust, COUNT(*) AS n"
+    " FROM weather_observations"
+    " WHERE source = ? AND dataset_id = ? AND observed_at >= ? AND observed_at < ?"
+    " GROUP BY source, dataset_id, h) AS hourly"
+    " ON DUPLICATE KEY UPDATE"
+    " updated_at = IF(temperature_mean <=> VALUES(temperature_mean)"
+    " AND temperature_min <=> VALUES(temperature_min)"
+    " AND temperature_max <=> VALUES(temperature_max)"
+    " AND humidity_mean <=> VALUES(humidity_mean)"
+    " AND pressure_mean <=> VALUES(pressure_mean)"
+    " AND rain_sum <=> VALUES(rain_sum)"
+    " AND wind_mean <=> VALUES(wind_mean)"
+    " AND gust_max <=> VALUES(gust_max)"
+    " AND observations = VALUES(observations), updated_at, VALUES(updated_at)),"
+    " temperature_mean = VALUES(temperature_mean),"
+    " temperature_min = VALUES(temperature_min),"
+    " temperature_max = VALUES(temperature_max),"
+    " humidity_mean = VALUES(humidity_mean),"
+    " pressure_mean = VALUES(pressure_mean), rain_sum = VALUES(rain_sum),"
+    " wind_mean = VALUES(wind_mean), gust_max = VALUES(gust_max),"
+    " observations = VALUES(observations)";
+
+class StationLoader {
+ public:
+  StationLoader(sql::Connection& connection, const StationBatch& batch)
+      : connection_(connection), batch_(batch), dataset_(store::dataset_key(batch.dataset_id)) {}
+
+  void validate() const;
+  StationLoadCounts load();
+  const std::string& step() const { return step_; }
+
+ private:
+  void lock_dataset();
+  void read_existing();
+  void read_existing_chunk(std::size_t first, std::size_t end);
+  void classify();
+  void upsert_observations();
+  void insert_rejects();
+  void recompute_station_hours();
+  void recompute_region_hours();
+  void update_dataset();
+  StationLoadCounts counts() const;
+
+  sql::Connection& connection_;
+  const StationBatch& batch_;
+  const std::string dataset_;  // the stored form of batch_.dataset_id
+  std::string step_ = "starting the transaction";
+  std::optional<DatasetRow> dataset_row_;
+  std::map<UtcSeconds, WeatherObservation> stored_;  // by observed_at
+  std::vector<Change> changes_;                      // per observation
+  std::set<UtcSeconds> touched_hours_;
+};
+
+void StationLoader::validate() const {
+  const std::string what = "load_station_batch of " + batch_.source + " " + batch_.dataset_id;
+  if (dataset_.empty()) throw Error(ExitCode::software, what + ": no dataset id");
+  for (const auto* set : batch_.region_sets) {
+    if (set == nullptr) throw Error(ExitCode::software, what + ": a null region set");
+  }
+  std::set<UtcSeconds> times;
+  for (const auto& observation : batch_.observations) {
+    if (store::dataset_key(observation.dataset_id) != dataset_) {
+      throw Error(ExitCode::software,
+                  what + ": an observation of dataset " + observation.dataset_id);
+    }
+    if (!times.insert(observation.observed_at).second) {
+      throw Error(ExitCode::software,
+                  what + ": two observations at " + to_iso8601(observation.observed_at));
+    }
+  }
+}
+
+// Serialises the loads of one dataset (the source lock already does; this one is the database's
+// own guarantee) and reads the row to decide later whether it changes.
+void StationLoader::lock_dataset() {
+  step_ = "reading the dataset's state";
+  auto statement = store::prepare(
+      connection_,
+      "SELECT status, reason, CAST(read_through AS CHAR), CAST(newest_observation AS CHAR)"
+      " FROM station_datasets WHERE source = ? AND dataset_id = ? FOR UPDATE");
+  Binder(*statement).text(batch_.source).text(dataset_);
+  auto row = store::run_query(*statement);
+  if (!row->next()) return;
+  dataset_row_ = DatasetRow{store::text(*row, 1), store::optional_text(*row, 2),
+                            store::optional_datetime(*row, 3), store::optional_datetime(*row, 4)};
+}
+
+void StationLoader::read_existing_chunk(std::size_t first, std::size_t end) {
+  auto statement = store::prepare(
+      connection_,
+      "SELECT CAST(observed_at AS CHAR), temperature_c, humidity_pct, pressure_hpa, rain_mm,"
+      " rain_intensity_max_mm, wind_speed_kmh, gust_kmh, wind_direction_deg"
+      " FROM weather_observations WHERE source = ? AND dataset_id = ? AND observed_at IN (" +
+          store::placeholders(end - first) + ") FOR UPDATE");
+  Binder binder(*statement);
+  binder.text(batch_.source).text(dataset_);
+  for (std::size_t i = first; i < end; ++i) binder.datetime(batch_.observations[i].observed_at);
+  auto row = store::run_query(*statement);
+  while (row->next()) {
+    WeatherObservation stored;
+    stored.observed_at = parse_sql_datetime(store::text(*row, 1));
+    std::optional<double>* values[] = {
+        &stored.temperature_c, &stored.humidity_pct,          &stored.pressure_hpa,
+        &stored.rain_mm,       &stored.rain_intensity_max_mm, &stored.wind_speed_kmh,
+        &stored.gust_kmh,      &stored.wind_direction_deg};
+    for (unsigned i = 0; i < std::size(values); ++i) *values[i] = store::optional_real(*row, 2 + i);
+    stored_[stored.observed_at] = std::move(stored);
+  }
+}
+
+void StationLoader::read_existing() {
+  step_ = "reading the stored observations";
+  for (std::size_t first = 0; first < batch_.observations.size(); first += kLookupChunk) {
+    read_existing_chunk(first, std::min(first + kLookupChunk, batch_.observations.size()));
+  }
+}
+
+// New, unchanged or corrected; the hours of new and corrected observations are recomputed.
+void StationLoader::classify() {
+  for (const auto& observation : batch_.observations) {
+    const auto stored = stored_.find(observation.observed_at);
+    if (stored != stored_.end() && same_values(observation, stored->second)) {
+      changes_.push_back(Change::unchanged);
+      continue;
+    }
+    changes_.push_back(stored == stored_.end() ? Change::fresh : Change::corrected);
+    touched_hours_.insert(store::hour_of(observation.observed_at));
+  }
+}
+
+void StationLoader::upsert_observations() {
+  step_ = "storing the observations";
+  std::vector<std::size_t> rows;
+  for (std::size_t i = 0; i < changes_.size(); ++i) {
+    if (changes_[i] != Change::unchanged) rows.push_back(i);
+  }
+  // first_run_id is never updated: it names the run that first stored the observation.
+  const store::MultiRowInsert insert{
+      "INSERT INTO weather_observations (source, dataset_id, observed_at, temperature_c,"
+      " humidity_pct, pressure_hpa, rain_mm, rain_intensity_max_mm, wind_speed_kmh, gust_kmh,"
+      " wind_direction_deg, first_run_id, last_run_id)",
+      "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      "ON DUPLICATE KEY UPDATE temperature_c = VALUES(temperature_c),"
+      " humidity_pct = VALUES(humidity_pct), pressure_hpa = VALUES(pressure_hpa),"
+      " rain_mm = VALUES(rain_mm), rain_intensity_max_mm = VALUES(rain_intensity_max_mm),"
+      " wind_speed_kmh = VALUES(wind_speed_kmh), gust_kmh = VALUES(gust_kmh),"
+      " wind_direction_deg = VALUES(wind_direction_deg), last_run_id = VALUES(last_run_id)"};
+  store::insert_rows(connection_, insert, rows.size(), [&](Binder& binder, std::size_t row) {
+    const auto& observation = batch_.observations[rows[row]];
+    binder.text(batch_.source).text(dataset_).datetime(observation.observed_at);
+    for (const auto* value :
+         {&observation.temperature_c, &observation.humidity_pct, &observation.pressure_hpa,
+          &observation.rain_mm, &observation.rain_intensity_max_mm, &observation.wind_speed_kmh,
+          &observation.gust_kmh, &observation.wind_direction_deg}) {
+      store::bind_measurement(binder, *value);
+    }
+    binder.int64(batch_.run_id).int64(batch_.run_id);
+  });
+}
+
+void StationLoader::insert_rejects() {
+  step_ = "storing the rejected records";
+  // rejected_records has no dataset column: the reason names it. The unique key (source, hour,
+  // record_sha) keeps a record rejected again in the same run hour once.
+  const std::string prefix = "dataset " + dataset_ + ": ";
+  const store::MultiRowInsert insert{
+      "INSERT INTO rejected_records (source, run_id, hour, position, reason, record, record_sha,"
+      " created_at)",
+      "(?, ?, ?, ?, ?, ?, SHA2(?, 256), UTC_TIMESTAMP(3))", "ON DUPLICATE KEY UPDATE id = id", 200};
+  const auto& rejected = batch_.rejected;
+  store::insert_rows(
+      connection_, insert, rejected.size(),
+      [&](Binder& binder, std::size_t row) {
+        const auto& record = rejected[row];
+        binder.text(batch_.source)
+            .int64(batch_.run_id)
+            .datetime(batch_.run_hour)
+            .count(record.position)
+            .text(prefix + record.reason)
+            .text(record.record_json)
+            .text(record.record_json);
+      },
+      [&](std::size_t row) {
+        return 2 * rejected[row].record_json.size() + prefix.size() + rejected[row].reason.size();
+      });
+}
+
+void StationLoader::recompute_station_hours() {
+  auto statement = store::prepare(connection_, kRecomputeStationHours);
+  for (const auto& [from, to] : hour_ranges(touched_hours_)) {
+    step_ = "recomputing the station's hourly weather from " + to_sql_datetime(from) + " to " +
+            to_sql_datetime(to);
+    Binder(*statement).text(batch_.source).text(dataset_).datetime(from).datetime(to);
+    statement->executeUpdate();
+  }
+}
+
+// From the stored measurements of every source, so the result depends only on what is stored.
+void StationLoader::recompute_region_hours() {
+  for (const auto* set : batch_.region_sets) {
+    for (const auto hour : touched_hours_) {
+      step_ = "recomputing the aggregates of set " + set->name + " for " + to_sql_datetime(hour);
+      store::recompute_region_hour(connection_, set->name, hour);
+    }
+  }
+}
+
+// Active, the watermark moved forward only, the newest observation as stored.
+void StationLoader::update_dataset() {
+  step_ = "advancing the dataset's watermark";
+  auto newest = store::prepare(connection_,
+                               "SELECT CAST(MAX(observed_at) AS CHAR) FROM weather_observations"
+                               " WHERE source = ? AND dataset_id = ?");
+  Binder(*newest).text(batch_.source).text(dataset_);
+  auto row = store::run_query(*newest);
+  row->next();
+  DatasetRow next{"active", std::nullopt, dataset_row_ ? dataset_row_->read_through : std::nullopt,
+                  store::optional_datetime(*row, 1)};
+  if (batch_.watermark && (!next.read_through || *next.read_through < *batch_.watermark)) {
+    next.read_through = batch_.watermark;
+  }
+  if (dataset_row_ == next) return;
+  auto upsert = store::prepare(
+      connection_,
+      "INSERT INTO station_datasets (source, dataset_id, status, reason, read_through,"
+      " newest_observation, updated_at) VALUES (?, ?, 'active', NULL, ?, ?, UTC_TIMESTAMP(3))"
+      " ON DUPLICATE KEY UPDATE status = VALUES(status), reason = VALUES(reason),"
+      " read_through = VALUES(read_through), newest_observation = VALUES(newest_observation),"
+      " updated_at = VALUES(updated_at)");
+  Binder binder(*upsert);
+  binder.text(batch_.source).text(dataset_);
+  store::bind_optional_datetime(binder, next.read_through);
+  store::bind_optional_datetime(binder, next.newest_observation);
+  upsert->executeUpdate();
+}
+
+StationLoadCounts StationLoader::counts() const {
+  StationLoadCounts counts;
+  counts.fetched = batch_.fetched;
+  counts.rejected = batch_.rejected.size();
+  for (const auto change : changes_) {
+    ++(change == Change::fresh       ? counts.stored
+       : change == Change::corrected ? counts.corrections
+                                     : counts.unchanged);
+  }
+  counts.hours_recomputed = touched_hours_.size();
+  return counts;
+}
+
+StationLoadCounts StationLoader::load() {
+  // READ COMMITTED and the region set locks first, as load_run: the aggregates' INSERT ... SELECT
+  // must not share-lock other sources' rows, and loads sharing a set take its lock in one order.
+  store::Transaction transaction(connection_, store::Transaction::Isolation::read_committed);
+  step_ = "locking the region sets";
+  store::lock_region_sets(connection_, batch_.region_sets);
+  lock_dataset();
+  read_existing();
+  classify();
+  upsert_observations();
+  insert_rejects();
+  recompute_station_hours();
+  recompute_region_hours();
+  update_dataset();
+  step_ = "committing";
+  transaction.commit();
+  return counts();
+}
+
+}  // namespace
+
+StationLoadCounts load_station_batch(Database& db, const StationBatch& batch) {
+  StationLoader loader(db.connection(), batch);
+  loader.validate();
+  try {
+    return loader.load();  // the transaction has rolled back when this throws
+  } catch (const sql::SQLException& error) {
+    store::throw_error(error, "loading dataset " + batch.dataset_id + " of " + batch.source +
+                                  " (run " + std::to_string(batch.run_id) + "): " + loader.step());
+  }
+}
+
+}  // namespace meteo

@@ -1,0 +1,39 @@
+// Private helpers shared by the station store's files.
+#pragma once
+
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "meteo/model.hpp"
+#include "meteo/store.hpp"
+#include "sql_support.hpp"
+
+namespace meteo::store {
+
+// The stored form of a dataset id: ASCII lower case, as the station list gives it (the catalogue
+// and the observations may spell it otherwise).
+std::string dataset_key(std::string_view dataset_id);
+
+// The UTC hour an observation counts in, in C++ and as SQL over weather_observations.observed_at.
+UtcSeconds hour_of(UtcSeconds moment);
+inline constexpr const char* kObservationHour =
+    "TIMESTAMP(DATE(observed_at), MAKETIME(HOUR(observed_at), 0, 0))";
+
+// Locks the sets' region_sets rows in name order, as load_run does: every load that rewrites a
+// set's aggregates takes these locks first, so two never recompute the same hour at once.
+void lock_region_sets(sql::Connection& connection, const std::vector<const RegionSet*>& sets);
+
+// Bind a value that may be missing (NULL).
+void bind_measurement(Binder& binder, const std::optional<double>& value);
+void bind_optional_datetime(Binder& binder, const std::optional<UtcSeconds>& value);
+
+// A DATETIME column read as CAST(... AS CHAR); nullopt when NULL.
+std::optional<UtcSeconds> optional_datetime(const sql::ResultSet& row, unsigned column);
+
+// The per-dataset states of `status`, ordered by source and dataset.
+std::vector<DatasetState> read_dataset_states(sql::Connection& connection);
+
+}  // namespace meteo::store

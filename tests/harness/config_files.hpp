@@ -1,0 +1,17 @@
+// Configuration files for end-to-end tests, pointing at the test server.
+#pragma once
+
+#include <string>
+
+#include "meteo/config.hpp"
+#include "subprocess.hpp"
+
+namespace meteo::testing {
+
+// The [database] table for `db`; its password (if any) travels in $METEO_DB_PASSWORD.
+std::string database_toml(const DatabaseConfig& db);
+
+// What cron gives a job: PATH, the config file, and the database password when there is one.
+Environment cron_environment(const std::string& config_path, const DatabaseConfig& db);
+
+}  // namespace meteo::testing
