@@ -8,7 +8,7 @@ packages=(
   libcurl4-openssl-dev nlohmann-json3-dev libgeos-dev libmysqlcppconn-dev
   libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev libcpp-httplib-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  mariadb-server mariadb-client python3 curl ca-certificates
+  mariadb-server mariadb-client python3 curl ca-certificates chromium
 )
 
 missing=()

@@ -20,8 +20,10 @@ bash tests/harness/mariadb.sh start "$work/mariadb"
 # shellcheck disable=SC1091
 . "$work/mariadb/env"
 sim_pid=""
+portal_pid=""
 cleanup() {
   [ -z "$sim_pid" ] || kill "$sim_pid" 2>/dev/null || true
+  [ -z "$portal_pid" ] || kill "$portal_pid" 2>/dev/null || true
   bash "$repo/tests/harness/mariadb.sh" stop "$work/mariadb" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
@@ -83,4 +85,42 @@ done
 echo
 "$bin" query temperature-3h --limit 13
 echo
-echo "quickstart: done. Config: $config; database and simulator stopped."
+
+# Toulouse Métropole's weather stations, from a local Opendatasoft portal simulator serving the
+# real station list and catalogue (../shared/data/toulouse), matched to Haute-Garonne's communes.
+toulouse="$repo/../shared/data/toulouse"
+communes="$repo/../shared/data/geo/communes-31-haute-garonne.geojson"
+if [ -r "$toulouse/stations-meteo-en-place.exports.json" ] && [ -r "$communes" ]; then
+  hour_epoch=$(( $(date -u +%s) / 3600 * 3600 ))
+  iso() { date -u -d "@$1" +%Y-%m-%dT%H:00:00Z; }
+  rm -f "$work/portal.port"
+  "$repo/build/meteo-portal-sim" --port 0 --port-file "$work/portal.port" \
+    --stations "$toulouse/stations-meteo-en-place.exports.json" \
+    --catalog "$toulouse/catalog-v1-search-q-meteo.json" --datasets 8 \
+    --now "$(iso "$hour_epoch")" --from "$(iso $((hour_epoch - 48 * 3600)))" \
+    2>>"$work/portal.log" &
+  portal_pid=$!
+  for _ in $(seq 100); do [ -s "$work/portal.port" ] && break; sleep 0.1; done
+  cat >>"$config" <<TOML
+
+[[region_sets]]
+name = "toulouse-communes"
+location = "$communes"
+
+[[sources]]
+name = "toulouse-stations"
+type = "opendatasoft-stations"
+base_url = "http://127.0.0.1:$(cat "$work/portal.port")"
+dataset_pattern = "station-meteo"
+start = "$(iso $((hour_epoch - 24 * 3600)))"
+region_sets = ["toulouse-communes"]
+TOML
+  "$bin" regions load --set toulouse-communes
+  "$bin" run --source toulouse-stations
+  echo
+  "$bin" query station-hourly --limit 8
+  echo
+else
+  echo "quickstart: ../shared/data/toulouse not found: skipping the Toulouse stations demo"
+fi
+echo "quickstart: done. Config: $config; database and simulators stopped."

@@ -1,0 +1,603 @@
+/* meteo-etl dashboard: reads only ./data/*.json (docs/dashboard-data.md) and draws it with ECharts.
+ * Classic script (no modules) so the page works from any static server without a bundler. */
+(function () {
+  'use strict';
+
+  // ---- Settings from the URL -------------------------------------------------------------------
+  const params = new URLSearchParams(location.search);
+  const TV = params.get('mode') === 'tv';
+  // Kiosk timings in seconds; overridable so a test does not wait 30 s.
+  const ROTATE_S = positive(params.get('rotate'), 20);
+  const POLL_S = positive(params.get('poll'), 30);
+
+  function positive(text, fallback) {
+    const n = Number(text);
+    return Number.isFinite(n) && n > 0 ? n : fallback;
+  }
+
+  // ---- Labels ----------------------------------------------------------------------------------
+  const DICT = {
+    fr: {
+      title: 'Températures horaires',
+      franceTitle: 'France — température moyenne par région',
+      toulouseTitle: 'Toulouse Métropole — stations météo',
+      region: 'Région', station: 'Station',
+      generated: 'Données générées le {t}',
+      temperature: 'Température', points: 'Points de mesure', delta3h: 'Δ3h',
+      before3h: 'il y a 3 h', noData: 'pas de donnée', hour: 'Heure',
+      last48h: '48 dernières heures', last7d: '7 derniers jours',
+      tempSeries: 'Température', before3hSeries: 'Température 3 h avant',
+      mean: 'Moyenne', min: 'Min', max: 'Max', rain: 'Pluie', humidity: 'Humidité',
+      wind: 'Vent', gust: 'Rafales', pressure: 'Pression', observedAt: 'Observé le',
+      commune: 'Commune', stations: 'Stations',
+      sourcesOk: 'Toutes les sources sont à jour.',
+      staleWarning: 'Attention : données périmées pour {names}.',
+      lastSuccess: 'dernier succès {t}', never: 'jamais exécutée',
+      lastFailure: 'dernier échec {t}', stale: 'périmée', fresh: 'à jour',
+      loadError: 'Impossible de charger les données ({e}).',
+      footer: 'Source : meteo-etl. Heures affichées à l’heure locale du navigateur.',
+      legend: 'Température (°C)',
+    },
+    en: {
+      title: 'Hourly temperatures',
+      franceTitle: 'France — mean temperature per region',
+      toulouseTitle: 'Toulouse Métropole — weather stations',
+      region: 'Region', station: 'Station',
+      generated: 'Data generated on {t}',
+      temperature: 'Temperature', points: 'Measurement points', delta3h: 'Δ3h',
+      before3h: '3 h before', noData: 'no data', hour: 'Hour',
+      last48h: 'Last 48 hours', last7d: 'Last 7 days',
+      tempSeries: 'Temperature', before3hSeries: 'Temperature 3 h before',
+      mean: 'Mean', min: 'Min', max: 'Max', rain: 'Rain', humidity: 'Humidity',
+      wind: 'Wind', gust: 'Gusts', pressure: 'Pressure', observedAt: 'Observed on',
+      commune: 'Commune', stations: 'Stations',
+      sourcesOk: 'All sources are up to date.',
+      staleWarning: 'Warning: stale data for {names}.',
+      lastSuccess: 'last success {t}', never: 'never ran',
+      lastFailure: 'last failure {t}', stale: 'stale', fresh: 'fresh',
+      loadError: 'Could not load the data ({e}).',
+      footer: 'Source: meteo-etl. Times shown in the browser’s local time.',
+      legend: 'Temperature (°C)',
+    },
+  };
+  let lang = 'fr';
+  function t(key, vars) {
+    const text = (DICT[lang] && DICT[lang][key]) || DICT.fr[key] || key;
+    return text.replace(/\{(\w+)\}/g, (_, k) => (vars && k in vars ? vars[k] : ''));
+  }
+  const locale = () => (lang === 'en' ? 'en-GB' : 'fr-FR');
+
+  // ---- Formatting ------------------------------------------------------------------------------
+  function num(value, digits) {
+    if (value === null || value === undefined || Number.isNaN(value)) return '—';
+    return new Intl.NumberFormat(locale(), {
+      minimumFractionDigits: digits, maximumFractionDigits: digits,
+    }).format(value);
+  }
+  const degrees = (v) => (v === null || v === undefined ? t('noData') : num(v, 1) + ' °C');
+  function signed(v) {
+    if (v === null || v === undefined) return '—';
+    return (v > 0 ? '+' : v < 0 ? '−' : '±') + num(Math.abs(v), 1) + ' °C';
+  }
+  function when(iso) {
+    if (!iso) return '—';
+    return new Intl.DateTimeFormat(locale(), {
+      day: '2-digit', month: '2-digit', hour: '2-digit', minute: '2-digit',
+    }).format(new Date(iso));
+  }
+  function escapeHtml(s) {
+    return String(s).replace(/[&<>"']/g, (c) => ({
+      '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;',
+    }[c]));
+  }
+
+  // ---- Colour scale ----------------------------------------------------------------------------
+  // Paul Tol's "sunset" diverging scheme (designed to stay distinct for colour-blind readers and in
+  // greyscale). Fixed 5 °C classes rather than a data-driven range so the same colour always means
+  // the same temperature, hour after hour and between the France and Toulouse maps.
+  const SUNSET = ['#364B9A', '#4A7BB7', '#6EA6CD', '#98CAE1', '#C2E4EF', '#EAECCC',
+    '#FEDA8B', '#FDB366', '#F67E4B', '#DD3D2D', '#A50026'];
+  const NO_DATA_COLOR = '#d0d0d0';
+  function temperaturePieces() {
+    // 11 classes: < -10, [-10,-5) ... [30,35), >= 35; the neutral class is 10-15 °C.
+    return SUNSET.map((color, i) => {
+      const lo = -15 + 5 * i;
+      if (i === 0) return { lt: lo + 5, color, label: '< ' + num(lo + 5, 0) + ' °C' };
+      if (i === SUNSET.length - 1) return { gte: lo, color, label: '≥ ' + num(lo, 0) + ' °C' };
+      return { gte: lo, lt: lo + 5, color, label: num(lo, 0) + ' – ' + num(lo + 5, 0) + ' °C' };
+    }).reverse(); // warmest on top of the legend
+  }
+
+  // ---- State -----------------------------------------------------------------------------------
+  const state = {
+    meta: null, france: null, franceSet: null, communes: null, stations: null,
+    region: null, station: null, generatedAt: null,
+  };
+  const charts = {};
+  const $ = (id) => document.querySelector('[data-testid="' + id + '"]');
+  const narrow = () => window.innerWidth < 700;
+  const baseFont = () => (TV ? Math.max(20, Math.round(window.innerWidth / 70)) : 12);
+
+  function chart(id) {
+    if (!charts[id]) charts[id] = echarts.init($(id), null, { renderer: 'canvas' });
+    return charts[id];
+  }
+
+  // ---- Data loading ----------------------------------------------------------------------------
+  async function getJson(name) {
+    // no-store: the generator rewrites these files in place every hour.
+    const response = await fetch('data/' + name, { cache: 'no-store' });
+    if (!response.ok) throw new Error(name + ': HTTP ' + response.status);
+    return response.json();
+  }
+
+  async function loadAll() {
+    const meta = await getJson('meta.json');
+    const sets = meta.region_sets || [];
+    // The France view is the non-station set (fr-regions by name when there are several).
+    const others = sets.filter((s) => s.name !== meta.station_region_set);
+    const franceSet = others.find((s) => s.name === 'fr-regions') || others[0] || null;
+    const communeSet = sets.find((s) => s.name === meta.station_region_set) || null;
+    const [franceShapes, france, communeShapes, communes, stations] = await Promise.all([
+      franceSet ? getJson(franceSet.shapes) : null,
+      franceSet ? getJson(franceSet.hourly) : null,
+      meta.stations && communeSet ? getJson(communeSet.shapes) : null,
+      meta.stations && communeSet ? getJson(communeSet.hourly) : null,
+      meta.stations ? getJson(meta.stations) : null,
+    ]);
+    if (franceSet) echarts.registerMap(franceSet.name, franceShapes);
+    if (communeSet && communeShapes) echarts.registerMap(communeSet.name, communeShapes);
+    Object.assign(state, {
+      meta, france, franceSet, communes, communeSet, stations, generatedAt: meta.generated_at,
+    });
+  }
+
+  // ---- Static labels and freshness banner ------------------------------------------------------
+  function applyLanguage() {
+    lang = params.get('lang') || (state.meta && state.meta.language === 'en' ? 'en' : 'fr');
+    document.documentElement.lang = lang;
+    document.title = t('title');
+    document.querySelectorAll('[data-i18n]').forEach((el) => { el.textContent = t(el.dataset.i18n); });
+    $('generated').textContent = t('generated', { t: when(state.meta.generated_at) });
+  }
+
+  function renderBanner() {
+    const banner = $('banner');
+    const sources = state.meta.sources || [];
+    // A source that never ran counts as stale even if the generator forgot to say so.
+    const stale = sources.filter((s) => s.stale || !s.last_success);
+    banner.classList.toggle('stale', stale.length > 0);
+    if (stale.length) banner.setAttribute('role', 'alert'); else banner.removeAttribute('role');
+    const head = stale.length
+      ? '<strong>⚠ ' + escapeHtml(t('staleWarning', { names: stale.map((s) => s.name).join(', ') })) + '</strong>'
+      : '<strong>✓ ' + escapeHtml(t('sourcesOk')) + '</strong>';
+    const items = sources.map((s) => {
+      const bad = s.stale || !s.last_success;
+      const parts = [s.last_success ? t('lastSuccess', { t: when(s.last_success) }) : t('never')];
+      if (s.last_failure) parts.push(t('lastFailure', { t: when(s.last_failure) }));
+      return '<li data-source="' + escapeHtml(s.name) + '" class="' + (bad ? 'is-stale' : 'is-fresh') + '">'
+        + '<span class="dot" aria-hidden="true"></span><b>' + escapeHtml(s.name) + '</b> — '
+        + escapeHtml(parts.join(' · ')) + ' (' + escapeHtml(bad ? t('stale') : t('fresh')) + ')'
+        + (s.last_failure_message && bad ? ' <span class="why">' + escapeHtml(s.last_failure_message) + '</span>' : '')
+        + '</li>';
+    });
+    banner.innerHTML = head + '<ul>' + items.join('') + '</ul>';
+  }
+
+  function showError(error) {
+    const banner = $('banner');
+    banner.classList.add('stale', 'error');
+    banner.setAttribute('role', 'alert');
+    banner.textContent = t('loadError', { e: error.message });
+  }
+
+  // ---- Shared chart pieces ---------------------------------------------------------------------
+  function textStyle() { return { fontSize: baseFont() }; }
+
+  function visualMap(seriesIndex) {
+    return {
+      type: 'piecewise', seriesIndex, pieces: temperaturePieces(),
+      text: [t('legend')], showLabel: true, left: 0, bottom: 0,
+      itemWidth: TV ? 28 : 14, itemHeight: TV ? 20 : 10, itemGap: TV ? 6 : 3,
+      textStyle: textStyle(),
+      // No click-to-filter in the kiosk (no interaction there).
+      selectedMode: TV ? false : 'multiple',
+      // ECharts adds regions without data as NaN items; NaN (and deselected classes) go grey.
+      outOfRange: { color: NO_DATA_COLOR },
+    };
+  }
+
+  // Where the map sits in its box: right of the legend on wide screens, above it on phones.
+  function mapLayout() {
+    return narrow() ? { layoutCenter: ['55%', '40%'], layoutSize: '78%' }
+      : { layoutCenter: ['58%', '46%'], layoutSize: '92%' };
+  }
+
+  function tooltip(formatter) {
+    return {
+      show: !TV, trigger: 'item', formatter, confine: true, textStyle: textStyle(),
+      // Tap to show on touch screens, hover on desktop.
+      triggerOn: 'mousemove|click',
+    };
+  }
+
+  function timeAxis() {
+    return { type: 'time', axisLabel: { fontSize: baseFont(), hideOverlap: true }, name: '' };
+  }
+  function valueAxis(name, extra) {
+    return Object.assign({
+      type: 'value', name, nameTextStyle: textStyle(), axisLabel: { fontSize: baseFont() }, scale: true,
+    }, extra);
+  }
+
+  // ---- France ----------------------------------------------------------------------------------
+  const regionsByCode = () => new Map((state.france ? state.france.regions : []).map((r) => [r.code, r]));
+
+  function delta3h(latest) {
+    if (!latest || latest.temperature === null || latest.temperature_3h_before === null
+      || latest.temperature_3h_before === undefined) return null;
+    return latest.temperature - latest.temperature_3h_before;
+  }
+
+  function regionTooltip(region) {
+    if (!region) return '';
+    const l = region.latest;
+    const lines = ['<b>' + escapeHtml(region.name) + '</b>'];
+    if (!l || l.temperature === null) {
+      lines.push(escapeHtml(t('noData')));
+    } else {
+      lines.push(t('temperature') + ' : ' + degrees(l.temperature));
+      lines.push(t('points') + ' : ' + num(l.numberOfPoints, 0));
+      lines.push(t('delta3h') + ' : ' + signed(delta3h(l)) + ' (' + t('before3h') + ' : '
+        + degrees(l.temperature_3h_before) + ')');
+      lines.push(t('hour') + ' : ' + when(l.hour));
+    }
+    return lines.join('<br>');
+  }
+
+  function mapData(hourly) {
+    // Regions with no latest value get no data item: they keep the grey default area colour.
+    return (hourly ? hourly.regions : [])
+      .filter((r) => r.latest && r.latest.temperature !== null)
+      .map((r) => ({ name: r.code, value: r.latest.temperature }));
+  }
+
+  function renderFranceMap() {
+    if (!state.franceSet) return;
+    const byCode = regionsByCode();
+    chart('france-map').setOption({
+      textStyle: textStyle(),
+      tooltip: tooltip((p) => regionTooltip(byCode.get(p.name))),
+      visualMap: visualMap(0),
+      series: [{
+        type: 'map', map: state.franceSet.name, nameProperty: 'code', roam: false,
+        ...mapLayout(),
+        selectedMode: false,
+        itemStyle: { areaColor: NO_DATA_COLOR, borderColor: '#fff', borderWidth: 1 },
+        emphasis: { itemStyle: { areaColor: null, borderColor: '#111', borderWidth: 2 }, label: { show: false } },
+        label: {
+          // The kiosk has no tooltip, so it prints the values on the map instead.
+          show: TV, fontSize: baseFont() * 0.8, color: '#111',
+          formatter: (p) => (Number.isFinite(p.value) ? num(p.value, 1) + ' °C' : ''),
+        },
+        data: mapData(state.france),
+      }],
+    }, true);
+  }
+
+  function renderRegionSelect() {
+    const select = $('region-select');
+    const regions = state.france ? state.france.regions.slice() : [];
+    regions.sort((a, b) => a.name.localeCompare(b.name, locale()));
+    select.innerHTML = regions.map((r) => '<option value="' + escapeHtml(r.code) + '">'
+      + escapeHtml(r.name) + '</option>').join('');
+    if (!state.region || !regions.some((r) => r.code === state.region)) {
+      const withData = regions.find((r) => r.series.length);
+      state.region = withData ? withData.code : regions.length ? regions[0].code : null;
+    }
+    select.value = state.region || '';
+  }
+
+  function seriesSince(points, hours) {
+    if (!state.france || !state.france.latest_hour) return points;
+    const from = Date.parse(state.france.latest_hour) - hours * 3600e3;
+    return points.filter((p) => Date.parse(p.hour) > from);
+  }
+
+  function regionSeriesOption(region, hours, title) {
+    const points = seriesSince(region ? region.series : [], hours);
+    return {
+      title: { text: title, textStyle: { fontSize: baseFont() * 1.1 }, left: 0, top: 0 },
+      textStyle: textStyle(),
+      tooltip: { show: !TV, trigger: 'axis', confine: true, textStyle: textStyle(),
+        valueFormatter: (v) => degrees(v) },
+      // On phones the legend goes under the title rather than over it.
+      legend: { top: narrow() ? 22 : 0, right: 0, textStyle: textStyle() },
+      grid: { left: 8, right: 16, top: TV ? 70 : narrow() ? 70 : 48, bottom: 8, containLabel: true },
+      xAxis: timeAxis(),
+      yAxis: valueAxis('°C'),
+      series: [
+        { name: t('tempSeries'), type: 'line', showSymbol: hours <= 48, symbolSize: 4, connectNulls: false,
+          color: '#364B9A', lineStyle: { width: TV ? 4 : 2 },
+          data: points.map((p) => [p.hour, p.temperature]) },
+        { name: t('before3hSeries'), type: 'line', showSymbol: false, connectNulls: false,
+          color: '#DD3D2D', lineStyle: { type: 'dashed', width: TV ? 3 : 1.5 },
+          data: points.map((p) => [p.hour, p.temperature_3h_before]) },
+      ],
+    };
+  }
+
+  function renderRegionSeries() {
+    const region = regionsByCode().get(state.region) || null;
+    $('region-series-title').textContent = region ? region.name : '';
+    $('region-series').dataset.region = state.region || '';
+    chart('region-series-48h').setOption(regionSeriesOption(region, 48, t('last48h')), true);
+    chart('region-series-7d').setOption(regionSeriesOption(region, 24 * 7, t('last7d')), true);
+  }
+
+  function selectRegion(code) {
+    state.region = code;
+    $('region-select').value = code;
+    renderRegionSeries();
+  }
+
+  // ---- Toulouse --------------------------------------------------------------------------------
+  const stationList = () => (state.stations ? state.stations.stations : []);
+  const stationKey = (s) => s.dataset_id;
+  const stationName = (s) => s.commune + (s.number ? ' #' + s.number : '');
+
+  function stationTooltip(s) {
+    const l = s.latest;
+    const lines = ['<b>' + escapeHtml(stationName(s)) + '</b>'];
+    if (!l) return lines.concat(escapeHtml(t('noData'))).join('<br>');
+    lines.push(t('temperature') + ' : ' + degrees(l.temperature_c));
+    lines.push(t('humidity') + ' : ' + num(l.humidity_pct, 0) + ' %');
+    lines.push(t('wind') + ' : ' + num(l.wind_speed_kmh, 0) + ' km/h (' + t('gust') + ' '
+      + num(l.gust_kmh, 0) + ' km/h)');
+    lines.push(t('rain') + ' : ' + num(l.rain_mm, 1) + ' mm');
+    lines.push(t('observedAt') + ' : ' + when(l.observed_at));
+    return lines.join('<br>');
+  }
+
+  function communeTooltip(region) {
+    if (!region) return '';
+    const l = region.latest;
+    const lines = ['<b>' + escapeHtml(region.name) + '</b>'];
+    if (!l || l.temperature === null) return lines.concat(escapeHtml(t('noData'))).join('<br>');
+    lines.push(t('temperature') + ' : ' + degrees(l.temperature));
+    lines.push(t('delta3h') + ' : ' + signed(delta3h(l)));
+    lines.push(t('hour') + ' : ' + when(l.hour));
+    return lines.join('<br>');
+  }
+
+  function renderToulouseMap() {
+    const byCode = new Map((state.communes ? state.communes.regions : []).map((r) => [r.code, r]));
+    const stations = stationList().filter((s) => s.latitude !== null && s.longitude !== null);
+    chart('toulouse-map').setOption({
+      textStyle: textStyle(),
+      tooltip: tooltip((p) => (p.seriesType === 'scatter'
+        ? stationTooltip(stations[p.dataIndex]) : communeTooltip(byCode.get(p.name)))),
+      visualMap: visualMap(0),
+      geo: {
+        map: state.communeSet.name, nameProperty: 'code', roam: !TV && !narrow(),
+        ...mapLayout(), selectedMode: false,
+        itemStyle: { areaColor: NO_DATA_COLOR, borderColor: '#fff', borderWidth: 0.6 },
+        emphasis: { itemStyle: { areaColor: null, borderColor: '#111', borderWidth: 1.5 }, label: { show: false } },
+      },
+      series: [
+        // Without its own colour the series' palette blue leaks into communes without data.
+        { type: 'map', geoIndex: 0, data: mapData(state.communes),
+          itemStyle: { color: NO_DATA_COLOR, areaColor: NO_DATA_COLOR } },
+        {
+          type: 'scatter', coordinateSystem: 'geo', name: t('stations'),
+          symbol: 'circle', symbolSize: TV ? 22 : 12,
+          itemStyle: { color: '#111', borderColor: '#fff', borderWidth: 2 },
+          label: {
+            show: TV, position: 'right', fontSize: baseFont() * 0.8, color: '#111',
+            backgroundColor: 'rgba(255,255,255,0.8)', padding: 2,
+            formatter: (p) => degrees(stations[p.dataIndex].latest && stations[p.dataIndex].latest.temperature_c),
+          },
+          data: stations.map((s) => ({ name: stationKey(s), value: [s.longitude, s.latitude] })),
+        },
+      ],
+    }, true);
+  }
+
+  function renderStationSelect() {
+    const select = $('station-select');
+    const list = stationList();
+    select.innerHTML = list.map((s) => '<option value="' + escapeHtml(stationKey(s)) + '">'
+      + escapeHtml(stationName(s)) + '</option>').join('');
+    if (!state.station || !list.some((s) => stationKey(s) === state.station)) {
+      const withData = list.find((s) => s.hourly.length);
+      state.station = withData ? stationKey(withData) : list.length ? stationKey(list[0]) : null;
+    }
+    select.value = state.station || '';
+  }
+
+  function renderStationLatest(s) {
+    const l = s && s.latest;
+    const rows = !l ? [[t('noData'), '']] : [
+      [t('temperature'), degrees(l.temperature_c)], [t('humidity'), num(l.humidity_pct, 0) + ' %'],
+      [t('wind'), num(l.wind_speed_kmh, 0) + ' km/h'], [t('gust'), num(l.gust_kmh, 0) + ' km/h'],
+      [t('rain'), num(l.rain_mm, 1) + ' mm'], [t('pressure'), num(l.pressure_hpa, 1) + ' hPa'],
+      [t('observedAt'), when(l.observed_at)],
+    ];
+    $('station-latest').innerHTML = rows.map(([k, v]) => '<div><dt>' + escapeHtml(k) + '</dt><dd>'
+      + escapeHtml(v) + '</dd></div>').join('');
+  }
+
+  function stationChartOption(s) {
+    const hourly = s ? s.hourly : [];
+    const minOf = (h) => h.temperature_min;
+    // Band = invisible min line + stacked (max - min) area on top of it.
+    const range = (h) => (h.temperature_min === null || h.temperature_max === null
+      ? null : h.temperature_max - h.temperature_min);
+    return {
+      textStyle: textStyle(),
+      tooltip: {
+        show: !TV, trigger: 'axis', confine: true, textStyle: textStyle(),
+        formatter: (items) => {
+          const h = hourly[items[0].dataIndex];
+          return when(h.hour) + '<br>' + t('mean') + ' : ' + degrees(h.temperature_mean)
+            + '<br>' + t('min') + ' / ' + t('max') + ' : ' + degrees(h.temperature_min) + ' / '
+            + degrees(h.temperature_max) + '<br>' + t('rain') + ' : ' + num(h.rain_sum, 1) + ' mm';
+        },
+      },
+      legend: { top: 0, data: [t('mean'), t('min') + '–' + t('max'), t('rain')], textStyle: textStyle() },
+      grid: { left: 8, right: 8, top: TV ? 70 : 44, bottom: 8, containLabel: true },
+      xAxis: timeAxis(),
+      yAxis: [valueAxis('°C'), valueAxis('mm', { scale: false, min: 0, splitLine: { show: false } })],
+      series: [
+        { name: 'min', type: 'line', stack: 'band', symbol: 'none', lineStyle: { opacity: 0 },
+          silent: true, data: hourly.map((h) => [h.hour, minOf(h)]) },
+        { name: t('min') + '–' + t('max'), type: 'line', stack: 'band', symbol: 'none', lineStyle: { opacity: 0 },
+          color: '#98CAE1', areaStyle: { color: '#98CAE1', opacity: 0.6 }, silent: true,
+          data: hourly.map((h) => [h.hour, range(h)]) },
+        { name: t('mean'), type: 'line', symbol: 'none', color: '#364B9A', lineStyle: { width: TV ? 4 : 2 },
+          data: hourly.map((h) => [h.hour, h.temperature_mean]) },
+        { name: t('rain'), type: 'bar', yAxisIndex: 1, color: '#F67E4B', barMaxWidth: 6,
+          data: hourly.map((h) => [h.hour, h.rain_sum]) },
+      ],
+    };
+  }
+
+  function renderStation() {
+    const s = stationList().find((x) => stationKey(x) === state.station) || null;
+    $('station-title').textContent = s ? stationName(s) : '';
+    $('station-chart').dataset.station = state.station || '';
+    renderStationLatest(s);
+    chart('station-chart').setOption(stationChartOption(s), true);
+  }
+
+  function selectStation(key) {
+    state.station = key;
+    $('station-select').value = key;
+    renderStation();
+  }
+
+  // ---- Whole page ------------------------------------------------------------------------------
+  function renderAll() {
+    applyLanguage();
+    renderBanner();
+    renderFranceMap();
+    renderRegionSelect();
+    renderRegionSeries();
+    const hasStations = Boolean(state.meta.stations && state.stations && state.communeSet);
+    $('panel-toulouse').hidden = !hasStations;
+    if (hasStations) {
+      renderToulouseMap();
+      renderStationSelect();
+      renderStation();
+    }
+    if (TV) showSlide(slideIndex);
+    resizeAll();
+  }
+
+  function resizeAll() {
+    Object.values(charts).forEach((c) => c.resize());
+  }
+
+  function wireInteractions() {
+    $('region-select').addEventListener('change', (e) => selectRegion(e.target.value));
+    $('station-select').addEventListener('change', (e) => selectStation(e.target.value));
+    chart('france-map').on('click', (p) => { if (p.name) selectRegion(p.name); });
+    chart('toulouse-map').on('click', (p) => {
+      if (p.seriesType === 'scatter') selectStation(stationList()
+        .filter((s) => s.latitude !== null && s.longitude !== null)[p.dataIndex].dataset_id);
+    });
+  }
+
+  function wireResize() {
+    let pending = 0;
+    window.addEventListener('resize', () => {
+      clearTimeout(pending);
+      pending = setTimeout(resizeAll, 100);
+    });
+  }
+
+  // ---- Kiosk -----------------------------------------------------------------------------------
+  let slideIndex = 0;
+  function slides() {
+    return ['panel-france', 'panel-toulouse'].map($).filter((p) => !p.hidden);
+  }
+  function showSlide(i) {
+    const all = slides();
+    if (!all.length) return;
+    slideIndex = i % all.length;
+    all.forEach((p, k) => p.classList.toggle('active', k === slideIndex));
+    document.body.dataset.slide = all[slideIndex].id;
+    resizeAll(); // a panel that was display:none was laid out at zero size
+  }
+  function nextSlide() {
+    const all = slides();
+    const next = (slideIndex + 1) % all.length;
+    // Coming back to a panel shows the next region / station, so a one-panel kiosk still moves.
+    if (all[next].id === 'panel-france') cycleRegion();
+    if (all[next].id === 'panel-toulouse') cycleStation();
+    showSlide(next);
+    document.body.dataset.rotations = String(Number(document.body.dataset.rotations || 0) + 1);
+  }
+  function cycle(list, current) {
+    if (!list.length) return current;
+    const i = list.indexOf(current);
+    return list[(i + 1) % list.length];
+  }
+  function cycleRegion() {
+    const codes = (state.france ? state.france.regions : []).filter((r) => r.series.length).map((r) => r.code);
+    if (codes.length) selectRegion(cycle(codes, state.region));
+  }
+  function cycleStation() {
+    const keys = stationList().filter((s) => s.hourly.length).map(stationKey);
+    if (keys.length) selectStation(cycle(keys, state.station));
+  }
+
+  async function poll() {
+    try {
+      const meta = await getJson('meta.json');
+      if (meta.generated_at !== state.generatedAt) {
+        await loadAll();
+        renderAll();
+        document.body.dataset.reloads = String(Number(document.body.dataset.reloads || 0) + 1);
+      }
+    } catch (error) {
+      // Keep showing the last good data; the generator may be mid-rename. Next poll retries.
+      console.warn('meteo-etl dashboard: poll failed', error);
+    }
+  }
+
+  // ---- Start -----------------------------------------------------------------------------------
+  async function start() {
+    document.body.classList.toggle('tv', TV);
+    window.__dashboard = { charts, state, ready: false, tv: TV, regionColor, communeColor };
+    try {
+      await loadAll();
+    } catch (error) {
+      showError(error);
+      window.__dashboard.error = String(error.message);
+      return;
+    }
+    renderAll();
+    wireResize();
+    if (TV) {
+      setInterval(nextSlide, ROTATE_S * 1000);
+    } else {
+      wireInteractions();
+    }
+    setInterval(poll, POLL_S * 1000); // also outside the kiosk: a left-open tab stays current
+    window.__dashboard.ready = true;
+  }
+
+  // Colour ECharts actually gave a map area (for tests): read from the series' visual data.
+  function areaColor(chartId, code) {
+    const data = charts[chartId].getModel().getSeriesByIndex(0).getData();
+    const index = data.indexOfName(code);
+    if (index < 0) return null;
+    const style = data.getItemVisual(index, 'style');
+    return style && style.fill ? String(style.fill) : null;
+  }
+  function regionColor(code) { return areaColor('france-map', code); }
+  function communeColor(code) { return areaColor('toulouse-map', code); }
+
+  start();
+})();

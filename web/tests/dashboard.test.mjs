@@ -1,0 +1,248 @@
+// Browser tests of the dashboard page (real Chromium through playwright-core).
+// Run: node --test web/tests/   (METEO_DASHBOARD_DIR=<generated dir> to test a real dashboard).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { siteDir, serve, launch, open, screenshot, readJson, USING_FIXTURE } from './helpers.mjs';
+import { KNOWN, expectedColor } from './fixtures/known.mjs';
+
+let site, server, chrome, meta, france;
+
+before(async () => {
+  site = siteDir();
+  meta = readJson(path.join(site, 'data', 'meta.json'));
+  const franceSet = meta.region_sets.find((s) => s.name === 'fr-regions') || meta.region_sets[0];
+  france = readJson(path.join(site, 'data', franceSet.hourly));
+  server = await serve(site);
+  chrome = await launch();
+});
+
+after(async () => {
+  await chrome?.close();
+  await server?.close();
+  if (USING_FIXTURE && site) fs.rmSync(site, { recursive: true, force: true });
+});
+
+// meta.json variants served in place of the real one (the directory itself is never modified).
+const withMeta = (changes) => JSON.stringify({ ...meta, ...changes });
+const allFresh = () => withMeta({ sources: meta.sources.map((s) => ({ ...s, stale: false,
+  last_success: s.last_success || meta.generated_at })) });
+function someStale() {
+  if (USING_FIXTURE) return fs.readFileSync(new URL('./fixtures/meta-stale.json', import.meta.url), 'utf8');
+  return withMeta({ sources: meta.sources.map((s, i) => (i === 0 ? { ...s, stale: true } : s)) });
+}
+function useMeta(body) {
+  if (body === null) server.overrides.delete('/data/meta.json');
+  else server.overrides.set('/data/meta.json', body);
+}
+
+const byTestId = (id) => `[data-testid="${id}"]`;
+const latestOf = (code) => france.regions.find((r) => r.code === code)?.latest ?? null;
+
+async function hoverTooltip(page, chartId, lonLat) {
+  const box = await page.locator(byTestId(chartId)).boundingBox();
+  const [x, y] = await page.evaluate(([id, ll]) => window.__dashboard.charts[id]
+    .convertToPixel({ seriesIndex: 0 }, ll), [chartId, lonLat]);
+  await page.mouse.move(box.x + x, box.y + y);
+  const tip = page.locator(`${byTestId(chartId)} div[style*="z-index"]`).last();
+  await tip.waitFor({ state: 'visible', timeout: 5000 });
+  return tip.innerText();
+}
+
+test('desktop: loads cleanly, France choropleth with 13 regions, colours and tooltip', async () => {
+  useMeta(allFresh());
+  const { page, problems, close } = await open(chrome.browser, server.url);
+  try {
+    assert.equal(await page.evaluate(() => window.__dashboard.error ?? null), null);
+    // 13 regions drawn (from the shapes) and 13 values on them.
+    const counts = await page.evaluate(() => {
+      const c = window.__dashboard.charts['france-map'];
+      const opt = c.getOption();
+      const regions = c.getModel().getSeriesByIndex(0).getData().count();
+      return { regions, values: opt.series[0].data.length };
+    });
+    assert.equal(counts.regions, 13, 'regions in the France map');
+    const withLatest = france.regions.filter((r) => r.latest && r.latest.temperature !== null);
+    assert.equal(counts.values, withLatest.length);
+    if (USING_FIXTURE) assert.equal(counts.values, 13);
+
+    // Every coloured region has its temperature class's colour; two known ones spelt out.
+    for (const r of withLatest) {
+      const color = await page.evaluate((code) => window.__dashboard.regionColor(code), r.code);
+      assert.equal(color?.toLowerCase(), expectedColor(r.latest.temperature).toLowerCase(), `${r.name} colour`);
+    }
+    if (USING_FIXTURE) {
+      assert.equal(await page.evaluate(() => window.__dashboard.regionColor('76')), '#C2E4EF'); // 9.1 °C
+      assert.equal(await page.evaluate(() => window.__dashboard.regionColor('93')), '#FEDA8B'); // 17.3 °C
+      assert.equal(await page.evaluate(() => window.__dashboard.regionColor('84')), '#364B9A'); // -11.3 °C
+    }
+
+    // Tooltip of Occitanie, hovered over Toulouse.
+    const tip = await hoverTooltip(page, 'france-map', [1.444, 43.604]);
+    assert.match(tip, /Occitanie/);
+    const occitanie = latestOf('76');
+    const fr = (v) => v.toFixed(1).replace('.', ',').replace('-', '−');
+    if (occitanie) {
+      assert.ok(tip.includes(`${fr(occitanie.temperature)} °C`), tip);
+      assert.ok(tip.includes(`Points de mesure : ${occitanie.numberOfPoints}`), tip);
+      assert.match(tip, /Δ3h : [+−±]/);
+    }
+    if (USING_FIXTURE) {
+      assert.ok(tip.includes('9,1 °C') && tip.includes('37') && tip.includes('Δ3h : +0,9 °C'), tip);
+    }
+
+    // French labels by default; fresh banner is not an alert.
+    assert.equal(await page.getAttribute('html', 'lang'), 'fr');
+    assert.equal(await page.textContent(byTestId('title')), 'Températures horaires');
+    const banner = page.locator(byTestId('banner'));
+    assert.equal(await banner.getAttribute('role'), null);
+    assert.equal(await banner.evaluate((el) => el.classList.contains('stale')), false);
+
+    // Region series: clicking a region (select) switches the 48 h and 7 d charts.
+    await page.selectOption(byTestId('region-select'), '93');
+    assert.equal(await page.getAttribute(byTestId('region-series'), 'data-region'), '93');
+    const series = await page.evaluate(() => {
+      const o48 = window.__dashboard.charts['region-series-48h'].getOption();
+      const o7 = window.__dashboard.charts['region-series-7d'].getOption();
+      return { n48: o48.series[0].data.length, n7: o7.series[0].data.length, lines: o7.series.length,
+        yName: o48.yAxis[0].name };
+    });
+    assert.equal(series.lines, 2, 'temperature and 3-hours-before lines');
+    assert.equal(series.yName, '°C');
+    assert.ok(series.n48 <= 48 && series.n48 > 0 && series.n7 >= series.n48, JSON.stringify(series));
+
+    // Toulouse: communes choropleth and station points, station chart with band and rain.
+    if (meta.stations) {
+      await page.locator(byTestId('toulouse-map')).scrollIntoViewIfNeeded();
+      const t = await page.evaluate(() => {
+        const o = window.__dashboard.charts['toulouse-map'].getOption();
+        const s = window.__dashboard.charts['station-chart'].getOption();
+        return { types: o.series.map((x) => x.type), stations: o.series[1].data.length,
+          chartSeries: s.series.map((x) => x.type), yNames: s.yAxis.map((y) => y.name) };
+      });
+      assert.deepEqual(t.types, ['map', 'scatter']);
+      assert.ok(t.stations > 0);
+      assert.deepEqual(t.yNames, ['°C', 'mm']);
+      assert.ok(t.chartSeries.includes('bar'));
+      if (USING_FIXTURE) {
+        assert.equal(t.stations, 3);
+        const stationTip = await hoverTooltip(page, 'toulouse-map', [1.374, 43.574]);
+        assert.ok(/Toulouse/.test(stationTip) && stationTip.includes('9,3 °C') && stationTip.includes('81 %')
+          && stationTip.includes('7 km/h') && stationTip.includes('0,0 mm'), stationTip);
+      }
+      await page.mouse.move(0, 0);
+    }
+    await screenshot(page, 'desktop');
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+test('phone 390x844: stacked panels, no horizontal overflow', async () => {
+  useMeta(allFresh());
+  const { page, problems, close } = await open(chrome.browser, server.url, { width: 390, height: 844, hasTouch: true });
+  try {
+    const m = await page.evaluate(() => ({
+      scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth,
+      widest: Math.max(...[...document.querySelectorAll('body *')].map((e) => e.getBoundingClientRect().right)),
+    }));
+    assert.ok(m.scroll <= m.client, `scrollWidth ${m.scroll} > ${m.client}`);
+    assert.ok(m.widest <= 390.5, `an element ends at ${m.widest}px`);
+    const map = await page.locator(byTestId('france-map')).boundingBox();
+    const series = await page.locator(byTestId('region-series')).boundingBox();
+    assert.ok(series.y >= map.y + map.height - 1, 'series stacked under the map');
+    assert.ok(map.width >= 300, 'map uses the width');
+    const font = await page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize));
+    assert.ok(font >= 16, 'readable body text');
+    await screenshot(page, 'phone');
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+test('tv 1920x1080: large type, no interaction, rotates, reloads when generated_at changes', async () => {
+  useMeta(allFresh());
+  const { page, problems, close } = await open(chrome.browser, `${server.url}?mode=tv&rotate=1.5&poll=1`,
+    { width: 1920, height: 1080 });
+  try {
+    const look = await page.evaluate(() => ({
+      body: parseFloat(getComputedStyle(document.body).fontSize),
+      h1: parseFloat(getComputedStyle(document.querySelector('h1')).fontSize),
+      pickers: getComputedStyle(document.querySelector('.picker')).display,
+      events: getComputedStyle(document.querySelector('main')).pointerEvents,
+      tooltip: window.__dashboard.charts['france-map'].getOption().tooltip[0].show,
+    }));
+    assert.ok(look.body >= 22 && look.h1 >= 40, JSON.stringify(look));
+    assert.equal(look.pickers, 'none');
+    assert.equal(look.events, 'none');
+    assert.equal(look.tooltip, false);
+    await screenshot(page, 'tv-1');
+
+    // Rotation: the visible panel (or, with one panel, the shown region) changes.
+    const shown = () => page.evaluate(() => `${document.body.dataset.slide}/${window.__dashboard.state.region}`);
+    const first = await shown();
+    await page.waitForFunction(() => Number(document.body.dataset.rotations || 0) >= 1, null, { timeout: 5000 });
+    await page.waitForTimeout(400);
+    assert.notEqual(await shown(), first);
+    const visible = await page.locator('.panel.active').count();
+    assert.equal(visible, 1, 'one panel at a time');
+    await screenshot(page, 'tv-2');
+
+    // Polling: a new generated_at makes the page reload the data.
+    const newer = JSON.parse(allFresh());
+    newer.generated_at = '2099-01-01T00:00:00Z';
+    useMeta(JSON.stringify(newer));
+    await page.waitForFunction(() => window.__dashboard.state.generatedAt === '2099-01-01T00:00:00Z',
+      null, { timeout: 5000 });
+    assert.ok(Number(await page.evaluate(() => document.body.dataset.reloads)) >= 1);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+test('stale banner appears only when meta says a source is stale', async () => {
+  useMeta(someStale());
+  const stale = await open(chrome.browser, server.url);
+  try {
+    const banner = stale.page.locator(byTestId('banner'));
+    assert.equal(await banner.getAttribute('role'), 'alert');
+    assert.equal(await banner.evaluate((el) => el.classList.contains('stale')), true);
+    const staleName = JSON.parse(someStale()).sources.find((s) => s.stale).name;
+    assert.match(await banner.innerText(), new RegExp(`Attention.*${staleName}`));
+    assert.ok(await banner.isVisible());
+    await screenshot(stale.page, 'stale');
+    assert.deepEqual(stale.problems, []);
+  } finally {
+    await stale.close();
+  }
+  useMeta(allFresh());
+  const fresh = await open(chrome.browser, server.url);
+  try {
+    assert.equal(await fresh.page.locator('[role="alert"]').count(), 0);
+    assert.equal(await fresh.page.locator(`${byTestId('banner')}.stale`).count(), 0);
+  } finally {
+    await fresh.close();
+  }
+});
+
+test('English labels when meta.language is "en"', async () => {
+  useMeta(JSON.stringify({ ...JSON.parse(allFresh()), language: 'en' }));
+  const { page, problems, close } = await open(chrome.browser, server.url);
+  try {
+    assert.equal(await page.getAttribute('html', 'lang'), 'en');
+    assert.equal(await page.textContent(byTestId('title')), 'Hourly temperatures');
+    assert.match(await page.innerText(byTestId('banner')), /All sources are up to date/);
+    const tip = await hoverTooltip(page, 'france-map', [1.444, 43.604]);
+    assert.match(tip, /Temperature/);
+    if (USING_FIXTURE) assert.ok(tip.includes('9.1 °C') && tip.includes('Measurement points : 37'), tip);
+    await screenshot(page, 'english');
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+    useMeta(null);
+  }
+});
