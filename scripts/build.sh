@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
-# Configures and builds into build/ (BUILD_DIR and BUILD_TYPE override).
+# Configures and builds into build/ (BUILD_DIR and BUILD_TYPE override). The dashboard page is
+# assembled first (web/dist: our sources plus ECharts from the npm registry, pinned by the
+# lockfile) because the build embeds it in the binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ -f web/package-lock.json ]; then
+  [ -d web/node_modules ] || (cd web && npm ci --no-audit --no-fund)
+  bash web/build.sh
+fi
 build_dir=${BUILD_DIR:-build}
 cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}" >/dev/null
 cmake --build "$build_dir" -j "$(nproc)"

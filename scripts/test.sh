@@ -5,7 +5,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
-if [ -f web/package-lock.json ]; then (cd web && npm ci --no-audit --no-fund); fi
 bash scripts/build.sh
 cd "${BUILD_DIR:-build}"
 ctest --output-on-failure --timeout 300 -j "$(nproc)" "$@"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Assembles web/dist/ (committed, so building the C++ tool needs no npm) from web/src/ and the
+# Assembles web/dist/ (not committed: the ECharts build comes from node_modules) from web/src/ and the
 # ECharts build in node_modules. Run `npm ci` (or `npm install`) first.
 set -euo pipefail
 cd "$(dirname "$0")"
