@@ -11,6 +11,9 @@ packages=(
   mariadb-server mariadb-client python3 curl ca-certificates chromium
 )
 
+# The dashboard page is assembled with npm; any Node.js with npm will do (Debian's when none).
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
+
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
