@@ -5,16 +5,14 @@
 
 #include "meteo/errors.hpp"
 #include "meteo/store.hpp"
-#include "region_aggregates.hpp"
-#include "sql_support.hpp"
+#include "transaction.hpp"
 
 namespace meteo {
 
 namespace {
 
 using store::Binder;
-
-constexpr std::size_t kLookupChunk = 500;
+using store::Change;
 
 struct StoredReading {
   UtcSeconds hour;
@@ -26,8 +24,6 @@ struct StoredReading {
 };
 
 using RegionCodes = std::map<std::string, std::optional<std::string>>;  // by region set
-
-enum class Change { fresh, unchanged, corrected };
 
 bool same_values(const SensorReading& reading, const StoredReading& stored) {
   return reading.latitude == stored.latitude && reading.longitude == stored.longitude &&
@@ -42,11 +38,9 @@ class RunLoader {
 
   void validate() const;
   RunCounts load();
-  const std::string& step() const { return step_; }
 
  private:
   std::optional<std::string> planned_code(const MatchedReading& reading, std::size_t set) const;
-  void lock_region_sets();
   void read_existing();
   void read_existing_chunk(std::size_t first, std::size_t end);
   void classify();
@@ -55,7 +49,6 @@ class RunLoader {
   void upsert_readings();
   void upsert_reading_regions();
   void insert_rejects();
-  void recompute_aggregates();
   RunCounts record_success();
 
   sql::Connection& connection_;
@@ -99,21 +92,6 @@ std::optional<std::string> RunLoader::planned_code(const MatchedReading& reading
   return batch_.region_sets[set]->regions[*index].code;
 }
 
-// Serialises the loads that feed the same aggregates (several sources may share a set), so two
-// runs never recompute the same hour concurrently; rows are locked in one order: no deadlock.
-void RunLoader::lock_region_sets() {
-  step_ = "locking the region sets";
-  if (batch_.region_sets.empty()) return;
-  auto statement = store::prepare(connection_, "SELECT name FROM region_sets WHERE name IN (" +
-                                                   store::placeholders(batch_.region_sets.size()) +
-                                                   ") ORDER BY name FOR UPDATE");
-  Binder binder(*statement);
-  for (const auto* set : batch_.region_sets) binder.text(set->name);
-  auto rows = store::run_query(*statement);
-  while (rows->next()) {
-  }
-}
-
 void RunLoader::read_existing_chunk(std::size_t first, std::size_t end) {
   const std::string ids = "(" + store::placeholders(end - first) + ")";
   auto readings = store::prepare(
@@ -133,24 +111,23 @@ void RunLoader::read_existing_chunk(std::size_t first, std::size_t end) {
   auto row = store::run_query(*readings);
   while (row->next()) {
     stored_[store::text(*row, 1)] = {parse_sql_datetime(store::text(*row, 2)),
-                                             static_cast<double>(row->getDouble(3)),
-                                             static_cast<double>(row->getDouble(4)),
-                                             static_cast<double>(row->getDouble(5)),
-                                             store::optional_text(*row, 6),
-                                             store::optional_text(*row, 7)};
+                                     static_cast<double>(row->getDouble(3)),
+                                     static_cast<double>(row->getDouble(4)),
+                                     static_cast<double>(row->getDouble(5)),
+                                     store::optional_text(*row, 6),
+                                     store::optional_text(*row, 7)};
   }
   row = store::run_query(*codes);
   while (row->next()) {
-    stored_codes_[store::text(*row, 1)][store::text(*row, 2)] =
-        store::optional_text(*row, 3);
+    stored_codes_[store::text(*row, 1)][store::text(*row, 2)] = store::optional_text(*row, 3);
   }
 }
 
 void RunLoader::read_existing() {
   step_ = "reading the stored readings";
-  for (std::size_t first = 0; first < batch_.readings.size(); first += kLookupChunk) {
-    read_existing_chunk(first, std::min(first + kLookupChunk, batch_.readings.size()));
-  }
+  store::for_each_lookup_chunk(batch_.readings.size(), [this](std::size_t first, std::size_t end) {
+    read_existing_chunk(first, end);
+  });
 }
 
 // New, unchanged or corrected; which (reading, set) matches to write; which hours to recompute.
@@ -195,10 +172,7 @@ void RunLoader::plan_matches(std::size_t reading, const std::string& key,
 
 void RunLoader::upsert_readings() {
   step_ = "storing the readings";
-  std::vector<std::size_t> rows;
-  for (std::size_t i = 0; i < changes_.size(); ++i) {
-    if (changes_[i] != Change::unchanged) rows.push_back(i);
-  }
+  const auto rows = store::changed_items(changes_);
   // `hour` and first_run_id are never updated: a reading stays in the hour that first saw it.
   const store::MultiRowInsert insert{
       "INSERT INTO sensor_readings (source, reading_id, hour, latitude, longitude, temperature,"
@@ -239,87 +213,31 @@ void RunLoader::upsert_reading_regions() {
 
 void RunLoader::insert_rejects() {
   step_ = "storing the rejected records";
-  // The unique key (source, hour, record_sha) keeps a record rejected again in the same hour once.
-  const store::MultiRowInsert insert{
-      "INSERT INTO rejected_records (source, run_id, hour, position, reason, record, record_sha,"
-      " created_at)",
-      "(?, ?, ?, ?, ?, ?, SHA2(?, 256), UTC_TIMESTAMP(3))", "ON DUPLICATE KEY UPDATE id = id", 200};
-  const auto& rejected = batch_.rejected;
-  store::insert_rows(
-      connection_, insert, rejected.size(),
-      [&](Binder& binder, std::size_t row) {
-        const auto& record = rejected[row];
-        binder.text(batch_.source)
-            .int64(batch_.run_id)
-            .datetime(batch_.hour)
-            .count(record.position)
-            .text(record.reason)
-            .text(record.record_json)
-            .text(record.record_json);
-      },
-      [&](std::size_t row) {
-        return 2 * rejected[row].record_json.size() + rejected[row].reason.size();
-      });
-}
-
-// From the stored measurements of every source, so the result depends only on what is stored.
-void RunLoader::recompute_aggregates() {
-  for (const auto* set : batch_.region_sets) {
-    for (const auto hour : touched_hours_) {
-      step_ = "recomputing the aggregates of set " + set->name + " for " + to_sql_datetime(hour);
-      store::recompute_region_hour(connection_, set->name, hour);
-    }
-  }
+  store::insert_rejects(connection_, batch_.source, batch_.run_id, batch_.hour, batch_.rejected);
 }
 
 RunCounts RunLoader::record_success() {
   step_ = "marking the run succeeded";
   RunCounts counts = batch_.counts;
   counts.stored = counts.corrections = counts.unchanged = 0;
-  for (const auto change : changes_) {
-    ++(change == Change::fresh       ? counts.stored
-       : change == Change::corrected ? counts.corrections
-                                     : counts.unchanged);
-  }
-  auto update = store::prepare(
-      connection_,
-      "UPDATE etl_runs SET status = 'succeeded', finished_at = UTC_TIMESTAMP(3), fetched = ?,"
-      " rejected = ?, duplicates = ?, outside = ?, disagreements = ?, `stored` = ?,"
-      " corrections = ?, unchanged = ? WHERE id = ? AND source = ? AND status = 'running'");
-  Binder(*update)
-      .count(counts.fetched)
-      .count(counts.rejected)
-      .count(counts.duplicates)
-      .count(counts.outside)
-      .count(counts.disagreements)
-      .count(counts.stored)
-      .count(counts.corrections)
-      .count(counts.unchanged)
-      .int64(batch_.run_id)
-      .text(batch_.source);
-  if (update->executeUpdate() != 1) {
-    throw Error(ExitCode::software, "run " + std::to_string(batch_.run_id) + " of source " +
-                                        batch_.source + " is not a running run of the ledger");
-  }
+  store::count_changes(changes_, counts);
+  store::mark_run_succeeded(connection_, batch_.run_id, counts, batch_.source);
   return counts;
 }
 
 RunCounts RunLoader::load() {
-  // READ COMMITTED: the aggregates' INSERT ... SELECT then reads without share-locking other
-  // sources' readings of the hour (which could deadlock with their loads); the region set locks
-  // already order the loads that share aggregates.
-  store::Transaction transaction(connection_, store::Transaction::Isolation::read_committed);
-  lock_region_sets();
-  read_existing();
-  classify();
-  upsert_readings();
-  upsert_reading_regions();
-  insert_rejects();
-  recompute_aggregates();
-  const auto counts = record_success();
-  step_ = "committing";
-  transaction.commit();
-  return counts;
+  const std::string purpose = "loading run " + std::to_string(batch_.run_id) + " of " +
+                              batch_.source + " for " + to_sql_datetime(batch_.hour);
+  // The transaction has rolled back when this throws.
+  return store::run_load(connection_, batch_.region_sets, purpose, step_, [this] {
+    read_existing();
+    classify();
+    upsert_readings();
+    upsert_reading_regions();
+    insert_rejects();
+    store::recompute_region_hours(connection_, batch_.region_sets, touched_hours_, step_);
+    return record_success();
+  });
 }
 
 }  // namespace
@@ -327,13 +245,7 @@ RunCounts RunLoader::load() {
 RunCounts load_run(Database& db, const RunBatch& batch) {
   RunLoader loader(db.connection(), batch);
   loader.validate();
-  try {
-    return loader.load();  // the transaction has rolled back when this throws
-  } catch (const sql::SQLException& error) {
-    store::throw_error(error, "loading run " + std::to_string(batch.run_id) + " of " +
-                                  batch.source + " for " + to_sql_datetime(batch.hour) + ": " +
-                                  loader.step());
-  }
+  return loader.load();
 }
 
 }  // namespace meteo

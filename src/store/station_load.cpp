@@ -7,18 +7,15 @@
 
 #include "meteo/errors.hpp"
 #include "meteo/station_store.hpp"
-#include "region_aggregates.hpp"
 #include "station_support.hpp"
+#include "transaction.hpp"
 
 namespace meteo {
 
 namespace {
 
 using store::Binder;
-
-constexpr std::size_t kLookupChunk = 500;
-
-enum class Change { fresh, unchanged, corrected };
+using store::Change;
 
 bool same_values(const WeatherObservation& a, const WeatherObservation& b) {
   return a.temperature_c == b.temperature_c && a.humidity_pct == b.humidity_pct &&
@@ -93,7 +90,6 @@ class StationLoader {
 
   void validate() const;
   StationLoadCounts load();
-  const std::string& step() const { return step_; }
 
  private:
   void lock_dataset();
@@ -103,7 +99,6 @@ class StationLoader {
   void upsert_observations();
   void insert_rejects();
   void recompute_station_hours();
-  void recompute_region_hours();
   void update_dataset();
   StationLoadCounts counts() const;
 
@@ -176,9 +171,9 @@ void StationLoader::read_existing_chunk(std::size_t first, std::size_t end) {
 
 void StationLoader::read_existing() {
   step_ = "reading the stored observations";
-  for (std::size_t first = 0; first < batch_.observations.size(); first += kLookupChunk) {
-    read_existing_chunk(first, std::min(first + kLookupChunk, batch_.observations.size()));
-  }
+  store::for_each_lookup_chunk(
+      batch_.observations.size(),
+      [this](std::size_t first, std::size_t end) { read_existing_chunk(first, end); });
 }
 
 // New, unchanged or corrected; the hours of new and corrected observations are recomputed.
@@ -196,10 +191,7 @@ void StationLoader::classify() {
 
 void StationLoader::upsert_observations() {
   step_ = "storing the observations";
-  std::vector<std::size_t> rows;
-  for (std::size_t i = 0; i < changes_.size(); ++i) {
-    if (changes_[i] != Change::unchanged) rows.push_back(i);
-  }
+  const auto rows = store::changed_items(changes_);
   // first_run_id is never updated: it names the run that first stored the observation.
   const store::MultiRowInsert insert{
       "INSERT INTO weather_observations (source, dataset_id, observed_at, temperature_c,"
@@ -226,29 +218,9 @@ void StationLoader::upsert_observations() {
 
 void StationLoader::insert_rejects() {
   step_ = "storing the rejected records";
-  // rejected_records has no dataset column: the reason names it. The unique key (source, hour,
-  // record_sha) keeps a record rejected again in the same run hour once.
-  const std::string prefix = "dataset " + dataset_ + ": ";
-  const store::MultiRowInsert insert{
-      "INSERT INTO rejected_records (source, run_id, hour, position, reason, record, record_sha,"
-      " created_at)",
-      "(?, ?, ?, ?, ?, ?, SHA2(?, 256), UTC_TIMESTAMP(3))", "ON DUPLICATE KEY UPDATE id = id", 200};
-  const auto& rejected = batch_.rejected;
-  store::insert_rows(
-      connection_, insert, rejected.size(),
-      [&](Binder& binder, std::size_t row) {
-        const auto& record = rejected[row];
-        binder.text(batch_.source)
-            .int64(batch_.run_id)
-            .datetime(batch_.run_hour)
-            .count(record.position)
-            .text(prefix + record.reason)
-            .text(record.record_json)
-            .text(record.record_json);
-      },
-      [&](std::size_t row) {
-        return 2 * rejected[row].record_json.size() + prefix.size() + rejected[row].reason.size();
-      });
+  // rejected_records has no dataset column: the reason names it.
+  store::insert_rejects(connection_, batch_.source, batch_.run_id, batch_.run_hour, batch_.rejected,
+                        "dataset " + dataset_ + ": ");
 }
 
 void StationLoader::recompute_station_hours() {
@@ -258,16 +230,6 @@ void StationLoader::recompute_station_hours() {
             to_sql_datetime(to);
     Binder(*statement).text(batch_.source).text(dataset_).datetime(from).datetime(to);
     statement->executeUpdate();
-  }
-}
-
-// From the stored measurements of every source, so the result depends only on what is stored.
-void StationLoader::recompute_region_hours() {
-  for (const auto* set : batch_.region_sets) {
-    for (const auto hour : touched_hours_) {
-      step_ = "recomputing the aggregates of set " + set->name + " for " + to_sql_datetime(hour);
-      store::recompute_region_hour(connection_, set->name, hour);
-    }
   }
 }
 
@@ -304,32 +266,26 @@ StationLoadCounts StationLoader::counts() const {
   StationLoadCounts counts;
   counts.fetched = batch_.fetched;
   counts.rejected = batch_.rejected.size();
-  for (const auto change : changes_) {
-    ++(change == Change::fresh       ? counts.stored
-       : change == Change::corrected ? counts.corrections
-                                     : counts.unchanged);
-  }
+  store::count_changes(changes_, counts);
   counts.hours_recomputed = touched_hours_.size();
   return counts;
 }
 
 StationLoadCounts StationLoader::load() {
-  // READ COMMITTED and the region set locks first, as load_run: the aggregates' INSERT ... SELECT
-  // must not share-lock other sources' rows, and loads sharing a set take its lock in one order.
-  store::Transaction transaction(connection_, store::Transaction::Isolation::read_committed);
-  step_ = "locking the region sets";
-  store::lock_region_sets(connection_, batch_.region_sets);
-  lock_dataset();
-  read_existing();
-  classify();
-  upsert_observations();
-  insert_rejects();
-  recompute_station_hours();
-  recompute_region_hours();
-  update_dataset();
-  step_ = "committing";
-  transaction.commit();
-  return counts();
+  const std::string purpose = "loading dataset " + batch_.dataset_id + " of " + batch_.source +
+                              " (run " + std::to_string(batch_.run_id) + ")";
+  // The transaction has rolled back when this throws.
+  return store::run_load(connection_, batch_.region_sets, purpose, step_, [this] {
+    lock_dataset();
+    read_existing();
+    classify();
+    upsert_observations();
+    insert_rejects();
+    recompute_station_hours();
+    store::recompute_region_hours(connection_, batch_.region_sets, touched_hours_, step_);
+    update_dataset();
+    return counts();
+  });
 }
 
 }  // namespace
@@ -337,12 +293,7 @@ StationLoadCounts StationLoader::load() {
 StationLoadCounts load_station_batch(Database& db, const StationBatch& batch) {
   StationLoader loader(db.connection(), batch);
   loader.validate();
-  try {
-    return loader.load();  // the transaction has rolled back when this throws
-  } catch (const sql::SQLException& error) {
-    store::throw_error(error, "loading dataset " + batch.dataset_id + " of " + batch.source +
-                                  " (run " + std::to_string(batch.run_id) + "): " + loader.step());
-  }
+  return loader.load();
 }
 
 }  // namespace meteo

@@ -5,6 +5,7 @@
 
 #include "meteo/errors.hpp"
 #include "station_support.hpp"
+#include "transaction.hpp"
 
 namespace meteo {
 
@@ -43,28 +44,8 @@ std::optional<UtcSeconds> read_watermark(Database& db, const std::string& source
 
 void finish_run(Database& db, std::int64_t run_id, const RunCounts& counts) {
   auto& connection = db.connection();
-  const auto updated = store::guarded("marking run " + std::to_string(run_id) + " succeeded", [&] {
-    auto update = store::prepare(
-        connection,
-        "UPDATE etl_runs SET status = 'succeeded', finished_at = UTC_TIMESTAMP(3), fetched = ?,"
-        " rejected = ?, duplicates = ?, outside = ?, disagreements = ?, `stored` = ?,"
-        " corrections = ?, unchanged = ? WHERE id = ? AND status = 'running'");
-    Binder(*update)
-        .count(counts.fetched)
-        .count(counts.rejected)
-        .count(counts.duplicates)
-        .count(counts.outside)
-        .count(counts.disagreements)
-        .count(counts.stored)
-        .count(counts.corrections)
-        .count(counts.unchanged)
-        .int64(run_id);
-    return update->executeUpdate();
-  });
-  if (updated != 1) {
-    throw Error(ExitCode::software,
-                "run " + std::to_string(run_id) + " is not a running run of the ledger");
-  }
+  store::guarded("marking run " + std::to_string(run_id) + " succeeded",
+                 [&] { store::mark_run_succeeded(connection, run_id, counts); });
 }
 
 std::vector<StationHourlyRow> query_station_hourly(Database& db, std::size_t limit) {

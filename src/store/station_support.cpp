@@ -18,18 +18,6 @@ UtcSeconds hour_of(UtcSeconds moment) {
   return std::chrono::floor<std::chrono::hours>(moment);
 }
 
-void lock_region_sets(sql::Connection& connection, const std::vector<const RegionSet*>& sets) {
-  if (sets.empty()) return;
-  auto statement =
-      prepare(connection, "SELECT name FROM region_sets WHERE name IN (" +
-                              placeholders(sets.size()) + ") ORDER BY name FOR UPDATE");
-  Binder binder(*statement);
-  for (const auto* set : sets) binder.text(set->name);
-  auto rows = run_query(*statement);
-  while (rows->next()) {
-  }
-}
-
 void bind_measurement(Binder& binder, const std::optional<double>& value) {
   // Binder has no nullable double: a NULL parameter is untyped anyway.
   if (value) {

@@ -10,6 +10,7 @@
 #include "meteo/model.hpp"
 #include "meteo/store.hpp"
 #include "sql_support.hpp"
+#include "transaction.hpp"  // lock_region_sets, for the station sync
 
 namespace meteo::store {
 
@@ -21,10 +22,6 @@ std::string dataset_key(std::string_view dataset_id);
 UtcSeconds hour_of(UtcSeconds moment);
 inline constexpr const char* kObservationHour =
     "TIMESTAMP(DATE(observed_at), MAKETIME(HOUR(observed_at), 0, 0))";
-
-// Locks the sets' region_sets rows in name order, as load_run does: every load that rewrites a
-// set's aggregates takes these locks first, so two never recompute the same hour at once.
-void lock_region_sets(sql::Connection& connection, const std::vector<const RegionSet*>& sets);
 
 // Bind a value that may be missing (NULL).
 void bind_measurement(Binder& binder, const std::optional<double>& value);

@@ -1,36 +1,33 @@
 // The Opendatasoft portal simulator (tools/portal-sim) as a real loopback server for one test.
 #pragma once
 
-#include <memory>
 #include <string>
 
-#include "subprocess.hpp"
+#include "loopback_server.hpp"
 
 namespace meteo::testing {
 
 struct PortalSimOptions {
   std::string now = "2026-11-22T06:00:00Z";   // the portal's present: no record after it
   std::string from = "2026-11-20T00:00:00Z";  // the first record of every series
-  int datasets = 4;          // serve the first N measurement datasets of the catalogue (0 = all)
+  int datasets = 4;  // serve the first N measurement datasets of the catalogue (0 = all)
   unsigned seed = 1;
   int revision = 0;          // >= 1: one record an hour before `now` is corrected (+0.5 °C)
   int rate_limit_first = 0;  // answer 429 with Retry-After to the first N requests
   int retry_after_seconds = 1;
-  bool future_row = true;    // each dataset also serves one record dated after `now`
+  bool future_row = true;          // each dataset also serves one record dated after `now`
   bool include_odd_schema = true;  // keep the real catalogue's datasets without heure_de_paris
 };
 
 class PortalSim {
  public:
   explicit PortalSim(PortalSimOptions options = {});
-  ~PortalSim();
-  std::string base_url() const;  // http://127.0.0.1:PORT
-  int requests(const std::string& kind) const;  // GET /stats: "records", "exports", "catalog", "all"
+  std::string base_url() const { return server_.base_url(); }  // http://127.0.0.1:PORT
+  // GET /stats: "records", "exports", "catalog", "all"
+  int requests(const std::string& kind) const;
 
  private:
-  std::unique_ptr<BackgroundProcess> process_;
-  std::string port_file_;
-  int port_ = 0;
+  LoopbackServer server_;
 };
 
 }  // namespace meteo::testing

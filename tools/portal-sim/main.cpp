@@ -7,21 +7,14 @@
 // [--from, --now) (--now exclusive); ~2% of slots missing, never the first one nor one on the
 // full hour; one record a UTC day repeated; --revision >= 1 adds 0.5 °C to the record at
 // --now - 1 h; --future-row adds a record at --now + 2 days.
-#include <pthread.h>
 #include <signal.h>
-#include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <atomic>
-#include <chrono>
 #include <cstdint>
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <optional>
 #include <stdexcept>
 #include <string>
-#include <thread>
 
 #include "civil_time.hpp"
 #include "portal_catalogue.hpp"
@@ -29,13 +22,10 @@
 
 namespace {
 
-namespace fs = std::filesystem;
 using portal_sim::Seconds;
 
 constexpr int kUsageError = 64;
 constexpr int kInputError = 66;
-constexpr int kUnavailable = 69;
-constexpr int kCannotCreate = 73;
 
 struct Options {
   std::string host = "127.0.0.1";
@@ -108,66 +98,6 @@ portal_sim::ServerOptions server_options(const Options& o) {
   return options;
 }
 
-// Readers never see a half-written port number: write aside, then rename.
-bool write_port_file(const std::string& path, int port) {
-  const std::string temporary = path + ".tmp." + std::to_string(getpid());
-  {
-    std::ofstream out(temporary, std::ios::trunc);
-    out << port << '\n';
-    if (!out.flush()) return false;
-  }
-  std::error_code error;
-  fs::rename(temporary, path, error);
-  return !error;
-}
-
-// SIGTERM and SIGINT are blocked in every thread and taken by one waiter, which stops the
-// server from ordinary code rather than from a signal handler.
-sigset_t stop_signals() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGUSR1);  // sent by main to release the waiter
-  return set;
-}
-
-int bind(httplib::Server& server, const Options& options) {
-  if (options.port == 0) return server.bind_to_any_port(options.host);
-  return server.bind_to_port(options.host, options.port) ? options.port : -1;
-}
-
-int serve(httplib::Server& server, const Options& options) {
-  const int port = bind(server, options);
-  if (port <= 0) {
-    std::fprintf(stderr, "portal-sim: cannot listen on %s:%d\n", options.host.c_str(),
-                 options.port);
-    return kUnavailable;
-  }
-  if (!options.port_file.empty() && !write_port_file(options.port_file, port)) {
-    std::fprintf(stderr, "portal-sim: cannot write %s\n", options.port_file.c_str());
-    return kCannotCreate;
-  }
-  std::fprintf(stderr, "portal-sim: listening on http://%s:%d\n", options.host.c_str(), port);
-
-  std::atomic<bool> finished{false};
-  std::thread stopper([&] {
-    const sigset_t set = stop_signals();
-    int signal_number = 0;
-    sigwait(&set, &signal_number);
-    // stop() is a no-op until the listen loop runs; wait for it unless main is done.
-    while (!server.is_running() && !finished)
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    server.stop();
-  });
-  const bool ok = server.listen_after_bind();
-  finished = true;
-  pthread_kill(stopper.native_handle(), SIGUSR1);
-  stopper.join();
-  std::fprintf(stderr, "portal-sim: stopped\n");
-  return ok ? 0 : kUnavailable;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -177,9 +107,8 @@ int main(int argc, char** argv) {
   define_command_line(app, options);
   CLI11_PARSE(app, argc, argv);
 
-  const sigset_t set = stop_signals();
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);  // before any thread exists: all inherit it
-  signal(SIGPIPE, SIG_IGN);                   // a client hanging up must not kill the server
+  loopback::block_stop_signals();  // before any thread exists: all inherit it
+  signal(SIGPIPE, SIG_IGN);        // a client hanging up must not kill the server
 
   portal_sim::ServerOptions settings;
   try {
@@ -197,5 +126,6 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "portal-sim: %s\n", error.what());
     return kInputError;
   }
-  return serve(portal->http(), options);
+  return loopback::serve(portal->http(), {options.host, options.port, options.port_file},
+                         "portal-sim");
 }

@@ -2,24 +2,11 @@
 // injected rate limiting.
 #pragma once
 
-// Debian builds libcpp-httplib with these; the header must see them too, or the library's
-// struct layouts (Request, Response) and ours would differ.
-#ifndef CPPHTTPLIB_OPENSSL_SUPPORT
-#define CPPHTTPLIB_OPENSSL_SUPPORT
-#endif
-#ifndef CPPHTTPLIB_ZLIB_SUPPORT
-#define CPPHTTPLIB_ZLIB_SUPPORT
-#endif
-#ifndef CPPHTTPLIB_BROTLI_SUPPORT
-#define CPPHTTPLIB_BROTLI_SUPPORT
-#endif
-
-#include <httplib.h>
-
 #include <atomic>
 #include <functional>
 #include <string>
 
+#include "../common/loopback_server.hpp"  // httplib as Debian builds it
 #include "portal_catalogue.hpp"
 #include "record_series.hpp"
 #include "weather_model.hpp"

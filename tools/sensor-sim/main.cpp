@@ -1,22 +1,7 @@
 // meteo-sensor-sim: the IoT partner's sensor feed as a real HTTP server on loopback, for tests,
 // the demo and benchmarks. Payloads are deterministic: the same seed gives the same bytes.
 
-// Debian builds libcpp-httplib with these; the header must see them too, or the library's
-// struct layouts (Request, Response) and ours would differ.
-#ifndef CPPHTTPLIB_OPENSSL_SUPPORT
-#define CPPHTTPLIB_OPENSSL_SUPPORT
-#endif
-#ifndef CPPHTTPLIB_ZLIB_SUPPORT
-#define CPPHTTPLIB_ZLIB_SUPPORT
-#endif
-#ifndef CPPHTTPLIB_BROTLI_SUPPORT
-#define CPPHTTPLIB_BROTLI_SUPPORT
-#endif
-
-#include <httplib.h>
-#include <pthread.h>
 #include <signal.h>
-#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -41,6 +26,8 @@
 #include <thread>
 #include <variant>
 #include <vector>
+
+#include "../common/loopback_server.hpp"
 
 namespace {
 
@@ -371,19 +358,6 @@ std::optional<std::string> read_file(const fs::path& path) {
   return content;
 }
 
-// Readers never see a half-written port number: write aside, then rename.
-bool write_port_file(const std::string& path, int port) {
-  const std::string temporary = path + ".tmp." + std::to_string(getpid());
-  {
-    std::ofstream out(temporary, std::ios::trunc);
-    out << port << '\n';
-    if (!out.flush()) return false;
-  }
-  std::error_code error;
-  fs::rename(temporary, path, error);
-  return !error;
-}
-
 // The file under `root` that `relative` names, or nothing when it escapes root or is missing.
 std::optional<fs::path> static_file(const fs::path& root, const std::string& relative) {
   std::error_code error;
@@ -519,56 +493,11 @@ void parse_command_line(CLI::App& app, Options& o) {
       ->check(CLI::ExistingDirectory);
 }
 
-// SIGTERM and SIGINT are blocked in every thread and taken by one waiter, which stops the
-// server from ordinary code rather than from a signal handler.
-sigset_t stop_signals() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGUSR1);  // sent by main to release the waiter
-  return set;
-}
-
 int serve(Simulator& simulator, const Options& options) {
-  // Blocked before any thread exists, so all inherit it; until now (generating the payload) a
-  // signal simply ends the process.
-  const sigset_t set = stop_signals();
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  httplib::Server& server = simulator.server();
-  int port = options.port;
-  if (port == 0) {
-    port = server.bind_to_any_port(options.host);
-  } else if (!server.bind_to_port(options.host, port)) {
-    port = -1;
-  }
-  if (port <= 0) {
-    std::fprintf(stderr, "sensor-sim: cannot listen on %s:%d\n", options.host.c_str(),
-                 options.port);
-    return 69;
-  }
-  if (!options.port_file.empty() && !write_port_file(options.port_file, port)) {
-    std::fprintf(stderr, "sensor-sim: cannot write %s\n", options.port_file.c_str());
-    return 73;
-  }
-  std::fprintf(stderr, "sensor-sim: listening on http://%s:%d\n", options.host.c_str(), port);
-
-  std::atomic<bool> finished{false};
-  std::thread stopper([&] {
-    int signal_number = 0;
-    sigwait(&set, &signal_number);
-    // stop() is a no-op until the listen loop runs; wait for it unless main is done.
-    while (!server.is_running() && !finished) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    server.stop();
-  });
-  const bool ok = server.listen_after_bind();
-  finished = true;
-  pthread_kill(stopper.native_handle(), SIGUSR1);
-  stopper.join();
-  std::fprintf(stderr, "sensor-sim: stopped\n");
-  return ok ? 0 : 69;
+  // Blocked only now: until then (generating the payload) a signal simply ends the process.
+  loopback::block_stop_signals();
+  return loopback::serve(simulator.server(), {options.host, options.port, options.port_file},
+                         "sensor-sim");
 }
 
 }  // namespace

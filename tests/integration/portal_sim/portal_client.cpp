@@ -1,62 +1,20 @@
 #include "portal_client.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <ctime>
 #include <stdexcept>
 
+#include "loopback_server.hpp"
+
 namespace meteo::testing::portal {
 namespace {
-
-class Socket {
- public:
-  Socket() : fd_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
-    if (fd_ < 0) throw std::runtime_error("socket() failed");
-  }
-  ~Socket() { ::close(fd_); }
-  Socket(const Socket&) = delete;
-  Socket& operator=(const Socket&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 int port_of(const std::string& base_url) {
   const auto colon = base_url.rfind(':');
   if (colon == std::string::npos) throw std::runtime_error("no port in " + base_url);
   return std::stoi(base_url.substr(colon + 1));
-}
-
-std::string exchange(int port, const std::string& request) {
-  Socket socket;
-  timeval timeout{30, 0};
-  ::setsockopt(socket.get(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-  ::setsockopt(socket.get(), SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<std::uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(socket.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-    throw std::runtime_error("cannot connect to port " + std::to_string(port));
-  }
-  if (::send(socket.get(), request.data(), request.size(), MSG_NOSIGNAL) !=
-      static_cast<ssize_t>(request.size())) {
-    throw std::runtime_error("cannot send the request");
-  }
-  std::string response;
-  char buffer[65536];
-  for (ssize_t n; (n = ::recv(socket.get(), buffer, sizeof buffer, 0)) > 0;) {
-    response.append(buffer, n);
-  }
-  return response;
 }
 
 std::string lower_case(std::string text) {
@@ -107,9 +65,7 @@ HttpAnswer parse_response(const std::string& response) {
 }  // namespace
 
 HttpAnswer get(const std::string& base_url, const std::string& path_and_query) {
-  const std::string request =
-      "GET " + path_and_query + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
-  return parse_response(exchange(port_of(base_url), request));
+  return parse_response(loopback_get(port_of(base_url), path_and_query, std::chrono::seconds(30)));
 }
 
 std::string encode(std::string_view text) {

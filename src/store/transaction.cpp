@@ -1,0 +1,98 @@
+#include "transaction.hpp"
+
+#include <algorithm>
+
+#include "region_aggregates.hpp"
+
+namespace meteo::store {
+
+void lock_region_sets(sql::Connection& connection, const std::vector<const RegionSet*>& sets) {
+  if (sets.empty()) return;
+  auto statement =
+      prepare(connection, "SELECT name FROM region_sets WHERE name IN (" +
+                              placeholders(sets.size()) + ") ORDER BY name FOR UPDATE");
+  Binder binder(*statement);
+  for (const auto* set : sets) binder.text(set->name);
+  auto rows = run_query(*statement);
+  while (rows->next()) {
+  }
+}
+
+void for_each_lookup_chunk(std::size_t size,
+                           const std::function<void(std::size_t, std::size_t)>& chunk) {
+  for (std::size_t first = 0; first < size; first += kLookupChunk) {
+    chunk(first, std::min(first + kLookupChunk, size));
+  }
+}
+
+std::vector<std::size_t> changed_items(const std::vector<Change>& changes) {
+  std::vector<std::size_t> items;
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    if (changes[i] != Change::unchanged) items.push_back(i);
+  }
+  return items;
+}
+
+void insert_rejects(sql::Connection& connection, const std::string& source, std::int64_t run_id,
+                    UtcSeconds hour, const std::vector<RejectedRecord>& rejected,
+                    const std::string& reason_prefix) {
+  const MultiRowInsert insert{
+      "INSERT INTO rejected_records (source, run_id, hour, position, reason, record, record_sha,"
+      " created_at)",
+      "(?, ?, ?, ?, ?, ?, SHA2(?, 256), UTC_TIMESTAMP(3))", "ON DUPLICATE KEY UPDATE id = id", 200};
+  insert_rows(
+      connection, insert, rejected.size(),
+      [&](Binder& binder, std::size_t row) {
+        const auto& record = rejected[row];
+        binder.text(source)
+            .int64(run_id)
+            .datetime(hour)
+            .count(record.position)
+            .text(reason_prefix + record.reason)
+            .text(record.record_json)
+            .text(record.record_json);
+      },
+      [&](std::size_t row) {
+        return 2 * rejected[row].record_json.size() + reason_prefix.size() +
+               rejected[row].reason.size();
+      });
+}
+
+void recompute_region_hours(sql::Connection& connection,
+                            const std::vector<const RegionSet*>& region_sets,
+                            const std::set<UtcSeconds>& hours, std::string& step) {
+  for (const auto* set : region_sets) {
+    for (const auto hour : hours) {
+      step = "recomputing the aggregates of set " + set->name + " for " + to_sql_datetime(hour);
+      recompute_region_hour(connection, set->name, hour);
+    }
+  }
+}
+
+void mark_run_succeeded(sql::Connection& connection, std::int64_t run_id, const RunCounts& counts,
+                        const std::optional<std::string>& source) {
+  auto update = prepare(
+      connection,
+      std::string("UPDATE etl_runs SET status = 'succeeded', finished_at = UTC_TIMESTAMP(3),"
+                  " fetched = ?, rejected = ?, duplicates = ?, outside = ?, disagreements = ?,"
+                  " `stored` = ?, corrections = ?, unchanged = ? WHERE id = ?") +
+          (source ? " AND source = ?" : "") + " AND status = 'running'");
+  Binder binder(*update);
+  binder.count(counts.fetched)
+      .count(counts.rejected)
+      .count(counts.duplicates)
+      .count(counts.outside)
+      .count(counts.disagreements)
+      .count(counts.stored)
+      .count(counts.corrections)
+      .count(counts.unchanged)
+      .int64(run_id);
+  if (source) binder.text(*source);
+  if (update->executeUpdate() != 1) {
+    throw Error(ExitCode::software, "run " + std::to_string(run_id) +
+                                        (source ? " of source " + *source : std::string()) +
+                                        " is not a running run of the ledger");
+  }
+}
+
+}  // namespace meteo::store

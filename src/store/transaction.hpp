@@ -1,0 +1,86 @@
+// Private helpers of the store's transactional loads (load_run, load_station_batch, and the
+// station sync for its region set locks): the transaction they run in, how a batch compares with
+// what is stored, the rejects they keep and the ledger step that marks a run succeeded.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "meteo/model.hpp"
+#include "meteo/store.hpp"
+#include "sql_support.hpp"
+
+namespace meteo::store {
+
+// Locks the sets' region_sets rows in name order: every load that rewrites a set's aggregates
+// takes these locks first, so two never recompute the same hour at once, and rows are locked in
+// one order: no deadlock.
+void lock_region_sets(sql::Connection& connection, const std::vector<const RegionSet*>& sets);
+
+// Runs `load` in one transaction and commits what it returns. READ COMMITTED: the aggregates'
+// INSERT ... SELECT then reads without share-locking other sources' rows of the hour (which could
+// deadlock with their loads); the region set locks, taken first, already order the loads that
+// share aggregates. `step` says what the load is doing (`load` moves it on): a driver error rolls
+// the transaction back and is rethrown as an Error naming `purpose` and that step.
+template <class Load>
+auto run_load(sql::Connection& connection, const std::vector<const RegionSet*>& region_sets,
+              const std::string& purpose, std::string& step, Load&& load) -> decltype(load()) {
+  try {
+    Transaction transaction(connection, Transaction::Isolation::read_committed);
+    step = "locking the region sets";
+    lock_region_sets(connection, region_sets);
+    auto result = load();
+    step = "committing";
+    transaction.commit();
+    return result;
+  } catch (const sql::SQLException& error) {
+    throw_error(error, purpose + ": " + step);
+  }
+}
+
+// Stored rows are looked up (and locked) this many keys at a time.
+inline constexpr std::size_t kLookupChunk = 500;
+
+// Calls `chunk(first, end)` over [0, size) in pieces of at most kLookupChunk.
+void for_each_lookup_chunk(std::size_t size,
+                           const std::function<void(std::size_t, std::size_t)>& chunk);
+
+// How one item of a batch compares with what is stored.
+enum class Change { fresh, unchanged, corrected };
+
+// The positions of the items to write: all but the unchanged ones.
+std::vector<std::size_t> changed_items(const std::vector<Change>& changes);
+
+// Adds the changes to counts.stored, counts.corrections and counts.unchanged.
+template <class Counts>
+void count_changes(const std::vector<Change>& changes, Counts& counts) {
+  for (const auto change : changes) {
+    ++(change == Change::fresh       ? counts.stored
+       : change == Change::corrected ? counts.corrections
+                                     : counts.unchanged);
+  }
+}
+
+// Records the rejected records of a run; each reason gets `reason_prefix` in front. The unique key
+// (source, hour, record_sha) keeps a record rejected again in the same hour once.
+void insert_rejects(sql::Connection& connection, const std::string& source, std::int64_t run_id,
+                    UtcSeconds hour, const std::vector<RejectedRecord>& rejected,
+                    const std::string& reason_prefix = "");
+
+// Recomputes the aggregates of every set for every hour from the stored measurements of every
+// source, so the result depends only on what is stored. `step` names the set and hour at work.
+void recompute_region_hours(sql::Connection& connection,
+                            const std::vector<const RegionSet*>& region_sets,
+                            const std::set<UtcSeconds>& hours, std::string& step);
+
+// Marks the ledger row of `run_id` (of `source`, when given) succeeded with `counts`; an Error
+// (software) when it is not a running run of the ledger.
+void mark_run_succeeded(sql::Connection& connection, std::int64_t run_id, const RunCounts& counts,
+                        const std::optional<std::string>& source = std::nullopt);
+
+}  // namespace meteo::store

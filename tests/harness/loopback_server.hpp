@@ -1,0 +1,45 @@
+// A simulator (tools/sensor-sim, tools/portal-sim) as a real loopback server for one test, and a
+// plain loopback socket to talk HTTP to it, so the harness needs no HTTP library of its own.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "subprocess.hpp"
+
+namespace meteo::testing {
+
+// Starts `argv` with `--host 127.0.0.1 --port 0 --port-file <file>` inserted after argv[0], waits
+// until its port file names a port and GET /healthz answers "ok", stops it on destruction.
+// `name` names it in the temporary directory and in errors.
+class LoopbackServer {
+ public:
+  LoopbackServer(std::string name, std::vector<std::string> argv);
+  ~LoopbackServer();
+  LoopbackServer(const LoopbackServer&) = delete;
+  LoopbackServer& operator=(const LoopbackServer&) = delete;
+  int port() const { return port_; }
+  std::string base_url() const;  // http://127.0.0.1:PORT
+  // The body of GET `path` (a 200); throws when it fails.
+  std::string get(const std::string& path) const;
+
+ private:
+  std::string name_;
+  std::string directory_;
+  std::unique_ptr<BackgroundProcess> process_;
+  int port_ = 0;
+};
+
+// Sends `GET path` (HTTP/1.1, Connection: close) to 127.0.0.1:port and returns the whole
+// response, head included, once the server closes. Throws when it cannot connect or send.
+std::string loopback_get(int port, const std::string& path,
+                         std::chrono::seconds timeout = std::chrono::seconds(5));
+
+// The body of a 200 answer to GET `path` (never chunked: /healthz, /stats); nothing when the
+// server cannot be reached or does not answer 200.
+std::optional<std::string> http_get_loopback(int port, const std::string& path);
+
+}  // namespace meteo::testing
