@@ -107,12 +107,22 @@ struct LoggingConfig {
   std::string format = "text";  // text or json
 };
 
+// The static dashboard written by `meteo-etl dashboard` (and by `run` when refresh_after_run).
+struct DashboardConfig {
+  std::string out;  // the site's directory
+  bool refresh_after_run = false;
+  std::string language = "fr";  // fr or en: the page's language
+  int stale_after_minutes = 90;  // a source without success for this long is shown stale
+  double simplify_tolerance = 0.002;  // degrees, for the shapes sent to the browser
+};
+
 struct Config {
   std::filesystem::path origin;  // the file it came from, for messages
   DatabaseConfig database;
   std::vector<RegionSetConfig> region_sets;
   std::vector<SourceConfig> sources;
   LoggingConfig logging;
+  std::optional<DashboardConfig> dashboard;  // present when the file has a [dashboard] table
 
   // Throw Error(config) naming the missing entry.
   const RegionSetConfig& region_set(std::string_view name) const;

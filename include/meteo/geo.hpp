@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -40,5 +41,11 @@ class RegionMatcher {
 // bbox: the classic rule, first rectangle in source order containing the point, edges inclusive.
 std::unique_ptr<RegionMatcher> make_region_matcher(const std::vector<Region>& regions,
                                                    MatchingMode mode);
+
+// The regions as a GeoJSON FeatureCollection for a browser: each contour simplified with GEOS's
+// topology-preserving simplifier (so no ring collapses or crosses itself), properties
+// {"code", "name"}, in source order. Throws Error(data) naming a region GEOS cannot read.
+std::string simplified_feature_collection(const std::vector<Region>& regions,
+                                          double tolerance_degrees);
 
 }  // namespace meteo

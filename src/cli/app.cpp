@@ -65,9 +65,9 @@ int run_cli(int argc, const char* const* argv, const EnvironmentLookup& environm
   app.add_option("--log-format", options.log_format, "text or json lines (default: the config's)")
       ->check(CLI::IsMember({"text", "json"}));
 
-  const std::vector<CommandRegistration> commands{register_migrate(app), register_regions(app),
-                                                  register_run(app),     register_backfill(app),
-                                                  register_query(app),   register_status(app)};
+  const std::vector<CommandRegistration> commands{
+      register_migrate(app), register_regions(app), register_run(app),       register_backfill(app),
+      register_query(app),   register_status(app),  register_dashboard(app), register_export(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "commands.hpp"
+#include "dashboard_writer.hpp"
 #include "meteo/aggregate.hpp"
 #include "meteo/errors.hpp"
 #include "meteo/geo.hpp"
@@ -90,6 +91,18 @@ void run_sensor_source(Database& db, const Config& config, const SourceConfig& s
   }
 }
 
+// After every source ran, failed ones included, so the page shows the failure. The data is
+// already committed: a dashboard problem is worth a warning, not a failed run.
+void refresh_dashboard(Database& db, const Config& config, spdlog::logger& log) {
+  if (!config.dashboard || !config.dashboard->refresh_after_run) return;
+  try {
+    const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    write_dashboard(db, config, dashboard_settings(config, ""), now, log);
+  } catch (const std::exception& error) {
+    log.warn("dashboard not refreshed: {}", error.what());
+  }
+}
+
 }  // namespace
 
 CommandRegistration register_run(CLI::App& parent) {
@@ -133,6 +146,7 @@ CommandRegistration register_run(CLI::App& parent) {
                 if (!first_failure) first_failure = error;
               }
             }
+            refresh_dashboard(db, context.config, context.log);
             if (first_failure) return static_cast<int>(first_failure->code());
             return 0;
           }};

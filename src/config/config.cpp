@@ -197,6 +197,40 @@ LoggingConfig read_logging(const ConfigReader& reader, const toml::table* t) {
   return logging;
 }
 
+DashboardConfig read_dashboard(const ConfigReader& reader, const toml::table& t) {
+  const std::string where = "dashboard";
+  reader.expect_only(t, where,
+                     {"out", "refresh_after_run", "language", "stale_after_minutes",
+                      "simplify_tolerance_degrees"});
+  DashboardConfig dashboard;
+  reader.read_string(t, where, "out", dashboard.out);
+  if (const toml::node* node = t.get("refresh_after_run")) {
+    if (!node->is_boolean()) reader.fail(where + ".refresh_after_run", "must be true or false");
+    dashboard.refresh_after_run = node->as_boolean()->get();
+  }
+  reader.read_string(t, where, "language", dashboard.language);
+  if (dashboard.language != "fr" && dashboard.language != "en") {
+    reader.fail(where + ".language", "must be fr or en");
+  }
+  reader.read_integer(t, where, "stale_after_minutes", dashboard.stale_after_minutes, 1,
+                      60 * 24 * 366);
+  if (const toml::node* node = t.get("simplify_tolerance_degrees")) {
+    // An integer is accepted too: TOML writes 0 and 1 without a decimal point.
+    const auto value = node->value<double>();
+    if (!value || !(node->is_floating_point() || node->is_integer())) {
+      reader.fail(where + ".simplify_tolerance_degrees", "must be a number");
+    }
+    if (*value < 0 || *value > 1) {
+      reader.fail(where + ".simplify_tolerance_degrees", "must be between 0 and 1");
+    }
+    dashboard.simplify_tolerance = *value;
+  }
+  if (dashboard.refresh_after_run && dashboard.out.empty()) {
+    reader.fail(where + ".out", "is required when refresh_after_run is true");
+  }
+  return dashboard;
+}
+
 RegionSetConfig read_region_set(const ConfigReader& reader, const toml::table& t,
                                 const std::string& where) {
   reader.expect_only(t, where,
@@ -420,11 +454,14 @@ Config parse_config(std::string_view toml_text, const std::filesystem::path& ori
                                       std::string(error.description()));
   }
   const ConfigReader reader(origin, environment);
-  reader.expect_only(root, "", {"database", "logging", "region_sets", "sources"});
+  reader.expect_only(root, "", {"database", "logging", "region_sets", "sources", "dashboard"});
   Config config;
   config.origin = origin;
   config.database = read_database(reader, reader.subtable(root, "", "database"));
   config.logging = read_logging(reader, reader.subtable(root, "", "logging"));
+  if (const toml::table* dashboard = reader.subtable(root, "", "dashboard")) {
+    config.dashboard = read_dashboard(reader, *dashboard);
+  }
   reader.for_each_table_in_array(root, "region_sets", [&](const toml::table& t, const auto& where) {
     config.region_sets.push_back(read_region_set(reader, t, where));
   });

@@ -225,6 +225,49 @@ TEST(Config, LoadConfigNamesAMissingFile) {
   }
 }
 
+TEST(Config, DashboardIsAbsentUnlessConfigured) {
+  EXPECT_FALSE(parse_config(kMinimal, "test.toml", fake_environment({})).dashboard);
+  const Config defaults =
+      parse_config(std::string(kMinimal) + "[dashboard]\n", "test.toml", fake_environment({}));
+  ASSERT_TRUE(defaults.dashboard);
+  EXPECT_EQ(defaults.dashboard->out, "");
+  EXPECT_FALSE(defaults.dashboard->refresh_after_run);
+  EXPECT_EQ(defaults.dashboard->language, "fr");
+  EXPECT_EQ(defaults.dashboard->stale_after_minutes, 90);
+  EXPECT_DOUBLE_EQ(defaults.dashboard->simplify_tolerance, 0.002);
+}
+
+TEST(Config, DashboardKeysAreRead) {
+  const Config config = parse_config(std::string(kMinimal) + R"(
+[dashboard]
+out = "/var/www/meteo"
+refresh_after_run = true
+language = "en"
+stale_after_minutes = 30
+simplify_tolerance_degrees = 0.01
+)",
+                                     "test.toml", fake_environment({}));
+  ASSERT_TRUE(config.dashboard);
+  EXPECT_EQ(config.dashboard->out, "/var/www/meteo");
+  EXPECT_TRUE(config.dashboard->refresh_after_run);
+  EXPECT_EQ(config.dashboard->language, "en");
+  EXPECT_EQ(config.dashboard->stale_after_minutes, 30);
+  EXPECT_DOUBLE_EQ(config.dashboard->simplify_tolerance, 0.01);
+}
+
+TEST(Config, DashboardMistakesAreNamed) {
+  const std::string base = std::string(kMinimal) + "[dashboard]\n";
+  expect_config_error(base + "outdir = \"x\"\n", "dashboard.outdir: unknown key");
+  expect_config_error(base + "language = \"de\"\n", "dashboard.language");
+  expect_config_error(base + "refresh_after_run = \"yes\"\n", "dashboard.refresh_after_run");
+  expect_config_error(base + "refresh_after_run = true\n", "dashboard.out: is required");
+  expect_config_error(base + "stale_after_minutes = 0\n", "dashboard.stale_after_minutes");
+  expect_config_error(base + "simplify_tolerance_degrees = \"a\"\n",
+                      "dashboard.simplify_tolerance_degrees");
+  expect_config_error(base + "simplify_tolerance_degrees = -1.0\n",
+                      "dashboard.simplify_tolerance_degrees");
+}
+
 TEST(Config, UnknownEntriesAreNamedByLookups) {
   const Config config = parse_config(kMinimal, "test.toml", fake_environment({}));
   EXPECT_THROW(config.source("other"), Error);

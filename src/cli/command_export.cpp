@@ -1,0 +1,143 @@
+// `meteo-etl export`: hourly rows between two hours, as CSV (RFC 4180) or a JSON array.
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "commands.hpp"
+#include "meteo/dashboard_data.hpp"
+#include "meteo/errors.hpp"
+#include "meteo/store.hpp"
+#include "table_output.hpp"
+
+namespace meteo {
+namespace {
+
+using nlohmann::json;
+
+struct ExportOptions {
+  std::string what;
+  std::string from, to;
+  std::string format = "csv";
+  std::string set;
+};
+
+json optional_json(const std::optional<double>& value) {
+  return value ? json(*value) : json(nullptr);
+}
+
+// The shortest text that reads back as the same double; empty for a missing value.
+std::string number_text(const std::optional<double>& value) {
+  return value ? json(*value).dump() : std::string();
+}
+
+json region_row_json(const RegionHourRow& row) {
+  return {{"region_set", row.region_set},
+          {"region_code", row.region_code},
+          {"region", row.region},
+          {"hour", to_iso8601(row.hour)},
+          {"temperature", row.temperature},
+          {"numberOfPoints", row.number_of_points},
+          {"temperature_3h_before", optional_json(row.temperature_3h_before)}};
+}
+
+void print_region_rows(std::ostream& out, const std::vector<RegionHourRow>& rows,
+                       const std::string& format) {
+  if (format == "json") {
+    json array = json::array();
+    for (const auto& row : rows) array.push_back(region_row_json(row));
+    out << array.dump(2) << '\n';
+    return;
+  }
+  std::vector<TextRow> text;
+  for (const auto& row : rows) {
+    text.push_back({row.region_set, row.region_code, row.region, to_iso8601(row.hour),
+                    number_text(row.temperature), std::to_string(row.number_of_points),
+                    number_text(row.temperature_3h_before)});
+  }
+  print_csv(out,
+            {"RegionSet", "RegionCode", "Region", "Hour", "Temperature", "NumberOfPoints",
+             "Temperature3HoursBefore"},
+            text);
+}
+
+json station_row_json(const StationHourlyRow& row) {
+  return {{"source", row.source},
+          {"dataset", row.dataset_id},
+          {"station", row.station_number},
+          {"commune", row.commune},
+          {"hour", to_iso8601(row.hour)},
+          {"temperature_mean", optional_json(row.temperature_mean)},
+          {"temperature_min", optional_json(row.temperature_min)},
+          {"temperature_max", optional_json(row.temperature_max)},
+          {"humidity_mean", optional_json(row.humidity_mean)},
+          {"pressure_mean", optional_json(row.pressure_mean)},
+          {"rain_sum", optional_json(row.rain_sum)},
+          {"wind_mean", optional_json(row.wind_mean)},
+          {"gust_max", optional_json(row.gust_max)},
+          {"observations", row.observations}};
+}
+
+void print_station_rows(std::ostream& out, const std::vector<StationHourlyRow>& rows,
+                        const std::string& format) {
+  if (format == "json") {
+    json array = json::array();
+    for (const auto& row : rows) array.push_back(station_row_json(row));
+    out << array.dump(2) << '\n';
+    return;
+  }
+  std::vector<TextRow> text;
+  for (const auto& row : rows) {
+    text.push_back({row.source, row.dataset_id, row.station_number, row.commune,
+                    to_iso8601(row.hour), number_text(row.temperature_mean),
+                    number_text(row.temperature_min), number_text(row.temperature_max),
+                    number_text(row.humidity_mean), number_text(row.pressure_mean),
+                    number_text(row.rain_sum), number_text(row.wind_mean),
+                    number_text(row.gust_max), std::to_string(row.observations)});
+  }
+  print_csv(out,
+            {"Source", "Dataset", "Station", "Commune", "Hour", "TemperatureMean", "TemperatureMin",
+             "TemperatureMax", "HumidityMean", "PressureMean", "RainSum", "WindMean", "GustMax",
+             "Observations"},
+            text);
+}
+
+std::optional<std::string> optional_name(const std::string& name) {
+  return name.empty() ? std::nullopt : std::optional<std::string>(name);
+}
+
+int run_export(CommandContext& context, const ExportOptions& options) {
+  const UtcSeconds from = parse_hour(options.from), to = parse_hour(options.to);
+  if (from > to) throw Error(ExitCode::usage, "export: --from is after --to");
+  if (options.what == "station-hourly" && !options.set.empty()) {
+    throw Error(ExitCode::usage, "export: --set applies to region-hourly only");
+  }
+  if (!options.set.empty()) context.config.region_set(options.set);  // names an unknown set
+  Database db = Database::connect(context.config.database);
+  require_current_schema(db, bundled_migrations());
+  if (options.what == "region-hourly") {
+    print_region_rows(context.out, query_region_hours(db, optional_name(options.set), from, to),
+                      options.format);
+  } else {
+    print_station_rows(context.out, query_station_hours(db, std::nullopt, from, to),
+                       options.format);
+  }
+  return 0;
+}
+
+}  // namespace
+
+CommandRegistration register_export(CLI::App& parent) {
+  CLI::App* app =
+      parent.add_subcommand("export", "hourly rows between two UTC hours, as CSV or JSON");
+  auto options = std::make_shared<ExportOptions>();
+  app->add_option("--what", options->what, "region-hourly or station-hourly")
+      ->required()
+      ->check(CLI::IsMember({"region-hourly", "station-hourly"}));
+  app->add_option("--from", options->from, "first UTC hour, included (2026-11-22T00)")->required();
+  app->add_option("--to", options->to, "last UTC hour, included")->required();
+  app->add_option("--format", options->format, "csv (default) or json")
+      ->check(CLI::IsMember({"csv", "json"}));
+  app->add_option("--set", options->set, "only this region set (region-hourly)");
+  return {app, [options](CommandContext& context) { return run_export(context, *options); }};
+}
+
+}  // namespace meteo
