@@ -123,4 +123,7 @@ TOML
 else
   echo "quickstart: ../shared/data/toulouse not found: skipping the Toulouse stations demo"
 fi
+"$bin" dashboard --out "$work/dashboard"
+echo "quickstart: dashboard written to $work/dashboard; view it with"
+echo "  python3 -m http.server --directory $work/dashboard 8000   # then open http://127.0.0.1:8000"
 echo "quickstart: done. Config: $config; database and simulators stopped."
