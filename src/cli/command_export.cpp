@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "json_rows.hpp"
 #include "meteo/dashboard_data.hpp"
 #include "meteo/errors.hpp"
 #include "meteo/store.hpp"
@@ -19,10 +20,6 @@ struct ExportOptions {
   std::string format = "csv";
   std::string set;
 };
-
-json optional_json(const std::optional<double>& value) {
-  return value ? json(*value) : json(nullptr);
-}
 
 // The shortest text that reads back as the same double; empty for a missing value.
 std::string number_text(const std::optional<double>& value) {
@@ -59,28 +56,11 @@ void print_region_rows(std::ostream& out, const std::vector<RegionHourRow>& rows
             text);
 }
 
-json station_row_json(const StationHourlyRow& row) {
-  return {{"source", row.source},
-          {"dataset", row.dataset_id},
-          {"station", row.station_number},
-          {"commune", row.commune},
-          {"hour", to_iso8601(row.hour)},
-          {"temperature_mean", optional_json(row.temperature_mean)},
-          {"temperature_min", optional_json(row.temperature_min)},
-          {"temperature_max", optional_json(row.temperature_max)},
-          {"humidity_mean", optional_json(row.humidity_mean)},
-          {"pressure_mean", optional_json(row.pressure_mean)},
-          {"rain_sum", optional_json(row.rain_sum)},
-          {"wind_mean", optional_json(row.wind_mean)},
-          {"gust_max", optional_json(row.gust_max)},
-          {"observations", row.observations}};
-}
-
 void print_station_rows(std::ostream& out, const std::vector<StationHourlyRow>& rows,
                         const std::string& format) {
   if (format == "json") {
     json array = json::array();
-    for (const auto& row : rows) array.push_back(station_row_json(row));
+    for (const auto& row : rows) array.push_back(station_hourly_json(row));
     out << array.dump(2) << '\n';
     return;
   }

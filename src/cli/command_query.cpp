@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "json_rows.hpp"
 #include "meteo/station_store.hpp"
 #include "meteo/store.hpp"
 #include "table_output.hpp"
@@ -42,10 +43,6 @@ void print_temperature_3h(std::ostream& out, const std::vector<Temperature3hRow>
   format == "csv" ? print_csv(out, header, text) : print_table(out, header, text);
 }
 
-nlohmann::json optional_json(const std::optional<double>& value) {
-  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
-}
-
 // A missing value: empty in CSV, NULL in a table (as temperature-3h shows it).
 std::string optional_text(const std::optional<double>& value, const std::string& format) {
   return value ? format_temperature(*value) : (format == "csv" ? "" : "NULL");
@@ -56,20 +53,7 @@ void print_station_hourly(std::ostream& out, const std::vector<StationHourlyRow>
   if (format == "json") {
     nlohmann::json array = nlohmann::json::array();
     for (const auto& row : rows) {
-      array.push_back({{"source", row.source},
-                       {"dataset", row.dataset_id},
-                       {"station", row.station_number},
-                       {"commune", row.commune},
-                       {"hour", to_iso8601(row.hour)},
-                       {"temperature_mean", optional_json(row.temperature_mean)},
-                       {"temperature_min", optional_json(row.temperature_min)},
-                       {"temperature_max", optional_json(row.temperature_max)},
-                       {"humidity_mean", optional_json(row.humidity_mean)},
-                       {"pressure_mean", optional_json(row.pressure_mean)},
-                       {"rain_sum", optional_json(row.rain_sum)},
-                       {"wind_mean", optional_json(row.wind_mean)},
-                       {"gust_max", optional_json(row.gust_max)},
-                       {"observations", row.observations}});
+      array.push_back(station_hourly_json(row));
     }
     out << array.dump(2) << '\n';
     return;
