@@ -370,6 +370,17 @@
     return lines.join('<br>');
   }
 
+  // Frame the stations with a margin: the communes file covers a whole département, the network
+  // one city, and the heat island should fill the panel.
+  function stationFrame(stations) {
+    if (!stations.length) return {};
+    const lons = stations.map((s) => s.longitude);
+    const lats = stations.map((s) => s.latitude);
+    const margin = 0.04;  // degrees, about 4 km
+    return { boundingCoords: [[Math.min(...lons) - margin, Math.max(...lats) + margin],
+      [Math.max(...lons) + margin, Math.min(...lats) - margin]] };
+  }
+
   function renderToulouseMap() {
     const byCode = new Map((state.communes ? state.communes.regions : []).map((r) => [r.code, r]));
     const stations = stationList().filter((s) => s.latitude !== null && s.longitude !== null);
@@ -380,7 +391,7 @@
       visualMap: visualMap(0),
       geo: {
         map: state.communeSet.name, nameProperty: 'code', roam: !TV && !narrow(),
-        ...mapLayout(), selectedMode: false,
+        ...mapLayout(), ...stationFrame(stations), selectedMode: false,
         itemStyle: { areaColor: NO_DATA_COLOR, borderColor: '#fff', borderWidth: 0.6 },
         emphasis: { itemStyle: { areaColor: null, borderColor: '#111', borderWidth: 1.5 }, label: { show: false } },
       },
