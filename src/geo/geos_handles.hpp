@@ -59,6 +59,19 @@ struct GeoJsonReaderDeleter {
 };
 using GeoJsonReader = std::unique_ptr<GEOSGeoJSONReader, GeoJsonReaderDeleter>;
 
+struct GeoJsonWriterDeleter {
+  GEOSContextHandle_t handle = nullptr;
+  void operator()(GEOSGeoJSONWriter* writer) const { GEOSGeoJSONWriter_destroy_r(handle, writer); }
+};
+using GeoJsonWriter = std::unique_ptr<GEOSGeoJSONWriter, GeoJsonWriterDeleter>;
+
+// Text GEOS allocated: it must be released by GEOS, with the same context.
+struct GeosTextDeleter {
+  GEOSContextHandle_t handle = nullptr;
+  void operator()(char* text) const { GEOSFree_r(handle, text); }
+};
+using GeosText = std::unique_ptr<char, GeosTextDeleter>;
+
 // Take ownership of what a GEOS call returned (possibly null: callers check).
 inline Geometry own(const Context& context, GEOSGeometry* geometry) {
   return Geometry(geometry, GeometryDeleter{context.handle()});

@@ -8,19 +8,6 @@
 namespace meteo {
 namespace {
 
-struct GeoJsonWriterDeleter {
-  GEOSContextHandle_t handle = nullptr;
-  void operator()(GEOSGeoJSONWriter* writer) const { GEOSGeoJSONWriter_destroy_r(handle, writer); }
-};
-using GeoJsonWriter = std::unique_ptr<GEOSGeoJSONWriter, GeoJsonWriterDeleter>;
-
-// Text GEOS allocated: it must be released by GEOS, with the same context.
-struct GeosTextDeleter {
-  GEOSContextHandle_t handle = nullptr;
-  void operator()(char* text) const { GEOSFree_r(handle, text); }
-};
-using GeosText = std::unique_ptr<char, GeosTextDeleter>;
-
 [[noreturn]] void fail(const Region& region, const std::string& what,
                        const geos::Context& context) {
   throw Error(ExitCode::data, "region " + region.code + " (" + region.name + "): " + what + ": " +
@@ -35,9 +22,9 @@ std::string simplified_geometry(const geos::Context& context, GEOSGeoJSONWriter&
       context, GEOSTopologyPreserveSimplify_r(context.handle(), original.get(), tolerance_degrees));
   if (!simplified) fail(region, "simplification failed", context);
   constexpr int kCompact = -1;  // no indentation
-  const GeosText text(
+  const geos::GeosText text(
       GEOSGeoJSONWriter_writeGeometry_r(context.handle(), &writer, simplified.get(), kCompact),
-      GeosTextDeleter{context.handle()});
+      geos::GeosTextDeleter{context.handle()});
   if (!text) fail(region, "cannot write the simplified geometry", context);
   return text.get();
 }
@@ -47,8 +34,8 @@ std::string simplified_geometry(const geos::Context& context, GEOSGeoJSONWriter&
 std::string simplified_feature_collection(const std::vector<Region>& regions,
                                           double tolerance_degrees) {
   const geos::Context context;
-  const GeoJsonWriter writer(GEOSGeoJSONWriter_create_r(context.handle()),
-                             GeoJsonWriterDeleter{context.handle()});
+  const geos::GeoJsonWriter writer(GEOSGeoJSONWriter_create_r(context.handle()),
+                                   geos::GeoJsonWriterDeleter{context.handle()});
   if (!writer) {
     throw Error(ExitCode::software,
                 "GEOS could not create a GeoJSON writer: " + context.last_error());
