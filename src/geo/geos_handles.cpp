@@ -24,8 +24,7 @@ void Context::record_error(const char* message, void* context) {
 }
 
 Geometry read_geojson(const Context& context, std::string_view geojson) {
-  GeoJsonReader reader(GEOSGeoJSONReader_create_r(context.handle()),
-                       GeoJsonReaderDeleter{context.handle()});
+  const auto reader = adopt<GeoJsonReader>(context, GEOSGeoJSONReader_create_r(context.handle()));
   if (!reader) return own(context, nullptr);
   const std::string text(geojson);  // GEOS wants a NUL-terminated string
   return own(context,
@@ -41,14 +40,12 @@ Geometry make_point(const Context& context, double x, double y) {
 }
 
 PreparedGeometry prepare(const Context& context, const GEOSGeometry& geometry) {
-  return PreparedGeometry(GEOSPrepare_r(context.handle(), &geometry),
-                          PreparedGeometryDeleter{context.handle()});
+  return adopt<PreparedGeometry>(context, GEOSPrepare_r(context.handle(), &geometry));
 }
 
 StrTree make_str_tree(const Context& context) {
   constexpr std::size_t node_capacity = 10;
-  StrTree tree(GEOSSTRtree_create_r(context.handle(), node_capacity),
-               StrTreeDeleter{context.handle()});
+  StrTree tree = adopt<StrTree>(context, GEOSSTRtree_create_r(context.handle(), node_capacity));
   if (!tree)
     throw Error(ExitCode::software, "GEOS could not create an STRtree: " + context.last_error());
   return tree;

@@ -32,49 +32,32 @@ class Context {
   std::string last_error_;
 };
 
-struct GeometryDeleter {
+// Releases a GEOS object with the context it was made with.
+template <typename T, auto Destroy>
+struct ContextDeleter {
   GEOSContextHandle_t handle = nullptr;
-  void operator()(GEOSGeometry* geometry) const { GEOSGeom_destroy_r(handle, geometry); }
+  void operator()(T* object) const { Destroy(handle, object); }
 };
-using Geometry = std::unique_ptr<GEOSGeometry, GeometryDeleter>;
+template <typename T, auto Destroy>
+using ContextOwned = std::unique_ptr<T, ContextDeleter<T, Destroy>>;
 
-struct PreparedGeometryDeleter {
-  GEOSContextHandle_t handle = nullptr;
-  void operator()(const GEOSPreparedGeometry* prepared) const {
-    GEOSPreparedGeom_destroy_r(handle, prepared);
-  }
-};
+using Geometry = ContextOwned<GEOSGeometry, GEOSGeom_destroy_r>;
 // Holds a pointer to the geometry it was prepared from: that geometry must outlive it.
-using PreparedGeometry = std::unique_ptr<const GEOSPreparedGeometry, PreparedGeometryDeleter>;
-
-struct StrTreeDeleter {
-  GEOSContextHandle_t handle = nullptr;
-  void operator()(GEOSSTRtree* tree) const { GEOSSTRtree_destroy_r(handle, tree); }
-};
-using StrTree = std::unique_ptr<GEOSSTRtree, StrTreeDeleter>;
-
-struct GeoJsonReaderDeleter {
-  GEOSContextHandle_t handle = nullptr;
-  void operator()(GEOSGeoJSONReader* reader) const { GEOSGeoJSONReader_destroy_r(handle, reader); }
-};
-using GeoJsonReader = std::unique_ptr<GEOSGeoJSONReader, GeoJsonReaderDeleter>;
-
-struct GeoJsonWriterDeleter {
-  GEOSContextHandle_t handle = nullptr;
-  void operator()(GEOSGeoJSONWriter* writer) const { GEOSGeoJSONWriter_destroy_r(handle, writer); }
-};
-using GeoJsonWriter = std::unique_ptr<GEOSGeoJSONWriter, GeoJsonWriterDeleter>;
-
+using PreparedGeometry = ContextOwned<const GEOSPreparedGeometry, GEOSPreparedGeom_destroy_r>;
+using StrTree = ContextOwned<GEOSSTRtree, GEOSSTRtree_destroy_r>;
+using GeoJsonReader = ContextOwned<GEOSGeoJSONReader, GEOSGeoJSONReader_destroy_r>;
+using GeoJsonWriter = ContextOwned<GEOSGeoJSONWriter, GEOSGeoJSONWriter_destroy_r>;
 // Text GEOS allocated: it must be released by GEOS, with the same context.
-struct GeosTextDeleter {
-  GEOSContextHandle_t handle = nullptr;
-  void operator()(char* text) const { GEOSFree_r(handle, text); }
-};
-using GeosText = std::unique_ptr<char, GeosTextDeleter>;
+using GeosText = ContextOwned<char, GEOSFree_r>;
 
-// Take ownership of what a GEOS call returned (possibly null: callers check).
+// Takes ownership of what a GEOS call returned (possibly null: callers check).
+template <typename Owner>
+Owner adopt(const Context& context, typename Owner::pointer object) {
+  return Owner(object, typename Owner::deleter_type{context.handle()});
+}
+
 inline Geometry own(const Context& context, GEOSGeometry* geometry) {
-  return Geometry(geometry, GeometryDeleter{context.handle()});
+  return adopt<Geometry>(context, geometry);
 }
 
 // Parses one GeoJSON geometry object; null when GEOS cannot read it (see Context::last_error).

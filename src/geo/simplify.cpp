@@ -22,9 +22,9 @@ std::string simplified_geometry(const geos::Context& context, GEOSGeoJSONWriter&
       context, GEOSTopologyPreserveSimplify_r(context.handle(), original.get(), tolerance_degrees));
   if (!simplified) fail(region, "simplification failed", context);
   constexpr int kCompact = -1;  // no indentation
-  const geos::GeosText text(
-      GEOSGeoJSONWriter_writeGeometry_r(context.handle(), &writer, simplified.get(), kCompact),
-      geos::GeosTextDeleter{context.handle()});
+  const auto text = geos::adopt<geos::GeosText>(
+      context,
+      GEOSGeoJSONWriter_writeGeometry_r(context.handle(), &writer, simplified.get(), kCompact));
   if (!text) fail(region, "cannot write the simplified geometry", context);
   return text.get();
 }
@@ -34,8 +34,8 @@ std::string simplified_geometry(const geos::Context& context, GEOSGeoJSONWriter&
 std::string simplified_feature_collection(const std::vector<Region>& regions,
                                           double tolerance_degrees) {
   const geos::Context context;
-  const geos::GeoJsonWriter writer(GEOSGeoJSONWriter_create_r(context.handle()),
-                                   geos::GeoJsonWriterDeleter{context.handle()});
+  const auto writer =
+      geos::adopt<geos::GeoJsonWriter>(context, GEOSGeoJSONWriter_create_r(context.handle()));
   if (!writer) {
     throw Error(ExitCode::software,
                 "GEOS could not create a GeoJSON writer: " + context.last_error());
