@@ -12,6 +12,7 @@
 #include "meteo/sources.hpp"
 #include "meteo/store.hpp"
 #include "meteo/time.hpp"
+#include "run_failure.hpp"
 #include "source_regions.hpp"
 #include "station_job.hpp"
 
@@ -81,12 +82,7 @@ void run_sensor_source(Database& db, const Config& config, const SourceConfig& s
         source.name, to_iso8601(hour), run_id, counts.fetched, counts.stored, counts.corrections,
         counts.unchanged, counts.rejected, counts.duplicates, counts.outside, counts.disagreements);
   } catch (const std::exception& error) {
-    try {
-      fail_run(db, run_id, error.what());
-    } catch (const std::exception& ledger_error) {
-      log.warn("source {}: could not mark run {} failed: {}", source.name, run_id,
-               ledger_error.what());
-    }
+    record_run_failure(db, run_id, source.name, error, log);
     throw;
   }
 }

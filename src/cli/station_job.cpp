@@ -9,6 +9,7 @@
 #include "meteo/geo.hpp"
 #include "meteo/http.hpp"
 #include "meteo/station_store.hpp"
+#include "run_failure.hpp"
 #include "source_regions.hpp"
 
 namespace meteo {
@@ -202,14 +203,7 @@ RunCounts run_station_source(Database& db, const Config& config, const SourceCon
         total.unchanged, total.rejected, total.duplicates, skipped.size(), portal.requests_made());
     return total;
   } catch (const std::exception& error) {
-    if (!job.dry_run) {
-      try {
-        fail_run(db, run_id, error.what());
-      } catch (const std::exception& ledger_error) {
-        log.warn("source {}: could not mark run {} failed: {}", source.name, run_id,
-                 ledger_error.what());
-      }
-    }
+    if (!job.dry_run) record_run_failure(db, run_id, source.name, error, log);
     throw;
   }
 }
