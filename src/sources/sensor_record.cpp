@@ -5,8 +5,10 @@
 #include <cmath>
 #include <optional>
 #include <string_view>
+#include <utility>
 
 #include "meteo/sources.hpp"
+#include "quoted_text.hpp"
 
 namespace meteo::sensor_feed {
 namespace {
@@ -27,12 +29,7 @@ constexpr Bounds kLongitude{-180, 180, "[-180, 180]"};
 constexpr Bounds kTemperature{-90, 60, "[-90, 60]"};
 
 std::string shortened(std::string text) {
-  if (text.size() <= kMaxQuotedChars) return text;
-  std::size_t cut = kMaxQuotedChars - 3;
-  // Never split a UTF-8 sequence: back up over continuation bytes.
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-  text.resize(cut);
-  return text + "...";
+  return sources_text::shortened(std::move(text), kMaxQuotedChars);
 }
 
 // "string \"21.5\"", "number 12", "null": what a reader needs to find the culprit.
@@ -97,8 +94,8 @@ std::optional<std::string> id_problem(const json* id) {
 // The kept-as-given fields must fit their columns too, whatever JSON type they arrive as.
 std::optional<std::string> text_problem(const json* field, const char* name) {
   if (field == nullptr || field->is_null()) return std::nullopt;
-  const std::size_t size =
-      field->is_string() ? field->get_ref<const std::string&>().size() : compact_json(*field).size();
+  const std::size_t size = field->is_string() ? field->get_ref<const std::string&>().size()
+                                              : compact_json(*field).size();
   if (size > kMaxStoredTextBytes) return too_long(name, size);
   return std::nullopt;
 }

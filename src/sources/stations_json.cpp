@@ -2,8 +2,10 @@
 #include "stations_json.hpp"
 
 #include <string>
+#include <utility>
 
 #include "meteo/errors.hpp"
+#include "quoted_text.hpp"
 
 namespace meteo::stations_json {
 namespace {
@@ -12,12 +14,7 @@ namespace {
 constexpr std::size_t kMaxQuotedChars = 60;
 
 std::string shortened(std::string text) {
-  if (text.size() <= kMaxQuotedChars) return text;
-  std::size_t cut = kMaxQuotedChars - 3;
-  // Never split a UTF-8 sequence: back up over continuation bytes.
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-  text.resize(cut);
-  return text + "...";
+  return sources_text::shortened(std::move(text), kMaxQuotedChars);
 }
 
 // nlohmann's text without its "[json.exception.parse_error.101] parse error at line 1, column 7: "
