@@ -1,0 +1,28 @@
+#include "meteo/metrics.hpp"
+
+namespace meteo::metrics {
+
+void describe_stage_duration(Registry& registry) {
+  registry.describe(std::string(kStageDuration), MetricType::gauge,
+                    "Duration of each stage of the source's last run, in seconds.");
+}
+
+StageTimer::StageTimer(Registry& registry, std::string source, std::string stage)
+    : registry_(registry),
+      source_(std::move(source)),
+      stage_(std::move(stage)),
+      started_(std::chrono::steady_clock::now()) {
+  describe_stage_duration(registry_);
+}
+
+StageTimer::~StageTimer() {
+  const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started_;
+  try {
+    registry_.set(kStageDuration, {{"source", source_}, {"stage", stage_}}, elapsed.count());
+  } catch (...) {
+    // A destructor must not throw; the family is described by the constructor, so this is
+    // only reachable on allocation failure, and a missing sample is then the least problem.
+  }
+}
+
+}  // namespace meteo::metrics
