@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "meteo/secret.hpp"
@@ -116,6 +117,17 @@ struct DashboardConfig {
   double simplify_tolerance = 0.002;  // degrees, for the shapes sent to the browser
 };
 
+// What `status` and the Prometheus textfile tell monitoring.
+struct MonitoringConfig {
+  // A source without a success for longer is stale (`status` exits 1). Unset in [monitoring]: the
+  // [dashboard] value when there is one, so the page and `status` agree.
+  int stale_after_minutes = 90;
+  std::vector<std::pair<std::string, int>> stale_after_minutes_by_source;  // overrides
+  std::filesystem::path metrics_file;  // *.prom written by `run`; empty: none
+
+  int stale_after_minutes_for(std::string_view source) const;
+};
+
 struct Config {
   std::filesystem::path origin;  // the file it came from, for messages
   DatabaseConfig database;
@@ -123,6 +135,7 @@ struct Config {
   std::vector<SourceConfig> sources;
   LoggingConfig logging;
   std::optional<DashboardConfig> dashboard;  // present when the file has a [dashboard] table
+  MonitoringConfig monitoring;
 
   // Throw Error(config) naming the missing entry.
   const RegionSetConfig& region_set(std::string_view name) const;

@@ -231,6 +231,45 @@ DashboardConfig read_dashboard(const ConfigReader& reader, const toml::table& t)
   return dashboard;
 }
 
+// [monitoring]: staleness for `status` (and a per-source override) and the Prometheus textfile.
+MonitoringConfig read_monitoring(const ConfigReader& reader, const toml::table* t,
+                                 const Config& config) {
+  MonitoringConfig monitoring;
+  if (config.dashboard) monitoring.stale_after_minutes = config.dashboard->stale_after_minutes;
+  if (!t) return monitoring;
+  const std::string where = "monitoring";
+  reader.expect_only(*t, where,
+                     {"stale_after_minutes", "stale_after_minutes_by_source", "metrics_file"});
+  constexpr long long kMaxMinutes = 60 * 24 * 366;
+  reader.read_integer(*t, where, "stale_after_minutes", monitoring.stale_after_minutes, 1,
+                      kMaxMinutes);
+  if (const toml::table* by_source =
+          reader.subtable(*t, where, "stale_after_minutes_by_source")) {
+    const std::string table = where + ".stale_after_minutes_by_source";
+    for (const auto& [name, value] : *by_source) {
+      const std::string source(name.str());
+      const bool configured = std::any_of(config.sources.begin(), config.sources.end(),
+                                          [&](const SourceConfig& s) { return s.name == source; });
+      if (!configured) reader.fail(table + "." + source, "no [[sources]] entry has this name");
+      int minutes = 0;
+      reader.read_integer(*by_source, table, source, minutes, 1, kMaxMinutes);
+      monitoring.stale_after_minutes_by_source.emplace_back(source, minutes);
+    }
+  }
+  std::string metrics_file;
+  reader.read_string(*t, where, "metrics_file", metrics_file);
+  // node_exporter's textfile collector reads *.prom only: another name would be silently ignored.
+  if (!metrics_file.empty() && std::filesystem::path(metrics_file).extension() != ".prom") {
+    reader.fail(where + ".metrics_file", "must end in .prom (node_exporter reads only *.prom)");
+  }
+  monitoring.metrics_file = metrics_file;
+  // Relative to the config file, as cron's working directory is anyone's guess.
+  if (monitoring.metrics_file.is_relative() && !metrics_file.empty()) {
+    monitoring.metrics_file = config.origin.parent_path() / monitoring.metrics_file;
+  }
+  return monitoring;
+}
+
 RegionSetConfig read_region_set(const ConfigReader& reader, const toml::table& t,
                                 const std::string& where) {
   reader.expect_only(t, where,
@@ -435,6 +474,13 @@ const SourceConfig& Config::source(std::string_view name) const {
               origin.string() + ": no [[sources]] entry is named \"" + std::string(name) + "\"");
 }
 
+int MonitoringConfig::stale_after_minutes_for(std::string_view source) const {
+  for (const auto& [name, minutes] : stale_after_minutes_by_source) {
+    if (name == source) return minutes;
+  }
+  return stale_after_minutes;
+}
+
 EnvironmentLookup process_environment() {
   return [](const std::string& name) -> std::optional<std::string> {
     const char* value = std::getenv(name.c_str());
@@ -454,7 +500,8 @@ Config parse_config(std::string_view toml_text, const std::filesystem::path& ori
                                       std::string(error.description()));
   }
   const ConfigReader reader(origin, environment);
-  reader.expect_only(root, "", {"database", "logging", "region_sets", "sources", "dashboard"});
+  reader.expect_only(root, "", {"database", "logging", "region_sets", "sources", "dashboard",
+                                "monitoring"});
   Config config;
   config.origin = origin;
   config.database = read_database(reader, reader.subtable(root, "", "database"));
@@ -469,6 +516,7 @@ Config parse_config(std::string_view toml_text, const std::filesystem::path& ori
     config.sources.push_back(read_source(reader, t, where));
   });
   check_references(reader, config);
+  config.monitoring = read_monitoring(reader, reader.subtable(root, "", "monitoring"), config);
   return config;
 }
 
