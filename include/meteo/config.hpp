@@ -29,6 +29,11 @@ struct HttpSettings {
   RetryPolicy retry;
 };
 
+// TLS to the database, named after MySQL's --ssl-mode. required encrypts without checking who
+// answers; verify-ca also checks the certificate chain against tls_ca; verify-identity also checks
+// that the certificate names the host connected to.
+enum class DatabaseTls { off, required, verify_ca, verify_identity };
+
 struct DatabaseConfig {
   std::string host = "127.0.0.1";
   int port = 3306;
@@ -37,6 +42,8 @@ struct DatabaseConfig {
   Secret password;
   std::string name = "meteo";
   std::chrono::seconds connect_timeout{10};
+  DatabaseTls tls = DatabaseTls::off;
+  std::string tls_ca;  // PEM CA certificate(s); required by verify-ca and verify-identity
 };
 
 enum class MatchingMode { polygon, bbox };

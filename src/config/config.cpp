@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 #include <toml++/toml.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -160,13 +161,43 @@ class ConfigReader {
   const EnvironmentLookup& environment_;
 };
 
+// A CA file with a mode that does not verify would look safe and not be: refused, like its absence
+// with a mode that does.
+void read_database_tls(const ConfigReader& reader, const toml::table& t, DatabaseConfig& db) {
+  std::string mode = "off";
+  reader.read_string(t, "database", "tls", mode);
+  reader.read_string(t, "database", "tls_ca", db.tls_ca);
+  if (mode == "off") {
+    db.tls = DatabaseTls::off;
+  } else if (mode == "required") {
+    db.tls = DatabaseTls::required;
+  } else if (mode == "verify-ca") {
+    db.tls = DatabaseTls::verify_ca;
+  } else if (mode == "verify-identity") {
+    db.tls = DatabaseTls::verify_identity;
+  } else {
+    reader.fail("database.tls",
+                "must be off, required, verify-ca or verify-identity (got \"" + mode + "\")");
+  }
+  const bool verifies = db.tls == DatabaseTls::verify_ca || db.tls == DatabaseTls::verify_identity;
+  if (verifies && db.tls_ca.empty()) {
+    reader.fail("database.tls_ca", "is required with tls = \"" + mode + "\"");
+  }
+  if (!verifies && !db.tls_ca.empty()) {
+    reader.fail("database.tls_ca", "is only used with tls = \"verify-ca\" or \"verify-identity\"");
+  }
+  if (verifies && ::access(db.tls_ca.c_str(), R_OK) != 0) {
+    reader.fail("database.tls_ca", "cannot read " + db.tls_ca);
+  }
+}
+
 DatabaseConfig read_database(const ConfigReader& reader, const toml::table* t) {
   DatabaseConfig db;
   if (!t) return db;
   const std::string where = "database";
   reader.expect_only(*t, where,
                      {"host", "port", "socket", "user", "password_env", "password_file", "name",
-                      "connect_timeout_seconds"});
+                      "connect_timeout_seconds", "tls", "tls_ca"});
   reader.read_string(*t, where, "host", db.host);
   reader.read_integer(*t, where, "port", db.port, 1, 65535);
   reader.read_string(*t, where, "socket", db.socket);
@@ -177,6 +208,7 @@ DatabaseConfig read_database(const ConfigReader& reader, const toml::table* t) {
   db.connect_timeout = std::chrono::seconds(timeout);
   db.password = reader.read_secret(*t, where, "password");
   if (db.name.empty()) reader.fail("database.name", "must not be empty");
+  read_database_tls(reader, *t, db);
   return db;
 }
 

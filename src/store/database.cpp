@@ -20,6 +20,20 @@ std::string where(const DatabaseConfig& config) {
   return what + " at " + place + " as user '" + config.user + "'";
 }
 
+// Debian's connector speaks through libmariadb, so its own names, not OPT_SSL_MODE (which that
+// library ignores, leaving the connection in clear): sslEnforce refuses a server without TLS, a CA
+// makes the chain verified, sslVerify adds the host name check.
+void add_tls_options(const DatabaseConfig& config, sql::ConnectOptionsMap& options) {
+  if (config.tls == DatabaseTls::off) return;
+  options["sslEnforce"] = true;
+  if (config.tls == DatabaseTls::required) return;
+  options["sslCA"] = config.tls_ca;
+  options["sslVerify"] = config.tls == DatabaseTls::verify_identity;
+}
+
+// libmariadb's CR_SSL_CONNECTION_ERROR: the handshake failed or the certificate did not verify.
+constexpr int kTlsConnectionError = 2026;
+
 sql::ConnectOptionsMap connect_options(const DatabaseConfig& config) {
   sql::ConnectOptionsMap options;
   if (config.socket.empty()) {
@@ -37,6 +51,7 @@ sql::ConnectOptionsMap connect_options(const DatabaseConfig& config) {
   // One statement per call: a stray ';' in a value can never start a second statement.
   options["CLIENT_MULTI_STATEMENTS"] = false;
   options["OPT_RECONNECT"] = false;  // a silent reconnect would lose the session settings
+  add_tls_options(config, options);
   return options;
 }
 
@@ -60,6 +75,12 @@ Database Database::connect(const DatabaseConfig& config) {
     configure_session(*connection);
     return Database(std::move(connection));
   } catch (const sql::SQLException& error) {
+    // A certificate that does not verify will not next hour either: someone must act (78).
+    if (config.tls != DatabaseTls::off && error.getErrorCode() == kTlsConnectionError) {
+      throw Error(ExitCode::config, "TLS to the " + where(config) + " failed: " + error.what() +
+                                        " (check [database] tls and tls_ca against the server's"
+                                        " certificate)");
+    }
     throw Error(ExitCode::temporary, "cannot connect to the " + where(config) + ": " +
                                          error.what() + " (MySQL error " +
                                          std::to_string(error.getErrorCode()) + ")");
