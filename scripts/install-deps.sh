@@ -9,6 +9,7 @@ packages=(
   libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev libcpp-httplib-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   mariadb-server mariadb-client python3 curl ca-certificates chromium
+  clang libclang-rt-dev  # scripts/fuzz.sh: libFuzzer and the sanitizer runtimes (a Recommends)
 )
 
 # The dashboard page is assembled with npm; any Node.js with npm will do (Debian's when none).
