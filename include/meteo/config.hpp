@@ -24,7 +24,11 @@ struct RetryPolicy {
 struct HttpSettings {
   std::chrono::milliseconds connect_timeout{10000};
   std::chrono::milliseconds total_timeout{60000};
-  std::size_t max_body_bytes = std::size_t{512} << 20;
+  std::size_t max_body_bytes = std::size_t{512} << 20;  // decoded bytes, enforced as they arrive
+  // A transfer averaging under low_speed_bytes_per_second for low_speed_window is abandoned (and
+  // retried) without waiting for total_timeout; a zero in either disables the guard.
+  long low_speed_bytes_per_second = 100;
+  std::chrono::seconds low_speed_window{30};
   std::string ca_file;  // empty: the system's trust store
   RetryPolicy retry;
 };

@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -21,6 +22,19 @@ struct HttpHeader {
   std::string value;
   bool secret = false;  // never logged
 };
+
+// What a caller takes as a body. The Content-Type of a 2xx answer is checked as soon as its
+// headers arrive, so an HTML error page served with 200 never reaches a parser or the raw archive.
+enum class AcceptedContent {
+  any,
+  // JSON media types (application/json, text/json, application/x-json, application/*+json) and
+  // the types that say nothing about the content (none, text/plain, application/octet-stream):
+  // the parser decides those. Anything else (text/html, XML, CSV...) is refused.
+  json,
+};
+
+// Whether a Content-Type header value (parameters and case ignored) is what `accepted` takes.
+bool accepts_content_type(AcceptedContent accepted, std::string_view content_type);
 
 struct HttpResponse {
   long status = 0;
@@ -54,10 +68,14 @@ class HttpClient {
   HttpClient& operator=(const HttpClient&) = delete;
 
   // Retries network errors, timeouts, 5xx and 429 (honouring Retry-After). Throws
-  //   Error(unavailable)   when retries are exhausted or another non-2xx status answers,
+  //   Error(unavailable)   when retries are exhausted, another non-2xx status answers or the
+  //                        body (decoded) outgrows max_body_bytes (not retried),
   //   Error(no_permission) on 401/403,
+  //   Error(data)          on a 2xx whose Content-Type `accepted` refuses, or a body whose
+  //                        Content-Encoding cannot be decoded (neither retried),
   // each message naming the URL (never a secret header) and the last status or curl error.
-  HttpResponse get(const std::string& url, const std::vector<HttpHeader>& headers = {});
+  HttpResponse get(const std::string& url, const std::vector<HttpHeader>& headers = {},
+                   AcceptedContent accepted = AcceptedContent::any);
 
  private:
   struct Impl;

@@ -23,8 +23,9 @@ namespace {
 RunBatch build_batch(const SourceConfig& source, const SourceRegions& regions, std::int64_t run_id,
                      UtcSeconds hour, spdlog::logger& log) {
   HttpClient http(source.http, log);
-  const HttpResponse response =
-      http.get(source.url, {{"X-API-Key", source.api_key.reveal(), true}});
+  // JSON only: an HTML error page served with 200 fails here (65), before any parsing.
+  const HttpResponse response = http.get(
+      source.url, {{"X-API-Key", source.api_key.reveal(), true}}, AcceptedContent::json);
   ParsedPayload payload = parse_sensor_payload(response.body, source.url);
 
   RunBatch batch;

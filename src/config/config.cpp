@@ -336,7 +336,8 @@ HttpSettings read_http(const ConfigReader& reader, const toml::table* t, const s
   if (!t) return http;
   reader.expect_only(*t, where,
                      {"connect_timeout_ms", "timeout_ms", "max_body_mb", "ca_file",
-                      "retry_attempts", "retry_initial_backoff_ms", "retry_max_backoff_ms"});
+                      "retry_attempts", "retry_initial_backoff_ms", "retry_max_backoff_ms",
+                      "low_speed_bytes_per_second", "low_speed_seconds"});
   long long connect = http.connect_timeout.count(), total = http.total_timeout.count();
   long long initial = http.retry.initial_backoff.count(), max = http.retry.max_backoff.count();
   long long body_mb = static_cast<long long>(http.max_body_bytes >> 20);
@@ -347,6 +348,11 @@ HttpSettings read_http(const ConfigReader& reader, const toml::table* t, const s
   reader.read_integer(*t, where, "retry_initial_backoff_ms", initial, 0, 600'000);
   reader.read_integer(*t, where, "retry_max_backoff_ms", max, 0, 3'600'000);
   reader.read_string(*t, where, "ca_file", http.ca_file);
+  long long low_speed_seconds = http.low_speed_window.count();
+  reader.read_integer(*t, where, "low_speed_bytes_per_second", http.low_speed_bytes_per_second, 0,
+                      1L << 30);
+  reader.read_integer(*t, where, "low_speed_seconds", low_speed_seconds, 0, 3600);
+  http.low_speed_window = std::chrono::seconds(low_speed_seconds);
   http.connect_timeout = std::chrono::milliseconds(connect);
   http.total_timeout = std::chrono::milliseconds(total);
   http.retry.initial_backoff = std::chrono::milliseconds(initial);

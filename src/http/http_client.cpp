@@ -10,10 +10,12 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <utility>
 #include <vector>
 
+#include "content_type.hpp"
 #include "curl_handles.hpp"
 #include "meteo/errors.hpp"
 #include "meteo/http.hpp"
@@ -86,6 +88,24 @@ void reject_line_breaks(const HttpHeader& header) {
   }
 }
 
+bool has_header(const std::vector<HttpHeader>& headers, std::string_view name) {
+  return std::any_of(headers.begin(), headers.end(), [name](const HttpHeader& header) {
+    return header.name.size() == name.size() &&
+           std::equal(name.begin(), name.end(), header.name.begin(), [](char a, char b) {
+             return std::tolower(static_cast<unsigned char>(a)) ==
+                    std::tolower(static_cast<unsigned char>(b));
+           });
+  });
+}
+
+// Says what we take, for a server that negotiates; the caller's own Accept wins.
+std::vector<HttpHeader> with_accept(std::vector<HttpHeader> headers, AcceptedContent accepted) {
+  if (accepted == AcceptedContent::json && !has_header(headers, "Accept")) {
+    headers.push_back({"Accept", "application/json", false});
+  }
+  return headers;
+}
+
 curl::Slist header_list(const std::vector<HttpHeader>& headers, bool include_secrets) {
   std::vector<std::string> lines;
   for (const auto& header : headers) {
@@ -139,21 +159,49 @@ bool same_origin(const std::string& from, const std::string& to) {
 
 // ---- One exchange -----------------------------------------------------------------------------
 
-// Collects the body and stops the transfer once it outgrows the limit.
+bool is_success(long status) {
+  return status >= 200 && status < 300;
+}
+
+// A 2xx whose Content-Type the caller does not take. Headers are complete once libcurl hands
+// over body bytes, so this can be asked from the write callback.
+bool refuses_content(CURL* handle, AcceptedContent accepted) {
+  long status = 0;
+  char* type = nullptr;
+  curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &status);
+  curl_easy_getinfo(handle, CURLINFO_CONTENT_TYPE, &type);
+  return is_success(status) && !accepts_content_type(accepted, type ? type : "");
+}
+
+// Collects the (decoded) body as it arrives, so memory stays bounded by the limit whether the
+// length was announced or not: stops the transfer once the body outgrows the limit, or once it
+// holds an excerpt of a body of the wrong type.
 struct BodySink {
-  std::string body;
+  CURL* handle = nullptr;
+  AcceptedContent accepted = AcceptedContent::any;
   std::size_t limit = 0;
+  std::string body;
   bool overflowed = false;
+  std::optional<bool> refused;  // decided at the first bytes
 
   static std::size_t write(char* data, std::size_t size, std::size_t count, void* user) {
     auto& sink = *static_cast<BodySink*>(user);
     const std::size_t bytes = size * count;
+    if (!sink.refused) sink.refused = refuses_content(sink.handle, sink.accepted);
+    // Any short count makes libcurl abort the transfer with CURLE_WRITE_ERROR.
+    if (*sink.refused) return sink.keep_excerpt(data, bytes);
     if (bytes > sink.limit - sink.body.size()) {
       sink.overflowed = true;
-      return 0;  // any short count makes libcurl abort with CURLE_WRITE_ERROR
+      return 0;
     }
     sink.body.append(data, bytes);
     return bytes;
+  }
+
+  std::size_t keep_excerpt(const char* data, std::size_t bytes) {
+    const std::size_t room = http_detail::kExcerptBytes - body.size();
+    body.append(data, std::min(bytes, room));
+    return bytes < room ? bytes : 0;
   }
 };
 
@@ -162,11 +210,13 @@ struct Outcome {
   CURLcode code = CURLE_OK;
   std::string curl_error;  // when code != CURLE_OK
   bool body_too_large = false;
+  bool content_refused = false;  // a 2xx of a type the caller does not take; body: an excerpt
+  std::string content_encoding;  // "gzip"... as announced, for messages
   HttpResponse response;
   std::optional<milliseconds> retry_after;
   std::string redirect_url;
 
-  bool network_failed() const { return code != CURLE_OK; }
+  bool network_failed() const { return code != CURLE_OK && !content_refused; }
   // "503 Service Unavailable" or the curl error: the reason a try failed.
   std::string failure() const {
     return network_failed() ? curl_error : status_text(response.status);
@@ -175,9 +225,6 @@ struct Outcome {
 
 bool is_redirect(long status) {
   return status >= 300 && status < 400;
-}
-bool is_success(long status) {
-  return status >= 200 && status < 300;
 }
 bool is_retryable_status(long status) {
   return status == 429 || status >= 500;
@@ -241,7 +288,14 @@ struct HttpClient::Impl {
     // key) to whatever host a Location names. The protocol list still applies to every hop.
     set_option(h, CURLOPT_FOLLOWLOCATION, 0L, "FOLLOWLOCATION");
     set_option(h, CURLOPT_PROTOCOLS_STR, "http,https", "PROTOCOLS_STR");
-    set_option(h, CURLOPT_ACCEPT_ENCODING, "gzip", "ACCEPT_ENCODING");
+    // "": every encoding this libcurl decodes (gzip, deflate, br, zstd). The body cap applies to
+    // the decoded bytes, so a small compressed body cannot inflate past it.
+    set_option(h, CURLOPT_ACCEPT_ENCODING, "", "ACCEPT_ENCODING");
+    // A stalled body (a byte now and then keeps the connection alive) ends well before the total
+    // timeout; curl ignores the guard when either value is zero.
+    set_option(h, CURLOPT_LOW_SPEED_LIMIT, settings.low_speed_bytes_per_second, "LOW_SPEED_LIMIT");
+    set_option(h, CURLOPT_LOW_SPEED_TIME, static_cast<long>(settings.low_speed_window.count()),
+               "LOW_SPEED_TIME");
     set_option(h, CURLOPT_USERAGENT, user_agent().c_str(), "USERAGENT");  // curl copies strings
     set_option(h, CURLOPT_ERRORBUFFER, error_buffer, "ERRORBUFFER");
     set_option(h, CURLOPT_WRITEFUNCTION, &BodySink::write, "WRITEFUNCTION");
@@ -256,9 +310,11 @@ struct HttpClient::Impl {
   int attempts() const { return std::max(1, settings.retry.attempts); }
 
   // One request, no redirect handling.
-  Outcome perform(const std::string& url, const curl::Slist& headers) {
+  Outcome perform(const std::string& url, const curl::Slist& headers, AcceptedContent accepted) {
     CURL* h = handle.get();
     BodySink sink;
+    sink.handle = h;
+    sink.accepted = accepted;
     sink.limit = settings.max_body_bytes;
     error_buffer[0] = '\0';
     set_option(h, CURLOPT_URL, url.c_str(), "URL");
@@ -271,6 +327,12 @@ struct HttpClient::Impl {
     set_option(h, CURLOPT_WRITEDATA, static_cast<void*>(nullptr), "WRITEDATA");
     set_option(h, CURLOPT_HTTPHEADER, static_cast<curl_slist*>(nullptr), "HTTPHEADER");
     outcome.body_too_large = sink.overflowed || outcome.code == CURLE_FILESIZE_EXCEEDED;
+    // An empty body never reached the sink: its type is checked here.
+    outcome.content_refused = sink.refused.value_or(refuses_content(h, accepted));
+    if (curl_header* header = nullptr;
+        curl_easy_header(h, "Content-Encoding", 0, CURLH_HEADER, -1, &header) == CURLHE_OK) {
+      outcome.content_encoding = header->value;
+    }
     if (outcome.network_failed()) {
       outcome.curl_error = std::string("curl error ") + std::to_string(outcome.code) + ": " +
                            (error_buffer[0] ? error_buffer : curl_easy_strerror(outcome.code));
@@ -295,13 +357,14 @@ struct HttpClient::Impl {
 
   // One try: the request and up to kMaxRedirects redirects. Secret headers stay with the
   // origin they were configured for.
-  Outcome follow_redirects(const std::string& url, const std::vector<HttpHeader>& headers) {
+  Outcome follow_redirects(const std::string& url, const std::vector<HttpHeader>& headers,
+                           AcceptedContent accepted) {
     const curl::Slist all_headers = header_list(headers, true);
     const curl::Slist public_headers = header_list(headers, false);
     std::string current = url;
     bool send_secrets = true;
     for (int hop = 0;; ++hop) {
-      Outcome outcome = perform(current, send_secrets ? all_headers : public_headers);
+      Outcome outcome = perform(current, send_secrets ? all_headers : public_headers, accepted);
       if (outcome.network_failed() || !is_redirect(outcome.response.status) ||
           outcome.redirect_url.empty()) {
         return outcome;
@@ -333,11 +396,36 @@ struct HttpClient::Impl {
     }
   };
 
+  // A body over the cap will not shrink on another try.
+  Error body_too_large(const Request& request, const Outcome& outcome) const {
+    const std::string cap = std::to_string(settings.max_body_bytes) + " bytes";
+    std::string message;
+    if (outcome.code == CURLE_FILESIZE_EXCEEDED) {
+      message = "Content-Length announces more than " + cap + " (the max_body_mb cap)";
+    } else {
+      message = "body exceeds " + cap + " (the max_body_mb cap";
+      if (!outcome.content_encoding.empty())
+        message += ", after decoding " + outcome.content_encoding;
+      message += ")";
+    }
+    return request.error(ExitCode::unavailable, message + "; not retried");
+  }
+
   // True for a success; false when another try may help; throws when it cannot.
   bool succeeded(const Request& request, const Outcome& outcome) const {
-    if (outcome.body_too_large) {
-      throw request.error(ExitCode::unavailable,
-                          "body exceeds " + std::to_string(settings.max_body_bytes) + " bytes");
+    if (outcome.body_too_large) throw body_too_large(request, outcome);
+    if (outcome.content_refused) {
+      throw request.error(ExitCode::data,
+                          "answered " + std::to_string(outcome.response.status) +
+                              " with Content-Type \"" + outcome.response.content_type +
+                              "\", not JSON; the body starts \"" +
+                              http_detail::body_excerpt(outcome.response.body) + "\"");
+    }
+    if (outcome.code == CURLE_BAD_CONTENT_ENCODING) {
+      // The same server sends the same broken bytes again: not worth a retry.
+      throw request.error(ExitCode::data, "the body cannot be decoded (Content-Encoding \"" +
+                                              outcome.content_encoding +
+                                              "\"): " + outcome.curl_error);
     }
     if (outcome.network_failed()) {
       if (is_permanent(outcome.code))
@@ -363,10 +451,12 @@ struct HttpClient::Impl {
                       request.headers));
   }
 
-  HttpResponse get(const std::string& url, const std::vector<HttpHeader>& headers) {
+  HttpResponse get(const std::string& url, const std::vector<HttpHeader>& headers,
+                   AcceptedContent accepted) {
     const Request request{url, headers};
+    const std::vector<HttpHeader> sent = with_accept(headers, accepted);
     for (int attempt = 1;; ++attempt) {
-      Outcome outcome = follow_redirects(url, headers);
+      Outcome outcome = follow_redirects(url, sent, accepted);
       if (succeeded(request, outcome)) {
         log.debug("GET {}: {} ({} bytes)", request.shown_url, outcome.response.status,
                   outcome.response.body.size());
@@ -389,8 +479,9 @@ HttpClient::HttpClient(HttpSettings settings, spdlog::logger& log, Sleeper sleep
 
 HttpClient::~HttpClient() = default;
 
-HttpResponse HttpClient::get(const std::string& url, const std::vector<HttpHeader>& headers) {
-  return impl_->get(url, headers);
+HttpResponse HttpClient::get(const std::string& url, const std::vector<HttpHeader>& headers,
+                             AcceptedContent accepted) {
+  return impl_->get(url, headers, accepted);
 }
 
 }  // namespace meteo

@@ -100,7 +100,8 @@ std::string LoopbackServer::get(const std::string& path) const {
   return std::move(*body);
 }
 
-std::string loopback_get(int port, const std::string& path, std::chrono::seconds timeout) {
+std::string loopback_get(int port, const std::string& path, std::chrono::seconds timeout,
+                         const std::vector<std::string>& extra_headers) {
   Socket socket;
   timeval limit{static_cast<time_t>(timeout.count()), 0};
   ::setsockopt(socket.get(), SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
@@ -112,8 +113,9 @@ std::string loopback_get(int port, const std::string& path, std::chrono::seconds
   if (::connect(socket.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
     throw std::runtime_error("cannot connect to port " + std::to_string(port));
   }
-  const std::string request =
-      "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+  std::string request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
+  for (const auto& header : extra_headers) request += header + "\r\n";
+  request += "\r\n";
   if (::send(socket.get(), request.data(), request.size(), MSG_NOSIGNAL) !=
       static_cast<ssize_t>(request.size())) {
     throw std::runtime_error("cannot send the request");

@@ -33,10 +33,12 @@ class LoopbackServer {
   int port_ = 0;
 };
 
-// Sends `GET path` (HTTP/1.1, Connection: close) to 127.0.0.1:port and returns the whole
-// response, head included, once the server closes. Throws when it cannot connect or send.
+// Sends `GET path` (HTTP/1.1, Connection: close, plus `extra_headers`, each "Name: value") to
+// 127.0.0.1:port and returns the whole response, head included and bytes as sent (no decoding),
+// once the server closes. Throws when it cannot connect or send.
 std::string loopback_get(int port, const std::string& path,
-                         std::chrono::seconds timeout = std::chrono::seconds(5));
+                         std::chrono::seconds timeout = std::chrono::seconds(5),
+                         const std::vector<std::string>& extra_headers = {});
 
 // The body of a 200 answer to GET `path` (never chunked: /healthz, /stats); nothing when the
 // server cannot be reached or does not answer 200.

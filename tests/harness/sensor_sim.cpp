@@ -2,6 +2,7 @@
 #include "sensor_sim.hpp"
 
 #include <nlohmann/json.hpp>
+#include <utility>
 #include <vector>
 
 namespace meteo::testing {
@@ -34,6 +35,16 @@ std::vector<std::string> command_line(const SensorSimOptions& o) {
   if (o.truncate) argv.emplace_back("--truncate");
   if (!o.payload_file.empty()) add("--payload", o.payload_file);
   if (!o.static_dir.empty()) add("--static", o.static_dir);
+  const std::pair<bool, const char*> flags[] = {
+      {o.identity, "--identity"},         {o.chunked, "--chunked"},
+      {o.trickle, "--trickle"},           {o.reset_mid_body, "--reset-mid-body"},
+      {o.html_error, "--html-error"},     {o.gzip, "--gzip"},
+      {o.gzip_corrupt, "--gzip-corrupt"},
+  };
+  for (const auto& [set, flag] : flags) {
+    if (set) argv.emplace_back(flag);
+  }
+  if (o.gzip_bomb_bytes > 0) add("--gzip-bomb", std::to_string(o.gzip_bomb_bytes));
   return argv;
 }
 

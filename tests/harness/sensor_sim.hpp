@@ -1,6 +1,7 @@
 // The sensor simulator (tools/sensor-sim) as a real loopback server for one test.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "loopback_server.hpp"
@@ -20,6 +21,15 @@ struct SensorSimOptions {
   bool truncate = false;         // cut the JSON body in the middle
   std::string payload_file;      // serve this file verbatim instead of generating
   std::string static_dir;        // also serve files under /static/
+  // Body faults (at most one, truncate included):
+  bool identity = false;              // never compressed, Content-Length known
+  bool chunked = false;               // chunked, never compressed: no Content-Length
+  bool trickle = false;               // one byte every 100 ms, never done
+  bool reset_mid_body = false;        // half the body, then a TCP reset
+  bool html_error = false;            // 200 with an HTML maintenance page
+  bool gzip = false;                  // gzip-encoded, asked or not
+  bool gzip_corrupt = false;          // gzip-encoded, damaged in the middle
+  std::uint64_t gzip_bomb_bytes = 0;  // gzip inflating to this many bytes, chunked
 };
 
 // Starts meteo-sensor-sim on an ephemeral port, waits until it answers, stops it on destruction.

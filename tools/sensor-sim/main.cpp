@@ -1,7 +1,12 @@
 // meteo-sensor-sim: the IoT partner's sensor feed as a real HTTP server on loopback, for tests,
 // the demo and benchmarks. Payloads are deterministic: the same seed gives the same bytes.
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <zlib.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -16,11 +21,13 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <numbers>
 #include <optional>
 #include <random>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -48,6 +55,15 @@ struct Options {
   int retry_after = -1;
   int delay_ms = 0;
   bool truncate = false;
+  // Faults of the body itself; at most one, --truncate included (see body_faults()).
+  bool identity = false;        // never compressed, Content-Length known
+  bool chunked = false;         // never compressed, chunked: no Content-Length
+  bool trickle = false;         // one byte every 100 ms, for as long as the client waits
+  bool reset_mid_body = false;  // half the body, then a TCP reset
+  bool html_error = false;      // 200 with an HTML maintenance page
+  bool gzip = false;            // gzip-encoded whatever the client asked for
+  bool gzip_corrupt = false;    // gzip-encoded, with bytes damaged in the middle
+  std::uint64_t gzip_bomb = 0;  // a gzip stream inflating to this many bytes, streamed
   std::string payload_file;
   std::string static_dir;
 };
@@ -379,7 +395,98 @@ std::string content_type_of(const fs::path& path) {
   return "application/octet-stream";
 }
 
+// ---- Compression ------------------------------------------------------------------------------
+
+// One zlib deflate stream writing the gzip format (RFC 1952).
+class GzipWriter {
+ public:
+  GzipWriter() {
+    // 15 + 16: the largest window, with a gzip header and trailer instead of zlib's.
+    if (deflateInit2(&stream_, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) !=
+        Z_OK) {
+      throw std::runtime_error("zlib: deflateInit2 failed");
+    }
+  }
+  ~GzipWriter() { deflateEnd(&stream_); }
+  GzipWriter(const GzipWriter&) = delete;
+  GzipWriter& operator=(const GzipWriter&) = delete;
+
+  // Compresses `input`, the last piece when `finish`; returns what zlib has ready.
+  std::string write(std::string_view input, bool finish) {
+    std::string output;
+    stream_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(input.data()));
+    stream_.avail_in = static_cast<uInt>(input.size());
+    char buffer[16384];
+    int status = Z_OK;
+    do {
+      stream_.next_out = reinterpret_cast<Bytef*>(buffer);
+      stream_.avail_out = sizeof buffer;
+      status = deflate(&stream_, finish ? Z_FINISH : Z_NO_FLUSH);
+      if (status == Z_STREAM_ERROR) throw std::runtime_error("zlib: deflate failed");
+      output.append(buffer, sizeof buffer - stream_.avail_out);
+    } while (stream_.avail_out == 0 || (finish && status != Z_STREAM_END));
+    return output;
+  }
+
+ private:
+  z_stream stream_{};
+};
+
+std::string gzipped(std::string_view bytes) {
+  return GzipWriter().write(bytes, true);
+}
+
+// Damaged in the middle, header intact: the client sees a gzip stream that fails to inflate.
+std::string corrupted(std::string gzip) {
+  const std::size_t middle = gzip.size() / 2;
+  for (std::size_t i = middle; i < std::min(gzip.size() - 8, middle + 32); ++i) gzip[i] ^= 0x5A;
+  return gzip;
+}
+
+// ---- Connection faults -------------------------------------------------------------------------
+
+// Aborts the connection from 127.0.0.1:`peer_port` with a TCP reset, as a crashing proxy would.
+// httplib does not hand its socket to handlers, so it is found among ours by the peer's port;
+// connect(AF_UNSPEC) sends the reset now and leaves the descriptor for httplib to close.
+bool reset_connection(int peer_port) {
+  for (const auto& entry : fs::directory_iterator("/proc/self/fd")) {
+    const int fd = std::atoi(entry.path().filename().c_str());
+    sockaddr_in peer{};
+    socklen_t size = sizeof peer;
+    if (::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &size) != 0 ||
+        peer.sin_family != AF_INET || ntohs(peer.sin_port) != peer_port) {
+      continue;
+    }
+    const linger abortive{1, 0};  // and should httplib close it first: a reset all the same
+    ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &abortive, sizeof abortive);
+    sockaddr unspecified{};
+    unspecified.sa_family = AF_UNSPEC;
+    return ::connect(fd, &unspecified, sizeof unspecified) == 0;
+  }
+  return false;
+}
+
 // ---- HTTP -------------------------------------------------------------------------------------
+
+// httplib compresses a chunked body of type exactly "application/json" when the client accepts
+// gzip or br; with a charset parameter it leaves the bytes (and Content-Encoding) to us.
+constexpr const char* kJsonUncompressed = "application/json; charset=utf-8";
+
+constexpr std::string_view kMaintenancePage =
+    "<!DOCTYPE html>\n<html><head><title>Maintenance</title></head>\n<body><h1>Service en "
+    "maintenance</h1><p>The sensor API is down for scheduled maintenance. Please try again "
+    "later.</p></body></html>\n";
+
+// Serves `bytes` with a Content-Length; httplib never compresses such a provider.
+void answer_with_length(httplib::Response& res, std::shared_ptr<const std::string> bytes,
+                        const char* content_type, const std::string& content_encoding = "") {
+  if (!content_encoding.empty()) res.set_header("Content-Encoding", content_encoding);
+  const std::size_t size = bytes->size();
+  res.set_content_provider(
+      size, content_type, [bytes](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+        return sink.write(bytes->data() + offset, std::min<std::size_t>(length, 65536));
+      });
+}
 
 void answer_json(httplib::Response& res, int status, const ordered_json& body) {
   res.status = status;
@@ -389,8 +496,14 @@ void answer_json(httplib::Response& res, int status, const ordered_json& body) {
 class Simulator {
  public:
   Simulator(Options options, std::string payload)
-      : options_(std::move(options)), payload_(std::move(payload)) {
+      : options_(std::move(options)),
+        payload_(std::move(payload)),
+        payload_bytes_(std::make_shared<const std::string>(payload_)) {
     if (!options_.static_dir.empty()) static_root_ = fs::canonical(options_.static_dir);
+    if (options_.gzip || options_.gzip_corrupt) {
+      const std::string gzip = gzipped(payload_);
+      gzip_bytes_ = std::make_shared<const std::string>(options_.gzip ? gzip : corrupted(gzip));
+    }
     routes();
   }
 
@@ -441,9 +554,102 @@ class Simulator {
       answer_json(res, 401, {{"error", "invalid api key"}});
       return;
     }
+    if (answer_fault(req, res)) return;
     // Truncated mid-payload: a well-formed HTTP response carrying broken JSON.
     const std::size_t length = options_.truncate ? payload_.size() / 2 : payload_.size();
     res.set_content(payload_.data(), length, "application/json");
+  }
+
+  // The body faults; false when none is configured.
+  bool answer_fault(const httplib::Request& req, httplib::Response& res) {
+    const Options& o = options_;
+    if (o.identity) {
+      answer_with_length(res, payload_bytes_, "application/json");
+    } else if (o.gzip || o.gzip_corrupt) {
+      answer_with_length(res, gzip_bytes_, "application/json", "gzip");
+    } else if (o.html_error) {
+      res.set_content(std::string(kMaintenancePage), "text/html; charset=utf-8");
+    } else if (o.chunked) {
+      answer_chunked(res);
+    } else if (o.trickle) {
+      answer_trickle(res);
+    } else if (o.reset_mid_body) {
+      answer_reset(req, res);
+    } else if (o.gzip_bomb > 0) {
+      answer_gzip_bomb(res);
+    } else {
+      return false;
+    }
+    return true;
+  }
+
+  void answer_chunked(httplib::Response& res) {
+    res.set_chunked_content_provider(
+        kJsonUncompressed, [bytes = payload_bytes_](std::size_t offset, httplib::DataSink& sink) {
+          const std::size_t piece = std::min<std::size_t>(bytes->size() - offset, 16384);
+          if (!sink.write(bytes->data() + offset, piece)) return false;
+          if (offset + piece == bytes->size()) sink.done();
+          return true;
+        });
+  }
+
+  // The real payload, one byte every 100 ms: a connection that is alive but never done.
+  void answer_trickle(httplib::Response& res) {
+    res.set_content_provider(
+        payload_bytes_->size(), "application/json",
+        [bytes = payload_bytes_](std::size_t offset, std::size_t, httplib::DataSink& sink) {
+          if (!sink.write(bytes->data() + offset, 1)) return false;
+          std::this_thread::sleep_for(std::chrono::milliseconds(100));
+          return true;
+        });
+  }
+
+  // Half the announced body, then a reset instead of the rest.
+  void answer_reset(const httplib::Request& req, httplib::Response& res) {
+    res.set_content_provider(payload_bytes_->size(), "application/json",
+                             [bytes = payload_bytes_, peer_port = req.remote_port](
+                                 std::size_t, std::size_t, httplib::DataSink& sink) {
+                               sink.write(bytes->data(), bytes->size() / 2);
+                               // Give the half a moment to reach the client before the reset
+                               // overtakes it.
+                               std::this_thread::sleep_for(std::chrono::milliseconds(50));
+                               reset_connection(peer_port);
+                               return false;  // httplib drops the connection
+                             });
+  }
+
+  // "[", gzip_bomb - 2 spaces, "]": valid JSON that compresses about 1000 to 1, deflated as the
+  // client reads so the simulator's memory stays small whatever the size.
+  void answer_gzip_bomb(httplib::Response& res) {
+    struct Bomb {
+      GzipWriter gzip;
+      std::uint64_t total = 0;
+      std::uint64_t written = 0;  // uncompressed bytes handed to zlib
+      std::string spaces = std::string(1 << 20, ' ');
+    };
+    auto bomb = std::make_shared<Bomb>();
+    bomb->total = std::max<std::uint64_t>(options_.gzip_bomb, 2);
+    res.set_header("Content-Encoding", "gzip");
+    res.set_chunked_content_provider(
+        kJsonUncompressed, [bomb](std::size_t, httplib::DataSink& sink) {
+          std::string compressed;
+          if (bomb->written == 0) {
+            compressed = bomb->gzip.write("[", false);
+            bomb->written = 1;
+          }
+          const std::uint64_t spaces_left = bomb->total - 1 - bomb->written;  // "]" is last
+          const auto piece =
+              static_cast<std::size_t>(std::min<std::uint64_t>(spaces_left, bomb->spaces.size()));
+          compressed += bomb->gzip.write(std::string_view(bomb->spaces).substr(0, piece), false);
+          bomb->written += piece;
+          const bool last = bomb->written == bomb->total - 1;
+          if (last) compressed += bomb->gzip.write("]", true);
+          if (!compressed.empty() && !sink.write(compressed.data(), compressed.size())) {
+            return false;
+          }
+          if (last) sink.done();
+          return true;
+        });
   }
 
   void serve_static(const std::string& relative, httplib::Response& res) {
@@ -458,6 +664,8 @@ class Simulator {
 
   Options options_;
   std::string payload_;
+  std::shared_ptr<const std::string> payload_bytes_;  // shared with content providers
+  std::shared_ptr<const std::string> gzip_bytes_;     // --gzip or --gzip-corrupt
   std::optional<fs::path> static_root_;
   std::atomic<int> sensor_calls_started_{0};  // numbers the calls, for --fail-first
   std::atomic<int> sensor_calls_answered_{0};
@@ -488,9 +696,23 @@ void parse_command_line(CLI::App& app, Options& o) {
   app.add_option("--delay-ms", o.delay_ms, "Sleep before answering sensor calls")
       ->check(CLI::NonNegativeNumber);
   app.add_flag("--truncate", o.truncate, "Cut the JSON payload in the middle");
+  app.add_flag("--identity", o.identity, "Never compress the feed (Content-Length known)");
+  app.add_flag("--chunked", o.chunked, "Send the feed chunked, uncompressed");
+  app.add_flag("--trickle", o.trickle, "Send the feed one byte every 100 ms");
+  app.add_flag("--reset-mid-body", o.reset_mid_body, "Send half the feed, then a TCP reset");
+  app.add_flag("--html-error", o.html_error, "Answer 200 with an HTML maintenance page");
+  app.add_flag("--gzip", o.gzip, "Send the feed gzip-encoded, asked or not");
+  app.add_flag("--gzip-corrupt", o.gzip_corrupt, "Send a gzip feed damaged in the middle");
+  app.add_option("--gzip-bomb", o.gzip_bomb, "Send gzip inflating to this many bytes (chunked)")
+      ->check(CLI::PositiveNumber);
   app.add_option("--payload", o.payload_file, "Serve this file verbatim")->check(CLI::ExistingFile);
   app.add_option("--static", o.static_dir, "Serve this directory under /static/")
       ->check(CLI::ExistingDirectory);
+}
+
+int body_faults(const Options& o) {
+  return o.truncate + o.identity + o.chunked + o.trickle + o.reset_mid_body + o.html_error +
+         o.gzip + o.gzip_corrupt + (o.gzip_bomb > 0);
 }
 
 int serve(Simulator& simulator, const Options& options) {
@@ -507,6 +729,10 @@ int main(int argc, char** argv) {
   Options options;
   parse_command_line(app, options);
   CLI11_PARSE(app, argc, argv);
+  if (body_faults(options) > 1) {
+    std::fprintf(stderr, "sensor-sim: give at most one body fault option\n");
+    return 64;
+  }
 
   signal(SIGPIPE, SIG_IGN);  // a client hanging up must not kill the server
 

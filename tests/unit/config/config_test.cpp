@@ -60,6 +60,8 @@ TEST(Config, DefaultsWhenOnlyTheRequiredKeysAreGiven) {
   const SourceConfig& source = config.source("sensors");
   EXPECT_EQ(source.http.retry.attempts, 4);
   EXPECT_EQ(source.http.retry.initial_backoff, std::chrono::milliseconds(1000));
+  EXPECT_EQ(source.http.low_speed_bytes_per_second, 100);
+  EXPECT_EQ(source.http.low_speed_window, std::chrono::seconds(30));
   EXPECT_EQ(config.logging.level, "info");
 }
 
@@ -99,6 +101,8 @@ retry_attempts = 2
 retry_initial_backoff_ms = 10
 retry_max_backoff_ms = 50
 max_body_mb = 3
+low_speed_bytes_per_second = 500
+low_speed_seconds = 7
 )";
   const Config config =
       parse_config(toml, "test.toml", fake_environment({{"DB_PASS", "s3cret"}, {"KEY", "k"}}));
@@ -118,6 +122,8 @@ max_body_mb = 3
   EXPECT_EQ(source.http.retry.attempts, 2);
   EXPECT_EQ(source.http.retry.max_backoff, std::chrono::milliseconds(50));
   EXPECT_EQ(source.http.max_body_bytes, std::size_t{3} << 20);
+  EXPECT_EQ(source.http.low_speed_bytes_per_second, 500);
+  EXPECT_EQ(source.http.low_speed_window, std::chrono::seconds(7));
 }
 
 TEST(Config, SecretsAreRefusedInTheFileItself) {
