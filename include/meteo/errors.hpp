@@ -8,6 +8,7 @@ namespace meteo {
 
 enum class ExitCode : int {
   ok = 0,
+  verify_failed = 1,  // `verify` (or `run` with [verify] after_run) found violations
   usage = 64,         // bad command line
   data = 65,          // unparseable payload or reference document
   unavailable = 69,   // source unavailable after retries
