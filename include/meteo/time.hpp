@@ -8,6 +8,7 @@
 namespace meteo {
 
 using UtcSeconds = std::chrono::sys_seconds;
+using UtcMicros = std::chrono::sys_time<std::chrono::microseconds>;  // when a payload was fetched
 
 // Truncates a moment to the start of its UTC hour.
 UtcSeconds floor_to_hour(std::chrono::system_clock::time_point moment);
@@ -18,6 +19,9 @@ UtcSeconds parse_hour(std::string_view text);
 
 // "2026-11-22 06:00:00": the DATETIME literal the database stores (the session runs in UTC).
 std::string to_sql_datetime(UtcSeconds moment);
+
+// "2026-11-22 06:00:00.123456": a DATETIME(6) literal.
+std::string to_sql_datetime(UtcMicros moment);
 
 // "2026-11-22T06:00:00Z".
 std::string to_iso8601(UtcSeconds moment);

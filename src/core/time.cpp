@@ -96,6 +96,14 @@ std::string to_sql_datetime(UtcSeconds moment) {
   return format(moment, "%04d-%02u-%02u %02d:%02d:%02d");
 }
 
+std::string to_sql_datetime(UtcMicros moment) {
+  const auto seconds = std::chrono::floor<std::chrono::seconds>(moment);
+  char fraction[16];
+  std::snprintf(fraction, sizeof fraction, ".%06lld",
+                static_cast<long long>((moment - seconds).count()));
+  return to_sql_datetime(seconds) + fraction;
+}
+
 std::string to_iso8601(UtcSeconds moment) {
   return format(moment, "%04d-%02u-%02uT%02d:%02d:%02dZ");
 }

@@ -1,0 +1,317 @@
+// Durable archive files: gzip through zlib, SHA-256 through OpenSSL, POSIX calls for fsync.
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <random>
+#include <tuple>
+
+#include "meteo/archive.hpp"
+#include "meteo/errors.hpp"
+
+namespace meteo {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::size_t kChunk = 256 * 1024;
+
+Error io_error(const std::string& what, const fs::path& path, int error_number) {
+  return Error(ExitCode::io, "raw archive: cannot " + what + " " + path.string() + ": " +
+                                 std::strerror(error_number));
+}
+
+class FileDescriptor {
+ public:
+  FileDescriptor(const fs::path& path, int flags, mode_t mode = 0)
+      : fd_(::open(path.c_str(), flags | O_CLOEXEC, mode)) {}
+  ~FileDescriptor() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  FileDescriptor(const FileDescriptor&) = delete;
+  FileDescriptor& operator=(const FileDescriptor&) = delete;
+  int get() const { return fd_; }
+  bool valid() const { return fd_ >= 0; }
+  // Closing can report a deferred write error: checked for files we commit.
+  int close() {
+    const int result = ::close(fd_);
+    fd_ = -1;
+    return result;
+  }
+
+ private:
+  int fd_;
+};
+
+void write_all(int fd, const unsigned char* data, std::size_t size, const fs::path& path) {
+  while (size > 0) {
+    const ssize_t written = ::write(fd, data, size);
+    if (written < 0) {
+      if (errno == EINTR) continue;
+      throw io_error("write", path, errno);
+    }
+    data += written;
+    size -= static_cast<std::size_t>(written);
+  }
+}
+
+// A directory entry (a rename, a new file) is durable only once its directory is synced.
+void sync_directory(const fs::path& directory) {
+  FileDescriptor fd(directory, O_RDONLY | O_DIRECTORY);
+  if (!fd.valid() || ::fsync(fd.get()) != 0) throw io_error("sync the directory", directory, errno);
+}
+
+void create_directories_durably(const fs::path& root, const fs::path& directory) {
+  std::vector<fs::path> created;
+  for (fs::path missing = directory; !fs::exists(missing) && missing != root;
+       missing = missing.parent_path()) {
+    created.push_back(missing);
+  }
+  std::error_code error;
+  fs::create_directories(directory, error);
+  if (error) throw io_error("create the directory", directory, error.value());
+  for (const auto& made : created) sync_directory(made.parent_path());
+}
+
+class Sha256 {
+ public:
+  Sha256() : context_(EVP_MD_CTX_new()) {
+    if (!context_ || EVP_DigestInit_ex(context_.get(), EVP_sha256(), nullptr) != 1) {
+      throw Error(ExitCode::software, "OpenSSL cannot initialise SHA-256");
+    }
+  }
+  void update(std::string_view data) { EVP_DigestUpdate(context_.get(), data.data(), data.size()); }
+  std::string hex() {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    EVP_DigestFinal_ex(context_.get(), digest, &length);
+    static constexpr char kDigits[] = "0123456789abcdef";
+    std::string text;
+    for (unsigned i = 0; i < length; ++i) {
+      text += kDigits[digest[i] >> 4];
+      text += kDigits[digest[i] & 15];
+    }
+    return text;
+  }
+
+ private:
+  struct Free {
+    void operator()(EVP_MD_CTX* context) const { EVP_MD_CTX_free(context); }
+  };
+  std::unique_ptr<EVP_MD_CTX, Free> context_;
+};
+
+std::string random_suffix() {
+  std::random_device device;
+  return std::to_string(device()) + std::to_string(::getpid());
+}
+
+}  // namespace
+
+std::string sha256_hex(std::string_view data) {
+  Sha256 hash;
+  hash.update(data);
+  return hash.hex();
+}
+
+// ---- writing ----------------------------------------------------------------------------------
+
+struct ArchiveWriter::Impl {
+  fs::path root, relative, final_path, temporary_path;
+  FileDescriptor file;
+  z_stream zlib{};
+  bool zlib_ready = false;
+  bool committed = false;
+  Sha256 hash;
+  ArchivedPayload result;
+  std::vector<unsigned char> buffer = std::vector<unsigned char>(kChunk);
+
+  Impl(fs::path root_path, const PayloadOrigin& origin, int level)
+      : root(std::move(root_path)),
+        relative(archive_path(origin)),
+        final_path(root / relative),
+        temporary_path(final_path.parent_path() /
+                       (".tmp-" + final_path.filename().string() + "-" + random_suffix())),
+        file((create_directories_durably(root, final_path.parent_path()), temporary_path),
+             O_WRONLY | O_CREAT | O_EXCL, 0640) {
+    if (!file.valid()) throw io_error("create", temporary_path, errno);
+    // windowBits 15 + 16: a gzip stream, so `zcat` reads the archive without this tool.
+    if (deflateInit2(&zlib, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+      throw Error(ExitCode::software, "zlib cannot initialise a gzip stream");
+    }
+    zlib_ready = true;
+    result.origin = origin;
+    result.relative_path = relative;
+  }
+
+  ~Impl() {
+    if (zlib_ready) deflateEnd(&zlib);
+    if (!committed) ::unlink(temporary_path.c_str());
+  }
+
+  void deflate_into_file(const unsigned char* data, std::size_t size, int flush) {
+    zlib.next_in = const_cast<unsigned char*>(data);
+    zlib.avail_in = static_cast<uInt>(size);
+    do {
+      zlib.next_out = buffer.data();
+      zlib.avail_out = static_cast<uInt>(buffer.size());
+      const int status = deflate(&zlib, flush);
+      if (status == Z_STREAM_ERROR) throw Error(ExitCode::software, "zlib deflate failed");
+      const std::size_t produced = buffer.size() - zlib.avail_out;
+      write_all(file.get(), buffer.data(), produced, temporary_path);
+      result.stored_size += produced;
+    } while (zlib.avail_out == 0);
+  }
+};
+
+ArchiveWriter::ArchiveWriter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+ArchiveWriter::ArchiveWriter(ArchiveWriter&&) noexcept = default;
+ArchiveWriter::~ArchiveWriter() = default;
+
+void ArchiveWriter::append(std::string_view chunk) {
+  impl_->hash.update(chunk);
+  impl_->result.size += chunk.size();
+  // zlib counts input in uInt: feed very large chunks in slices.
+  const auto* data = reinterpret_cast<const unsigned char*>(chunk.data());
+  for (std::size_t offset = 0; offset < chunk.size(); offset += kChunk * 64) {
+    const std::size_t size = std::min(kChunk * 64, chunk.size() - offset);
+    impl_->deflate_into_file(data + offset, size, Z_NO_FLUSH);
+  }
+}
+
+ArchivedPayload ArchiveWriter::commit() {
+  Impl& impl = *impl_;
+  impl.deflate_into_file(nullptr, 0, Z_FINISH);
+  if (::fsync(impl.file.get()) != 0) throw io_error("sync", impl.temporary_path, errno);
+  if (impl.file.close() != 0) throw io_error("close", impl.temporary_path, errno);
+  if (::rename(impl.temporary_path.c_str(), impl.final_path.c_str()) != 0) {
+    throw io_error("rename into place", impl.final_path, errno);
+  }
+  impl.committed = true;
+  sync_directory(impl.final_path.parent_path());
+  impl.result.sha256 = impl.hash.hex();
+  return impl.result;
+}
+
+// ---- the archive ------------------------------------------------------------------------------
+
+RawArchive::RawArchive(ArchiveConfig config) : config_(std::move(config)) {}
+
+ArchiveWriter RawArchive::open(const PayloadOrigin& origin) const {
+  return ArchiveWriter(
+      std::make_unique<ArchiveWriter::Impl>(config_.root, origin, config_.compression_level));
+}
+
+ArchivedPayload RawArchive::write(const PayloadOrigin& origin, std::string_view body) const {
+  ArchiveWriter writer = open(origin);
+  writer.append(body);
+  return writer.commit();
+}
+
+std::string RawArchive::read(const fs::path& relative_path,
+                             std::string_view expected_sha256) const {
+  const fs::path path = config_.root / relative_path;
+  FileDescriptor file(path, O_RDONLY);
+  if (!file.valid()) throw io_error("open", path, errno);
+  z_stream zlib{};
+  if (inflateInit2(&zlib, 15 + 16) != Z_OK) {
+    throw Error(ExitCode::software, "zlib cannot initialise a gzip reader");
+  }
+  struct End {
+    z_stream& stream;
+    ~End() { inflateEnd(&stream); }
+  } end{zlib};
+  std::string body;
+  std::vector<unsigned char> input(kChunk);
+  std::vector<char> output(kChunk);
+  int status = Z_OK;
+  while (status != Z_STREAM_END) {
+    const ssize_t got = ::read(file.get(), input.data(), input.size());
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      throw io_error("read", path, errno);
+    }
+    if (got == 0) break;
+    zlib.next_in = input.data();
+    zlib.avail_in = static_cast<uInt>(got);
+    while (zlib.avail_in > 0 && status != Z_STREAM_END) {
+      zlib.next_out = reinterpret_cast<unsigned char*>(output.data());
+      zlib.avail_out = static_cast<uInt>(output.size());
+      status = inflate(&zlib, Z_NO_FLUSH);
+      if (status != Z_OK && status != Z_STREAM_END && status != Z_BUF_ERROR) {
+        throw Error(ExitCode::data, "raw archive: " + path.string() + " is damaged (" +
+                                        (zlib.msg ? zlib.msg : "gzip error") + ")");
+      }
+      body.append(output.data(), output.size() - zlib.avail_out);
+    }
+  }
+  // Z_STREAM_END is reached only after the gzip trailer's CRC-32 and length checked out.
+  if (status != Z_STREAM_END) {
+    throw Error(ExitCode::data, "raw archive: " + path.string() + " is truncated");
+  }
+  if (!expected_sha256.empty() && sha256_hex(body) != expected_sha256) {
+    throw Error(ExitCode::data, "raw archive: " + path.string() +
+                                    " does not match the checksum recorded in raw_payloads");
+  }
+  return body;
+}
+
+std::vector<ArchivedPayload> RawArchive::list(const std::string& source, UtcSeconds from,
+                                              UtcSeconds to) const {
+  std::vector<ArchivedPayload> found;
+  const fs::path source_dir = config_.root / ("source=" + source);
+  std::error_code error;
+  if (!fs::is_directory(source_dir, error)) return found;
+  for (auto it = fs::recursive_directory_iterator(source_dir, error);
+       !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
+    if (!it->is_regular_file()) continue;
+    const fs::path relative = fs::relative(it->path(), config_.root);
+    auto origin = parse_archive_path(relative);
+    if (!origin || origin->source != source || origin->hour < from || !(origin->hour < to)) {
+      continue;
+    }
+    ArchivedPayload payload;
+    payload.origin = std::move(*origin);
+    payload.relative_path = relative;
+    payload.stored_size = it->file_size();
+    found.push_back(std::move(payload));
+  }
+  if (error) throw io_error("list", source_dir, error.value());
+  std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.origin.fetched_at, a.origin.run_id, a.origin.sequence) <
+           std::tie(b.origin.fetched_at, b.origin.run_id, b.origin.sequence);
+  });
+  return found;
+}
+
+std::vector<fs::path> RawArchive::prune(UtcSeconds now) const {
+  std::vector<fs::path> deleted;
+  std::error_code error;
+  if (!fs::is_directory(config_.root, error)) return deleted;
+  const auto keep_from = now - std::chrono::days(config_.retention_days);
+  const auto leftovers_before = fs::file_time_type::clock::now() - std::chrono::hours(24);
+  for (auto it = fs::recursive_directory_iterator(config_.root, error);
+       !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
+    if (!it->is_regular_file()) continue;
+    const fs::path relative = fs::relative(it->path(), config_.root);
+    const bool leftover = relative.filename().string().rfind(".tmp-", 0) == 0;
+    bool expired = false;
+    if (leftover) {
+      expired = it->last_write_time() < leftovers_before;
+    } else if (config_.retention_days > 0) {
+      const auto origin = parse_archive_path(relative);
+      expired = origin && origin->hour < std::chrono::floor<std::chrono::days>(keep_from);
+    }
+    if (expired && fs::remove(it->path(), error)) deleted.push_back(relative);
+  }
+  if (error) throw io_error("prune", config_.root, error.value());
+  return deleted;
+}
+
+}  // namespace meteo
