@@ -45,6 +45,10 @@ std::string table_contents(Database& db, const std::string& table) {
   return render(*rows);
 }
 
+std::string query_contents(Database& db, const std::string& select) {
+  return render(*run_query(db, select));
+}
+
 std::string data_tables_contents(Database& db) {
   // Row counts and content fingerprints: small enough to print when an assertion fails.
   std::string text;
