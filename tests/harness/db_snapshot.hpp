@@ -11,6 +11,9 @@ namespace meteo::testing {
 // Every row of `table`, every column, ordered by all columns; one line per row.
 std::string table_contents(Database& db, const std::string& table);
 
+// Every row of a query, tab-separated, one line per row (order it in the query).
+std::string query_contents(Database& db, const std::string& select);
+
 // Row count and content hash of each table a run writes (readings, matches, rejects,
 // aggregates, regions): equal strings mean equal contents.
 std::string data_tables_contents(Database& db);
