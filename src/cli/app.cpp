@@ -1,5 +1,7 @@
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
+#include <iostream>
 #include <vector>
 
 #include "commands.hpp"
@@ -26,17 +28,24 @@ std::filesystem::path config_path(const GlobalOptions& options,
   throw Error(ExitCode::usage, "no configuration: pass --config FILE or set METEO_ETL_CONFIG");
 }
 
+// Only the process's own stderr can be the journal's stream; a test's string stream never is.
+bool logs_to_journal(const EnvironmentLookup& environment, const std::ostream& err) {
+  return &err == &std::cerr && is_journal_stream(environment, STDERR_FILENO);
+}
+
 int run_action(const CommandAction& action, const GlobalOptions& options,
                const EnvironmentLookup& environment, std::ostream& out, std::ostream& err) {
+  const bool journal = logs_to_journal(environment, err);
   // Until the configuration is read, log with the command line's choices (or the defaults).
   auto log = make_logger(err, options.log_format.empty() ? "text" : options.log_format,
-                         options.log_level.empty() ? "info" : options.log_level);
+                         options.log_level.empty() ? "info" : options.log_level, journal);
   try {
     const Config config = load_config(config_path(options, environment), environment,
                                       [&](const std::string& warning) { log->warn(warning); });
     // The command line wins over the configuration file.
-    log = make_logger(err, options.log_format.empty() ? config.logging.format : options.log_format,
-                      options.log_level.empty() ? config.logging.level : options.log_level);
+    log =
+        make_logger(err, options.log_format.empty() ? config.logging.format : options.log_format,
+                    options.log_level.empty() ? config.logging.level : options.log_level, journal);
     const CurlGlobal curl;
     CommandContext context{config, *log, out};
     return action(context);
