@@ -3,19 +3,22 @@
 #
 #   mariadb.sh start DIR   initialise DIR/data once, start the server (or reuse a running one) and
 #                          describe it in DIR/env (METEO_TEST_DB_SOCKET, _PORT, _USER)
+#   mariadb.sh start DIR TLS_DIR   the same, serving TLS with TLS_DIR/ca.pem, server-cert.pem and
+#                          server-key.pem (see tls_certs.sh)
 #   mariadb.sh stop DIR    stop the server started in DIR
 #
 # With METEO_TEST_DB_HOST set the tests use that external server and start does nothing.
 set -euo pipefail
 
 usage() {
-  echo "usage: $0 start|stop DIR" >&2
+  echo "usage: $0 start DIR [TLS_DIR] | stop DIR" >&2
   exit 64
 }
 
-[[ $# -eq 2 ]] || usage
+[[ $# -eq 2 || ($# -eq 3 && $1 == start) ]] || usage
 command=$1
 dir=$2
+tls_dir=${3:-}
 
 # Debian keeps the server in sbin, which a non-login PATH may lack.
 export PATH="$PATH:/usr/sbin:/sbin"
@@ -60,6 +63,9 @@ launch() {
   local port=$1
   local as_root=()
   [[ $(id -u) -eq 0 ]] && as_root=(--user=root)
+  local tls=()
+  [[ -n $tls_dir ]] && tls=(--ssl-ca="$tls_dir/ca.pem" --ssl-cert="$tls_dir/server-cert.pem"
+    --ssl-key="$tls_dir/server-key.pem")
   # The speed-ups trade durability on a crash for speed; none changes SQL semantics. The binary
   # log stays on, as on MySQL 8 by default and on any replicated server: with it, InnoDB takes
   # the share locks that can make concurrent loads wait or deadlock, and the tests must see them.
@@ -68,7 +74,7 @@ launch() {
     --bind-address=127.0.0.1 "${as_root[@]}" --pid-file="$pid_file" --log-error="$dir/error.log" \
     --log-bin="$dir/data/binlog" --binlog-format=ROW --server-id=1 --sync-binlog=0 \
     --binlog-expire-logs-seconds=86400 --skip-name-resolve --innodb-buffer-pool-size=256M \
-    --innodb-flush-log-at-trx-commit=2 --innodb-doublewrite=0 \
+    --innodb-flush-log-at-trx-commit=2 --innodb-doublewrite=0 "${tls[@]}" \
     </dev/null >/dev/null 2>&1 &
 }
 
