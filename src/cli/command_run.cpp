@@ -15,6 +15,7 @@
 #include "run_failure.hpp"
 #include "source_regions.hpp"
 #include "station_job.hpp"
+#include "verify_after_run.hpp"
 
 namespace meteo {
 namespace {
@@ -86,6 +87,7 @@ void run_sensor_source(Database& db, const Config& config, const SourceConfig& s
     record_run_failure(db, run_id, source.name, error, log);
     throw;
   }
+  verify_after_sensor_run(db, config, source.name, run_id, hour, log);
 }
 
 // After every source ran, failed ones included, so the page shows the failure. The data is
@@ -135,6 +137,7 @@ CommandRegistration register_run(CLI::App& parent) {
                       std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()),
                       hour};
                   run_station_source(db, context.config, *source, job, context.log, context.out);
+                  verify_after_station_run(db, context.config, source->name, hour, context.log);
                 } else {
                   run_sensor_source(db, context.config, *source, hour, context.log);
                 }

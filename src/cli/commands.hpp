@@ -38,6 +38,7 @@ CommandRegistration register_query(CLI::App& parent);
 CommandRegistration register_status(CLI::App& parent);
 CommandRegistration register_dashboard(CLI::App& parent);
 CommandRegistration register_export(CLI::App& parent);
+CommandRegistration register_verify(CLI::App& parent);
 
 // A content fingerprint (FNV-1a 64, hex) identifying a reference document's version.
 std::string fingerprint(std::string_view content);

@@ -1,0 +1,146 @@
+// `verify` end to end: a few hourly runs against the sensor simulator verify clean (exit 0, "ok"
+// lines); a tampered aggregate fails (exit 1) naming its region and hour; `run` with [verify]
+// after_run verifies the hours it touched.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "config_files.hpp"
+#include "db_snapshot.hpp"
+#include "paths.hpp"
+#include "sensor_sim.hpp"
+#include "subprocess.hpp"
+#include "test_database.hpp"
+
+namespace meteo::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kApiKey = "verify-key-7d1e";
+
+class VerifyCommand : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    directory_ = fs::temp_directory_path() /
+                 ("meteo-verify-e2e-" + std::to_string(::getpid()) + "-" +
+                  ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::create_directories(directory_);
+  }
+  void TearDown() override { fs::remove_all(directory_); }
+
+  void write_config(const SensorSim& sim, bool after_run) {
+    std::ofstream config(config_path());
+    config << database_toml(database_.config()) << "\n[archive]\nroot = \""
+           << (directory_ / "archive").string() << "\"\n"
+           << "\n[verify]\nafter_run = " << (after_run ? "true" : "false") << "\n"
+           << "\n[[region_sets]]\nname = \"fr-regions\"\nlocation = \""
+           << shared_data("geo/regions.geojson") << "\"\n"
+           << "\n[[sources]]\nname = \"sensors\"\ntype = \"sensor-api\"\nurl = \"" << sim.url()
+           << "\"\napi_key_env = \"SENSOR_API_KEY\"\nregion_sets = [\"fr-regions\"]\n"
+           << "[sources.http]\nretry_attempts = 1\n";
+  }
+
+  std::string config_path() const { return (directory_ / "meteo-etl.toml").string(); }
+
+  ProcessResult meteo(std::vector<std::string> args) {
+    Environment env = cron_environment(config_path(), database_.config());
+    env["SENSOR_API_KEY"] = kApiKey;
+    args.insert(args.begin(), meteo_etl_binary());
+    return run_process(args, env);
+  }
+
+  void expect_ok(const std::vector<std::string>& args) {
+    const auto result = meteo(args);
+    ASSERT_EQ(result.exit_code, 0) << "meteo-etl " << args.front() << "\n" << result.err;
+  }
+
+  // Hours 03 to 05, payloads alternating so later hours correct earlier readings.
+  void run_hours(bool after_run) {
+    for (unsigned hour = 3; hour < 6; ++hour) {
+      SensorSim sim({.records = 200, .seed = 20 + hour % 2, .api_key = kApiKey, .invalid = 2});
+      write_config(sim, after_run);
+      if (hour == 3) {
+        expect_ok({"migrate"});
+        expect_ok({"regions", "load", "--set", "fr-regions"});
+      }
+      expect_ok({"run", "--hour", "2026-11-22T0" + std::to_string(hour)});
+    }
+  }
+
+  ScratchDatabase database_;
+  fs::path directory_;
+};
+
+TEST_F(VerifyCommand, PassesOnCleanRunsAndNamesATamperedAggregate) {
+  run_hours(false);
+  const auto clean = meteo({"verify"});
+  ASSERT_EQ(clean.exit_code, 0) << clean.out << clean.err;
+  for (const char* line :
+       {"aggregates: ok\n", "ledger: ok\n", "regions: ok\n", "views: ok\n", "watermarks: ok\n"}) {
+    EXPECT_NE(clean.out.find(line), std::string::npos) << line << " not in:\n" << clean.out;
+  }
+
+  Database db = database_.connect();
+  const std::string region =
+      query_value(db,
+                  "SELECT region FROM region_hourly_temperature WHERE hour = '2026-11-22 04:00:00'"
+                  " ORDER BY region_code LIMIT 1");
+  db.execute(
+      "UPDATE region_hourly_temperature SET temperature = temperature + 1"
+      " WHERE hour = '2026-11-22 04:00:00' AND region = '" +
+      region + "'");
+
+  const auto tampered = meteo({"verify"});
+  EXPECT_EQ(tampered.exit_code, 1) << tampered.err;
+  EXPECT_NE(tampered.out.find("aggregates: FAILED (1)"), std::string::npos) << tampered.out;
+  EXPECT_NE(tampered.out.find("(" + region + ") 2026-11-22 04:00:00"), std::string::npos)
+      << tampered.out;
+  EXPECT_NE(tampered.out.find("ledger: ok"), std::string::npos) << tampered.out;
+
+  // Outside the window the damage is not looked at; the JSON report says the same as the text.
+  const auto other_hours = meteo({"verify", "--from", "2026-11-22T05", "--to", "2026-11-22T06"});
+  EXPECT_EQ(other_hours.exit_code, 0) << other_hours.out << other_hours.err;
+  const auto as_json =
+      meteo({"verify", "--json", "--from", "2026-11-22T04", "--to", "2026-11-22T05"});
+  EXPECT_EQ(as_json.exit_code, 1) << as_json.err;
+  const auto report = nlohmann::json::parse(as_json.out);
+  EXPECT_EQ(report.at("passed"), false);
+  EXPECT_EQ(report.at("from"), "2026-11-22T04:00:00Z");
+  EXPECT_EQ(report.at("checks").at(0).at("name"), "aggregates");
+  EXPECT_EQ(report.at("checks").at(0).at("violation_count"), 1);
+  EXPECT_EQ(report.at("checks").at(1).at("passed"), true);
+}
+
+TEST_F(VerifyCommand, RunWithAfterRunVerifiesTheHoursItTouched) {
+  run_hours(true);
+  Database db = database_.connect();
+  EXPECT_EQ(count_rows(db, "etl_runs", "status = 'succeeded'"), 3u);
+
+  // Hour 04's payload again at 06: its readings, last written now, live in hour 04, so the run
+  // verifies [04, 07), sees damage there and exits 1, its data committed all the same.
+  db.execute(
+      "UPDATE region_hourly_temperature SET numberOfPoints = numberOfPoints + 1"
+      " WHERE hour = '2026-11-22 04:00:00' ORDER BY region_code LIMIT 1");
+  SensorSim sim({.records = 200, .seed = 20, .api_key = kApiKey, .invalid = 2});
+  write_config(sim, true);
+  const auto failed = meteo({"run", "--hour", "2026-11-22T06"});
+  EXPECT_EQ(failed.exit_code, 1) << failed.err;
+  EXPECT_NE(failed.err.find("aggregates: FAILED (1)"), std::string::npos) << failed.err;
+  EXPECT_NE(failed.err.find("2026-11-22 04:00:00"), std::string::npos) << failed.err;
+  EXPECT_EQ(count_rows(db, "etl_runs", "status = 'succeeded'"), 4u);
+}
+
+TEST_F(VerifyCommand, RejectsAnEmptyWindow) {
+  SensorSim sim({.records = 10, .api_key = kApiKey});
+  write_config(sim, false);
+  expect_ok({"migrate"});
+  const auto result = meteo({"verify", "--from", "2026-11-22T05", "--to", "2026-11-22T05"});
+  EXPECT_EQ(result.exit_code, 64) << result.err;
+}
+
+}  // namespace
+}  // namespace meteo::testing
