@@ -167,4 +167,29 @@ struct StatusReport {
 
 StatusReport read_status(Database& db, std::size_t run_limit = 20);
 
+// ---- source health: `status` verdicts and the Prometheus textfile ------------------------------
+
+// A finished ledger row.
+struct FinishedRun {
+  std::int64_t id = 0;
+  UtcSeconds hour;
+  UtcSeconds finished_at;
+  std::string status;   // succeeded or failed
+  std::string message;  // why it failed
+  RunCounts counts;
+};
+
+// What the ledger and the data say about one source. Replay runs (schema 3) are left out of the
+// last runs: re-loading an archived payload says nothing about the source being alive.
+struct SourceState {
+  std::optional<FinishedRun> last_success, last_failure, last_finished;
+  std::optional<UtcSeconds> newest_succeeded_hour;  // the sensor feed's watermark
+  // In the UTC day of `now`. Sensor: `stored` of the day's succeeded runs; station network: the
+  // observations measured that day.
+  std::size_t rows_today = 0;
+};
+
+// Works on an unmigrated database too (a source there has never run).
+SourceState read_source_state(Database& db, const SourceConfig& source, UtcSeconds now);
+
 }  // namespace meteo

@@ -1,8 +1,10 @@
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "commands.hpp"
 #include "meteo/store.hpp"
+#include "source_health.hpp"
 #include "table_output.hpp"
 
 namespace meteo {
@@ -30,6 +32,72 @@ nlohmann::json datasets_json(const std::vector<DatasetState>& datasets) {
                      {"reason", dataset.reason}});
   }
   return array;
+}
+
+nlohmann::json finished_run_json(const std::optional<FinishedRun>& run, bool with_message) {
+  if (!run) return nullptr;
+  nlohmann::json out{{"run_id", run->id},
+                     {"hour", to_iso8601(run->hour)},
+                     {"finished_at", to_iso8601(run->finished_at)}};
+  if (with_message) out["message"] = run->message;
+  return out;
+}
+
+// Sensor feed: the newest hour a run succeeded for. Station network: each dataset's read_through
+// and newest observation, with the laggard's read_through and the newest observation overall.
+nlohmann::json watermark_json(const SourceHealthReport& health,
+                              const std::vector<DatasetState>& datasets) {
+  if (!health.source->stations) {
+    return {{"newest_succeeded_hour", optional_time_json(health.state.newest_succeeded_hour)}};
+  }
+  nlohmann::json list = nlohmann::json::array();
+  std::optional<UtcSeconds> oldest_read_through, newest_observation;
+  for (const auto& dataset : datasets) {
+    if (dataset.source != health.source->name) continue;
+    list.push_back({{"dataset", dataset.dataset_id},
+                    {"status", dataset.status},
+                    {"read_through", optional_time_json(dataset.read_through)},
+                    {"newest_observation", optional_time_json(dataset.newest_observation)}});
+    if (dataset.status == "active" && dataset.read_through &&
+        (!oldest_read_through || *dataset.read_through < *oldest_read_through)) {
+      oldest_read_through = dataset.read_through;
+    }
+    if (dataset.newest_observation &&
+        (!newest_observation || *dataset.newest_observation > *newest_observation)) {
+      newest_observation = dataset.newest_observation;
+    }
+  }
+  return {{"read_through", optional_time_json(oldest_read_through)},
+          {"newest_observation", optional_time_json(newest_observation)},
+          {"datasets", list}};
+}
+
+nlohmann::json source_json(const SourceHealthReport& health,
+                           const std::vector<DatasetState>& datasets) {
+  const auto& state = health.state;
+  return {{"name", health.source->name},
+          {"type", health.source->type},
+          {"health", verdict_name(health.verdict)},
+          {"stale_after_minutes", health.stale_after.count()},
+          {"staleness_seconds",
+           health.staleness ? nlohmann::json(health.staleness->count()) : nlohmann::json(nullptr)},
+          {"last_success", finished_run_json(state.last_success, false)},
+          {"last_failure", finished_run_json(state.last_failure, true)},
+          {"last_run_status", state.last_finished ? nlohmann::json(state.last_finished->status)
+                                                  : nlohmann::json(nullptr)},
+          {"rows_today", state.rows_today},
+          {"watermark", watermark_json(health, datasets)}};
+}
+
+nlohmann::json health_json(const std::vector<SourceHealthReport>& sources, UtcSeconds now,
+                           const std::vector<DatasetState>& datasets) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& source : sources) list.push_back(source_json(source, datasets));
+  const HealthVerdict worst = worst_verdict(sources);
+  return {{"generated_at", to_iso8601(now)},
+          {"verdict", verdict_name(worst)},
+          {"exit_code", static_cast<int>(worst)},
+          {"sources", list}};
 }
 
 nlohmann::json status_json(const StatusReport& report) {
@@ -60,6 +128,51 @@ nlohmann::json status_json(const StatusReport& report) {
 
 std::string optional_time_text(const std::optional<UtcSeconds>& moment) {
   return moment ? to_iso8601(*moment) : "-";
+}
+
+// "2h 05m", "4m 30s": how long ago, at a glance.
+std::string duration_text(std::chrono::seconds elapsed) {
+  const auto hours = std::chrono::floor<std::chrono::hours>(elapsed);
+  const auto minutes = std::chrono::floor<std::chrono::minutes>(elapsed - hours);
+  const auto seconds = elapsed - hours - minutes;
+  std::ostringstream out;
+  out.fill('0');
+  if (hours.count() > 0) {
+    out << hours.count() << "h ";
+    out.width(2);
+    out << minutes.count() << 'm';
+  } else {
+    out << minutes.count() << "m ";
+    out.width(2);
+    out << seconds.count() << 's';
+  }
+  return out.str();
+}
+
+std::string watermark_text(const SourceHealthReport& health) {
+  if (!health.source->stations) return optional_time_text(health.state.newest_succeeded_hour);
+  return "per dataset, below";
+}
+
+void print_health_text(std::ostream& out, const std::vector<SourceHealthReport>& sources) {
+  out << "\nsource health\n";
+  std::vector<TextRow> rows;
+  for (const auto& health : sources) {
+    const auto& state = health.state;
+    rows.push_back({health.source->name, std::string(verdict_name(health.verdict)),
+                    state.last_success ? to_iso8601(state.last_success->finished_at) : "-",
+                    health.staleness ? duration_text(*health.staleness) + " ago" : "-",
+                    std::to_string(health.stale_after.count()) + "m",
+                    std::to_string(state.rows_today), watermark_text(health),
+                    state.last_failure ? to_iso8601(state.last_failure->finished_at) : "-",
+                    state.last_failure ? state.last_failure->message : ""});
+  }
+  print_table(out,
+              {"source", "health", "last success", "staleness", "stale after", "rows today",
+               "watermark", "last failure", "reason"},
+              rows);
+  const HealthVerdict worst = worst_verdict(sources);
+  out << "health: " << verdict_name(worst) << " (exit " << static_cast<int>(worst) << ")\n";
 }
 
 // Station datasets only exist from schema version 2 on; a sensor-only install shows none.
@@ -106,18 +219,27 @@ void print_status_text(std::ostream& out, const StatusReport& report) {
 }  // namespace
 
 CommandRegistration register_status(CLI::App& parent) {
-  CLI::App* app = parent.add_subcommand("status", "last runs, schema version, loaded region sets");
+  CLI::App* app = parent.add_subcommand(
+      "status",
+      "last runs, schema version, region sets, and each source's health; exits 0 when every "
+      "source is healthy, 1 when one is stale, 2 when one never succeeded (2 wins over 1)");
   auto as_json = std::make_shared<bool>(false);
   app->add_flag("--json", *as_json, "machine-readable output");
   return {app, [as_json](CommandContext& context) {
             Database db = Database::connect(context.config.database);
             const StatusReport report = read_status(db);
+            const auto now =
+                std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+            const auto sources = read_source_health_reports(db, context.config, now);
             if (*as_json) {
-              context.out << status_json(report).dump(2) << '\n';
+              nlohmann::json json = status_json(report);
+              json["health"] = health_json(sources, now, report.datasets);
+              context.out << json.dump(2) << '\n';
             } else {
               print_status_text(context.out, report);
+              print_health_text(context.out, sources);
             }
-            return 0;
+            return static_cast<int>(worst_verdict(sources));
           }};
 }
 

@@ -53,6 +53,80 @@ std::vector<RegionSetRecord> region_set_records(sql::Connection& connection) {
   return sets;
 }
 
+bool column_exists(sql::Connection& connection, const std::string& table,
+                   const std::string& column) {
+  auto statement = store::prepare(connection,
+                                  "SELECT COUNT(*) FROM information_schema.COLUMNS"
+                                  " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?"
+                                  " AND COLUMN_NAME = ?");
+  Binder(*statement).text(table).text(column);
+  auto row = store::run_query(*statement);
+  return row->next() && row->getInt64(1) > 0;
+}
+
+// The newest finished run of a source, of one status or of any. `fetches_only`: leave replays out.
+std::optional<FinishedRun> last_finished_run(sql::Connection& connection,
+                                             const std::string& source,
+                                             const std::optional<std::string>& status,
+                                             bool fetches_only) {
+  auto statement = store::prepare(
+      connection,
+      std::string("SELECT id, CAST(hour AS CHAR), CAST(finished_at AS CHAR), status, message,"
+                  " fetched, rejected, duplicates, outside, disagreements, `stored`, corrections,"
+                  " unchanged FROM etl_runs WHERE source = ? AND finished_at IS NOT NULL"
+                  " AND (? IS NULL OR status = ?)") +
+          (fetches_only ? " AND kind = 'run'" : "") + " ORDER BY finished_at DESC, id DESC LIMIT 1");
+  Binder(*statement).text(source).optional_text(status).optional_text(status);
+  auto row = store::run_query(*statement);
+  if (!row->next()) return std::nullopt;
+  FinishedRun run;
+  run.id = row->getInt64(1);
+  run.hour = parse_sql_datetime(store::text(*row, 2));
+  run.finished_at = parse_sql_datetime(store::text(*row, 3));
+  run.status = store::text(*row, 4);
+  run.message = store::optional_text(*row, 5).value_or("");
+  std::size_t* counts[] = {&run.counts.fetched,       &run.counts.rejected,
+                           &run.counts.duplicates,    &run.counts.outside,
+                           &run.counts.disagreements, &run.counts.stored,
+                           &run.counts.corrections,   &run.counts.unchanged};
+  for (unsigned i = 0; i < std::size(counts); ++i) *counts[i] = row->getUInt64(6 + i);
+  return run;
+}
+
+std::optional<UtcSeconds> newest_succeeded_hour(sql::Connection& connection,
+                                                const std::string& source) {
+  auto statement = store::prepare(connection,
+                                  "SELECT CAST(MAX(hour) AS CHAR) FROM etl_runs"
+                                  " WHERE source = ? AND status = 'succeeded'");
+  Binder(*statement).text(source);
+  auto row = store::run_query(*statement);
+  return row->next() ? store::optional_datetime(*row, 1) : std::nullopt;
+}
+
+// A count query whose first parameter is the source and next two the day's bounds.
+std::size_t count_in_day(sql::Connection& connection, const std::string& query,
+                         const std::string& source, UtcSeconds day) {
+  auto statement = store::prepare(connection, query);
+  Binder(*statement).text(source).datetime(day).datetime(day + std::chrono::days(1));
+  auto row = store::run_query(*statement);
+  return row->next() && !row->isNull(1) ? static_cast<std::size_t>(row->getUInt64(1)) : 0;
+}
+
+std::size_t rows_today(sql::Connection& connection, const SourceConfig& source, UtcSeconds now) {
+  const UtcSeconds day = std::chrono::floor<std::chrono::days>(now);
+  if (!source.stations) {
+    return count_in_day(connection,
+                        "SELECT SUM(`stored`) FROM etl_runs WHERE source = ?"
+                        " AND status = 'succeeded' AND finished_at >= ? AND finished_at < ?",
+                        source.name, day);
+  }
+  if (!store::table_exists(connection, "weather_observations")) return 0;
+  return count_in_day(connection,
+                      "SELECT COUNT(*) FROM weather_observations WHERE source = ?"
+                      " AND observed_at >= ? AND observed_at < ?",
+                      source.name, day);
+}
+
 int schema_version(sql::Connection& connection) {
   auto statement = store::prepare(connection, "SELECT MAX(version) FROM schema_migrations");
   auto row = store::run_query(*statement);
@@ -100,6 +174,21 @@ StatusReport read_status(Database& db, std::size_t run_limit) {
       report.datasets = store::read_dataset_states(connection);
     }
     return report;
+  });
+}
+
+SourceState read_source_state(Database& db, const SourceConfig& source, UtcSeconds now) {
+  auto& connection = db.connection();
+  return store::guarded("reading the ledger of source " + source.name, [&] {
+    SourceState state;
+    if (!store::table_exists(connection, "etl_runs")) return state;
+    const bool has_kinds = column_exists(connection, "etl_runs", "kind");
+    state.last_success = last_finished_run(connection, source.name, "succeeded", has_kinds);
+    state.last_failure = last_finished_run(connection, source.name, "failed", has_kinds);
+    state.last_finished = last_finished_run(connection, source.name, std::nullopt, has_kinds);
+    state.newest_succeeded_hour = newest_succeeded_hour(connection, source.name);
+    state.rows_today = rows_today(connection, source, now);
+    return state;
   });
 }
 

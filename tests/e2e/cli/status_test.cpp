@@ -1,0 +1,198 @@
+// `meteo-etl status` as monitoring calls it: the exit code decides, the JSON explains.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "config_files.hpp"
+#include "paths.hpp"
+#include "sensor_sim.hpp"
+#include "subprocess.hpp"
+#include "test_database.hpp"
+
+namespace meteo::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+constexpr const char* kApiKey = "status-e2e-key-41c2";
+
+class StatusCommand : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    directory_ = fs::temp_directory_path() /
+                 ("meteo-status-" + std::to_string(::getpid()) + "-" +
+                  ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::create_directories(directory_);
+  }
+  void TearDown() override { fs::remove_all(directory_); }
+
+  // Sources "sensors" and, with `partner`, "partner" (never run by these tests) on `sim`.
+  void write_config(const SensorSim& sim, const std::string& extra_toml = "",
+                    bool partner = false) {
+    std::ofstream config(config_path());
+    config << database_toml(database_.config()) << extra_toml
+           << "\n[[region_sets]]\nname = \"fr-regions\"\nlocation = \""
+           << shared_data("geo/regions.geojson") << "\"\n";
+    for (const char* name : {"sensors", "partner"}) {
+      if (std::string(name) == "partner" && !partner) continue;
+      config << "\n[[sources]]\nname = \"" << name << "\"\ntype = \"sensor-api\"\nurl = \""
+             << sim.url()
+             << "\"\napi_key_env = \"SENSOR_API_KEY\"\nregion_sets = [\"fr-regions\"]\n"
+             << "[sources.http]\nretry_attempts = 2\nretry_initial_backoff_ms = 10\n"
+             << "retry_max_backoff_ms = 20\ntimeout_ms = 3000\nconnect_timeout_ms = 1000\n";
+    }
+  }
+  std::string config_path() const { return (directory_ / "meteo-etl.toml").string(); }
+
+  ProcessResult meteo(std::vector<std::string> args) {
+    Environment env = cron_environment(config_path(), database_.config());
+    env["SENSOR_API_KEY"] = kApiKey;
+    args.insert(args.begin(), meteo_etl_binary());
+    return run_process(args, env);
+  }
+
+  void prepare_database() {
+    ASSERT_EQ(meteo({"migrate"}).exit_code, 0);
+    ASSERT_EQ(meteo({"regions", "load"}).exit_code, 0);
+  }
+
+  // status --json: its exit code and its health section.
+  std::pair<int, json> health() {
+    const auto status = meteo({"status", "--json"});
+    json report = json::parse(status.out);
+    EXPECT_TRUE(report.contains("runs")) << "the old report is still there";
+    return {status.exit_code, report.at("health")};
+  }
+
+  // Moves every ledger row of `source` `hours` into the past.
+  void age_runs(const std::string& source, int hours) {
+    Database db = database_.connect();
+    const std::string interval = " - INTERVAL " + std::to_string(hours) + " HOUR";
+    db.execute("UPDATE etl_runs SET started_at = started_at" + interval +
+               ", finished_at = finished_at" + interval + " WHERE source = '" + source + "'");
+  }
+
+  ScratchDatabase database_;
+  fs::path directory_;
+};
+
+TEST_F(StatusCommand, ASourceThatNeverRanExits2) {
+  SensorSim sim({.records = 10, .api_key = kApiKey});
+  write_config(sim);
+  ASSERT_EQ(meteo({"migrate"}).exit_code, 0);
+  const auto [code, health] = this->health();
+  EXPECT_EQ(code, 2);
+  EXPECT_EQ(health["verdict"], "never_run");
+  EXPECT_EQ(health["exit_code"], 2);
+  ASSERT_EQ(health["sources"].size(), 1u);
+  const json& source = health["sources"][0];
+  EXPECT_EQ(source["name"], "sensors");
+  EXPECT_EQ(source["type"], "sensor-api");
+  EXPECT_EQ(source["health"], "never_run");
+  EXPECT_TRUE(source["last_success"].is_null());
+  EXPECT_TRUE(source["last_failure"].is_null());
+  EXPECT_TRUE(source["staleness_seconds"].is_null());
+  EXPECT_TRUE(source["watermark"]["newest_succeeded_hour"].is_null());
+  EXPECT_EQ(source["rows_today"], 0);
+  EXPECT_EQ(source["stale_after_minutes"], 90);
+
+  const auto text = meteo({"status"});
+  EXPECT_EQ(text.exit_code, 2) << "the text output exits like the JSON";
+  EXPECT_NE(text.out.find("health: never_run (exit 2)"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("recent runs"), std::string::npos) << "the old sections remain";
+}
+
+TEST_F(StatusCommand, AnUnmigratedDatabaseHasNeverRun) {
+  SensorSim sim({.records = 10, .api_key = kApiKey});
+  write_config(sim);
+  EXPECT_EQ(health().first, 2);
+}
+
+TEST_F(StatusCommand, AFreshSuccessExits0WithItsRunHourAndRows) {
+  SensorSim sim({.records = 40, .api_key = kApiKey, .invalid = 2});
+  write_config(sim);
+  prepare_database();
+  const auto run = meteo({"run", "--hour", "2026-11-22T06"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto [code, health] = this->health();
+  EXPECT_EQ(code, 0);
+  EXPECT_EQ(health["verdict"], "healthy");
+  const json& source = health["sources"][0];
+  EXPECT_EQ(source["health"], "healthy");
+  ASSERT_TRUE(source["last_success"].is_object()) << source.dump(2);
+  EXPECT_EQ(source["last_success"]["hour"], "2026-11-22T06:00:00Z");
+  EXPECT_TRUE(source["last_success"]["run_id"].is_number_integer());
+  EXPECT_FALSE(source["last_success"]["finished_at"].get<std::string>().empty());
+  EXPECT_GE(source["staleness_seconds"].get<long>(), 0);
+  EXPECT_LT(source["staleness_seconds"].get<long>(), 300);
+  EXPECT_EQ(source["rows_today"], 40) << "the readings stored by today's runs";
+  EXPECT_EQ(source["watermark"]["newest_succeeded_hour"], "2026-11-22T06:00:00Z");
+  EXPECT_EQ(source["last_run_status"], "succeeded");
+  EXPECT_TRUE(source["last_failure"].is_null());
+
+  const auto text = meteo({"status"});
+  EXPECT_EQ(text.exit_code, 0);
+  EXPECT_NE(text.out.find("health: healthy (exit 0)"), std::string::npos) << text.out;
+}
+
+TEST_F(StatusCommand, AnOldSuccessIsStaleExit1UnlessItsSourceMayWaitLonger) {
+  SensorSim sim({.records = 10, .api_key = kApiKey});
+  write_config(sim);
+  prepare_database();
+  ASSERT_EQ(meteo({"run", "--hour", "2026-11-22T06"}).exit_code, 0);
+  age_runs("sensors", 3);
+  const auto [code, health] = this->health();
+  EXPECT_EQ(code, 1);
+  EXPECT_EQ(health["verdict"], "stale");
+  const json& source = health["sources"][0];
+  EXPECT_EQ(source["health"], "stale");
+  EXPECT_GE(source["staleness_seconds"].get<long>(), 3 * 3600);
+  const auto text = meteo({"status"});
+  EXPECT_EQ(text.exit_code, 1);
+  EXPECT_NE(text.out.find("3h 0"), std::string::npos) << "staleness for people\n" << text.out;
+
+  write_config(sim,
+               "\n[monitoring]\nstale_after_minutes = 60\n"
+               "[monitoring.stale_after_minutes_by_source]\nsensors = 240\n");
+  const auto [relaxed_code, relaxed] = this->health();
+  EXPECT_EQ(relaxed_code, 0);
+  EXPECT_EQ(relaxed["sources"][0]["stale_after_minutes"], 240);
+}
+
+TEST_F(StatusCommand, NeverRunWinsOverStale) {
+  SensorSim sim({.records = 10, .api_key = kApiKey});
+  write_config(sim, "", true);
+  prepare_database();
+  ASSERT_EQ(meteo({"run", "--hour", "2026-11-22T06", "--source", "sensors"}).exit_code, 0);
+  EXPECT_EQ(health().first, 2) << "partner never ran";
+  age_runs("sensors", 5);
+  const auto [code, health] = this->health();
+  EXPECT_EQ(code, 2);
+  EXPECT_EQ(health["sources"][0]["health"], "stale");
+  EXPECT_EQ(health["sources"][1]["health"], "never_run");
+}
+
+TEST_F(StatusCommand, AFailureShowsItsReason) {
+  SensorSim sim({.records = 10, .api_key = kApiKey, .fail_first = 100, .fail_status = 502});
+  write_config(sim);
+  prepare_database();
+  ASSERT_EQ(meteo({"run", "--hour", "2026-11-22T06"}).exit_code, 69);
+  const auto [code, health] = this->health();
+  EXPECT_EQ(code, 2) << "a failure is not a success";
+  const json& source = health["sources"][0];
+  EXPECT_EQ(source["last_run_status"], "failed");
+  ASSERT_TRUE(source["last_failure"].is_object());
+  const std::string reason = source["last_failure"]["message"];
+  EXPECT_NE(reason.find("502"), std::string::npos) << reason;
+  EXPECT_NE(reason.find(sim.url()), std::string::npos) << "names the URL: " << reason;
+  EXPECT_EQ(source["last_failure"]["hour"], "2026-11-22T06:00:00Z");
+  const auto text = meteo({"status"});
+  EXPECT_NE(text.out.find(reason), std::string::npos) << text.out;
+}
+
+}  // namespace
+}  // namespace meteo::testing
