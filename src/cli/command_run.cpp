@@ -13,6 +13,7 @@
 #include "meteo/store.hpp"
 #include "meteo/time.hpp"
 #include "run_failure.hpp"
+#include "run_metrics.hpp"
 #include "source_regions.hpp"
 #include "station_job.hpp"
 #include "verify_after_run.hpp"
@@ -130,7 +131,12 @@ CommandRegistration register_run(CLI::App& parent) {
             require_current_schema(db, bundled_migrations());
             // Every source gets its chance; the first failure decides the exit code.
             std::optional<Error> first_failure;
+            metrics::Registry metrics;
+            describe_run_metrics(metrics);
+            std::vector<SourceRunOutcome> outcomes;
             for (const SourceConfig* source : sources) {
+              SourceRunOutcome& outcome = outcomes.emplace_back(SourceRunOutcome{source->name});
+              const auto started = std::chrono::steady_clock::now();
               try {
                 if (source->stations) {
                   const StationJob job{
@@ -144,9 +150,16 @@ CommandRegistration register_run(CLI::App& parent) {
               } catch (const Error& error) {
                 context.log.error("source {}: {}", source->name, error.what());
                 if (!first_failure) first_failure = error;
+                outcome.exit_code = static_cast<int>(error.code());
               }
+              outcome.duration = std::chrono::steady_clock::now() - started;
             }
             refresh_dashboard(db, context.config, context.log);
+            // Failed sources included: last-success times come from the ledger, not this run.
+            write_run_metrics(
+                db, context.config, metrics, outcomes,
+                std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()),
+                context.log);
             if (first_failure) return static_cast<int>(first_failure->code());
             return 0;
           }};

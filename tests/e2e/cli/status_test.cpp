@@ -4,7 +4,11 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
+#include <sstream>
 
 #include "config_files.hpp"
 #include "paths.hpp"
@@ -30,21 +34,21 @@ class StatusCommand : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(directory_); }
 
-  // Sources "sensors" and, with `partner`, "partner" (never run by these tests) on `sim`.
+  // Sources "sensors" on `sim` and, with `partner`, "partner" on that simulator.
   void write_config(const SensorSim& sim, const std::string& extra_toml = "",
-                    bool partner = false) {
+                    const SensorSim* partner = nullptr) {
     std::ofstream config(config_path());
     config << database_toml(database_.config()) << extra_toml
            << "\n[[region_sets]]\nname = \"fr-regions\"\nlocation = \""
            << shared_data("geo/regions.geojson") << "\"\n";
-    for (const char* name : {"sensors", "partner"}) {
-      if (std::string(name) == "partner" && !partner) continue;
-      config << "\n[[sources]]\nname = \"" << name << "\"\ntype = \"sensor-api\"\nurl = \""
-             << sim.url()
-             << "\"\napi_key_env = \"SENSOR_API_KEY\"\nregion_sets = [\"fr-regions\"]\n"
-             << "[sources.http]\nretry_attempts = 2\nretry_initial_backoff_ms = 10\n"
-             << "retry_max_backoff_ms = 20\ntimeout_ms = 3000\nconnect_timeout_ms = 1000\n";
-    }
+    add_source(config, "sensors", sim);
+    if (partner) add_source(config, "partner", *partner);
+  }
+  static void add_source(std::ostream& config, const std::string& name, const SensorSim& sim) {
+    config << "\n[[sources]]\nname = \"" << name << "\"\ntype = \"sensor-api\"\nurl = \""
+           << sim.url() << "\"\napi_key_env = \"SENSOR_API_KEY\"\nregion_sets = [\"fr-regions\"]\n"
+           << "[sources.http]\nretry_attempts = 2\nretry_initial_backoff_ms = 10\n"
+           << "retry_max_backoff_ms = 20\ntimeout_ms = 3000\nconnect_timeout_ms = 1000\n";
   }
   std::string config_path() const { return (directory_ / "meteo-etl.toml").string(); }
 
@@ -165,7 +169,7 @@ TEST_F(StatusCommand, AnOldSuccessIsStaleExit1UnlessItsSourceMayWaitLonger) {
 
 TEST_F(StatusCommand, NeverRunWinsOverStale) {
   SensorSim sim({.records = 10, .api_key = kApiKey});
-  write_config(sim, "", true);
+  write_config(sim, "", &sim);
   prepare_database();
   ASSERT_EQ(meteo({"run", "--hour", "2026-11-22T06", "--source", "sensors"}).exit_code, 0);
   EXPECT_EQ(health().first, 2) << "partner never ran";
@@ -192,6 +196,85 @@ TEST_F(StatusCommand, AFailureShowsItsReason) {
   EXPECT_EQ(source["last_failure"]["hour"], "2026-11-22T06:00:00Z");
   const auto text = meteo({"status"});
   EXPECT_NE(text.out.find(reason), std::string::npos) << text.out;
+}
+
+// The exposition format, line by line: HELP and TYPE once per family and before its samples,
+// every sample `name{label="value",...} number`. Returns the samples by "name{labels}".
+std::map<std::string, double> parse_exposition(const std::string& text) {
+  static const std::regex help(R"(# HELP ([a-zA-Z_:][a-zA-Z0-9_:]*) .+)");
+  static const std::regex type(R"(# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (gauge|counter))");
+  static const std::regex sample(
+      R"(([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[a-zA-Z_][a-zA-Z0-9_]*="(?:\\.|[^"\\])*")"
+      R"((?:,[a-zA-Z_][a-zA-Z0-9_]*="(?:\\.|[^"\\])*")*\})? (NaN|[+-]Inf|-?[0-9.]+(?:e[+-]?[0-9]+)?))");
+  std::map<std::string, double> samples;
+  std::set<std::string> helped, typed;
+  std::istringstream lines(text);
+  std::smatch match;
+  for (std::string line; std::getline(lines, line);) {
+    if (std::regex_match(line, match, help)) {
+      EXPECT_TRUE(helped.insert(match[1]).second) << "HELP twice: " << line;
+    } else if (std::regex_match(line, match, type)) {
+      EXPECT_TRUE(typed.insert(match[1]).second) << "TYPE twice: " << line;
+    } else if (std::regex_match(line, match, sample)) {
+      EXPECT_TRUE(typed.count(match[1])) << "sample before its TYPE: " << line;
+      samples[std::string(match[1]) + std::string(match[2])] = std::stod(match[3]);
+    } else {
+      ADD_FAILURE() << "not exposition format: " << line;
+    }
+  }
+  return samples;
+}
+
+TEST_F(StatusCommand, RunWritesTheMetricsFileAlsoWhenASourceFails) {
+  SensorSim sim({.records = 20, .api_key = kApiKey, .invalid = 2});
+  SensorSim down({.records = 5, .api_key = kApiKey, .fail_first = 100, .fail_status = 503});
+  const fs::path textfiles = directory_ / "textfile";
+  fs::create_directories(textfiles);
+  const fs::path file = textfiles / "meteo-etl.prom";
+  write_config(sim, "\n[monitoring]\nmetrics_file = \"" + file.string() + "\"\n", &down);
+  prepare_database();
+  ASSERT_EQ(meteo({"run", "--hour", "2026-11-22T06"}).exit_code, 69) << "partner is down";
+
+  std::ifstream in(file);
+  ASSERT_TRUE(in) << "no metrics file at " << file;
+  std::stringstream text;
+  text << in.rdbuf();
+  EXPECT_EQ(fs::status(file).permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+                fs::perms::others_read);
+  auto samples = parse_exposition(text.str());
+  const auto value = [&](const std::string& key) {
+    EXPECT_TRUE(samples.count(key)) << key << " missing from\n" << text.str();
+    return samples[key];
+  };
+  EXPECT_GT(value("meteo_etl_last_success_timestamp_seconds{source=\"sensors\"}"), 1.7e9);
+  EXPECT_FALSE(samples.count("meteo_etl_last_success_timestamp_seconds{source=\"partner\"}"));
+  EXPECT_GT(value("meteo_etl_last_failure_timestamp_seconds{source=\"partner\"}"), 1.7e9);
+  EXPECT_EQ(value("meteo_etl_last_run_status{source=\"sensors\"}"), 1);
+  EXPECT_EQ(value("meteo_etl_last_run_status{source=\"partner\"}"), 0);
+  EXPECT_EQ(value("meteo_etl_last_run_exit_code{source=\"sensors\"}"), 0);
+  EXPECT_EQ(value("meteo_etl_last_run_exit_code{source=\"partner\"}"), 69);
+  EXPECT_EQ(value("meteo_etl_records{source=\"sensors\",outcome=\"fetched\"}"), 22);
+  EXPECT_EQ(value("meteo_etl_records{source=\"sensors\",outcome=\"stored\"}"), 20);
+  EXPECT_EQ(value("meteo_etl_records{source=\"sensors\",outcome=\"rejected\"}"), 2);
+  EXPECT_EQ(value("meteo_etl_health{source=\"sensors\"}"), 0);
+  EXPECT_EQ(value("meteo_etl_health{source=\"partner\"}"), 2);
+  EXPECT_EQ(value("meteo_etl_watermark_timestamp_seconds{source=\"sensors\"}"), 1795327200)
+      << "2026-11-22T06:00:00Z";
+  EXPECT_GE(value("meteo_etl_run_duration_seconds{source=\"partner\"}"), 0);
+
+  // A later run of the failing source alone: the success still comes from the ledger.
+  ASSERT_EQ(meteo({"run", "--hour", "2026-11-22T07", "--source", "partner"}).exit_code, 69);
+  std::ifstream again(file);
+  std::stringstream rewritten;
+  rewritten << again.rdbuf();
+  samples = parse_exposition(rewritten.str());
+  EXPECT_GT(value("meteo_etl_last_success_timestamp_seconds{source=\"sensors\"}"), 1.7e9);
+  EXPECT_FALSE(samples.count("meteo_etl_last_run_exit_code{source=\"sensors\"}"))
+      << "sensors did not run this time";
+  std::size_t entries = 0;
+  for ([[maybe_unused]] const auto& entry : fs::directory_iterator(textfiles)) ++entries;
+  EXPECT_EQ(entries, 1u) << "no temporary file left for the collector to trip on";
 }
 
 }  // namespace
