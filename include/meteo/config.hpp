@@ -48,6 +48,11 @@ struct DatabaseConfig {
   std::chrono::seconds connect_timeout{10};
   DatabaseTls tls = DatabaseTls::off;
   std::string tls_ca;  // PEM CA certificate(s); required by verify-ca and verify-identity
+  // A load transaction that hits a deadlock or a lock wait timeout is rolled back and re-run this
+  // many times (after transaction_retry_backoff, doubled each time) before the run fails with 75.
+  int transaction_retries = 3;
+  std::chrono::milliseconds transaction_retry_backoff{250};
+  std::optional<int> lock_wait_timeout_seconds;  // the session's innodb_lock_wait_timeout
 };
 
 enum class MatchingMode { polygon, bbox };

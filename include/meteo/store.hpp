@@ -1,6 +1,7 @@
 // MySQL/MariaDB: connection, migrations, region sets, the run ledger and the transactional load.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -16,23 +17,37 @@ namespace sql {
 class Connection;
 }
 
+namespace spdlog {
+class logger;
+}
+
 namespace meteo {
+
+// How a load transaction that hit a deadlock or a lock wait timeout is re-run.
+struct TransactionRetry {
+  int retries = 3;                         // re-runs after the first attempt
+  std::chrono::milliseconds backoff{250};  // before the first re-run, doubled for each next one
+  spdlog::logger* log = nullptr;           // warned at each re-run; none: re-runs are silent
+};
 
 // One connection, session in UTC and utf8mb4, closed on destruction.
 class Database {
  public:
   // Throws Error(temporary) naming host/socket when the server cannot be reached or refuses us.
-  static Database connect(const DatabaseConfig& config);
+  // `log` receives the warnings of re-run transactions.
+  static Database connect(const DatabaseConfig& config, spdlog::logger* log = nullptr);
   Database(Database&&) noexcept;
   Database& operator=(Database&&) noexcept;
   ~Database();
 
   sql::Connection& connection();
   void execute(const std::string& statement);  // one statement, no result
+  const TransactionRetry& transaction_retry() const { return retry_; }
 
  private:
-  explicit Database(std::unique_ptr<sql::Connection> connection);
+  Database(std::unique_ptr<sql::Connection> connection, TransactionRetry retry);
   std::unique_ptr<sql::Connection> connection_;
+  TransactionRetry retry_;
 };
 
 // ---- migrations -------------------------------------------------------------------------------
@@ -103,6 +118,11 @@ std::int64_t begin_run(Database& db, const std::string& source, UtcSeconds hour)
 
 // Marks a run failed with its message (autocommit; after the data transaction rolled back).
 void fail_run(Database& db, std::int64_t run_id, const std::string& message);
+
+// Marks failed, with a message starting "abandoned:", every 'running' row of `source`: runs that
+// died (killed, or their connection lost) before recording their outcome. Only for a caller that
+// holds the source's lock, which a live run keeps until it ends. Returns how many rows it closed.
+std::size_t close_abandoned_runs(Database& db, const std::string& source);
 
 struct RunBatch {
   std::int64_t run_id = 0;

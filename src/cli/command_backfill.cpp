@@ -64,7 +64,7 @@ CommandRegistration register_backfill(CLI::App& parent) {
                 std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
             StationJob job{now, floor_to_hour(now), window, options->dry_run,
                            ::isatty(STDERR_FILENO) == 1};
-            Database db = Database::connect(context.config.database);
+            Database db = Database::connect(context.config.database, &context.log);
             require_current_schema(db, bundled_migrations());
             for (const SourceConfig* source : sources) {
               run_station_source(db, context.config, *source, job, context.log, context.out);

@@ -73,6 +73,7 @@ void run_sensor_source(Database& db, const Config& config, const SourceConfig& s
     throw Error(ExitCode::temporary,
                 "source " + source.name + ": another run holds its lock; try again later");
   }
+  recover_abandoned_runs(db, source.name, log);
   const SourceRegions regions = load_source_regions(db, config, source);
   const std::int64_t run_id = begin_run(db, source.name, hour);
   try {
@@ -127,7 +128,7 @@ CommandRegistration register_run(CLI::App& parent) {
             }
             if (sources.empty()) throw Error(ExitCode::config, "no [[sources]] configured");
 
-            Database db = Database::connect(context.config.database);
+            Database db = Database::connect(context.config.database, &context.log);
             require_current_schema(db, bundled_migrations());
             // Every source gets its chance; the first failure decides the exit code.
             std::optional<Error> first_failure;

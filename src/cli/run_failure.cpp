@@ -13,4 +13,11 @@ void record_run_failure(Database& db, std::int64_t run_id, const std::string& so
   }
 }
 
+void recover_abandoned_runs(Database& db, const std::string& source, spdlog::logger& log) {
+  if (const auto closed = close_abandoned_runs(db, source); closed > 0) {
+    log.warn("source {}: marked {} abandoned run(s) failed (an earlier run died mid-run)", source,
+             closed);
+  }
+}
+
 }  // namespace meteo

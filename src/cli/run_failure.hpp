@@ -18,4 +18,8 @@ namespace meteo {
 void record_run_failure(Database& db, std::int64_t run_id, const std::string& source,
                         const std::exception& error, spdlog::logger& log);
 
+// Closes the ledger rows that died runs of `source` left 'running', with a warning. Called as soon
+// as the source's lock is held: no live run of the source can own such a row then.
+void recover_abandoned_runs(Database& db, const std::string& source, spdlog::logger& log);
+
 }  // namespace meteo

@@ -138,6 +138,7 @@ RunCounts run_station_source(Database& db, const Config& config, const SourceCon
     throw Error(ExitCode::temporary,
                 "source " + source.name + ": another run holds its lock; try again later");
   }
+  if (!job.dry_run) recover_abandoned_runs(db, source.name, log);
   HttpClient http(source.http, log);
   PortalClient portal(network.base_url, http);
   const SourceRegions regions = load_source_regions(db, config, source);

@@ -197,7 +197,8 @@ DatabaseConfig read_database(const ConfigReader& reader, const toml::table* t) {
   const std::string where = "database";
   reader.expect_only(*t, where,
                      {"host", "port", "socket", "user", "password_env", "password_file", "name",
-                      "connect_timeout_seconds", "tls", "tls_ca"});
+                      "connect_timeout_seconds", "tls", "tls_ca", "transaction_retries",
+                      "transaction_retry_backoff_ms", "lock_wait_timeout_seconds"});
   reader.read_string(*t, where, "host", db.host);
   reader.read_integer(*t, where, "port", db.port, 1, 65535);
   reader.read_string(*t, where, "socket", db.socket);
@@ -206,6 +207,15 @@ DatabaseConfig read_database(const ConfigReader& reader, const toml::table* t) {
   long long timeout = db.connect_timeout.count();
   reader.read_integer(*t, where, "connect_timeout_seconds", timeout, 1, 600);
   db.connect_timeout = std::chrono::seconds(timeout);
+  reader.read_integer(*t, where, "transaction_retries", db.transaction_retries, 0, 20);
+  long long backoff = db.transaction_retry_backoff.count();
+  reader.read_integer(*t, where, "transaction_retry_backoff_ms", backoff, 0, 60000);
+  db.transaction_retry_backoff = std::chrono::milliseconds(backoff);
+  if (t->contains("lock_wait_timeout_seconds")) {
+    int lock_wait = 0;
+    reader.read_integer(*t, where, "lock_wait_timeout_seconds", lock_wait, 1, 3600);
+    db.lock_wait_timeout_seconds = lock_wait;
+  }
   db.password = reader.read_secret(*t, where, "password");
   if (db.name.empty()) reader.fail("database.name", "must not be empty");
   read_database_tls(reader, *t, db);

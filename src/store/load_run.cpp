@@ -243,9 +243,10 @@ RunCounts RunLoader::load() {
 }  // namespace
 
 RunCounts load_run(Database& db, const RunBatch& batch) {
-  RunLoader loader(db.connection(), batch);
-  loader.validate();
-  return loader.load();
+  RunLoader(db.connection(), batch).validate();
+  // A fresh loader per attempt: nothing a rolled-back attempt read may leak into the next.
+  return store::with_transaction_retries(
+      db.transaction_retry(), [&] { return RunLoader(db.connection(), batch).load(); });
 }
 
 }  // namespace meteo

@@ -45,4 +45,19 @@ void fail_run(Database& db, std::int64_t run_id, const std::string& message) {
   });
 }
 
+std::size_t close_abandoned_runs(Database& db, const std::string& source) {
+  auto& connection = db.connection();
+  return store::guarded("closing the abandoned runs of " + source, [&] {
+    auto update = store::prepare(
+        connection,
+        "UPDATE etl_runs SET status = 'failed', finished_at = UTC_TIMESTAMP(3),"
+        " message = CONCAT('abandoned: the run ended without recording its outcome (killed, or"
+        " its database connection lost); its data changes were rolled back',"
+        " IF(message IS NULL, '', CONCAT('; ', message)))"
+        " WHERE source = ? AND status = 'running'");
+    store::Binder(*update).text(source);
+    return static_cast<std::size_t>(update->executeUpdate());
+  });
+}
+
 }  // namespace meteo

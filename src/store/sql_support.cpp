@@ -42,7 +42,7 @@ void throw_error(const sql::SQLException& error, std::string_view purpose) {
   message += error.what();
   message += " (MySQL error " + std::to_string(error.getErrorCode()) + ", SQLSTATE " +
              error.getSQLState() + ")";
-  throw Error(exit_code_for(error.getErrorCode()), message);
+  throw DatabaseError(message, error.getErrorCode());
 }
 
 Binder& Binder::text(const std::string& value) {

@@ -29,7 +29,19 @@ ResultPtr run_query(sql::PreparedStatement& statement);
 // The exit code a driver error deserves: temporary when retrying later may succeed.
 ExitCode exit_code_for(int mysql_error);
 
-// Rethrows a driver error as an Error naming what we were doing.
+// A driver error turned into an Error; keeps the server's error number for the callers that decide
+// whether to re-run a transaction.
+class DatabaseError : public Error {
+ public:
+  DatabaseError(const std::string& message, int mysql_error)
+      : Error(exit_code_for(mysql_error), message), mysql_error_(mysql_error) {}
+  int mysql_error() const noexcept { return mysql_error_; }
+
+ private:
+  int mysql_error_;
+};
+
+// Rethrows a driver error as a DatabaseError naming what we were doing.
 [[noreturn]] void throw_error(const sql::SQLException& error, std::string_view purpose);
 
 // Runs `work`, turning driver errors into Errors that name `purpose`.

@@ -291,9 +291,10 @@ StationLoadCounts StationLoader::load() {
 }  // namespace
 
 StationLoadCounts load_station_batch(Database& db, const StationBatch& batch) {
-  StationLoader loader(db.connection(), batch);
-  loader.validate();
-  return loader.load();
+  StationLoader(db.connection(), batch).validate();
+  // A fresh loader per attempt: nothing a rolled-back attempt read may leak into the next.
+  return store::with_transaction_retries(
+      db.transaction_retry(), [&] { return StationLoader(db.connection(), batch).load(); });
 }
 
 }  // namespace meteo

@@ -1,10 +1,31 @@
 #include "transaction.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
+#include <random>
+#include <thread>
 
 #include "region_aggregates.hpp"
 
 namespace meteo::store {
+
+bool is_retryable_transaction_error(int mysql_error) {
+  return mysql_error == 1213 || mysql_error == 1205;
+}
+
+void wait_before_retry(const TransactionRetry& retry, int failed_attempt, const Error& error) {
+  constexpr int kMaxDoublings = 10;
+  const auto ceiling = retry.backoff * (1 << std::min(failed_attempt - 1, kMaxDoublings));
+  std::random_device random;
+  std::uniform_int_distribution<long long> jitter(ceiling.count() / 2, ceiling.count());
+  const std::chrono::milliseconds delay(jitter(random));
+  if (retry.log != nullptr) {
+    retry.log->warn("{}; transaction rolled back, re-running it in {} ms (attempt {} of {})",
+                    error.what(), delay.count(), failed_attempt + 1, retry.retries + 1);
+  }
+  std::this_thread::sleep_for(delay);
+}
 
 void lock_region_sets(sql::Connection& connection, const std::vector<const RegionSet*>& sets) {
   if (sets.empty()) return;

@@ -43,6 +43,38 @@ auto run_load(sql::Connection& connection, const std::vector<const RegionSet*>& 
   }
 }
 
+// Whether a transaction that failed with this server error may succeed when re-run from the
+// start: a deadlock (1213, the server rolled it back) or a lock wait timeout (1205). A lost
+// connection (2006, 2013) is not: the session's GET_LOCK on the source went with it, so another
+// run may already be loading; the run fails with 75 and cron's next run starts clean.
+bool is_retryable_transaction_error(int mysql_error);
+
+// Warns through retry.log that attempt `failed_attempt` failed with `error` and will be re-run,
+// then waits retry.backoff doubled per earlier re-run, with jitter so that two loads which
+// deadlocked on each other do not collide again.
+void wait_before_retry(const TransactionRetry& retry, int failed_attempt, const Error& error);
+
+// Runs `attempt` (one whole load transaction) and re-runs it after a deadlock or a lock wait
+// timeout, at most retry.retries times; then throws Error(temporary) with the last failure.
+// `attempt` must start from nothing each time: build a fresh loader inside it, so nothing read by
+// a rolled-back attempt leaks into the next.
+template <class Attempt>
+auto with_transaction_retries(const TransactionRetry& retry, Attempt&& attempt)
+    -> decltype(attempt()) {
+  for (int attempts = 1;; ++attempts) {
+    try {
+      return attempt();
+    } catch (const DatabaseError& error) {
+      if (!is_retryable_transaction_error(error.mysql_error())) throw;
+      if (attempts > retry.retries) {
+        throw Error(ExitCode::temporary, std::string(error.what()) + "; gave up after " +
+                                             std::to_string(attempts) + " attempt(s)");
+      }
+      wait_before_retry(retry, attempts, error);
+    }
+  }
+}
+
 // Stored rows are looked up (and locked) this many keys at a time.
 inline constexpr std::size_t kLookupChunk = 500;
 

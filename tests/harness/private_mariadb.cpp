@@ -1,0 +1,94 @@
+#include "private_mariadb.hpp"
+
+#include <signal.h>
+
+#include <chrono>
+#include <fstream>
+#include <stdexcept>
+#include <thread>
+
+#include "paths.hpp"
+#include "subprocess.hpp"
+
+namespace meteo::testing {
+
+namespace {
+
+// mariadb.sh with a bare environment: METEO_TEST_DB_HOST must not make it defer to another server.
+void run_harness_script(const std::string& command, const std::filesystem::path& directory) {
+  const auto result =
+      run_process({"bash", source_path("tests/harness/mariadb.sh"), command, directory.string()},
+                  {{"PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"}},
+                  std::chrono::seconds(120));
+  if (result.exit_code != 0) {
+    throw std::runtime_error("mariadb.sh " + command + " " + directory.string() + " failed (exit " +
+                             std::to_string(result.exit_code) + "): " + result.err);
+  }
+}
+
+// A zombie counts as gone: whoever adopted the daemon may be slow to reap it.
+bool alive(pid_t pid) {
+  if (::kill(pid, 0) != 0) return false;
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  std::getline(stat, line);
+  const auto state = line.rfind(") ");
+  return state == std::string::npos || line.substr(state + 2, 1) != "Z";
+}
+
+}  // namespace
+
+PrivateMariaDb::PrivateMariaDb(std::filesystem::path directory) : directory_(std::move(directory)) {
+  std::filesystem::create_directories(directory_);
+  directory_ = std::filesystem::canonical(directory_);
+  start();
+}
+
+PrivateMariaDb::~PrivateMariaDb() {
+  try {
+    stop();
+  } catch (...) {  // a destructor must not throw; a leftover server dies with its directory
+  }
+}
+
+DatabaseConfig PrivateMariaDb::config(const std::string& database) const {
+  DatabaseConfig config;
+  config.socket = (directory_ / "mysqld.sock").string();
+  config.user = "root";
+  config.name = database;
+  config.connect_timeout = std::chrono::seconds(5);
+  return config;
+}
+
+void PrivateMariaDb::start() {
+  run_harness_script("start", directory_);
+}
+
+void PrivateMariaDb::stop() {
+  run_harness_script("stop", directory_);
+}
+
+pid_t PrivateMariaDb::server_pid() const {
+  std::ifstream in(directory_ / "mysqld.pid");
+  pid_t pid = -1;
+  if (!(in >> pid) || pid <= 0) {
+    throw std::runtime_error("no server pid in " + (directory_ / "mysqld.pid").string());
+  }
+  return pid;
+}
+
+void PrivateMariaDb::kill_hard() {
+  const pid_t pid = server_pid();
+  if (::kill(pid, SIGKILL) != 0)
+    throw std::runtime_error("cannot kill mariadbd " + std::to_string(pid));
+  // mariadbd is not our child (setsid in mariadb.sh): poll until it is gone.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (alive(pid)) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      throw std::runtime_error("mariadbd " + std::to_string(pid) + " survived SIGKILL");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+}  // namespace meteo::testing
