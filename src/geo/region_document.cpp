@@ -67,12 +67,21 @@ class DocumentReader {
     try {
       return json::parse(document);
     } catch (const json::parse_error& error) {
-      // what() repeats the position after nlohmann's prefix: keep only the reason.
-      const std::string what = error.what();
-      const std::size_t reason = what.find(": ");
-      fail("invalid JSON at byte " + std::to_string(error.byte) + ": " +
-           (reason == std::string::npos ? what : what.substr(reason + 2)));
+      fail("invalid JSON at byte " + std::to_string(error.byte) + ": " + reason_of(error));
+    } catch (const json::exception& error) {  // a number beyond a double's range ("1e309")
+      fail("invalid JSON: " + reason_of(error));
     }
+  }
+
+  // what() repeats the position after nlohmann's prefix, or starts with a bare
+  // "[json.exception.out_of_range.406] " tag: keep only the reason.
+  static std::string reason_of(const json::exception& error) {
+    const std::string what = error.what();
+    if (const std::size_t reason = what.find(": "); reason != std::string::npos) {
+      return what.substr(reason + 2);
+    }
+    const std::size_t tag_end = what.find("] ");
+    return tag_end == std::string::npos ? what : what.substr(tag_end + 2);
   }
 
   std::vector<FeatureView> geojson_features(const json& root) const {

@@ -18,10 +18,12 @@ std::string shortened(std::string text) {
 }
 
 // nlohmann's text without its "[json.exception.parse_error.101] parse error at line 1, column 7: "
-// preamble: the byte offset is reported on its own.
+// preamble (the byte offset is reported on its own), or without the bare
+// "[json.exception.out_of_range.406] " tag of a number overflow.
 std::string parse_error_detail(const std::string& what) {
-  const auto colon = what.find(": ");
-  return colon == std::string::npos ? what : what.substr(colon + 2);
+  if (const auto colon = what.find(": "); colon != std::string::npos) return what.substr(colon + 2);
+  const auto tag_end = what.find("] ");
+  return tag_end == std::string::npos ? what : what.substr(tag_end + 2);
 }
 
 }  // namespace
@@ -35,6 +37,9 @@ Json parse(std::string_view body, std::string_view origin, std::string_view what
     throw Error(ExitCode::data, std::string(origin) + ": " + std::string(what) +
                                     " is not valid JSON at byte " + std::to_string(byte) + ": " +
                                     parse_error_detail(error.what()));
+  } catch (const Json::exception& error) {  // a number beyond a double's range ("1e309")
+    throw Error(ExitCode::data, std::string(origin) + ": " + std::string(what) +
+                                    " is not valid JSON: " + parse_error_detail(error.what()));
   }
 }
 

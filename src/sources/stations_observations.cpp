@@ -179,6 +179,8 @@ std::variant<WeatherObservation, std::string> validate_observation(std::string_v
   } catch (const stations_json::Json::parse_error& error) {
     return "record is not valid JSON at byte " +
            std::to_string(error.byte > 0 ? error.byte - 1 : 0);
+  } catch (const stations_json::Json::exception&) {  // a number beyond a double's range ("1e309")
+    return "record is not valid JSON: a number is beyond a double's range";
   }
   return stations_json::validate_record(record, dataset_id, fields, now);
 }

@@ -132,6 +132,16 @@ TEST(GeoRegionDocument, RejectsInvalidJsonWithTheBytePosition) {
                     {"region set \"regions\"", "invalid JSON at byte 44: syntax error"});
 }
 
+// Found by fuzzing: a number beyond a double's range is nlohmann's out_of_range, not a
+// parse_error; it escaped as an internal error instead of a data error naming the document.
+TEST(GeoRegionDocument, RejectsANumberBeyondADoubleAsInvalidJson) {
+  expect_data_error([] { parse_geojson(R"({"type": "FeatureCollection", "features": [1e309]})"); },
+                    {"region set \"regions\"", "invalid JSON: number overflow parsing '1e309'"});
+  expect_data_error(
+      [] { parse_region_document("[{\"geo_shape\": -1e400}]", opendatasoft_spec("code", "nom")); },
+      {"invalid JSON: number overflow parsing '-1e400'"});
+}
+
 TEST(GeoRegionDocument, RejectsAnEmptyCollection) {
   expect_data_error([] { parse_geojson(collection({})); }, {"no features"});
   expect_data_error([] { parse_region_document("[]", opendatasoft_spec("new_code", "region")); },

@@ -273,6 +273,18 @@ TEST(StationsParseObservations, MalformedJsonNamesOriginAndByte) {
   EXPECT_NE(message.find("byte 35"), std::string::npos) << message;
 }
 
+// Found by fuzzing: nlohmann refuses a number beyond a double with out_of_range, not parse_error;
+// it escaped as an internal error (exit 70) instead of a data error naming the URL.
+TEST(StationsParseObservations, NumberBeyondADoubleIsADataError) {
+  std::string message;
+  EXPECT_EQ(code_of(R"([{"heure_de_paris":"2026-11-22T06:45:00+01:00","pluie":1e309}])", &message),
+            ExitCode::data);
+  EXPECT_EQ(message,
+            std::string(kOrigin) + ": body is not valid JSON: number overflow parsing '1e309'");
+  EXPECT_EQ(rejection(with("pluie", "-1e400")),
+            "record is not valid JSON: a number is beyond a double's range");
+}
+
 TEST(StationsParseObservations, WrongShapeIsAnError) {
   std::string message;
   EXPECT_EQ(code_of(R"({"error_code":"ODSQLError"})", &message), ExitCode::data);
