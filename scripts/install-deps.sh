@@ -10,7 +10,6 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   mariadb-server mariadb-client python3 curl ca-certificates chromium
   openssl  # tests/harness/tls_certs.sh: the database TLS test's throw-away CA
-  openssl  # tests/harness/tls_certs.sh: the database TLS test's throw-away CA
   clang libclang-rt-dev  # scripts/fuzz.sh: libFuzzer and the sanitizer runtimes (a Recommends)
 )
 

@@ -44,9 +44,8 @@ std::filesystem::path archive_path(const PayloadOrigin& origin) {
   char partition_date[16];
   std::snprintf(partition_date, sizeof partition_date, "%04d-%02u-%02u", int(date.year()),
                 unsigned(date.month()), unsigned(date.day()));
-  const std::string file = compact_utc(origin.fetched_at) + "-run" +
-                           std::to_string(origin.run_id) + "-" +
-                           std::to_string(origin.sequence) + ".json.gz";
+  const std::string file = compact_utc(origin.fetched_at) + "-run" + std::to_string(origin.run_id) +
+                           "-" + std::to_string(origin.sequence) + ".json.gz";
   return std::filesystem::path("source=" + origin.source) /
          (std::string("date=") + partition_date) /
          ("hour=" + two_digits(static_cast<unsigned>(hour))) / file;
@@ -65,9 +64,8 @@ std::optional<PayloadOrigin> parse_archive_path(const std::filesystem::path& rel
   }
   PayloadOrigin origin;
   origin.source = match[1].str();
-  origin.hour = std::chrono::time_point_cast<std::chrono::seconds>(
-      utc_from_fields(int(number(2)), unsigned(number(3)), unsigned(number(4)), int(number(5)), 0,
-                      0, 0));
+  origin.hour = std::chrono::time_point_cast<std::chrono::seconds>(utc_from_fields(
+      int(number(2)), unsigned(number(3)), unsigned(number(4)), int(number(5)), 0, 0, 0));
   origin.fetched_at = utc_from_fields(int(number(6)), unsigned(number(7)), unsigned(number(8)),
                                       int(number(9)), int(number(10)), int(number(11)), number(12));
   origin.run_id = number(13);
