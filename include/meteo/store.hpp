@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "meteo/archive.hpp"
 #include "meteo/config.hpp"
 #include "meteo/model.hpp"
 #include "meteo/time.hpp"
@@ -113,8 +114,30 @@ struct RunCounts {
   std::size_t unchanged = 0;      // readings already stored, identical
 };
 
+// A run fetches from its source; a replay re-reads one archived payload.
+enum class RunKind { fetch, replay };
+
 // Inserts the ledger row (status 'running') outside any transaction and returns its id.
-std::int64_t begin_run(Database& db, const std::string& source, UtcSeconds hour);
+std::int64_t begin_run(Database& db, const std::string& source, UtcSeconds hour,
+                       RunKind kind = RunKind::fetch,
+                       std::optional<std::int64_t> replayed_payload = std::nullopt);
+
+// Records a durable archive file in raw_payloads (autocommit) and returns its id; a path already
+// recorded (a replay of a file whose row survived) returns the existing id.
+std::int64_t record_raw_payload(Database& db, const ArchivedPayload& payload);
+
+struct RawPayloadRecord {
+  std::int64_t id = 0;
+  std::string sha256;  // of the body as received
+  bool pruned = false;
+};
+
+// The ledger's record of an archive file, if any.
+std::optional<RawPayloadRecord> find_raw_payload(Database& db,
+                                                 const std::filesystem::path& relative_path);
+
+// Marks files deleted by retention (raw_payloads.pruned_at).
+void mark_raw_payloads_pruned(Database& db, const std::vector<std::filesystem::path>& paths);
 
 // Marks a run failed with its message (autocommit; after the data transaction rolled back).
 void fail_run(Database& db, std::int64_t run_id, const std::string& message);
@@ -128,14 +151,16 @@ struct RunBatch {
   std::int64_t run_id = 0;
   std::string source;
   UtcSeconds hour;
+  UtcMicros fetched_at;  // of the payload: a reading keeps the values of its newest payload
   std::vector<const RegionSet*> region_sets;  // same order as MatchedReading::region_index
   std::vector<MatchedReading> readings;       // one per id (already deduplicated)
   std::vector<RejectedRecord> rejected;
   RunCounts counts;  // fetched, rejected, duplicates, outside, disagreements filled by the caller
 };
 
-// In one transaction: upserts readings (a stored id keeps its hour; its value and matches are
-// corrected), records rejects (a record already rejected for this source and hour is not
+// In one transaction: upserts readings (a stored id keeps its hour, the earliest that carried it;
+// its values and matches are those of the newest payload that carried it, so payloads may be
+// loaded in any order), records rejects (a record already rejected for this source and hour is not
 // stored twice), recomputes the aggregate of every touched hour from the stored readings, and
 // marks the ledger row succeeded with the final counts. Rolls back and rethrows on any error.
 RunCounts load_run(Database& db, const RunBatch& batch);

@@ -16,6 +16,7 @@ using store::Change;
 
 struct StoredReading {
   UtcSeconds hour;
+  UtcMicros fetched_at;  // the payload its values come from
   double latitude = 0;
   double longitude = 0;
   double temperature = 0;
@@ -24,6 +25,10 @@ struct StoredReading {
 };
 
 using RegionCodes = std::map<std::string, std::optional<std::string>>;  // by region set
+
+bool same_place(const SensorReading& reading, const StoredReading& stored) {
+  return reading.latitude == stored.latitude && reading.longitude == stored.longitude;
+}
 
 bool same_values(const SensorReading& reading, const StoredReading& stored) {
   return reading.latitude == stored.latitude && reading.longitude == stored.longitude &&
@@ -46,6 +51,9 @@ class RunLoader {
   void classify();
   void classify_values(std::size_t reading, const StoredReading* previous);
   void plan_matches(std::size_t reading, const std::string& key, const StoredReading* previous);
+  bool older_than_stored(const StoredReading& stored) const {
+    return batch_.fetched_at < stored.fetched_at;
+  }
   void upsert_readings();
   void upsert_reading_regions();
   void insert_rejects();
@@ -57,6 +65,7 @@ class RunLoader {
   std::unordered_map<std::string, StoredReading> stored_;       // by reading id
   std::unordered_map<std::string, RegionCodes> stored_codes_;   // by reading id
   std::vector<Change> changes_;                                 // per reading
+  std::vector<std::size_t> rewrites_;  // readings to upsert: new, corrected, or newer or earlier
   std::vector<std::pair<std::size_t, std::size_t>> new_codes_;  // (reading, set) to upsert
   std::set<UtcSeconds> touched_hours_;
 };
@@ -97,7 +106,8 @@ void RunLoader::read_existing_chunk(std::size_t first, std::size_t end) {
   auto readings = store::prepare(
       connection_,
       "SELECT reading_id, CAST(hour AS CHAR), latitude, longitude, temperature, observed_at,"
-      " country FROM sensor_readings WHERE source = ? AND reading_id IN " +
+      " country, TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', fetched_at)"
+      " FROM sensor_readings WHERE source = ? AND reading_id IN " +
           ids + " FOR UPDATE");
   auto codes = store::prepare(connection_,
                               "SELECT reading_id, region_set, region_code FROM reading_regions"
@@ -111,6 +121,7 @@ void RunLoader::read_existing_chunk(std::size_t first, std::size_t end) {
   auto row = store::run_query(*readings);
   while (row->next()) {
     stored_[store::text(*row, 1)] = {parse_sql_datetime(store::text(*row, 2)),
+                                     UtcMicros(std::chrono::microseconds(row->getInt64(8))),
                                      static_cast<double>(row->getDouble(3)),
                                      static_cast<double>(row->getDouble(4)),
                                      static_cast<double>(row->getDouble(5)),
@@ -142,21 +153,37 @@ void RunLoader::classify() {
   }
 }
 
+// A payload older than the one a stored reading came from changes none of its values (replays
+// run in any order); any payload may move the reading to an earlier hour (the first that saw it).
 void RunLoader::classify_values(std::size_t reading, const StoredReading* previous) {
   if (previous == nullptr) {
     changes_.push_back(Change::fresh);
-  } else if (same_values(batch_.readings[reading].reading, *previous)) {
-    changes_.push_back(Change::unchanged);
-  } else {
-    changes_.push_back(Change::corrected);
-    touched_hours_.insert(previous->hour);  // a correction belongs to the reading's first hour
+    rewrites_.push_back(reading);
+    return;
   }
+  const bool older = older_than_stored(*previous);
+  const bool earlier_hour = batch_.hour < previous->hour;
+  if (!older && !same_values(batch_.readings[reading].reading, *previous)) {
+    changes_.push_back(Change::corrected);
+  } else {
+    changes_.push_back(Change::unchanged);
+  }
+  // Unchanged values from a newer payload still move fetched_at forward: without it an older
+  // payload replayed later would win over a newer one that happened to repeat the old value.
+  const bool newer = batch_.fetched_at > previous->fetched_at;
+  if (changes_.back() == Change::corrected || newer || earlier_hour) rewrites_.push_back(reading);
+  if (changes_.back() == Change::corrected || earlier_hour) touched_hours_.insert(previous->hour);
 }
 
 // Every (reading, set) whose stored match is missing or different is written; unchanged readings
 // included, as a set may have been added to the source or reloaded since.
 void RunLoader::plan_matches(std::size_t reading, const std::string& key,
                              const StoredReading* previous) {
+  // An older payload's matches are right only where it agrees with the stored coordinates.
+  if (previous != nullptr && older_than_stored(*previous) &&
+      !same_place(batch_.readings[reading].reading, *previous)) {
+    return;
+  }
   const auto codes = stored_codes_.find(key);
   for (std::size_t set = 0; set < batch_.region_sets.size(); ++set) {
     const auto& set_name = batch_.region_sets[set]->name;
@@ -172,17 +199,26 @@ void RunLoader::plan_matches(std::size_t reading, const std::string& key,
 
 void RunLoader::upsert_readings() {
   step_ = "storing the readings";
-  const auto rows = store::changed_items(changes_);
-  // `hour` and first_run_id are never updated: a reading stays in the hour that first saw it.
+  // The assignments run left to right and see the columns already assigned: values follow the
+  // newest payload, so `fetched_at` is assigned after them; `hour` and first_run_id follow the
+  // earliest hour, so first_run_id is assigned before `hour`.
   const store::MultiRowInsert insert{
       "INSERT INTO sensor_readings (source, reading_id, hour, latitude, longitude, temperature,"
-      " observed_at, country, first_run_id, last_run_id)",
-      "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      "ON DUPLICATE KEY UPDATE latitude = VALUES(latitude), longitude = VALUES(longitude),"
-      " temperature = VALUES(temperature), observed_at = VALUES(observed_at),"
-      " country = VALUES(country), last_run_id = VALUES(last_run_id)"};
-  store::insert_rows(connection_, insert, rows.size(), [&](Binder& binder, std::size_t row) {
-    const auto& reading = batch_.readings[rows[row]].reading;
+      " observed_at, country, first_run_id, last_run_id, fetched_at)",
+      "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      "ON DUPLICATE KEY UPDATE"
+      " latitude = IF(VALUES(fetched_at) >= fetched_at, VALUES(latitude), latitude),"
+      " longitude = IF(VALUES(fetched_at) >= fetched_at, VALUES(longitude), longitude),"
+      " temperature = IF(VALUES(fetched_at) >= fetched_at, VALUES(temperature), temperature),"
+      " observed_at = IF(VALUES(fetched_at) >= fetched_at, VALUES(observed_at), observed_at),"
+      " country = IF(VALUES(fetched_at) >= fetched_at, VALUES(country), country),"
+      " last_run_id = IF(VALUES(fetched_at) >= fetched_at, VALUES(last_run_id), last_run_id),"
+      " fetched_at = GREATEST(fetched_at, VALUES(fetched_at)),"
+      " first_run_id = IF(VALUES(hour) < hour, VALUES(first_run_id), first_run_id),"
+      " hour = LEAST(hour, VALUES(hour))"};
+  const std::string fetched_at = to_sql_datetime(batch_.fetched_at);
+  store::insert_rows(connection_, insert, rewrites_.size(), [&](Binder& binder, std::size_t row) {
+    const auto& reading = batch_.readings[rewrites_[row]].reading;
     binder.text(batch_.source)
         .text(reading.id)
         .datetime(batch_.hour)
@@ -192,7 +228,8 @@ void RunLoader::upsert_readings() {
         .optional_text(reading.timestamp)
         .optional_text(reading.country)
         .int64(batch_.run_id)
-        .int64(batch_.run_id);
+        .int64(batch_.run_id)
+        .text(fetched_at);
   });
 }
 

@@ -15,22 +15,94 @@ std::string fit_text(const std::string& message) {
   return message.substr(0, end) + "...";
 }
 
+std::int64_t last_insert_id(sql::Connection& connection) {
+  auto id = store::prepare(connection, "SELECT LAST_INSERT_ID()");
+  auto row = store::run_query(*id);
+  row->next();
+  return static_cast<std::int64_t>(row->getInt64(1));
+}
+
 }  // namespace
 
-std::int64_t begin_run(Database& db, const std::string& source, UtcSeconds hour) {
+std::int64_t begin_run(Database& db, const std::string& source, UtcSeconds hour, RunKind kind,
+                       std::optional<std::int64_t> replayed_payload) {
   auto& connection = db.connection();
   return store::guarded("recording the start of a run of " + source, [&] {
-    auto insert = store::prepare(connection,
-                                 "INSERT INTO etl_runs (source, hour, started_at, status)"
-                                 " VALUES (?, ?, UTC_TIMESTAMP(3), 'running')");
-    store::Binder(*insert).text(source).datetime(hour);
+    auto insert = store::prepare(
+        connection,
+        "INSERT INTO etl_runs (source, kind, replayed_payload, hour, started_at, status)"
+        " VALUES (?, ?, ?, ?, UTC_TIMESTAMP(3), 'running')");
+    store::Binder binder(*insert);
+    binder.text(source).text(kind == RunKind::replay ? "replay" : "run");
+    if (replayed_payload) {
+      binder.int64(*replayed_payload);
+    } else {
+      binder.null_value();
+    }
+    binder.datetime(hour);
     insert->executeUpdate();
-    auto id = store::prepare(connection, "SELECT LAST_INSERT_ID()");
-    auto row = store::run_query(*id);
-    row->next();
-    return static_cast<std::int64_t>(row->getInt64(1));
+    return last_insert_id(connection);
   });
 }
+
+std::int64_t record_raw_payload(Database& db, const ArchivedPayload& payload) {
+  auto& connection = db.connection();
+  const std::string path = payload.relative_path.generic_string();
+  return store::guarded("recording the archive file " + path, [&] {
+    // id = LAST_INSERT_ID(id) makes an already recorded path report its own id.
+    auto insert = store::prepare(
+        connection,
+        "INSERT INTO raw_payloads (source, hour, run_id, sequence, fetched_at, url, http_status,"
+        " path, sha256, size, stored_size, recorded_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3))"
+        " ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)");
+    const auto& origin = payload.origin;
+    store::Binder(*insert)
+        .text(origin.source)
+        .datetime(origin.hour)
+        .int64(origin.run_id)
+        .count(static_cast<std::size_t>(origin.sequence))
+        .text(to_sql_datetime(origin.fetched_at))
+        .text(origin.url)
+        .count(static_cast<std::size_t>(origin.http_status))
+        .text(path)
+        .text(payload.sha256)
+        .count(payload.size)
+        .count(payload.stored_size);
+    insert->executeUpdate();
+    return last_insert_id(connection);
+  });
+}
+
+std::optional<RawPayloadRecord> find_raw_payload(Database& db,
+                                                 const std::filesystem::path& relative_path) {
+  auto& connection = db.connection();
+  const std::string path = relative_path.generic_string();
+  return store::guarded("reading the ledger of " + path, [&]() -> std::optional<RawPayloadRecord> {
+    auto select = store::prepare(
+        connection, "SELECT id, sha256, pruned_at IS NOT NULL FROM raw_payloads WHERE path = ?");
+    store::Binder(*select).text(path);
+    auto row = store::run_query(*select);
+    if (!row->next()) return std::nullopt;
+    return RawPayloadRecord{static_cast<std::int64_t>(row->getInt64(1)), store::text(*row, 2),
+                            row->getBoolean(3)};
+  });
+}
+
+void mark_raw_payloads_pruned(Database& db, const std::vector<std::filesystem::path>& paths) {
+  if (paths.empty()) return;
+  auto& connection = db.connection();
+  store::guarded("recording pruned archive files", [&] {
+    auto update = store::prepare(
+        connection,
+        "UPDATE raw_payloads SET pruned_at = UTC_TIMESTAMP(3) WHERE path = ? AND pruned_at IS NULL");
+    for (const auto& path : paths) {
+      store::Binder(*update).text(path.generic_string());
+      update->executeUpdate();
+    }
+  });
+}
+
 
 // A run whose data committed stays 'succeeded': only a running row can fail.
 void fail_run(Database& db, std::int64_t run_id, const std::string& message) {

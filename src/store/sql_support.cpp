@@ -71,6 +71,11 @@ Binder& Binder::count(std::size_t value) {
   return *this;
 }
 
+Binder& Binder::null_value() {
+  statement_.setNull(next_++, sql::DataType::BIGINT);
+  return *this;
+}
+
 Binder& Binder::datetime(UtcSeconds value) {
   statement_.setDateTime(next_++, to_sql_datetime(value));
   return *this;

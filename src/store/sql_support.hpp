@@ -64,6 +64,7 @@ class Binder {
   Binder& int64(std::int64_t value);
   Binder& count(std::size_t value);
   Binder& datetime(UtcSeconds value);
+  Binder& null_value();
 
  private:
   sql::PreparedStatement& statement_;

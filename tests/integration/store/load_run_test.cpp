@@ -253,7 +253,7 @@ TEST_F(LoadRun, DoesNotWaitForAnotherSourcesUncommittedReadingsOfTheHour) {
   other.execute("START TRANSACTION");
   other.execute(
       "INSERT INTO sensor_readings VALUES ('other', 'x', '2026-11-22 06:00:00', 48.5, 2.5, 3.0,"
-      " NULL, NULL, 1, 1)");
+      " NULL, NULL, 1, 1, '2026-11-22 06:05:00')");
   other.execute("INSERT INTO reading_regions VALUES ('other', 'x', 'other-set', 'z')");
   db_.execute("SET SESSION innodb_lock_wait_timeout = 1");
   EXPECT_EQ(load(kH1, {matched("a", 1.0, 0)}).stored, 1u);
