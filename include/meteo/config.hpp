@@ -144,9 +144,23 @@ struct MonitoringConfig {
   int stale_after_minutes_for(std::string_view source) const;
 };
 
+// The raw archive (include/meteo/archive.hpp). A relative root is taken from the config file's
+// directory, so a configuration and its archive move together.
+struct ArchiveConfig {
+  std::filesystem::path root = "archive";
+  int retention_days = 0;     // 0 keeps everything
+  int compression_level = 1;  // gzip 1-9: 1 keeps up with the network at a ratio near 6's
+};
+
+struct VerifyConfig {
+  bool after_run = false;  // `run` checks the hours it touched (meteo-etl verify) before exiting
+};
+
 struct Config {
   std::filesystem::path origin;  // the file it came from, for messages
   DatabaseConfig database;
+  ArchiveConfig archive;
+  VerifyConfig verify;
   std::vector<RegionSetConfig> region_sets;
   std::vector<SourceConfig> sources;
   LoggingConfig logging;

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <initializer_list>
@@ -239,6 +240,34 @@ LoggingConfig read_logging(const ConfigReader& reader, const toml::table* t) {
   return logging;
 }
 
+ArchiveConfig read_archive(const ConfigReader& reader, const toml::table* t,
+                           const std::filesystem::path& origin) {
+  ArchiveConfig archive;
+  if (t) {
+    const std::string where = "archive";
+    reader.expect_only(*t, where, {"root", "retention_days", "compression_level"});
+    std::string root = archive.root.string();
+    reader.read_string(*t, where, "root", root);
+    if (root.empty()) reader.fail("archive.root", "must not be empty");
+    archive.root = root;
+    reader.read_integer(*t, where, "retention_days", archive.retention_days, 0, 365 * 100);
+    reader.read_integer(*t, where, "compression_level", archive.compression_level, 1, 9);
+  }
+  if (archive.root.is_relative()) archive.root = origin.parent_path() / archive.root;
+  return archive;
+}
+
+VerifyConfig read_verify(const ConfigReader& reader, const toml::table* t) {
+  VerifyConfig verify;
+  if (!t) return verify;
+  reader.expect_only(*t, "verify", {"after_run"});
+  if (const auto* node = t->get("after_run")) {
+    if (!node->is_boolean()) reader.fail("verify.after_run", "must be true or false");
+    verify.after_run = node->as_boolean()->get();
+  }
+  return verify;
+}
+
 DashboardConfig read_dashboard(const ConfigReader& reader, const toml::table& t) {
   const std::string where = "dashboard";
   reader.expect_only(t, where,
@@ -454,6 +483,14 @@ SourceConfig read_source(const ConfigReader& reader, const toml::table& t,
                          const std::string& where) {
   SourceConfig source;
   source.name = reader.required_string(t, where, "name");
+  // The name becomes a directory of the raw archive and a label of the metrics.
+  const bool plain = source.name.size() <= 64 &&
+                     std::all_of(source.name.begin(), source.name.end(), [](unsigned char c) {
+                       return std::isalnum(c) || c == '-' || c == '_' || c == '.';
+                     });
+  if (!plain || source.name.front() == '.') {
+    reader.fail(where + ".name", "use at most 64 letters, digits, '-', '_' or '.' (not first)");
+  }
   source.type = reader.required_string(t, where, "type");
   if (source.type == "sensor-api") {
     reader.expect_only(t, where,
@@ -548,11 +585,14 @@ Config parse_config(std::string_view toml_text, const std::filesystem::path& ori
                                       std::string(error.description()));
   }
   const ConfigReader reader(origin, environment);
-  reader.expect_only(root, "", {"database", "logging", "region_sets", "sources", "dashboard",
+  reader.expect_only(root, "", {"database", "archive", "verify", "logging", "region_sets",
+                                "sources", "dashboard",
                                 "monitoring"});
   Config config;
   config.origin = origin;
   config.database = read_database(reader, reader.subtable(root, "", "database"));
+  config.archive = read_archive(reader, reader.subtable(root, "", "archive"), origin);
+  config.verify = read_verify(reader, reader.subtable(root, "", "verify"));
   config.logging = read_logging(reader, reader.subtable(root, "", "logging"));
   if (const toml::table* dashboard = reader.subtable(root, "", "dashboard")) {
     config.dashboard = read_dashboard(reader, *dashboard);
