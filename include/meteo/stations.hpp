@@ -17,6 +17,7 @@
 namespace meteo {
 
 class HttpClient;
+struct HttpResponse;
 
 struct ParsedObservations {
   std::size_t record_count = 0;
@@ -71,6 +72,9 @@ struct TimeWindow {
 // Cuts [from, to) into consecutive windows of at most `length`.
 std::vector<TimeWindow> split_window(TimeWindow whole, std::chrono::hours length);
 
+// Sees every portal answer before it is parsed: where the raw archive plugs in.
+using PayloadSink = std::function<void(const std::string& url, const HttpResponse& response)>;
+
 // Explore API v2.1. Paging respects the portal: limit <= 100 and offset + limit <= 10 000; a
 // window with more records is read through exports/json instead.
 class PortalClient {
@@ -91,11 +95,13 @@ class PortalClient {
                                   const ObservationFields& fields, UtcSeconds now);
 
   std::size_t requests_made() const { return requests_; }
+  void set_payload_sink(PayloadSink sink) { sink_ = std::move(sink); }
 
  private:
   std::string get(const std::string& path_and_query);
   std::string base_url_;
   HttpClient& http_;
+  PayloadSink sink_;
   std::size_t requests_ = 0;
 };
 

@@ -5,15 +5,17 @@
 
 #include "commands.hpp"
 #include "dashboard_writer.hpp"
-#include "meteo/aggregate.hpp"
+#include "meteo/archive.hpp"
 #include "meteo/errors.hpp"
 #include "meteo/geo.hpp"
 #include "meteo/http.hpp"
 #include "meteo/sources.hpp"
 #include "meteo/store.hpp"
 #include "meteo/time.hpp"
+#include "payload_landing.hpp"
 #include "run_failure.hpp"
 #include "run_metrics.hpp"
+#include "sensor_job.hpp"
 #include "source_regions.hpp"
 #include "station_job.hpp"
 #include "verify_after_run.hpp"
@@ -21,53 +23,29 @@
 namespace meteo {
 namespace {
 
-// Fetch, validate and match one payload into a batch ready to load.
-RunBatch build_batch(const SourceConfig& source, const SourceRegions& regions, std::int64_t run_id,
-                     UtcSeconds hour, spdlog::logger& log) {
+struct FetchedPayload {
+  ArchivedPayload archived;
+  std::string body;
+};
+
+// The body lands durably in the archive, and in the ledger, before anything parses it.
+FetchedPayload fetch_and_archive(const SourceConfig& source, const RawArchive& archive,
+                                  Database& db, std::int64_t run_id, UtcSeconds hour,
+                                  spdlog::logger& log) {
   HttpClient http(source.http, log);
-  // JSON only: an HTML error page served with 200 fails here (65), before any parsing.
-  const HttpResponse response = http.get(
-      source.url, {{"X-API-Key", source.api_key.reveal(), true}}, AcceptedContent::json);
-  ParsedPayload payload = parse_sensor_payload(response.body, source.url);
-
-  RunBatch batch;
-  batch.run_id = run_id;
-  batch.source = source.name;
-  batch.hour = hour;
-  batch.region_sets = regions.set_pointers();
-  batch.counts.fetched = payload.record_count;
-  batch.counts.rejected = payload.rejected.size();
-  batch.counts.duplicates = keep_latest_per_id(payload.readings);
-  for (const auto& rejected : payload.rejected) {
-    log.warn("source {}: record {} rejected: {}", source.name, rejected.position, rejected.reason);
-  }
-  MatchSummary matched = match_readings(std::move(payload.readings), regions.matcher_pointers(),
-                                        source.home_country_labels);
-  // The first set is the source's primary geography: it decides what counts as "outside".
-  batch.counts.outside = matched.outside.empty() ? 0 : matched.outside.front();
-  batch.counts.disagreements = matched.disagreements.empty() ? 0 : matched.disagreements.front();
-  batch.readings = std::move(matched.readings);
-  batch.rejected = std::move(payload.rejected);
-  return batch;
+  // JSON only: an HTML error page served with 200 fails here (65), before the archive.
+  HttpResponse response = http.get(source.url, {{"X-API-Key", source.api_key.reveal(), true}},
+                                   AcceptedContent::json);
+  const PayloadOrigin origin{source.name, hour,        run_id, 0, now_micros(),
+                             source.url,  response.status};
+  ArchivedPayload archived = land_payload(db, archive, origin, response.body);
+  log.debug("source {}: payload of {} bytes archived as {}", source.name, archived.size,
+            archived.relative_path.string());
+  return {std::move(archived), std::move(response.body)};
 }
 
-void log_region_means(const RunBatch& batch, spdlog::logger& log) {
-  if (!log.should_log(spdlog::level::debug)) return;
-  for (std::size_t set = 0; set < batch.region_sets.size(); ++set) {
-    const auto& regions = batch.region_sets[set]->regions;
-    const auto sums = sum_by_region(batch.readings, set, regions.size());
-    for (std::size_t i = 0; i < sums.size(); ++i) {
-      if (auto mean = sums[i].mean()) {
-        log.debug("source {}: {} {}: {:.2f} °C over {} new reading(s) of this payload",
-                  batch.source, batch.region_sets[set]->name, regions[i].name, *mean,
-                  sums[i].count);
-      }
-    }
-  }
-}
-
-void run_sensor_source(Database& db, const Config& config, const SourceConfig& source,
-                       UtcSeconds hour, spdlog::logger& log) {
+void run_sensor_source(Database& db, const Config& config, const RawArchive& archive,
+                       const SourceConfig& source, UtcSeconds hour, spdlog::logger& log) {
   auto lock = SourceLock::try_acquire(db, source.name);
   if (!lock) {
     throw Error(ExitCode::temporary,
@@ -77,19 +55,28 @@ void run_sensor_source(Database& db, const Config& config, const SourceConfig& s
   const SourceRegions regions = load_source_regions(db, config, source);
   const std::int64_t run_id = begin_run(db, source.name, hour);
   try {
-    RunBatch batch = build_batch(source, regions, run_id, hour, log);
-    log_region_means(batch, log);
-    const RunCounts counts = load_run(db, batch);
-    log.info(
-        "source {} hour {}: run {} succeeded: fetched {}, stored {}, corrections {}, unchanged "
-        "{}, rejected {}, duplicates {}, outside {}, label disagreements {}",
-        source.name, to_iso8601(hour), run_id, counts.fetched, counts.stored, counts.corrections,
-        counts.unchanged, counts.rejected, counts.duplicates, counts.outside, counts.disagreements);
+    const FetchedPayload fetched = fetch_and_archive(source, archive, db, run_id, hour, log);
+    const RunCounts counts =
+        load_sensor_payload(db, source, regions, run_id,
+                            {fetched.body, source.url, hour, fetched.archived.origin.fetched_at}, log);
+    log.info("source {} hour {}: run {} succeeded: {}", source.name, to_iso8601(hour), run_id,
+             describe_counts(counts));
   } catch (const std::exception& error) {
     record_run_failure(db, run_id, source.name, error, log);
     throw;
   }
   verify_after_sensor_run(db, config, source.name, run_id, hour, log);
+}
+
+// Retention is housekeeping: a file that cannot be deleted is retried next hour.
+void prune_archive(Database& db, const RawArchive& archive, spdlog::logger& log) {
+  try {
+    const auto deleted = archive.prune(floor_to_hour(std::chrono::system_clock::now()));
+    mark_raw_payloads_pruned(db, deleted);
+    if (!deleted.empty()) log.info("raw archive: {} file(s) past retention deleted", deleted.size());
+  } catch (const std::exception& error) {
+    log.warn("raw archive not pruned: {}", error.what());
+  }
 }
 
 // After every source ran, failed ones included, so the page shows the failure. The data is
@@ -130,6 +117,7 @@ CommandRegistration register_run(CLI::App& parent) {
 
             Database db = Database::connect(context.config.database, &context.log);
             require_current_schema(db, bundled_migrations());
+            const RawArchive archive(context.config.archive);
             // Every source gets its chance; the first failure decides the exit code.
             std::optional<Error> first_failure;
             metrics::Registry metrics;
@@ -146,7 +134,7 @@ CommandRegistration register_run(CLI::App& parent) {
                   run_station_source(db, context.config, *source, job, context.log, context.out);
                   verify_after_station_run(db, context.config, source->name, hour, context.log);
                 } else {
-                  run_sensor_source(db, context.config, *source, hour, context.log);
+                  run_sensor_source(db, context.config, archive, *source, hour, context.log);
                 }
               } catch (const Error& error) {
                 context.log.error("source {}: {}", source->name, error.what());
@@ -155,6 +143,7 @@ CommandRegistration register_run(CLI::App& parent) {
               }
               outcome.duration = std::chrono::steady_clock::now() - started;
             }
+            prune_archive(db, archive, context.log);
             refresh_dashboard(db, context.config, context.log);
             // Failed sources included: last-success times come from the ledger, not this run.
             write_run_metrics(

@@ -5,10 +5,12 @@
 #include <algorithm>
 #include <memory>
 
+#include "meteo/archive.hpp"
 #include "meteo/errors.hpp"
 #include "meteo/geo.hpp"
 #include "meteo/http.hpp"
 #include "meteo/station_store.hpp"
+#include "payload_landing.hpp"
 #include "run_failure.hpp"
 #include "source_regions.hpp"
 
@@ -144,6 +146,16 @@ RunCounts run_station_source(Database& db, const Config& config, const SourceCon
   const SourceRegions regions = load_source_regions(db, config, source);
   // Every failure past this point, the portal's included, leaves a failed ledger row.
   const std::int64_t run_id = job.dry_run ? 0 : begin_run(db, source.name, job.run_hour);
+  const RawArchive archive(config.archive);
+  int sequence = 0;
+  if (!job.dry_run) {
+    portal.set_payload_sink([&](const std::string& url, const HttpResponse& response) {
+      land_payload(db, archive,
+                   {source.name, job.run_hour, run_id, sequence++, now_micros(), url,
+                    response.status},
+                   response.body);
+    });
+  }
   RunCounts total;
   try {
     std::vector<std::string> supported;

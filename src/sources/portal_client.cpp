@@ -45,7 +45,10 @@ PortalClient::PortalClient(std::string base_url, HttpClient& http)
 
 std::string PortalClient::get(const std::string& path_and_query) {
   ++requests_;
-  return http_.get(base_url_ + path_and_query).body;
+  const std::string url = base_url_ + path_and_query;
+  HttpResponse response = http_.get(url);
+  if (sink_) sink_(url, response);
+  return std::move(response.body);
 }
 
 std::vector<std::string> PortalClient::list_datasets(std::string_view pattern) {

@@ -1,0 +1,16 @@
+#include "payload_landing.hpp"
+
+namespace meteo {
+
+UtcMicros now_micros() {
+  return std::chrono::floor<std::chrono::microseconds>(std::chrono::system_clock::now());
+}
+
+ArchivedPayload land_payload(Database& db, const RawArchive& archive, const PayloadOrigin& origin,
+                             std::string_view body) {
+  ArchivedPayload archived = archive.write(origin, body);
+  record_raw_payload(db, archived);
+  return archived;
+}
+
+}  // namespace meteo

@@ -1,0 +1,69 @@
+#include "sensor_job.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "meteo/aggregate.hpp"
+#include "meteo/sources.hpp"
+
+namespace meteo {
+namespace {
+
+RunBatch build_batch(const SourceConfig& source, const SourceRegions& regions, std::int64_t run_id,
+                     const SensorPayload& payload, spdlog::logger& log) {
+  ParsedPayload parsed = parse_sensor_payload(payload.body, payload.origin);
+  RunBatch batch;
+  batch.run_id = run_id;
+  batch.source = source.name;
+  batch.hour = payload.hour;
+  batch.fetched_at = payload.fetched_at;
+  batch.region_sets = regions.set_pointers();
+  batch.counts.fetched = parsed.record_count;
+  batch.counts.rejected = parsed.rejected.size();
+  batch.counts.duplicates = keep_latest_per_id(parsed.readings);
+  for (const auto& rejected : parsed.rejected) {
+    log.warn("source {}: record {} rejected: {}", source.name, rejected.position, rejected.reason);
+  }
+  MatchSummary matched = match_readings(std::move(parsed.readings), regions.matcher_pointers(),
+                                        source.home_country_labels);
+  // The first set is the source's primary geography: it decides what counts as "outside".
+  batch.counts.outside = matched.outside.empty() ? 0 : matched.outside.front();
+  batch.counts.disagreements = matched.disagreements.empty() ? 0 : matched.disagreements.front();
+  batch.readings = std::move(matched.readings);
+  batch.rejected = std::move(parsed.rejected);
+  return batch;
+}
+
+void log_region_means(const RunBatch& batch, spdlog::logger& log) {
+  if (!log.should_log(spdlog::level::debug)) return;
+  for (std::size_t set = 0; set < batch.region_sets.size(); ++set) {
+    const auto& regions = batch.region_sets[set]->regions;
+    const auto sums = sum_by_region(batch.readings, set, regions.size());
+    for (std::size_t i = 0; i < sums.size(); ++i) {
+      if (auto mean = sums[i].mean()) {
+        log.debug("source {}: {} {}: {:.2f} °C over {} new reading(s) of this payload",
+                  batch.source, batch.region_sets[set]->name, regions[i].name, *mean,
+                  sums[i].count);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+RunCounts load_sensor_payload(Database& db, const SourceConfig& source,
+                              const SourceRegions& regions, std::int64_t run_id,
+                              const SensorPayload& payload, spdlog::logger& log) {
+  const RunBatch batch = build_batch(source, regions, run_id, payload, log);
+  log_region_means(batch, log);
+  return load_run(db, batch);
+}
+
+std::string describe_counts(const RunCounts& counts) {
+  return fmt::format(
+      "fetched {}, stored {}, corrections {}, unchanged {}, rejected {}, duplicates {}, "
+      "outside {}, label disagreements {}",
+      counts.fetched, counts.stored, counts.corrections, counts.unchanged, counts.rejected,
+      counts.duplicates, counts.outside, counts.disagreements);
+}
+
+}  // namespace meteo

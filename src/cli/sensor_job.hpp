@@ -1,0 +1,34 @@
+// One sensor payload through the pipeline: parse/validate -> match -> aggregate -> load. The
+// hourly run feeds it a body just fetched and archived; replay feeds it a body from the archive.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "meteo/config.hpp"
+#include "meteo/store.hpp"
+#include "source_regions.hpp"
+
+namespace spdlog {
+class logger;
+}
+
+namespace meteo {
+
+struct SensorPayload {
+  std::string_view body;
+  std::string origin;  // the URL or archive file, for messages
+  UtcSeconds hour;     // the hour of the run that fetched it
+  UtcMicros fetched_at;
+};
+
+// Parses, validates, matches and loads one payload as ledger run `run_id` (already begun).
+// Throws Error on bad data or a failed load; the caller records the failure in the ledger.
+RunCounts load_sensor_payload(Database& db, const SourceConfig& source,
+                              const SourceRegions& regions, std::int64_t run_id,
+                              const SensorPayload& payload, spdlog::logger& log);
+
+// "fetched 200, stored 180, ..." for the log line that closes a run.
+std::string describe_counts(const RunCounts& counts);
+
+}  // namespace meteo
