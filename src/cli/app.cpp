@@ -76,6 +76,7 @@ int run_cli(int argc, const char* const* argv, const EnvironmentLookup& environm
 
   const std::vector<CommandRegistration> commands{
       register_migrate(app), register_regions(app), register_run(app),       register_backfill(app),
+      register_replay(app),
       register_query(app),   register_status(app),  register_dashboard(app), register_export(app),
       register_verify(app)};
   try {

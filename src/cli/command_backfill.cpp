@@ -1,4 +1,5 @@
-// Re-reads a past window of the station networks; the sensor feed only ever serves "now".
+// Fills a past window: station portals keep history; the sensor feed only ever serves "now", so
+// its past is the raw archive.
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -6,6 +7,7 @@
 
 #include "commands.hpp"
 #include "meteo/errors.hpp"
+#include "replay_job.hpp"
 #include "station_job.hpp"
 
 namespace meteo {
@@ -25,25 +27,15 @@ TimeWindow parse_window(const BackfillOptions& options) {
   return window;
 }
 
-// Named sources, or every station network when none is named.
+// Named sources, or every source when none is named.
 std::vector<const SourceConfig*> backfill_sources(const Config& config,
                                                   const BackfillOptions& options) {
   std::vector<const SourceConfig*> sources;
-  for (const auto& name : options.sources) {
-    const SourceConfig& source = config.source(name);
-    if (!source.stations) {
-      throw Error(ExitCode::usage, "source " + name +
-                                       " is a sensor feed: its API serves only the present, so "
-                                       "there is no history to re-fetch");
-    }
-    sources.push_back(&source);
-  }
+  for (const auto& name : options.sources) sources.push_back(&config.source(name));
   if (options.sources.empty()) {
-    for (const auto& source : config.sources) {
-      if (source.stations) sources.push_back(&source);
-    }
+    for (const auto& source : config.sources) sources.push_back(&source);
   }
-  if (sources.empty()) throw Error(ExitCode::config, "no opendatasoft-stations source configured");
+  if (sources.empty()) throw Error(ExitCode::config, "no [[sources]] configured");
   return sources;
 }
 
@@ -51,7 +43,9 @@ std::vector<const SourceConfig*> backfill_sources(const Config& config,
 
 CommandRegistration register_backfill(CLI::App& parent) {
   CLI::App* app = parent.add_subcommand(
-      "backfill", "re-fetch a time window of the station networks, upsert, recompute aggregates");
+      "backfill",
+      "fill a past window: station networks are re-read from their portal, sensor feeds (which "
+      "serve only the present) are replayed from the raw archive");
   auto options = std::make_shared<BackfillOptions>();
   app->add_option("--from", options->from, "first hour, UTC (2026-11-01T00)")->required();
   app->add_option("--to", options->to, "end hour, exclusive, UTC")->required();
@@ -67,7 +61,12 @@ CommandRegistration register_backfill(CLI::App& parent) {
             Database db = Database::connect(context.config.database, &context.log);
             require_current_schema(db, bundled_migrations());
             for (const SourceConfig* source : sources) {
-              run_station_source(db, context.config, *source, job, context.log, context.out);
+              if (source->stations) {
+                run_station_source(db, context.config, *source, job, context.log, context.out);
+              } else {
+                replay_sensor_source(db, context.config, *source, {window, 1, options->dry_run},
+                                     context.log, context.out);
+              }
             }
             return 0;
           }};

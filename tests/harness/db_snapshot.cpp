@@ -49,6 +49,22 @@ std::string query_contents(Database& db, const std::string& select) {
   return render(*run_query(db, select));
 }
 
+std::string product_contents(Database& db) {
+  return query_contents(db,
+                        "SELECT source, reading_id, hour, latitude, longitude, temperature,"
+                        " observed_at, country FROM sensor_readings ORDER BY source, reading_id") +
+         query_contents(db,
+                        "SELECT source, reading_id, region_set, region_code FROM reading_regions"
+                        " ORDER BY source, reading_id, region_set") +
+         query_contents(db,
+                        "SELECT hour, region_set, region_code, region, temperature,"
+                        " numberOfPoints FROM region_hourly_temperature"
+                        " ORDER BY region_set, region_code, hour") +
+         query_contents(db,
+                        "SELECT source, hour, position, reason, record FROM rejected_records"
+                        " ORDER BY source, hour, record_sha");
+}
+
 std::string data_tables_contents(Database& db) {
   // Row counts and content fingerprints: small enough to print when an assertion fails.
   std::string text;

@@ -14,6 +14,11 @@ std::string table_contents(Database& db, const std::string& table);
 // Every row of a query, tab-separated, one line per row (order it in the query).
 std::string query_contents(Database& db, const std::string& select);
 
+// What the data means, without the bookkeeping that legitimately differs between two histories
+// reaching the same data (run ids, fetch times, row ids, write times): readings, their regions,
+// rejects and aggregates. Equal strings mean the same product.
+std::string product_contents(Database& db);
+
 // Row count and content hash of each table a run writes (readings, matches, rejects,
 // aggregates, regions): equal strings mean equal contents.
 std::string data_tables_contents(Database& db);

@@ -138,10 +138,21 @@ TEST_F(CronRun, RerunningAnHourChangesNothing) {
   prepare_database();
   ASSERT_EQ(meteo({"run", "--hour", "2026-11-22T06"}).exit_code, 0);
   Database db = database_.connect();
-  const std::string before = data_tables_contents(db);
+  const std::string before = product_contents(db);
+  const std::string updated =
+      query_value(db, "SELECT MAX(updated_at) FROM region_hourly_temperature");
   const auto again = meteo({"run", "--hour", "2026-11-22T06"});
   ASSERT_EQ(again.exit_code, 0) << describe(again);
-  EXPECT_EQ(data_tables_contents(db), before);
+  EXPECT_EQ(product_contents(db), before);
+  EXPECT_EQ(query_value(db, "SELECT MAX(updated_at) FROM region_hourly_temperature"), updated)
+      << "no aggregate was rewritten";
+  // Only the bookkeeping moved: every reading now names the second fetch as its newest payload.
+  EXPECT_EQ(query_value(db, "SELECT COUNT(DISTINCT fetched_at) FROM sensor_readings"), "1");
+  EXPECT_EQ(
+      query_value(db,
+                  "SELECT COUNT(*) FROM sensor_readings r JOIN raw_payloads p"
+                  " ON p.fetched_at = r.fetched_at AND p.run_id = (SELECT MAX(id) FROM etl_runs)"),
+      "300");
 }
 
 TEST_F(CronRun, RetriesRecoverFromServerErrors) {

@@ -1,0 +1,71 @@
+// Rebuilds readings and aggregates of a window from the raw archive (sensor sources).
+#include <memory>
+
+#include "commands.hpp"
+#include "meteo/errors.hpp"
+#include "replay_job.hpp"
+
+namespace meteo {
+namespace {
+
+std::vector<const SourceConfig*> replay_sources(const Config& config,
+                                                const std::vector<std::string>& names) {
+  std::vector<const SourceConfig*> sources;
+  for (const auto& name : names) {
+    const SourceConfig& source = config.source(name);
+    if (source.stations) {
+      throw Error(ExitCode::usage, "source " + name +
+                                       " is a station network: its portal keeps the history, "
+                                       "re-read it with `meteo-etl backfill`");
+    }
+    sources.push_back(&source);
+  }
+  if (names.empty()) {
+    for (const auto& source : config.sources) {
+      if (!source.stations) sources.push_back(&source);
+    }
+  }
+  if (sources.empty()) throw Error(ExitCode::config, "no sensor-api source configured");
+  return sources;
+}
+
+int replay_window(CommandContext& context, const std::vector<const SourceConfig*>& sources,
+                  const ReplayRequest& request) {
+  Database db = Database::connect(context.config.database, &context.log);
+  require_current_schema(db, bundled_migrations());
+  for (const SourceConfig* source : sources) {
+    replay_sensor_source(db, context.config, *source, request, context.log, context.out);
+  }
+  return 0;
+}
+
+}  // namespace
+
+CommandRegistration register_replay(CLI::App& parent) {
+  CLI::App* app = parent.add_subcommand(
+      "replay", "re-load archived sensor payloads of a window (new rules, new region sets)");
+  struct Options {
+    std::string from, to;
+    std::vector<std::string> sources;
+    int jobs = 1;
+    bool dry_run = false;
+  };
+  auto options = std::make_shared<Options>();
+  app->add_option("--from", options->from, "first hour, UTC (2026-11-01T00)")->required();
+  app->add_option("--to", options->to, "end hour, exclusive, UTC")->required();
+  app->add_option("--source", options->sources, "only this sensor source (repeatable)");
+  app->add_option("--jobs", options->jobs, "parallel workers (same result as one)")
+      ->check(CLI::Range(1, 64));
+  app->add_flag("--dry-run", options->dry_run, "list the archived payloads, change nothing");
+  return {app, [options](CommandContext& context) {
+            const TimeWindow window{parse_hour(options->from), parse_hour(options->to)};
+            if (!(window.from < window.to)) {
+              throw Error(ExitCode::usage,
+                          "--from " + options->from + " must be before --to " + options->to);
+            }
+            return replay_window(context, replay_sources(context.config, options->sources),
+                                 {window, options->jobs, options->dry_run});
+          }};
+}
+
+}  // namespace meteo
