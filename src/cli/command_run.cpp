@@ -2,6 +2,7 @@
 #include <spdlog/spdlog.h>
 
 #include <memory>
+#include <optional>
 
 #include "commands.hpp"
 #include "dashboard_writer.hpp"
@@ -30,14 +31,17 @@ struct FetchedPayload {
 
 // The body lands durably in the archive, and in the ledger, before anything parses it.
 FetchedPayload fetch_and_archive(const SourceConfig& source, const RawArchive& archive,
-                                  Database& db, std::int64_t run_id, UtcSeconds hour,
-                                  spdlog::logger& log) {
+                                 Database& db, std::int64_t run_id, UtcSeconds hour,
+                                 metrics::Registry& metrics, spdlog::logger& log) {
   HttpClient http(source.http, log);
+  std::optional<metrics::StageTimer> fetching(std::in_place, metrics, source.name, "fetch");
   // JSON only: an HTML error page served with 200 fails here (65), before the archive.
-  HttpResponse response = http.get(source.url, {{"X-API-Key", source.api_key.reveal(), true}},
-                                   AcceptedContent::json);
-  const PayloadOrigin origin{source.name, hour,        run_id, 0, now_micros(),
-                             source.url,  response.status};
+  HttpResponse response =
+      http.get(source.url, {{"X-API-Key", source.api_key.reveal(), true}}, AcceptedContent::json);
+  fetching.reset();
+  const PayloadOrigin origin{source.name,  hour,       run_id,         0,
+                             now_micros(), source.url, response.status};
+  const metrics::StageTimer archiving(metrics, source.name, "archive");
   ArchivedPayload archived = land_payload(db, archive, origin, response.body);
   log.debug("source {}: payload of {} bytes archived as {}", source.name, archived.size,
             archived.relative_path.string());
@@ -45,7 +49,8 @@ FetchedPayload fetch_and_archive(const SourceConfig& source, const RawArchive& a
 }
 
 void run_sensor_source(Database& db, const Config& config, const RawArchive& archive,
-                       const SourceConfig& source, UtcSeconds hour, spdlog::logger& log) {
+                       const SourceConfig& source, UtcSeconds hour, metrics::Registry& metrics,
+                       spdlog::logger& log) {
   auto lock = SourceLock::try_acquire(db, source.name);
   if (!lock) {
     throw Error(ExitCode::temporary,
@@ -55,16 +60,18 @@ void run_sensor_source(Database& db, const Config& config, const RawArchive& arc
   const SourceRegions regions = load_source_regions(db, config, source);
   const std::int64_t run_id = begin_run(db, source.name, hour);
   try {
-    const FetchedPayload fetched = fetch_and_archive(source, archive, db, run_id, hour, log);
-    const RunCounts counts =
-        load_sensor_payload(db, source, regions, run_id,
-                            {fetched.body, source.url, hour, fetched.archived.origin.fetched_at}, log);
+    const FetchedPayload fetched =
+        fetch_and_archive(source, archive, db, run_id, hour, metrics, log);
+    const RunCounts counts = load_sensor_payload(
+        db, source, regions, run_id,
+        {fetched.body, source.url, hour, fetched.archived.origin.fetched_at}, log, &metrics);
     log.info("source {} hour {}: run {} succeeded: {}", source.name, to_iso8601(hour), run_id,
              describe_counts(counts));
   } catch (const std::exception& error) {
     record_run_failure(db, run_id, source.name, error, log);
     throw;
   }
+  const metrics::StageTimer verifying(metrics, source.name, "verify");
   verify_after_sensor_run(db, config, source.name, run_id, hour, log);
 }
 
@@ -73,7 +80,8 @@ void prune_archive(Database& db, const RawArchive& archive, spdlog::logger& log)
   try {
     const auto deleted = archive.prune(floor_to_hour(std::chrono::system_clock::now()));
     mark_raw_payloads_pruned(db, deleted);
-    if (!deleted.empty()) log.info("raw archive: {} file(s) past retention deleted", deleted.size());
+    if (!deleted.empty())
+      log.info("raw archive: {} file(s) past retention deleted", deleted.size());
   } catch (const std::exception& error) {
     log.warn("raw archive not pruned: {}", error.what());
   }
@@ -103,56 +111,55 @@ CommandRegistration register_run(CLI::App& parent) {
   app->add_option("--hour", options->hour,
                   "stamp the run with this UTC hour (2026-11-22T06) instead of now");
   app->add_option("--source", options->sources, "run only this source (repeatable)");
-  return {app, [options](CommandContext& context) {
-            const UtcSeconds hour = options->hour.empty()
-                                        ? floor_to_hour(std::chrono::system_clock::now())
-                                        : parse_hour(options->hour);
-            std::vector<const SourceConfig*> sources;
-            for (const auto& name : options->sources)
-              sources.push_back(&context.config.source(name));
-            if (options->sources.empty()) {
-              for (const auto& source : context.config.sources) sources.push_back(&source);
-            }
-            if (sources.empty()) throw Error(ExitCode::config, "no [[sources]] configured");
+  return {
+      app, [options](CommandContext& context) {
+        const UtcSeconds hour = options->hour.empty()
+                                    ? floor_to_hour(std::chrono::system_clock::now())
+                                    : parse_hour(options->hour);
+        std::vector<const SourceConfig*> sources;
+        for (const auto& name : options->sources) sources.push_back(&context.config.source(name));
+        if (options->sources.empty()) {
+          for (const auto& source : context.config.sources) sources.push_back(&source);
+        }
+        if (sources.empty()) throw Error(ExitCode::config, "no [[sources]] configured");
 
-            Database db = Database::connect(context.config.database, &context.log);
-            require_current_schema(db, bundled_migrations());
-            const RawArchive archive(context.config.archive);
-            // Every source gets its chance; the first failure decides the exit code.
-            std::optional<Error> first_failure;
-            metrics::Registry metrics;
-            describe_run_metrics(metrics);
-            std::vector<SourceRunOutcome> outcomes;
-            for (const SourceConfig* source : sources) {
-              SourceRunOutcome& outcome = outcomes.emplace_back(SourceRunOutcome{source->name});
-              const auto started = std::chrono::steady_clock::now();
-              try {
-                if (source->stations) {
-                  const StationJob job{
-                      std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()),
-                      hour};
-                  run_station_source(db, context.config, *source, job, context.log, context.out);
-                  verify_after_station_run(db, context.config, source->name, hour, context.log);
-                } else {
-                  run_sensor_source(db, context.config, archive, *source, hour, context.log);
-                }
-              } catch (const Error& error) {
-                context.log.error("source {}: {}", source->name, error.what());
-                if (!first_failure) first_failure = error;
-                outcome.exit_code = static_cast<int>(error.code());
-              }
-              outcome.duration = std::chrono::steady_clock::now() - started;
+        Database db = Database::connect(context.config.database, &context.log);
+        require_current_schema(db, bundled_migrations());
+        const RawArchive archive(context.config.archive);
+        // Every source gets its chance; the first failure decides the exit code.
+        std::optional<Error> first_failure;
+        metrics::Registry metrics;
+        describe_run_metrics(metrics);
+        std::vector<SourceRunOutcome> outcomes;
+        for (const SourceConfig* source : sources) {
+          SourceRunOutcome& outcome = outcomes.emplace_back(SourceRunOutcome{source->name});
+          const auto started = std::chrono::steady_clock::now();
+          try {
+            if (source->stations) {
+              const StationJob job{
+                  std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()), hour};
+              run_station_source(db, context.config, *source, job, context.log, context.out);
+              verify_after_station_run(db, context.config, source->name, hour, context.log);
+            } else {
+              run_sensor_source(db, context.config, archive, *source, hour, metrics, context.log);
             }
-            prune_archive(db, archive, context.log);
-            refresh_dashboard(db, context.config, context.log);
-            // Failed sources included: last-success times come from the ledger, not this run.
-            write_run_metrics(
-                db, context.config, metrics, outcomes,
-                std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()),
-                context.log);
-            if (first_failure) return static_cast<int>(first_failure->code());
-            return 0;
-          }};
+          } catch (const Error& error) {
+            context.log.error("source {}: {}", source->name, error.what());
+            if (!first_failure) first_failure = error;
+            outcome.exit_code = static_cast<int>(error.code());
+          }
+          outcome.duration = std::chrono::steady_clock::now() - started;
+        }
+        prune_archive(db, archive, context.log);
+        refresh_dashboard(db, context.config, context.log);
+        // Failed sources included: last-success times come from the ledger, not this run.
+        write_run_metrics(
+            db, context.config, metrics, outcomes,
+            std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()),
+            context.log);
+        if (first_failure) return static_cast<int>(first_failure->code());
+        return 0;
+      }};
 }
 
 }  // namespace meteo

@@ -2,14 +2,29 @@
 
 #include <spdlog/spdlog.h>
 
+#include <optional>
+
 #include "meteo/aggregate.hpp"
 #include "meteo/sources.hpp"
 
 namespace meteo {
 namespace {
 
+// Times one stage when metrics are wanted.
+class OptionalStageTimer {
+ public:
+  OptionalStageTimer(metrics::Registry* registry, const std::string& source, const char* stage) {
+    if (registry != nullptr) timer_.emplace(*registry, source, stage);
+  }
+
+ private:
+  std::optional<metrics::StageTimer> timer_;
+};
+
 RunBatch build_batch(const SourceConfig& source, const SourceRegions& regions, std::int64_t run_id,
-                     const SensorPayload& payload, spdlog::logger& log) {
+                     const SensorPayload& payload, spdlog::logger& log,
+                     metrics::Registry* metrics) {
+  std::optional<OptionalStageTimer> parsing(std::in_place, metrics, source.name, "parse");
   ParsedPayload parsed = parse_sensor_payload(payload.body, payload.origin);
   RunBatch batch;
   batch.run_id = run_id;
@@ -23,6 +38,8 @@ RunBatch build_batch(const SourceConfig& source, const SourceRegions& regions, s
   for (const auto& rejected : parsed.rejected) {
     log.warn("source {}: record {} rejected: {}", source.name, rejected.position, rejected.reason);
   }
+  parsing.reset();
+  const OptionalStageTimer matching(metrics, source.name, "match");
   MatchSummary matched = match_readings(std::move(parsed.readings), regions.matcher_pointers(),
                                         source.home_country_labels);
   // The first set is the source's primary geography: it decides what counts as "outside".
@@ -52,9 +69,11 @@ void log_region_means(const RunBatch& batch, spdlog::logger& log) {
 
 RunCounts load_sensor_payload(Database& db, const SourceConfig& source,
                               const SourceRegions& regions, std::int64_t run_id,
-                              const SensorPayload& payload, spdlog::logger& log) {
-  const RunBatch batch = build_batch(source, regions, run_id, payload, log);
+                              const SensorPayload& payload, spdlog::logger& log,
+                              metrics::Registry* metrics) {
+  const RunBatch batch = build_batch(source, regions, run_id, payload, log, metrics);
   log_region_means(batch, log);
+  const OptionalStageTimer loading(metrics, source.name, "load");
   return load_run(db, batch);
 }
 

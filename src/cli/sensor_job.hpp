@@ -6,6 +6,7 @@
 #include <string>
 
 #include "meteo/config.hpp"
+#include "meteo/metrics.hpp"
 #include "meteo/store.hpp"
 #include "source_regions.hpp"
 
@@ -22,11 +23,13 @@ struct SensorPayload {
   UtcMicros fetched_at;
 };
 
-// Parses, validates, matches and loads one payload as ledger run `run_id` (already begun).
-// Throws Error on bad data or a failed load; the caller records the failure in the ledger.
+// Parses, validates, matches and loads one payload as ledger run `run_id` (already begun), timing
+// the parse, match and load stages into `metrics` when given. Throws Error on bad data or a
+// failed load; the caller records the failure in the ledger.
 RunCounts load_sensor_payload(Database& db, const SourceConfig& source,
                               const SourceRegions& regions, std::int64_t run_id,
-                              const SensorPayload& payload, spdlog::logger& log);
+                              const SensorPayload& payload, spdlog::logger& log,
+                              metrics::Registry* metrics = nullptr);
 
 // "fetched 200, stored 180, ..." for the log line that closes a run.
 std::string describe_counts(const RunCounts& counts);

@@ -262,6 +262,13 @@ TEST_F(StatusCommand, RunWritesTheMetricsFileAlsoWhenASourceFails) {
   EXPECT_EQ(value("meteo_etl_watermark_timestamp_seconds{source=\"sensors\"}"), 1795327200)
       << "2026-11-22T06:00:00Z";
   EXPECT_GE(value("meteo_etl_run_duration_seconds{source=\"partner\"}"), 0);
+  for (const char* stage : {"fetch", "archive", "parse", "match", "load", "verify"}) {
+    EXPECT_GE(value(std::string("meteo_etl_stage_duration_seconds{source=\"sensors\",stage=\"") +
+                    stage + "\"}"),
+              0);
+  }
+  // The failed source timed what it did: the fetch that failed.
+  EXPECT_GE(value("meteo_etl_stage_duration_seconds{source=\"partner\",stage=\"fetch\"}"), 0);
 
   // A later run of the failing source alone: the success still comes from the ledger.
   ASSERT_EQ(meteo({"run", "--hour", "2026-11-22T07", "--source", "partner"}).exit_code, 69);
