@@ -1,11 +1,11 @@
 // The raw archive end to end: `run` lands every payload before parsing it, `replay` rebuilds the
 // database from the archive alone, in parallel or not, and applies a new region set to history.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 
+#include "cli_job.hpp"
 #include "config_files.hpp"
 #include "db_snapshot.hpp"
 #include "meteo/archive.hpp"
@@ -23,14 +23,6 @@ constexpr const char* kApiKey = "replay-key-41c2";
 
 class Replay : public ::testing::Test {
  protected:
-  void SetUp() override {
-    directory_ = fs::temp_directory_path() /
-                 ("meteo-replay-" + std::to_string(::getpid()) + "-" +
-                  ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(directory_);
-  }
-  void TearDown() override { fs::remove_all(directory_); }
-
   // One config per simulator (its port changes); `extra` is appended verbatim.
   void write_config(const SensorSim& sim, const std::string& extra = "",
                     const std::string& sets = "\"fr-regions\"") {
@@ -46,14 +38,11 @@ class Replay : public ::testing::Test {
            << "[sources.http]\nretry_attempts = 1\n";
   }
 
-  std::string config_path() const { return (directory_ / "meteo-etl.toml").string(); }
+  std::string config_path() const { return (directory_.path() / "meteo-etl.toml").string(); }
   fs::path archive_root() const { return directory_ / "archive"; }
 
   ProcessResult meteo(std::vector<std::string> args) {
-    Environment env = cron_environment(config_path(), database_.config());
-    env["SENSOR_API_KEY"] = kApiKey;
-    args.insert(args.begin(), meteo_etl_binary());
-    return run_process(args, env);
+    return run_meteo_etl(config_path(), database_.config(), kApiKey, std::move(args));
   }
 
   void expect_ok(const std::vector<std::string>& args) {
@@ -88,7 +77,7 @@ class Replay : public ::testing::Test {
   }
 
   ScratchDatabase database_;
-  fs::path directory_;
+  TestDirectory directory_;
 };
 
 TEST_F(Replay, RunArchivesEachPayloadAndRecordsItInTheLedger) {

@@ -1,6 +1,5 @@
 // `meteo-etl status` as monitoring calls it: the exit code decides, the JSON explains.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -10,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "cli_job.hpp"
 #include "config_files.hpp"
 #include "paths.hpp"
 #include "sensor_sim.hpp"
@@ -26,14 +26,6 @@ constexpr const char* kApiKey = "status-e2e-key-41c2";
 
 class StatusCommand : public ::testing::Test {
  protected:
-  void SetUp() override {
-    directory_ = fs::temp_directory_path() /
-                 ("meteo-status-" + std::to_string(::getpid()) + "-" +
-                  ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(directory_);
-  }
-  void TearDown() override { fs::remove_all(directory_); }
-
   // Sources "sensors" on `sim` and, with `partner`, "partner" on that simulator.
   void write_config(const SensorSim& sim, const std::string& extra_toml = "",
                     const SensorSim* partner = nullptr) {
@@ -50,13 +42,10 @@ class StatusCommand : public ::testing::Test {
            << "[sources.http]\nretry_attempts = 2\nretry_initial_backoff_ms = 10\n"
            << "retry_max_backoff_ms = 20\ntimeout_ms = 3000\nconnect_timeout_ms = 1000\n";
   }
-  std::string config_path() const { return (directory_ / "meteo-etl.toml").string(); }
+  std::string config_path() const { return (directory_.path() / "meteo-etl.toml").string(); }
 
   ProcessResult meteo(std::vector<std::string> args) {
-    Environment env = cron_environment(config_path(), database_.config());
-    env["SENSOR_API_KEY"] = kApiKey;
-    args.insert(args.begin(), meteo_etl_binary());
-    return run_process(args, env);
+    return run_meteo_etl(config_path(), database_.config(), kApiKey, std::move(args));
   }
 
   void prepare_database() {
@@ -81,7 +70,7 @@ class StatusCommand : public ::testing::Test {
   }
 
   ScratchDatabase database_;
-  fs::path directory_;
+  TestDirectory directory_;
 };
 
 TEST_F(StatusCommand, ASourceThatNeverRanExits2) {

@@ -2,12 +2,12 @@
 // lines); a tampered aggregate fails (exit 1) naming its region and hour; `run` with [verify]
 // after_run verifies the hours it touched.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "cli_job.hpp"
 #include "config_files.hpp"
 #include "db_snapshot.hpp"
 #include "paths.hpp"
@@ -24,18 +24,10 @@ constexpr const char* kApiKey = "verify-key-7d1e";
 
 class VerifyCommand : public ::testing::Test {
  protected:
-  void SetUp() override {
-    directory_ = fs::temp_directory_path() /
-                 ("meteo-verify-e2e-" + std::to_string(::getpid()) + "-" +
-                  ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(directory_);
-  }
-  void TearDown() override { fs::remove_all(directory_); }
-
   void write_config(const SensorSim& sim, bool after_run) {
     std::ofstream config(config_path());
     config << database_toml(database_.config()) << "\n[archive]\nroot = \""
-           << (directory_ / "archive").string() << "\"\n"
+           << (directory_.path() / "archive").string() << "\"\n"
            << "\n[verify]\nafter_run = " << (after_run ? "true" : "false") << "\n"
            << "\n[[region_sets]]\nname = \"fr-regions\"\nlocation = \""
            << shared_data("geo/regions.geojson") << "\"\n"
@@ -44,13 +36,10 @@ class VerifyCommand : public ::testing::Test {
            << "[sources.http]\nretry_attempts = 1\n";
   }
 
-  std::string config_path() const { return (directory_ / "meteo-etl.toml").string(); }
+  std::string config_path() const { return (directory_.path() / "meteo-etl.toml").string(); }
 
   ProcessResult meteo(std::vector<std::string> args) {
-    Environment env = cron_environment(config_path(), database_.config());
-    env["SENSOR_API_KEY"] = kApiKey;
-    args.insert(args.begin(), meteo_etl_binary());
-    return run_process(args, env);
+    return run_meteo_etl(config_path(), database_.config(), kApiKey, std::move(args));
   }
 
   void expect_ok(const std::vector<std::string>& args) {
@@ -72,7 +61,7 @@ class VerifyCommand : public ::testing::Test {
   }
 
   ScratchDatabase database_;
-  fs::path directory_;
+  TestDirectory directory_;
 };
 
 TEST_F(VerifyCommand, PassesOnCleanRunsAndNamesATamperedAggregate) {

@@ -1,0 +1,32 @@
+#include "cli_job.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include "config_files.hpp"
+#include "paths.hpp"
+
+namespace meteo::testing {
+
+TestDirectory::TestDirectory() {
+  const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
+  path_ = std::filesystem::temp_directory_path() / ("meteo-" + std::to_string(::getpid()) + "-" +
+                                                    test->test_suite_name() + "-" + test->name());
+  std::filesystem::remove_all(path_);
+  std::filesystem::create_directories(path_);
+}
+
+TestDirectory::~TestDirectory() {
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
+}
+
+ProcessResult run_meteo_etl(const std::string& config_path, const DatabaseConfig& db,
+                            const std::string& api_key, std::vector<std::string> args) {
+  Environment env = cron_environment(config_path, db);
+  env["SENSOR_API_KEY"] = api_key;
+  args.insert(args.begin(), meteo_etl_binary());
+  return run_process(args, env);
+}
+
+}  // namespace meteo::testing
