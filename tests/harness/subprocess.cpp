@@ -91,6 +91,10 @@ class FileActions {
   void open_null_stdin() {
     posix_spawn_file_actions_addopen(&actions_, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
   }
+  void append_to(int fd, const std::string& path) {
+    posix_spawn_file_actions_addopen(&actions_, fd, path.c_str(), O_WRONLY | O_CREAT | O_APPEND,
+                                     0644);
+  }
   void redirect(int from, int to) { posix_spawn_file_actions_adddup2(&actions_, from, to); }
   const posix_spawn_file_actions_t* get() const { return &actions_; }
 
@@ -202,6 +206,26 @@ BackgroundProcess::~BackgroundProcess() {
   }
   ::kill(pid_, SIGKILL);
   wait_for(pid_);
+}
+
+KillableProcess::KillableProcess(const std::vector<std::string>& argv,
+                                 const Environment& environment, const std::string& log_path) {
+  FileActions actions;
+  actions.open_null_stdin();
+  actions.append_to(STDOUT_FILENO, log_path);
+  actions.redirect(STDOUT_FILENO, STDERR_FILENO);
+  pid_ = spawn(argv, environment, actions);
+}
+
+KillableProcess::~KillableProcess() {
+  if (pid_ > 0) kill_hard();
+}
+
+int KillableProcess::kill_hard() {
+  ::kill(pid_, SIGKILL);
+  const int exit_code = wait_for(pid_);
+  pid_ = -1;
+  return exit_code;
 }
 
 }  // namespace meteo::testing

@@ -36,4 +36,24 @@ class BackgroundProcess {
   pid_t pid_ = -1;
 };
 
+// A child that a crash drill kills at a moment of its choosing, with no chance to clean up.
+// Its stdout and stderr are appended to `log_path`, so a drill's log keeps what it was doing.
+class KillableProcess {
+ public:
+  KillableProcess(const std::vector<std::string>& argv, const Environment& environment,
+                  const std::string& log_path);
+  ~KillableProcess();  // kill_hard() unless already done
+  KillableProcess(const KillableProcess&) = delete;
+  KillableProcess& operator=(const KillableProcess&) = delete;
+  pid_t pid() const { return pid_; }
+
+  // SIGKILL, then reap. Returns how it ended: 128 + SIGKILL when the signal killed it, its own
+  // exit code when it had finished first (an unreaped child keeps its pid, so the signal can never
+  // reach a stranger).
+  int kill_hard();
+
+ private:
+  pid_t pid_ = -1;
+};
+
 }  // namespace meteo::testing
