@@ -293,7 +293,8 @@ TEST_F(Verify, ListsTheFirstViolationsAndCountsThemAll) {
     readings.push_back(matched("r" + std::to_string(i), i, std::nullopt));
   load_archived(at("2026-11-22 06:00:00"), std::move(readings));
   db_.execute("DELETE FROM reading_regions");
-  const auto& regions = check_named(verify(), "regions");
+  const VerifyReport report = verify();  // kept alive: check_named returns a reference into it
+  const auto& regions = check_named(report, "regions");
   EXPECT_EQ(regions.violation_count, 30u);
   EXPECT_EQ(regions.violations.size(), kListedViolations);
 }
