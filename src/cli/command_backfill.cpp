@@ -19,14 +19,6 @@ struct BackfillOptions {
   bool dry_run = false;
 };
 
-TimeWindow parse_window(const BackfillOptions& options) {
-  const TimeWindow window{parse_hour(options.from), parse_hour(options.to)};
-  if (!(window.from < window.to)) {
-    throw Error(ExitCode::usage, "--from " + options.from + " must be before --to " + options.to);
-  }
-  return window;
-}
-
 // Named sources, or every source when none is named.
 std::vector<const SourceConfig*> backfill_sources(const Config& config,
                                                   const BackfillOptions& options) {
@@ -52,7 +44,7 @@ CommandRegistration register_backfill(CLI::App& parent) {
   app->add_option("--source", options->sources, "only this source (repeatable)");
   app->add_flag("--dry-run", options->dry_run, "print the plan (datasets, windows, requests)");
   return {app, [options](CommandContext& context) {
-            const TimeWindow window = parse_window(*options);
+            const TimeWindow window = parse_window(options->from, options->to);
             const auto sources = backfill_sources(context.config, *options);
             const auto now =
                 std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());

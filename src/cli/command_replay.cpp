@@ -58,11 +58,7 @@ CommandRegistration register_replay(CLI::App& parent) {
       ->check(CLI::Range(1, 64));
   app->add_flag("--dry-run", options->dry_run, "list the archived payloads, change nothing");
   return {app, [options](CommandContext& context) {
-            const TimeWindow window{parse_hour(options->from), parse_hour(options->to)};
-            if (!(window.from < window.to)) {
-              throw Error(ExitCode::usage,
-                          "--from " + options->from + " must be before --to " + options->to);
-            }
+            const TimeWindow window = parse_window(options->from, options->to);
             return replay_window(context, replay_sources(context.config, options->sources),
                                  {window, options->jobs, options->dry_run});
           }};

@@ -133,6 +133,14 @@ class ReplayWorkers {
 
 }  // namespace
 
+TimeWindow parse_window(const std::string& from, const std::string& to) {
+  const TimeWindow window{parse_hour(from), parse_hour(to)};
+  if (!(window.from < window.to)) {
+    throw Error(ExitCode::usage, "--from " + from + " must be before --to " + to);
+  }
+  return window;
+}
+
 RunCounts replay_sensor_source(Database& db, const Config& config, const SourceConfig& source,
                                const ReplayRequest& request, spdlog::logger& log,
                                std::ostream& out) {

@@ -16,6 +16,10 @@ class logger;
 
 namespace meteo {
 
+// --from/--to of `replay` and `backfill`: two UTC hours, the first before the second, else
+// Error(usage).
+TimeWindow parse_window(const std::string& from, const std::string& to);
+
 struct ReplayRequest {
   TimeWindow window;  // payloads whose hour lies in [from, to)
   int jobs = 1;       // worker threads, each with its own connection and matchers
