@@ -207,7 +207,8 @@ class DocumentReader {
     }
   }
 
-  // Rings of at least four positions, closed, of finite numbers: what GEOS needs to read them.
+  // Rings of at least four positions, closed, in WGS84 degrees (RFC 7946): what GEOS needs to
+  // read them. Far-off coordinates such as 1e308 are not contours, and they stall GEOS's indexes.
   void check_polygon(const json& rings, const std::string& where) const {
     if (!rings.is_array() || rings.empty()) fail(where + " has no rings");
     for (std::size_t index = 0; index < rings.size(); ++index) {
@@ -218,7 +219,8 @@ class DocumentReader {
       }
       for (const json& position : ring) {
         if (!is_position(position)) {
-          fail(ring_where + " holds " + position.dump() + ", expected [longitude, latitude]");
+          fail(ring_where + " holds " + position.dump() +
+               ", expected [longitude, latitude] in degrees (-180..180, -90..90)");
         }
       }
       if (!same_position(ring.front(), ring.back())) fail(ring_where + " is not closed");
@@ -226,8 +228,12 @@ class DocumentReader {
   }
 
   static bool is_position(const json& position) {
-    return position.is_array() && position.size() >= 2 && is_finite_number(position[0]) &&
-           is_finite_number(position[1]);
+    return position.is_array() && position.size() >= 2 && is_number_within(position[0], 180.0) &&
+           is_number_within(position[1], 90.0);
+  }
+
+  static bool is_number_within(const json& value, double bound) {
+    return is_finite_number(value) && std::abs(value.get<double>()) <= bound;
   }
 
   static bool is_finite_number(const json& value) {
