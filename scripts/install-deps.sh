@@ -10,6 +10,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   mariadb-server mariadb-client python3 curl ca-certificates chromium
   openssl  # tests/harness/tls_certs.sh: the database TLS test's throw-away CA
+  time  # bench/e2e.sh: /usr/bin/time -v for wall time and peak RSS
   clang libclang-rt-dev  # scripts/fuzz.sh: libFuzzer and the sanitizer runtimes (a Recommends)
 )
 
