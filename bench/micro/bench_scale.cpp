@@ -1,0 +1,31 @@
+#include "bench_scale.hpp"
+
+#include <stdexcept>
+
+namespace meteo::bench {
+
+namespace {
+
+BenchScale& current_scale() {
+  static BenchScale scale{"full", 1'000'000, 100'000, 10'000};
+  return scale;
+}
+
+}  // namespace
+
+void select_bench_scale(const std::string& name) {
+  if (name == "full") {
+    current_scale() = {"full", 1'000'000, 100'000, 10'000};
+  } else if (name == "tiny") {
+    // Enough to run every code path once in CI, small enough to take a second or two.
+    current_scale() = {"tiny", 2'000, 200, 50};
+  } else {
+    throw std::invalid_argument("unknown benchmark scale '" + name + "' (full or tiny)");
+  }
+}
+
+const BenchScale& bench_scale() {
+  return current_scale();
+}
+
+}  // namespace meteo::bench

@@ -1,0 +1,79 @@
+// meteo_micro_bench: Google Benchmark's runner, plus
+//   --meteo_scale=full|tiny   input sizes (default: $METEO_BENCH_SCALE, else full)
+// and an exit status of 1 when any benchmark reported an error, so ctest can fail on it.
+#include <benchmark/benchmark.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "bench_scale.hpp"
+#include "writer_bench.hpp"
+
+namespace {
+
+constexpr const char* kScaleFlag = "--meteo_scale=";
+
+// Passes every report on to the usual display reporter and remembers the failed runs: Google
+// Benchmark 1.7 exits 0 even when a benchmark called SkipWithError.
+class FailureCountingReporter final : public benchmark::BenchmarkReporter {
+ public:
+  explicit FailureCountingReporter(benchmark::BenchmarkReporter* display) : display_(display) {}
+
+  bool ReportContext(const Context& context) override { return display_->ReportContext(context); }
+  void ReportRuns(const std::vector<Run>& runs) override {
+    for (const Run& run : runs) {
+      if (run.error_occurred) failures_.push_back(run.benchmark_name() + ": " + run.error_message);
+    }
+    display_->ReportRuns(runs);
+  }
+  void Finalize() override { display_->Finalize(); }
+
+  const std::vector<std::string>& failures() const { return failures_; }
+
+ private:
+  benchmark::BenchmarkReporter* display_;
+  std::vector<std::string> failures_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const char* scale_from_environment = std::getenv("METEO_BENCH_SCALE");
+  std::string scale = scale_from_environment != nullptr ? scale_from_environment : "full";
+  // Google Benchmark rejects flags it does not know: ours is taken out first.
+  std::vector<char*> arguments;
+  for (int i = 0; i < argc; ++i) {
+    if (std::strncmp(argv[i], kScaleFlag, std::strlen(kScaleFlag)) == 0) {
+      scale = argv[i] + std::strlen(kScaleFlag);
+    } else {
+      arguments.push_back(argv[i]);
+    }
+  }
+  try {
+    meteo::bench::select_bench_scale(scale);
+  } catch (const std::invalid_argument& error) {
+    std::cerr << "meteo_micro_bench: " << error.what() << '\n';
+    return 2;
+  }
+  int remaining = static_cast<int>(arguments.size());
+  arguments.push_back(nullptr);
+  benchmark::Initialize(&remaining, arguments.data());
+  if (benchmark::ReportUnrecognizedArguments(remaining, arguments.data())) return 2;
+  benchmark::AddCustomContext("meteo_scale", scale);
+
+  FailureCountingReporter reporter(benchmark::CreateDefaultDisplayReporter());
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  meteo::bench::release_writer_database();
+  benchmark::Shutdown();
+
+  if (!reporter.failures().empty()) {
+    std::cerr << "meteo_micro_bench: " << reporter.failures().size() << " benchmark(s) failed:\n";
+    for (const auto& failure : reporter.failures()) std::cerr << "  " << failure << '\n';
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,94 @@
+// parse_sensor_payload against the floor it is built on: nlohmann's SAX parser doing nothing.
+#include <benchmark/benchmark.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "bench_scale.hpp"
+#include "meteo/sources.hpp"
+#include "synthetic_readings.hpp"
+
+namespace meteo::bench {
+
+namespace {
+
+constexpr std::uint64_t kPayloadSeed = 20261122;
+
+// Built once per process (outside every timing loop) at the selected scale.
+const std::string& payload() {
+  static const std::string json =
+      sensor_payload_json(synthetic_readings(bench_scale().payload_readings, kPayloadSeed));
+  return json;
+}
+
+// Accepts every event: what remains is nlohmann's lexer and the virtual calls.
+class CountingSaxHandler final : public nlohmann::json_sax<nlohmann::json> {
+ public:
+  std::size_t objects = 0;  // so the parse cannot be mistaken for a no-op
+
+  bool null() override { return true; }
+  bool boolean(bool) override { return true; }
+  bool number_integer(number_integer_t) override { return true; }
+  bool number_unsigned(number_unsigned_t) override { return true; }
+  bool number_float(number_float_t, const string_t&) override { return true; }
+  bool string(string_t&) override { return true; }
+  bool binary(binary_t&) override { return true; }
+  bool key(string_t&) override { return true; }
+  bool start_object(std::size_t) override {
+    ++objects;
+    return true;
+  }
+  bool end_object() override { return true; }
+  bool start_array(std::size_t) override { return true; }
+  bool end_array() override { return true; }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
+    return false;
+  }
+};
+
+void report_throughput(benchmark::State& state) {
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * payload().size()));
+  state.SetItemsProcessed(
+      static_cast<std::int64_t>(state.iterations() * bench_scale().payload_readings));
+  state.counters["payload_bytes"] = static_cast<double>(payload().size());
+}
+
+void BM_ParseSensorPayload(benchmark::State& state) {
+  const std::string& body = payload();
+  std::size_t valid = 0;
+  for (auto _ : state) {
+    const ParsedPayload parsed = parse_sensor_payload(body, "bench payload");
+    valid = parsed.readings.size();
+    benchmark::DoNotOptimize(valid);
+  }
+  if (valid != bench_scale().payload_readings) {
+    state.SkipWithError("parse_sensor_payload rejected some of the generated readings");
+    return;
+  }
+  report_throughput(state);
+}
+BENCHMARK(BM_ParseSensorPayload)->Unit(benchmark::kMillisecond);
+
+void BM_NlohmannSaxBaseline(benchmark::State& state) {
+  const std::string& body = payload();
+  std::size_t objects = 0;
+  for (auto _ : state) {
+    CountingSaxHandler handler;
+    if (!nlohmann::json::sax_parse(body, &handler)) {
+      state.SkipWithError("nlohmann::json::sax_parse failed on the generated payload");
+      return;
+    }
+    objects = handler.objects;
+    benchmark::DoNotOptimize(objects);
+  }
+  if (objects != bench_scale().payload_readings) {
+    state.SkipWithError("the SAX baseline saw the wrong number of records");
+    return;
+  }
+  report_throughput(state);
+}
+BENCHMARK(BM_NlohmannSaxBaseline)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
+}  // namespace meteo::bench
