@@ -1,6 +1,7 @@
 // meteo_micro_bench: Google Benchmark's runner, plus
 //   --meteo_scale=full|tiny   input sizes (default: $METEO_BENCH_SCALE, else full)
-// and an exit status of 1 when any benchmark reported an error, so ctest can fail on it.
+// and an exit status of 1 when any benchmark reported an error, so ctest can fail on it (a
+// baseline the server does not allow is only reported: see unavailable.hpp).
 #include <benchmark/benchmark.h>
 
 #include <cstdlib>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "bench_scale.hpp"
+#include "unavailable.hpp"
 #include "writer_bench.hpp"
 
 namespace {
@@ -19,24 +21,27 @@ constexpr const char* kScaleFlag = "--meteo_scale=";
 
 // Passes every report on to the usual display reporter and remembers the failed runs: Google
 // Benchmark 1.7 exits 0 even when a benchmark called SkipWithError.
-class FailureCountingReporter final : public benchmark::BenchmarkReporter {
+class FailureRecordingReporter final : public benchmark::BenchmarkReporter {
  public:
-  explicit FailureCountingReporter(benchmark::BenchmarkReporter* display) : display_(display) {}
+  explicit FailureRecordingReporter(benchmark::BenchmarkReporter* display) : display_(display) {}
 
   bool ReportContext(const Context& context) override { return display_->ReportContext(context); }
   void ReportRuns(const std::vector<Run>& runs) override {
     for (const Run& run : runs) {
-      if (run.error_occurred) failures_.push_back(run.benchmark_name() + ": " + run.error_message);
+      if (!run.error_occurred) continue;
+      auto& list = meteo::bench::is_unavailable(run.error_message) ? unavailable_ : failures_;
+      list.push_back(run.benchmark_name() + ": " + run.error_message);
     }
     display_->ReportRuns(runs);
   }
   void Finalize() override { display_->Finalize(); }
 
   const std::vector<std::string>& failures() const { return failures_; }
+  const std::vector<std::string>& unavailable() const { return unavailable_; }
 
  private:
   benchmark::BenchmarkReporter* display_;
-  std::vector<std::string> failures_;
+  std::vector<std::string> failures_, unavailable_;
 };
 
 }  // namespace
@@ -65,11 +70,14 @@ int main(int argc, char** argv) {
   if (benchmark::ReportUnrecognizedArguments(remaining, arguments.data())) return 2;
   benchmark::AddCustomContext("meteo_scale", scale);
 
-  FailureCountingReporter reporter(benchmark::CreateDefaultDisplayReporter());
+  FailureRecordingReporter reporter(benchmark::CreateDefaultDisplayReporter());
   benchmark::RunSpecifiedBenchmarks(&reporter);
   meteo::bench::release_writer_database();
   benchmark::Shutdown();
 
+  for (const auto& note : reporter.unavailable()) {
+    std::cerr << "meteo_micro_bench: not measured here: " << note << '\n';
+  }
   if (!reporter.failures().empty()) {
     std::cerr << "meteo_micro_bench: " << reporter.failures().size() << " benchmark(s) failed:\n";
     for (const auto& failure : reporter.failures()) std::cerr << "  " << failure << '\n';

@@ -17,20 +17,22 @@ REGION_FILES = ["regions", "departements", "communes"]
 
 
 def load_runs(path):
-    """Benchmark name (without /real_time) -> its run; the median when repeated; None if failed."""
+    """Benchmark name (without /real_time) -> its run, the median when repeated, None if it did
+    not run; and name -> error message for those."""
     with open(path, encoding="utf-8") as report:
         document = json.load(report)
-    runs = {}
+    runs, errors = {}, {}
     for run in document["benchmarks"]:
         name = run["run_name"].removesuffix("/real_time")
         if run.get("error_occurred"):
             runs[name] = None
+            errors[name] = run.get("error_message", "")
         elif run.get("run_type") == "aggregate":
             if run.get("aggregate_name") == "median":
                 runs[name] = run
         elif name not in runs:
             runs[name] = run
-    return document["context"], runs
+    return document["context"], runs, errors
 
 
 def rate(runs, name, counter="items_per_second"):
@@ -113,8 +115,7 @@ def main(argv):
     if len(argv) != 2:
         print(__doc__, file=sys.stderr)
         return 64
-    context, runs = load_runs(argv[1])
-    failed = sorted(name for name, run in runs.items() if run is None)
+    context, runs, errors = load_runs(argv[1])
     print(f"Scale: {context.get('meteo_scale', '?')}; {context.get('num_cpus')} CPUs at "
           f"{context.get('mhz_per_cpu')} MHz; library build: {context.get('library_build_type')}")
     print("\n### Matcher (points per second, CPU time)\n")
@@ -125,8 +126,9 @@ def main(argv):
     writer_table(runs)
     if shortfalls:
         print(f"\nBelow the matcher goal of {MATCHER_GOAL:g}x: " + ", ".join(shortfalls))
-    if failed:
-        print("\nFailed benchmarks: " + ", ".join(failed))
+    for name, message in sorted(errors.items()):
+        verdict = "Not measured" if message.startswith("unavailable: ") else "Failed"
+        print(f"\n{verdict}: {name}: {message}")
     return 0
 
 
