@@ -11,10 +11,13 @@
 #      observation rows into an empty copy of weather_observations (goal: ratio <= 1.5).
 #
 #   bench/e2e.sh [--sizes "10000 100000 1000000"] [--replay-rows N] [--stations S] [--days D]
-#                [--tiny] [--build-dir DIR] [--out FILE] [--keep-work]
+#                [--tiny] [--build-dir DIR | --commit REV] [--out FILE] [--keep-work]
 #
 # Without --build-dir it configures and builds Release in build-bench/ (only the three binaries
-# it runs); with --build-dir it uses that build's binaries as they are (ctest's tiny run).
+# it runs) from the working tree; --commit REV builds that commit instead (git archive into
+# build-bench/commit-src, built in build-bench/commit), so that uncommitted edits in progress do
+# not end up in the measurement. With --build-dir it uses that build's binaries as they are
+# (ctest's tiny run).
 # Goals missed are reported, not failures: the exit status is 0 when every case ran and its row
 # is in the table, nonzero otherwise.
 set -euo pipefail
@@ -34,6 +37,7 @@ stations=45
 days=365
 tiny=false
 build_dir=""
+commit_rev=""
 out=""
 keep_work=false
 while [[ $# -gt 0 ]]; do
@@ -44,6 +48,7 @@ while [[ $# -gt 0 ]]; do
     --days) days=${2:?}; shift 2 ;;
     --tiny) tiny=true; shift ;;
     --build-dir) build_dir=${2:?}; shift 2 ;;
+    --commit) commit_rev=${2:?}; shift 2 ;;
     --out) out=${2:?}; shift 2 ;;
     --keep-work) keep_work=true; shift ;;
     -h | --help) usage ;;
@@ -84,12 +89,30 @@ done
 
 # ---- Build ---------------------------------------------------------------------------------------
 
+[[ -z $build_dir || -z $commit_rev ]] || die "--build-dir and --commit exclude each other"
+source_dir=$repo
 if [[ -z $build_dir ]]; then
   build_dir="$repo/build-bench"
+  if [[ -n $commit_rev ]]; then
+    # A clean export of the commit; git archive keeps the commit's mtimes, so extracting the
+    # same commit again rebuilds nothing.
+    source_dir="$build_dir/commit-src"
+    rm -rf "$source_dir"
+    mkdir -p "$source_dir"
+    git -C "$repo" archive --format=tar "$commit_rev" | tar -x -C "$source_dir"
+    build_dir="$build_dir/commit"
+  fi
+  mkdir -p "$build_dir"
+  build_log="$build_dir/bench-build.log"
   log "building Release in $build_dir (meteo-etl, meteo-sensor-sim, meteo-portal-sim)"
-  cmake -S "$repo" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DMETEO_BUILD_TESTS=OFF >/dev/null
-  # Two jobs: the machine's cores are shared; only the targets the benchmark runs.
-  cmake --build "$build_dir" -j2 --target meteo-etl meteo-sensor-sim meteo-portal-sim >/dev/null
+  # Two jobs: the machine's cores are shared; only the targets the benchmark runs. Compiler
+  # output goes to the log, shown only when the build fails.
+  if ! { cmake -S "$source_dir" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release \
+    -DMETEO_BUILD_TESTS=OFF && cmake --build "$build_dir" -j2 \
+    --target meteo-etl meteo-sensor-sim meteo-portal-sim; } >"$build_log" 2>&1; then
+    tail -n 40 "$build_log" >&2
+    die "the build failed (whole log: $build_log)"
+  fi
 fi
 build_dir=$(cd "$build_dir" && pwd)
 bin="$build_dir/meteo-etl"
@@ -98,7 +121,7 @@ portal_sim="$build_dir/meteo-portal-sim"
 for b in "$bin" "$sensor_sim" "$portal_sim"; do
   [[ -x $b ]] || die "$b is not built"
 done
-out=${out:-$build_dir/e2e-results.md}
+out=${out:-$repo/build-bench/e2e-results.md}
 
 # ---- Private MariaDB and cleanup -------------------------------------------------------------------
 
@@ -124,6 +147,7 @@ env -u METEO_TEST_DB_HOST bash "$repo/tests/harness/mariadb.sh" start "$db_dir" 
 socket=$(sed -n 's/^METEO_TEST_DB_SOCKET=//p' "$db_dir/env")
 sql() { mariadb --no-defaults --socket="$socket" --user=root --batch --skip-column-names "$@"; }
 mariadb_version=$(sql -e "SELECT VERSION()")
+load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)  # other users of the machine skew timings
 
 export SENSOR_API_KEY="bench-e2e-key"  # a throw-away key for the local simulator
 # curl reads the header from a 0600 file rather than its command line.
@@ -467,8 +491,12 @@ row "Toulouse backfill, $stations stations x $days days, vs LOAD DATA" "$observa
 cache="$build_dir/CMakeCache.txt"
 build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$cache")
 compiler=$(sed -n 's/^CMAKE_CXX_COMPILER:[A-Z]*=//p' "$cache")
-commit=$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)
-git -C "$repo" diff --quiet HEAD 2>/dev/null || commit="$commit (with uncommitted changes)"
+if [[ -n $commit_rev ]]; then
+  commit="$(git -C "$repo" rev-parse --short "$commit_rev") (clean export)"
+else
+  commit=$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)
+  git -C "$repo" diff --quiet HEAD 2>/dev/null || commit="$commit with uncommitted changes"
+fi
 {
   echo "| case | rows | tool s | baseline s | ratio | goal | met | tool peak RSS MB |"
   echo "|---|---:|---:|---:|---:|---|---|---:|"
@@ -486,7 +514,7 @@ git -C "$repo" diff --quiet HEAD 2>/dev/null || commit="$commit (with uncommitte
   echo "- MariaDB: $mariadb_version (tests/harness/mariadb.sh settings)"
   echo "- Compiler: $("${compiler:-c++}" --version | head -n 1)"
   echo "- Build type: ${build_type:-unknown} ($build_dir), commit $commit"
-  echo "- Date: $(date -u +%Y-%m-%dT%H:%M:%SZ), load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "- Date: $(date -u +%Y-%m-%dT%H:%M:%SZ), load average (1/5/15 min) at the start: $load_at_start, at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 } >"$work/report.md"
 mkdir -p "$(dirname "$out")"
 cp "$work/report.md" "$out"
