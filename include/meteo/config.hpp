@@ -152,6 +152,12 @@ struct ArchiveConfig {
   int compression_level = 1;  // gzip 1-9: 1 keeps up with the network at a ratio near 6's
 };
 
+// Derived files that are safe to delete: today the region index, one file per region set
+// version and index format (see make_indexed_matcher).
+struct CacheConfig {
+  std::filesystem::path dir = "cache";  // relative paths are relative to the config file
+};
+
 struct VerifyConfig {
   bool after_run = false;  // `run` checks the hours it touched (meteo-etl verify) before exiting
 };
@@ -160,6 +166,7 @@ struct Config {
   std::filesystem::path origin;  // the file it came from, for messages
   DatabaseConfig database;
   ArchiveConfig archive;
+  CacheConfig cache;
   VerifyConfig verify;
   std::vector<RegionSetConfig> region_sets;
   std::vector<SourceConfig> sources;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -37,10 +38,41 @@ class RegionMatcher {
   virtual std::optional<std::size_t> match(double lon, double lat) const = 0;
 };
 
-// polygon: GEOS prepared geometries behind an STRtree, exact covers test.
+// polygon: the region index below (answers identical to make_geos_matcher's).
 // bbox: the classic rule, first rectangle in source order containing the point, edges inclusive.
-std::unique_ptr<RegionMatcher> make_region_matcher(const std::vector<Region>& regions,
-                                                   MatchingMode mode);
+// Not thread-safe: use one matcher per thread.
+std::unique_ptr<RegionMatcher> make_region_matcher(
+    const std::vector<Region>& regions, MatchingMode mode,
+    const std::filesystem::path& index_cache_dir = {});
+
+// The exact baseline: GEOS prepared geometries behind an STRtree, covers test per candidate.
+std::unique_ptr<RegionMatcher> make_geos_matcher(const std::vector<Region>& regions);
+
+struct RegionIndexOptions {
+  int max_depth = 16;               // quadtree levels below the root square
+  std::filesystem::path cache_dir;  // empty: build every time, never store
+};
+
+struct RegionIndexStats {
+  double build_seconds = 0;  // classifying cells, or reading the cache file
+  bool from_cache = false;
+  std::size_t memory_bytes = 0;  // the index's own arrays (GEOS geometries not included)
+  std::size_t nodes = 0;
+  std::size_t border_leaves = 0;  // leaves whose points need the exact test
+  int depth = 0;                  // deepest leaf
+  std::string key;                // sha256 of the region set and index format: the cache key
+};
+
+// A quadtree over the regions' envelope whose leaves are either answered outright (no region, or
+// one region covering the whole closed cell while every earlier region misses it) or list the
+// few regions whose boundary touches the cell; only those fall back to GEOS's exact test.
+class IndexedRegionMatcher : public RegionMatcher {
+ public:
+  virtual const RegionIndexStats& stats() const = 0;
+};
+
+std::unique_ptr<IndexedRegionMatcher> make_indexed_matcher(const std::vector<Region>& regions,
+                                                           const RegionIndexOptions& options = {});
 
 // The regions as a GeoJSON FeatureCollection for a browser: each contour simplified with GEOS's
 // topology-preserving simplifier (so no ring collapses or crosses itself), properties

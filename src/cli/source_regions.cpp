@@ -18,8 +18,8 @@ SourceRegions load_source_regions(Database& db, const Config& config, const Sour
   SourceRegions loaded;
   for (const auto& name : source.region_sets) {
     loaded.sets.push_back(load_region_set(db, name));
-    loaded.matchers.push_back(
-        make_region_matcher(loaded.sets.back().regions, config.region_set(name).matching));
+    loaded.matchers.push_back(make_region_matcher(
+        loaded.sets.back().regions, config.region_set(name).matching, region_index_cache(config)));
   }
   return loaded;
 }

@@ -1,6 +1,7 @@
 // The region sets a source feeds, read from the database, each with its matcher.
 #pragma once
 
+#include <filesystem>
 #include <memory>
 #include <vector>
 
@@ -17,6 +18,11 @@ struct SourceRegions {
   std::vector<const RegionSet*> set_pointers() const;
   std::vector<const RegionMatcher*> matcher_pointers() const;
 };
+
+// Where region indexes are cached: a directory of the configured cache.
+inline std::filesystem::path region_index_cache(const Config& config) {
+  return config.cache.dir / "region-index";
+}
 
 // Throws Error(config) naming the set when one has not been loaded yet.
 SourceRegions load_source_regions(Database& db, const Config& config, const SourceConfig& source);

@@ -257,6 +257,20 @@ ArchiveConfig read_archive(const ConfigReader& reader, const toml::table* t,
   return archive;
 }
 
+CacheConfig read_cache(const ConfigReader& reader, const toml::table* t,
+                       const std::filesystem::path& origin) {
+  CacheConfig cache;
+  if (t) {
+    reader.expect_only(*t, "cache", {"dir"});
+    std::string dir = cache.dir.string();
+    reader.read_string(*t, "cache", "dir", dir);
+    if (dir.empty()) reader.fail("cache.dir", "must not be empty");
+    cache.dir = dir;
+  }
+  if (cache.dir.is_relative()) cache.dir = origin.parent_path() / cache.dir;
+  return cache;
+}
+
 VerifyConfig read_verify(const ConfigReader& reader, const toml::table* t) {
   VerifyConfig verify;
   if (!t) return verify;
@@ -585,13 +599,14 @@ Config parse_config(std::string_view toml_text, const std::filesystem::path& ori
                                       std::string(error.description()));
   }
   const ConfigReader reader(origin, environment);
-  reader.expect_only(root, "", {"database", "archive", "verify", "logging", "region_sets",
+  reader.expect_only(root, "", {"database", "archive", "cache", "verify", "logging", "region_sets",
                                 "sources", "dashboard",
                                 "monitoring"});
   Config config;
   config.origin = origin;
   config.database = read_database(reader, reader.subtable(root, "", "database"));
   config.archive = read_archive(reader, reader.subtable(root, "", "archive"), origin);
+  config.cache = read_cache(reader, reader.subtable(root, "", "cache"), origin);
   config.verify = read_verify(reader, reader.subtable(root, "", "verify"));
   config.logging = read_logging(reader, reader.subtable(root, "", "logging"));
   if (const toml::table* dashboard = reader.subtable(root, "", "dashboard")) {

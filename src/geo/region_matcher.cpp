@@ -5,10 +5,14 @@
 namespace meteo {
 
 std::unique_ptr<RegionMatcher> make_region_matcher(const std::vector<Region>& regions,
-                                                   MatchingMode mode) {
+                                                   MatchingMode mode,
+                                                   const std::filesystem::path& index_cache_dir) {
   switch (mode) {
-    case MatchingMode::polygon:
-      return geo_detail::make_polygon_matcher(regions);
+    case MatchingMode::polygon: {
+      RegionIndexOptions options;
+      options.cache_dir = index_cache_dir;
+      return make_indexed_matcher(regions, options);
+    }
     case MatchingMode::bbox:
       return geo_detail::make_bbox_matcher(regions);
   }

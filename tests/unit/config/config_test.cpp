@@ -65,6 +65,21 @@ TEST(Config, DefaultsWhenOnlyTheRequiredKeysAreGiven) {
   EXPECT_EQ(config.logging.level, "info");
 }
 
+TEST(Config, TheCacheDirectoryIsTakenFromTheConfigFilesDirectory) {
+  const auto env = fake_environment({});
+  const std::string minimal = kMinimal;
+  EXPECT_EQ(parse_config(minimal, "/etc/meteo/etl.toml", env).cache.dir,
+            std::filesystem::path("/etc/meteo/cache"));
+  EXPECT_EQ(parse_config(minimal + "\n[cache]\ndir = \"/var/lib/meteo-etl/cache\"\n",
+                         "/etc/meteo/etl.toml", env)
+                .cache.dir,
+            std::filesystem::path("/var/lib/meteo-etl/cache"));
+  EXPECT_EQ(parse_config(minimal + "\n[cache]\ndir = \"idx\"\n", "/srv/etl.toml", env).cache.dir,
+            std::filesystem::path("/srv/idx"));
+  expect_config_error(minimal + "\n[cache]\ndir = \"\"\n", "cache.dir");
+  expect_config_error(minimal + "\n[cache]\nfolder = \"x\"\n", "folder");
+}
+
 TEST(Config, EveryDocumentedKeyIsRead) {
   const std::string toml = R"(
 [database]
