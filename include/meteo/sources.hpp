@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -12,7 +13,7 @@
 namespace meteo {
 
 struct ParsedPayload {
-  std::size_t record_count = 0;  // elements in the array, valid or not
+  std::size_t record_count = 0;         // elements in the array, valid or not
   std::vector<SensorReading> readings;  // valid records in payload order (duplicates kept)
   std::vector<RejectedRecord> rejected;
 };
@@ -24,5 +25,36 @@ std::variant<SensorReading, std::string> validate_sensor_record(std::string_view
 // Parses a whole payload. Throws Error(data) naming `origin` (the URL or file) and the byte offset
 // when the body is not valid JSON or not an array. Invalid elements land in `rejected`.
 ParsedPayload parse_sensor_payload(std::string_view body, std::string_view origin);
+
+// ---- sharding: N workers share one feed, each loading the readings of its shard ---------------
+
+// Shard `index` of `count` (0 <= index < count); {0, 1} is the whole feed.
+struct Shard {
+  std::uint32_t index = 0;
+  std::uint32_t count = 1;
+  bool whole() const { return count == 1; }
+  std::string text() const;  // "K/N"
+};
+
+// The most workers a feed is split between.
+inline constexpr std::uint32_t kMaxShards = 4096;
+
+// FNV-1a, 64 bits, over the bytes as given: offset basis 0xcbf29ce484222325, prime
+// 0x100000001b3. fnv1a64("") = 0xcbf29ce484222325, fnv1a64("a") = 0xaf63dc4c8601ec8c.
+std::uint64_t fnv1a64(std::string_view bytes);
+
+// The shard of a key among `count`: fnv1a64(key) % count. A reading's key is its id as decoded
+// from the JSON (UTF-8, escapes resolved); a rejected record's is its verbatim JSON text, the text
+// that keys it in rejected_records. Any implementation that agrees on these bytes agrees on the
+// shard.
+std::uint32_t shard_of(std::string_view key, std::uint32_t count);
+
+// "K/N" with 0 <= K < N <= kMaxShards, decimal. Throws Error(usage) naming `text` otherwise.
+Shard parse_shard(std::string_view text);
+
+// Keeps, in order, the readings and the rejected records of `shard`; `record_count` becomes the
+// number of records kept. Returns how many records belong to other shards. The whole feed keeps
+// everything and returns 0.
+std::size_t keep_shard(ParsedPayload& payload, Shard shard);
 
 }  // namespace meteo
