@@ -45,18 +45,23 @@ class Database {
   void execute(const std::string& statement);  // one statement, no result
   const TransactionRetry& transaction_retry() const { return retry_; }
 
+  // The GET_LOCK name that marks the ledger run this session loads as alive (begin_run). A
+  // session loads one run at a time: holding a new one releases the previous.
+  void hold_run_lock(std::string name);
+
  private:
   Database(std::unique_ptr<sql::Connection> connection, TransactionRetry retry);
   std::unique_ptr<sql::Connection> connection_;
   TransactionRetry retry_;
+  std::string run_lock_;
 };
 
 // ---- migrations -------------------------------------------------------------------------------
 
 struct Migration {
-  int version = 0;       // from the file name: 0001_initial.sql -> 1
-  std::string name;      // the file name
-  std::string sql;       // statements separated by ';' at end of line
+  int version = 0;   // from the file name: 0001_initial.sql -> 1
+  std::string name;  // the file name
+  std::string sql;   // statements separated by ';' at end of line
 };
 
 // The files of sql/migrations/, embedded at build time, in version order.
@@ -112,12 +117,17 @@ struct RunCounts {
   std::size_t stored = 0;         // readings new to the database
   std::size_t corrections = 0;    // readings already stored whose value changed
   std::size_t unchanged = 0;      // readings already stored, identical
+  // Records of the payload left to the other workers of a sharded run (`run --shard K/N`); not
+  // in the ledger, whose `fetched` then counts this shard's records only.
+  std::size_t other_shards = 0;
 };
 
 // A run fetches from its source; a replay re-reads one archived payload.
 enum class RunKind { fetch, replay };
 
-// Inserts the ledger row (status 'running') outside any transaction and returns its id.
+// Inserts the ledger row (status 'running') and returns its id. The row commits together with a
+// GET_LOCK that this session holds while the run is alive ("meteo-etl:<db>:run:<id>", until the
+// session begins another run or ends): close_abandoned_runs never takes a live run for a dead one.
 std::int64_t begin_run(Database& db, const std::string& source, UtcSeconds hour,
                        RunKind kind = RunKind::fetch,
                        std::optional<std::int64_t> replayed_payload = std::nullopt);
@@ -142,9 +152,10 @@ void mark_raw_payloads_pruned(Database& db, const std::vector<std::filesystem::p
 // Marks a run failed with its message (autocommit; after the data transaction rolled back).
 void fail_run(Database& db, std::int64_t run_id, const std::string& message);
 
-// Marks failed, with a message starting "abandoned:", every 'running' row of `source`: runs that
-// died (killed, or their connection lost) before recording their outcome. Only for a caller that
-// holds the source's lock, which a live run keeps until it ends. Returns how many rows it closed.
+// Marks failed, with a message starting "abandoned:", every 'running' row of `source` whose run
+// lock (see begin_run) no session holds: runs that died (killed, or their connection lost) before
+// recording their outcome. Live runs of the source, such as the other workers of a sharded run,
+// are left alone. Returns how many rows it closed.
 std::size_t close_abandoned_runs(Database& db, const std::string& source);
 
 struct RunBatch {

@@ -49,6 +49,7 @@ CommandRegistration register_replay(CLI::App& parent) {
     std::vector<std::string> sources;
     int jobs = 1;
     bool dry_run = false;
+    std::string shard;
   };
   auto options = std::make_shared<Options>();
   app->add_option("--from", options->from, "first hour, UTC (2026-11-01T00)")->required();
@@ -57,10 +58,13 @@ CommandRegistration register_replay(CLI::App& parent) {
   app->add_option("--jobs", options->jobs, "parallel workers (same result as one)")
       ->check(CLI::Range(1, 64));
   app->add_flag("--dry-run", options->dry_run, "list the archived payloads, change nothing");
+  app->add_option("--shard", options->shard,
+                  "K/N: load only the readings whose id hashes into shard K of N (as run)");
   return {app, [options](CommandContext& context) {
             const TimeWindow window = parse_window(options->from, options->to);
+            const Shard shard = options->shard.empty() ? Shard{} : parse_shard(options->shard);
             return replay_window(context, replay_sources(context.config, options->sources),
-                                 {window, options->jobs, options->dry_run});
+                                 {window, options->jobs, options->dry_run, shard});
           }};
 }
 

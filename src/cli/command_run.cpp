@@ -48,13 +48,15 @@ FetchedPayload fetch_and_archive(const SourceConfig& source, const RawArchive& a
   return {std::move(archived), std::move(response.body)};
 }
 
+// With a shard, this worker loads only its share of the payload; the other workers of the source
+// (other shards) fetch and load theirs at the same time, each under its own lock.
 void run_sensor_source(Database& db, const Config& config, const RawArchive& archive,
-                       const SourceConfig& source, UtcSeconds hour, metrics::Registry& metrics,
-                       spdlog::logger& log) {
-  auto lock = SourceLock::try_acquire(db, source.name);
+                       const SourceConfig& source, UtcSeconds hour, const Shard& shard,
+                       metrics::Registry& metrics, spdlog::logger& log) {
+  auto lock = SourceLock::try_acquire(db, source_lock_key(source.name, shard));
   if (!lock) {
-    throw Error(ExitCode::temporary,
-                "source " + source.name + ": another run holds its lock; try again later");
+    throw Error(ExitCode::temporary, describe_worker(source.name, shard) +
+                                         ": another run holds its lock; try again later");
   }
   recover_abandoned_runs(db, source.name, log);
   const SourceRegions regions = load_source_regions(db, config, source);
@@ -64,9 +66,9 @@ void run_sensor_source(Database& db, const Config& config, const RawArchive& arc
         fetch_and_archive(source, archive, db, run_id, hour, metrics, log);
     const RunCounts counts = load_sensor_payload(
         db, source, regions, run_id,
-        {fetched.body, source.url, hour, fetched.archived.origin.fetched_at}, log, &metrics);
-    log.info("source {} hour {}: run {} succeeded: {}", source.name, to_iso8601(hour), run_id,
-             describe_counts(counts));
+        {fetched.body, source.url, hour, fetched.archived.origin.fetched_at, shard}, log, &metrics);
+    log.info("{} hour {}: run {} succeeded: {}", describe_worker(source.name, shard),
+             to_iso8601(hour), run_id, describe_counts(counts));
   } catch (const std::exception& error) {
     record_run_failure(db, run_id, source.name, error, log);
     throw;
@@ -106,60 +108,74 @@ CommandRegistration register_run(CLI::App& parent) {
   struct Options {
     std::string hour;
     std::vector<std::string> sources;
+    std::string shard;
   };
   auto options = std::make_shared<Options>();
   app->add_option("--hour", options->hour,
                   "stamp the run with this UTC hour (2026-11-22T06) instead of now");
   app->add_option("--source", options->sources, "run only this source (repeatable)");
-  return {
-      app, [options](CommandContext& context) {
-        const UtcSeconds hour = options->hour.empty()
-                                    ? floor_to_hour(std::chrono::system_clock::now())
-                                    : parse_hour(options->hour);
-        std::vector<const SourceConfig*> sources;
-        for (const auto& name : options->sources) sources.push_back(&context.config.source(name));
-        if (options->sources.empty()) {
-          for (const auto& source : context.config.sources) sources.push_back(&source);
-        }
-        if (sources.empty()) throw Error(ExitCode::config, "no [[sources]] configured");
-
-        Database db = Database::connect(context.config.database, &context.log);
-        require_current_schema(db, bundled_migrations());
-        const RawArchive archive(context.config.archive);
-        // Every source gets its chance; the first failure decides the exit code.
-        std::optional<Error> first_failure;
-        metrics::Registry metrics;
-        describe_run_metrics(metrics);
-        std::vector<SourceRunOutcome> outcomes;
-        for (const SourceConfig* source : sources) {
-          SourceRunOutcome& outcome = outcomes.emplace_back(SourceRunOutcome{source->name});
-          const auto started = std::chrono::steady_clock::now();
-          try {
-            if (source->stations) {
-              const StationJob job{
-                  std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()), hour};
-              run_station_source(db, context.config, *source, job, context.log, context.out);
-              verify_after_station_run(db, context.config, source->name, hour, context.log);
-            } else {
-              run_sensor_source(db, context.config, archive, *source, hour, metrics, context.log);
+  app->add_option("--shard", options->shard,
+                  "K/N: load only the sensor readings whose id hashes into shard K of N "
+                  "(FNV-1a 64 of the id, mod N); N workers, one per K, load the whole feed");
+  return {app, [options](CommandContext& context) {
+            const UtcSeconds hour = options->hour.empty()
+                                        ? floor_to_hour(std::chrono::system_clock::now())
+                                        : parse_hour(options->hour);
+            const Shard shard = options->shard.empty() ? Shard{} : parse_shard(options->shard);
+            std::vector<const SourceConfig*> sources;
+            for (const auto& name : options->sources)
+              sources.push_back(&context.config.source(name));
+            if (options->sources.empty()) {
+              for (const auto& source : context.config.sources) sources.push_back(&source);
             }
-          } catch (const Error& error) {
-            context.log.error("source {}: {}", source->name, error.what());
-            if (!first_failure) first_failure = error;
-            outcome.exit_code = static_cast<int>(error.code());
-          }
-          outcome.duration = std::chrono::steady_clock::now() - started;
-        }
-        prune_archive(db, archive, context.log);
-        refresh_dashboard(db, context.config, context.log);
-        // Failed sources included: last-success times come from the ledger, not this run.
-        write_run_metrics(
-            db, context.config, metrics, outcomes,
-            std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()),
-            context.log);
-        if (first_failure) return static_cast<int>(first_failure->code());
-        return 0;
-      }};
+            if (sources.empty()) throw Error(ExitCode::config, "no [[sources]] configured");
+            for (const SourceConfig* source : sources) {
+              if (!shard.whole() && source->stations) {
+                throw Error(ExitCode::usage,
+                            "--shard splits a sensor feed; source " + source->name +
+                                " is a station network: name the sensor sources with --source");
+              }
+            }
+
+            Database db = Database::connect(context.config.database, &context.log);
+            require_current_schema(db, bundled_migrations());
+            const RawArchive archive(context.config.archive);
+            // Every source gets its chance; the first failure decides the exit code.
+            std::optional<Error> first_failure;
+            metrics::Registry metrics;
+            describe_run_metrics(metrics);
+            std::vector<SourceRunOutcome> outcomes;
+            for (const SourceConfig* source : sources) {
+              SourceRunOutcome& outcome = outcomes.emplace_back(SourceRunOutcome{source->name});
+              const auto started = std::chrono::steady_clock::now();
+              try {
+                if (source->stations) {
+                  const StationJob job{
+                      std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()),
+                      hour};
+                  run_station_source(db, context.config, *source, job, context.log, context.out);
+                  verify_after_station_run(db, context.config, source->name, hour, context.log);
+                } else {
+                  run_sensor_source(db, context.config, archive, *source, hour, shard, metrics,
+                                    context.log);
+                }
+              } catch (const Error& error) {
+                context.log.error("source {}: {}", source->name, error.what());
+                if (!first_failure) first_failure = error;
+                outcome.exit_code = static_cast<int>(error.code());
+              }
+              outcome.duration = std::chrono::steady_clock::now() - started;
+            }
+            prune_archive(db, archive, context.log);
+            refresh_dashboard(db, context.config, context.log);
+            // Failed sources included: last-success times come from the ledger, not this run.
+            write_run_metrics(
+                db, context.config, metrics, outcomes,
+                std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()),
+                context.log);
+            if (first_failure) return static_cast<int>(first_failure->code());
+            return 0;
+          }};
 }
 
 }  // namespace meteo

@@ -26,6 +26,7 @@ void add_counts(RunCounts& total, const RunCounts& more) {
   total.stored += more.stored;
   total.corrections += more.corrections;
   total.unchanged += more.unchanged;
+  total.other_shards += more.other_shards;
 }
 
 // The ledger's id for the file; a file the ledger lost (a restored database) is recorded anew.
@@ -38,7 +39,7 @@ std::int64_t ledger_id(Database& db, ArchivedPayload& payload, const std::string
 }
 
 RunCounts replay_payload(Database& db, const RawArchive& archive, const SourceConfig& source,
-                         const SourceRegions& regions, ArchivedPayload payload,
+                         const SourceRegions& regions, ArchivedPayload payload, const Shard& shard,
                          spdlog::logger& log) {
   const auto recorded = find_raw_payload(db, payload.relative_path);
   const std::string body =
@@ -49,9 +50,9 @@ RunCounts replay_payload(Database& db, const RawArchive& archive, const SourceCo
   try {
     const RunCounts counts = load_sensor_payload(
         db, source, regions, run_id,
-        {body, payload.relative_path.string(), hour, payload.origin.fetched_at}, log);
-    log.info("source {} hour {}: replay run {} of {}: {}", source.name, to_iso8601(hour), run_id,
-             payload.relative_path.string(), describe_counts(counts));
+        {body, payload.relative_path.string(), hour, payload.origin.fetched_at, shard}, log);
+    log.info("{} hour {}: replay run {} of {}: {}", describe_worker(source.name, shard),
+             to_iso8601(hour), run_id, payload.relative_path.string(), describe_counts(counts));
     return counts;
   } catch (const std::exception& error) {
     record_run_failure(db, run_id, source.name, error, log);
@@ -84,8 +85,9 @@ void print_plan(const SourceConfig& source, const ReplayRequest& request,
 // Runs the slices on threads; the first failure stops the others after their current payload.
 class ReplayWorkers {
  public:
-  ReplayWorkers(const Config& config, const SourceConfig& source, spdlog::logger& log)
-      : config_(config), source_(source), archive_(config.archive), log_(log) {}
+  ReplayWorkers(const Config& config, const SourceConfig& source, const Shard& shard,
+                spdlog::logger& log)
+      : config_(config), source_(source), shard_(shard), archive_(config.archive), log_(log) {}
 
   RunCounts run(std::vector<std::vector<ArchivedPayload>> parts) {
     std::vector<std::thread> threads;
@@ -104,7 +106,8 @@ class ReplayWorkers {
       const SourceRegions regions = load_source_regions(db, config_, source_);
       for (auto& payload : part) {
         if (stop_) return;
-        const RunCounts counts = replay_payload(db, archive_, source_, regions, payload, log_);
+        const RunCounts counts =
+            replay_payload(db, archive_, source_, regions, payload, shard_, log_);
         const std::lock_guard lock(mutex_);
         add_counts(total_, counts);
       }
@@ -123,6 +126,7 @@ class ReplayWorkers {
 
   const Config& config_;
   const SourceConfig& source_;
+  const Shard shard_;
   const RawArchive archive_;
   spdlog::logger& log_;
   std::atomic<bool> stop_{false};
@@ -150,10 +154,10 @@ RunCounts replay_sensor_source(Database& db, const Config& config, const SourceC
     print_plan(source, request, payloads, out);
     return {};
   }
-  auto lock = SourceLock::try_acquire(db, source.name);
+  auto lock = SourceLock::try_acquire(db, source_lock_key(source.name, request.shard));
   if (!lock) {
-    throw Error(ExitCode::temporary,
-                "source " + source.name + ": another run holds its lock; try again later");
+    throw Error(ExitCode::temporary, describe_worker(source.name, request.shard) +
+                                         ": another run holds its lock; try again later");
   }
   recover_abandoned_runs(db, source.name, log);
   if (payloads.empty()) {
@@ -163,9 +167,10 @@ RunCounts replay_sensor_source(Database& db, const Config& config, const SourceC
     return {};
   }
   const std::size_t count = payloads.size();
-  ReplayWorkers workers(config, source, log);
+  ReplayWorkers workers(config, source, request.shard, log);
   const RunCounts total = workers.run(slices(std::move(payloads), request.jobs));
-  log.info("source {}: replayed {} payload(s): {}", source.name, count, describe_counts(total));
+  log.info("{}: replayed {} payload(s): {}", describe_worker(source.name, request.shard), count,
+           describe_counts(total));
   return total;
 }
 

@@ -7,6 +7,7 @@
 #include <ostream>
 
 #include "meteo/config.hpp"
+#include "meteo/sources.hpp"
 #include "meteo/stations.hpp"
 #include "meteo/store.hpp"
 
@@ -24,6 +25,7 @@ struct ReplayRequest {
   TimeWindow window;  // payloads whose hour lies in [from, to)
   int jobs = 1;       // worker threads, each with its own connection and matchers
   bool dry_run = false;
+  Shard shard;  // only the readings of this shard of each payload; the whole payload by default
 };
 
 // Holds the source's lock for the whole replay. Throws the first worker's Error; the payloads

@@ -26,13 +26,16 @@ RunBatch build_batch(const SourceConfig& source, const SourceRegions& regions, s
                      metrics::Registry* metrics) {
   std::optional<OptionalStageTimer> parsing(std::in_place, metrics, source.name, "parse");
   ParsedPayload parsed = parse_sensor_payload(payload.body, payload.origin);
+  // Right after validation, before any matching: the other shards' records cost nothing more.
+  const std::size_t other_shards = keep_shard(parsed, payload.shard);
   RunBatch batch;
   batch.run_id = run_id;
   batch.source = source.name;
   batch.hour = payload.hour;
   batch.fetched_at = payload.fetched_at;
   batch.region_sets = regions.set_pointers();
-  batch.counts.fetched = parsed.record_count;
+  batch.counts.fetched = parsed.record_count;  // of this shard: the ledger's balance holds
+  batch.counts.other_shards = other_shards;
   batch.counts.rejected = parsed.rejected.size();
   batch.counts.duplicates = keep_latest_per_id(parsed.readings);
   for (const auto& rejected : parsed.rejected) {
@@ -79,10 +82,22 @@ RunCounts load_sensor_payload(Database& db, const SourceConfig& source,
 
 std::string describe_counts(const RunCounts& counts) {
   return fmt::format(
-      "fetched {}, stored {}, corrections {}, unchanged {}, rejected {}, duplicates {}, "
-      "outside {}, label disagreements {}",
-      counts.fetched, counts.stored, counts.corrections, counts.unchanged, counts.rejected,
-      counts.duplicates, counts.outside, counts.disagreements);
+             "fetched {}, stored {}, corrections {}, unchanged {}, rejected {}, duplicates {}, "
+             "outside {}, label disagreements {}",
+             counts.fetched, counts.stored, counts.corrections, counts.unchanged, counts.rejected,
+             counts.duplicates, counts.outside, counts.disagreements) +
+         (counts.other_shards > 0 ? fmt::format(", other shards {}", counts.other_shards)
+                                  : std::string());
+}
+
+std::string source_lock_key(const std::string& source, const Shard& shard) {
+  // Source names are safe as directory names, so never contain '#': no clash with a source.
+  if (shard.whole()) return source;
+  return source + "#shard-" + std::to_string(shard.index) + "-of-" + std::to_string(shard.count);
+}
+
+std::string describe_worker(const std::string& source, const Shard& shard) {
+  return "source " + source + (shard.whole() ? std::string() : " shard " + shard.text());
 }
 
 }  // namespace meteo

@@ -7,6 +7,7 @@
 
 #include "meteo/config.hpp"
 #include "meteo/metrics.hpp"
+#include "meteo/sources.hpp"
 #include "meteo/store.hpp"
 #include "source_regions.hpp"
 
@@ -21,6 +22,7 @@ struct SensorPayload {
   std::string origin;  // the URL or archive file, for messages
   UtcSeconds hour;     // the hour of the run that fetched it
   UtcMicros fetched_at;
+  Shard shard;  // load only the readings (and rejects) of this shard; the whole feed by default
 };
 
 // Parses, validates, matches and loads one payload as ledger run `run_id` (already begun), timing
@@ -33,5 +35,12 @@ RunCounts load_sensor_payload(Database& db, const SourceConfig& source,
 
 // "fetched 200, stored 180, ..." for the log line that closes a run.
 std::string describe_counts(const RunCounts& counts);
+
+// The name a run of `source` locks: the source's own for the whole feed, one per shard otherwise,
+// so the N workers of a source run side by side while two runs of the same shard do not.
+std::string source_lock_key(const std::string& source, const Shard& shard);
+
+// "source sensors" or "source sensors shard 1/3", for messages.
+std::string describe_worker(const std::string& source, const Shard& shard);
 
 }  // namespace meteo

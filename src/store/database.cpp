@@ -104,6 +104,14 @@ sql::Connection& Database::connection() {
   return *connection_;
 }
 
+void Database::hold_run_lock(std::string name) {
+  if (!run_lock_.empty() && run_lock_ != name) {
+    store::guarded("releasing the lock of the previous run",
+                   [&] { store::release_lock(connection(), run_lock_); });
+  }
+  run_lock_ = std::move(name);
+}
+
 void Database::execute(const std::string& statement) {
   store::guarded("SQL statement `" + statement.substr(0, 120) + "`", [&] {
     std::unique_ptr<sql::Statement> executor(connection().createStatement());

@@ -1,4 +1,4 @@
-// The run ledger's autocommitted writes: a run is visible as 'running' while it loads.
+// The run ledger's writes, each committed at once: a run is visible as 'running' while it loads.
 #include "meteo/store.hpp"
 #include "sql_support.hpp"
 
@@ -22,12 +22,18 @@ std::int64_t last_insert_id(sql::Connection& connection) {
   return static_cast<std::int64_t>(row->getInt64(1));
 }
 
+std::string run_lock_name(sql::Connection& connection, std::int64_t run_id) {
+  return store::lock_name(connection, "run:" + std::to_string(run_id));
+}
+
 }  // namespace
 
 std::int64_t begin_run(Database& db, const std::string& source, UtcSeconds hour, RunKind kind,
                        std::optional<std::int64_t> replayed_payload) {
   auto& connection = db.connection();
   return store::guarded("recording the start of a run of " + source, [&] {
+    // The row becomes visible with its lock already held: no recovery can see it unlocked.
+    store::Transaction transaction(connection);
     auto insert = store::prepare(
         connection,
         "INSERT INTO etl_runs (source, kind, replayed_payload, hour, started_at, status)"
@@ -41,7 +47,15 @@ std::int64_t begin_run(Database& db, const std::string& source, UtcSeconds hour,
     }
     binder.datetime(hour);
     insert->executeUpdate();
-    return last_insert_id(connection);
+    const std::int64_t run_id = last_insert_id(connection);
+    std::string lock = run_lock_name(connection, run_id);
+    if (!store::get_lock(connection, lock, 0)) {
+      throw Error(ExitCode::software,
+                  "run " + std::to_string(run_id) + ": its lock is held by another session");
+    }
+    db.hold_run_lock(std::move(lock));
+    transaction.commit();
+    return run_id;
   });
 }
 
@@ -93,16 +107,15 @@ void mark_raw_payloads_pruned(Database& db, const std::vector<std::filesystem::p
   if (paths.empty()) return;
   auto& connection = db.connection();
   store::guarded("recording pruned archive files", [&] {
-    auto update = store::prepare(
-        connection,
-        "UPDATE raw_payloads SET pruned_at = UTC_TIMESTAMP(3) WHERE path = ? AND pruned_at IS NULL");
+    auto update = store::prepare(connection,
+                                 "UPDATE raw_payloads SET pruned_at = UTC_TIMESTAMP(3) WHERE path "
+                                 "= ? AND pruned_at IS NULL");
     for (const auto& path : paths) {
       store::Binder(*update).text(path.generic_string());
       update->executeUpdate();
     }
   });
 }
-
 
 // A run whose data committed stays 'succeeded': only a running row can fail.
 void fail_run(Database& db, std::int64_t run_id, const std::string& message) {
@@ -120,15 +133,30 @@ void fail_run(Database& db, std::int64_t run_id, const std::string& message) {
 std::size_t close_abandoned_runs(Database& db, const std::string& source) {
   auto& connection = db.connection();
   return store::guarded("closing the abandoned runs of " + source, [&] {
+    std::vector<std::int64_t> running;
+    auto select = store::prepare(connection,
+                                 "SELECT id FROM etl_runs WHERE source = ? AND status = 'running'");
+    store::Binder(*select).text(source);
+    auto row = store::run_query(*select);
+    while (row->next()) running.push_back(static_cast<std::int64_t>(row->getInt64(1)));
+
     auto update = store::prepare(
         connection,
         "UPDATE etl_runs SET status = 'failed', finished_at = UTC_TIMESTAMP(3),"
         " message = CONCAT('abandoned: the run ended without recording its outcome (killed, or"
         " its database connection lost); its data changes were rolled back',"
         " IF(message IS NULL, '', CONCAT('; ', message)))"
-        " WHERE source = ? AND status = 'running'");
-    store::Binder(*update).text(source);
-    return static_cast<std::size_t>(update->executeUpdate());
+        " WHERE id = ? AND status = 'running'");
+    std::size_t closed = 0;
+    for (const auto run_id : running) {
+      // Taking the run's lock proves its session is gone; held only for the update.
+      const std::string lock = run_lock_name(connection, run_id);
+      if (!store::get_lock(connection, lock, 0)) continue;  // alive: another worker's run
+      store::Binder(*update).int64(run_id);
+      closed += static_cast<std::size_t>(update->executeUpdate());
+      store::release_lock(connection, lock);
+    }
+    return closed;
   });
 }
 
