@@ -2,15 +2,17 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 
 namespace meteo::bench {
 
 struct BenchScale {
   std::string name;
-  std::size_t match_points = 0;      // points matched per iteration, per region file
-  std::size_t payload_readings = 0;  // records in the parsed payload
-  std::size_t batch_readings = 0;    // readings written to the database per iteration
+  std::size_t match_points = 0;        // points matched per iteration, per region file
+  std::size_t payload_readings = 0;    // records in the parsed payload
+  std::size_t batch_readings = 0;      // readings written to the database per iteration
+  std::optional<int> index_max_depth;  // the region index's levels; empty: its default
 };
 
 // Chosen once by main before any benchmark runs: "full" (the default) or "tiny".

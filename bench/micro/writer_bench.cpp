@@ -42,7 +42,7 @@ const std::string kReadingColumns =
     " first_run_id, last_run_id, fetched_at";
 // Hours of the batches start here; each batch gets an hour of its own, so the aggregates load_run
 // recomputes cover that batch only, however many batches ran before.
-const UtcSeconds kFirstHour = parse_sql_datetime("2026-01-01 00:00:00");
+constexpr UtcSeconds kFirstHour{std::chrono::sys_days{std::chrono::year{2026} / 1 / 1}};
 
 std::string square_geometry(double lon, double lat) {
   std::ostringstream json;
