@@ -25,6 +25,10 @@ void select_bench_scale(const std::string& name) {
   }
 }
 
+void override_index_max_depth(int depth) {
+  current_scale().index_max_depth = depth;
+}
+
 const BenchScale& bench_scale() {
   return current_scale();
 }

@@ -18,6 +18,8 @@ struct BenchScale {
 // Chosen once by main before any benchmark runs: "full" (the default) or "tiny".
 // Throws std::invalid_argument for any other name.
 void select_bench_scale(const std::string& name);
+// --meteo_index_max_depth: the index's depth/speed trade-off without a rebuild.
+void override_index_max_depth(int depth);
 const BenchScale& bench_scale();
 
 }  // namespace meteo::bench

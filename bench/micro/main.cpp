@@ -1,14 +1,16 @@
 // meteo_micro_bench: Google Benchmark's runner, plus
-//   --meteo_scale=full|tiny   input sizes (default: $METEO_BENCH_SCALE, else full)
+//   --meteo_scale=full|tiny      input sizes (default: $METEO_BENCH_SCALE, else full)
+//   --meteo_index_max_depth=N    the region index's max_depth (default: the scale's)
 // and an exit status of 1 when any benchmark reported an error, so ctest can fail on it (a
 // baseline the server does not allow is only reported: see unavailable.hpp).
 #include <benchmark/benchmark.h>
 
 #include <cstdlib>
-#include <cstring>
 #include <iostream>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "bench_scale.hpp"
@@ -17,7 +19,8 @@
 
 namespace {
 
-constexpr const char* kScaleFlag = "--meteo_scale=";
+constexpr std::string_view kScaleFlag = "--meteo_scale=";
+constexpr std::string_view kIndexDepthFlag = "--meteo_index_max_depth=";
 
 // Passes every report on to the usual display reporter and remembers the failed runs: Google
 // Benchmark 1.7 exits 0 even when a benchmark called SkipWithError.
@@ -49,19 +52,24 @@ class FailureRecordingReporter final : public benchmark::BenchmarkReporter {
 int main(int argc, char** argv) {
   const char* scale_from_environment = std::getenv("METEO_BENCH_SCALE");
   std::string scale = scale_from_environment != nullptr ? scale_from_environment : "full";
-  // Google Benchmark rejects flags it does not know: ours is taken out first.
+  std::optional<std::string> index_depth;
+  // Google Benchmark rejects flags it does not know: ours are taken out first.
   std::vector<char*> arguments;
   for (int i = 0; i < argc; ++i) {
-    if (std::strncmp(argv[i], kScaleFlag, std::strlen(kScaleFlag)) == 0) {
-      scale = argv[i] + std::strlen(kScaleFlag);
+    const std::string_view argument = argv[i];
+    if (argument.starts_with(kScaleFlag)) {
+      scale = argument.substr(kScaleFlag.size());
+    } else if (argument.starts_with(kIndexDepthFlag)) {
+      index_depth = argument.substr(kIndexDepthFlag.size());
     } else {
       arguments.push_back(argv[i]);
     }
   }
   try {
     meteo::bench::select_bench_scale(scale);
-  } catch (const std::invalid_argument& error) {
-    std::cerr << "meteo_micro_bench: " << error.what() << '\n';
+    if (index_depth) meteo::bench::override_index_max_depth(std::stoi(*index_depth));
+  } catch (const std::logic_error& error) {  // unknown scale, or a depth that is not a number
+    std::cerr << "meteo_micro_bench: bad --meteo_ flag: " << error.what() << '\n';
     return 2;
   }
   int remaining = static_cast<int>(arguments.size());
@@ -69,6 +77,7 @@ int main(int argc, char** argv) {
   benchmark::Initialize(&remaining, arguments.data());
   if (benchmark::ReportUnrecognizedArguments(remaining, arguments.data())) return 2;
   benchmark::AddCustomContext("meteo_scale", scale);
+  if (index_depth) benchmark::AddCustomContext("meteo_index_max_depth", *index_depth);
 
   FailureRecordingReporter reporter(benchmark::CreateDefaultDisplayReporter());
   benchmark::RunSpecifiedBenchmarks(&reporter);
