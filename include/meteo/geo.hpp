@@ -49,7 +49,7 @@ std::unique_ptr<RegionMatcher> make_region_matcher(
 std::unique_ptr<RegionMatcher> make_geos_matcher(const std::vector<Region>& regions);
 
 struct RegionIndexOptions {
-  int max_depth = 16;               // quadtree levels below the root square
+  int max_depth = 14;  // quadtree levels below the root square: 16 is no faster, 4x the memory
   std::filesystem::path cache_dir;  // empty: build every time, never store
 };
 
