@@ -318,6 +318,19 @@ namespace {
 constexpr char kMagic[8] = {'M', 'E', 'T', 'E', 'O', 'R', 'I', 'X'};
 constexpr std::uint32_t kFormat = 2;
 
+// FNV-1a 64 over every byte written or read, so the file's last word checks all before it.
+class RunningChecksum {
+ public:
+  void add(const void* data, std::size_t size) {
+    const auto* bytes = static_cast<const unsigned char*>(data);
+    for (std::size_t i = 0; i < size; ++i) value_ = (value_ ^ bytes[i]) * 0x100000001b3ull;
+  }
+  std::uint64_t value() const { return value_; }
+
+ private:
+  std::uint64_t value_ = 0xcbf29ce484222325ull;
+};
+
 class ChecksumWriter {
  public:
   explicit ChecksumWriter(std::ostream& out) : out_(out) {}
@@ -329,16 +342,18 @@ class ChecksumWriter {
     put(static_cast<std::uint64_t>(words.size()));
     bytes(words.data(), words.size() * sizeof(std::uint32_t));
   }
-  void finish() { out_.write(reinterpret_cast<const char*>(&hash_), sizeof hash_); }
+  void finish() {
+    const std::uint64_t checksum = checksum_.value();
+    out_.write(reinterpret_cast<const char*>(&checksum), sizeof checksum);
+  }
 
  private:
   void bytes(const void* data, std::size_t size) {
-    const auto* p = static_cast<const unsigned char*>(data);
-    for (std::size_t i = 0; i < size; ++i) hash_ = (hash_ ^ p[i]) * 0x100000001b3ull;
+    checksum_.add(data, size);
     out_.write(static_cast<const char*>(data), static_cast<std::streamsize>(size));
   }
   std::ostream& out_;
-  std::uint64_t hash_ = 0xcbf29ce484222325ull;  // FNV-1a
+  RunningChecksum checksum_;
 };
 
 class ChecksumReader {
@@ -357,19 +372,18 @@ class ChecksumReader {
   bool verify() {
     std::uint64_t stored = 0;
     in_.read(reinterpret_cast<char*>(&stored), sizeof stored);
-    return in_.gcount() == sizeof stored && stored == hash_ && in_.peek() == EOF;
+    return in_.gcount() == sizeof stored && stored == checksum_.value() && in_.peek() == EOF;
   }
 
  private:
   bool bytes(void* data, std::size_t size) {
     in_.read(static_cast<char*>(data), static_cast<std::streamsize>(size));
     if (static_cast<std::size_t>(in_.gcount()) != size) return false;
-    const auto* p = static_cast<const unsigned char*>(data);
-    for (std::size_t i = 0; i < size; ++i) hash_ = (hash_ ^ p[i]) * 0x100000001b3ull;
+    checksum_.add(data, size);
     return true;
   }
   std::istream& in_;
-  std::uint64_t hash_ = 0xcbf29ce484222325ull;
+  RunningChecksum checksum_;
 };
 
 }  // namespace
