@@ -38,8 +38,17 @@ bool accepts_content_type(AcceptedContent accepted, std::string_view content_typ
 
 struct HttpResponse {
   long status = 0;
-  std::string body;
+  std::string body;  // empty when the body was streamed
   std::string content_type;
+};
+
+// Where a streamed 2xx body goes as it arrives, decoded, chunk by chunk, so no whole body is ever
+// held in memory. `restart` comes before the first chunk of every try (a consumer drops what a
+// failed try delivered) and at least once before get() returns, even for an empty body. Whatever
+// either throws stops the transfer and leaves get() unchanged, without a retry.
+struct BodyStream {
+  std::function<void()> restart;
+  std::function<void(std::string_view chunk)> append;
 };
 
 // libcurl's process-wide state (curl_global_init / curl_global_cleanup). main creates exactly one
@@ -76,6 +85,10 @@ class HttpClient {
   // each message naming the URL (never a secret header) and the last status or curl error.
   HttpResponse get(const std::string& url, const std::vector<HttpHeader>& headers = {},
                    AcceptedContent accepted = AcceptedContent::any);
+  // The same, the successful body going to `body` rather than into the response. Error pages
+  // and redirects are never streamed.
+  HttpResponse get(const std::string& url, const std::vector<HttpHeader>& headers,
+                   AcceptedContent accepted, const BodyStream& body);
 
  private:
   struct Impl;

@@ -7,6 +7,7 @@
 #include <cctype>
 #include <chrono>
 #include <ctime>
+#include <exception>
 #include <optional>
 #include <random>
 #include <string>
@@ -173,29 +174,57 @@ bool refuses_content(CURL* handle, AcceptedContent accepted) {
   return is_success(status) && !accepts_content_type(accepted, type ? type : "");
 }
 
-// Collects the (decoded) body as it arrives, so memory stays bounded by the limit whether the
-// length was announced or not: stops the transfer once the body outgrows the limit, or once it
-// holds an excerpt of a body of the wrong type.
+// Takes the (decoded) body as it arrives, so memory stays bounded by the limit whether the length
+// was announced or not: stops the transfer once the body outgrows the limit, or once it holds an
+// excerpt of a body of the wrong type. A 2xx body goes to the caller's stream when there is one.
 struct BodySink {
   CURL* handle = nullptr;
   AcceptedContent accepted = AcceptedContent::any;
   std::size_t limit = 0;
+  const BodyStream* stream = nullptr;
   std::string body;
+  std::size_t received = 0;
   bool overflowed = false;
-  std::optional<bool> refused;  // decided at the first bytes
+  bool streaming = false;             // this try's body goes to `stream`
+  std::optional<bool> refused;        // decided at the first bytes
+  std::exception_ptr consumer_error;  // what the stream threw: it cannot cross libcurl
 
   static std::size_t write(char* data, std::size_t size, std::size_t count, void* user) {
     auto& sink = *static_cast<BodySink*>(user);
     const std::size_t bytes = size * count;
-    if (!sink.refused) sink.refused = refuses_content(sink.handle, sink.accepted);
+    if (!sink.refused) sink.start();
     // Any short count makes libcurl abort the transfer with CURLE_WRITE_ERROR.
+    if (sink.consumer_error) return 0;
     if (*sink.refused) return sink.keep_excerpt(data, bytes);
-    if (bytes > sink.limit - sink.body.size()) {
+    if (bytes > sink.limit - sink.received) {
       sink.overflowed = true;
       return 0;
     }
-    sink.body.append(data, bytes);
-    return bytes;
+    sink.received += bytes;
+    if (!sink.streaming) {
+      sink.body.append(data, bytes);
+      return bytes;
+    }
+    return sink.consume([&] { sink.stream->append(std::string_view(data, bytes)); }) ? bytes : 0;
+  }
+
+  void start() {
+    refused = refuses_content(handle, accepted);
+    long status = 0;
+    curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &status);
+    streaming = stream != nullptr && !*refused && is_success(status);
+    if (streaming) consume([&] { stream->restart(); });
+  }
+
+  template <typename Call>
+  bool consume(Call&& call) {
+    try {
+      call();
+      return true;
+    } catch (...) {
+      consumer_error = std::current_exception();
+      return false;
+    }
   }
 
   std::size_t keep_excerpt(const char* data, std::size_t bytes) {
@@ -211,6 +240,8 @@ struct Outcome {
   std::string curl_error;  // when code != CURLE_OK
   bool body_too_large = false;
   bool content_refused = false;  // a 2xx of a type the caller does not take; body: an excerpt
+  bool streamed = false;         // the body went to the caller's stream
+  std::size_t body_bytes = 0;    // decoded
   std::string content_encoding;  // "gzip"... as announced, for messages
   HttpResponse response;
   std::optional<milliseconds> retry_after;
@@ -310,12 +341,14 @@ struct HttpClient::Impl {
   int attempts() const { return std::max(1, settings.retry.attempts); }
 
   // One request, no redirect handling.
-  Outcome perform(const std::string& url, const curl::Slist& headers, AcceptedContent accepted) {
+  Outcome perform(const std::string& url, const curl::Slist& headers, AcceptedContent accepted,
+                  const BodyStream* stream) {
     CURL* h = handle.get();
     BodySink sink;
     sink.handle = h;
     sink.accepted = accepted;
     sink.limit = settings.max_body_bytes;
+    sink.stream = stream;
     error_buffer[0] = '\0';
     set_option(h, CURLOPT_URL, url.c_str(), "URL");
     set_option(h, CURLOPT_HTTPHEADER, headers.get(), "HTTPHEADER");
@@ -326,6 +359,9 @@ struct HttpClient::Impl {
     // Both point into this call's locals: leave no dangling pointer in the handle.
     set_option(h, CURLOPT_WRITEDATA, static_cast<void*>(nullptr), "WRITEDATA");
     set_option(h, CURLOPT_HTTPHEADER, static_cast<curl_slist*>(nullptr), "HTTPHEADER");
+    if (sink.consumer_error) std::rethrow_exception(sink.consumer_error);
+    outcome.streamed = sink.streaming;
+    outcome.body_bytes = sink.received;
     outcome.body_too_large = sink.overflowed || outcome.code == CURLE_FILESIZE_EXCEEDED;
     // An empty body never reached the sink: its type is checked here.
     outcome.content_refused = sink.refused.value_or(refuses_content(h, accepted));
@@ -358,13 +394,14 @@ struct HttpClient::Impl {
   // One try: the request and up to kMaxRedirects redirects. Secret headers stay with the
   // origin they were configured for.
   Outcome follow_redirects(const std::string& url, const std::vector<HttpHeader>& headers,
-                           AcceptedContent accepted) {
+                           AcceptedContent accepted, const BodyStream* stream) {
     const curl::Slist all_headers = header_list(headers, true);
     const curl::Slist public_headers = header_list(headers, false);
     std::string current = url;
     bool send_secrets = true;
     for (int hop = 0;; ++hop) {
-      Outcome outcome = perform(current, send_secrets ? all_headers : public_headers, accepted);
+      Outcome outcome =
+          perform(current, send_secrets ? all_headers : public_headers, accepted, stream);
       if (outcome.network_failed() || !is_redirect(outcome.response.status) ||
           outcome.redirect_url.empty()) {
         return outcome;
@@ -452,14 +489,16 @@ struct HttpClient::Impl {
   }
 
   HttpResponse get(const std::string& url, const std::vector<HttpHeader>& headers,
-                   AcceptedContent accepted) {
+                   AcceptedContent accepted, const BodyStream* stream) {
     const Request request{url, headers};
     const std::vector<HttpHeader> sent = with_accept(headers, accepted);
     for (int attempt = 1;; ++attempt) {
-      Outcome outcome = follow_redirects(url, sent, accepted);
+      Outcome outcome = follow_redirects(url, sent, accepted, stream);
       if (succeeded(request, outcome)) {
         log.debug("GET {}: {} ({} bytes)", request.shown_url, outcome.response.status,
-                  outcome.response.body.size());
+                  outcome.body_bytes);
+        // An empty body never reached the sink: the stream still hears of it.
+        if (stream != nullptr && !outcome.streamed) stream->restart();
         return std::move(outcome.response);
       }
       if (attempt >= attempts()) {
@@ -481,7 +520,12 @@ HttpClient::~HttpClient() = default;
 
 HttpResponse HttpClient::get(const std::string& url, const std::vector<HttpHeader>& headers,
                              AcceptedContent accepted) {
-  return impl_->get(url, headers, accepted);
+  return impl_->get(url, headers, accepted, nullptr);
+}
+
+HttpResponse HttpClient::get(const std::string& url, const std::vector<HttpHeader>& headers,
+                             AcceptedContent accepted, const BodyStream& body) {
+  return impl_->get(url, headers, accepted, &body);
 }
 
 }  // namespace meteo
