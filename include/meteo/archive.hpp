@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <istream>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -27,7 +28,7 @@ struct PayloadOrigin {
   std::int64_t run_id = 0;  // the run that fetched it
   int sequence = 0;         // order within the run (a station run fetches many pages)
   UtcMicros fetched_at;
-  std::string url;          // without credentials
+  std::string url;  // without credentials
   long http_status = 0;
 };
 
@@ -58,6 +59,34 @@ class ArchiveWriter {
   std::unique_ptr<Impl> impl_;
 };
 
+// What an archived body is: its SHA-256 (hex) and size, as read back.
+struct BodyDigest {
+  std::string sha256;
+  std::uint64_t size = 0;
+};
+
+// An archived body read back as a stream, a chunk at a time. The read that reaches the end checks
+// the gzip trailer (CRC-32 and length) and, when one was given, the recorded SHA-256, and throws
+// Error(data) when the file is damaged or truncated: whoever consumed the whole body has verified
+// it. Reads through body() must go to its streambuf (a parser does): std::istream's own
+// functions would swallow that error.
+class ArchiveReader {
+ public:
+  ~ArchiveReader();
+  ArchiveReader(ArchiveReader&&) noexcept;
+  ArchiveReader& operator=(ArchiveReader&&) = delete;
+
+  std::istream& body();
+  // Reads whatever is left, the checks included; throws Error(data) when damaged.
+  BodyDigest read_to_end();
+
+ private:
+  friend class RawArchive;
+  struct Impl;
+  explicit ArchiveReader(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
 class RawArchive {
  public:
   explicit RawArchive(ArchiveConfig config);
@@ -72,6 +101,12 @@ class RawArchive {
   // `expected_sha256` when given). Throws Error(io) when missing, Error(data) when damaged.
   std::string read(const std::filesystem::path& relative_path,
                    std::string_view expected_sha256 = {}) const;
+  // The same as a stream (throws Error(io) when the file cannot be opened), and as a digest
+  // computed without ever holding the body.
+  ArchiveReader open_reader(const std::filesystem::path& relative_path,
+                            std::string_view expected_sha256 = {}) const;
+  BodyDigest digest(const std::filesystem::path& relative_path,
+                    std::string_view expected_sha256 = {}) const;
 
   // The committed payloads of `source` whose hour lies in [from, to), oldest fetch first.
   // Temporary leftovers and foreign files are ignored. Origins carry no URL or status: those live

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 #include <random>
+#include <streambuf>
 #include <tuple>
 
 #include "meteo/archive.hpp"
@@ -214,50 +215,134 @@ ArchivedPayload RawArchive::write(const PayloadOrigin& origin, std::string_view 
   return writer.commit();
 }
 
+// ---- reading ----------------------------------------------------------------------------------
+
+// Inflates a gzip file on demand; checks the trailer and the expected checksum at the stream's end.
+class GzipFileBuffer final : public std::streambuf {
+ public:
+  GzipFileBuffer(fs::path path, std::string expected_sha256)
+      : path_(std::move(path)),
+        expected_sha256_(std::move(expected_sha256)),
+        file_(path_, O_RDONLY) {
+    if (!file_.valid()) throw io_error("open", path_, errno);
+    if (inflateInit2(&zlib_, 15 + 16) != Z_OK) {
+      throw Error(ExitCode::software, "zlib cannot initialise a gzip reader");
+    }
+    zlib_ready_ = true;
+  }
+  ~GzipFileBuffer() override {
+    if (zlib_ready_) inflateEnd(&zlib_);
+  }
+  GzipFileBuffer(const GzipFileBuffer&) = delete;
+  GzipFileBuffer& operator=(const GzipFileBuffer&) = delete;
+
+  // Once the end was read.
+  BodyDigest digest() const { return {sha256_, size_}; }
+
+ protected:
+  int_type underflow() override {
+    while (gptr() == egptr() && !finished_) inflate_some();
+    return gptr() == egptr() ? traits_type::eof() : traits_type::to_int_type(*gptr());
+  }
+
+ private:
+  void inflate_some() {
+    if (zlib_.avail_in == 0 && !read_input()) {
+      // Z_STREAM_END comes only after the trailer's CRC-32 and length checked out.
+      throw Error(ExitCode::data, "raw archive: " + path_.string() + " is truncated");
+    }
+    zlib_.next_out = reinterpret_cast<unsigned char*>(output_.data());
+    zlib_.avail_out = static_cast<uInt>(output_.size());
+    const int status = inflate(&zlib_, Z_NO_FLUSH);
+    if (status != Z_OK && status != Z_STREAM_END && status != Z_BUF_ERROR) {
+      throw Error(ExitCode::data, "raw archive: " + path_.string() + " is damaged (" +
+                                      (zlib_.msg ? zlib_.msg : "gzip error") + ")");
+    }
+    const std::size_t produced = output_.size() - zlib_.avail_out;
+    hash_.update(std::string_view(output_.data(), produced));
+    size_ += produced;
+    setg(output_.data(), output_.data(), output_.data() + produced);
+    if (status == Z_STREAM_END) finish();
+  }
+
+  // False at the end of the file.
+  bool read_input() {
+    for (;;) {
+      const ssize_t got = ::read(file_.get(), input_.data(), input_.size());
+      if (got < 0 && errno == EINTR) continue;
+      if (got < 0) throw io_error("read", path_, errno);
+      zlib_.next_in = input_.data();
+      zlib_.avail_in = static_cast<uInt>(got);
+      return got > 0;
+    }
+  }
+
+  void finish() {
+    finished_ = true;
+    sha256_ = hash_.hex();  // finalises the digest: once only
+    if (!expected_sha256_.empty() && sha256_ != expected_sha256_) {
+      throw Error(ExitCode::data, "raw archive: " + path_.string() +
+                                      " does not match the checksum recorded in raw_payloads");
+    }
+  }
+
+  fs::path path_;
+  std::string expected_sha256_;
+  FileDescriptor file_;
+  z_stream zlib_{};
+  bool zlib_ready_ = false;
+  bool finished_ = false;
+  Sha256 hash_;
+  std::string sha256_;
+  std::uint64_t size_ = 0;
+  std::vector<unsigned char> input_ = std::vector<unsigned char>(kChunk);
+  std::vector<char> output_ = std::vector<char>(kChunk);
+};
+
+struct ArchiveReader::Impl {
+  GzipFileBuffer buffer;
+  std::istream stream{&buffer};
+
+  Impl(fs::path path, std::string expected_sha256)
+      : buffer(std::move(path), std::move(expected_sha256)) {}
+};
+
+ArchiveReader::ArchiveReader(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+ArchiveReader::ArchiveReader(ArchiveReader&&) noexcept = default;
+ArchiveReader::~ArchiveReader() = default;
+
+std::istream& ArchiveReader::body() {
+  return impl_->stream;
+}
+
+BodyDigest ArchiveReader::read_to_end() {
+  std::vector<char> sink(kChunk);
+  // The streambuf itself, not the istream, so a damaged file throws rather than sets badbit.
+  while (impl_->buffer.sgetn(sink.data(), static_cast<std::streamsize>(sink.size())) > 0) {
+  }
+  return impl_->buffer.digest();
+}
+
+ArchiveReader RawArchive::open_reader(const fs::path& relative_path,
+                                      std::string_view expected_sha256) const {
+  return ArchiveReader(std::make_unique<ArchiveReader::Impl>(config_.root / relative_path,
+                                                             std::string(expected_sha256)));
+}
+
+BodyDigest RawArchive::digest(const fs::path& relative_path,
+                              std::string_view expected_sha256) const {
+  return open_reader(relative_path, expected_sha256).read_to_end();
+}
+
 std::string RawArchive::read(const fs::path& relative_path,
                              std::string_view expected_sha256) const {
-  const fs::path path = config_.root / relative_path;
-  FileDescriptor file(path, O_RDONLY);
-  if (!file.valid()) throw io_error("open", path, errno);
-  z_stream zlib{};
-  if (inflateInit2(&zlib, 15 + 16) != Z_OK) {
-    throw Error(ExitCode::software, "zlib cannot initialise a gzip reader");
-  }
-  struct End {
-    z_stream& stream;
-    ~End() { inflateEnd(&stream); }
-  } end{zlib};
+  ArchiveReader reader = open_reader(relative_path, expected_sha256);
+  std::streambuf& buffer = *reader.body().rdbuf();
   std::string body;
-  std::vector<unsigned char> input(kChunk);
-  std::vector<char> output(kChunk);
-  int status = Z_OK;
-  while (status != Z_STREAM_END) {
-    const ssize_t got = ::read(file.get(), input.data(), input.size());
-    if (got < 0) {
-      if (errno == EINTR) continue;
-      throw io_error("read", path, errno);
-    }
-    if (got == 0) break;
-    zlib.next_in = input.data();
-    zlib.avail_in = static_cast<uInt>(got);
-    while (zlib.avail_in > 0 && status != Z_STREAM_END) {
-      zlib.next_out = reinterpret_cast<unsigned char*>(output.data());
-      zlib.avail_out = static_cast<uInt>(output.size());
-      status = inflate(&zlib, Z_NO_FLUSH);
-      if (status != Z_OK && status != Z_STREAM_END && status != Z_BUF_ERROR) {
-        throw Error(ExitCode::data, "raw archive: " + path.string() + " is damaged (" +
-                                        (zlib.msg ? zlib.msg : "gzip error") + ")");
-      }
-      body.append(output.data(), output.size() - zlib.avail_out);
-    }
-  }
-  // Z_STREAM_END is reached only after the gzip trailer's CRC-32 and length checked out.
-  if (status != Z_STREAM_END) {
-    throw Error(ExitCode::data, "raw archive: " + path.string() + " is truncated");
-  }
-  if (!expected_sha256.empty() && sha256_hex(body) != expected_sha256) {
-    throw Error(ExitCode::data, "raw archive: " + path.string() +
-                                    " does not match the checksum recorded in raw_payloads");
+  std::vector<char> chunk(kChunk);
+  for (std::streamsize got;
+       (got = buffer.sgetn(chunk.data(), static_cast<std::streamsize>(chunk.size()))) > 0;) {
+    body.append(chunk.data(), static_cast<std::size_t>(got));
   }
   return body;
 }

@@ -225,7 +225,7 @@ void check_archive_files(sql::Connection& connection, const RawArchive& archive,
   });
   for (const auto& payload : payloads) {
     try {
-      archive.read(payload.path, payload.sha256);
+      archive.digest(payload.path, payload.sha256);
     } catch (const Error& error) {
       add_violation(check,
                     "raw payload " + payload.id + " (" + payload.path + "): " + error.what());

@@ -126,6 +126,35 @@ TEST(RawArchive, StreamsLargeBodiesInChunks) {
   EXPECT_EQ(archive.read(written.relative_path), body);
 }
 
+TEST(RawArchive, AReaderStreamsTheBodyAndVerifiesItAtTheEnd) {
+  ScratchDirectory dir;
+  const RawArchive archive(ArchiveConfig{dir.path(), 0, 1});
+  std::string body;
+  std::mt19937_64 random(9);
+  while (body.size() < (2u << 20)) body += std::to_string(random()) + ",";
+  const ArchivedPayload written = archive.write(origin_at(kHour, 5), body);
+
+  ArchiveReader reader = archive.open_reader(written.relative_path, written.sha256);
+  std::streambuf& buffer = *reader.body().rdbuf();
+  std::string read_back;
+  for (int c; (c = buffer.sbumpc()) != std::char_traits<char>::eof();) {
+    read_back += static_cast<char>(c);
+  }
+  EXPECT_EQ(read_back, body);
+  const BodyDigest digest = reader.read_to_end();
+  EXPECT_EQ(digest.sha256, written.sha256);
+  EXPECT_EQ(digest.size, body.size());
+
+  const BodyDigest unchecked = archive.digest(written.relative_path);
+  EXPECT_EQ(unchecked.sha256, written.sha256);
+  EXPECT_EQ(unchecked.size, body.size());
+
+  // A wrong checksum is found by the read that reaches the end, not before.
+  ArchiveReader mismatched = archive.open_reader(written.relative_path, sha256_hex("other"));
+  EXPECT_EQ(mismatched.body().rdbuf()->sgetc(), body.front());
+  EXPECT_EQ(code_of([&] { mismatched.read_to_end(); }), ExitCode::data);
+}
+
 TEST(RawArchive, ADamagedOrTruncatedFileIsADataErrorAndAMissingOneAnIoError) {
   ScratchDirectory dir;
   const RawArchive archive(ArchiveConfig{dir.path(), 0, 6});
