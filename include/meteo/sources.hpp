@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <istream>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -25,6 +26,9 @@ std::variant<SensorReading, std::string> validate_sensor_record(std::string_view
 // Parses a whole payload. Throws Error(data) naming `origin` (the URL or file) and the byte offset
 // when the body is not valid JSON or not an array. Invalid elements land in `rejected`.
 ParsedPayload parse_sensor_payload(std::string_view body, std::string_view origin);
+// The same from a stream read a chunk at a time (an archived payload): the body is never whole in
+// memory. Errors the stream's buffer throws (a damaged archive file) pass through unchanged.
+ParsedPayload parse_sensor_payload(std::istream& body, std::string_view origin);
 
 // ---- sharding: N workers share one feed, each loading the readings of its shard ---------------
 

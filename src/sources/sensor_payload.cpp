@@ -161,4 +161,12 @@ ParsedPayload parse_sensor_payload(std::string_view body, std::string_view origi
   return payload;
 }
 
+ParsedPayload parse_sensor_payload(std::istream& body, std::string_view origin) {
+  ParsedPayload payload;
+  PayloadReader reader(payload);
+  json::sax_parse(body, &reader);
+  reader.throw_if_not_a_payload(origin);
+  return payload;
+}
+
 }  // namespace meteo

@@ -4,6 +4,8 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <istream>
+#include <streambuf>
 #include <string>
 
 #include "meteo/errors.hpp"
@@ -49,6 +51,49 @@ TEST(SensorPayload, KeepsValidRecordsInOrderWithDuplicates) {
   EXPECT_DOUBLE_EQ(payload.readings[0].temperature, 1);
   EXPECT_DOUBLE_EQ(payload.readings[2].temperature, 3);
   EXPECT_TRUE(payload.rejected.empty());
+}
+
+// A stream whose buffer hands out a few bytes at a time, as an archive reader does a chunk.
+class SmallChunks final : public std::streambuf {
+ public:
+  explicit SmallChunks(std::string text) : text_(std::move(text)) {}
+
+ protected:
+  int_type underflow() override {
+    if (next_ == text_.size()) return traits_type::eof();
+    const std::size_t size = std::min<std::size_t>(3, text_.size() - next_);
+    setg(text_.data() + next_, text_.data() + next_, text_.data() + next_ + size);
+    next_ += size;
+    return traits_type::to_int_type(*gptr());
+  }
+
+ private:
+  std::string text_;
+  std::size_t next_ = 0;
+};
+
+TEST(SensorPayload, AStreamParsesAsItsWholeText) {
+  const std::string body =
+      "[" + reading("a", 1) + R"(, {"id": "b", "lat": 95, "lon": 1},)" + reading("c", 3) + "]";
+  const ParsedPayload whole = parse_sensor_payload(body, kOrigin);
+  SmallChunks chunks(body);
+  std::istream stream(&chunks);
+  const ParsedPayload streamed = parse_sensor_payload(stream, kOrigin);
+  EXPECT_EQ(streamed.record_count, whole.record_count);
+  ASSERT_EQ(streamed.readings.size(), 2u);
+  EXPECT_EQ(streamed.readings[1].id, whole.readings[1].id);
+  ASSERT_EQ(streamed.rejected.size(), 1u);
+  EXPECT_EQ(streamed.rejected[0].reason, whole.rejected[0].reason);
+
+  SmallChunks cut(body.substr(0, 40));
+  std::istream cut_stream(&cut);
+  try {
+    parse_sensor_payload(cut_stream, kOrigin);
+    ADD_FAILURE() << "a cut body was accepted";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ExitCode::data);
+    EXPECT_EQ(std::string(error.what()), payload_error(body.substr(0, 40)).what());
+  }
 }
 
 TEST(SensorPayload, RejectedRecordsKeepTheirPositionReasonAndText) {
@@ -208,7 +253,6 @@ TEST(SensorPayload, InvalidUtf8IsNotJson) {
   EXPECT_NE(std::string(error.what()).find("payload is not valid JSON at byte"), std::string::npos)
       << error.what();
 }
-
 
 }  // namespace
 }  // namespace meteo
