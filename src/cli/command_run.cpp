@@ -24,28 +24,33 @@
 namespace meteo {
 namespace {
 
-struct FetchedPayload {
-  ArchivedPayload archived;
-  std::string body;
-};
-
-// The body lands durably in the archive, and in the ledger, before anything parses it.
-FetchedPayload fetch_and_archive(const SourceConfig& source, const RawArchive& archive,
-                                 Database& db, std::int64_t run_id, UtcSeconds hour,
-                                 metrics::Registry& metrics, spdlog::logger& log) {
+// The body streams into the archive as it arrives (never whole in memory) and lands in the ledger
+// before anything parses it.
+ArchivedPayload fetch_and_archive(const SourceConfig& source, const RawArchive& archive,
+                                  Database& db, std::int64_t run_id, UtcSeconds hour,
+                                  metrics::Registry& metrics, spdlog::logger& log) {
   HttpClient http(source.http, log);
+  PayloadOrigin origin{source.name, hour, run_id, 0, {}, source.url, 0};
+  std::optional<ArchiveWriter> writer;
+  // A retried try starts a new file: the failed try's temporary file goes with its writer.
+  const BodyStream into_archive{[&] {
+                                  writer.reset();
+                                  origin.fetched_at = now_micros();
+                                  writer.emplace(archive.open(origin));
+                                },
+                                [&](std::string_view chunk) { writer->append(chunk); }};
   std::optional<metrics::StageTimer> fetching(std::in_place, metrics, source.name, "fetch");
   // JSON only: an HTML error page served with 200 fails here (65), before the archive.
-  HttpResponse response =
-      http.get(source.url, {{"X-API-Key", source.api_key.reveal(), true}}, AcceptedContent::json);
+  const HttpResponse response = http.get(source.url, {{"X-API-Key", source.api_key.reveal(), true}},
+                                         AcceptedContent::json, into_archive);
   fetching.reset();
-  const PayloadOrigin origin{source.name,  hour,       run_id,         0,
-                             now_micros(), source.url, response.status};
   const metrics::StageTimer archiving(metrics, source.name, "archive");
-  ArchivedPayload archived = land_payload(db, archive, origin, response.body);
+  ArchivedPayload archived = writer->commit();
+  archived.origin.http_status = response.status;
+  record_raw_payload(db, archived);
   log.debug("source {}: payload of {} bytes archived as {}", source.name, archived.size,
             archived.relative_path.string());
-  return {std::move(archived), std::move(response.body)};
+  return archived;
 }
 
 // With a shard, this worker loads only its share of the payload; the other workers of the source
@@ -62,11 +67,12 @@ void run_sensor_source(Database& db, const Config& config, const RawArchive& arc
   const SourceRegions regions = load_source_regions(db, config, source);
   const std::int64_t run_id = begin_run(db, source.name, hour);
   try {
-    const FetchedPayload fetched =
+    const ArchivedPayload archived =
         fetch_and_archive(source, archive, db, run_id, hour, metrics, log);
+    ArchiveReader body = archive.open_reader(archived.relative_path, archived.sha256);
     const RunCounts counts = load_sensor_payload(
         db, source, regions, run_id,
-        {fetched.body, source.url, hour, fetched.archived.origin.fetched_at, shard}, log, &metrics);
+        {body.body(), source.url, hour, archived.origin.fetched_at, shard}, log, &metrics);
     log.info("{} hour {}: run {} succeeded: {}", describe_worker(source.name, shard),
              to_iso8601(hour), run_id, describe_counts(counts));
   } catch (const std::exception& error) {

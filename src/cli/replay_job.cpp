@@ -29,12 +29,14 @@ void add_counts(RunCounts& total, const RunCounts& more) {
   total.other_shards += more.other_shards;
 }
 
-// The ledger's id for the file; a file the ledger lost (a restored database) is recorded anew.
-std::int64_t ledger_id(Database& db, ArchivedPayload& payload, const std::string& body,
+// The ledger's id for the file; a file the ledger lost (a restored database) is recorded anew,
+// its checksum read from the file (which its gzip trailer vouches for).
+std::int64_t ledger_id(Database& db, const RawArchive& archive, ArchivedPayload& payload,
                        const std::optional<RawPayloadRecord>& recorded) {
   if (recorded) return recorded->id;
-  payload.sha256 = sha256_hex(body);
-  payload.size = body.size();
+  const BodyDigest digest = archive.digest(payload.relative_path);
+  payload.sha256 = digest.sha256;
+  payload.size = digest.size;
   return record_raw_payload(db, payload);
 }
 
@@ -42,15 +44,15 @@ RunCounts replay_payload(Database& db, const RawArchive& archive, const SourceCo
                          const SourceRegions& regions, ArchivedPayload payload, const Shard& shard,
                          spdlog::logger& log) {
   const auto recorded = find_raw_payload(db, payload.relative_path);
-  const std::string body =
-      archive.read(payload.relative_path, recorded ? recorded->sha256 : std::string());
-  const std::int64_t payload_id = ledger_id(db, payload, body, recorded);
+  const std::int64_t payload_id = ledger_id(db, archive, payload, recorded);
+  ArchiveReader body =
+      archive.open_reader(payload.relative_path, recorded ? recorded->sha256 : payload.sha256);
   const UtcSeconds hour = payload.origin.hour;
   const std::int64_t run_id = begin_run(db, source.name, hour, RunKind::replay, payload_id);
   try {
     const RunCounts counts = load_sensor_payload(
         db, source, regions, run_id,
-        {body, payload.relative_path.string(), hour, payload.origin.fetched_at, shard}, log);
+        {body.body(), payload.relative_path.string(), hour, payload.origin.fetched_at, shard}, log);
     log.info("{} hour {}: replay run {} of {}: {}", describe_worker(source.name, shard),
              to_iso8601(hour), run_id, payload.relative_path.string(), describe_counts(counts));
     return counts;

@@ -1,8 +1,10 @@
-// One sensor payload through the pipeline: parse/validate -> match -> aggregate -> load. The
-// hourly run feeds it a body just fetched and archived; replay feeds it a body from the archive.
+// One sensor payload through the pipeline: parse/validate -> match -> aggregate -> load. Both the
+// hourly run and replay feed it a body streamed back from the raw archive, so what is parsed is
+// exactly what was archived, and the body is never whole in memory.
 #pragma once
 
 #include <cstdint>
+#include <istream>
 #include <string>
 
 #include "meteo/config.hpp"
@@ -18,7 +20,7 @@ class logger;
 namespace meteo {
 
 struct SensorPayload {
-  std::string_view body;
+  std::istream& body;  // reaching its end verifies the archive file (see ArchiveReader)
   std::string origin;  // the URL or archive file, for messages
   UtcSeconds hour;     // the hour of the run that fetched it
   UtcMicros fetched_at;
