@@ -84,10 +84,13 @@ def _to_ms(unit):
 
 def parser_table(runs):
     ours = runs.get("BM_ParseSensorPayload")
+    archived = runs.get("BM_ParseSensorPayloadFromArchive")
     sax = runs.get("BM_NlohmannSaxBaseline")
     print("| parser | MB/s | readings/s | vs SAX |")
     print("|---|---:|---:|---:|")
-    for label, run in (("parse_sensor_payload", ours), ("nlohmann SAX, do-nothing handler", sax)):
+    for label, run in (("parse_sensor_payload, body in memory", ours),
+                       ("parse_sensor_payload, streamed from its gzip archive file", archived),
+                       ("nlohmann SAX, do-nothing handler", sax)):
         bytes_rate = None if run is None else run["bytes_per_second"] / 1e6
         items_rate = None if run is None else run["items_per_second"]
         versus = ratio(items_rate, None if sax is None else sax["items_per_second"])
