@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "meteo/config.hpp"
+#include "meteo/hashing.hpp"  // sha256_hex, for the checksums archived payloads carry
 #include "meteo/time.hpp"
 
 namespace meteo {
@@ -126,8 +127,5 @@ class RawArchive {
 // returns nothing for a name the archive did not write.
 std::filesystem::path archive_path(const PayloadOrigin& origin);
 std::optional<PayloadOrigin> parse_archive_path(const std::filesystem::path& relative_path);
-
-// Lower-case hex SHA-256 of `data`.
-std::string sha256_hex(std::string_view data);
 
 }  // namespace meteo

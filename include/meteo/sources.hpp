@@ -9,6 +9,7 @@
 #include <variant>
 #include <vector>
 
+#include "meteo/hashing.hpp"
 #include "meteo/model.hpp"
 
 namespace meteo {
@@ -43,14 +44,10 @@ struct Shard {
 // The most workers a feed is split between.
 inline constexpr std::uint32_t kMaxShards = 4096;
 
-// FNV-1a, 64 bits, over the bytes as given: offset basis 0xcbf29ce484222325, prime
-// 0x100000001b3. fnv1a64("") = 0xcbf29ce484222325, fnv1a64("a") = 0xaf63dc4c8601ec8c.
-std::uint64_t fnv1a64(std::string_view bytes);
-
-// The shard of a key among `count`: fnv1a64(key) % count. A reading's key is its id as decoded
-// from the JSON (UTF-8, escapes resolved); a rejected record's is its verbatim JSON text, the text
-// that keys it in rejected_records. Any implementation that agrees on these bytes agrees on the
-// shard.
+// The shard of a key among `count`: fnv1a64(key) % count (meteo/hashing.hpp). A reading's key is
+// its id as decoded from the JSON (UTF-8, escapes resolved); a rejected record's is its verbatim
+// JSON text, the text that keys it in rejected_records. Any implementation that agrees on these
+// bytes agrees on the shard.
 std::uint32_t shard_of(std::string_view key, std::uint32_t count);
 
 // "K/N" with 0 <= K < N <= kMaxShards, decimal. Throws Error(usage) naming `text` otherwise.

@@ -1,6 +1,5 @@
-// Durable archive files: gzip through zlib, SHA-256 through OpenSSL, POSIX calls for fsync.
+// Durable archive files: gzip through zlib, POSIX calls for fsync.
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -14,6 +13,7 @@
 
 #include "meteo/archive.hpp"
 #include "meteo/errors.hpp"
+#include "meteo/hashing.hpp"
 
 namespace meteo {
 
@@ -80,46 +80,12 @@ void create_directories_durably(const fs::path& root, const fs::path& directory)
   for (const auto& made : created) sync_directory(made.parent_path());
 }
 
-class Sha256 {
- public:
-  Sha256() : context_(EVP_MD_CTX_new()) {
-    if (!context_ || EVP_DigestInit_ex(context_.get(), EVP_sha256(), nullptr) != 1) {
-      throw Error(ExitCode::software, "OpenSSL cannot initialise SHA-256");
-    }
-  }
-  void update(std::string_view data) { EVP_DigestUpdate(context_.get(), data.data(), data.size()); }
-  std::string hex() {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    EVP_DigestFinal_ex(context_.get(), digest, &length);
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string text;
-    for (unsigned i = 0; i < length; ++i) {
-      text += kDigits[digest[i] >> 4];
-      text += kDigits[digest[i] & 15];
-    }
-    return text;
-  }
-
- private:
-  struct Free {
-    void operator()(EVP_MD_CTX* context) const { EVP_MD_CTX_free(context); }
-  };
-  std::unique_ptr<EVP_MD_CTX, Free> context_;
-};
-
 std::string random_suffix() {
   std::random_device device;
   return std::to_string(device()) + std::to_string(::getpid());
 }
 
 }  // namespace
-
-std::string sha256_hex(std::string_view data) {
-  Sha256 hash;
-  hash.update(data);
-  return hash.hex();
-}
 
 // ---- writing ----------------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@
 #include "logging.hpp"
 #include "meteo/cli.hpp"
 #include "meteo/errors.hpp"
+#include "meteo/hashing.hpp"
 #include "meteo/http.hpp"
 #include "meteo/version.hpp"
 
@@ -75,10 +76,9 @@ int run_cli(int argc, const char* const* argv, const EnvironmentLookup& environm
       ->check(CLI::IsMember({"text", "json"}));
 
   const std::vector<CommandRegistration> commands{
-      register_migrate(app), register_regions(app), register_run(app),       register_backfill(app),
-      register_replay(app),
-      register_query(app),   register_status(app),  register_dashboard(app), register_export(app),
-      register_verify(app)};
+      register_migrate(app), register_regions(app), register_run(app),    register_backfill(app),
+      register_replay(app),  register_query(app),   register_status(app), register_dashboard(app),
+      register_export(app),  register_verify(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -92,11 +92,7 @@ int run_cli(int argc, const char* const* argv, const EnvironmentLookup& environm
 }
 
 std::string fingerprint(std::string_view content) {
-  std::uint64_t hash = 0xcbf29ce484222325ULL;
-  for (unsigned char c : content) hash = (hash ^ c) * 0x100000001b3ULL;
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hash));
-  return hex;
+  return fnv1a64_hex(content);
 }
 
 }  // namespace meteo

@@ -1,6 +1,5 @@
 // The region index in front of GEOS: most points are answered by one lookup; those in a border
 // cell get GEOS's exact test, against only the regions whose boundary crosses that cell.
-#include <openssl/evp.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -12,6 +11,7 @@
 #include "matchers.hpp"
 #include "meteo/errors.hpp"
 #include "meteo/geo.hpp"
+#include "meteo/hashing.hpp"
 #include "region_index.hpp"
 
 namespace meteo::geo_detail {
@@ -21,29 +21,16 @@ constexpr const char* kIndexFormat = "meteo-region-index/2";
 
 // What decides the index: its format, its depth and every contour in source order.
 std::string index_key(const std::vector<Region>& regions, int max_depth) {
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> digest(EVP_MD_CTX_new(),
-                                                                 &EVP_MD_CTX_free);
-  if (!digest || EVP_DigestInit_ex(digest.get(), EVP_sha256(), nullptr) != 1)
-    throw Error(ExitCode::software, "OpenSSL cannot start a SHA-256 digest");
+  Sha256 digest;
   const auto add = [&](const std::string& text) {
     const std::uint64_t length = text.size();  // length-prefixed: no two sets hash alike
-    EVP_DigestUpdate(digest.get(), &length, sizeof length);
-    EVP_DigestUpdate(digest.get(), text.data(), text.size());
+    digest.update(std::string_view(reinterpret_cast<const char*>(&length), sizeof length));
+    digest.update(text);
   };
   add(kIndexFormat);
   add(std::to_string(max_depth));
   for (const Region& region : regions) add(region.geometry_geojson);
-  unsigned char hash[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  if (EVP_DigestFinal_ex(digest.get(), hash, &size) != 1)
-    throw Error(ExitCode::software, "OpenSSL cannot finish a SHA-256 digest");
-  static const char* const kHex = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < size; ++i) {
-    hex += kHex[hash[i] >> 4];
-    hex += kHex[hash[i] & 15];
-  }
-  return hex;
+  return digest.hex();
 }
 
 std::optional<RegionIndex> read_cached(const std::filesystem::path& file, std::size_t regions) {

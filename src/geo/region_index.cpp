@@ -13,6 +13,8 @@
 #include <istream>
 #include <ostream>
 
+#include "meteo/hashing.hpp"
+
 namespace meteo::geo_detail {
 
 class RegionIndexBuilder {
@@ -318,19 +320,6 @@ namespace {
 constexpr char kMagic[8] = {'M', 'E', 'T', 'E', 'O', 'R', 'I', 'X'};
 constexpr std::uint32_t kFormat = 2;
 
-// FNV-1a 64 over every byte written or read, so the file's last word checks all before it.
-class RunningChecksum {
- public:
-  void add(const void* data, std::size_t size) {
-    const auto* bytes = static_cast<const unsigned char*>(data);
-    for (std::size_t i = 0; i < size; ++i) value_ = (value_ ^ bytes[i]) * 0x100000001b3ull;
-  }
-  std::uint64_t value() const { return value_; }
-
- private:
-  std::uint64_t value_ = 0xcbf29ce484222325ull;
-};
-
 class ChecksumWriter {
  public:
   explicit ChecksumWriter(std::ostream& out) : out_(out) {}
@@ -353,7 +342,7 @@ class ChecksumWriter {
     out_.write(static_cast<const char*>(data), static_cast<std::streamsize>(size));
   }
   std::ostream& out_;
-  RunningChecksum checksum_;
+  Fnv1a64 checksum_;  // over every byte written or read: the last word checks all before it
 };
 
 class ChecksumReader {
@@ -383,7 +372,7 @@ class ChecksumReader {
     return true;
   }
   std::istream& in_;
-  RunningChecksum checksum_;
+  Fnv1a64 checksum_;  // over every byte written or read: the last word checks all before it
 };
 
 }  // namespace

@@ -3,13 +3,11 @@
 #include <charconv>
 
 #include "meteo/errors.hpp"
+#include "meteo/hashing.hpp"
 #include "meteo/sources.hpp"
 
 namespace meteo {
 namespace {
-
-constexpr std::uint64_t kFnvOffsetBasis = 0xcbf29ce484222325ULL;
-constexpr std::uint64_t kFnvPrime = 0x100000001b3ULL;
 
 // A decimal number spanning the whole of `text`, no sign, no spaces.
 bool parse_decimal(std::string_view text, std::uint32_t& value) {
@@ -25,15 +23,6 @@ bool parse_decimal(std::string_view text, std::uint32_t& value) {
 
 std::string Shard::text() const {
   return std::to_string(index) + "/" + std::to_string(count);
-}
-
-std::uint64_t fnv1a64(std::string_view bytes) {
-  std::uint64_t hash = kFnvOffsetBasis;
-  for (const char c : bytes) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= kFnvPrime;
-  }
-  return hash;
 }
 
 std::uint32_t shard_of(std::string_view key, std::uint32_t count) {
