@@ -2,12 +2,15 @@
 
 #include <algorithm>
 #include <cctype>
+#include <string_view>
 #include <unordered_map>
 
 #include "meteo/geo.hpp"
 
 namespace meteo {
 namespace {
+
+constexpr std::size_t kNotKept = static_cast<std::size_t>(-1);
 
 bool equals_ignoring_case(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
@@ -31,21 +34,26 @@ bool label_disagrees(const std::optional<std::string>& label, bool inside,
 }  // namespace
 
 std::size_t keep_latest_per_id(std::vector<SensorReading>& readings) {
-  // Where each id ends up: its first position, holding its last value.
-  std::unordered_map<std::string, std::size_t> slot_of_id;
-  slot_of_id.reserve(readings.size());
-  std::vector<SensorReading> kept;
-  kept.reserve(readings.size());
-  for (auto& reading : readings) {
-    auto [it, inserted] = slot_of_id.try_emplace(reading.id, kept.size());
-    if (inserted) {
-      kept.push_back(std::move(reading));
-    } else {
-      kept[it->second] = std::move(reading);
+  // Where each id ends up: its first position, holding its last value. The ids are looked up as
+  // views of the readings themselves, all before anything moves, so none is copied.
+  std::vector<std::size_t> value_for(readings.size(), kNotKept);
+  {
+    std::unordered_map<std::string_view, std::size_t> first_position;
+    first_position.reserve(readings.size());
+    for (std::size_t i = 0; i < readings.size(); ++i) {
+      const auto [it, inserted] = first_position.try_emplace(readings[i].id, i);
+      value_for[it->second] = i;
     }
   }
-  const std::size_t dropped = readings.size() - kept.size();
-  readings = std::move(kept);
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < readings.size(); ++i) {
+    if (value_for[i] == kNotKept) continue;  // a later occurrence: its value already went up
+    // value_for[i] >= i >= kept: the source is never a slot already filled.
+    if (value_for[i] != kept) readings[kept] = std::move(readings[value_for[i]]);
+    ++kept;
+  }
+  const std::size_t dropped = readings.size() - kept;
+  readings.erase(readings.begin() + static_cast<std::ptrdiff_t>(kept), readings.end());
   return dropped;
 }
 

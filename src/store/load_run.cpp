@@ -1,7 +1,9 @@
 // The transactional load of one run: readings, their regions, rejects, aggregates, ledger.
 #include <map>
 #include <set>
+#include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "meteo/errors.hpp"
 #include "meteo/store.hpp"
@@ -62,16 +64,18 @@ class RunLoader {
   sql::Connection& connection_;
   const RunBatch& batch_;
   std::string step_ = "starting the transaction";
-  std::unordered_map<std::string, StoredReading> stored_;       // by reading id
-  std::unordered_map<std::string, RegionCodes> stored_codes_;   // by reading id
-  std::vector<Change> changes_;                                 // per reading
+  std::unordered_map<std::string, StoredReading> stored_;      // by reading id
+  std::unordered_map<std::string, RegionCodes> stored_codes_;  // by reading id
+  std::vector<Change> changes_;                                // per reading
   std::vector<std::size_t> rewrites_;  // readings to upsert: new, corrected, or newer or earlier
   std::vector<std::pair<std::size_t, std::size_t>> new_codes_;  // (reading, set) to upsert
   std::set<UtcSeconds> touched_hours_;
 };
 
 void RunLoader::validate() const {
-  std::set<std::string> keys;
+  // Views of the batch's own ids: no copy of a million strings just to check they differ.
+  std::unordered_set<std::string_view> keys;
+  keys.reserve(batch_.readings.size());
   for (const auto* set : batch_.region_sets) {
     if (set == nullptr) throw Error(ExitCode::software, "load_run: a null region set");
   }
@@ -282,8 +286,8 @@ RunCounts RunLoader::load() {
 RunCounts load_run(Database& db, const RunBatch& batch) {
   RunLoader(db.connection(), batch).validate();
   // A fresh loader per attempt: nothing a rolled-back attempt read may leak into the next.
-  return store::with_transaction_retries(
-      db.transaction_retry(), [&] { return RunLoader(db.connection(), batch).load(); });
+  return store::with_transaction_retries(db.transaction_retry(),
+                                         [&] { return RunLoader(db.connection(), batch).load(); });
 }
 
 }  // namespace meteo

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <random>
+#include <string>
+
 #include "meteo/geo.hpp"
 
 namespace meteo {
@@ -41,6 +45,31 @@ TEST(KeepLatestPerId, IdsDifferingOnlyByCaseAreDistinct) {
   std::vector<SensorReading> readings{reading("A", 0, 45, 1), reading("a", 0, 45, 2)};
   EXPECT_EQ(keep_latest_per_id(readings), 0u);
   EXPECT_EQ(readings.size(), 2u);
+}
+
+TEST(KeepLatestPerId, AgreesWithTheObviousRuleOnManyInterleavedDuplicates) {
+  std::mt19937 random(42);
+  std::vector<SensorReading> readings;
+  for (int i = 0; i < 3000; ++i) {
+    // Long ids as well as short ones: heap-allocated strings move differently from inline ones.
+    const int id = static_cast<int>(random() % 400);
+    const std::string name =
+        id % 2 ? "sensor-with-a-long-identifier-" + std::to_string(id) : std::to_string(id);
+    readings.push_back(reading(name, 0, 45, i));
+  }
+  // The rule spelled out: first positions in order, each with its id's last value.
+  std::vector<std::string> order;
+  std::map<std::string, double> last;
+  for (const auto& r : readings) {
+    if (!last.contains(r.id)) order.push_back(r.id);
+    last[r.id] = r.temperature;
+  }
+  EXPECT_EQ(keep_latest_per_id(readings), 3000u - order.size());
+  ASSERT_EQ(readings.size(), order.size());
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    EXPECT_EQ(readings[i].id, order[i]) << i;
+    EXPECT_EQ(readings[i].temperature, last[order[i]]) << order[i];
+  }
 }
 
 TEST(MatchReadings, CountsOutsideAndLabelDisagreementsPerSet) {
