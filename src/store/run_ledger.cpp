@@ -1,4 +1,7 @@
 // The run ledger's writes, each committed at once: a run is visible as 'running' while it loads.
+#include <algorithm>
+#include <chrono>
+
 #include "meteo/store.hpp"
 #include "sql_support.hpp"
 
@@ -21,6 +24,9 @@ std::int64_t last_insert_id(sql::Connection& connection) {
   row->next();
   return static_cast<std::int64_t>(row->getInt64(1));
 }
+
+// How long recovery waits, in all, for the run locks of sessions that may be ending.
+constexpr std::chrono::seconds kDyingSessionGrace(2);
 
 std::string run_lock_name(sql::Connection& connection, std::int64_t run_id) {
   return store::lock_name(connection, "run:" + std::to_string(run_id));
@@ -148,13 +154,27 @@ std::size_t close_abandoned_runs(Database& db, const std::string& source) {
         " IF(message IS NULL, '', CONCAT('; ', message)))"
         " WHERE id = ? AND status = 'running'");
     std::size_t closed = 0;
-    for (const auto run_id : running) {
+    const auto close_if_unlocked = [&](std::int64_t run_id, int wait_seconds) {
       // Taking the run's lock proves its session is gone; held only for the update.
       const std::string lock = run_lock_name(connection, run_id);
-      if (!store::get_lock(connection, lock, 0)) continue;  // alive: another worker's run
+      if (!store::get_lock(connection, lock, wait_seconds)) return false;
       store::Binder(*update).int64(run_id);
       closed += static_cast<std::size_t>(update->executeUpdate());
       store::release_lock(connection, lock);
+      return true;
+    };
+    std::vector<std::int64_t> locked;
+    for (const auto run_id : running) {
+      if (!close_if_unlocked(run_id, 0)) locked.push_back(run_id);
+    }
+    // A killed process's sessions end one by one: the one holding the source lock may be gone
+    // while another still holds its run's lock for a moment. A short grace, shared by all the
+    // locked runs, tells a dying session from a live worker's (which holds its lock throughout).
+    const auto deadline = std::chrono::steady_clock::now() + kDyingSessionGrace;
+    for (const auto run_id : locked) {
+      const auto left =
+          std::chrono::ceil<std::chrono::seconds>(deadline - std::chrono::steady_clock::now());
+      close_if_unlocked(run_id, static_cast<int>(std::max<std::int64_t>(0, left.count())));
     }
     return closed;
   });
