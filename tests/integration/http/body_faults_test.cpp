@@ -1,6 +1,7 @@
 // HttpClient against the simulator's body faults: a body that trickles, a connection reset
 // mid-body, an HTML error page served with 200, gzip (sound, corrupt, a bomb) and the size cap
-// with and without a Content-Length. Each ends in one clear Error, within seconds.
+// with and without a Content-Length. Each ends in one clear Error, within seconds. Then the same
+// paths with the body streamed to the caller.
 #include <gtest/gtest.h>
 #include <spdlog/logger.h>
 #include <spdlog/sinks/ostream_sink.h>
@@ -9,6 +10,7 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "loopback_server.hpp"
@@ -253,6 +255,112 @@ TEST_F(BodyFaults, AChunkedBodyOverTheCapIsStoppedWhileStreaming) {
   EXPECT_EQ(sim.calls_served(), 2);  // the measuring call, then one try
   settings.max_body_bytes = size;
   EXPECT_EQ(client(settings).get(sim.url(), kKeyHeader).body.size(), size);
+}
+
+// ---- h. A streamed body (HttpClient::get with a BodyStream) -----------------------------------
+// The body reaches the stream chunk by chunk and never the response; a failed try's bytes are
+// dropped by restart(); what the stream throws ends the fetch as it is, without a retry.
+
+// Records what a BodyStream hears.
+struct Recorder {
+  int restarts = 0;
+  int chunks = 0;
+  std::string body;
+
+  BodyStream stream() {
+    return {[this] {
+              ++restarts;
+              body.clear();
+            },
+            [this](std::string_view chunk) {
+              ++chunks;
+              body.append(chunk);
+            }};
+  }
+};
+
+TEST_F(BodyFaults, AStreamedBodyReachesTheStreamWholeAndTheResponseEmpty) {
+  SensorSim sim(sim_options([](SensorSimOptions& o) { o.records = 5000; }));
+  HttpClient http = client();
+  const std::string whole = http.get(sim.url(), kKeyHeader, AcceptedContent::json).body;
+  Recorder recorder;
+  const HttpResponse response =
+      http.get(sim.url(), kKeyHeader, AcceptedContent::json, recorder.stream());
+  EXPECT_EQ(response.status, 200);
+  EXPECT_TRUE(response.body.empty());
+  EXPECT_EQ(recorder.restarts, 1);
+  EXPECT_GT(recorder.chunks, 1) << "a 5000-reading body arrives in several chunks";
+  EXPECT_EQ(recorder.body, whole);
+}
+
+TEST_F(BodyFaults, AStreamedGzipBodyArrivesDecoded) {
+  SensorSim plain(sim_options([](SensorSimOptions& o) { o.identity = true; }));
+  SensorSim gzip(sim_options([](SensorSimOptions& o) { o.gzip = true; }));
+  HttpClient http = client();
+  Recorder recorder;
+  http.get(gzip.url(), kKeyHeader, AcceptedContent::json, recorder.stream());
+  EXPECT_EQ(recorder.body, http.get(plain.url(), kKeyHeader).body);
+}
+
+TEST_F(BodyFaults, AStreamRestartsOnEveryTrySoAFailedTrysBytesAreDropped) {
+  SensorSim sim(sim_options([](SensorSimOptions& o) { o.reset_mid_body = true; }));
+  HttpClient http = client();
+  Recorder recorder;
+  try {
+    http.get(sim.url(), kKeyHeader, AcceptedContent::json, recorder.stream());
+    ADD_FAILURE() << "a body reset every time cannot succeed";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ExitCode::unavailable) << error.what();
+  }
+  EXPECT_EQ(sim.calls_served(), 3);
+  EXPECT_EQ(recorder.restarts, 3);
+}
+
+TEST_F(BodyFaults, ErrorPagesAreNeverStreamed) {
+  SensorSim sim(sim_options([](SensorSimOptions& o) {
+    o.fail_first = 2;
+    o.fail_status = 503;
+  }));
+  HttpClient http = client();
+  Recorder recorder;
+  http.get(sim.url(), kKeyHeader, AcceptedContent::json, recorder.stream());
+  EXPECT_EQ(sim.calls_served(), 3);
+  EXPECT_EQ(recorder.restarts, 1) << "only the 200 reached the stream";
+  EXPECT_EQ(recorder.body.front(), '[');
+}
+
+TEST_F(BodyFaults, WhatAStreamThrowsEndsTheFetchWithoutRetry) {
+  SensorSim sim(sim_options([](SensorSimOptions&) {}));
+  HttpClient http = client();
+  const BodyStream failing{
+      [] {},
+      [](std::string_view) { throw Error(ExitCode::io, "raw archive: cannot write: disk full"); }};
+  try {
+    http.get(sim.url(), kKeyHeader, AcceptedContent::json, failing);
+    ADD_FAILURE() << "the stream's error was lost";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ExitCode::io);
+    EXPECT_STREQ(error.what(), "raw archive: cannot write: disk full");
+  }
+  EXPECT_EQ(sim.calls_served(), 1);
+}
+
+TEST_F(BodyFaults, TheSizeCapHoldsForStreamedBodies) {
+  SensorSim sim(sim_options([](SensorSimOptions& o) {
+    o.records = 5000;
+    o.chunked = true;
+  }));
+  HttpSettings settings = fast_settings();
+  settings.max_body_bytes = 64 * 1024;
+  HttpClient http = client(settings);
+  Recorder recorder;
+  try {
+    http.get(sim.url(), kKeyHeader, AcceptedContent::json, recorder.stream());
+    ADD_FAILURE() << "a body over the cap was taken";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ExitCode::unavailable) << error.what();
+  }
+  EXPECT_LE(recorder.body.size(), settings.max_body_bytes);
 }
 
 }  // namespace
