@@ -31,6 +31,20 @@ ParsedPayload parse_sensor_payload(std::string_view body, std::string_view origi
 // memory. Errors the stream's buffer throws (a damaged archive file) pass through unchanged.
 ParsedPayload parse_sensor_payload(std::istream& body, std::string_view origin);
 
+// Receives a payload's records in payload order, each as soon as it is parsed and validated.
+class SensorRecordSink {
+ public:
+  virtual ~SensorRecordSink() = default;
+  virtual void reading(SensorReading&& reading) = 0;
+  virtual void rejected(RejectedRecord&& record) = 0;
+};
+
+// Streams a payload through `sink` without keeping any record; returns the record count. Throws
+// as parse_sensor_payload does, possibly after earlier records have reached the sink: a consumer
+// that must see all or nothing checks the payload in a first pass, or undoes what it did.
+std::size_t stream_sensor_payload(std::istream& body, std::string_view origin,
+                                  SensorRecordSink& sink);
+
 // ---- sharding: N workers share one feed, each loading the readings of its shard ---------------
 
 // Shard `index` of `count` (0 <= index < count); {0, 1} is the whole feed.
@@ -52,6 +66,9 @@ std::uint32_t shard_of(std::string_view key, std::uint32_t count);
 
 // "K/N" with 0 <= K < N <= kMaxShards, decimal. Throws Error(usage) naming `text` otherwise.
 Shard parse_shard(std::string_view text);
+
+// Whether a reading's id, or a rejected record's text, belongs to `shard` (see shard_of).
+bool in_shard(std::string_view key, Shard shard);
 
 // Keeps, in order, the readings and the rejected records of `shard`; `record_count` becomes the
 // number of records kept. Returns how many records belong to other shards. The whole feed keeps

@@ -23,7 +23,9 @@ constexpr int kMaxDepth = sensor_feed::kMaxRecordNesting + 1;
 // to the element under construction.
 class PayloadReader final : public nlohmann::json_sax<json> {
  public:
-  explicit PayloadReader(ParsedPayload& out) : out_(out) {}
+  explicit PayloadReader(SensorRecordSink& out) : out_(out) {}
+
+  std::size_t record_count() const { return record_count_; }
 
   bool null() override { return add_value(json(nullptr)); }
   bool boolean(bool value) override { return add_value(json(value)); }
@@ -126,19 +128,20 @@ class PayloadReader final : public nlohmann::json_sax<json> {
 
   void finish_element(json&& element) {
     json record = std::move(element);
-    const std::size_t position = out_.record_count++;
+    const std::size_t position = record_count_++;
     auto outcome = std::exchange(element_too_deep_, false)
                        ? std::variant<SensorReading, std::string>(sensor_feed::too_deep_reason())
                        : sensor_feed::validate_record(record);
     if (auto* reading = std::get_if<SensorReading>(&outcome)) {
-      out_.readings.push_back(std::move(*reading));
+      out_.reading(std::move(*reading));
     } else {
-      out_.rejected.push_back(
+      out_.rejected(
           {position, std::move(std::get<std::string>(outcome)), sensor_feed::compact_json(record)});
     }
   }
 
-  ParsedPayload& out_;
+  SensorRecordSink& out_;
+  std::size_t record_count_ = 0;
   int depth_ = 0;
   json::value_t top_level_ = json::value_t::discarded;  // not seen yet
   json element_;
@@ -151,22 +154,46 @@ class PayloadReader final : public nlohmann::json_sax<json> {
   std::string error_detail_;
 };
 
-}  // namespace
+class CollectingSink final : public SensorRecordSink {
+ public:
+  explicit CollectingSink(ParsedPayload& out) : out_(out) {}
+  void reading(SensorReading&& reading) override { out_.readings.push_back(std::move(reading)); }
+  void rejected(RejectedRecord&& record) override { out_.rejected.push_back(std::move(record)); }
 
-ParsedPayload parse_sensor_payload(std::string_view body, std::string_view origin) {
-  ParsedPayload payload;
-  PayloadReader reader(payload);
-  json::sax_parse(body.data(), body.data() + body.size(), &reader);
+ private:
+  ParsedPayload& out_;
+};
+
+// `input` is what nlohmann's sax_parse takes: a stream, or a pair of pointers.
+template <typename... Input>
+std::size_t parse_into(std::string_view origin, SensorRecordSink& sink, Input&&... input) {
+  PayloadReader reader(sink);
+  json::sax_parse(std::forward<Input>(input)..., &reader);
   reader.throw_if_not_a_payload(origin);
+  return reader.record_count();
+}
+
+template <typename... Input>
+ParsedPayload collect(std::string_view origin, Input&&... input) {
+  ParsedPayload payload;
+  CollectingSink sink(payload);
+  payload.record_count = parse_into(origin, sink, std::forward<Input>(input)...);
   return payload;
 }
 
+}  // namespace
+
+ParsedPayload parse_sensor_payload(std::string_view body, std::string_view origin) {
+  return collect(origin, body.data(), body.data() + body.size());
+}
+
 ParsedPayload parse_sensor_payload(std::istream& body, std::string_view origin) {
-  ParsedPayload payload;
-  PayloadReader reader(payload);
-  json::sax_parse(body, &reader);
-  reader.throw_if_not_a_payload(origin);
-  return payload;
+  return collect(origin, body);
+}
+
+std::size_t stream_sensor_payload(std::istream& body, std::string_view origin,
+                                  SensorRecordSink& sink) {
+  return parse_into(origin, sink, body);
 }
 
 }  // namespace meteo

@@ -48,11 +48,13 @@ Shard parse_shard(std::string_view text) {
   return shard;
 }
 
+bool in_shard(std::string_view key, Shard shard) {
+  return shard.whole() || shard_of(key, shard.count) == shard.index;
+}
+
 std::size_t keep_shard(ParsedPayload& payload, Shard shard) {
   if (shard.whole()) return 0;
-  const auto other = [&](std::string_view key) {
-    return shard_of(key, shard.count) != shard.index;
-  };
+  const auto other = [&](std::string_view key) { return !in_shard(key, shard); };
   const std::size_t before = payload.readings.size() + payload.rejected.size();
   std::erase_if(payload.readings, [&](const SensorReading& r) { return other(r.id); });
   std::erase_if(payload.rejected, [&](const RejectedRecord& r) { return other(r.record_json); });
