@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "meteo/geo.hpp"
+#include "meteo/hashing.hpp"
 
 namespace meteo {
 namespace {
@@ -55,6 +56,44 @@ std::size_t keep_latest_per_id(std::vector<SensorReading>& readings) {
   const std::size_t dropped = readings.size() - kept;
   readings.erase(readings.begin() + static_cast<std::ptrdiff_t>(kept), readings.end());
   return dropped;
+}
+
+void LatestOccurrences::count(std::string_view id) {
+  hashes_.push_back(fnv1a64(id));
+  ++counted_;
+}
+
+bool LatestOccurrences::seal() {
+  std::sort(hashes_.begin(), hashes_.end());
+  // Keep one copy of each hash seen more than once: usually none, so pass 2 is usually skipped.
+  auto repeated = hashes_.begin();
+  for (auto it = hashes_.begin(); it != hashes_.end();) {
+    const auto run_end = std::upper_bound(it, hashes_.end(), *it);
+    if (run_end - it > 1) *repeated++ = *it;
+    it = run_end;
+  }
+  hashes_.erase(repeated, hashes_.end());
+  hashes_.shrink_to_fit();
+  position_ = 0;
+  return !hashes_.empty();
+}
+
+bool LatestOccurrences::may_repeat(std::uint64_t hash) const {
+  return !hashes_.empty() && std::binary_search(hashes_.begin(), hashes_.end(), hash);
+}
+
+void LatestOccurrences::resolve(std::string_view id) {
+  const std::size_t position = position_++;
+  if (!may_repeat(fnv1a64(id))) return;
+  auto& seen = repeated_[std::string(id)];
+  seen.last = position;
+  if (seen.count++ > 0) ++duplicates_;  // two ids sharing a hash are not duplicates
+}
+
+bool LatestOccurrences::keep(std::string_view id) {
+  const std::size_t position = position_++;
+  if (!may_repeat(fnv1a64(id))) return true;
+  return repeated_.at(std::string(id)).last == position;
 }
 
 MatchSummary match_readings(std::vector<SensorReading> readings,
