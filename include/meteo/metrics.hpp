@@ -59,6 +59,9 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view t
 // destruction, also when the stage throws: a slow failure is what one wants to see.
 inline constexpr std::string_view kStageDuration = "meteo_etl_stage_duration_seconds";
 void describe_stage_duration(Registry& registry);
+// Sets the stage's duration directly: for a stage whose time is summed over interleaved parts.
+void set_stage_duration(Registry& registry, const std::string& source, const std::string& stage,
+                        std::chrono::duration<double> elapsed);
 
 class StageTimer {
  public:

@@ -7,6 +7,12 @@ void describe_stage_duration(Registry& registry) {
                     "Duration of each stage of the source's last run, in seconds.");
 }
 
+void set_stage_duration(Registry& registry, const std::string& source, const std::string& stage,
+                        std::chrono::duration<double> elapsed) {
+  describe_stage_duration(registry);
+  registry.set(kStageDuration, {{"source", source}, {"stage", stage}}, elapsed.count());
+}
+
 StageTimer::StageTimer(Registry& registry, std::string source, std::string stage)
     : registry_(registry),
       source_(std::move(source)),
@@ -18,7 +24,7 @@ StageTimer::StageTimer(Registry& registry, std::string source, std::string stage
 StageTimer::~StageTimer() {
   const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started_;
   try {
-    registry_.set(kStageDuration, {{"source", source_}, {"stage", stage_}}, elapsed.count());
+    set_stage_duration(registry_, source_, stage_, elapsed);
   } catch (...) {
     // A destructor must not throw; the family is described by the constructor, so this is
     // only reachable on allocation failure, and a missing sample is then the least problem.
