@@ -38,15 +38,21 @@ bool same_values(const SensorReading& reading, const StoredReading& stored) {
          reading.country == stored.country;
 }
 
-class RunLoader {
+// Loads one run's batches as they come. What it keeps between batches is small (counts, touched
+// hours); the state of a batch is cleared before the next.
+class RunLoader final : public RunSink {
  public:
-  RunLoader(sql::Connection& connection, const RunBatch& batch)
-      : connection_(connection), batch_(batch) {}
+  RunLoader(sql::Connection& connection, const RunHeader& run)
+      : connection_(connection), run_(run) {}
 
-  void validate() const;
-  RunCounts load();
+  RunCounts load(const RunProducer& produce);
+  void add_readings(const std::vector<MatchedReading>& readings) override;
+  void add_rejected(const std::vector<RejectedRecord>& rejected) override;
 
  private:
+  void validate(const std::vector<MatchedReading>& readings) const;
+  void start_batch(const std::vector<MatchedReading>& readings);
+  const MatchedReading& matched(std::size_t i) const { return (*batch_)[i]; }
   std::optional<std::string> planned_code(const MatchedReading& reading, std::size_t set) const;
   void read_existing();
   void read_existing_chunk(std::size_t first, std::size_t end);
@@ -54,43 +60,50 @@ class RunLoader {
   void classify_values(std::size_t reading, const StoredReading* previous);
   void plan_matches(std::size_t reading, const std::string& key, const StoredReading* previous);
   bool older_than_stored(const StoredReading& stored) const {
-    return batch_.fetched_at < stored.fetched_at;
+    return run_.fetched_at < stored.fetched_at;
   }
   void upsert_readings();
   void upsert_reading_regions();
-  void insert_rejects();
-  RunCounts record_success();
+  RunCounts record_success(const RunCounts& upstream);
 
   sql::Connection& connection_;
-  const RunBatch& batch_;
+  const RunHeader& run_;
   std::string step_ = "starting the transaction";
+  RunCounts changed_;  // stored, corrections, unchanged: summed over the batches
+  std::size_t rejected_ = 0;
+  std::set<UtcSeconds> touched_hours_;
+
+  // The batch at work.
+  const std::vector<MatchedReading>* batch_ = nullptr;
   std::unordered_map<std::string, StoredReading> stored_;      // by reading id
   std::unordered_map<std::string, RegionCodes> stored_codes_;  // by reading id
   std::vector<Change> changes_;                                // per reading
   std::vector<std::size_t> rewrites_;  // readings to upsert: new, corrected, or newer or earlier
   std::vector<std::pair<std::size_t, std::size_t>> new_codes_;  // (reading, set) to upsert
-  std::set<UtcSeconds> touched_hours_;
 };
 
-void RunLoader::validate() const {
-  // Views of the batch's own ids: no copy of a million strings just to check they differ.
-  std::unordered_set<std::string_view> keys;
-  keys.reserve(batch_.readings.size());
-  for (const auto* set : batch_.region_sets) {
+void check_region_sets(const std::vector<const RegionSet*>& region_sets) {
+  for (const auto* set : region_sets) {
     if (set == nullptr) throw Error(ExitCode::software, "load_run: a null region set");
   }
-  for (const auto& matched : batch_.readings) {
+}
+
+void RunLoader::validate(const std::vector<MatchedReading>& readings) const {
+  // Views of the batch's own ids: no copy of the strings just to check they differ.
+  std::unordered_set<std::string_view> keys;
+  keys.reserve(readings.size());
+  for (const auto& matched : readings) {
     if (!keys.insert(matched.reading.id).second) {
       throw Error(ExitCode::software,
                   "load_run: reading id '" + matched.reading.id + "' appears twice in the batch");
     }
-    if (matched.region_index.size() != batch_.region_sets.size()) {
+    if (matched.region_index.size() != run_.region_sets.size()) {
       throw Error(ExitCode::software, "load_run: reading '" + matched.reading.id +
                                           "' is not matched against every region set");
     }
     for (std::size_t set = 0; set < matched.region_index.size(); ++set) {
       const auto& index = matched.region_index[set];
-      if (index && *index >= batch_.region_sets[set]->regions.size()) {
+      if (index && *index >= run_.region_sets[set]->regions.size()) {
         throw Error(ExitCode::software, "load_run: reading '" + matched.reading.id +
                                             "' refers to a region its set does not have");
       }
@@ -98,11 +111,20 @@ void RunLoader::validate() const {
   }
 }
 
+void RunLoader::start_batch(const std::vector<MatchedReading>& readings) {
+  batch_ = &readings;
+  stored_.clear();
+  stored_codes_.clear();
+  changes_.clear();
+  rewrites_.clear();
+  new_codes_.clear();
+}
+
 std::optional<std::string> RunLoader::planned_code(const MatchedReading& reading,
                                                    std::size_t set) const {
   const auto& index = reading.region_index[set];
   if (!index) return std::nullopt;
-  return batch_.region_sets[set]->regions[*index].code;
+  return run_.region_sets[set]->regions[*index].code;
 }
 
 void RunLoader::read_existing_chunk(std::size_t first, std::size_t end) {
@@ -119,8 +141,8 @@ void RunLoader::read_existing_chunk(std::size_t first, std::size_t end) {
                                   ids + " FOR UPDATE");
   for (auto* statement : {readings.get(), codes.get()}) {
     Binder binder(*statement);
-    binder.text(batch_.source);
-    for (std::size_t i = first; i < end; ++i) binder.text(batch_.readings[i].reading.id);
+    binder.text(run_.source);
+    for (std::size_t i = first; i < end; ++i) binder.text(matched(i).reading.id);
   }
   auto row = store::run_query(*readings);
   while (row->next()) {
@@ -140,16 +162,15 @@ void RunLoader::read_existing_chunk(std::size_t first, std::size_t end) {
 
 void RunLoader::read_existing() {
   step_ = "reading the stored readings";
-  store::for_each_lookup_chunk(batch_.readings.size(), [this](std::size_t first, std::size_t end) {
+  store::for_each_lookup_chunk(batch_->size(), [this](std::size_t first, std::size_t end) {
     read_existing_chunk(first, end);
   });
 }
 
 // New, unchanged or corrected; which (reading, set) matches to write; which hours to recompute.
 void RunLoader::classify() {
-  touched_hours_.insert(batch_.hour);
-  for (std::size_t i = 0; i < batch_.readings.size(); ++i) {
-    const auto key = batch_.readings[i].reading.id;
+  for (std::size_t i = 0; i < batch_->size(); ++i) {
+    const auto key = matched(i).reading.id;
     const auto stored = stored_.find(key);
     const StoredReading* previous = stored == stored_.end() ? nullptr : &stored->second;
     classify_values(i, previous);
@@ -166,15 +187,15 @@ void RunLoader::classify_values(std::size_t reading, const StoredReading* previo
     return;
   }
   const bool older = older_than_stored(*previous);
-  const bool earlier_hour = batch_.hour < previous->hour;
-  if (!older && !same_values(batch_.readings[reading].reading, *previous)) {
+  const bool earlier_hour = run_.hour < previous->hour;
+  if (!older && !same_values(matched(reading).reading, *previous)) {
     changes_.push_back(Change::corrected);
   } else {
     changes_.push_back(Change::unchanged);
   }
   // Unchanged values from a newer payload still move fetched_at forward: without it an older
   // payload replayed later would win over a newer one that happened to repeat the old value.
-  const bool newer = batch_.fetched_at > previous->fetched_at;
+  const bool newer = run_.fetched_at > previous->fetched_at;
   if (changes_.back() == Change::corrected || newer || earlier_hour) rewrites_.push_back(reading);
   if (changes_.back() == Change::corrected || earlier_hour) touched_hours_.insert(previous->hour);
 }
@@ -185,14 +206,14 @@ void RunLoader::plan_matches(std::size_t reading, const std::string& key,
                              const StoredReading* previous) {
   // An older payload's matches are right only where it agrees with the stored coordinates.
   if (previous != nullptr && older_than_stored(*previous) &&
-      !same_place(batch_.readings[reading].reading, *previous)) {
+      !same_place(matched(reading).reading, *previous)) {
     return;
   }
   const auto codes = stored_codes_.find(key);
-  for (std::size_t set = 0; set < batch_.region_sets.size(); ++set) {
-    const auto& set_name = batch_.region_sets[set]->name;
+  for (std::size_t set = 0; set < run_.region_sets.size(); ++set) {
+    const auto& set_name = run_.region_sets[set]->name;
     const bool known = codes != stored_codes_.end() && codes->second.contains(set_name);
-    if (known && codes->second.at(set_name) == planned_code(batch_.readings[reading], set)) {
+    if (known && codes->second.at(set_name) == planned_code(matched(reading), set)) {
       continue;
     }
     new_codes_.emplace_back(reading, set);
@@ -220,19 +241,19 @@ void RunLoader::upsert_readings() {
       " fetched_at = GREATEST(fetched_at, VALUES(fetched_at)),"
       " first_run_id = IF(VALUES(hour) < hour, VALUES(first_run_id), first_run_id),"
       " hour = LEAST(hour, VALUES(hour))"};
-  const std::string fetched_at = to_sql_datetime(batch_.fetched_at);
+  const std::string fetched_at = to_sql_datetime(run_.fetched_at);
   store::insert_rows(connection_, insert, rewrites_.size(), [&](Binder& binder, std::size_t row) {
-    const auto& reading = batch_.readings[rewrites_[row]].reading;
-    binder.text(batch_.source)
+    const auto& reading = matched(rewrites_[row]).reading;
+    binder.text(run_.source)
         .text(reading.id)
-        .datetime(batch_.hour)
+        .datetime(run_.hour)
         .real(reading.latitude)
         .real(reading.longitude)
         .real(reading.temperature)
         .optional_text(reading.timestamp)
         .optional_text(reading.country)
-        .int64(batch_.run_id)
-        .int64(batch_.run_id)
+        .int64(run_.run_id)
+        .int64(run_.run_id)
         .text(fetched_at);
   });
 }
@@ -244,50 +265,74 @@ void RunLoader::upsert_reading_regions() {
       "ON DUPLICATE KEY UPDATE region_code = VALUES(region_code)"};
   store::insert_rows(connection_, insert, new_codes_.size(), [&](Binder& binder, std::size_t row) {
     const auto [reading, set] = new_codes_[row];
-    const auto& matched = batch_.readings[reading];
-    binder.text(batch_.source)
-        .text(matched.reading.id)
-        .text(batch_.region_sets[set]->name)
-        .optional_text(planned_code(matched, set));
+    const auto& item = matched(reading);
+    binder.text(run_.source)
+        .text(item.reading.id)
+        .text(run_.region_sets[set]->name)
+        .optional_text(planned_code(item, set));
   });
 }
 
-void RunLoader::insert_rejects() {
-  step_ = "storing the rejected records";
-  store::insert_rejects(connection_, batch_.source, batch_.run_id, batch_.hour, batch_.rejected);
+void RunLoader::add_readings(const std::vector<MatchedReading>& readings) {
+  validate(readings);
+  start_batch(readings);
+  read_existing();
+  classify();
+  upsert_readings();
+  upsert_reading_regions();
+  store::count_changes(changes_, changed_);
+  batch_ = nullptr;
 }
 
-RunCounts RunLoader::record_success() {
+void RunLoader::add_rejected(const std::vector<RejectedRecord>& rejected) {
+  step_ = "storing the rejected records";
+  store::insert_rejects(connection_, run_.source, run_.run_id, run_.hour, rejected);
+  rejected_ += rejected.size();
+}
+
+RunCounts RunLoader::record_success(const RunCounts& upstream) {
   step_ = "marking the run succeeded";
-  RunCounts counts = batch_.counts;
-  counts.stored = counts.corrections = counts.unchanged = 0;
-  store::count_changes(changes_, counts);
-  store::mark_run_succeeded(connection_, batch_.run_id, counts, batch_.source);
+  if (upstream.rejected != rejected_) {
+    throw Error(ExitCode::software, "load_run: the producer counted " +
+                                        std::to_string(upstream.rejected) +
+                                        " rejected records but gave " + std::to_string(rejected_));
+  }
+  RunCounts counts = upstream;
+  counts.stored = changed_.stored;
+  counts.corrections = changed_.corrections;
+  counts.unchanged = changed_.unchanged;
+  store::mark_run_succeeded(connection_, run_.run_id, counts, run_.source);
   return counts;
 }
 
-RunCounts RunLoader::load() {
-  const std::string purpose = "loading run " + std::to_string(batch_.run_id) + " of " +
-                              batch_.source + " for " + to_sql_datetime(batch_.hour);
+RunCounts RunLoader::load(const RunProducer& produce) {
+  const std::string purpose = "loading run " + std::to_string(run_.run_id) + " of " + run_.source +
+                              " for " + to_sql_datetime(run_.hour);
   // The transaction has rolled back when this throws.
-  return store::run_load(connection_, batch_.region_sets, purpose, step_, [this] {
-    read_existing();
-    classify();
-    upsert_readings();
-    upsert_reading_regions();
-    insert_rejects();
-    store::recompute_region_hours(connection_, batch_.region_sets, touched_hours_, step_);
-    return record_success();
+  return store::run_load(connection_, run_.region_sets, purpose, step_, [&] {
+    touched_hours_.insert(run_.hour);
+    const RunCounts upstream = produce(*this);
+    store::recompute_region_hours(connection_, run_.region_sets, touched_hours_, step_);
+    return record_success(upstream);
   });
 }
 
 }  // namespace
 
-RunCounts load_run(Database& db, const RunBatch& batch) {
-  RunLoader(db.connection(), batch).validate();
+RunCounts load_run(Database& db, const RunHeader& run, const RunProducer& produce) {
+  check_region_sets(run.region_sets);
   // A fresh loader per attempt: nothing a rolled-back attempt read may leak into the next.
-  return store::with_transaction_retries(db.transaction_retry(),
-                                         [&] { return RunLoader(db.connection(), batch).load(); });
+  return store::with_transaction_retries(
+      db.transaction_retry(), [&] { return RunLoader(db.connection(), run).load(produce); });
+}
+
+RunCounts load_run(Database& db, const RunBatch& batch) {
+  const RunHeader run{batch.run_id, batch.source, batch.hour, batch.fetched_at, batch.region_sets};
+  return load_run(db, run, [&](RunSink& sink) {
+    sink.add_readings(batch.readings);
+    sink.add_rejected(batch.rejected);
+    return batch.counts;
+  });
 }
 
 }  // namespace meteo
