@@ -69,10 +69,12 @@ void run_sensor_source(Database& db, const Config& config, const RawArchive& arc
   try {
     const ArchivedPayload archived =
         fetch_and_archive(source, archive, db, run_id, hour, metrics, log);
-    ArchiveReader body = archive.open_reader(archived.relative_path, archived.sha256);
+    const auto open_body = [&] {
+      return archive.open_reader(archived.relative_path, archived.sha256);
+    };
     const RunCounts counts = load_sensor_payload(
         db, source, regions, run_id,
-        {body.body(), source.url, hour, archived.origin.fetched_at, shard}, log, &metrics);
+        {open_body, source.url, hour, archived.origin.fetched_at, shard}, log, &metrics);
     log.info("{} hour {}: run {} succeeded: {}", describe_worker(source.name, shard),
              to_iso8601(hour), run_id, describe_counts(counts));
   } catch (const std::exception& error) {

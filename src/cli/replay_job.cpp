@@ -45,14 +45,14 @@ RunCounts replay_payload(Database& db, const RawArchive& archive, const SourceCo
                          spdlog::logger& log) {
   const auto recorded = find_raw_payload(db, payload.relative_path);
   const std::int64_t payload_id = ledger_id(db, archive, payload, recorded);
-  ArchiveReader body =
-      archive.open_reader(payload.relative_path, recorded ? recorded->sha256 : payload.sha256);
+  const std::string sha256 = recorded ? recorded->sha256 : payload.sha256;
+  const auto open_body = [&] { return archive.open_reader(payload.relative_path, sha256); };
   const UtcSeconds hour = payload.origin.hour;
   const std::int64_t run_id = begin_run(db, source.name, hour, RunKind::replay, payload_id);
   try {
     const RunCounts counts = load_sensor_payload(
         db, source, regions, run_id,
-        {body.body(), payload.relative_path.string(), hour, payload.origin.fetched_at, shard}, log);
+        {open_body, payload.relative_path.string(), hour, payload.origin.fetched_at, shard}, log);
     log.info("{} hour {}: replay run {} of {}: {}", describe_worker(source.name, shard),
              to_iso8601(hour), run_id, payload.relative_path.string(), describe_counts(counts));
     return counts;

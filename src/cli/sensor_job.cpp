@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <optional>
 
 #include "meteo/aggregate.hpp"
@@ -9,6 +10,13 @@
 
 namespace meteo {
 namespace {
+
+// Readings matched and loaded together. Big enough that per-batch round trips are noise, small
+// enough that a batch (about 300 bytes a reading, parsed and matched) stays a few megabytes.
+constexpr std::size_t kReadingsPerBatch = 16384;
+constexpr std::size_t kRejectsPerBatch = 1024;
+
+using Clock = std::chrono::steady_clock;
 
 // Times one stage when metrics are wanted.
 class OptionalStageTimer {
@@ -21,48 +29,163 @@ class OptionalStageTimer {
   std::optional<metrics::StageTimer> timer_;
 };
 
-RunBatch build_batch(const SourceConfig& source, const SourceRegions& regions, std::int64_t run_id,
-                     const SensorPayload& payload, spdlog::logger& log,
-                     metrics::Registry* metrics) {
-  std::optional<OptionalStageTimer> parsing(std::in_place, metrics, source.name, "parse");
-  ParsedPayload parsed = parse_sensor_payload(payload.body, payload.origin);
-  // Right after validation, before any matching: the other shards' records cost nothing more.
-  const std::size_t other_shards = keep_shard(parsed, payload.shard);
-  RunBatch batch;
-  batch.run_id = run_id;
-  batch.source = source.name;
-  batch.hour = payload.hour;
-  batch.fetched_at = payload.fetched_at;
-  batch.region_sets = regions.set_pointers();
-  batch.counts.fetched = parsed.record_count;  // of this shard: the ledger's balance holds
-  batch.counts.other_shards = other_shards;
-  batch.counts.rejected = parsed.rejected.size();
-  batch.counts.duplicates = keep_latest_per_id(parsed.readings);
-  for (const auto& rejected : parsed.rejected) {
-    log.warn("source {}: record {} rejected: {}", source.name, rejected.position, rejected.reason);
-  }
-  parsing.reset();
-  const OptionalStageTimer matching(metrics, source.name, "match");
-  MatchSummary matched = match_readings(std::move(parsed.readings), regions.matcher_pointers(),
-                                        source.home_country_labels);
-  // The first set is the source's primary geography: it decides what counts as "outside".
-  batch.counts.outside = matched.outside.empty() ? 0 : matched.outside.front();
-  batch.counts.disagreements = matched.disagreements.empty() ? 0 : matched.disagreements.front();
-  batch.readings = std::move(matched.readings);
-  batch.rejected = std::move(parsed.rejected);
-  return batch;
+// Streams the archived body through `sink` to its end, so the archive's checks run.
+std::size_t stream_archived(const SensorPayload& payload, SensorRecordSink& sink) {
+  ArchiveReader reader = payload.open_body();
+  const std::size_t records = stream_sensor_payload(reader.body(), payload.origin, sink);
+  reader.read_to_end();
+  return records;
 }
 
-void log_region_means(const RunBatch& batch, spdlog::logger& log) {
+// What a first pass over the whole payload learns before anything is written: the payload is
+// valid JSON, the counts of the shard, and which occurrence of a repeated id to keep.
+struct PayloadCensus {
+  RunCounts counts;  // fetched, other_shards, rejected, duplicates
+  LatestOccurrences occurrences;
+};
+
+class CensusSink final : public SensorRecordSink {
+ public:
+  CensusSink(PayloadCensus& census, Shard shard, const std::string& source, spdlog::logger& log)
+      : census_(census), shard_(shard), source_(source), log_(log) {}
+
+  void reading(SensorReading&& reading) override {
+    if (!in_shard(reading.id, shard_)) return;
+    census_.occurrences.count(reading.id);
+  }
+  void rejected(RejectedRecord&& record) override {
+    if (!in_shard(record.record_json, shard_)) return;
+    ++census_.counts.rejected;
+    log_.warn("source {}: record {} rejected: {}", source_, record.position, record.reason);
+  }
+
+ private:
+  PayloadCensus& census_;
+  Shard shard_;
+  const std::string& source_;
+  spdlog::logger& log_;
+};
+
+// Pass 2, only when some id hash repeats: the ids behind those hashes.
+class ResolveSink final : public SensorRecordSink {
+ public:
+  ResolveSink(LatestOccurrences& occurrences, Shard shard)
+      : occurrences_(occurrences), shard_(shard) {}
+  void reading(SensorReading&& reading) override {
+    if (in_shard(reading.id, shard_)) occurrences_.resolve(reading.id);
+  }
+  void rejected(RejectedRecord&&) override {}
+
+ private:
+  LatestOccurrences& occurrences_;
+  Shard shard_;
+};
+
+PayloadCensus take_census(const SourceConfig& source, const SensorPayload& payload,
+                          spdlog::logger& log) {
+  PayloadCensus census;
+  CensusSink counting(census, payload.shard, source.name, log);
+  const std::size_t records = stream_archived(payload, counting);
+  if (census.occurrences.seal()) {
+    ResolveSink resolving(census.occurrences, payload.shard);
+    stream_archived(payload, resolving);
+  }
+  census.counts.duplicates = census.occurrences.duplicates();
+  const std::size_t in_shard_records = census.occurrences.size() + census.counts.rejected;
+  census.counts.fetched = in_shard_records;  // of this shard: the ledger's balance holds
+  census.counts.other_shards = records - in_shard_records;
+  return census;
+}
+
+// The loading pass: readings of the shard, last occurrences only, matched and handed to the
+// store a batch at a time.
+class BatchingSink final : public SensorRecordSink {
+ public:
+  BatchingSink(RunSink& sink, LatestOccurrences& occurrences, const SourceConfig& source,
+               const SourceRegions& regions, Shard shard, RunCounts& counts)
+      : sink_(sink),
+        occurrences_(occurrences),
+        source_(source),
+        sets_(regions.set_pointers()),
+        matchers_(regions.matcher_pointers()),
+        shard_(shard),
+        counts_(counts),
+        sums_(sets_.size()) {
+    pending_.reserve(kReadingsPerBatch);
+  }
+
+  void reading(SensorReading&& reading) override {
+    if (!in_shard(reading.id, shard_) || !occurrences_.keep(reading.id)) return;
+    pending_.push_back(std::move(reading));
+    if (pending_.size() == kReadingsPerBatch) flush_readings();
+  }
+  void rejected(RejectedRecord&& record) override {
+    if (!in_shard(record.record_json, shard_)) return;
+    rejected_.push_back(std::move(record));
+    if (rejected_.size() == kRejectsPerBatch) flush_rejected();
+  }
+
+  void finish() {
+    flush_readings();
+    flush_rejected();
+  }
+  Clock::duration matching_time() const { return matching_time_; }
+  const std::vector<std::vector<TemperatureSum>>& sums() const { return sums_; }
+
+ private:
+  void flush_readings();
+  void flush_rejected() {
+    if (rejected_.empty()) return;
+    sink_.add_rejected(rejected_);
+    rejected_.clear();
+  }
+  void add_sums(const std::vector<MatchedReading>& matched);
+
+  RunSink& sink_;
+  LatestOccurrences& occurrences_;
+  const SourceConfig& source_;
+  std::vector<const RegionSet*> sets_;
+  std::vector<const RegionMatcher*> matchers_;
+  Shard shard_;
+  RunCounts& counts_;
+  std::vector<SensorReading> pending_;
+  std::vector<RejectedRecord> rejected_;
+  Clock::duration matching_time_{};
+  std::vector<std::vector<TemperatureSum>> sums_;  // per set, per region: for the debug log
+};
+
+void BatchingSink::flush_readings() {
+  if (pending_.empty()) return;
+  const auto started = Clock::now();
+  MatchSummary matched =
+      match_readings(std::move(pending_), matchers_, source_.home_country_labels);
+  matching_time_ += Clock::now() - started;
+  pending_.clear();
+  pending_.reserve(kReadingsPerBatch);
+  // The first set is the source's primary geography: it decides what counts as "outside".
+  if (!matched.outside.empty()) counts_.outside += matched.outside.front();
+  if (!matched.disagreements.empty()) counts_.disagreements += matched.disagreements.front();
+  add_sums(matched.readings);
+  sink_.add_readings(matched.readings);
+}
+
+void BatchingSink::add_sums(const std::vector<MatchedReading>& matched) {
+  for (std::size_t set = 0; set < sums_.size(); ++set) {
+    const auto batch_sums = sum_by_region(matched, set, sets_[set]->regions.size());
+    sums_[set].resize(batch_sums.size());
+    for (std::size_t i = 0; i < batch_sums.size(); ++i) sums_[set][i].merge(batch_sums[i]);
+  }
+}
+
+void log_region_means(const std::string& source, const SourceRegions& regions,
+                      const std::vector<std::vector<TemperatureSum>>& sums, spdlog::logger& log) {
   if (!log.should_log(spdlog::level::debug)) return;
-  for (std::size_t set = 0; set < batch.region_sets.size(); ++set) {
-    const auto& regions = batch.region_sets[set]->regions;
-    const auto sums = sum_by_region(batch.readings, set, regions.size());
-    for (std::size_t i = 0; i < sums.size(); ++i) {
-      if (auto mean = sums[i].mean()) {
-        log.debug("source {}: {} {}: {:.2f} °C over {} new reading(s) of this payload",
-                  batch.source, batch.region_sets[set]->name, regions[i].name, *mean,
-                  sums[i].count);
+  const auto sets = regions.set_pointers();
+  for (std::size_t set = 0; set < sets.size(); ++set) {
+    for (std::size_t i = 0; i < sums[set].size(); ++i) {
+      if (auto mean = sums[set][i].mean()) {
+        log.debug("source {}: {} {}: {:.2f} °C over {} new reading(s) of this payload", source,
+                  sets[set]->name, sets[set]->regions[i].name, *mean, sums[set][i].count);
       }
     }
   }
@@ -74,10 +197,35 @@ RunCounts load_sensor_payload(Database& db, const SourceConfig& source,
                               const SourceRegions& regions, std::int64_t run_id,
                               const SensorPayload& payload, spdlog::logger& log,
                               metrics::Registry* metrics) {
-  const RunBatch batch = build_batch(source, regions, run_id, payload, log, metrics);
-  log_region_means(batch, log);
-  const OptionalStageTimer loading(metrics, source.name, "load");
-  return load_run(db, batch);
+  std::optional<OptionalStageTimer> parsing(std::in_place, metrics, source.name, "parse");
+  // The first pass checks the payload whole before the transaction, so a malformed payload
+  // fails fast and rejects are logged once, however often the load is retried.
+  PayloadCensus census = take_census(source, payload, log);
+  parsing.reset();
+
+  const RunHeader run{run_id, source.name, payload.hour, payload.fetched_at,
+                      regions.set_pointers()};
+  Clock::duration matching_time{};
+  std::vector<std::vector<TemperatureSum>> sums;
+  RunCounts counts;
+  {
+    const OptionalStageTimer loading(metrics, source.name, "load");
+    counts = load_run(db, run, [&](RunSink& sink) {
+      RunCounts upstream = census.counts;
+      census.occurrences.rewind();
+      BatchingSink batching(sink, census.occurrences, source, regions, payload.shard, upstream);
+      stream_archived(payload, batching);
+      batching.finish();
+      matching_time = batching.matching_time();
+      sums = batching.sums();
+      return upstream;
+    });
+  }
+  if (metrics != nullptr) {
+    metrics::set_stage_duration(*metrics, source.name, "match", matching_time);
+  }
+  log_region_means(source.name, regions, sums, log);
+  return counts;
 }
 
 std::string describe_counts(const RunCounts& counts) {

@@ -4,9 +4,10 @@
 #pragma once
 
 #include <cstdint>
-#include <istream>
+#include <functional>
 #include <string>
 
+#include "meteo/archive.hpp"
 #include "meteo/config.hpp"
 #include "meteo/metrics.hpp"
 #include "meteo/sources.hpp"
@@ -20,7 +21,9 @@ class logger;
 namespace meteo {
 
 struct SensorPayload {
-  std::istream& body;  // reaching its end verifies the archive file (see ArchiveReader)
+  // A fresh stream of the archived body, checked at its end (see ArchiveReader): the payload is
+  // read more than once (a first pass checks and counts it) and never held whole.
+  std::function<ArchiveReader()> open_body;
   std::string origin;  // the URL or archive file, for messages
   UtcSeconds hour;     // the hour of the run that fetched it
   UtcMicros fetched_at;
