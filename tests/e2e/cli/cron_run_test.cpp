@@ -10,6 +10,9 @@
 
 #include "config_files.hpp"
 #include "db_snapshot.hpp"
+#include "meteo/aggregate.hpp"
+#include "meteo/archive.hpp"
+#include "meteo/sources.hpp"
 #include "paths.hpp"
 #include "sensor_sim.hpp"
 #include "subprocess.hpp"
@@ -130,6 +133,67 @@ TEST_F(CronRun, HourlyJobStoresRegionMeansAndTheThreeHourView) {
   EXPECT_EQ(report["runs"][1]["counts"]["duplicates"], 4);
   EXPECT_EQ(report["runs"][1]["counts"]["rejected"], 5);
   EXPECT_EQ(report["region_sets"][0]["regions"], 13);
+}
+
+// The one archived payload of the run, as the tool stored it.
+std::string archived_body(const fs::path& archive_root) {
+  for (const auto& entry : fs::recursive_directory_iterator(archive_root)) {
+    if (entry.path().extension() == ".gz") {
+      return RawArchive({.root = archive_root}).read(fs::relative(entry.path(), archive_root));
+    }
+  }
+  ADD_FAILURE() << "no archived payload under " << archive_root;
+  return "[]";
+}
+
+// Reading id -> temperature, from rows rendered "id<TAB>temperature".
+std::map<std::string, double> temperatures_by_id(const std::string& rows) {
+  std::map<std::string, double> by_id;
+  std::istringstream lines(rows);
+  std::string id, temperature;
+  while (std::getline(lines, id, '\t') && std::getline(lines, temperature)) {
+    by_id[id] = std::stod(temperature);
+  }
+  return by_id;
+}
+
+TEST_F(CronRun, ALaterDuplicateWinsAcrossLoadBatches) {
+  // More readings than one load batch, and repeats far from their first occurrence: the later
+  // value must win across batch boundaries exactly as the in-memory rule says.
+  // Uncompressed: the simulator gzips a body this size too slowly for the test's timeout.
+  SensorSim sim({.records = 20000,
+                 .seed = 11,
+                 .api_key = kApiKey,
+                 .invalid = 3,
+                 .duplicates = 500,
+                 .identity = true});
+  write_config(sim);
+  prepare_database();
+  const auto run = meteo({"run", "--hour", "2026-11-22T09"});
+  ASSERT_EQ(run.exit_code, 0) << describe(run);
+
+  ParsedPayload payload = parse_sensor_payload(archived_body(directory_ / "archive"), "archive");
+  ASSERT_EQ(keep_latest_per_id(payload.readings), 500u);
+  Database db = database_.connect();
+  const auto stored =
+      temperatures_by_id(query_contents(db, "SELECT reading_id, temperature FROM sensor_readings"));
+  ASSERT_EQ(stored.size(), payload.readings.size());
+  std::size_t differing = 0;
+  for (const auto& reading : payload.readings) {
+    const auto found = stored.find(reading.id);
+    if (found == stored.end() || std::abs(found->second - reading.temperature) > 1e-9) {
+      ++differing;
+    }
+  }
+  EXPECT_EQ(differing, 0u) << "readings whose stored value is not their last occurrence's";
+  EXPECT_EQ(query_value(db, "SELECT SUM(numberOfPoints) FROM region_hourly_temperature"),
+            query_value(db, "SELECT COUNT(*) FROM reading_regions WHERE region_code IS NOT NULL"));
+  // Counted as duplicates, not as corrections of a reading an earlier batch stored.
+  EXPECT_EQ(
+      query_value(db, "SELECT CONCAT_WS(' ', duplicates, `stored`, corrections) FROM etl_runs"),
+      "500 20000 0");
+  EXPECT_EQ(query_value(db, "SELECT fetched FROM etl_runs"), "20503");
+  EXPECT_EQ(count_rows(db, "rejected_records"), 3u);
 }
 
 TEST_F(CronRun, RerunningAnHourChangesNothing) {

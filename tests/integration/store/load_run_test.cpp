@@ -1,6 +1,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "db_snapshot.hpp"
 #include "store_fixtures.hpp"
 
 namespace meteo::testing {
@@ -57,6 +58,85 @@ TEST_F(LoadRun, RerunningTheSameBatchChangesNothing) {
   EXPECT_EQ(snapshot(), before);
   EXPECT_EQ(sql_rows(db_, "SELECT status, `stored`, unchanged FROM etl_runs ORDER BY id"),
             (Rows{{"succeeded", "3", "0"}, {"succeeded", "0", "3"}}));
+}
+
+// A producer handing `readings` over `batches` batches, with the rejects between them.
+RunProducer in_batches(const std::vector<MatchedReading>& readings,
+                       const std::vector<RejectedRecord>& rejected, std::size_t batches) {
+  return [=](RunSink& sink) {
+    const std::size_t size = (readings.size() + batches - 1) / batches;
+    for (std::size_t first = 0; first < readings.size(); first += size) {
+      const auto end = std::min(readings.size(), first + size);
+      sink.add_readings({readings.begin() + first, readings.begin() + end});
+      if (first == 0) sink.add_rejected(rejected);
+    }
+    RunCounts counts;
+    counts.fetched = readings.size() + rejected.size();
+    counts.rejected = rejected.size();
+    return counts;
+  };
+}
+
+// A second scratch database beside the test's own, to load the same history another way.
+class Twin : public StoreTest {
+ public:
+  using StoreTest::db_;
+  using StoreTest::load;
+  using StoreTest::regions_;
+  void TestBody() override {}
+};
+
+TEST_F(LoadRun, BatchesOfARunLoadAsOneBatchDoes) {
+  // A first run, then a second that corrects, repeats and adds: the interesting comparisons.
+  const std::vector<MatchedReading> first{matched("a", 10.0, 0), matched("b", 20.0, 1),
+                                          matched("c", 5.0, 0)};
+  std::vector<MatchedReading> second{matched("a", 14.0, 0), matched("b", 20.0, 1),
+                                     matched("d", 3.0, std::nullopt), matched("e", 8.0, 1),
+                                     matched("f", 9.0, 0)};
+  const std::vector<RejectedRecord> rejected{{2, "lat: missing", R"({"id":"x"})"}};
+  load(kH1, first);
+  const auto counts = load(kH2, second, rejected);
+  const auto whole = product_contents(db_);
+
+  Twin batched;
+  batched.load(kH1, first);
+  const RunHeader run{
+      begin_run(batched.db_, "sensors", kH2), "sensors", kH2, UtcMicros{}, {&batched.regions_}};
+  const auto batched_counts = load_run(batched.db_, run, in_batches(second, rejected, 3));
+  EXPECT_EQ(product_contents(batched.db_), whole);
+  EXPECT_EQ(batched_counts.stored, counts.stored);
+  EXPECT_EQ(batched_counts.corrections, counts.corrections);
+  EXPECT_EQ(batched_counts.unchanged, counts.unchanged);
+  EXPECT_EQ(batched_counts.rejected, 1u);
+}
+
+TEST_F(LoadRun, AProducerWhoseRejectsDoNotAddUpIsRefusedAndChangesNothing) {
+  load(kH1, {matched("a", 10.0, 0)});
+  const auto before = snapshot();
+  const RunHeader run{begin_run(db_, "sensors", kH2), "sensors", kH2, UtcMicros{}, {&regions_}};
+  const auto error = error_of([&] {
+    load_run(db_, run, [](RunSink& sink) {
+      sink.add_readings({matched("b", 1.0, 0)});
+      RunCounts counts;
+      counts.rejected = 2;  // none given
+      return counts;
+    });
+  });
+  EXPECT_EQ(error.code(), ExitCode::software);
+  EXPECT_THAT(error.what(), HasSubstr("counted 2 rejected records but gave 0"));
+  EXPECT_EQ(snapshot(), before);
+}
+
+TEST_F(LoadRun, AnIdRepeatedWithinABatchIsRefused) {
+  const RunHeader run{begin_run(db_, "sensors", kH1), "sensors", kH1, UtcMicros{}, {&regions_}};
+  const auto error = error_of([&] {
+    load_run(db_, run, [](RunSink& sink) {
+      sink.add_readings({matched("a", 1.0, 0), matched("a", 2.0, 0)});
+      return RunCounts{};
+    });
+  });
+  EXPECT_EQ(error.code(), ExitCode::software);
+  EXPECT_EQ(sql_value(db_, "SELECT COUNT(*) FROM sensor_readings"), "0");
 }
 
 TEST_F(LoadRun, ACorrectionStaysInItsHourWhichIsRecomputed) {
@@ -118,8 +198,9 @@ TEST_F(LoadRun, IdsAreComparedByteForByte) {
   load(kH1, {matched("a", 10.0, 0), matched("a ", 12.0, 0), matched("A", 14.0, 0)});
   EXPECT_EQ(load(kH2, {matched("a  ", 10.0, 0)}).stored, 1u);
   EXPECT_EQ(load(kH2, {matched("a ", 11.0, 0)}).corrections, 1u);
-  EXPECT_EQ(sql_rows(db_, "SELECT reading_id, hour, temperature FROM sensor_readings"
-                          " ORDER BY reading_id"),
+  EXPECT_EQ(sql_rows(db_,
+                     "SELECT reading_id, hour, temperature FROM sensor_readings"
+                     " ORDER BY reading_id"),
             (Rows{{"A", "2026-11-22 06:00:00", "14"},
                   {"a", "2026-11-22 06:00:00", "10"},
                   {"a ", "2026-11-22 06:00:00", "11"},

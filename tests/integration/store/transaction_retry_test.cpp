@@ -58,9 +58,18 @@ class TransactionRetryTest : public StoreTest {
 
   // A run of hour kHour correcting "a" and adding "b": its recompute step writes the aggregate
   // row of region 11, after the readings are read, classified and written.
+  // In two batches, produced again from the start by every attempt.
   RunCounts load_correction(Database& loader) {
-    const auto run_id = begin_run(loader, "sensors", kHour);
-    return load_run(loader, batch(run_id, kHour, {matched("a", 14.0, 0), matched("b", 20.0, 0)}));
+    const RunHeader run{
+        begin_run(loader, "sensors", kHour), "sensors", kHour, UtcMicros{}, {&regions_}};
+    return load_run(loader, run, [this](RunSink& sink) {
+      ++productions_;
+      sink.add_readings({matched("a", 14.0, 0)});
+      sink.add_readings({matched("b", 20.0, 0)});
+      RunCounts counts;
+      counts.fetched = 2;
+      return counts;
+    });
   }
 
   // Takes the aggregate row's lock in the holder's open transaction.
@@ -76,6 +85,7 @@ class TransactionRetryTest : public StoreTest {
     return warnings_;
   }
 
+  int productions_ = 0;
   std::mutex mutex_;
   std::vector<std::string> warnings_;
   std::function<void()> on_warning_ = [] {};
@@ -105,6 +115,7 @@ TEST_F(TransactionRetryTest, ALockWaitTimeoutIsRolledBackAndReRunFromScratch) {
   EXPECT_EQ(counts.stored, 1u);
   EXPECT_EQ(counts.corrections, 1u);
   EXPECT_EQ(counts.unchanged, 0u);
+  EXPECT_EQ(productions_, 2) << "the second attempt produced its batches again";
   EXPECT_EQ(aggregates(), (Rows{{"2026-11-22 06:00:00", "11", "Île-de-France", "17", "2"}}));
   EXPECT_EQ(sql_rows(db_, "SELECT status, `stored`, corrections FROM etl_runs ORDER BY id"),
             (Rows{{"succeeded", "1", "0"}, {"succeeded", "1", "1"}}));

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <random>
 #include <string>
@@ -70,6 +71,61 @@ TEST(KeepLatestPerId, AgreesWithTheObviousRuleOnManyInterleavedDuplicates) {
     EXPECT_EQ(readings[i].id, order[i]) << i;
     EXPECT_EQ(readings[i].temperature, last[order[i]]) << order[i];
   }
+}
+
+// Runs the passes of LatestOccurrences over `ids`; returns the positions it keeps.
+std::vector<std::size_t> kept_positions(LatestOccurrences& occurrences,
+                                        const std::vector<std::string>& ids) {
+  for (const auto& id : ids) occurrences.count(id);
+  if (occurrences.seal()) {
+    for (const auto& id : ids) occurrences.resolve(id);
+  }
+  std::vector<std::size_t> kept;
+  occurrences.rewind();
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    if (occurrences.keep(ids[i])) kept.push_back(i);
+  }
+  return kept;
+}
+
+TEST(LatestOccurrences, KeepsWhatKeepLatestPerIdKeeps) {
+  std::mt19937 random(7);
+  std::vector<std::string> ids;
+  std::vector<SensorReading> readings;
+  for (int i = 0; i < 3000; ++i) {
+    ids.push_back("sensor-" + std::to_string(random() % 500));
+    readings.push_back(reading(ids.back(), 0, 45, i));  // the temperature is the position
+  }
+  LatestOccurrences occurrences;
+  const auto kept = kept_positions(occurrences, ids);
+  const std::size_t dropped = keep_latest_per_id(readings);
+  EXPECT_EQ(occurrences.size(), 3000u);
+  EXPECT_EQ(occurrences.duplicates(), dropped);
+  // The same occurrences, whatever their order: keep_latest_per_id keeps first positions.
+  std::vector<std::size_t> expected;
+  for (const auto& r : readings) expected.push_back(static_cast<std::size_t>(r.temperature));
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(kept, expected);
+
+  // A retried load rewinds and keeps the same ones again.
+  occurrences.rewind();
+  std::size_t again = 0;
+  for (const auto& id : ids) again += occurrences.keep(id) ? 1 : 0;
+  EXPECT_EQ(again, kept.size());
+}
+
+TEST(LatestOccurrences, DistinctIdsNeedNoSecondPass) {
+  LatestOccurrences occurrences;
+  for (int i = 0; i < 1000; ++i) occurrences.count("id-" + std::to_string(i));
+  EXPECT_FALSE(occurrences.seal());
+  EXPECT_EQ(occurrences.duplicates(), 0u);
+  EXPECT_TRUE(occurrences.keep("id-0"));
+}
+
+TEST(LatestOccurrences, IdsDifferingOnlyByCaseAreDistinct) {
+  LatestOccurrences occurrences;
+  EXPECT_EQ(kept_positions(occurrences, {"A", "a", "A"}), (std::vector<std::size_t>{1, 2}));
+  EXPECT_EQ(occurrences.duplicates(), 1u);
 }
 
 TEST(MatchReadings, CountsOutsideAndLabelDisagreementsPerSet) {

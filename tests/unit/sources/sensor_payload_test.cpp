@@ -7,6 +7,7 @@
 #include <istream>
 #include <streambuf>
 #include <string>
+#include <vector>
 
 #include "meteo/errors.hpp"
 #include "meteo/sources.hpp"
@@ -94,6 +95,42 @@ TEST(SensorPayload, AStreamParsesAsItsWholeText) {
     EXPECT_EQ(error.code(), ExitCode::data);
     EXPECT_EQ(std::string(error.what()), payload_error(body.substr(0, 40)).what());
   }
+}
+
+// What a sink saw, in the order it saw it.
+class RecordingSink final : public SensorRecordSink {
+ public:
+  void reading(SensorReading&& reading) override { events.push_back("reading " + reading.id); }
+  void rejected(RejectedRecord&& record) override {
+    events.push_back("rejected " + std::to_string(record.position));
+  }
+  std::vector<std::string> events;
+};
+
+TEST(SensorPayload, AStreamHandsEachRecordToTheSinkInPayloadOrder) {
+  const std::string body =
+      "[" + reading("a", 1) + R"(, {"id": "b", "lat": 95, "lon": 1},)" + reading("c", 3) + "]";
+  SmallChunks chunks(body);
+  std::istream stream(&chunks);
+  RecordingSink sink;
+  EXPECT_EQ(stream_sensor_payload(stream, kOrigin, sink), 3u);
+  EXPECT_EQ(sink.events, (std::vector<std::string>{"reading a", "rejected 1", "reading c"}));
+}
+
+TEST(SensorPayload, AStreamCutShortThrowsAfterTheRecordsBeforeTheCut) {
+  // The caller sees the first record before the error: a consumer that must be all-or-nothing
+  // checks the payload in a first pass (or rolls back), as the sensor job does.
+  const std::string body = "[" + reading("a", 1) + "," + reading("b", 2);
+  SmallChunks chunks(body.substr(0, body.size() - 20));
+  std::istream stream(&chunks);
+  RecordingSink sink;
+  try {
+    stream_sensor_payload(stream, kOrigin, sink);
+    ADD_FAILURE() << "a cut body was accepted";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ExitCode::data);
+  }
+  EXPECT_EQ(sink.events, (std::vector<std::string>{"reading a"}));
 }
 
 TEST(SensorPayload, RejectedRecordsKeepTheirPositionReasonAndText) {
