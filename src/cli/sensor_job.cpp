@@ -4,7 +4,9 @@
 
 #include <chrono>
 #include <optional>
+#include <thread>
 
+#include "handoff_queue.hpp"
 #include "meteo/aggregate.hpp"
 #include "meteo/sources.hpp"
 
@@ -97,13 +99,27 @@ PayloadCensus take_census(const SourceConfig& source, const SensorPayload& paylo
   return census;
 }
 
-// The loading pass: readings of the shard, last occurrences only, matched and handed to the
-// store a batch at a time.
+// What the parsing thread hands to the loading one.
+struct LoadBatch {
+  std::vector<MatchedReading> readings;
+  std::vector<RejectedRecord> rejected;
+};
+using LoadQueue = HandoffQueue<LoadBatch>;
+
+// Thrown inside the parser to stop it once the loading side has given up.
+struct LoadCancelled {};
+
+// Batches being parsed and matched while the database loads the one before: room for two keeps
+// both threads busy; more would only hold memory.
+constexpr std::size_t kBatchesAhead = 2;
+
+// The loading pass: readings of the shard, last occurrences only, matched and queued a batch at
+// a time for the loading thread.
 class BatchingSink final : public SensorRecordSink {
  public:
-  BatchingSink(RunSink& sink, LatestOccurrences& occurrences, const SourceConfig& source,
+  BatchingSink(LoadQueue& queue, LatestOccurrences& occurrences, const SourceConfig& source,
                const SourceRegions& regions, Shard shard, RunCounts& counts)
-      : sink_(sink),
+      : queue_(queue),
         occurrences_(occurrences),
         source_(source),
         sets_(regions.set_pointers()),
@@ -136,12 +152,15 @@ class BatchingSink final : public SensorRecordSink {
   void flush_readings();
   void flush_rejected() {
     if (rejected_.empty()) return;
-    sink_.add_rejected(rejected_);
+    hand_over({{}, std::move(rejected_)});
     rejected_.clear();
+  }
+  void hand_over(LoadBatch&& batch) {
+    if (!queue_.push(std::move(batch))) throw LoadCancelled{};
   }
   void add_sums(const std::vector<MatchedReading>& matched);
 
-  RunSink& sink_;
+  LoadQueue& queue_;
   LatestOccurrences& occurrences_;
   const SourceConfig& source_;
   std::vector<const RegionSet*> sets_;
@@ -166,7 +185,7 @@ void BatchingSink::flush_readings() {
   if (!matched.outside.empty()) counts_.outside += matched.outside.front();
   if (!matched.disagreements.empty()) counts_.disagreements += matched.disagreements.front();
   add_sums(matched.readings);
-  sink_.add_readings(matched.readings);
+  hand_over({std::move(matched.readings), {}});
 }
 
 void BatchingSink::add_sums(const std::vector<MatchedReading>& matched) {
@@ -175,6 +194,53 @@ void BatchingSink::add_sums(const std::vector<MatchedReading>& matched) {
     sums_[set].resize(batch_sums.size());
     for (std::size_t i = 0; i < batch_sums.size(); ++i) sums_[set][i].merge(batch_sums[i]);
   }
+}
+
+void load_queued(LoadQueue& queue, RunSink& sink) {
+  while (auto batch = queue.pop()) {
+    if (!batch->readings.empty()) sink.add_readings(batch->readings);
+    if (!batch->rejected.empty()) sink.add_rejected(batch->rejected);
+  }
+}
+
+// What one attempt of the loading pass learns, besides what the store counts.
+struct LoadPass {
+  RunCounts upstream;  // the census's counts, plus outside and disagreements
+  Clock::duration matching_time{};
+  std::vector<std::vector<TemperatureSum>> sums;
+};
+
+// Parses and matches on a thread of its own, so that work overlaps the database's, and loads
+// each batch on this thread (the connection's) as it comes. Run again by a retried transaction.
+LoadPass run_load_pass(RunSink& sink, PayloadCensus& census, const SourceConfig& source,
+                       const SourceRegions& regions, const SensorPayload& payload) {
+  census.occurrences.rewind();
+  LoadPass pass{census.counts, {}, {}};
+  LoadQueue queue(kBatchesAhead);
+  std::thread parser([&] {
+    try {
+      BatchingSink batching(queue, census.occurrences, source, regions, payload.shard,
+                            pass.upstream);
+      stream_archived(payload, batching);
+      batching.finish();
+      pass.matching_time = batching.matching_time();
+      pass.sums = batching.sums();
+      queue.finish();
+    } catch (const LoadCancelled&) {
+      queue.finish();
+    } catch (...) {
+      queue.finish(std::current_exception());
+    }
+  });
+  try {
+    load_queued(queue, sink);
+  } catch (...) {
+    queue.cancel();  // stops the parser at its next batch
+    parser.join();
+    throw;
+  }
+  parser.join();
+  return pass;
 }
 
 void log_region_means(const std::string& source, const SourceRegions& regions,
@@ -205,26 +271,19 @@ RunCounts load_sensor_payload(Database& db, const SourceConfig& source,
 
   const RunHeader run{run_id, source.name, payload.hour, payload.fetched_at,
                       regions.set_pointers()};
-  Clock::duration matching_time{};
-  std::vector<std::vector<TemperatureSum>> sums;
+  LoadPass pass;
   RunCounts counts;
   {
     const OptionalStageTimer loading(metrics, source.name, "load");
     counts = load_run(db, run, [&](RunSink& sink) {
-      RunCounts upstream = census.counts;
-      census.occurrences.rewind();
-      BatchingSink batching(sink, census.occurrences, source, regions, payload.shard, upstream);
-      stream_archived(payload, batching);
-      batching.finish();
-      matching_time = batching.matching_time();
-      sums = batching.sums();
-      return upstream;
+      pass = run_load_pass(sink, census, source, regions, payload);
+      return pass.upstream;
     });
   }
   if (metrics != nullptr) {
-    metrics::set_stage_duration(*metrics, source.name, "match", matching_time);
+    metrics::set_stage_duration(*metrics, source.name, "match", pass.matching_time);
   }
-  log_region_means(source.name, regions, sums, log);
+  log_region_means(source.name, regions, pass.sums, log);
   return counts;
 }
 
