@@ -12,7 +12,10 @@
 #
 #   bench/e2e.sh [--sizes "10000 100000 1000000"] [--replay-rows N] [--stations S] [--days D]
 #                [--cases "run replay backfill"] [--tiny] [--build-dir DIR | --commit REV]
-#                [--out FILE] [--keep-work]
+#                [--out FILE] [--keep-work] [--buffer-pool SIZE]
+#
+# --buffer-pool sets the benchmark server's InnoDB buffer pool (default 256M, the tests' size);
+# both the tool and the LOAD DATA baseline run against that one server.
 #
 # Without --build-dir it configures and builds Release in build-bench/ (only the three binaries
 # it runs) from the working tree; --commit REV builds that commit instead (git archive into
@@ -39,6 +42,7 @@ days=365
 tiny=false
 build_dir=""
 commit_rev=""
+buffer_pool=256M
 out=""
 keep_work=false
 cases="run replay backfill"
@@ -54,6 +58,7 @@ while [[ $# -gt 0 ]]; do
     --out) out=${2:?}; shift 2 ;;
     --keep-work) keep_work=true; shift ;;
     --cases) cases=${2:?}; shift 2 ;;
+    --buffer-pool) buffer_pool=${2:?}; shift 2 ;;
     -h | --help) usage ;;
     *) echo "e2e.sh: unknown option $1" >&2; usage ;;
   esac
@@ -154,7 +159,8 @@ log "starting a private MariaDB in $db_dir"
 # Its own tmpdir too: a shared /tmp that someone cleans under a running server makes a query's
 # temporary table vanish (seen here: MySQL error 6 "Error on delete of /tmp/#sql-temptable...").
 mkdir -p "$work/tmp"
-env -u METEO_TEST_DB_HOST TMPDIR="$work/tmp" bash "$repo/tests/harness/mariadb.sh" start "$db_dir" >&2
+env -u METEO_TEST_DB_HOST TMPDIR="$work/tmp" METEO_MARIADB_BUFFER_POOL="$buffer_pool" \
+  bash "$repo/tests/harness/mariadb.sh" start "$db_dir" >&2
 socket=$(sed -n 's/^METEO_TEST_DB_SOCKET=//p' "$db_dir/env")
 sql() { mariadb --no-defaults --socket="$socket" --user=root --batch --skip-column-names "$@"; }
 mariadb_version=$(sql -e "SELECT VERSION()")
@@ -532,7 +538,7 @@ fi
   echo "- CPU: $(lscpu | sed -n 's/^Model name: *//p' | head -n 1), $(nproc) cores"
   echo "- RAM: $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
   echo "- OS: Debian $(cat /etc/debian_version 2>/dev/null || echo '?'), kernel $(uname -r)"
-  echo "- MariaDB: $mariadb_version (tests/harness/mariadb.sh settings)"
+  echo "- MariaDB: $mariadb_version (tests/harness/mariadb.sh settings, buffer pool $buffer_pool)"
   echo "- Compiler: $("${compiler:-c++}" --version | head -n 1)"
   echo "- Build type: ${build_type:-unknown} ($build_dir), commit $commit"
   echo "- Date: $(date -u +%Y-%m-%dT%H:%M:%SZ), load average (1/5/15 min) at the start: $load_at_start, at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

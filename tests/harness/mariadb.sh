@@ -70,10 +70,12 @@ launch() {
   # log stays on, as on MySQL 8 by default and on any replicated server: with it, InnoDB takes
   # the share locks that can make concurrent loads wait or deadlock, and the tests must see them.
   # The server keeps its default character set (latin1): the schema must never rely on it.
+  # METEO_MARIADB_BUFFER_POOL: benchmarks size the buffer pool to their data, as a server would.
   setsid mariadbd --no-defaults --datadir="$dir/data" --socket="$socket" --port="$port" \
     --bind-address=127.0.0.1 "${as_root[@]}" --pid-file="$pid_file" --log-error="$dir/error.log" \
     --log-bin="$dir/data/binlog" --binlog-format=ROW --server-id=1 --sync-binlog=0 \
-    --binlog-expire-logs-seconds=86400 --skip-name-resolve --innodb-buffer-pool-size=256M \
+    --binlog-expire-logs-seconds=86400 --skip-name-resolve \
+    --innodb-buffer-pool-size="${METEO_MARIADB_BUFFER_POOL:-256M}" \
     --innodb-flush-log-at-trx-commit=2 --innodb-doublewrite=0 "${tls[@]}" \
     </dev/null >/dev/null 2>&1 &
 }
