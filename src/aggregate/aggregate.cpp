@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
+#include <queue>
 #include <string_view>
 #include <unordered_map>
 
@@ -12,6 +14,7 @@ namespace meteo {
 namespace {
 
 constexpr std::size_t kNotKept = static_cast<std::size_t>(-1);
+constexpr std::size_t kHashesPerChunk = std::size_t{1} << 20;  // 8 MB
 
 bool equals_ignoring_case(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
@@ -59,27 +62,41 @@ std::size_t keep_latest_per_id(std::vector<SensorReading>& readings) {
 }
 
 void LatestOccurrences::count(std::string_view id) {
-  hashes_.push_back(fnv1a64(id));
+  if (chunks_.empty() || chunks_.back().size() == kHashesPerChunk) {
+    chunks_.emplace_back().reserve(kHashesPerChunk);
+  }
+  chunks_.back().push_back(fnv1a64(id));
   ++counted_;
 }
 
 bool LatestOccurrences::seal() {
-  std::sort(hashes_.begin(), hashes_.end());
-  // Keep one copy of each hash seen more than once: usually none, so pass 2 is usually skipped.
-  auto repeated = hashes_.begin();
-  for (auto it = hashes_.begin(); it != hashes_.end();) {
-    const auto run_end = std::upper_bound(it, hashes_.end(), *it);
-    if (run_end - it > 1) *repeated++ = *it;
-    it = run_end;
+  // Each chunk sorted, then merged: equal hashes come out next to each other. Usually none
+  // repeats, so pass 2 is usually skipped.
+  for (auto& chunk : chunks_) std::sort(chunk.begin(), chunk.end());
+  using Head = std::pair<std::uint64_t, std::size_t>;  // a chunk's smallest unmerged hash, chunk
+  std::priority_queue<Head, std::vector<Head>, std::greater<>> heads;
+  std::vector<std::size_t> merged(chunks_.size(), 0);
+  for (std::size_t c = 0; c < chunks_.size(); ++c) {
+    if (!chunks_[c].empty()) heads.emplace(chunks_[c].front(), c);
   }
-  hashes_.erase(repeated, hashes_.end());
-  hashes_.shrink_to_fit();
+  std::optional<std::uint64_t> previous;
+  while (!heads.empty()) {
+    const auto [hash, c] = heads.top();
+    heads.pop();
+    if (previous == hash && (repeated_hashes_.empty() || repeated_hashes_.back() != hash)) {
+      repeated_hashes_.push_back(hash);
+    }
+    previous = hash;
+    if (++merged[c] < chunks_[c].size()) heads.emplace(chunks_[c][merged[c]], c);
+  }
+  chunks_ = {};
   position_ = 0;
-  return !hashes_.empty();
+  return !repeated_hashes_.empty();
 }
 
 bool LatestOccurrences::may_repeat(std::uint64_t hash) const {
-  return !hashes_.empty() && std::binary_search(hashes_.begin(), hashes_.end(), hash);
+  return !repeated_hashes_.empty() &&
+         std::binary_search(repeated_hashes_.begin(), repeated_hashes_.end(), hash);
 }
 
 void LatestOccurrences::resolve(std::string_view id) {

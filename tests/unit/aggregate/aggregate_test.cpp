@@ -114,6 +114,24 @@ TEST(LatestOccurrences, KeepsWhatKeepLatestPerIdKeeps) {
   EXPECT_EQ(again, kept.size());
 }
 
+TEST(LatestOccurrences, FindsRepeatsAcrossItsChunksOfHashes) {
+  // Pass 1 stores hashes in chunks of 2^20: repeats a chunk apart must still be found.
+  constexpr std::size_t kIds = (std::size_t{1} << 20) + 5000;
+  std::vector<std::string> ids;
+  ids.reserve(kIds);
+  for (std::size_t i = 0; i < kIds; ++i) {
+    ids.push_back(i >= (std::size_t{1} << 20) && i % 1000 == 0 ? "id-" + std::to_string(i % 4096)
+                                                               : "id-" + std::to_string(i));
+  }
+  LatestOccurrences occurrences;
+  const auto kept = kept_positions(occurrences, ids);
+  EXPECT_EQ(occurrences.duplicates(), 5u);  // 1049000 .. 1053000 repeat ids of the first chunk
+  EXPECT_EQ(kept.size(), kIds - 5);
+  EXPECT_FALSE(std::binary_search(kept.begin(), kept.end(), std::size_t{1049000 % 4096}))
+      << "the first occurrence of a repeated id is dropped";
+  EXPECT_TRUE(std::binary_search(kept.begin(), kept.end(), std::size_t{1049000}));
+}
+
 TEST(LatestOccurrences, DistinctIdsNeedNoSecondPass) {
   LatestOccurrences occurrences;
   for (int i = 0; i < 1000; ++i) occurrences.count("id-" + std::to_string(i));
