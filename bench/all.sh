@@ -1,15 +1,27 @@
 #!/usr/bin/env bash
 # Every benchmark behind docs/benchmarks.md, in one command: the micro-benchmarks (ratio tables
-# on stdout, JSON report in build-micro/), then the end-to-end cases (table in build-bench/).
-# Each script builds its own Release tree and starts its own MariaDB. A full run takes about an
-# hour on 2 cores, most of it the year-long Toulouse backfill; --tiny is a smoke run of both.
-#   bench/all.sh [--tiny]
+# on stdout, JSON report in build-micro/), then the end-to-end cases (table in build-bench/), and
+# with --peers the peer tools on the matcher's points (it installs geopandas and PostGIS).
+# Each script builds its own Release tree and starts its own servers. A full run takes about an
+# hour on 2 cores, most of it the year-long Toulouse backfill; --tiny is a smoke run of the first
+# two.
+#   bench/all.sh [--tiny] [--peers]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [[ ${1:-} == --tiny ]]; then
+tiny=false
+peers=false
+for option in "$@"; do
+  case $option in
+    --tiny) tiny=true ;;
+    --peers) peers=true ;;
+    *) echo "all.sh: unknown option $option (expected --tiny, --peers)" >&2; exit 64 ;;
+  esac
+done
+if $tiny; then
   bash bench/micro.sh --scale tiny
   bash bench/e2e.sh --tiny
 else
   bash bench/micro.sh
   bash bench/e2e.sh
 fi
+if $peers; then bash bench/peers.sh; fi
