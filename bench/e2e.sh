@@ -107,12 +107,18 @@ source_dir=$repo
 if [[ -z $build_dir ]]; then
   build_dir="$repo/build-bench"
   if [[ -n $commit_rev ]]; then
-    # A clean export of the commit; git archive keeps the commit's mtimes, so extracting the
-    # same commit again rebuilds nothing.
+    # A clean export of the commit, resolved once (HEAD may move while the benchmark runs).
+    # git archive stamps every file with the commit's time, which can be older than objects
+    # built from another commit: the export is synced into the source tree by content instead,
+    # so exactly the files that differ get a fresh mtime and are rebuilt.
+    commit_rev=$(git -C "$repo" rev-parse --short "$commit_rev")
     source_dir="$build_dir/commit-src"
-    rm -rf "$source_dir"
-    mkdir -p "$source_dir"
-    git -C "$repo" archive --format=tar "$commit_rev" | tar -x -C "$source_dir"
+    export_dir="$build_dir/commit-export"
+    rm -rf "$export_dir"
+    mkdir -p "$export_dir" "$source_dir"
+    git -C "$repo" archive --format=tar "$commit_rev" | tar -x -C "$export_dir"
+    rsync -r --checksum --delete "$export_dir/" "$source_dir/"
+    rm -rf "$export_dir"
     build_dir="$build_dir/commit"
   fi
   mkdir -p "$build_dir"
@@ -519,7 +525,7 @@ cache="$build_dir/CMakeCache.txt"
 build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$cache")
 compiler=$(sed -n 's/^CMAKE_CXX_COMPILER:[A-Z]*=//p' "$cache")
 if [[ -n $commit_rev ]]; then
-  commit="$(git -C "$repo" rev-parse --short "$commit_rev") (clean export)"
+  commit="$commit_rev (clean export)"
 else
   commit=$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)
   git -C "$repo" diff --quiet HEAD 2>/dev/null || commit="$commit with uncommitted changes"

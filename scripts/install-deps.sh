@@ -11,6 +11,7 @@ packages=(
   mariadb-server mariadb-client python3 curl ca-certificates chromium
   openssl  # tests/harness/tls_certs.sh: the database TLS test's throw-away CA
   time  # bench/e2e.sh: /usr/bin/time -v for wall time and peak RSS
+  rsync  # bench/e2e.sh --commit: syncs the export by content, so only changed files rebuild
   clang libclang-rt-dev  # scripts/fuzz.sh: libFuzzer and the sanitizer runtimes (a Recommends)
 )
 

@@ -45,9 +45,7 @@ ArchivedPayload fetch_and_archive(const SourceConfig& source, const RawArchive& 
                                          AcceptedContent::json, into_archive);
   fetching.reset();
   const metrics::StageTimer archiving(metrics, source.name, "archive");
-  ArchivedPayload archived = writer->commit();
-  archived.origin.http_status = response.status;
-  record_raw_payload(db, archived);
+  ArchivedPayload archived = land_payload(db, *writer, response.status);
   log.debug("source {}: payload of {} bytes archived as {}", source.name, archived.size,
             archived.relative_path.string());
   return archived;

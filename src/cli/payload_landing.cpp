@@ -13,4 +13,11 @@ ArchivedPayload land_payload(Database& db, const RawArchive& archive, const Payl
   return archived;
 }
 
+ArchivedPayload land_payload(Database& db, ArchiveWriter& writer, int http_status) {
+  ArchivedPayload archived = writer.commit();
+  archived.origin.http_status = http_status;
+  record_raw_payload(db, archived);
+  return archived;
+}
+
 }  // namespace meteo

@@ -16,5 +16,7 @@ UtcMicros now_micros();
 // loaded yet) and records the file in raw_payloads.
 ArchivedPayload land_payload(Database& db, const RawArchive& archive, const PayloadOrigin& origin,
                              std::string_view body);
+// The same for a body already streamed into `writer` (opened before the status was known).
+ArchivedPayload land_payload(Database& db, ArchiveWriter& writer, int http_status);
 
 }  // namespace meteo
