@@ -17,13 +17,13 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "meteo/geo.hpp"
+#include "text_file.hpp"
 
 namespace {
 
@@ -33,14 +33,6 @@ struct Point {
 };
 
 using Answers = std::vector<std::optional<std::size_t>>;
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 double parse_double(std::string_view text, std::size_t line) {
   // from_chars rounds correctly, as the peers' parsers do: every tool sees the same doubles.
@@ -138,7 +130,7 @@ int run(int argc, char** argv) {
   meteo::RegionSetConfig spec;  // GeoJSON with `code` and `nom`, the defaults of a region set
   spec.name = "peers";
   const std::vector<meteo::Region> regions =
-      meteo::parse_region_document(read_text(files[0]), spec);
+      meteo::parse_region_document(meteo::bench::read_text(files[0]), spec);
   const std::vector<Point> points = read_points(files[1]);
   if (points.empty()) throw std::runtime_error(files[1] + " has no points");
 

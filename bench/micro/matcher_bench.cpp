@@ -3,12 +3,10 @@
 #include <benchmark/benchmark.h>
 
 #include <array>
-#include <fstream>
 #include <map>
 #include <memory>
 #include <optional>
 #include <random>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -16,6 +14,7 @@
 #include "bench_scale.hpp"
 #include "meteo/geo.hpp"
 #include "paths.hpp"
+#include "text_file.hpp"
 
 namespace meteo::bench {
 
@@ -36,14 +35,6 @@ struct RegionFileData {
   std::vector<Region> regions;
   std::vector<Point> points;  // uniform over the file's area of interest, fixed seed
 };
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 BoundingBox envelope_of(const std::vector<Region>& regions) {
   BoundingBox envelope = bounding_box_of(regions.front());
