@@ -95,7 +95,8 @@ RegionSet load_region_set(Database& db, const std::string& name);
 
 // ---- the run ----------------------------------------------------------------------------------
 
-// GET_LOCK on the source: released on destruction. try_acquire returns nothing when busy.
+// GET_LOCK on the source: released on destruction. try_acquire returns nothing when busy, after
+// a grace of 2 s: the session of a run just killed may still hold the lock for a moment.
 class SourceLock {
  public:
   static std::optional<SourceLock> try_acquire(Database& db, const std::string& source);

@@ -25,9 +25,6 @@ std::int64_t last_insert_id(sql::Connection& connection) {
   return static_cast<std::int64_t>(row->getInt64(1));
 }
 
-// How long recovery waits, in all, for the run locks of sessions that may be ending.
-constexpr std::chrono::seconds kDyingSessionGrace(2);
-
 std::string run_lock_name(sql::Connection& connection, std::int64_t run_id) {
   return store::lock_name(connection, "run:" + std::to_string(run_id));
 }
@@ -170,7 +167,7 @@ std::size_t close_abandoned_runs(Database& db, const std::string& source) {
     // A killed process's sessions end one by one: the one holding the source lock may be gone
     // while another still holds its run's lock for a moment. A short grace, shared by all the
     // locked runs, tells a dying session from a live worker's (which holds its lock throughout).
-    const auto deadline = std::chrono::steady_clock::now() + kDyingSessionGrace;
+    const auto deadline = std::chrono::steady_clock::now() + store::kDyingSessionGrace;
     for (const auto run_id : locked) {
       const auto left =
           std::chrono::ceil<std::chrono::seconds>(deadline - std::chrono::steady_clock::now());

@@ -8,7 +8,9 @@ std::optional<SourceLock> SourceLock::try_acquire(Database& db, const std::strin
   auto& connection = db.connection();
   return store::guarded("locking source " + source, [&]() -> std::optional<SourceLock> {
     auto name = store::lock_name(connection, source);
-    if (!store::get_lock(connection, name, 0)) return std::nullopt;
+    // A live run holds the lock throughout; a killed one's session lets go within the grace.
+    const auto grace = static_cast<int>(store::kDyingSessionGrace.count());
+    if (!store::get_lock(connection, name, grace)) return std::nullopt;
     return SourceLock(db, std::move(name));
   });
 }

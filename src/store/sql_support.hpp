@@ -6,6 +6,8 @@
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 
+#include <chrono>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -113,6 +115,9 @@ class Transaction {
 std::string lock_name(sql::Connection& connection, const std::string& suffix);
 // GET_LOCK(name, timeout): true when acquired, false when another session holds it.
 bool get_lock(sql::Connection& connection, const std::string& name, int timeout_seconds);
+// How long a lock may outlive a killed process: its sessions end one by one, and a session ends
+// only once the server has finished (or rolled back) what it was doing for it.
+inline constexpr std::chrono::seconds kDyingSessionGrace(2);
 void release_lock(sql::Connection& connection, const std::string& name);
 
 // Whether a table (or view) exists in the connection's database.
