@@ -211,6 +211,7 @@ write_sensor_config() {
 socket = "$socket"
 user = "root"
 name = "$2"
+load_data_local = true
 
 [archive]
 root = "$3"

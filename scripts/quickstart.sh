@@ -52,6 +52,7 @@ cat >"$config" <<TOML
 socket = "$METEO_TEST_DB_SOCKET"
 user = "root"
 name = "meteo"
+load_data_local = true
 
 [[region_sets]]
 name = "fr-regions"

@@ -53,6 +53,10 @@ struct DatabaseConfig {
   int transaction_retries = 3;
   std::chrono::milliseconds transaction_retry_backoff{250};
   std::optional<int> lock_wait_timeout_seconds;  // the session's innodb_lock_wait_timeout
+  // Fresh readings go to the server by LOAD DATA LOCAL INFILE, several times faster than INSERT.
+  // Off by default: a client that allows it lets the server ask for any file the tool can read,
+  // so it is disabled on the connection unless this is set.
+  bool load_data_local = false;
 };
 
 enum class MatchingMode { polygon, bbox };

@@ -46,14 +46,21 @@ class Database {
   void execute(const std::string& statement);  // one statement, no result
   const TransactionRetry& transaction_retry() const { return retry_; }
 
+  // Whether loads may send fresh rows by LOAD DATA LOCAL INFILE: [database] load_data_local, until
+  // the client or server refuses it, after which this session uses INSERT (warned once).
+  bool bulk_load_allowed() const { return bulk_load_allowed_; }
+  void refuse_bulk_load(const std::string& why);
+
   // The GET_LOCK name that marks the ledger run this session loads as alive (begin_run). A
   // session loads one run at a time: holding a new one releases the previous.
   void hold_run_lock(std::string name);
 
  private:
-  Database(std::unique_ptr<sql::Connection> connection, TransactionRetry retry);
+  Database(std::unique_ptr<sql::Connection> connection, TransactionRetry retry,
+           bool bulk_load_allowed);
   std::unique_ptr<sql::Connection> connection_;
   TransactionRetry retry_;
+  bool bulk_load_allowed_ = false;
   std::string run_lock_;
 };
 

@@ -61,6 +61,14 @@ class ConfigReader {
     }
   }
 
+  void read_bool(const toml::table& t, const std::string& where, std::string_view key,
+                 bool& out) const {
+    if (const toml::node* node = t.get(key)) {
+      if (!node->is_boolean()) fail(join(where, key), "must be true or false");
+      out = node->as_boolean()->get();
+    }
+  }
+
   std::string required_string(const toml::table& t, const std::string& where,
                               std::string_view key) const {
     std::string out;
@@ -196,10 +204,11 @@ DatabaseConfig read_database(const ConfigReader& reader, const toml::table* t) {
   DatabaseConfig db;
   if (!t) return db;
   const std::string where = "database";
-  reader.expect_only(*t, where,
-                     {"host", "port", "socket", "user", "password_env", "password_file", "name",
-                      "connect_timeout_seconds", "tls", "tls_ca", "transaction_retries",
-                      "transaction_retry_backoff_ms", "lock_wait_timeout_seconds"});
+  reader.expect_only(
+      *t, where,
+      {"host", "port", "socket", "user", "password_env", "password_file", "name",
+       "connect_timeout_seconds", "tls", "tls_ca", "transaction_retries",
+       "transaction_retry_backoff_ms", "lock_wait_timeout_seconds", "load_data_local"});
   reader.read_string(*t, where, "host", db.host);
   reader.read_integer(*t, where, "port", db.port, 1, 65535);
   reader.read_string(*t, where, "socket", db.socket);
@@ -217,6 +226,7 @@ DatabaseConfig read_database(const ConfigReader& reader, const toml::table* t) {
     reader.read_integer(*t, where, "lock_wait_timeout_seconds", lock_wait, 1, 3600);
     db.lock_wait_timeout_seconds = lock_wait;
   }
+  reader.read_bool(*t, where, "load_data_local", db.load_data_local);
   db.password = reader.read_secret(*t, where, "password");
   if (db.name.empty()) reader.fail("database.name", "must not be empty");
   read_database_tls(reader, *t, db);
@@ -275,10 +285,7 @@ VerifyConfig read_verify(const ConfigReader& reader, const toml::table* t) {
   VerifyConfig verify;
   if (!t) return verify;
   reader.expect_only(*t, "verify", {"after_run"});
-  if (const auto* node = t->get("after_run")) {
-    if (!node->is_boolean()) reader.fail("verify.after_run", "must be true or false");
-    verify.after_run = node->as_boolean()->get();
-  }
+  reader.read_bool(*t, "verify", "after_run", verify.after_run);
   return verify;
 }
 
@@ -289,10 +296,7 @@ DashboardConfig read_dashboard(const ConfigReader& reader, const toml::table& t)
                       "simplify_tolerance_degrees"});
   DashboardConfig dashboard;
   reader.read_string(t, where, "out", dashboard.out);
-  if (const toml::node* node = t.get("refresh_after_run")) {
-    if (!node->is_boolean()) reader.fail(where + ".refresh_after_run", "must be true or false");
-    dashboard.refresh_after_run = node->as_boolean()->get();
-  }
+  reader.read_bool(t, where, "refresh_after_run", dashboard.refresh_after_run);
   reader.read_string(t, where, "language", dashboard.language);
   if (dashboard.language != "fr" && dashboard.language != "en") {
     reader.fail(where + ".language", "must be fr or en");
@@ -328,8 +332,7 @@ MonitoringConfig read_monitoring(const ConfigReader& reader, const toml::table* 
   constexpr long long kMaxMinutes = 60 * 24 * 366;
   reader.read_integer(*t, where, "stale_after_minutes", monitoring.stale_after_minutes, 1,
                       kMaxMinutes);
-  if (const toml::table* by_source =
-          reader.subtable(*t, where, "stale_after_minutes_by_source")) {
+  if (const toml::table* by_source = reader.subtable(*t, where, "stale_after_minutes_by_source")) {
     const std::string table = where + ".stale_after_minutes_by_source";
     for (const auto& [name, value] : *by_source) {
       const std::string source(name.str());
@@ -599,9 +602,9 @@ Config parse_config(std::string_view toml_text, const std::filesystem::path& ori
                                       std::string(error.description()));
   }
   const ConfigReader reader(origin, environment);
-  reader.expect_only(root, "", {"database", "archive", "cache", "verify", "logging", "region_sets",
-                                "sources", "dashboard",
-                                "monitoring"});
+  reader.expect_only(root, "",
+                     {"database", "archive", "cache", "verify", "logging", "region_sets", "sources",
+                      "dashboard", "monitoring"});
   Config config;
   config.origin = origin;
   config.database = read_database(reader, reader.subtable(root, "", "database"));

@@ -4,6 +4,7 @@
 #include <cppconn/resultset.h>
 #include <cppconn/statement.h>
 #include <mysql_driver.h>
+#include <spdlog/spdlog.h>
 
 #include "meteo/errors.hpp"
 #include "meteo/store.hpp"
@@ -51,6 +52,8 @@ sql::ConnectOptionsMap connect_options(const DatabaseConfig& config) {
   // One statement per call: a stray ';' in a value can never start a second statement.
   options["CLIENT_MULTI_STATEMENTS"] = false;
   options["OPT_RECONNECT"] = false;  // a silent reconnect would lose the session settings
+  // Explicit both ways: libmariadb lets the server read local files unless told not to.
+  options["OPT_LOCAL_INFILE"] = config.load_data_local ? 1 : 0;
   add_tls_options(config, options);
   return options;
 }
@@ -79,7 +82,8 @@ Database Database::connect(const DatabaseConfig& config, spdlog::logger* log) {
         sql::mysql::get_mysql_driver_instance()->connect(options));
     configure_session(*connection, config);
     return Database(std::move(connection),
-                    {config.transaction_retries, config.transaction_retry_backoff, log});
+                    {config.transaction_retries, config.transaction_retry_backoff, log},
+                    config.load_data_local);
   } catch (const sql::SQLException& error) {
     // A certificate that does not verify will not next hour either: someone must act (78).
     if (config.tls != DatabaseTls::off && error.getErrorCode() == kTlsConnectionError) {
@@ -93,8 +97,9 @@ Database Database::connect(const DatabaseConfig& config, spdlog::logger* log) {
   }
 }
 
-Database::Database(std::unique_ptr<sql::Connection> connection, TransactionRetry retry)
-    : connection_(std::move(connection)), retry_(retry) {}
+Database::Database(std::unique_ptr<sql::Connection> connection, TransactionRetry retry,
+                   bool bulk_load_allowed)
+    : connection_(std::move(connection)), retry_(retry), bulk_load_allowed_(bulk_load_allowed) {}
 Database::Database(Database&&) noexcept = default;
 Database& Database::operator=(Database&&) noexcept = default;
 Database::~Database() = default;
@@ -110,6 +115,17 @@ void Database::hold_run_lock(std::string name) {
                    [&] { store::release_lock(connection(), run_lock_); });
   }
   run_lock_ = std::move(name);
+}
+
+void Database::refuse_bulk_load(const std::string& why) {
+  if (!bulk_load_allowed_) return;
+  bulk_load_allowed_ = false;
+  if (retry_.log != nullptr) {
+    retry_.log->warn(
+        "{}: loading with INSERT instead (set [database] load_data_local = false to"
+        " do so without this warning)",
+        why);
+  }
 }
 
 void Database::execute(const std::string& statement) {

@@ -5,6 +5,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "bulk_load.hpp"
 #include "meteo/errors.hpp"
 #include "meteo/store.hpp"
 #include "transaction.hpp"
@@ -42,8 +43,8 @@ bool same_values(const SensorReading& reading, const StoredReading& stored) {
 // hours); the state of a batch is cleared before the next.
 class RunLoader final : public RunSink {
  public:
-  RunLoader(sql::Connection& connection, const RunHeader& run)
-      : connection_(connection), run_(run) {}
+  RunLoader(Database& db, const RunHeader& run)
+      : db_(db), connection_(db.connection()), run_(run) {}
 
   RunCounts load(const RunProducer& produce);
   void add_readings(const std::vector<MatchedReading>& readings) override;
@@ -55,6 +56,9 @@ class RunLoader final : public RunSink {
   const MatchedReading& matched(std::size_t i) const { return (*batch_)[i]; }
   std::optional<std::string> planned_code(const MatchedReading& reading, std::size_t set) const;
   void read_existing();
+  using LookupStatements = std::map<std::size_t, store::StatementPtr>;  // by number of ids
+  sql::PreparedStatement& lookup_statement(LookupStatements& statements, std::size_t ids,
+                                           const std::string& select_from);
   void read_existing_chunk(std::size_t first, std::size_t end);
   void classify();
   void classify_values(std::size_t reading, const StoredReading* previous);
@@ -62,16 +66,25 @@ class RunLoader final : public RunSink {
   bool older_than_stored(const StoredReading& stored) const {
     return run_.fetched_at < stored.fetched_at;
   }
-  void upsert_readings();
-  void upsert_reading_regions();
+  bool bulk_loadable(std::size_t reading) const {
+    return db_.bulk_load_allowed() && changes_[reading] == Change::fresh;
+  }
+  bool bulk_load(const std::string& table, const std::string& columns, const store::TsvRows& rows);
+  void store_readings();
+  void store_reading_regions();
+  void upsert_readings(const std::vector<std::size_t>& readings);
+  void upsert_reading_regions(const std::vector<std::pair<std::size_t, std::size_t>>& codes);
   RunCounts record_success(const RunCounts& upstream);
 
+  Database& db_;
   sql::Connection& connection_;
   const RunHeader& run_;
   std::string step_ = "starting the transaction";
   RunCounts changed_;  // stored, corrections, unchanged: summed over the batches
   std::size_t rejected_ = 0;
   std::set<UtcSeconds> touched_hours_;
+  LookupStatements stored_readings_lookups_;
+  LookupStatements stored_codes_lookups_;
 
   // The batch at work.
   const std::vector<MatchedReading>* batch_ = nullptr;
@@ -127,25 +140,34 @@ std::optional<std::string> RunLoader::planned_code(const MatchedReading& reading
   return run_.region_sets[set]->regions[*index].code;
 }
 
+// `select_from` WHERE source = ? AND reading_id IN (`ids` placeholders) FOR UPDATE, prepared once
+// per size: the chunks of a run almost all have the same.
+sql::PreparedStatement& RunLoader::lookup_statement(LookupStatements& statements, std::size_t ids,
+                                                    const std::string& select_from) {
+  auto& statement = statements[ids];
+  if (!statement) {
+    statement = store::prepare(connection_, select_from + " WHERE source = ? AND reading_id IN (" +
+                                                store::placeholders(ids) + ") FOR UPDATE");
+  }
+  return *statement;
+}
+
 void RunLoader::read_existing_chunk(std::size_t first, std::size_t end) {
-  const std::string ids = "(" + store::placeholders(end - first) + ")";
-  auto readings = store::prepare(
-      connection_,
-      "SELECT reading_id, CAST(hour AS CHAR), latitude, longitude, temperature, observed_at,"
-      " country, TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', fetched_at)"
-      " FROM sensor_readings WHERE source = ? AND reading_id IN " +
-          ids + " FOR UPDATE");
-  auto codes = store::prepare(connection_,
-                              "SELECT reading_id, region_set, region_code FROM reading_regions"
-                              " WHERE source = ? AND reading_id IN " +
-                                  ids + " FOR UPDATE");
-  for (auto* statement : {readings.get(), codes.get()}) {
-    Binder binder(*statement);
+  const auto bind_ids = [&](sql::PreparedStatement& statement) {
+    Binder binder(statement);
     binder.text(run_.source);
     for (std::size_t i = first; i < end; ++i) binder.text(matched(i).reading.id);
-  }
-  auto row = store::run_query(*readings);
+  };
+  auto& readings = lookup_statement(stored_readings_lookups_, end - first,
+                                    "SELECT reading_id, CAST(hour AS CHAR), latitude, longitude,"
+                                    " temperature, observed_at, country,"
+                                    " TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', fetched_at)"
+                                    " FROM sensor_readings");
+  bind_ids(readings);
+  auto row = store::run_query(readings);
+  std::size_t found = 0;
   while (row->next()) {
+    ++found;
     stored_[store::text(*row, 1)] = {parse_sql_datetime(store::text(*row, 2)),
                                      UtcMicros(std::chrono::microseconds(row->getInt64(8))),
                                      static_cast<double>(row->getDouble(3)),
@@ -154,7 +176,12 @@ void RunLoader::read_existing_chunk(std::size_t first, std::size_t end) {
                                      store::optional_text(*row, 6),
                                      store::optional_text(*row, 7)};
   }
-  row = store::run_query(*codes);
+  // A reading's matches go with it (foreign key): none stored, none to read.
+  if (found == 0) return;
+  auto& codes = lookup_statement(stored_codes_lookups_, end - first,
+                                 "SELECT reading_id, region_set, region_code FROM reading_regions");
+  bind_ids(codes);
+  row = store::run_query(codes);
   while (row->next()) {
     stored_codes_[store::text(*row, 1)][store::text(*row, 2)] = store::optional_text(*row, 3);
   }
@@ -222,14 +249,97 @@ void RunLoader::plan_matches(std::size_t reading, const std::string& key,
   }
 }
 
-void RunLoader::upsert_readings() {
+constexpr const char* kReadingColumns =
+    "source, reading_id, hour, latitude, longitude, temperature, observed_at, country,"
+    " first_run_id, last_run_id, fetched_at";
+constexpr const char* kReadingRegionColumns = "source, reading_id, region_set, region_code";
+
+// True when the rows went in by LOAD DATA; false when they are to be upserted instead: the
+// session may not (refused, now warned and remembered), or another session stored some of them
+// since we looked (upserting them again leaves what LOAD DATA wrote unchanged).
+bool RunLoader::bulk_load(const std::string& table, const std::string& columns,
+                          const store::TsvRows& rows) {
+  switch (store::load_data_local(connection_, table, columns, rows)) {
+    case store::BulkLoadOutcome::loaded:
+      return true;
+    case store::BulkLoadOutcome::duplicates:
+      return false;
+    case store::BulkLoadOutcome::refused:
+      db_.refuse_bulk_load("LOAD DATA LOCAL INFILE into " + table + " was refused");
+      return false;
+  }
+  return false;
+}
+
+// New readings go by LOAD DATA when the session may; the others (and all, when it may not) by
+// INSERT ... ON DUPLICATE KEY UPDATE, which merges them with what is stored.
+void RunLoader::store_readings() {
   step_ = "storing the readings";
+  std::vector<std::size_t> bulk;
+  std::vector<std::size_t> upserts;
+  store::TsvRows rows;
+  const std::string hour = to_sql_datetime(run_.hour);
+  const std::string fetched_at = to_sql_datetime(run_.fetched_at);
+  for (const std::size_t i : rewrites_) {
+    if (!bulk_loadable(i)) {
+      upserts.push_back(i);
+      continue;
+    }
+    bulk.push_back(i);
+    const auto& reading = matched(i).reading;
+    rows.text(run_.source)
+        .text(reading.id)
+        .text(hour)
+        .real(reading.latitude)
+        .real(reading.longitude)
+        .real(reading.temperature)
+        .optional_text(reading.timestamp)
+        .optional_text(reading.country)
+        .integer(run_.run_id)
+        .integer(run_.run_id)
+        .text(fetched_at)
+        .end_row();
+  }
+  if (!bulk.empty() && !bulk_load("sensor_readings", kReadingColumns, rows)) {
+    upserts.insert(upserts.end(), bulk.begin(), bulk.end());
+  }
+  upsert_readings(upserts);
+}
+
+void RunLoader::store_reading_regions() {
+  step_ = "storing the readings' regions";
+  std::vector<std::pair<std::size_t, std::size_t>> bulk;
+  std::vector<std::pair<std::size_t, std::size_t>> upserts;
+  store::TsvRows rows;
+  for (const auto& code : new_codes_) {
+    const auto [reading, set] = code;
+    if (!bulk_loadable(reading)) {
+      upserts.push_back(code);
+      continue;
+    }
+    bulk.push_back(code);
+    rows.text(run_.source)
+        .text(matched(reading).reading.id)
+        .text(run_.region_sets[set]->name)
+        .optional_text(planned_code(matched(reading), set))
+        .end_row();
+  }
+  if (!bulk.empty()) {
+    // Their readings were written just before, in this transaction.
+    const store::ForeignKeyChecksOff parents_just_written(connection_);
+    if (!bulk_load("reading_regions", kReadingRegionColumns, rows)) {
+      upserts.insert(upserts.end(), bulk.begin(), bulk.end());
+    }
+  }
+  upsert_reading_regions(upserts);
+}
+
+void RunLoader::upsert_readings(const std::vector<std::size_t>& readings) {
   // The assignments run left to right and see the columns already assigned: values follow the
   // newest payload, so `fetched_at` is assigned after them; `hour` and first_run_id follow the
   // earliest hour, so first_run_id is assigned before `hour`.
   const store::MultiRowInsert insert{
-      "INSERT INTO sensor_readings (source, reading_id, hour, latitude, longitude, temperature,"
-      " observed_at, country, first_run_id, last_run_id, fetched_at)",
+      std::string("INSERT INTO sensor_readings (") + kReadingColumns + ")",
       "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       "ON DUPLICATE KEY UPDATE"
       " latitude = IF(VALUES(fetched_at) >= fetched_at, VALUES(latitude), latitude),"
@@ -242,8 +352,8 @@ void RunLoader::upsert_readings() {
       " first_run_id = IF(VALUES(hour) < hour, VALUES(first_run_id), first_run_id),"
       " hour = LEAST(hour, VALUES(hour))"};
   const std::string fetched_at = to_sql_datetime(run_.fetched_at);
-  store::insert_rows(connection_, insert, rewrites_.size(), [&](Binder& binder, std::size_t row) {
-    const auto& reading = matched(rewrites_[row]).reading;
+  store::insert_rows(connection_, insert, readings.size(), [&](Binder& binder, std::size_t row) {
+    const auto& reading = matched(readings[row]).reading;
     binder.text(run_.source)
         .text(reading.id)
         .datetime(run_.hour)
@@ -258,13 +368,13 @@ void RunLoader::upsert_readings() {
   });
 }
 
-void RunLoader::upsert_reading_regions() {
-  step_ = "storing the readings' regions";
+void RunLoader::upsert_reading_regions(
+    const std::vector<std::pair<std::size_t, std::size_t>>& codes) {
   const store::MultiRowInsert insert{
-      "INSERT INTO reading_regions (source, reading_id, region_set, region_code)", "(?, ?, ?, ?)",
+      std::string("INSERT INTO reading_regions (") + kReadingRegionColumns + ")", "(?, ?, ?, ?)",
       "ON DUPLICATE KEY UPDATE region_code = VALUES(region_code)"};
-  store::insert_rows(connection_, insert, new_codes_.size(), [&](Binder& binder, std::size_t row) {
-    const auto [reading, set] = new_codes_[row];
+  store::insert_rows(connection_, insert, codes.size(), [&](Binder& binder, std::size_t row) {
+    const auto [reading, set] = codes[row];
     const auto& item = matched(reading);
     binder.text(run_.source)
         .text(item.reading.id)
@@ -278,8 +388,8 @@ void RunLoader::add_readings(const std::vector<MatchedReading>& readings) {
   start_batch(readings);
   read_existing();
   classify();
-  upsert_readings();
-  upsert_reading_regions();
+  store_readings();
+  store_reading_regions();
   store::count_changes(changes_, changed_);
   batch_ = nullptr;
 }
@@ -322,8 +432,8 @@ RunCounts RunLoader::load(const RunProducer& produce) {
 RunCounts load_run(Database& db, const RunHeader& run, const RunProducer& produce) {
   check_region_sets(run.region_sets);
   // A fresh loader per attempt: nothing a rolled-back attempt read may leak into the next.
-  return store::with_transaction_retries(
-      db.transaction_retry(), [&] { return RunLoader(db.connection(), run).load(produce); });
+  return store::with_transaction_retries(db.transaction_retry(),
+                                         [&] { return RunLoader(db, run).load(produce); });
 }
 
 RunCounts load_run(Database& db, const RunBatch& batch) {

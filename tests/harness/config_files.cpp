@@ -11,6 +11,7 @@ std::string database_toml(const DatabaseConfig& db) {
   toml << "host = \"" << db.host << "\"\nport = " << db.port << "\nuser = \"" << db.user
        << "\"\nname = \"" << db.name << "\"\n";
   if (!db.password.empty()) toml << "password_env = \"METEO_DB_PASSWORD\"\n";
+  if (db.load_data_local) toml << "load_data_local = true\n";
   return toml.str();
 }
 

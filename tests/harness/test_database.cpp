@@ -68,9 +68,20 @@ Database connect_to_server(DatabaseConfig config) {
   return Database::connect(config);
 }
 
+// The bulk path is what loads take wherever the server allows it, so the tests take it too;
+// METEO_TEST_LOAD_DATA_LOCAL=0 runs them all through INSERT instead.
+DatabaseConfig with_load_data_policy(DatabaseConfig config) {
+  config.load_data_local = environment("METEO_TEST_LOAD_DATA_LOCAL").value_or("1") != "0";
+  return config;
+}
+
 DatabaseConfig server_config() {
-  if (auto host = environment("METEO_TEST_DB_HOST")) return external_server(*host);
-  if (auto dir = environment("METEO_TEST_DB_DIR")) return private_server(*dir);
+  if (auto host = environment("METEO_TEST_DB_HOST")) {
+    return with_load_data_policy(external_server(*host));
+  }
+  if (auto dir = environment("METEO_TEST_DB_DIR")) {
+    return with_load_data_policy(private_server(*dir));
+  }
   throw std::runtime_error(
       "no test database server: set METEO_TEST_DB_HOST (external server) or METEO_TEST_DB_DIR "
       "(the directory of tests/harness/mariadb.sh start), or run the tests through ctest");

@@ -193,6 +193,51 @@ TEST_F(LoadRun, ASetAddedToTheSourceMatchesItsStoredReadings) {
             (Rows{{"2026-11-22 06:00:00", "75", "Paris", "10", "1"}}));
 }
 
+// The same scratch setup, loading through INSERT only (as a server that refuses LOCAL INFILE).
+class InsertOnlyTwin : public StoreTest {
+ public:
+  InsertOnlyTwin() {
+    DatabaseConfig config = scratch_.config();
+    config.load_data_local = false;
+    db_ = Database::connect(config);
+  }
+  using StoreTest::db_;
+  using StoreTest::load;
+  using StoreTest::snapshot;
+  void TestBody() override {}
+};
+
+std::string loads_by_this_session(Database& db) {
+  return sql_rows(db, "SHOW SESSION STATUS LIKE 'Com_load'").at(0).at(1).value_or("");
+}
+
+TEST_F(LoadRun, NewReadingsGoByLoadDataAndStoreExactlyWhatInsertStores) {
+  ASSERT_TRUE(db_.bulk_load_allowed()) << "the tests load with load_data_local = true";
+  // The bytes LOAD DATA's text format escapes, the words it could mistake for NULL, and doubles
+  // at the edges of their text form.
+  std::vector<MatchedReading> readings{
+      matched("tab\there", 0.1 + 0.2, 0),         matched("new\nline\r", 1.0 / 3.0, 1),
+      matched("back\\slash\\", -0.0, 0),          matched("\\N", 5e-324, std::nullopt),
+      matched("NULL", 1.7976931348623157e308, 1), matched(std::string("nul\0byte", 8), -273.15, 0),
+      matched("é 🌡️ ", 1e-300, 1),          matched("", 42.0, 0)};
+  readings[0].reading.timestamp.reset();
+  readings[1].reading.country = "\\N";
+  readings[2].reading.country = "";
+  readings[3].reading.timestamp = "a\tb\nc\\d";
+  const auto loads_before = loads_by_this_session(db_);
+  const auto counts = load(kH1, readings);
+  EXPECT_EQ(counts.stored, readings.size());
+  // One LOAD DATA for the readings, one for their regions.
+  EXPECT_EQ(std::stoi(loads_by_this_session(db_)) - std::stoi(loads_before), 2);
+
+  InsertOnlyTwin inserted;
+  EXPECT_EQ(inserted.load(kH1, readings).stored, readings.size());
+  EXPECT_EQ(loads_by_this_session(inserted.db_), "0");
+  EXPECT_EQ(snapshot(), inserted.snapshot());
+  // Read back and compared to the last bit: the same readings again change nothing.
+  EXPECT_EQ(load(kH1, readings).unchanged, readings.size());
+}
+
 TEST_F(LoadRun, IdsAreComparedByteForByte) {
   // VARBINARY ids: trailing spaces and case make distinct readings, as the partner means them.
   load(kH1, {matched("a", 10.0, 0), matched("a ", 12.0, 0), matched("A", 14.0, 0)});

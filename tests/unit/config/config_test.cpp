@@ -52,6 +52,7 @@ TEST(Config, DefaultsWhenOnlyTheRequiredKeysAreGiven) {
   EXPECT_EQ(config.database.port, 3306);
   EXPECT_EQ(config.database.name, "meteo");
   EXPECT_TRUE(config.database.password.empty());
+  EXPECT_FALSE(config.database.load_data_local);
   ASSERT_EQ(config.region_sets.size(), 1u);
   EXPECT_EQ(config.region_sets[0].format, RegionFormat::geojson);
   EXPECT_EQ(config.region_sets[0].matching, MatchingMode::polygon);
@@ -89,6 +90,7 @@ user = "etl"
 password_env = "DB_PASS"
 name = "weather"
 connect_timeout_seconds = 5
+load_data_local = true
 
 [logging]
 level = "debug"
@@ -125,6 +127,7 @@ low_speed_seconds = 7
   EXPECT_EQ(config.database.port, 3307);
   EXPECT_EQ(config.database.password.reveal(), "s3cret");
   EXPECT_EQ(config.database.connect_timeout, std::chrono::seconds(5));
+  EXPECT_TRUE(config.database.load_data_local);
   EXPECT_EQ(config.logging.format, "json");
   EXPECT_EQ(config.region_sets[0].format, RegionFormat::opendatasoft);
   EXPECT_EQ(config.region_sets[0].matching, MatchingMode::bbox);
@@ -168,6 +171,8 @@ TEST(Config, MistakesAreNamedByKey) {
   expect_config_error("[databse]\n", "databse: unknown key");
   expect_config_error("[database]\nport = \"3306\"\n", "database.port: must be an integer");
   expect_config_error("[database]\nport = 70000\n", "database.port: must be between 1 and 65535");
+  expect_config_error("[database]\nload_data_local = 1\n",
+                      "database.load_data_local: must be true or false");
   expect_config_error("[logging]\nlevel = \"loud\"\n", "logging.level");
   expect_config_error(
       "[[sources]]\nname = \"s\"\ntype = \"sensor-api\"\nurl = \"http://x\"\n"
