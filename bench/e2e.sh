@@ -216,6 +216,10 @@ load_data_local = true
 [archive]
 root = "$3"
 
+# The run's stage durations, for the log line after each run.
+[monitoring]
+metrics_file = "${1%.toml}.prom"
+
 # The pipeline of the brief: fetch, archive, parse, validate, match, store, aggregate.
 [verify]
 after_run = false
@@ -327,6 +331,12 @@ above() { awk -v r="$1" -v g="$2" 'BEGIN { exit !(r > g) }'; }
 row() { rows_md+=("| $1 | $2 | $3 | $4 | $5 | $6 | $7 | $8 |"); }
 yes_no() { if "$@"; then echo yes; else echo no; fi; }
 
+# "fetch 1.2, archive 1.3, ...": the stage gauges of a run's Prometheus textfile.
+stage_seconds() {
+  sed -n 's/^meteo_etl_stage_duration_seconds{[^}]*stage="\([a-z]*\)"[^}]*} \([0-9.e+-]*\)$/\1 \2/p' "$1" |
+    awk '{ printf "%s%s %.1f", (NR > 1 ? ", " : ""), $1, $2 }'
+}
+
 # ---- 1. Sensor run vs LOAD DATA -------------------------------------------------------------------
 
 case_run() {
@@ -341,6 +351,7 @@ case_run() {
     prepare_database "$config" fr-regions
     measure "run-$n" "$bin" --config "$config" run --hour "$hour" --source sensors
     tool_s=$seconds
+    log "run of $n readings took $tool_s s; stages (s): $(stage_seconds "${config%.toml}.prom")"
     tool_rss=$rss_mb
     stored=$(sql -e "SELECT COUNT(*) FROM \`$db\`.sensor_readings")
     [[ $stored -eq $n ]] || die "run of $n readings stored $stored"
