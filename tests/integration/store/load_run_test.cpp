@@ -212,7 +212,11 @@ std::string loads_by_this_session(Database& db) {
 }
 
 TEST_F(LoadRun, NewReadingsGoByLoadDataAndStoreExactlyWhatInsertStores) {
-  ASSERT_TRUE(db_.bulk_load_allowed()) << "the tests load with load_data_local = true";
+  // Whatever METEO_TEST_LOAD_DATA_LOCAL says for the other tests.
+  DatabaseConfig bulk = scratch_.config();
+  bulk.load_data_local = true;
+  db_ = Database::connect(bulk);
+  ASSERT_TRUE(db_.bulk_load_allowed());
   // The bytes LOAD DATA's text format escapes, the words it could mistake for NULL, and doubles
   // at the edges of their text form.
   std::vector<MatchedReading> readings{
