@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "bench_scale.hpp"
+#include "bulk_load.hpp"
 #include "meteo/store.hpp"
 #include "synthetic_readings.hpp"
 #include "test_database.hpp"
@@ -163,17 +164,6 @@ std::optional<Refusal> local_infile_refusal(sql::Connection& connection) {
   }
   std::filesystem::remove(path);
   return refusal;
-}
-
-// Local files disabled by configuration, as MySQL 8 servers are by default (local_infile=OFF):
-// the baseline is unavailable there, which is not an error of the benchmark.
-bool refused_by_configuration(int error_code) {
-  constexpr int kNotAllowedCommand = 1148;         // ER_NOT_ALLOWED_COMMAND
-  constexpr int kLocalFilesDisabled = 3948;        // MySQL 8: ER_CLIENT_LOCAL_FILES_DISABLED
-  constexpr int kLocalInfileRejected = 2068;       // client: CR_LOAD_DATA_LOCAL_INFILE_REJECTED
-  constexpr int kInfileCapabilityDisabled = 4166;  // MariaDB: ER_LOAD_INFILE_CAPABILITY_DISABLED
-  return error_code == kNotAllowedCommand || error_code == kLocalFilesDisabled ||
-         error_code == kLocalInfileRejected || error_code == kInfileCapabilityDisabled;
 }
 
 std::unique_ptr<sql::Connection> WriterDatabase::connect_with_local_infile() {
@@ -390,7 +380,9 @@ void BM_LoadDataLocalInfileBaseline(benchmark::State& state) {
   const LoadDataAccess& access = database->load_data_access();
   if (access.connection == nullptr) {
     const std::string message = "LOAD DATA LOCAL INFILE refused: " + access.refusal;
-    if (refused_by_configuration(access.error_code)) {
+    // Refused by configuration (MySQL 8's default): the baseline is unavailable there, which is
+    // not an error of the benchmark.
+    if (store::is_local_infile_refusal(access.error_code)) {
       skip_as_unavailable(state, message);
     } else {
       state.SkipWithError(message.c_str());

@@ -3,7 +3,6 @@
 #include <cppconn/exception.h>
 #include <cppconn/resultset.h>
 #include <cppconn/statement.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -21,14 +20,6 @@ namespace meteo::store {
 namespace {
 
 constexpr int kDuplicateKey = 1062;  // ER_DUP_ENTRY, a warning under LOAD DATA LOCAL
-
-// Refusals of LOCAL INFILE by configuration, on either side; no row was sent.
-bool is_local_infile_refusal(int mysql_error) {
-  return mysql_error == 1148      // ER_NOT_ALLOWED_COMMAND (server or client)
-         || mysql_error == 3948   // MySQL 8: ER_CLIENT_LOCAL_FILES_DISABLED
-         || mysql_error == 2068   // CR_LOAD_DATA_LOCAL_INFILE_REJECTED
-         || mysql_error == 4166;  // MariaDB: ER_LOAD_INFILE_CAPABILITY_DISABLED
-}
 
 // A file only this process reads and writes, removed however the load ends.
 class ScratchFile {
@@ -96,6 +87,13 @@ std::pair<std::size_t, std::vector<Warning>> last_warnings(sql::Connection& conn
 
 }  // namespace
 
+bool is_local_infile_refusal(int mysql_error) {
+  return mysql_error == 1148      // ER_NOT_ALLOWED_COMMAND (server or client)
+         || mysql_error == 3948   // MySQL 8: ER_CLIENT_LOCAL_FILES_DISABLED
+         || mysql_error == 2068   // CR_LOAD_DATA_LOCAL_INFILE_REJECTED
+         || mysql_error == 4166;  // MariaDB: ER_LOAD_INFILE_CAPABILITY_DISABLED
+}
+
 void TsvRows::separate() {
   if (row_started_) bytes_ += '\t';
   row_started_ = true;
@@ -154,12 +152,6 @@ void TsvRows::end_row() {
   bytes_ += '\n';
   row_started_ = false;
   ++rows_;
-}
-
-void TsvRows::clear() {
-  bytes_.clear();
-  rows_ = 0;
-  row_started_ = false;
 }
 
 BulkLoadOutcome load_data_local(sql::Connection& connection, const std::string& table,

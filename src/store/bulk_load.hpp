@@ -23,7 +23,6 @@ class TsvRows {
 
   std::size_t rows() const { return rows_; }
   const std::string& bytes() const { return bytes_; }
-  void clear();
 
  private:
   void separate();
@@ -32,6 +31,10 @@ class TsvRows {
   std::size_t rows_ = 0;
   bool row_started_ = false;
 };
+
+// Whether a server error is a refusal of LOCAL INFILE by configuration, on either side (MySQL 8
+// servers refuse by default): no row was sent.
+bool is_local_infile_refusal(int mysql_error);
 
 enum class BulkLoadOutcome {
   loaded,      // every row went in
@@ -48,7 +51,8 @@ BulkLoadOutcome load_data_local(sql::Connection& connection, const std::string& 
 
 // LOAD DATA into a child table checks each row's parent one at a time, five times slower than the
 // load itself here; rows whose parents this transaction has just written skip that check.
-// Restores the session's foreign_key_checks on destruction.
+// Sets foreign_key_checks back to 1, the session's setting (configure_session leaves it as is),
+// on destruction.
 class ForeignKeyChecksOff {
  public:
   explicit ForeignKeyChecksOff(sql::Connection& connection);
