@@ -67,15 +67,28 @@ MatchSummary match_readings(std::vector<SensorReading> readings,
                             const std::vector<const RegionMatcher*>& matchers,
                             const std::vector<std::string>& home_labels);
 
-// A partial mean that merges exactly: shards sum their parts.
-struct TemperatureSum {
-  double sum = 0;
-  std::size_t count = 0;
-  void add(double value) { sum += value, ++count; }
-  void merge(const TemperatureSum& other) { sum += other.sum, count += other.count; }
-  std::optional<double> mean() const {
-    return count == 0 ? std::nullopt : std::optional<double>(sum / count);
-  }
+// A partial mean that merges exactly, in any order: each temperature counts as the integer
+// floor(t * 2^60) in a 128-bit sum. Batches, shards and runs that add their parts in any order
+// reach the same bits, so the store can keep a sum and add to it. A value loses only what lies
+// below 2^-60 °C; it must stay under 2^20 °C in magnitude, so that 2^47 values fit.
+class TemperatureSum {
+ public:
+  static constexpr int kFractionBits = 60;
+
+  void add(double value);  // throws Error (software) for a value out of range
+  void merge(const TemperatureSum& other);
+  std::optional<double> mean() const;
+  std::size_t count() const { return count_; }
+  // The sum in units of 2^-60 °C, as decimal digits (with a '-' when negative), and back.
+  std::string units_text() const;
+  static TemperatureSum from_units(std::string_view units_text, std::size_t count);
+
+  friend bool operator==(const TemperatureSum&, const TemperatureSum&) = default;
+
+ private:
+  __extension__ using Units = __int128;
+  Units units_ = 0;
+  std::size_t count_ = 0;
 };
 
 // Per region of set `set_index`: the sum and count of its readings (index = region ordinal).

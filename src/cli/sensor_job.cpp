@@ -251,7 +251,7 @@ void log_region_means(const std::string& source, const SourceRegions& regions,
     for (std::size_t i = 0; i < sums[set].size(); ++i) {
       if (auto mean = sums[set][i].mean()) {
         log.debug("source {}: {} {}: {:.2f} °C over {} new reading(s) of this payload", source,
-                  sets[set]->name, sets[set]->regions[i].name, *mean, sums[set][i].count);
+                  sets[set]->name, sets[set]->regions[i].name, *mean, sums[set][i].count());
       }
     }
   }

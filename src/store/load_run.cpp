@@ -8,6 +8,7 @@
 #include "bulk_load.hpp"
 #include "meteo/errors.hpp"
 #include "meteo/store.hpp"
+#include "region_aggregates.hpp"
 #include "transaction.hpp"
 
 namespace meteo {
@@ -44,7 +45,11 @@ bool same_values(const SensorReading& reading, const StoredReading& stored) {
 class RunLoader final : public RunSink {
  public:
   RunLoader(Database& db, const RunHeader& run)
-      : db_(db), connection_(db.connection()), run_(run) {}
+      : db_(db), connection_(db.connection()), run_(run), fresh_sums_(run.region_sets.size()) {
+    for (std::size_t set = 0; set < run.region_sets.size(); ++set) {
+      fresh_sums_[set].resize(run.region_sets[set]->regions.size());
+    }
+  }
 
   RunCounts load(const RunProducer& produce);
   void add_readings(const std::vector<MatchedReading>& readings) override;
@@ -74,6 +79,8 @@ class RunLoader final : public RunSink {
   void store_reading_regions();
   void upsert_readings(const std::vector<std::size_t>& readings);
   void upsert_reading_regions(const std::vector<std::pair<std::size_t, std::size_t>>& codes);
+  void sum_fresh_readings();
+  void add_fresh_readings_to_aggregates();
   RunCounts record_success(const RunCounts& upstream);
 
   Database& db_;
@@ -82,7 +89,10 @@ class RunLoader final : public RunSink {
   std::string step_ = "starting the transaction";
   RunCounts changed_;  // stored, corrections, unchanged: summed over the batches
   std::size_t rejected_ = 0;
-  std::set<UtcSeconds> touched_hours_;
+  std::set<UtcSeconds> touched_hours_;  // to recompute from the stored measurements
+  // Per set, per region: the new readings, all in the run's hour. Added to the stored sums of that
+  // hour unless something else touched it.
+  std::vector<std::vector<TemperatureSum>> fresh_sums_;
   LookupStatements stored_readings_lookups_;
   LookupStatements stored_codes_lookups_;
 
@@ -225,6 +235,7 @@ void RunLoader::classify_values(std::size_t reading, const StoredReading* previo
   const bool newer = run_.fetched_at > previous->fetched_at;
   if (changes_.back() == Change::corrected || newer || earlier_hour) rewrites_.push_back(reading);
   if (changes_.back() == Change::corrected || earlier_hour) touched_hours_.insert(previous->hour);
+  if (earlier_hour) touched_hours_.insert(run_.hour);
 }
 
 // Every (reading, set) whose stored match is missing or different is written; unchanged readings
@@ -263,6 +274,9 @@ bool RunLoader::bulk_load(const std::string& table, const std::string& columns,
     case store::BulkLoadOutcome::loaded:
       return true;
     case store::BulkLoadOutcome::duplicates:
+      // Counted as new, yet stored by another run too: its hour is summed again from what is
+      // stored, not added to.
+      touched_hours_.insert(run_.hour);
       return false;
     case store::BulkLoadOutcome::refused:
       db_.refuse_bulk_load("LOAD DATA LOCAL INFILE into " + table + " was refused");
@@ -383,11 +397,44 @@ void RunLoader::upsert_reading_regions(
   });
 }
 
+// The new readings' temperatures by region, from the batch itself: their hour's aggregates grow by
+// these sums without reading the hour back.
+void RunLoader::sum_fresh_readings() {
+  for (std::size_t i = 0; i < batch_->size(); ++i) {
+    if (changes_[i] != Change::fresh) continue;
+    for (std::size_t set = 0; set < fresh_sums_.size(); ++set) {
+      if (const auto& index = matched(i).region_index[set]) {
+        fresh_sums_[set][*index].add(matched(i).reading.temperature);
+      }
+    }
+  }
+}
+
+void RunLoader::add_fresh_readings_to_aggregates() {
+  for (std::size_t set = 0; set < fresh_sums_.size(); ++set) {
+    const auto& region_set = *run_.region_sets[set];
+    std::vector<store::RegionTotal> additions;
+    for (std::size_t i = 0; i < fresh_sums_[set].size(); ++i) {
+      if (fresh_sums_[set][i].count() == 0) continue;
+      const auto& region = region_set.regions[i];
+      additions.push_back({region.code, region.name, fresh_sums_[set][i]});
+    }
+    if (additions.empty()) continue;
+    const std::string where = " of set " + region_set.name + " for " + to_sql_datetime(run_.hour);
+    step_ = "adding the new readings to the aggregates" + where;
+    if (!store::add_to_region_hour(connection_, region_set.name, run_.hour, std::move(additions))) {
+      step_ = "recomputing the aggregates" + where;
+      store::recompute_region_hour(connection_, region_set.name, run_.hour);
+    }
+  }
+}
+
 void RunLoader::add_readings(const std::vector<MatchedReading>& readings) {
   validate(readings);
   start_batch(readings);
   read_existing();
   classify();
+  sum_fresh_readings();
   store_readings();
   store_reading_regions();
   store::count_changes(changes_, changed_);
@@ -420,9 +467,9 @@ RunCounts RunLoader::load(const RunProducer& produce) {
                               " for " + to_sql_datetime(run_.hour);
   // The transaction has rolled back when this throws.
   return store::run_load(connection_, run_.region_sets, purpose, step_, [&] {
-    touched_hours_.insert(run_.hour);
     const RunCounts upstream = produce(*this);
     store::recompute_region_hours(connection_, run_.region_sets, touched_hours_, step_);
+    if (!touched_hours_.contains(run_.hour)) add_fresh_readings_to_aggregates();
     return record_success(upstream);
   });
 }

@@ -1,6 +1,7 @@
 #include "region_aggregates.hpp"
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -33,72 +34,103 @@ Binder& bind_measurements(Binder& binder, const std::string& region_set, UtcSeco
       .datetime(hour + std::chrono::hours(1));
 }
 
-struct RegionMean {
-  std::string code;
-  std::string name;
-  double temperature = 0;
-  std::int64_t points = 0;
-};
-
-// One pass over the hour's measurements: their mean and count per region of the set.
-std::vector<RegionMean> region_means(sql::Connection& connection, const std::string& region_set,
-                                     UtcSeconds hour) {
-  auto select = prepare(connection,
-                        "SELECT x.region_code, g.name, AVG(x.temperature), COUNT(*)"
-                        " FROM (" +
-                            std::string(kMeasurements) +
-                            ") AS x"
-                            " JOIN regions AS g ON g.region_set = ? AND g.code = x.region_code"
-                            " GROUP BY x.region_code, g.name ORDER BY x.region_code");
+// The hour's measurements, summed per region of the set: one pass, the expensive part.
+std::vector<RegionTotal> region_totals(sql::Connection& connection, const std::string& region_set,
+                                       UtcSeconds hour) {
+  auto select =
+      prepare(connection, "SELECT x.region_code, g.name, CAST(" +
+                              exact_temperature_sum_sql("x.temperature") +
+                              " AS CHAR), COUNT(*)"
+                              " FROM (" +
+                              std::string(kMeasurements) +
+                              ") AS x"
+                              " JOIN regions AS g ON g.region_set = ? AND g.code = x.region_code"
+                              " GROUP BY x.region_code, g.name ORDER BY x.region_code");
   Binder binder(*select);
   bind_measurements(binder, region_set, hour).text(region_set);
-  std::vector<RegionMean> means;
+  std::vector<RegionTotal> totals;
   auto row = run_query(*select);
   while (row->next()) {
-    means.push_back({text(*row, 1), text(*row, 2), static_cast<double>(row->getDouble(3)),
-                     static_cast<std::int64_t>(row->getInt64(4))});
+    totals.push_back(
+        {text(*row, 1), text(*row, 2),
+         TemperatureSum::from_units(text(*row, 3), static_cast<std::size_t>(row->getUInt64(4)))});
   }
-  return means;
+  return totals;
 }
 
-void remove_regions_without_measurements(sql::Connection& connection, const std::string& region_set,
-                                         UtcSeconds hour, const std::vector<RegionMean>& means) {
+void remove_other_regions(sql::Connection& connection, const std::string& region_set,
+                          UtcSeconds hour, const std::vector<RegionTotal>& kept) {
   std::string statement = "DELETE FROM region_hourly_temperature WHERE region_set = ? AND hour = ?";
-  if (!means.empty()) statement += " AND region_code NOT IN (" + placeholders(means.size()) + ")";
+  if (!kept.empty()) statement += " AND region_code NOT IN (" + placeholders(kept.size()) + ")";
   auto remove = prepare(connection, statement);
   Binder binder(*remove);
   binder.text(region_set).datetime(hour);
-  for (const auto& mean : means) binder.text(mean.code);
+  for (const auto& total : kept) binder.text(total.code);
   remove->executeUpdate();
 }
 
-}  // namespace
-
-void recompute_region_hour(sql::Connection& connection, const std::string& region_set,
-                           UtcSeconds hour) {
-  // Read once, then written from the client: the measurements are the expensive part.
-  const auto means = region_means(connection, region_set, hour);
-  remove_regions_without_measurements(connection, region_set, hour, means);
+void write_region_rows(sql::Connection& connection, const std::string& region_set, UtcSeconds hour,
+                       const std::vector<RegionTotal>& totals) {
   // ON DUPLICATE KEY UPDATE assigns left to right: updated_at is decided before the values move.
   const MultiRowInsert upsert{
       "INSERT INTO region_hourly_temperature (hour, region_set, region_code, region, temperature,"
-      " numberOfPoints, updated_at)",
-      "(?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3))",
+      " numberOfPoints, temperature_sum, updated_at)",
+      "(?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3))",
       "ON DUPLICATE KEY UPDATE"
       " updated_at = IF(temperature = VALUES(temperature)"
       " AND numberOfPoints = VALUES(numberOfPoints) AND region = VALUES(region),"
       " updated_at, VALUES(updated_at)),"
       " region = VALUES(region), temperature = VALUES(temperature),"
-      " numberOfPoints = VALUES(numberOfPoints)"};
-  insert_rows(connection, upsert, means.size(), [&](Binder& binder, std::size_t row) {
-    const auto& mean = means[row];
+      " numberOfPoints = VALUES(numberOfPoints), temperature_sum = VALUES(temperature_sum)"};
+  insert_rows(connection, upsert, totals.size(), [&](Binder& binder, std::size_t row) {
+    const auto& total = totals[row];
     binder.datetime(hour)
         .text(region_set)
-        .text(mean.code)
-        .text(mean.name)
-        .real(mean.temperature)
-        .int64(mean.points);
+        .text(total.code)
+        .text(total.name)
+        .real(*total.sum.mean())
+        .count(total.sum.count())
+        .text(total.sum.units_text());
   });
+}
+
+}  // namespace
+
+std::string exact_temperature_sum_sql(const std::string& column) {
+  // floor(t * 2^60) as two integer halves of 30 bits, each exact in a DOUBLE and a BIGINT; SUM of
+  // a BIGINT is an exact DECIMAL. The operations are TemperatureSum::add's, in the same order.
+  const std::string scaled = "(" + column + " * 1073741824)";
+  return "(SUM(CAST(FLOOR" + scaled + " AS SIGNED)) * 1073741824 + SUM(CAST(FLOOR((" + scaled +
+         " - FLOOR" + scaled + ") * 1073741824) AS SIGNED)))";
+}
+
+void recompute_region_hour(sql::Connection& connection, const std::string& region_set,
+                           UtcSeconds hour) {
+  const auto totals = region_totals(connection, region_set, hour);
+  remove_other_regions(connection, region_set, hour, totals);
+  write_region_rows(connection, region_set, hour, totals);
+}
+
+bool add_to_region_hour(sql::Connection& connection, const std::string& region_set, UtcSeconds hour,
+                        std::vector<RegionTotal> additions) {
+  auto select = prepare(connection,
+                        "SELECT region_code, CAST(temperature_sum AS CHAR), numberOfPoints"
+                        " FROM region_hourly_temperature WHERE region_set = ? AND hour = ?"
+                        " FOR UPDATE");
+  Binder(*select).text(region_set).datetime(hour);
+  std::map<std::string, TemperatureSum> stored;
+  auto row = run_query(*select);
+  while (row->next()) {
+    if (row->isNull(2)) return false;
+    stored.emplace(text(*row, 1), TemperatureSum::from_units(
+                                      text(*row, 2), static_cast<std::size_t>(row->getUInt64(3))));
+  }
+  for (auto& addition : additions) {
+    const auto found = stored.find(addition.code);
+    if (found != stored.end()) addition.sum.merge(found->second);
+  }
+  write_region_rows(connection, region_set, hour, additions);
+  return true;
 }
 
 }  // namespace meteo::store

@@ -1,8 +1,11 @@
-// The product table, rebuilt from what is stored: one function for every kind of source.
+// The product table, rebuilt from what is stored or added to: one set of functions for every kind
+// of source.
 #pragma once
 
 #include <string>
+#include <vector>
 
+#include "meteo/aggregate.hpp"
 #include "meteo/time.hpp"
 
 namespace sql {
@@ -11,11 +14,29 @@ class Connection;
 
 namespace meteo::store {
 
+// The exact sum of a DOUBLE column over a group, in units of 2^-60 °C, as a DECIMAL: the same
+// integer TemperatureSum::add gives, computed by the server.
+std::string exact_temperature_sum_sql(const std::string& column);
+
+// One row of region_hourly_temperature: its region and the sum of its measurements.
+struct RegionTotal {
+  std::string code;
+  std::string name;
+  TemperatureSum sum;
+};
+
 // Makes region_hourly_temperature's rows of (set, hour) equal to the mean and count of every
 // stored measurement matched to a region of the set in that hour. Rows whose values do not change
 // are left untouched (updated_at included), so re-running an hour changes nothing; regions left
 // with no measurement lose their row.
 void recompute_region_hour(sql::Connection& connection, const std::string& region_set,
                            UtcSeconds hour);
+
+// Adds measurements new to (set, hour), summed per region, to the rows already stored: what
+// recompute_region_hour would give, without reading the hour's measurements again. Returns false,
+// writing nothing, when a row of the hour predates the stored sums (migration 0004): recompute
+// that hour instead.
+bool add_to_region_hour(sql::Connection& connection, const std::string& region_set, UtcSeconds hour,
+                        std::vector<RegionTotal> additions);
 
 }  // namespace meteo::store

@@ -58,7 +58,7 @@ std::string product_contents(Database& db) {
                         " ORDER BY source, reading_id, region_set") +
          query_contents(db,
                         "SELECT hour, region_set, region_code, region, temperature,"
-                        " numberOfPoints FROM region_hourly_temperature"
+                        " numberOfPoints, temperature_sum FROM region_hourly_temperature"
                         " ORDER BY region_set, region_code, hour") +
          query_contents(db,
                         "SELECT source, hour, position, reason, record FROM rejected_records"

@@ -219,11 +219,14 @@ TEST_F(LoadRun, NewReadingsGoByLoadDataAndStoreExactlyWhatInsertStores) {
   ASSERT_TRUE(db_.bulk_load_allowed());
   // The bytes LOAD DATA's text format escapes, the words it could mistake for NULL, and doubles
   // at the edges of their text form.
-  std::vector<MatchedReading> readings{
-      matched("tab\there", 0.1 + 0.2, 0),         matched("new\nline\r", 1.0 / 3.0, 1),
-      matched("back\\slash\\", -0.0, 0),          matched("\\N", 5e-324, std::nullopt),
-      matched("NULL", 1.7976931348623157e308, 1), matched(std::string("nul\0byte", 8), -273.15, 0),
-      matched("é 🌡️ ", 1e-300, 1),          matched("", 42.0, 0)};
+  std::vector<MatchedReading> readings{matched("tab\there", 0.1 + 0.2, 0),
+                                       matched("new\nline\r", 1.0 / 3.0, 1),
+                                       matched("back\\slash\\", -0.0, 0),
+                                       matched("\\N", 5e-324, 1),
+                                       matched("NULL", 1.7976931348623157e308, std::nullopt),
+                                       matched(std::string("nul\0byte", 8), -273.15, 0),
+                                       matched("é 🌡️ ", 1e-300, 1),
+                                       matched("", 42.0, 0)};
   readings[0].reading.timestamp.reset();
   readings[1].reading.country = "\\N";
   readings[2].reading.country = "";

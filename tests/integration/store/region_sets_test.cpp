@@ -52,7 +52,8 @@ TEST_F(RegionSets, SameChecksumChangesNothing) {
 TEST_F(RegionSets, NewChecksumReplacesTheRegionsAndKeepsTheAggregates) {
   ASSERT_TRUE(save_region_set(db_, region_set_config("fr-regions"), french_regions("sha-v1")));
   db_.execute(
-      "INSERT INTO region_hourly_temperature VALUES ('2026-11-22 06:00:00', 'fr-regions', '11',"
+      "INSERT INTO region_hourly_temperature (hour, region_set, region_code, region,"
+      " temperature, numberOfPoints, updated_at) VALUES ('2026-11-22 06:00:00', 'fr-regions', '11',"
       " 'Île-de-France', 10.5, 3, UTC_TIMESTAMP(3))");
   RegionSet v2{"fr-regions",
                "sha-v2",

@@ -23,9 +23,11 @@ class Temperature3h : public ::testing::Test {
   }
   void add(const std::string& set, const std::string& code, const std::string& name,
            const std::string& hour, double temperature) {
-    db_.execute("INSERT INTO region_hourly_temperature VALUES ('" + hour + "', '" + set + "', '" +
-                code + "', '" + name + "', " + std::to_string(temperature) +
-                ", 1, UTC_TIMESTAMP(3))");
+    db_.execute(
+        "INSERT INTO region_hourly_temperature (hour, region_set, region_code, region,"
+        " temperature, numberOfPoints, updated_at) VALUES ('" +
+        hour + "', '" + set + "', '" + code + "', '" + name + "', " + std::to_string(temperature) +
+        ", 1, UTC_TIMESTAMP(3))");
   }
 
   ScratchDatabase scratch_ = ScratchDatabase::migrated();

@@ -135,6 +135,24 @@ TEST_F(Verify, ADifferenceWithinTheRelativeToleranceIsNoViolation) {
   EXPECT_TRUE(verify().passed());
 }
 
+TEST_F(Verify, AnExactSumThatDiffersFromItsReadingsIsReported) {
+  load_clean_history();
+  // One unit is 2^-60 °C: far within the mean's tolerance, yet the sums that runs add to are exact.
+  db_.execute(
+      "UPDATE region_hourly_temperature SET temperature_sum = temperature_sum + 1"
+      " WHERE region_set = 'fr-regions' AND region_code = '84'"
+      " AND hour = '2026-11-22 06:00:00'");
+  expect_single_violation(verify(), "aggregates",
+                          {"fr-regions 84 (Auvergne-Rhône-Alpes) 2026-11-22 06:00:00",
+                           "recomputed 5 over 2 point(s); exact sum stored "});
+}
+
+TEST_F(Verify, ARowWithoutItsExactSumYetIsNoViolation) {
+  load_clean_history();
+  db_.execute("UPDATE region_hourly_temperature SET temperature_sum = NULL");
+  EXPECT_TRUE(verify().passed());
+}
+
 TEST_F(Verify, AStaleAggregateIsReported) {
   load_clean_history();
   db_.execute(

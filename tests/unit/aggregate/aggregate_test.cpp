@@ -3,10 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <random>
 #include <string>
 
+#include "meteo/errors.hpp"
 #include "meteo/geo.hpp"
 
 namespace meteo {
@@ -176,9 +178,9 @@ TEST(SumByRegion, MeanIsOverDistinctReadingsOfTheRegion) {
   const auto summary = match_readings(std::move(readings), {&planes}, {});
   const auto sums = sum_by_region(summary.readings, 0, 2);
   ASSERT_EQ(sums.size(), 2u);
-  EXPECT_EQ(sums[0].count, 1u);
+  EXPECT_EQ(sums[0].count(), 1u);
   EXPECT_DOUBLE_EQ(*sums[0].mean(), -4.0);
-  EXPECT_EQ(sums[1].count, 2u);  // "a" counted once, with its later value; "d" is outside
+  EXPECT_EQ(sums[1].count(), 2u);  // "a" counted once, with its later value; "d" is outside
   EXPECT_DOUBLE_EQ(*sums[1].mean(), (16.0 + 13.0) / 2);
 }
 
@@ -187,9 +189,64 @@ TEST(TemperatureSum, ShardsMergeToTheWholeMean) {
   for (double v : {1.5, 2.5, -3.0}) whole.add(v), left.add(v);
   for (double v : {10.0, 0.25}) whole.add(v), right.add(v);
   left.merge(right);
-  EXPECT_EQ(left.count, whole.count);
-  EXPECT_DOUBLE_EQ(*left.mean(), *whole.mean());
+  EXPECT_EQ(left.count(), whole.count());
+  EXPECT_EQ(left, whole);
+  EXPECT_EQ(*left.mean(), 11.25 / 5);
   EXPECT_FALSE(TemperatureSum{}.mean().has_value());
+}
+
+// Floating-point sums depend on their order; these must not, so that batches, shards and runs
+// that add in any order store the same aggregate to the last bit.
+TEST(TemperatureSum, AnyOrderAndAnySplitGiveTheSameBits) {
+  std::mt19937_64 random(20261123);
+  std::uniform_real_distribution<double> temperature(-90, 60);
+  std::vector<double> values(10000);
+  for (auto& value : values) value = temperature(random);
+  values.insert(values.end(), {0.1, 0.2, 0.3, -0.0, 5e-324, -1e-300, 1e-20, -1e-20, 59.999999});
+
+  TemperatureSum in_order;
+  for (const double value : values) in_order.add(value);
+  std::shuffle(values.begin(), values.end(), random);
+  TemperatureSum first_part, second_part;
+  for (std::size_t i = 0; i < values.size(); ++i) (i % 3 ? first_part : second_part).add(values[i]);
+  second_part.merge(first_part);
+
+  EXPECT_EQ(second_part, in_order);
+  EXPECT_EQ(second_part.units_text(), in_order.units_text());
+  EXPECT_EQ(*second_part.mean(), *in_order.mean());
+  long double exact = 0;
+  for (const double value : values) exact += value;
+  EXPECT_NEAR(*in_order.mean(), static_cast<double>(exact / values.size()), 1e-12);
+}
+
+TEST(TemperatureSum, UnitsAreTwoToTheMinus60DegreesAndReadBack) {
+  TemperatureSum one;
+  one.add(1.0);
+  EXPECT_EQ(one.units_text(), "1152921504606846976");  // 2^60
+  TemperatureSum cold;
+  cold.add(-0.5);
+  cold.add(-89.75);
+  EXPECT_EQ(cold.units_text(), "-104051165790767939584");  // -90.25 * 2^60
+  EXPECT_EQ(TemperatureSum::from_units(cold.units_text(), 2), cold);
+  EXPECT_EQ(*TemperatureSum::from_units("0", 3).mean(), 0.0);
+  EXPECT_EQ(TemperatureSum{}.units_text(), "0");
+  // Below 2^-60, a value is cut toward minus infinity.
+  TemperatureSum tiny;
+  tiny.add(1e-20);
+  tiny.add(-1e-20);
+  EXPECT_EQ(tiny.units_text(), "-1");
+}
+
+TEST(TemperatureSum, RefusesWhatItCannotSumExactly) {
+  TemperatureSum sum;
+  for (const double value : {1048576.0, -1e300, std::numeric_limits<double>::infinity(),
+                             std::numeric_limits<double>::quiet_NaN()}) {
+    EXPECT_THROW(sum.add(value), Error) << value;
+  }
+  EXPECT_EQ(sum.count(), 0u);
+  for (const char* text : {"", "-", "12a", "1e5", "999999999999999999999999999999999999999999"}) {
+    EXPECT_THROW(TemperatureSum::from_units(text, 1), Error) << text;
+  }
 }
 
 }  // namespace
