@@ -2,75 +2,118 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "sql_support.hpp"
+#include "station_support.hpp"
 
 namespace meteo::store {
 namespace {
 
-// Every measurement of one set and hour, as (region_code, temperature). Each kind of source adds
-// a branch to this UNION ALL; bind_measurements binds its parameters in the same order.
-// Sensor readings count in the hour of the run that first stored them; station observations in
-// the hour they were observed, each observation one point ([hour, hour + 1 h), UTC).
-constexpr const char* kMeasurements =
-    "SELECT m.region_code AS region_code, r.temperature AS temperature"
-    " FROM sensor_readings AS r"
-    " JOIN reading_regions AS m ON m.source = r.source AND m.reading_id = r.reading_id"
-    " WHERE r.hour = ? AND m.region_set = ? AND m.region_code IS NOT NULL"
-    " UNION ALL"
-    " SELECT s.region_code, o.temperature_c"
+// Every measurement of one set in [from, to), as (hour, region_code, temperature). Each kind of
+// source adds a branch to this UNION ALL; bind_measurements binds its parameters in the same
+// order. Sensor readings count in the hour of the run that first stored them; station
+// observations in the hour they were observed, each observation one point.
+const std::string kMeasurements =
+    std::string(
+        "SELECT r.hour AS hour, m.region_code AS region_code, r.temperature AS temperature"
+        " FROM sensor_readings AS r"
+        " JOIN reading_regions AS m ON m.source = r.source AND m.reading_id = r.reading_id"
+        " WHERE r.hour >= ? AND r.hour < ? AND m.region_set = ?"
+        " AND m.region_code IS NOT NULL"
+        " UNION ALL"
+        " SELECT ") +
+    kObservationHour +
+    ", s.region_code, o.temperature_c"
     " FROM station_regions AS s"
     " JOIN weather_observations AS o ON o.source = s.source AND o.dataset_id = s.dataset_id"
     " WHERE s.region_set = ? AND s.region_code IS NOT NULL"
     " AND o.observed_at >= ? AND o.observed_at < ? AND o.temperature_c IS NOT NULL";
 
-Binder& bind_measurements(Binder& binder, const std::string& region_set, UtcSeconds hour) {
-  return binder.datetime(hour)
-      .text(region_set)
-      .text(region_set)
-      .datetime(hour)
-      .datetime(hour + std::chrono::hours(1));
+// Consecutive hours [from, to): each range is read in one pass.
+struct HourRange {
+  UtcSeconds from;
+  UtcSeconds to;
+};
+
+std::vector<HourRange> consecutive_ranges(const std::set<UtcSeconds>& hours) {
+  std::vector<HourRange> ranges;
+  for (const auto hour : hours) {
+    if (!ranges.empty() && ranges.back().to == hour) {
+      ranges.back().to = hour + std::chrono::hours(1);
+    } else {
+      ranges.push_back({hour, hour + std::chrono::hours(1)});
+    }
+  }
+  return ranges;
 }
 
-// The hour's measurements, summed per region of the set: one pass, the expensive part.
-std::vector<RegionTotal> region_totals(sql::Connection& connection, const std::string& region_set,
-                                       UtcSeconds hour) {
+Binder& bind_measurements(Binder& binder, const std::string& region_set, const HourRange& range) {
+  return binder.datetime(range.from)
+      .datetime(range.to)
+      .text(region_set)
+      .text(region_set)
+      .datetime(range.from)
+      .datetime(range.to);
+}
+
+struct HourTotal {
+  UtcSeconds hour;
+  RegionTotal total;
+};
+
+// The range's measurements, summed per hour and region of the set: one pass, the expensive part.
+std::vector<HourTotal> hour_totals(sql::Connection& connection, const std::string& region_set,
+                                   const HourRange& range) {
   auto select =
-      prepare(connection, "SELECT x.region_code, g.name, CAST(" +
+      prepare(connection, "SELECT CAST(x.hour AS CHAR), x.region_code, g.name, CAST(" +
                               exact_temperature_sum_sql("x.temperature") +
-                              " AS CHAR), COUNT(*)"
-                              " FROM (" +
-                              std::string(kMeasurements) +
+                              " AS CHAR), COUNT(*) FROM (" + kMeasurements +
                               ") AS x"
                               " JOIN regions AS g ON g.region_set = ? AND g.code = x.region_code"
-                              " GROUP BY x.region_code, g.name ORDER BY x.region_code");
+                              " GROUP BY x.hour, x.region_code, g.name");
   Binder binder(*select);
-  bind_measurements(binder, region_set, hour).text(region_set);
-  std::vector<RegionTotal> totals;
+  bind_measurements(binder, region_set, range).text(region_set);
+  std::vector<HourTotal> totals;
   auto row = run_query(*select);
   while (row->next()) {
     totals.push_back(
-        {text(*row, 1), text(*row, 2),
-         TemperatureSum::from_units(text(*row, 3), static_cast<std::size_t>(row->getUInt64(4)))});
+        {parse_sql_datetime(text(*row, 1)),
+         {text(*row, 2), text(*row, 3),
+          TemperatureSum::from_units(text(*row, 4), static_cast<std::size_t>(row->getUInt64(5)))}});
   }
   return totals;
 }
 
-void remove_other_regions(sql::Connection& connection, const std::string& region_set,
-                          UtcSeconds hour, const std::vector<RegionTotal>& kept) {
-  std::string statement = "DELETE FROM region_hourly_temperature WHERE region_set = ? AND hour = ?";
-  if (!kept.empty()) statement += " AND region_code NOT IN (" + placeholders(kept.size()) + ")";
-  auto remove = prepare(connection, statement);
-  Binder binder(*remove);
-  binder.text(region_set).datetime(hour);
-  for (const auto& total : kept) binder.text(total.code);
-  remove->executeUpdate();
+// Rows of the range that no measurement supports any more: rare, deleted one by one.
+void remove_unsupported_rows(sql::Connection& connection, const std::string& region_set,
+                             const HourRange& range, const std::vector<HourTotal>& kept) {
+  std::set<std::pair<UtcSeconds, std::string>> supported;
+  for (const auto& row : kept) supported.emplace(row.hour, row.total.code);
+  auto select = prepare(connection,
+                        "SELECT CAST(hour AS CHAR), region_code FROM region_hourly_temperature"
+                        " WHERE region_set = ? AND hour >= ? AND hour < ?");
+  Binder(*select).text(region_set).datetime(range.from).datetime(range.to);
+  std::vector<std::pair<UtcSeconds, std::string>> unsupported;
+  auto row = run_query(*select);
+  while (row->next()) {
+    std::pair<UtcSeconds, std::string> key{parse_sql_datetime(text(*row, 1)), text(*row, 2)};
+    if (!supported.contains(key)) unsupported.push_back(std::move(key));
+  }
+  if (unsupported.empty()) return;
+  auto remove = prepare(connection,
+                        "DELETE FROM region_hourly_temperature"
+                        " WHERE region_set = ? AND hour = ? AND region_code = ?");
+  for (const auto& [hour, code] : unsupported) {
+    Binder(*remove).text(region_set).datetime(hour).text(code);
+    remove->executeUpdate();
+  }
 }
 
-void write_region_rows(sql::Connection& connection, const std::string& region_set, UtcSeconds hour,
-                       const std::vector<RegionTotal>& totals) {
+void write_region_rows(sql::Connection& connection, const std::string& region_set,
+                       const std::vector<HourTotal>& rows) {
   // ON DUPLICATE KEY UPDATE assigns left to right: updated_at is decided before the values move.
   const MultiRowInsert upsert{
       "INSERT INTO region_hourly_temperature (hour, region_set, region_code, region, temperature,"
@@ -82,8 +125,8 @@ void write_region_rows(sql::Connection& connection, const std::string& region_se
       " updated_at, VALUES(updated_at)),"
       " region = VALUES(region), temperature = VALUES(temperature),"
       " numberOfPoints = VALUES(numberOfPoints), temperature_sum = VALUES(temperature_sum)"};
-  insert_rows(connection, upsert, totals.size(), [&](Binder& binder, std::size_t row) {
-    const auto& total = totals[row];
+  insert_rows(connection, upsert, rows.size(), [&](Binder& binder, std::size_t row) {
+    const auto& [hour, total] = rows[row];
     binder.datetime(hour)
         .text(region_set)
         .text(total.code)
@@ -104,11 +147,13 @@ std::string exact_temperature_sum_sql(const std::string& column) {
          " - FLOOR" + scaled + ") * 1073741824) AS SIGNED)))";
 }
 
-void recompute_region_hour(sql::Connection& connection, const std::string& region_set,
-                           UtcSeconds hour) {
-  const auto totals = region_totals(connection, region_set, hour);
-  remove_other_regions(connection, region_set, hour, totals);
-  write_region_rows(connection, region_set, hour, totals);
+void recompute_region_hours(sql::Connection& connection, const std::string& region_set,
+                            const std::set<UtcSeconds>& hours) {
+  for (const auto& range : consecutive_ranges(hours)) {
+    const auto totals = hour_totals(connection, region_set, range);
+    remove_unsupported_rows(connection, region_set, range, totals);
+    write_region_rows(connection, region_set, totals);
+  }
 }
 
 bool add_to_region_hour(sql::Connection& connection, const std::string& region_set, UtcSeconds hour,
@@ -125,11 +170,13 @@ bool add_to_region_hour(sql::Connection& connection, const std::string& region_s
     stored.emplace(text(*row, 1), TemperatureSum::from_units(
                                       text(*row, 2), static_cast<std::size_t>(row->getUInt64(3))));
   }
+  std::vector<HourTotal> rows;
   for (auto& addition : additions) {
     const auto found = stored.find(addition.code);
     if (found != stored.end()) addition.sum.merge(found->second);
+    rows.push_back({hour, std::move(addition)});
   }
-  write_region_rows(connection, region_set, hour, additions);
+  write_region_rows(connection, region_set, rows);
   return true;
 }
 

@@ -2,6 +2,7 @@
 // of source.
 #pragma once
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -25,15 +26,21 @@ struct RegionTotal {
   TemperatureSum sum;
 };
 
-// Makes region_hourly_temperature's rows of (set, hour) equal to the mean and count of every
-// stored measurement matched to a region of the set in that hour. Rows whose values do not change
-// are left untouched (updated_at included), so re-running an hour changes nothing; regions left
-// with no measurement lose their row.
-void recompute_region_hour(sql::Connection& connection, const std::string& region_set,
-                           UtcSeconds hour);
+// Makes region_hourly_temperature's rows of (set, h), for every hour h of `hours`, equal to the
+// mean and count of every stored measurement matched to a region of the set in that hour. Rows
+// whose values do not change are left untouched (updated_at included), so re-running an hour
+// changes nothing; regions left with no measurement lose their row. Consecutive hours are read
+// in one pass.
+void recompute_region_hours(sql::Connection& connection, const std::string& region_set,
+                            const std::set<UtcSeconds>& hours);
+
+inline void recompute_region_hour(sql::Connection& connection, const std::string& region_set,
+                                  UtcSeconds hour) {
+  recompute_region_hours(connection, region_set, {hour});
+}
 
 // Adds measurements new to (set, hour), summed per region, to the rows already stored: what
-// recompute_region_hour would give, without reading the hour's measurements again. Returns false,
+// recompute_region_hours would give, without reading the hour's measurements again. Returns false,
 // writing nothing, when a row of the hour predates the stored sums (migration 0004): recompute
 // that hour instead.
 bool add_to_region_hour(sql::Connection& connection, const std::string& region_set, UtcSeconds hour,

@@ -210,11 +210,10 @@ std::set<UtcSeconds> StationSync::observed_hours(const std::vector<std::string>&
 void StationSync::recompute_moved() {
   for (const auto& [set, keys] : moved_) {
     step_ = "finding the hours of the stations that moved in set " + sets_[set]->name;
-    for (const auto hour : observed_hours(keys)) {
-      step_ =
-          "recomputing the aggregates of set " + sets_[set]->name + " for " + to_sql_datetime(hour);
-      store::recompute_region_hour(connection_, sets_[set]->name, hour);
-    }
+    const auto hours = observed_hours(keys);
+    step_ = "recomputing the aggregates of set " + sets_[set]->name + " for the " +
+            std::to_string(hours.size()) + " hour(s) those stations measured";
+    store::recompute_region_hours(connection_, sets_[set]->name, hours);
   }
 }
 

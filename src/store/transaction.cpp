@@ -82,11 +82,14 @@ void insert_rejects(sql::Connection& connection, const std::string& source, std:
 void recompute_region_hours(sql::Connection& connection,
                             const std::vector<const RegionSet*>& region_sets,
                             const std::set<UtcSeconds>& hours, std::string& step) {
+  if (hours.empty()) return;
+  const std::string span = hours.size() == 1 ? to_sql_datetime(*hours.begin())
+                                             : std::to_string(hours.size()) + " hours from " +
+                                                   to_sql_datetime(*hours.begin()) + " to " +
+                                                   to_sql_datetime(*hours.rbegin());
   for (const auto* set : region_sets) {
-    for (const auto hour : hours) {
-      step = "recomputing the aggregates of set " + set->name + " for " + to_sql_datetime(hour);
-      recompute_region_hour(connection, set->name, hour);
-    }
+    step = "recomputing the aggregates of set " + set->name + " for " + span;
+    recompute_region_hours(connection, set->name, hours);
   }
 }
 

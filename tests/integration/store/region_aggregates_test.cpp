@@ -12,6 +12,10 @@ namespace meteo::testing {
 namespace {
 
 const UtcSeconds kH1 = at("2026-11-22 06:00:00");
+const UtcSeconds kH2 = at("2026-11-22 07:00:00");
+const UtcSeconds kH3 = at("2026-11-22 08:00:00");
+const UtcSeconds kH4 = at("2026-11-22 09:00:00");
+const UtcSeconds kH6 = at("2026-11-22 11:00:00");
 constexpr const char* kTwoToThe60 = "1152921504606846976";
 
 class RegionAggregates : public StoreTest {
@@ -108,6 +112,38 @@ TEST_F(RegionAggregates, ACorrectionInTheRunsHourRecomputesIt) {
   const auto counts = load(kH1, {matched("a", 14.0, 0), matched("b", 20.0, 0)});
   EXPECT_EQ(counts.corrections, 1u);
   EXPECT_EQ(aggregates(), (Rows{{"2026-11-22 06:00:00", "11", "Île-de-France", "17", "2"}}));
+}
+
+// Consecutive hours are read in one pass: each hour still gets exactly its own measurements,
+// rows nothing supports go, and hours outside the set are left alone.
+TEST_F(RegionAggregates, ARecomputeOfManyHoursTreatsEachHourAsItsOwn) {
+  load(kH1, {matched("a", 10.0, 0), matched("b", 7.25, 1)});
+  load(kH2, {matched("c", 12.0, 0)});
+  load(kH4, {matched("d", 3.5, 1)});
+  const auto before = stored_rows();
+  // Wrong rows: one hour's value, a row with no measurement between them, and two outside the
+  // hours recomputed.
+  db_.execute(
+      "UPDATE region_hourly_temperature SET temperature = 99, temperature_sum = 0"
+      " WHERE hour = '2026-11-22 07:00:00'");
+  for (const char* hour : {"2026-11-22 08:00:00", "2026-11-22 10:00:00"}) {
+    db_.execute(std::string("INSERT INTO region_hourly_temperature (hour, region_set, region_code,"
+                            " region, temperature, numberOfPoints, temperature_sum, updated_at)"
+                            " VALUES ('") +
+                hour + "', 'fr-regions', '11', 'Île-de-France', 1, 1, 0, UTC_TIMESTAMP(3))");
+  }
+  db_.execute(
+      "UPDATE region_hourly_temperature SET temperature = 42"
+      " WHERE hour = '2026-11-22 09:00:00'");
+
+  store::recompute_region_hours(db_.connection(), "fr-regions", {kH1, kH2, kH3, kH6});
+  EXPECT_EQ(aggregates(), (Rows{{"2026-11-22 06:00:00", "11", "Île-de-France", "10", "1"},
+                                {"2026-11-22 06:00:00", "84", "Auvergne-Rhône-Alpes", "7.25", "1"},
+                                {"2026-11-22 07:00:00", "11", "Île-de-France", "12", "1"},
+                                {"2026-11-22 09:00:00", "84", "Auvergne-Rhône-Alpes", "42", "1"},
+                                {"2026-11-22 10:00:00", "11", "Île-de-France", "1", "1"}}));
+  // The hour that was right kept its row untouched, updated_at included.
+  EXPECT_EQ(stored_rows().front(), before.front());
 }
 
 }  // namespace
