@@ -38,16 +38,17 @@ bool is_local_infile_refusal(int mysql_error);
 
 enum class BulkLoadOutcome {
   loaded,      // every row went in
-  duplicates,  // some rows were already stored (another session's, since our check): the caller
-               // writes the same rows again by upsert, which leaves the loaded ones as they are
+  duplicates,  // some rows' keys were already stored: those rows were skipped, the others loaded
   refused,     // the client or server does not allow LOCAL INFILE: nothing was written
 };
 
 // LOAD DATA LOCAL INFILE of `rows` into `table` (`columns`, in the rows' order), through a private
 // temporary file. Any warning but a duplicate key, or a row count that does not add up, throws
 // Error(software): the transaction rolls back rather than store a value the server altered.
+// `skipped`, when given, receives how many rows were skipped as duplicates.
 BulkLoadOutcome load_data_local(sql::Connection& connection, const std::string& table,
-                                const std::string& columns, const TsvRows& rows);
+                                const std::string& columns, const TsvRows& rows,
+                                std::size_t* skipped = nullptr);
 
 // LOAD DATA into a child table checks each row's parent one at a time, five times slower than the
 // load itself here; rows whose parents this transaction has just written skip that check.

@@ -46,7 +46,12 @@ bool same_values(const SensorReading& reading, const StoredReading& stored) {
 class RunLoader final : public RunSink {
  public:
   RunLoader(Database& db, const RunHeader& run)
-      : db_(db), connection_(db.connection()), run_(run), fresh_sums_(run.region_sets.size()) {
+      : db_(db),
+        connection_(db.connection()),
+        run_(run),
+        hour_text_(to_sql_datetime(run.hour)),
+        fetched_at_text_(to_sql_datetime(run.fetched_at)),
+        fresh_sums_(run.region_sets.size()) {
     for (std::size_t set = 0; set < run.region_sets.size(); ++set) {
       fresh_sums_[set].resize(run.region_sets[set]->regions.size());
     }
@@ -76,6 +81,9 @@ class RunLoader final : public RunSink {
     return db_.bulk_load_allowed() && changes_[reading] == Change::fresh;
   }
   bool bulk_load(const std::string& table, const std::string& columns, const store::TsvRows& rows);
+  void append_new_reading(store::TsvRows& rows, std::size_t reading) const;
+  bool load_all_as_new();
+  bool loaded_now(const sql::ResultSet& row) const;
   void store_readings();
   void store_reading_regions();
   void upsert_readings(const std::vector<std::size_t>& readings);
@@ -88,6 +96,8 @@ class RunLoader final : public RunSink {
   Database& db_;
   sql::Connection& connection_;
   const RunHeader& run_;
+  const std::string hour_text_;        // as LOAD DATA reads a DATETIME
+  const std::string fetched_at_text_;  // and a DATETIME(6)
   std::string step_ = "starting the transaction";
   RunCounts changed_;  // stored, corrections, unchanged: summed over the batches
   std::size_t rejected_ = 0;
@@ -103,6 +113,10 @@ class RunLoader final : public RunSink {
   std::unordered_map<std::string, StoredReading> stored_;      // by reading id
   std::unordered_map<std::string, RegionCodes> stored_codes_;  // by reading id
   std::vector<Change> changes_;                                // per reading
+  // Every reading of the batch went in by LOAD DATA first, and `skipped_` of them were already
+  // stored (the load left those as they were).
+  bool loaded_as_new_ = false;
+  std::size_t skipped_ = 0;
   std::vector<std::size_t> rewrites_;  // readings to upsert: new, corrected, or newer or earlier
   std::vector<std::pair<std::size_t, std::size_t>> new_codes_;  // (reading, set) to upsert
 };
@@ -141,6 +155,8 @@ void RunLoader::start_batch(const std::vector<MatchedReading>& readings) {
   stored_.clear();
   stored_codes_.clear();
   changes_.clear();
+  loaded_as_new_ = false;
+  skipped_ = 0;
   rewrites_.clear();
   new_codes_.clear();
 }
@@ -170,15 +186,17 @@ void RunLoader::read_existing_chunk(std::size_t first, std::size_t end) {
     binder.text(run_.source);
     for (std::size_t i = first; i < end; ++i) binder.text(matched(i).reading.id);
   };
-  auto& readings = lookup_statement(stored_readings_lookups_, end - first,
-                                    "SELECT reading_id, CAST(hour AS CHAR), latitude, longitude,"
-                                    " temperature, observed_at, country,"
-                                    " TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', fetched_at)"
-                                    " FROM sensor_readings");
+  auto& readings =
+      lookup_statement(stored_readings_lookups_, end - first,
+                       "SELECT reading_id, CAST(hour AS CHAR), latitude, longitude,"
+                       " temperature, observed_at, country,"
+                       " TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', fetched_at),"
+                       " first_run_id, last_run_id FROM sensor_readings");
   bind_ids(readings);
   auto row = store::run_query(readings);
   std::size_t found = 0;
   while (row->next()) {
+    if (loaded_now(*row)) continue;
     ++found;
     stored_[store::text(*row, 1)] = {parse_sql_datetime(store::text(*row, 2)),
                                      UtcMicros(std::chrono::microseconds(row->getInt64(8))),
@@ -199,11 +217,24 @@ void RunLoader::read_existing_chunk(std::size_t first, std::size_t end) {
   }
 }
 
+// A row this batch's first load wrote: the run's own, from the run's payload. No other batch of
+// the run has the same id, so a reading stored before cannot look like this.
+bool RunLoader::loaded_now(const sql::ResultSet& row) const {
+  return loaded_as_new_ && row.getInt64(9) == run_.run_id && row.getInt64(10) == run_.run_id &&
+         UtcMicros(std::chrono::microseconds(row.getInt64(8))) == run_.fetched_at;
+}
+
 void RunLoader::read_existing() {
   step_ = "reading the stored readings";
   store::for_each_lookup_chunk(batch_->size(), [this](std::size_t first, std::size_t end) {
     read_existing_chunk(first, end);
   });
+  if (loaded_as_new_ && stored_.size() != skipped_) {
+    throw Error(ExitCode::temporary,
+                "LOAD DATA found " + std::to_string(skipped_) + " readings of the batch stored, " +
+                    "the lookup after it " + std::to_string(stored_.size()) +
+                    ": another session is writing the same readings; run again");
+  }
 }
 
 // New, unchanged or corrected; which (reading, set) matches to write; which hours to recompute.
@@ -287,37 +318,53 @@ bool RunLoader::bulk_load(const std::string& table, const std::string& columns,
   return false;
 }
 
-// New readings go by LOAD DATA when the session may; the others (and all, when it may not) by
-// INSERT ... ON DUPLICATE KEY UPDATE, which merges them with what is stored.
+void RunLoader::append_new_reading(store::TsvRows& rows, std::size_t i) const {
+  const auto& reading = matched(i).reading;
+  rows.text(run_.source)
+      .text(reading.id)
+      .text(hour_text_)
+      .real(reading.latitude)
+      .real(reading.longitude)
+      .real(reading.temperature)
+      .optional_text(reading.timestamp)
+      .optional_text(reading.country)
+      .integer(run_.run_id)
+      .integer(run_.run_id)
+      .text(fetched_at_text_)
+      .end_row();
+}
+
+// Most batches hold only new readings (each hour brings new ids): the whole batch goes in as new,
+// by LOAD DATA, in primary-key order, before any lookup. The server skips the readings already
+// stored and counts them; only then are the stored ones looked up, to be merged by upsert.
+// False when the session may not (refused: now warned and remembered).
+bool RunLoader::load_all_as_new() {
+  if (!db_.bulk_load_allowed()) return false;
+  step_ = "storing the readings";
+  std::vector<std::size_t> order(batch_->size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [this](std::size_t a, std::size_t b) {
+    return matched(a).reading.id < matched(b).reading.id;
+  });
+  store::TsvRows rows;
+  for (const std::size_t i : order) append_new_reading(rows, i);
+  const auto outcome =
+      store::load_data_local(connection_, "sensor_readings", kReadingColumns, rows, &skipped_);
+  if (outcome == store::BulkLoadOutcome::refused) {
+    db_.refuse_bulk_load("LOAD DATA LOCAL INFILE into sensor_readings was refused");
+    return false;
+  }
+  loaded_as_new_ = true;
+  return true;
+}
+
+// What the first load did not write: the readings stored before that this payload changes, or
+// every rewrite when the session may not LOAD DATA.
 void RunLoader::store_readings() {
   step_ = "storing the readings";
-  std::vector<std::size_t> bulk;
   std::vector<std::size_t> upserts;
-  store::TsvRows rows;
-  const std::string hour = to_sql_datetime(run_.hour);
-  const std::string fetched_at = to_sql_datetime(run_.fetched_at);
   for (const std::size_t i : rewrites_) {
-    if (!bulk_loadable(i)) {
-      upserts.push_back(i);
-      continue;
-    }
-    bulk.push_back(i);
-    const auto& reading = matched(i).reading;
-    rows.text(run_.source)
-        .text(reading.id)
-        .text(hour)
-        .real(reading.latitude)
-        .real(reading.longitude)
-        .real(reading.temperature)
-        .optional_text(reading.timestamp)
-        .optional_text(reading.country)
-        .integer(run_.run_id)
-        .integer(run_.run_id)
-        .text(fetched_at)
-        .end_row();
-  }
-  if (!bulk.empty() && !bulk_load("sensor_readings", kReadingColumns, rows)) {
-    upserts.insert(upserts.end(), bulk.begin(), bulk.end());
+    if (!(loaded_as_new_ && changes_[i] == Change::fresh)) upserts.push_back(i);
   }
   upsert_readings(upserts);
 }
@@ -449,7 +496,8 @@ void RunLoader::write_in_key_order() {
 void RunLoader::add_readings(const std::vector<MatchedReading>& readings) {
   validate(readings);
   start_batch(readings);
-  read_existing();
+  // A first load that skipped nothing leaves nothing to look up.
+  if (!load_all_as_new() || skipped_ > 0) read_existing();
   classify();
   sum_fresh_readings();
   write_in_key_order();

@@ -48,6 +48,26 @@ TEST_F(BulkLoad, EveryRowGoesInWithItsBytes) {
             (Rows{{"NULL", "", "1"}}));
 }
 
+// The server lists only the first max_error_count warnings: the rows skipped are counted from
+// the rows written, not from the list.
+TEST_F(BulkLoad, RowsSkippedBeyondTheListedWarningsAreCounted) {
+  store::TsvRows stored;
+  store::TsvRows rows;
+  for (int i = 0; i < 300; ++i) {
+    if (i % 3 != 0) stored.text("r" + std::to_string(i)).real(i).optional_text("old").end_row();
+    rows.text("r" + std::to_string(i)).real(-i).optional_text("new").end_row();
+  }
+  ASSERT_EQ(load(stored), store::BulkLoadOutcome::loaded);
+  std::size_t skipped = 0;
+  EXPECT_EQ(store::load_data_local(db_.connection(), "bulk", "id, value, label", rows, &skipped),
+            store::BulkLoadOutcome::duplicates);
+  EXPECT_EQ(skipped, 200u);
+  EXPECT_EQ(sql_rows(db_,
+                     "SELECT label, COUNT(*), SUM(value > 0) FROM bulk GROUP BY label"
+                     " ORDER BY label"),
+            (Rows{{"new", "100", "0"}, {"old", "200", "200"}}));
+}
+
 TEST_F(BulkLoad, RowsAlreadyStoredAreReportedAndTheOthersLoaded) {
   db_.execute("INSERT INTO bulk VALUES ('old', 1, 'kept')");
   store::TsvRows rows;

@@ -245,6 +245,39 @@ TEST_F(LoadRun, NewReadingsGoByLoadDataAndStoreExactlyWhatInsertStores) {
   EXPECT_EQ(load(kH1, readings).unchanged, readings.size());
 }
 
+TEST_F(LoadRun, ABatchOfStoredAndNewReadingsLoadsOnceAndStoresWhatInsertStores) {
+  DatabaseConfig bulk = scratch_.config();
+  bulk.load_data_local = true;
+  db_ = Database::connect(bulk);
+  ASSERT_TRUE(db_.bulk_load_allowed());
+  const std::vector<MatchedReading> first{matched("a", 10.0, 0), matched("b", 20.0, 1),
+                                          matched("c", 5.0, 0), matched("d", 1.0, std::nullopt)};
+  // Corrected in value, unchanged, moved to another region (a correction too), and new.
+  std::vector<MatchedReading> second{matched("a", 14.0, 0), matched("b", 20.0, 1),
+                                     matched("c", 5.0, 1), matched("e", 8.0, 1),
+                                     matched("f", 9.0, 0)};
+  load(kH1, first);
+  const auto loads_before = loads_by_this_session(db_);
+  const auto counts = load(kH2, second);
+  EXPECT_EQ(counts.stored, 2u);
+  EXPECT_EQ(counts.corrections, 2u);
+  EXPECT_EQ(counts.unchanged, 1u);
+  // The readings' load (which skipped the 3 stored), then the new readings' regions.
+  EXPECT_EQ(std::stoi(loads_by_this_session(db_)) - std::stoi(loads_before), 2);
+
+  InsertOnlyTwin inserted;
+  inserted.load(kH1, first);
+  const auto inserted_counts = inserted.load(kH2, second);
+  EXPECT_EQ(inserted_counts.stored, counts.stored);
+  EXPECT_EQ(inserted_counts.corrections, counts.corrections);
+  EXPECT_EQ(inserted_counts.unchanged, counts.unchanged);
+  EXPECT_EQ(snapshot(), inserted.snapshot());
+  EXPECT_EQ(aggregates(), (Rows{{"2026-11-22 06:00:00", "11", "Île-de-France", "14", "1"},
+                                {"2026-11-22 06:00:00", "84", "Auvergne-Rhône-Alpes", "12.5", "2"},
+                                {"2026-11-22 07:00:00", "11", "Île-de-France", "9", "1"},
+                                {"2026-11-22 07:00:00", "84", "Auvergne-Rhône-Alpes", "8", "1"}}));
+}
+
 TEST_F(LoadRun, IdsAreComparedByteForByte) {
   // VARBINARY ids: trailing spaces and case make distinct readings, as the partner means them.
   load(kH1, {matched("a", 10.0, 0), matched("a ", 12.0, 0), matched("A", 14.0, 0)});
