@@ -68,18 +68,19 @@ MatchSummary match_readings(std::vector<SensorReading> readings,
                             const std::vector<std::string>& home_labels);
 
 // A partial mean that merges exactly, in any order: each temperature counts as the integer
-// floor(t * 2^60) in a 128-bit sum. Batches, shards and runs that add their parts in any order
+// floor(t * 2^80) in a 128-bit sum. Batches, shards and runs that add their parts in any order
 // reach the same bits, so the store can keep a sum and add to it. A value loses only what lies
-// below 2^-60 °C; it must stay under 2^20 °C in magnitude, so that 2^47 values fit.
+// below 2^-80 °C (none, from 2^-28 °C up); it must stay under 2^12 °C in magnitude, so
+// that 2^35 values fit.
 class TemperatureSum {
  public:
-  static constexpr int kFractionBits = 60;
+  static constexpr int kFractionBits = 80;
 
   void add(double value);  // throws Error (software) for a value out of range
   void merge(const TemperatureSum& other);
   std::optional<double> mean() const;
   std::size_t count() const { return count_; }
-  // The sum in units of 2^-60 °C, as decimal digits (with a '-' when negative), and back.
+  // The sum in units of 2^-80 °C, as decimal digits (with a '-' when negative), and back.
   std::string units_text() const;
   static TemperatureSum from_units(std::string_view units_text, std::size_t count);
 

@@ -3,7 +3,7 @@
 -- Portable between MariaDB 10.11 and MySQL 8, conventions of 0001 (UTC, utf8mb4_bin identifiers).
 -- Never edit this file once released: add 0005_... instead.
 
--- The sum of floor(temperature * 2^60) over the row's points (TemperatureSum): integers, so runs
+-- The sum of floor(temperature * 2^80) over the row's points (TemperatureSum): integers, so runs
 -- and shards that add to it in any order reach the same value; `temperature` is its mean.
 -- NULL on rows written before this version: the next run that touches their hour recomputes it.
 ALTER TABLE region_hourly_temperature

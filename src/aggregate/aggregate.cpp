@@ -138,14 +138,14 @@ MatchSummary match_readings(std::vector<SensorReading> readings,
 }
 
 void TemperatureSum::add(double value) {
-  constexpr double kLimit = 1048576.0;  // 2^20
+  constexpr double kLimit = 4096.0;  // 2^12
   if (!(std::fabs(value) < kLimit)) {
     throw Error(ExitCode::software, "a temperature of " + std::to_string(value) +
-                                        " °C is beyond what the aggregates sum exactly (2^20)");
+                                        " °C is beyond what the aggregates sum exactly (2^12)");
   }
-  // floor(value * 2^60) in two halves of 30 bits, with the very operations the store's SQL runs
+  // floor(value * 2^80) in two halves of 40 bits, with the very operations the store's SQL runs
   // (region_aggregates.cpp), so both give the same integer for every double.
-  constexpr double kHalf = 1073741824.0;  // 2^30
+  constexpr double kHalf = 1099511627776.0;  // 2^40
   const double scaled = value * kHalf;
   const double high = std::floor(scaled);
   const double low = std::floor((scaled - high) * kHalf);
@@ -184,7 +184,7 @@ std::string TemperatureSum::units_text() const {
 TemperatureSum TemperatureSum::from_units(std::string_view units_text, std::size_t count) {
   const auto invalid = [&] {
     return Error(ExitCode::software,
-                 "'" + std::string(units_text) + "' is not a temperature sum in units of 2^-60");
+                 "'" + std::string(units_text) + "' is not a temperature sum in units of 2^-80");
   };
   const bool negative = !units_text.empty() && units_text.front() == '-';
   const std::string_view digits = units_text.substr(negative ? 1 : 0);

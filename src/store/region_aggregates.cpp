@@ -1,5 +1,6 @@
 #include "region_aggregates.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <set>
@@ -58,11 +59,6 @@ Binder& bind_measurements(Binder& binder, const std::string& region_set, const H
       .datetime(range.from)
       .datetime(range.to);
 }
-
-struct HourTotal {
-  UtcSeconds hour;
-  RegionTotal total;
-};
 
 // The range's measurements, summed per hour and region of the set: one pass, the expensive part.
 std::vector<HourTotal> hour_totals(sql::Connection& connection, const std::string& region_set,
@@ -140,11 +136,11 @@ void write_region_rows(sql::Connection& connection, const std::string& region_se
 }  // namespace
 
 std::string exact_temperature_sum_sql(const std::string& column) {
-  // floor(t * 2^60) as two integer halves of 30 bits, each exact in a DOUBLE and a BIGINT; SUM of
+  // floor(t * 2^80) as two integer halves of 40 bits, each exact in a DOUBLE and a BIGINT; SUM of
   // a BIGINT is an exact DECIMAL. The operations are TemperatureSum::add's, in the same order.
-  const std::string scaled = "(" + column + " * 1073741824)";
-  return "(SUM(CAST(FLOOR" + scaled + " AS SIGNED)) * 1073741824 + SUM(CAST(FLOOR((" + scaled +
-         " - FLOOR" + scaled + ") * 1073741824) AS SIGNED)))";
+  const std::string scaled = "(" + column + " * 1099511627776)";
+  return "(SUM(CAST(FLOOR" + scaled + " AS SIGNED)) * 1099511627776 + SUM(CAST(FLOOR((" + scaled +
+         " - FLOOR" + scaled + ") * 1099511627776) AS SIGNED)))";
 }
 
 void recompute_region_hours(sql::Connection& connection, const std::string& region_set,
@@ -156,28 +152,41 @@ void recompute_region_hours(sql::Connection& connection, const std::string& regi
   }
 }
 
-bool add_to_region_hour(sql::Connection& connection, const std::string& region_set, UtcSeconds hour,
-                        std::vector<RegionTotal> additions) {
+bool add_to_region_hours(sql::Connection& connection, const std::string& region_set,
+                         std::vector<HourTotal> additions) {
+  if (additions.empty()) return true;
+  const auto [first, last] =
+      std::minmax_element(additions.begin(), additions.end(),
+                          [](const HourTotal& a, const HourTotal& b) { return a.hour < b.hour; });
   auto select = prepare(connection,
-                        "SELECT region_code, CAST(temperature_sum AS CHAR), numberOfPoints"
-                        " FROM region_hourly_temperature WHERE region_set = ? AND hour = ?"
-                        " FOR UPDATE");
-  Binder(*select).text(region_set).datetime(hour);
-  std::map<std::string, TemperatureSum> stored;
+                        "SELECT CAST(hour AS CHAR), region_code, CAST(temperature_sum AS CHAR),"
+                        " numberOfPoints FROM region_hourly_temperature"
+                        " WHERE region_set = ? AND hour >= ? AND hour < ? FOR UPDATE");
+  Binder(*select)
+      .text(region_set)
+      .datetime(first->hour)
+      .datetime(last->hour + std::chrono::hours(1));
+  std::map<std::pair<UtcSeconds, std::string>, TemperatureSum> stored;
   auto row = run_query(*select);
   while (row->next()) {
-    if (row->isNull(2)) return false;
-    stored.emplace(text(*row, 1), TemperatureSum::from_units(
-                                      text(*row, 2), static_cast<std::size_t>(row->getUInt64(3))));
+    if (row->isNull(3)) return false;
+    stored.emplace(
+        std::pair{parse_sql_datetime(text(*row, 1)), text(*row, 2)},
+        TemperatureSum::from_units(text(*row, 3), static_cast<std::size_t>(row->getUInt64(4))));
   }
-  std::vector<HourTotal> rows;
   for (auto& addition : additions) {
-    const auto found = stored.find(addition.code);
-    if (found != stored.end()) addition.sum.merge(found->second);
-    rows.push_back({hour, std::move(addition)});
+    const auto found = stored.find({addition.hour, addition.total.code});
+    if (found != stored.end()) addition.total.sum.merge(found->second);
   }
-  write_region_rows(connection, region_set, rows);
+  write_region_rows(connection, region_set, additions);
   return true;
+}
+
+bool add_to_region_hour(sql::Connection& connection, const std::string& region_set, UtcSeconds hour,
+                        std::vector<RegionTotal> additions) {
+  std::vector<HourTotal> rows;
+  for (auto& addition : additions) rows.push_back({hour, std::move(addition)});
+  return add_to_region_hours(connection, region_set, std::move(rows));
 }
 
 }  // namespace meteo::store

@@ -15,7 +15,7 @@ class Connection;
 
 namespace meteo::store {
 
-// The exact sum of a DOUBLE column over a group, in units of 2^-60 °C, as a DECIMAL: the same
+// The exact sum of a DOUBLE column over a group, in units of 2^-80 °C, as a DECIMAL: the same
 // integer TemperatureSum::add gives, computed by the server.
 std::string exact_temperature_sum_sql(const std::string& column);
 
@@ -24,6 +24,11 @@ struct RegionTotal {
   std::string code;
   std::string name;
   TemperatureSum sum;
+};
+
+struct HourTotal {
+  UtcSeconds hour;
+  RegionTotal total;
 };
 
 // Makes region_hourly_temperature's rows of (set, h), for every hour h of `hours`, equal to the
@@ -41,8 +46,10 @@ inline void recompute_region_hour(sql::Connection& connection, const std::string
 
 // Adds measurements new to (set, hour), summed per region, to the rows already stored: what
 // recompute_region_hours would give, without reading the hour's measurements again. Returns false,
-// writing nothing, when a row of the hour predates the stored sums (migration 0004): recompute
-// that hour instead.
+// writing nothing, when a row of the hours predates the stored sums (migration 0004): recompute
+// those hours instead.
+bool add_to_region_hours(sql::Connection& connection, const std::string& region_set,
+                         std::vector<HourTotal> additions);
 bool add_to_region_hour(sql::Connection& connection, const std::string& region_set, UtcSeconds hour,
                         std::vector<RegionTotal> additions);
 

@@ -7,6 +7,7 @@
 
 #include "meteo/errors.hpp"
 #include "meteo/station_store.hpp"
+#include "region_aggregates.hpp"
 #include "station_support.hpp"
 #include "transaction.hpp"
 
@@ -99,6 +100,9 @@ class StationLoader {
   void upsert_observations();
   void insert_rejects();
   void recompute_station_hours();
+  std::vector<std::optional<std::string>> station_region_codes();
+  void update_region_aggregates();
+  void add_new_observations(std::size_t set, const std::string& code);
   void update_dataset();
   StationLoadCounts counts() const;
 
@@ -109,7 +113,8 @@ class StationLoader {
   std::optional<DatasetRow> dataset_row_;
   std::map<UtcSeconds, WeatherObservation> stored_;  // by observed_at
   std::vector<Change> changes_;                      // per observation
-  std::set<UtcSeconds> touched_hours_;
+  std::set<UtcSeconds> touched_hours_;               // of new and corrected observations
+  std::set<UtcSeconds> corrected_hours_;  // recomputed; new observations elsewhere are added
 };
 
 void StationLoader::validate() const {
@@ -186,6 +191,9 @@ void StationLoader::classify() {
     }
     changes_.push_back(stored == stored_.end() ? Change::fresh : Change::corrected);
     touched_hours_.insert(store::hour_of(observation.observed_at));
+    if (changes_.back() == Change::corrected) {
+      corrected_hours_.insert(store::hour_of(observation.observed_at));
+    }
   }
 }
 
@@ -231,6 +239,63 @@ void StationLoader::recompute_station_hours() {
     Binder(*statement).text(batch_.source).text(dataset_).datetime(from).datetime(to);
     statement->executeUpdate();
   }
+}
+
+// The station's region in each set (same order as the batch's), nothing when outside it.
+std::vector<std::optional<std::string>> StationLoader::station_region_codes() {
+  auto select = store::prepare(connection_,
+                               "SELECT region_set, region_code FROM station_regions"
+                               " WHERE source = ? AND dataset_id = ?");
+  Binder(*select).text(batch_.source).text(dataset_);
+  std::map<std::string, std::optional<std::string>> by_set;
+  auto row = store::run_query(*select);
+  while (row->next()) by_set[store::text(*row, 1)] = store::optional_text(*row, 2);
+  std::vector<std::optional<std::string>> codes;
+  for (const auto* set : batch_.region_sets) {
+    const auto found = by_set.find(set->name);
+    codes.push_back(found == by_set.end() ? std::nullopt : found->second);
+  }
+  return codes;
+}
+
+// Hours with a correction are recomputed from what is stored; the others only gain new
+// observations, whose exact sums are added to their rows (a backfill's month reads no other
+// station's observations back).
+void StationLoader::update_region_aggregates() {
+  store::recompute_region_hours(connection_, batch_.region_sets, corrected_hours_, step_);
+  step_ = "reading the station's regions";
+  const auto codes = station_region_codes();
+  for (std::size_t set = 0; set < codes.size(); ++set) {
+    if (codes[set]) add_new_observations(set, *codes[set]);
+  }
+}
+
+void StationLoader::add_new_observations(std::size_t set, const std::string& code) {
+  const RegionSet& region_set = *batch_.region_sets[set];
+  std::map<UtcSeconds, TemperatureSum> sums;
+  for (std::size_t i = 0; i < changes_.size(); ++i) {
+    const auto& observation = batch_.observations[i];
+    const UtcSeconds hour = store::hour_of(observation.observed_at);
+    if (changes_[i] != Change::fresh || !observation.temperature_c ||
+        corrected_hours_.contains(hour)) {
+      continue;
+    }
+    sums[hour].add(*observation.temperature_c);
+  }
+  if (sums.empty()) return;
+  const auto region = std::find_if(region_set.regions.begin(), region_set.regions.end(),
+                                   [&](const Region& candidate) { return candidate.code == code; });
+  std::set<UtcSeconds> hours;
+  for (const auto& [hour, sum] : sums) hours.insert(hour);
+  step_ = "adding the new observations to the aggregates of set " + region_set.name;
+  if (region != region_set.regions.end()) {
+    std::vector<store::HourTotal> additions;
+    for (const auto& [hour, sum] : sums) additions.push_back({hour, {code, region->name, sum}});
+    if (store::add_to_region_hours(connection_, region_set.name, std::move(additions))) return;
+  }
+  // A code the loaded set does not have, or rows that predate the sums: from what is stored.
+  step_ = "recomputing the aggregates of set " + region_set.name;
+  store::recompute_region_hours(connection_, region_set.name, hours);
 }
 
 // Active, the watermark moved forward only, the newest observation as stored.
@@ -282,7 +347,7 @@ StationLoadCounts StationLoader::load() {
     upsert_observations();
     insert_rejects();
     recompute_station_hours();
-    store::recompute_region_hours(connection_, batch_.region_sets, touched_hours_, step_);
+    update_region_aggregates();
     update_dataset();
     return counts();
   });

@@ -3,6 +3,7 @@
 
 #include <thread>
 
+#include "region_aggregates.hpp"
 #include "station_fixtures.hpp"
 
 namespace meteo::testing {
@@ -132,6 +133,44 @@ TEST_F(StationStore, ACorrectionAcrossBatchesRecomputesItsHourOnly) {
             (Rows{{"2026-11-22 05:00:00", "31555", "Toulouse", "8", "1"},
                   {"2026-11-22 06:00:00", "31555", "Toulouse", "13", "2"},
                   {"2026-11-22 07:00:00", "31555", "Toulouse", "5", "1"}}));
+}
+
+// New observations are added to the stored exact sums of their hours; a corrected hour is
+// recomputed. Either way the rows are those a recompute of every hour gives, to the last bit.
+TEST_F(StationStore, NewObservationsAddToTheRegionAggregatesAsARecomputeWould) {
+  sync_default_stations();
+  load_stations(kStationA, {observation(kStationA, "2026-11-22 05:45:00", 0.1),
+                            observation(kStationA, "2026-11-22 06:00:00", 0.2),
+                            observation(kStationA, "2026-11-22 06:15:00", std::nullopt)});
+  load_stations(kStationB, {observation(kStationB, "2026-11-22 06:30:00", -1.0 / 3)});
+  // New observations in stored hours, and a correction that sends its hour to a recompute.
+  load_stations(kStationA, {observation(kStationA, "2026-11-22 05:45:00", 0.7),
+                            observation(kStationA, "2026-11-22 05:30:00", 0.3),
+                            observation(kStationA, "2026-11-22 06:30:00", 0.3),
+                            observation(kStationA, "2026-11-22 07:00:00", 1e-8)});
+  const auto rows =
+      "SELECT hour, region_code, temperature, numberOfPoints,"
+      " CAST(temperature_sum AS CHAR), updated_at FROM region_hourly_temperature"
+      " WHERE region_set = 'toulouse-communes' ORDER BY hour, region_code";
+  const auto loaded = sql_rows(db_, rows);
+  EXPECT_EQ(aggregates("toulouse-communes"),
+            (Rows{{"2026-11-22 05:00:00", "31555", "Toulouse", "0.5", "2"},
+                  {"2026-11-22 06:00:00", "31069", "Blagnac", "-0.3333333333333333", "1"},
+                  {"2026-11-22 06:00:00", "31555", "Toulouse", "0.25", "2"},
+                  {"2026-11-22 07:00:00", "31555", "Toulouse", "0.00000001", "1"}}));
+  store::recompute_region_hours(
+      db_.connection(), "toulouse-communes",
+      {at("2026-11-22 05:00:00"), at("2026-11-22 06:00:00"), at("2026-11-22 07:00:00")});
+  EXPECT_EQ(sql_rows(db_, rows), loaded);
+}
+
+TEST_F(StationStore, AnHourStoredBeforeTheSumsIsRecomputedWhenObservationsArrive) {
+  sync_default_stations();
+  load_stations(kStationA, {observation(kStationA, "2026-11-22 06:00:00", 10)});
+  db_.execute("UPDATE region_hourly_temperature SET temperature_sum = NULL, temperature = 99");
+  load_stations(kStationA, {observation(kStationA, "2026-11-22 06:15:00", 12)});
+  EXPECT_EQ(aggregates("toulouse-communes"),
+            (Rows{{"2026-11-22 06:00:00", "31555", "Toulouse", "11", "2"}}));
 }
 
 TEST_F(StationStore, ACorrectionThatLeavesTheAggregatesAsTheyWereKeepsTheirUpdatedAt) {

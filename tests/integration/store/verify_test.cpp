@@ -137,7 +137,7 @@ TEST_F(Verify, ADifferenceWithinTheRelativeToleranceIsNoViolation) {
 
 TEST_F(Verify, AnExactSumThatDiffersFromItsReadingsIsReported) {
   load_clean_history();
-  // One unit is 2^-60 °C: far within the mean's tolerance, yet the sums that runs add to are exact.
+  // One unit is 2^-80 °C: far within the mean's tolerance, yet the sums that runs add to are exact.
   db_.execute(
       "UPDATE region_hourly_temperature SET temperature_sum = temperature_sum + 1"
       " WHERE region_set = 'fr-regions' AND region_code = '84'"

@@ -219,18 +219,18 @@ TEST(TemperatureSum, AnyOrderAndAnySplitGiveTheSameBits) {
   EXPECT_NEAR(*in_order.mean(), static_cast<double>(exact / values.size()), 1e-12);
 }
 
-TEST(TemperatureSum, UnitsAreTwoToTheMinus60DegreesAndReadBack) {
+TEST(TemperatureSum, UnitsAreTwoToTheMinus80DegreesAndReadBack) {
   TemperatureSum one;
   one.add(1.0);
-  EXPECT_EQ(one.units_text(), "1152921504606846976");  // 2^60
+  EXPECT_EQ(one.units_text(), "1208925819614629174706176");  // 2^80
   TemperatureSum cold;
   cold.add(-0.5);
   cold.add(-89.75);
-  EXPECT_EQ(cold.units_text(), "-104051165790767939584");  // -90.25 * 2^60
+  EXPECT_EQ(cold.units_text(), "-109105555220220283017232384");  // -90.25 * 2^80
   EXPECT_EQ(TemperatureSum::from_units(cold.units_text(), 2), cold);
   EXPECT_EQ(*TemperatureSum::from_units("0", 3).mean(), 0.0);
   EXPECT_EQ(TemperatureSum{}.units_text(), "0");
-  // Below 2^-60, a value is cut toward minus infinity.
+  // Below 2^-80, a value is cut toward minus infinity.
   TemperatureSum tiny;
   tiny.add(1e-20);
   tiny.add(-1e-20);
@@ -239,7 +239,7 @@ TEST(TemperatureSum, UnitsAreTwoToTheMinus60DegreesAndReadBack) {
 
 TEST(TemperatureSum, RefusesWhatItCannotSumExactly) {
   TemperatureSum sum;
-  for (const double value : {1048576.0, -1e300, std::numeric_limits<double>::infinity(),
+  for (const double value : {4096.0, -1e300, std::numeric_limits<double>::infinity(),
                              std::numeric_limits<double>::quiet_NaN()}) {
     EXPECT_THROW(sum.add(value), Error) << value;
   }
