@@ -307,8 +307,8 @@ bool RunLoader::bulk_load(const std::string& table, const std::string& columns,
     case store::BulkLoadOutcome::loaded:
       return true;
     case store::BulkLoadOutcome::duplicates:
-      // Counted as new, yet stored by another run too: its hour is summed again from what is
-      // stored, not added to.
+      // Rows this batch counted as new that another session stored meanwhile: the run's hour is
+      // summed again from what is stored, not added to.
       touched_hours_.insert(run_.hour);
       return false;
     case store::BulkLoadOutcome::refused:
