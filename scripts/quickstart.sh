@@ -11,7 +11,7 @@ work="$repo/.quickstart"
 mkdir -p "$work"
 
 bash scripts/install-deps.sh
-bash scripts/build.sh
+bash scripts/build.sh meteo-etl meteo-sensor-sim meteo-portal-sim
 bin="$repo/build/meteo-etl"
 sim_bin="$repo/build/meteo-sensor-sim"
 

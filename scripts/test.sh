@@ -1,10 +1,25 @@
 #!/usr/bin/env bash
-# The whole test suite: dependencies, build, then every ctest label (unit, integration, e2e).
+# The whole test suite, as CI runs it, in two builds so that each test runs once:
+#   1. build-asan/: every suite (unit, integration, e2e, drill) compiled with AddressSanitizer and
+#      UBSan (scripts/sanitize.sh). One run proves the behaviour and the absence of memory errors,
+#      leaks and undefined behaviour.
+#   2. build/ (optimised, as shipped): what instrumentation would distort or slow for nothing, the
+#      dashboard in headless Chromium and the benchmarks' tiny runs (labels browser and bench).
 # Integration and end-to-end tests start their own private MariaDB (tests/harness/mariadb.sh)
-# unless METEO_TEST_DB_HOST names an external server.
+# unless METEO_TEST_DB_HOST names an external server. Extra arguments go to both ctest calls.
+# METEO_TEST_SANITIZE=0 runs every label in build/ alone: quicker to build, proves less.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
-bash scripts/build.sh
+
+if [ "${METEO_TEST_SANITIZE:-1}" = 0 ]; then
+  bash scripts/build.sh
+  cd "${BUILD_DIR:-build}"
+  exec ctest --output-on-failure --timeout 300 -j "$(nproc)" "$@"
+fi
+
+bash scripts/sanitize.sh -LE 'browser|bench' "$@"
+# The optimised build: the tool and simulators, plus the targets the browser and bench tests run.
+bash scripts/build.sh meteo-etl meteo-sensor-sim meteo-portal-sim e2e_dashboard meteo_micro_bench
 cd "${BUILD_DIR:-build}"
-ctest --output-on-failure --timeout 300 -j "$(nproc)" "$@"
+ctest --output-on-failure --timeout 300 -j "$(nproc)" -L 'browser|bench' "$@"
