@@ -4,6 +4,7 @@
 
 #include "commands.hpp"
 #include "json_rows.hpp"
+#include "manual.hpp"
 #include "meteo/dashboard_data.hpp"
 #include "meteo/errors.hpp"
 #include "meteo/store.hpp"
@@ -117,13 +118,22 @@ CommandRegistration register_export(CLI::App& parent) {
   app->add_option("--what", options->what, "region-hourly or station-hourly")
       ->required()
       ->check(CLI::IsMember({"region-hourly", "station-hourly"}));
-  app->add_option("--from", options->from, "first UTC hour, included (2026-11-22T00)")->required();
+  app->add_option("--from", options->from, "first UTC hour, included (2026-11-22T00)")
+      ->type_name("HOUR")
+      ->required();
   app->add_option("--to", options->to,
                   "end UTC hour, exclusive: the rows stop before it (2026-11-23T00)")
+      ->type_name("HOUR")
       ->required();
-  app->add_option("--format", options->format, "csv (default) or json")
-      ->check(CLI::IsMember({"csv", "json"}));
-  app->add_option("--set", options->set, "only this region set (region-hourly)");
+  app->add_option("--format", options->format, "csv (RFC 4180) or json")
+      ->check(CLI::IsMember({"csv", "json"}))
+      ->capture_default_str();
+  app->add_option("--set", options->set, "only this region set (region-hourly); default: all")
+      ->type_name("NAME");
+  set_examples(*app,
+               {"meteo-etl export --what region-hourly --from 2026-11-22T00 --to 2026-11-23T00",
+                "meteo-etl export --what station-hourly --from 2026-11-22T00 --to "
+                "2026-11-22T06 --format json"});
   return {app, [options](CommandContext& context) { return run_export(context, *options); }};
 }
 
