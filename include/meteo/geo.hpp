@@ -80,4 +80,7 @@ std::unique_ptr<IndexedRegionMatcher> make_indexed_matcher(const std::vector<Reg
 std::string simplified_feature_collection(const std::vector<Region>& regions,
                                           double tolerance_degrees);
 
+// The GEOS library this binary runs with, as GEOSversion() reports it (for --version).
+std::string geos_version();
+
 }  // namespace meteo

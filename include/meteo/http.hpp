@@ -99,4 +99,7 @@ class HttpClient {
 // Throws Error(unavailable) naming the location when it cannot be read.
 std::string read_location(const std::string& location, HttpClient& client);
 
+// libcurl as linked at run time, with its TLS and compression libraries (for --version).
+std::string curl_version_text();
+
 }  // namespace meteo

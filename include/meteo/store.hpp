@@ -284,4 +284,12 @@ struct SourceState {
 // Works on an unmigrated database too (a source there has never run).
 SourceState read_source_state(Database& db, const SourceConfig& source, UtcSeconds now);
 
+// ---- versions ----------------------------------------------------------------------------------
+
+// The MySQL connector this binary runs with, from its driver (no connection needed).
+std::string connector_version();
+
+// The highest migration number this build carries: the schema it expects.
+int latest_schema_version();
+
 }  // namespace meteo

@@ -2,24 +2,18 @@
 #include <unistd.h>
 
 #include <iostream>
-#include <vector>
 
+#include "command_line.hpp"
 #include "commands.hpp"
 #include "logging.hpp"
+#include "manual.hpp"
 #include "meteo/cli.hpp"
 #include "meteo/errors.hpp"
 #include "meteo/hashing.hpp"
 #include "meteo/http.hpp"
-#include "meteo/version.hpp"
 
 namespace meteo {
 namespace {
-
-struct GlobalOptions {
-  std::string config_path;
-  std::string log_level;   // empty: the config's, else info
-  std::string log_format;  // empty: the config's, else text
-};
 
 // --config wins over $METEO_ETL_CONFIG; there is no implicit default path.
 std::filesystem::path config_path(const GlobalOptions& options,
@@ -59,36 +53,41 @@ int run_action(const CommandAction& action, const GlobalOptions& options,
   }
 }
 
+// Help, --version and the generated documents end the parse early with success; a mistake gets
+// CLI11's message, or ours when it is about the command itself.
+int finish_early(const CommandLine& line, const CLI::ParseError& error, std::ostream& out,
+                 std::ostream& err) {
+  if (error.get_exit_code() == 0) {
+    if (line.options().print_man_page) {
+      print_man_page(line.app(), out);
+    } else if (line.options().print_bash_completion) {
+      print_bash_completion(line.app(), out);
+    } else {
+      line.app().exit(error, out, err);
+    }
+    return 0;
+  }
+  if (const auto mistake = command_mistake(line.app(), error)) {
+    err << *mistake << "\nRun with --help for more information.\n";
+  } else {
+    line.app().exit(error, out, err);
+  }
+  return static_cast<int>(ExitCode::usage);
+}
+
 }  // namespace
 
 int run_cli(int argc, const char* const* argv, const EnvironmentLookup& environment,
             std::ostream& out, std::ostream& err) {
-  CLI::App app{"meteo-etl: hourly weather ETL (sensor feed -> regions -> MySQL)", "meteo-etl"};
-  app.require_subcommand(1);
-  app.set_version_flag("--version", std::string("meteo-etl ") + kVersion);
-  GlobalOptions options;
-  app.add_option("--config", options.config_path,
-                 "configuration file (TOML); default: $METEO_ETL_CONFIG");
-  app.add_option("--log-level", options.log_level,
-                 "trace, debug, info, warn, error, critical or off (default: the config's)")
-      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
-  app.add_option("--log-format", options.log_format, "text or json lines (default: the config's)")
-      ->check(CLI::IsMember({"text", "json"}));
-
-  const std::vector<CommandRegistration> commands{
-      register_migrate(app), register_regions(app), register_run(app),    register_backfill(app),
-      register_replay(app),  register_query(app),   register_status(app), register_dashboard(app),
-      register_export(app),  register_verify(app)};
+  CommandLine line;
   try {
-    app.parse(argc, argv);
+    line.app().parse(argc, argv);
   } catch (const CLI::ParseError& error) {
-    const int code = app.exit(error, out, err);
-    return code == 0 ? 0 : static_cast<int>(ExitCode::usage);
+    return finish_early(line, error, out, err);
   }
-  for (const auto& command : commands) {
-    if (command.app->parsed()) return run_action(command.action, options, environment, out, err);
-  }
-  return static_cast<int>(ExitCode::usage);
+  const CommandAction* action = line.chosen_action();
+  if (action == nullptr) return static_cast<int>(ExitCode::usage);
+  return run_action(*action, line.options(), environment, out, err);
 }
 
 std::string fingerprint(std::string_view content) {

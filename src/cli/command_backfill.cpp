@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "commands.hpp"
+#include "manual.hpp"
 #include "meteo/errors.hpp"
 #include "replay_job.hpp"
 #include "station_job.hpp"
@@ -39,10 +40,20 @@ CommandRegistration register_backfill(CLI::App& parent) {
       "fill a past window: station networks are re-read from their portal, sensor feeds (which "
       "serve only the present) are replayed from the raw archive");
   auto options = std::make_shared<BackfillOptions>();
-  app->add_option("--from", options->from, "first hour, UTC (2026-11-01T00)")->required();
-  app->add_option("--to", options->to, "end hour, exclusive, UTC")->required();
-  app->add_option("--source", options->sources, "only this source (repeatable)");
+  app->add_option("--from", options->from, "first UTC hour, included (2026-11-01T00)")
+      ->type_name("HOUR")
+      ->required();
+  app->add_option("--to", options->to,
+                  "end UTC hour, exclusive: the window stops before it (2026-11-08T00)")
+      ->type_name("HOUR")
+      ->required();
+  app->add_option("--source", options->sources, "only this source (repeatable); default: all")
+      ->type_name("NAME");
   app->add_flag("--dry-run", options->dry_run, "print the plan (datasets, windows, requests)");
+  set_examples(*app,
+               {"meteo-etl backfill --from 2026-11-01T00 --to 2026-11-08T00",
+                "meteo-etl backfill --from 2026-11-01T00 --to 2026-11-02T00 --source toulouse "
+                "--dry-run"});
   return {app, [options](CommandContext& context) {
             const TimeWindow window = parse_window(options->from, options->to);
             const auto sources = backfill_sources(context.config, *options);

@@ -5,6 +5,7 @@
 
 #include "commands.hpp"
 #include "dashboard_writer.hpp"
+#include "manual.hpp"
 #include "meteo/store.hpp"
 
 namespace meteo {
@@ -13,7 +14,9 @@ CommandRegistration register_dashboard(CLI::App& parent) {
   CLI::App* app = parent.add_subcommand(
       "dashboard", "write the static dashboard (page and data files) into a directory");
   auto out = std::make_shared<std::string>();
-  app->add_option("--out", *out, "the site's directory (default: [dashboard] out)");
+  app->add_option("--out", *out, "the site's directory; default: [dashboard] out")
+      ->type_name("DIR");
+  set_examples(*app, {"meteo-etl dashboard", "meteo-etl dashboard --out /var/www/meteo"});
   return {
       app, [out](CommandContext& context) {
         // Checked before connecting: a usage mistake needs no database to be reported.

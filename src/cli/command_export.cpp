@@ -4,6 +4,7 @@
 
 #include "commands.hpp"
 #include "json_rows.hpp"
+#include "manual.hpp"
 #include "meteo/dashboard_data.hpp"
 #include "meteo/errors.hpp"
 #include "meteo/store.hpp"
@@ -85,8 +86,13 @@ std::optional<std::string> optional_name(const std::string& name) {
 }
 
 int run_export(CommandContext& context, const ExportOptions& options) {
+  // --to is exclusive, as in backfill, replay and verify; the queries take their last hour.
   const UtcSeconds from = parse_hour(options.from), to = parse_hour(options.to);
-  if (from > to) throw Error(ExitCode::usage, "export: --from is after --to");
+  if (!(from < to)) {
+    throw Error(ExitCode::usage,
+                "export: --from " + options.from + " must be before --to " + options.to);
+  }
+  const UtcSeconds last = to - std::chrono::hours(1);
   if (options.what == "station-hourly" && !options.set.empty()) {
     throw Error(ExitCode::usage, "export: --set applies to region-hourly only");
   }
@@ -94,10 +100,10 @@ int run_export(CommandContext& context, const ExportOptions& options) {
   Database db = Database::connect(context.config.database);
   require_current_schema(db, bundled_migrations());
   if (options.what == "region-hourly") {
-    print_region_rows(context.out, query_region_hours(db, optional_name(options.set), from, to),
+    print_region_rows(context.out, query_region_hours(db, optional_name(options.set), from, last),
                       options.format);
   } else {
-    print_station_rows(context.out, query_station_hours(db, std::nullopt, from, to),
+    print_station_rows(context.out, query_station_hours(db, std::nullopt, from, last),
                        options.format);
   }
   return 0;
@@ -107,16 +113,27 @@ int run_export(CommandContext& context, const ExportOptions& options) {
 
 CommandRegistration register_export(CLI::App& parent) {
   CLI::App* app =
-      parent.add_subcommand("export", "hourly rows between two UTC hours, as CSV or JSON");
+      parent.add_subcommand("export", "hourly rows of a window of UTC hours, as CSV or JSON");
   auto options = std::make_shared<ExportOptions>();
   app->add_option("--what", options->what, "region-hourly or station-hourly")
       ->required()
       ->check(CLI::IsMember({"region-hourly", "station-hourly"}));
-  app->add_option("--from", options->from, "first UTC hour, included (2026-11-22T00)")->required();
-  app->add_option("--to", options->to, "last UTC hour, included")->required();
-  app->add_option("--format", options->format, "csv (default) or json")
-      ->check(CLI::IsMember({"csv", "json"}));
-  app->add_option("--set", options->set, "only this region set (region-hourly)");
+  app->add_option("--from", options->from, "first UTC hour, included (2026-11-22T00)")
+      ->type_name("HOUR")
+      ->required();
+  app->add_option("--to", options->to,
+                  "end UTC hour, exclusive: the rows stop before it (2026-11-23T00)")
+      ->type_name("HOUR")
+      ->required();
+  app->add_option("--format", options->format, "csv (RFC 4180) or json")
+      ->check(CLI::IsMember({"csv", "json"}))
+      ->capture_default_str();
+  app->add_option("--set", options->set, "only this region set (region-hourly); default: all")
+      ->type_name("NAME");
+  set_examples(*app,
+               {"meteo-etl export --what region-hourly --from 2026-11-22T00 --to 2026-11-23T00",
+                "meteo-etl export --what station-hourly --from 2026-11-22T00 --to "
+                "2026-11-22T06 --format json"});
   return {app, [options](CommandContext& context) { return run_export(context, *options); }};
 }
 

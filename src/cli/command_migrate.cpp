@@ -1,12 +1,14 @@
 #include <spdlog/spdlog.h>
 
 #include "commands.hpp"
+#include "manual.hpp"
 #include "meteo/store.hpp"
 
 namespace meteo {
 
 CommandRegistration register_migrate(CLI::App& parent) {
   CLI::App* app = parent.add_subcommand("migrate", "apply pending schema migrations");
+  set_examples(*app, {"meteo-etl --config /etc/meteo-etl/meteo-etl.toml migrate"});
   return {app, [](CommandContext& context) {
             Database db = Database::connect(context.config.database);
             const MigrationReport report = apply_migrations(db, bundled_migrations());

@@ -3,6 +3,7 @@
 
 #include "commands.hpp"
 #include "json_rows.hpp"
+#include "manual.hpp"
 #include "meteo/station_store.hpp"
 #include "meteo/store.hpp"
 #include "table_output.hpp"
@@ -82,9 +83,11 @@ struct QueryOptions {
 
 void add_query_options(CLI::App* app, QueryOptions& options) {
   app->add_option("--format", options.format, "table, csv or json")
-      ->check(CLI::IsMember({"table", "csv", "json"}));
+      ->check(CLI::IsMember({"table", "csv", "json"}))
+      ->capture_default_str();
   app->add_option("--limit", options.limit, "at most this many rows, newest first")
-      ->check(CLI::Range(1, 1'000'000));
+      ->check(CLI::Range(1, 1'000'000))
+      ->capture_default_str();
 }
 
 }  // namespace
@@ -101,6 +104,10 @@ CommandRegistration register_query(CLI::App& parent) {
   auto station_options = std::make_shared<QueryOptions>();
   add_query_options(three_hours, *options);
   add_query_options(station_hourly, *station_options);
+  set_examples(*app,
+               {"meteo-etl query temperature-3h", "meteo-etl query station-hourly --limit 48"});
+  set_examples(*three_hours, {"meteo-etl query temperature-3h --format csv --limit 100"});
+  set_examples(*station_hourly, {"meteo-etl query station-hourly --format json --limit 48"});
   return {app, [options, station_options, station_hourly](CommandContext& context) {
             Database db = Database::connect(context.config.database);
             require_current_schema(db, bundled_migrations());

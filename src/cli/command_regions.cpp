@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "commands.hpp"
+#include "manual.hpp"
 #include "meteo/errors.hpp"
 #include "meteo/geo.hpp"
 #include "meteo/http.hpp"
@@ -51,7 +52,10 @@ CommandRegistration register_regions(CLI::App& parent) {
   app->require_subcommand(1);
   CLI::App* load = app->add_subcommand("load", "download the configured region sets into the DB");
   auto only = std::make_shared<std::vector<std::string>>();
-  load->add_option("--set", *only, "load only this set (repeatable)");
+  load->add_option("--set", *only, "load only this set (repeatable); default: every set")
+      ->type_name("NAME");
+  set_examples(*app, {"meteo-etl regions load", "meteo-etl regions load --set fr-regions"});
+  set_examples(*load, {"meteo-etl regions load --set fr-regions"});
   return {app, [only](CommandContext& context) {
             for (const auto& name : *only) context.config.region_set(name);  // names typos
             Database db = Database::connect(context.config.database);

@@ -2,6 +2,7 @@
 #include <memory>
 
 #include "commands.hpp"
+#include "manual.hpp"
 #include "meteo/errors.hpp"
 #include "replay_job.hpp"
 
@@ -52,14 +53,25 @@ CommandRegistration register_replay(CLI::App& parent) {
     std::string shard;
   };
   auto options = std::make_shared<Options>();
-  app->add_option("--from", options->from, "first hour, UTC (2026-11-01T00)")->required();
-  app->add_option("--to", options->to, "end hour, exclusive, UTC")->required();
-  app->add_option("--source", options->sources, "only this sensor source (repeatable)");
+  app->add_option("--from", options->from, "first UTC hour, included (2026-11-01T00)")
+      ->type_name("HOUR")
+      ->required();
+  app->add_option("--to", options->to,
+                  "end UTC hour, exclusive: the window stops before it (2026-11-08T00)")
+      ->type_name("HOUR")
+      ->required();
+  app->add_option("--source", options->sources,
+                  "only this sensor source (repeatable); default: every sensor source")
+      ->type_name("NAME");
   app->add_option("--jobs", options->jobs, "parallel workers (same result as one)")
-      ->check(CLI::Range(1, 64));
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
   app->add_flag("--dry-run", options->dry_run, "list the archived payloads, change nothing");
   app->add_option("--shard", options->shard,
-                  "K/N: load only the readings whose id hashes into shard K of N (as run)");
+                  "load only the readings whose id hashes into shard K of N (as run)")
+      ->type_name("K/N");
+  set_examples(*app, {"meteo-etl replay --from 2026-11-01T00 --to 2026-11-08T00 --jobs 2",
+                      "meteo-etl replay --from 2026-11-22T00 --to 2026-11-23T00 --dry-run"});
   return {app, [options](CommandContext& context) {
             const TimeWindow window = parse_window(options->from, options->to);
             const Shard shard = options->shard.empty() ? Shard{} : parse_shard(options->shard);

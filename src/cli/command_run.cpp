@@ -6,6 +6,7 @@
 
 #include "commands.hpp"
 #include "dashboard_writer.hpp"
+#include "manual.hpp"
 #include "meteo/archive.hpp"
 #include "meteo/errors.hpp"
 #include "meteo/geo.hpp"
@@ -118,11 +119,16 @@ CommandRegistration register_run(CLI::App& parent) {
   };
   auto options = std::make_shared<Options>();
   app->add_option("--hour", options->hour,
-                  "stamp the run with this UTC hour (2026-11-22T06) instead of now");
-  app->add_option("--source", options->sources, "run only this source (repeatable)");
+                  "stamp the run with this UTC hour (2026-11-22T06); default: the current hour")
+      ->type_name("HOUR");
+  app->add_option("--source", options->sources, "run only this source (repeatable); default: all")
+      ->type_name("NAME");
   app->add_option("--shard", options->shard,
-                  "K/N: load only the sensor readings whose id hashes into shard K of N "
-                  "(FNV-1a 64 of the id, mod N); N workers, one per K, load the whole feed");
+                  "load only the sensor readings whose id hashes into shard K of N "
+                  "(FNV-1a 64 of the id, mod N); N workers, one per K, load the whole feed")
+      ->type_name("K/N");
+  set_examples(*app, {"meteo-etl run --log-format json", "meteo-etl run --hour 2026-11-22T06",
+                      "meteo-etl run --source sensors --shard 1/4"});
   return {app, [options](CommandContext& context) {
             const UtcSeconds hour = options->hour.empty()
                                         ? floor_to_hour(std::chrono::system_clock::now())

@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "commands.hpp"
+#include "manual.hpp"
 #include "meteo/store.hpp"
 #include "source_health.hpp"
 #include "table_output.hpp"
@@ -225,6 +226,7 @@ CommandRegistration register_status(CLI::App& parent) {
       "source is healthy, 1 when one is stale, 2 when one never succeeded (2 wins over 1)");
   auto as_json = std::make_shared<bool>(false);
   app->add_flag("--json", *as_json, "machine-readable output");
+  set_examples(*app, {"meteo-etl status", "meteo-etl status --json"});
   return {app, [as_json](CommandContext& context) {
             Database db = Database::connect(context.config.database);
             const StatusReport report = read_status(db);

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "manual.hpp"
 #include "meteo/errors.hpp"
 #include "meteo/store.hpp"
 #include "meteo/verify.hpp"
@@ -50,9 +51,15 @@ CommandRegistration register_verify(CLI::App& parent) {
     bool json = false;
   };
   auto options = std::make_shared<Options>();
-  app->add_option("--from", options->from, "first UTC hour to check (2026-11-22T00); default: all");
-  app->add_option("--to", options->to, "UTC hour to stop before (2026-11-23T00); default: all");
+  app->add_option("--from", options->from,
+                  "first UTC hour to check, included (2026-11-22T00); default: the oldest")
+      ->type_name("HOUR");
+  app->add_option("--to", options->to,
+                  "end UTC hour, exclusive: checks stop before it (2026-11-23T00); default: none")
+      ->type_name("HOUR");
   app->add_flag("--json", options->json, "the report as JSON");
+  set_examples(*app, {"meteo-etl verify --from 2026-11-22T00 --to 2026-11-23T00",
+                      "meteo-etl verify --json"});
   return {app, [options](CommandContext& context) {
             const VerifyWindow window = parse_window(options->from, options->to);
             Database db = Database::connect(context.config.database, &context.log);

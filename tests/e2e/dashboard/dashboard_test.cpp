@@ -308,14 +308,26 @@ TEST_F(Dashboard, ExportWritesTheRowsBetweenTwoHours) {
             std::string::npos)
       << csv.out;
 
+  // --to is exclusive: the late hour's window ends at the next hour, and a window ending at the
+  // late hour leaves it out.
   const auto late_only = meteo({"export", "--what", "region-hourly", "--from", kLateHour, "--to",
-                                kLateHour, "--format", "json"});
+                                "2026-11-22T07", "--format", "json"});
   ASSERT_EQ(late_only.exit_code, 0) << describe(late_only);
   const json rows = json::parse(late_only.out);
   ASSERT_FALSE(rows.empty());
   for (const json& row : rows) EXPECT_EQ(row["hour"], "2026-11-22T06:00:00Z");
   EXPECT_EQ(rows[0]["region_set"], "fr-regions");
   EXPECT_TRUE(rows[0].contains("numberOfPoints"));
+  const auto early_only = meteo({"export", "--what", "region-hourly", "--from", kEarlyHour, "--to",
+                                 kLateHour, "--format", "json"});
+  ASSERT_EQ(early_only.exit_code, 0) << describe(early_only);
+  const json early_rows = json::parse(early_only.out);
+  ASSERT_FALSE(early_rows.empty());
+  for (const json& row : early_rows) EXPECT_EQ(row["hour"], "2026-11-22T03:00:00Z");
+  const auto empty_window =
+      meteo({"export", "--what", "region-hourly", "--from", kLateHour, "--to", kLateHour});
+  EXPECT_EQ(empty_window.exit_code, 64) << describe(empty_window);
+  EXPECT_NE(empty_window.err.find("must be before --to"), std::string::npos) << empty_window.err;
 
   const auto stations = meteo({"export", "--what", "station-hourly", "--from", kEarlyHour, "--to",
                                kLateHour, "--format", "json"});
