@@ -124,9 +124,16 @@ struct SourceConfig {
 };
 
 struct LoggingConfig {
-  std::string level = "info";   // trace, debug, info, warn, error, critical, off
+  std::string level = "info";   // as canonical_log_level returns it
   std::string format = "text";  // text or json
 };
+
+// The log levels, each the word a log line prints: trace, debug, info, warning, error, critical
+// and off. "warn" and "err" are accepted spellings of warning and error. nullopt for any other.
+std::optional<std::string> canonical_log_level(std::string_view name);
+
+// Every spelling canonical_log_level accepts, for the command line's check.
+std::vector<std::string> log_level_spellings();
 
 // The static dashboard written by `meteo-etl dashboard` (and by `run` when refresh_after_run).
 struct DashboardConfig {

@@ -13,7 +13,7 @@ enum class ExitCode : int {
   data = 65,          // unparseable payload or reference document
   unavailable = 69,   // source unavailable after retries
   software = 70,      // internal error (a bug)
-  no_permission = 77, // the source refused our credentials (401/403)
+  no_permission = 77, // the source (401/403) or the database (login) refused our credentials
   io = 74,            // the raw archive could not be written: nothing was loaded
   temporary = 75,     // lock busy, database unreachable: try again later
   config = 78,        // configuration, schema not migrated, regions not loaded

@@ -23,33 +23,38 @@ std::filesystem::path config_path(const GlobalOptions& options,
   throw Error(ExitCode::usage, "no configuration: pass --config FILE or set METEO_ETL_CONFIG");
 }
 
-// Only the process's own stderr can be the journal's stream; a test's string stream never is.
-bool logs_to_journal(const EnvironmentLookup& environment, const std::ostream& err) {
-  return &err == &std::cerr && is_journal_stream(environment, STDERR_FILENO);
+// Only the process's own stderr can be the journal's stream or a terminal; a test's string stream
+// never is.
+LogDestination log_destination(const EnvironmentLookup& environment, const std::ostream& err) {
+  if (&err != &std::cerr) return {};
+  return {is_journal_stream(environment, STDERR_FILENO), ::isatty(STDERR_FILENO) == 1};
 }
 
 int run_action(const CommandAction& action, const GlobalOptions& options,
                const EnvironmentLookup& environment, std::ostream& out, std::ostream& err) {
-  const bool journal = logs_to_journal(environment, err);
+  const LogDestination destination = log_destination(environment, err);
   // Until the configuration is read, log with the command line's choices (or the defaults).
   auto log = make_logger(err, options.log_format.empty() ? "text" : options.log_format,
-                         options.log_level.empty() ? "info" : options.log_level, journal);
+                         options.log_level.empty() ? "info" : options.log_level, destination);
   try {
     const Config config = load_config(config_path(options, environment), environment,
                                       [&](const std::string& warning) { log->warn(warning); });
     // The command line wins over the configuration file.
-    log =
-        make_logger(err, options.log_format.empty() ? config.logging.format : options.log_format,
-                    options.log_level.empty() ? config.logging.level : options.log_level, journal);
+    log = make_logger(err, options.log_format.empty() ? config.logging.format : options.log_format,
+                      options.log_level.empty() ? config.logging.level : options.log_level,
+                      destination);
     const CurlGlobal curl;
     CommandContext context{config, *log, out};
     return action(context);
   } catch (const Error& error) {
-    log->error("{}", error.what());
-    return static_cast<int>(error.code());
+    const int code = static_cast<int>(error.code());
+    log_with(*log, spdlog::level::err, LogFields().add("exit_code", code), "{}", error.what());
+    return code;
   } catch (const std::exception& error) {
-    log->critical("internal error: {}", error.what());
-    return static_cast<int>(ExitCode::software);
+    const int code = static_cast<int>(ExitCode::software);
+    log_with(*log, spdlog::level::critical, LogFields().add("exit_code", code),
+             "internal error: {}", error.what());
+    return code;
   }
 }
 

@@ -1,13 +1,14 @@
 // Fills a past window: station portals keep history; the sensor feed only ever serves "now", so
 // its past is the raw archive.
 #include <spdlog/spdlog.h>
-#include <unistd.h>
 
 #include <memory>
 
 #include "commands.hpp"
 #include "manual.hpp"
+#include "logging.hpp"
 #include "meteo/errors.hpp"
+#include "progress.hpp"
 #include "replay_job.hpp"
 #include "station_job.hpp"
 
@@ -18,6 +19,7 @@ struct BackfillOptions {
   std::string from, to;
   std::vector<std::string> sources;
   bool dry_run = false;
+  std::string progress = "auto";
 };
 
 // Named sources, or every source when none is named.
@@ -30,6 +32,40 @@ std::vector<const SourceConfig*> backfill_sources(const Config& config,
   }
   if (sources.empty()) throw Error(ExitCode::config, "no [[sources]] configured");
   return sources;
+}
+
+void backfill_source(Database& db, CommandContext& context, const SourceConfig& source,
+                     const StationJob& job) {
+  if (source.stations) {
+    run_station_source(db, context.config, source, job, context.log, context.out);
+  } else {
+    ReplayRequest request{*job.window, 1, job.dry_run};
+    request.progress_bar = job.progress_bar;
+    replay_sensor_source(db, context.config, source, request, context.log, context.out);
+  }
+}
+
+// Stops at the first failure, whose line is the last and carries the exit code.
+int backfill(Database& db, CommandContext& context, const std::vector<const SourceConfig*>& sources,
+             const StationJob& job) {
+  const LogFields window =
+      LogFields().add("from", to_iso8601(job.window->from)).add("to", to_iso8601(job.window->to));
+  for (const SourceConfig* source : sources) {
+    try {
+      backfill_source(db, context, *source, job);
+    } catch (const Error& error) {
+      const int code = static_cast<int>(error.code());
+      log_with(context.log, spdlog::level::err,
+               LogFields().add("source", source->name).add(window).add("exit_code", code), "{}",
+               error.what());
+      return code;
+    }
+  }
+  log_with(context.log, spdlog::level::info,
+           LogFields(window).add("sources", sources.size()).add("exit_code", 0),
+           "backfill of [{}, {}) finished: {} source(s)", to_iso8601(job.window->from),
+           to_iso8601(job.window->to), sources.size());
+  return 0;
 }
 
 }  // namespace
@@ -54,24 +90,21 @@ CommandRegistration register_backfill(CLI::App& parent) {
                {"meteo-etl backfill --from 2026-11-01T00 --to 2026-11-08T00",
                 "meteo-etl backfill --from 2026-11-01T00 --to 2026-11-02T00 --source toulouse "
                 "--dry-run"});
+  app->add_option("--progress", options->progress,
+                  "a progress bar: auto (text logs on a terminal), always or never")
+      ->check(CLI::IsMember(progress_mode_names()))
+      ->capture_default_str();
   return {app, [options](CommandContext& context) {
             const TimeWindow window = parse_window(options->from, options->to);
             const auto sources = backfill_sources(context.config, *options);
             const auto now =
                 std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-            StationJob job{now, floor_to_hour(now), window, options->dry_run,
-                           ::isatty(STDERR_FILENO) == 1};
+            const StationJob job{
+                now, floor_to_hour(now), window, options->dry_run,
+                wants_progress_bar(parse_progress_mode(options->progress), context.log)};
             Database db = Database::connect(context.config.database, &context.log);
             require_current_schema(db, bundled_migrations());
-            for (const SourceConfig* source : sources) {
-              if (source->stations) {
-                run_station_source(db, context.config, *source, job, context.log, context.out);
-              } else {
-                replay_sensor_source(db, context.config, *source, {window, 1, options->dry_run},
-                                     context.log, context.out);
-              }
-            }
-            return 0;
+            return backfill(db, context, sources, job);
           }};
 }
 

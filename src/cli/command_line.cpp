@@ -19,9 +19,9 @@ void add_global_options(CLI::App& app, GlobalOptions& options) {
       ->type_name("FILE")
       ->group(kGlobalGroup);
   app.add_option("--log-level", options.log_level,
-                 "trace, debug, info, warn, error, critical or off; default: [logging] level, "
-                 "else info")
-      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
+                 "trace, debug, info, warning (or warn), error, critical or off; default: "
+                 "[logging] level, else info")
+      ->check(CLI::IsMember(log_level_spellings()))
       ->group(kGlobalGroup);
   app.add_option("--log-format", options.log_format,
                  "text, or json lines for log shippers; default: [logging] format, else text")

@@ -1,9 +1,13 @@
 // Rebuilds readings and aggregates of a window from the raw archive (sensor sources).
+#include <spdlog/spdlog.h>
+
 #include <memory>
 
 #include "commands.hpp"
 #include "manual.hpp"
+#include "logging.hpp"
 #include "meteo/errors.hpp"
+#include "progress.hpp"
 #include "replay_job.hpp"
 
 namespace meteo {
@@ -34,9 +38,25 @@ int replay_window(CommandContext& context, const std::vector<const SourceConfig*
                   const ReplayRequest& request) {
   Database db = Database::connect(context.config.database, &context.log);
   require_current_schema(db, bundled_migrations());
+  const LogFields window = LogFields()
+                               .add("from", to_iso8601(request.window.from))
+                               .add("to", to_iso8601(request.window.to));
+  // Stops at the first failure, whose line is the last and carries the exit code.
   for (const SourceConfig* source : sources) {
-    replay_sensor_source(db, context.config, *source, request, context.log, context.out);
+    try {
+      replay_sensor_source(db, context.config, *source, request, context.log, context.out);
+    } catch (const Error& error) {
+      const int code = static_cast<int>(error.code());
+      log_with(context.log, spdlog::level::err,
+               LogFields().add("source", source->name).add(window).add("exit_code", code), "{}",
+               error.what());
+      return code;
+    }
   }
+  log_with(context.log, spdlog::level::info,
+           LogFields(window).add("sources", sources.size()).add("exit_code", 0),
+           "replay of [{}, {}) finished: {} source(s)", to_iso8601(request.window.from),
+           to_iso8601(request.window.to), sources.size());
   return 0;
 }
 
@@ -51,6 +71,7 @@ CommandRegistration register_replay(CLI::App& parent) {
     int jobs = 1;
     bool dry_run = false;
     std::string shard;
+    std::string progress = "auto";
   };
   auto options = std::make_shared<Options>();
   app->add_option("--from", options->from, "first UTC hour, included (2026-11-01T00)")
@@ -72,11 +93,18 @@ CommandRegistration register_replay(CLI::App& parent) {
       ->type_name("K/N");
   set_examples(*app, {"meteo-etl replay --from 2026-11-01T00 --to 2026-11-08T00 --jobs 2",
                       "meteo-etl replay --from 2026-11-22T00 --to 2026-11-23T00 --dry-run"});
+  app->add_option("--progress", options->progress,
+                  "a progress bar: auto (text logs on a terminal), always or never")
+      ->check(CLI::IsMember(progress_mode_names()))
+      ->capture_default_str();
   return {app, [options](CommandContext& context) {
             const TimeWindow window = parse_window(options->from, options->to);
             const Shard shard = options->shard.empty() ? Shard{} : parse_shard(options->shard);
+            ReplayRequest request{window, options->jobs, options->dry_run, shard};
+            request.progress_bar =
+                wants_progress_bar(parse_progress_mode(options->progress), context.log);
             return replay_window(context, replay_sources(context.config, options->sources),
-                                 {window, options->jobs, options->dry_run, shard});
+                                 request);
           }};
 }
 

@@ -7,6 +7,7 @@
 #include "commands.hpp"
 #include "dashboard_writer.hpp"
 #include "manual.hpp"
+#include "logging.hpp"
 #include "meteo/archive.hpp"
 #include "meteo/errors.hpp"
 #include "meteo/geo.hpp"
@@ -16,6 +17,7 @@
 #include "meteo/time.hpp"
 #include "payload_landing.hpp"
 #include "run_failure.hpp"
+#include "run_log_fields.hpp"
 #include "run_metrics.hpp"
 #include "sensor_job.hpp"
 #include "source_regions.hpp"
@@ -74,7 +76,10 @@ void run_sensor_source(Database& db, const Config& config, const RawArchive& arc
     const RunCounts counts = load_sensor_payload(
         db, source, regions, run_id,
         {open_body, source.url, hour, archived.origin.fetched_at, shard}, log, &metrics);
-    log.info("{} hour {}: run {} succeeded: {}", describe_worker(source.name, shard),
+    LogFields fields = run_fields(source.name, run_id, hour);
+    if (!shard.whole()) fields.add("shard", shard.text());
+    log_with(log, spdlog::level::info, fields.add(counts_fields(counts)),
+             "{} hour {}: run {} succeeded: {}", describe_worker(source.name, shard),
              to_iso8601(hour), run_id, describe_counts(counts));
   } catch (const std::exception& error) {
     record_run_failure(db, run_id, source.name, error, log);
@@ -106,6 +111,32 @@ void refresh_dashboard(Database& db, const Config& config, spdlog::logger& log) 
   } catch (const std::exception& error) {
     log.warn("dashboard not refreshed: {}", error.what());
   }
+}
+
+// The run's last line: how many sources failed, and the exit code (the first failure's).
+int log_run_end(spdlog::logger& log, const std::vector<SourceRunOutcome>& outcomes,
+                UtcSeconds hour) {
+  std::size_t failed = 0;
+  int exit_code = 0;
+  for (const auto& outcome : outcomes) {
+    if (outcome.exit_code == 0) continue;
+    ++failed;
+    if (exit_code == 0) exit_code = outcome.exit_code;
+  }
+  const LogFields fields = LogFields()
+                               .add("hour", to_iso8601(hour))
+                               .add("sources", outcomes.size())
+                               .add("failed_sources", failed)
+                               .add("exit_code", exit_code);
+  if (failed == 0) {
+    log_with(log, spdlog::level::info, fields, "run of hour {} finished: {} source(s) succeeded",
+             to_iso8601(hour), outcomes.size());
+  } else {
+    log_with(log, spdlog::level::err, fields,
+             "run of hour {} finished: {} of {} source(s) failed, exit code {}", to_iso8601(hour),
+             failed, outcomes.size(), exit_code);
+  }
+  return exit_code;
 }
 
 }  // namespace
@@ -152,10 +183,9 @@ CommandRegistration register_run(CLI::App& parent) {
             Database db = Database::connect(context.config.database, &context.log);
             require_current_schema(db, bundled_migrations());
             const RawArchive archive(context.config.archive);
-            // Every source gets its chance; the first failure decides the exit code.
-            std::optional<Error> first_failure;
             metrics::Registry metrics;
             describe_run_metrics(metrics);
+            // Every source gets its chance; the first failure decides the exit code.
             std::vector<SourceRunOutcome> outcomes;
             for (const SourceConfig* source : sources) {
               SourceRunOutcome& outcome = outcomes.emplace_back(SourceRunOutcome{source->name});
@@ -172,9 +202,13 @@ CommandRegistration register_run(CLI::App& parent) {
                                     context.log);
                 }
               } catch (const Error& error) {
-                context.log.error("source {}: {}", source->name, error.what());
-                if (!first_failure) first_failure = error;
                 outcome.exit_code = static_cast<int>(error.code());
+                log_with(context.log, spdlog::level::err,
+                         LogFields()
+                             .add("source", source->name)
+                             .add("hour", to_iso8601(hour))
+                             .add("exit_code", outcome.exit_code),
+                         "source {}: {}", source->name, error.what());
               }
               outcome.duration = std::chrono::steady_clock::now() - started;
             }
@@ -185,8 +219,7 @@ CommandRegistration register_run(CLI::App& parent) {
                 db, context.config, metrics, outcomes,
                 std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()),
                 context.log);
-            if (first_failure) return static_cast<int>(first_failure->code());
-            return 0;
+            return log_run_end(context.log, outcomes, hour);
           }};
 }
 

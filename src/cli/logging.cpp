@@ -1,55 +1,34 @@
 #include "logging.hpp"
 
-#include <spdlog/pattern_formatter.h>
-#include <spdlog/sinks/ostream_sink.h>
 #include <sys/stat.h>
+
+#include <ctime>
+#include <nlohmann/json.hpp>
 
 #include "meteo/errors.hpp"
 
 namespace meteo {
 namespace {
 
-void append_json_escaped(std::string_view text, spdlog::memory_buf_t& out) {
-  for (unsigned char c : text) {
-    switch (c) {
-      case '"':
-        out.append(std::string_view("\\\""));
-        break;
-      case '\\':
-        out.append(std::string_view("\\\\"));
-        break;
-      case '\n':
-        out.append(std::string_view("\\n"));
-        break;
-      case '\r':
-        out.append(std::string_view("\\r"));
-        break;
-      case '\t':
-        out.append(std::string_view("\\t"));
-        break;
-      default:
-        if (c < 0x20) {
-          char escaped[8];
-          std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
-          out.append(std::string_view(escaped));
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
-    }
+// The words of canonical_log_level, which --log-level and [logging] level accept.
+std::string_view level_name(spdlog::level::level_enum level) {
+  switch (level) {
+    case spdlog::level::trace:
+      return "trace";
+    case spdlog::level::debug:
+      return "debug";
+    case spdlog::level::info:
+      return "info";
+    case spdlog::level::warn:
+      return "warning";
+    case spdlog::level::err:
+      return "error";
+    case spdlog::level::critical:
+      return "critical";
+    default:
+      return "off";
   }
 }
-
-// %* in a pattern: the message, escaped to sit inside a JSON string.
-class JsonMessageFlag : public spdlog::custom_flag_formatter {
- public:
-  void format(const spdlog::details::log_msg& msg, const std::tm&,
-              spdlog::memory_buf_t& dest) override {
-    append_json_escaped(std::string_view(msg.payload.data(), msg.payload.size()), dest);
-  }
-  std::unique_ptr<custom_flag_formatter> clone() const override {
-    return std::make_unique<JsonMessageFlag>();
-  }
-};
 
 // sd-daemon(3) priorities: journald strips the "<N>" prefix and keeps N as the entry's PRIORITY.
 int syslog_priority(spdlog::level::level_enum level) {
@@ -67,48 +46,141 @@ int syslog_priority(spdlog::level::level_enum level) {
   }
 }
 
-// %Q in a pattern: the message's syslog priority as "<N>".
-class SyslogPriorityFlag : public spdlog::custom_flag_formatter {
- public:
-  void format(const spdlog::details::log_msg& msg, const std::tm&,
-              spdlog::memory_buf_t& dest) override {
-    const char prefix[] = {'<', static_cast<char>('0' + syslog_priority(msg.level)), '>'};
-    dest.append(prefix, prefix + sizeof prefix);
-  }
-  std::unique_ptr<custom_flag_formatter> clone() const override {
-    return std::make_unique<SyslogPriorityFlag>();
-  }
-};
+// 2026-11-22T06:05:00.123Z
+std::string utc_timestamp(spdlog::log_clock::time_point time) {
+  const auto since_epoch = time.time_since_epoch();
+  const std::time_t seconds = std::chrono::duration_cast<std::chrono::seconds>(since_epoch).count();
+  const auto millis =
+      std::chrono::duration_cast<std::chrono::milliseconds>(since_epoch).count() % 1000;
+  std::tm utc{};
+  ::gmtime_r(&seconds, &utc);
+  char text[32];
+  const std::size_t length = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
+  return fmt::format("{}.{:03}Z", std::string_view(text, length), millis);
+}
 
-std::unique_ptr<spdlog::formatter> make_formatter(const std::string& format, bool for_journal) {
-  auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
-  formatter->add_flag<SyslogPriorityFlag>('Q');
-  const std::string priority = for_journal ? "%Q" : "";
-  if (format == "json") {
-    // The JSON keeps its time: a log shipper reading the journal's messages still wants it.
-    formatter->add_flag<JsonMessageFlag>('*').set_pattern(
-        priority + R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","message":"%*"})");
-  } else if (format == "text") {
-    formatter->set_pattern(for_journal ? "%Q%l %v" : "%Y-%m-%dT%H:%M:%S.%eZ %l %v");
-  } else {
-    throw Error(ExitCode::usage, "--log-format must be text or json (got \"" + format + "\")");
+nlohmann::ordered_json json_value(const LogFields::Value& value) {
+  return std::visit([](const auto& held) { return nlohmann::ordered_json(held); }, value);
+}
+
+// The core members first; a field never replaces one of them.
+std::string json_line(spdlog::level::level_enum level, spdlog::log_clock::time_point time,
+                      std::string_view message, const LogFields& fields) {
+  nlohmann::ordered_json line;
+  line["time"] = utc_timestamp(time);
+  line["level"] = level_name(level);
+  line["message"] = message;
+  for (const auto& [key, value] : fields.fields()) {
+    if (!line.contains(key)) line[key] = json_value(value);
   }
-  return formatter;
+  // Invalid UTF-8 (a partner's bytes quoted in a message) becomes U+FFFD instead of a throw.
+  return line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+spdlog::level::level_enum parse_level(const std::string& name) {
+  const auto level = canonical_log_level(name);
+  if (!level) throw Error(ExitCode::usage, "unknown log level \"" + name + "\"");
+  return spdlog::level::from_str(*level);
 }
 
 }  // namespace
 
-std::shared_ptr<spdlog::logger> make_logger(std::ostream& stream, const std::string& format,
-                                            const std::string& level, bool for_journal) {
-  const auto parsed = spdlog::level::from_str(level);
-  if (parsed == spdlog::level::off && level != "off") {
-    throw Error(ExitCode::usage, "unknown log level \"" + level + "\"");
+LogFields& LogFields::add(std::string key, std::string value) {
+  return add_value(std::move(key), std::move(value));
+}
+
+LogFields& LogFields::add(std::string key, bool value) {
+  return add_value(std::move(key), value);
+}
+
+LogFields& LogFields::add(std::string key, double value) {
+  return add_value(std::move(key), value);
+}
+
+LogFields& LogFields::add(const LogFields& more) {
+  fields_.insert(fields_.end(), more.fields_.begin(), more.fields_.end());
+  return *this;
+}
+
+LogFields& LogFields::add_value(std::string key, Value value) {
+  fields_.emplace_back(std::move(key), std::move(value));
+  return *this;
+}
+
+LineSink::LineSink(std::ostream& stream, bool json, LogDestination destination)
+    : stream_(stream), json_(json), destination_(destination) {}
+
+void LineSink::write(spdlog::level::level_enum level, std::string_view message,
+                     const LogFields& fields) {
+  if (!should_log(level)) return;
+  const std::lock_guard lock(mutex_);
+  write_line(level, spdlog::log_clock::now(), message, fields);
+}
+
+void LineSink::show_status(std::string text) {
+  const std::lock_guard lock(mutex_);
+  erase_status();
+  status_ = std::move(text);
+  draw_status();
+  stream_.flush();
+}
+
+void LineSink::sink_it_(const spdlog::details::log_msg& message) {
+  write_line(message.level, message.time,
+             std::string_view(message.payload.data(), message.payload.size()), LogFields{});
+}
+
+void LineSink::write_line(spdlog::level::level_enum level, spdlog::log_clock::time_point time,
+                          std::string_view message, const LogFields& fields) {
+  erase_status();
+  if (destination_.journal) stream_ << '<' << syslog_priority(level) << '>';
+  if (json_) {
+    stream_ << json_line(level, time, message, fields);
+  } else {
+    if (!destination_.journal) stream_ << utc_timestamp(time) << ' ';
+    stream_ << level_name(level) << ' ' << message;
   }
-  auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(stream, /*force_flush=*/true);
-  sink->set_formatter(make_formatter(format, for_journal));
+  stream_ << '\n';
+  draw_status();
+  stream_.flush();  // a line at a time: cron's log file and a tail -f see each as it happens
+}
+
+// Spaces over the status line rather than a terminal's escape sequence: the same bytes work in a
+// pipe (--progress always) and on any terminal.
+void LineSink::erase_status() {
+  if (status_.empty()) return;
+  stream_ << '\r' << std::string(status_.size(), ' ') << '\r';
+}
+
+void LineSink::draw_status() {
+  if (!status_.empty()) stream_ << '\r' << status_;
+}
+
+std::shared_ptr<spdlog::logger> make_logger(std::ostream& stream, const std::string& format,
+                                            const std::string& level, LogDestination destination) {
+  if (format != "json" && format != "text") {
+    throw Error(ExitCode::usage, "--log-format must be text or json (got \"" + format + "\")");
+  }
+  const auto parsed = parse_level(level);
+  auto sink = std::make_shared<LineSink>(stream, format == "json", destination);
   auto logger = std::make_shared<spdlog::logger>("meteo-etl", std::move(sink));
   logger->set_level(parsed);
   return logger;
+}
+
+LineSink* line_sink_of(spdlog::logger& log) {
+  if (log.sinks().size() != 1) return nullptr;
+  return dynamic_cast<LineSink*>(log.sinks().front().get());
+}
+
+void log_fields(spdlog::logger& log, spdlog::level::level_enum level, const LogFields& fields,
+                std::string_view message) {
+  if (!log.should_log(level)) return;
+  if (LineSink* sink = line_sink_of(log)) {
+    sink->write(level, message, fields);
+  } else {
+    log.log(level, "{}", message);
+  }
 }
 
 bool is_journal_stream(const EnvironmentLookup& environment, int fd) {

@@ -8,9 +8,12 @@
 #include <optional>
 #include <thread>
 
+#include "logging.hpp"
 #include "meteo/archive.hpp"
 #include "meteo/errors.hpp"
+#include "progress.hpp"
 #include "run_failure.hpp"
+#include "run_log_fields.hpp"
 #include "sensor_job.hpp"
 #include "source_regions.hpp"
 
@@ -42,7 +45,7 @@ std::int64_t ledger_id(Database& db, const RawArchive& archive, ArchivedPayload&
 
 RunCounts replay_payload(Database& db, const RawArchive& archive, const SourceConfig& source,
                          const SourceRegions& regions, ArchivedPayload payload, const Shard& shard,
-                         spdlog::logger& log) {
+                         spdlog::logger& log, Progress& progress) {
   const auto recorded = find_raw_payload(db, payload.relative_path);
   const std::int64_t payload_id = ledger_id(db, archive, payload, recorded);
   const std::string sha256 = recorded ? recorded->sha256 : payload.sha256;
@@ -53,8 +56,13 @@ RunCounts replay_payload(Database& db, const RawArchive& archive, const SourceCo
     const RunCounts counts = load_sensor_payload(
         db, source, regions, run_id,
         {open_body, payload.relative_path.string(), hour, payload.origin.fetched_at, shard}, log);
-    log.info("{} hour {}: replay run {} of {}: {}", describe_worker(source.name, shard),
-             to_iso8601(hour), run_id, payload.relative_path.string(), describe_counts(counts));
+    progress.step(payload.relative_path.string());
+    LogFields fields = run_fields(source.name, run_id, hour);
+    if (!shard.whole()) fields.add("shard", shard.text());
+    fields.add("payload", payload.relative_path.string()).add(counts_fields(counts));
+    log_with(log, progress.step_level(), fields, "{} hour {}: replay run {} of {}: {}",
+             describe_worker(source.name, shard), to_iso8601(hour), run_id,
+             payload.relative_path.string(), describe_counts(counts));
     return counts;
   } catch (const std::exception& error) {
     record_run_failure(db, run_id, source.name, error, log);
@@ -88,8 +96,13 @@ void print_plan(const SourceConfig& source, const ReplayRequest& request,
 class ReplayWorkers {
  public:
   ReplayWorkers(const Config& config, const SourceConfig& source, const Shard& shard,
-                spdlog::logger& log)
-      : config_(config), source_(source), shard_(shard), archive_(config.archive), log_(log) {}
+                spdlog::logger& log, Progress& progress)
+      : config_(config),
+        source_(source),
+        shard_(shard),
+        archive_(config.archive),
+        log_(log),
+        progress_(progress) {}
 
   RunCounts run(std::vector<std::vector<ArchivedPayload>> parts) {
     std::vector<std::thread> threads;
@@ -109,7 +122,7 @@ class ReplayWorkers {
       for (auto& payload : part) {
         if (stop_) return;
         const RunCounts counts =
-            replay_payload(db, archive_, source_, regions, payload, shard_, log_);
+            replay_payload(db, archive_, source_, regions, payload, shard_, log_, progress_);
         const std::lock_guard lock(mutex_);
         add_counts(total_, counts);
       }
@@ -131,6 +144,7 @@ class ReplayWorkers {
   const Shard shard_;
   const RawArchive archive_;
   spdlog::logger& log_;
+  Progress& progress_;
   std::atomic<bool> stop_{false};
   std::mutex mutex_;
   std::optional<Error> failure_;
@@ -169,10 +183,20 @@ RunCounts replay_sensor_source(Database& db, const Config& config, const SourceC
     return {};
   }
   const std::size_t count = payloads.size();
-  ReplayWorkers workers(config, source, request.shard, log);
-  const RunCounts total = workers.run(slices(std::move(payloads), request.jobs));
-  log.info("{}: replayed {} payload(s): {}", describe_worker(source.name, request.shard), count,
-           describe_counts(total));
+  RunCounts total;
+  {
+    Progress progress(log, request.progress_bar, count, "payloads");
+    ReplayWorkers workers(config, source, request.shard, log, progress);
+    total = workers.run(slices(std::move(payloads), request.jobs));
+  }
+  LogFields fields = LogFields()
+                         .add("source", source.name)
+                         .add("from", to_iso8601(request.window.from))
+                         .add("to", to_iso8601(request.window.to));
+  if (!request.shard.whole()) fields.add("shard", request.shard.text());
+  fields.add("payloads", count).add(counts_fields(total));
+  log_with(log, spdlog::level::info, fields, "{}: replayed {} payload(s): {}",
+           describe_worker(source.name, request.shard), count, describe_counts(total));
   return total;
 }
 

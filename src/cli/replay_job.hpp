@@ -26,6 +26,7 @@ struct ReplayRequest {
   int jobs = 1;       // worker threads, each with its own connection and matchers
   bool dry_run = false;
   Shard shard;  // only the readings of this shard of each payload; the whole payload by default
+  bool progress_bar = false;  // a bar over the payloads instead of a line per payload
 };
 
 // Holds the source's lock for the whole replay. Throws the first worker's Error; the payloads

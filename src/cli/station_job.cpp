@@ -11,7 +11,9 @@
 #include "meteo/http.hpp"
 #include "meteo/station_store.hpp"
 #include "payload_landing.hpp"
+#include "progress.hpp"
 #include "run_failure.hpp"
+#include "run_log_fields.hpp"
 #include "source_regions.hpp"
 
 namespace meteo {
@@ -50,35 +52,6 @@ void add_counts(RunCounts& total, const StationLoadCounts& batch) {
   total.corrections += batch.corrections;
   total.unchanged += batch.unchanged;
 }
-
-// One line on a terminal, redrawn; a plain line per step in a log.
-class Progress {
- public:
-  Progress(bool bar, std::size_t total, spdlog::logger& log)
-      : bar_(bar), total_(total), log_(log) {}
-  ~Progress() {
-    if (bar_ && done_ > 0) std::fputc('\n', stderr);
-  }
-  void step(const std::string& what, const StationLoadCounts& counts) {
-    ++done_;
-    if (!bar_) {
-      log_.info("{}: fetched {}, stored {}, corrections {}, unchanged {}, rejected {}", what,
-                counts.fetched, counts.stored, counts.corrections, counts.unchanged,
-                counts.rejected);
-      return;
-    }
-    const int width = 30;
-    const int filled = static_cast<int>(width * done_ / std::max<std::size_t>(total_, 1));
-    std::fprintf(stderr, "\r[%s%s] %zu/%zu %-60.60s", std::string(filled, '#').c_str(),
-                 std::string(width - filled, ' ').c_str(), done_, total_, what.c_str());
-    std::fflush(stderr);
-  }
-
- private:
-  bool bar_;
-  std::size_t total_, done_ = 0;
-  spdlog::logger& log_;
-};
 
 struct DatasetPlan {
   std::string dataset_id;
@@ -185,7 +158,8 @@ RunCounts run_station_source(Database& db, const Config& config, const SourceCon
     }
     std::size_t steps = 0;
     for (const auto& entry : plans) steps += entry.windows.size();
-    Progress progress(job.progress_bar, steps, log);
+    Progress progress(log, job.progress_bar, steps, "windows");
+    const LogFields run = run_fields(source.name, run_id, job.run_hour);
     for (const auto& entry : plans) {
       for (const auto& window : entry.windows) {
         ParsedObservations parsed =
@@ -205,15 +179,27 @@ RunCounts run_station_source(Database& db, const Config& config, const SourceCon
         if (!job.window) batch.watermark = floor_to_hour(window.to);
         const StationLoadCounts counts = load_station_batch(db, batch);
         add_counts(total, counts);
-        progress.step(source.name + " " + entry.dataset_id + " " + describe(window), counts);
+        const std::string what = source.name + " " + entry.dataset_id + " " + describe(window);
+        progress.step(what);
+        log_with(log, progress.step_level(),
+                 LogFields(run).add("dataset", entry.dataset_id).add(counts_fields(counts)),
+                 "{}: fetched {}, stored {}, corrections {}, unchanged {}, rejected {}", what,
+                 counts.fetched, counts.stored, counts.corrections, counts.unchanged,
+                 counts.rejected);
       }
     }
     finish_run(db, run_id, total);
-    log.info(
-        "source {}: run {} succeeded: {} dataset(s), fetched {}, stored {}, corrections {}, "
-        "unchanged {}, rejected {}, duplicates {}, {} skipped dataset(s), {} request(s)",
-        source.name, run_id, plans.size(), total.fetched, total.stored, total.corrections,
-        total.unchanged, total.rejected, total.duplicates, skipped.size(), portal.requests_made());
+    log_with(log, spdlog::level::info,
+             LogFields(run)
+                 .add("datasets", plans.size())
+                 .add(counts_fields(total))
+                 .add("skipped_datasets", skipped.size())
+                 .add("requests", portal.requests_made()),
+             "source {}: run {} succeeded: {} dataset(s), fetched {}, stored {}, corrections {}, "
+             "unchanged {}, rejected {}, duplicates {}, {} skipped dataset(s), {} request(s)",
+             source.name, run_id, plans.size(), total.fetched, total.stored, total.corrections,
+             total.unchanged, total.rejected, total.duplicates, skipped.size(),
+             portal.requests_made());
     return total;
   } catch (const std::exception& error) {
     if (!job.dry_run) record_run_failure(db, run_id, source.name, error, log);

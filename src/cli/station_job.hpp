@@ -20,7 +20,7 @@ struct StationJob {
   UtcSeconds run_hour;               // stamps the ledger row and the run's rejects
   std::optional<TimeWindow> window;  // backfill: re-read this window; else incremental
   bool dry_run = false;              // print the plan, change nothing
-  bool progress_bar = false;         // a terminal: redraw one line; else a line per window
+  bool progress_bar = false;         // a bar over the windows; else a line per window
 };
 
 // Runs one opendatasoft-stations source. Datasets commit one by one (each with its watermark),

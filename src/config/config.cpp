@@ -239,11 +239,12 @@ LoggingConfig read_logging(const ConfigReader& reader, const toml::table* t) {
   reader.expect_only(*t, "logging", {"level", "format"});
   reader.read_string(*t, "logging", "level", logging.level);
   reader.read_string(*t, "logging", "format", logging.format);
-  static constexpr std::string_view kLevels[] = {"trace", "debug",    "info", "warn",
-                                                 "error", "critical", "off"};
-  if (std::find(std::begin(kLevels), std::end(kLevels), logging.level) == std::end(kLevels)) {
-    reader.fail("logging.level", "must be one of trace, debug, info, warn, error, critical, off");
+  const auto level = canonical_log_level(logging.level);
+  if (!level) {
+    reader.fail("logging.level",
+                "must be one of trace, debug, info, warning (or warn), error, critical, off");
   }
+  logging.level = *level;
   if (logging.format != "text" && logging.format != "json") {
     reader.fail("logging.format", "must be text or json");
   }
@@ -581,6 +582,32 @@ int MonitoringConfig::stale_after_minutes_for(std::string_view source) const {
     if (name == source) return minutes;
   }
   return stale_after_minutes;
+}
+
+namespace {
+
+// The word each level prints first, then the other accepted spellings and what they mean.
+constexpr std::string_view kLogLevels[] = {"trace", "debug",    "info", "warning",
+                                           "error", "critical", "off"};
+constexpr std::pair<std::string_view, std::string_view> kLogLevelSpellings[] = {{"warn", "warning"},
+                                                                                {"err", "error"}};
+
+}  // namespace
+
+std::optional<std::string> canonical_log_level(std::string_view name) {
+  for (const auto level : kLogLevels) {
+    if (name == level) return std::string(level);
+  }
+  for (const auto& [spelling, level] : kLogLevelSpellings) {
+    if (name == spelling) return std::string(level);
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> log_level_spellings() {
+  std::vector<std::string> names(std::begin(kLogLevels), std::end(kLogLevels));
+  for (const auto& [spelling, level] : kLogLevelSpellings) names.emplace_back(spelling);
+  return names;
 }
 
 EnvironmentLookup process_environment() {

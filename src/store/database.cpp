@@ -35,6 +35,24 @@ void add_tls_options(const DatabaseConfig& config, sql::ConnectOptionsMap& optio
 // libmariadb's CR_SSL_CONNECTION_ERROR: the handshake failed or the certificate did not verify.
 constexpr int kTlsConnectionError = 2026;
 
+// A refused login or a missing database will not pass by itself (77, 78): cron must not wait for
+// it. Anything else at connect time (the server down, too many connections) may: 75.
+ExitCode connect_failure_code(int mysql_error) {
+  const ExitCode code = store::exit_code_for(mysql_error);
+  return code == ExitCode::software ? ExitCode::temporary : code;
+}
+
+std::string connect_failure_hint(ExitCode code) {
+  switch (code) {
+    case ExitCode::no_permission:
+      return " (check [database] user and the password)";
+    case ExitCode::config:
+      return " (check [database] name and the account's grants)";
+    default:
+      return "";
+  }
+}
+
 sql::ConnectOptionsMap connect_options(const DatabaseConfig& config) {
   sql::ConnectOptionsMap options;
   if (config.socket.empty()) {
@@ -91,9 +109,10 @@ Database Database::connect(const DatabaseConfig& config, spdlog::logger* log) {
                                         " (check [database] tls and tls_ca against the server's"
                                         " certificate)");
     }
-    throw Error(ExitCode::temporary, "cannot connect to the " + where(config) + ": " +
-                                         error.what() + " (MySQL error " +
-                                         std::to_string(error.getErrorCode()) + ")");
+    const ExitCode code = connect_failure_code(error.getErrorCode());
+    throw Error(code, "cannot connect to the " + where(config) + ": " + error.what() +
+                          " (MySQL error " + std::to_string(error.getErrorCode()) + ")" +
+                          connect_failure_hint(code));
   }
 }
 

@@ -25,12 +25,15 @@ ExitCode exit_code_for(int mysql_error) {
     case 1205:  // lock wait timeout
     case 1213:  // deadlock: the transaction was rolled back
       return ExitCode::temporary;
-    case 1044:                  // access denied to the database
-    case 1045:                  // access denied for the user
-    case 1142:                  // command denied on a table
-    case 1143:                  // command denied on a column
-    case 1227:                  // missing privilege
-      return ExitCode::config;  // the grants need fixing, not the code
+    case 1045:                         // access denied for the user: a wrong password or user name
+    case 1698:                         // access denied, e.g. by unix_socket authentication
+      return ExitCode::no_permission;  // like a refused API key: someone must fix the secret
+    case 1044:                         // access denied to the database
+    case 1049:                         // unknown database
+    case 1142:                         // command denied on a table
+    case 1143:                         // command denied on a column
+    case 1227:                         // missing privilege
+      return ExitCode::config;         // the grants or the config need fixing, not the code
     default:
       return ExitCode::software;
   }

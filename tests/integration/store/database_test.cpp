@@ -75,7 +75,7 @@ TEST(Database, RefusedLoginGivesTheServersMessageButNeverThePassword) {
   config.user = "meteo_no_such_user";
   config.password = Secret("pa55-W0rd-never-shown");
   const auto error = error_of([&] { Database::connect(config); });
-  EXPECT_EQ(error.code(), ExitCode::temporary);
+  EXPECT_EQ(error.code(), ExitCode::no_permission);
   EXPECT_THAT(error.what(), AllOf(HasSubstr("Access denied"), HasSubstr("meteo_no_such_user"),
                                   Not(HasSubstr("pa55-W0rd-never-shown"))));
 }

@@ -23,7 +23,7 @@ std::vector<std::string> lines_of(const std::string& text) {
 
 std::vector<std::string> log_every_level(const std::string& format, bool for_journal) {
   std::ostringstream stream;
-  auto log = make_logger(stream, format, "trace", for_journal);
+  auto log = make_logger(stream, format, "trace", {.journal = for_journal});
   log->trace("t");
   log->debug("d");
   log->info("i");
