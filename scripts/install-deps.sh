@@ -13,6 +13,7 @@ packages=(
   time  # bench/e2e.sh: /usr/bin/time -v for wall time and peak RSS
   rsync  # bench/e2e.sh --commit: syncs the export by content, so only changed files rebuild
   clang libclang-rt-dev  # scripts/fuzz.sh: libFuzzer and the sanitizer runtimes (a Recommends)
+  dpkg-dev man-db logrotate  # ctest -L package: dpkg-shlibdeps for cpack, man -l, logrotate -d
 )
 
 # The dashboard page is assembled with npm; any Node.js with npm will do (Debian's when none).
