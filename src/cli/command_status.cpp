@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -5,11 +6,46 @@
 #include "commands.hpp"
 #include "manual.hpp"
 #include "meteo/store.hpp"
+#include "run_metrics.hpp"
 #include "source_health.hpp"
 #include "table_output.hpp"
 
 namespace meteo {
 namespace {
+
+// Above the sources' verdicts (2 never run, 1 stale): monitoring that reads the metrics file is
+// blind until it is fixed, whatever the sources' state. Each source's verdict is still shown.
+constexpr int kMetricsUnwrittenExit = 3;
+
+// What `status` reports: the sources' health and the metrics file `run` should keep writing.
+struct HealthSummary {
+  std::vector<SourceHealthReport> sources;
+  MetricsFileCheck metrics_file;
+
+  bool metrics_unwritten() const { return !metrics_file.error.empty(); }
+  int exit_code() const {
+    return metrics_unwritten() ? kMetricsUnwrittenExit : static_cast<int>(worst_verdict(sources));
+  }
+  std::string_view verdict() const {
+    return metrics_unwritten() ? "metrics_unwritten" : verdict_name(worst_verdict(sources));
+  }
+};
+
+HealthSummary read_health(Database& db, const Config& config, UtcSeconds now) {
+  HealthSummary summary{.sources = read_source_health_reports(db, config, now), .metrics_file = {}};
+  const bool run_finished =
+      std::any_of(summary.sources.begin(), summary.sources.end(),
+                  [](const auto& source) { return source.state.last_finished.has_value(); });
+  summary.metrics_file = check_metrics_file(config, run_finished);
+  return summary;
+}
+
+nlohmann::json metrics_file_json(const MetricsFileCheck& check) {
+  if (check.path.empty()) return nullptr;
+  return {{"path", check.path.string()},
+          {"ok", check.error.empty()},
+          {"error", check.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(check.error)}};
+}
 
 nlohmann::json counts_json(const RunCounts& c) {
   return {{"fetched", c.fetched},         {"stored", c.stored},
@@ -90,15 +126,15 @@ nlohmann::json source_json(const SourceHealthReport& health,
           {"watermark", watermark_json(health, datasets)}};
 }
 
-nlohmann::json health_json(const std::vector<SourceHealthReport>& sources, UtcSeconds now,
+nlohmann::json health_json(const HealthSummary& health, UtcSeconds now,
                            const std::vector<DatasetState>& datasets) {
   nlohmann::json list = nlohmann::json::array();
-  for (const auto& source : sources) list.push_back(source_json(source, datasets));
-  const HealthVerdict worst = worst_verdict(sources);
+  for (const auto& source : health.sources) list.push_back(source_json(source, datasets));
   return {{"generated_at", to_iso8601(now)},
-          {"verdict", verdict_name(worst)},
-          {"exit_code", static_cast<int>(worst)},
-          {"sources", list}};
+          {"verdict", health.verdict()},
+          {"exit_code", health.exit_code()},
+          {"sources", list},
+          {"metrics_file", metrics_file_json(health.metrics_file)}};
 }
 
 nlohmann::json status_json(const StatusReport& report) {
@@ -155,10 +191,10 @@ std::string watermark_text(const SourceHealthReport& health) {
   return "per dataset, below";
 }
 
-void print_health_text(std::ostream& out, const std::vector<SourceHealthReport>& sources) {
+void print_health_text(std::ostream& out, const HealthSummary& summary) {
   out << "\nsource health\n";
   std::vector<TextRow> rows;
-  for (const auto& health : sources) {
+  for (const auto& health : summary.sources) {
     const auto& state = health.state;
     rows.push_back({health.source->name, std::string(verdict_name(health.verdict)),
                     state.last_success ? to_iso8601(state.last_success->finished_at) : "-",
@@ -172,8 +208,13 @@ void print_health_text(std::ostream& out, const std::vector<SourceHealthReport>&
               {"source", "health", "last success", "staleness", "stale after", "rows today",
                "watermark", "last failure", "reason"},
               rows);
-  const HealthVerdict worst = worst_verdict(sources);
-  out << "health: " << verdict_name(worst) << " (exit " << static_cast<int>(worst) << ")\n";
+  const MetricsFileCheck& metrics = summary.metrics_file;
+  if (!metrics.path.empty()) {
+    out << "\nmetrics file: "
+        << (summary.metrics_unwritten() ? "ERROR " + metrics.error : metrics.path.string() + ": ok")
+        << '\n';
+  }
+  out << "health: " << summary.verdict() << " (exit " << summary.exit_code() << ")\n";
 }
 
 // Station datasets only exist from schema version 2 on; a sensor-only install shows none.
@@ -223,7 +264,8 @@ CommandRegistration register_status(CLI::App& parent) {
   CLI::App* app = parent.add_subcommand(
       "status",
       "last runs, schema version, region sets, and each source's health; exits 0 when every "
-      "source is healthy, 1 when one is stale, 2 when one never succeeded (2 wins over 1)");
+      "source is healthy, 1 when one is stale, 2 when one never succeeded (2 wins over 1), 3 "
+      "when the last run could not write [monitoring] metrics_file or it is gone (3 wins)");
   auto as_json = std::make_shared<bool>(false);
   app->add_flag("--json", *as_json, "machine-readable output");
   set_examples(*app, {"meteo-etl status", "meteo-etl status --json"});
@@ -232,16 +274,16 @@ CommandRegistration register_status(CLI::App& parent) {
             const StatusReport report = read_status(db);
             const auto now =
                 std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-            const auto sources = read_source_health_reports(db, context.config, now);
+            const HealthSummary health = read_health(db, context.config, now);
             if (*as_json) {
               nlohmann::json json = status_json(report);
-              json["health"] = health_json(sources, now, report.datasets);
+              json["health"] = health_json(health, now, report.datasets);
               context.out << json.dump(2) << '\n';
             } else {
               print_status_text(context.out, report);
-              print_health_text(context.out, sources);
+              print_health_text(context.out, health);
             }
-            return static_cast<int>(worst_verdict(sources));
+            return health.exit_code();
           }};
 }
 

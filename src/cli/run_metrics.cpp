@@ -1,13 +1,68 @@
 #include "run_metrics.hpp"
 
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <optional>
 
 #include "source_health.hpp"
 
 namespace meteo {
 namespace {
 
+namespace fs = std::filesystem;
 using metrics::MetricType;
+
+// Beside the tool's other derived files: the metrics directory may be the very thing unwritable.
+fs::path recorded_outcome_path(const Config& config) {
+  return config.cache.dir / "metrics-file-state.json";
+}
+
+// How the last write went: {"metrics_file": path, "at": ISO 8601, "error": "" or the reason}.
+void record_metrics_file_outcome(const Config& config, UtcSeconds at, const std::string& error,
+                                 spdlog::logger& log) {
+  const fs::path state = recorded_outcome_path(config);
+  const fs::path temporary = state.string() + ".tmp";
+  const nlohmann::json outcome{{"metrics_file", config.monitoring.metrics_file.string()},
+                               {"at", to_iso8601(at)},
+                               {"error", error}};
+  std::error_code failure;
+  fs::create_directories(state.parent_path(), failure);
+  {
+    std::ofstream out(temporary, std::ios::trunc);
+    out << outcome.dump() << '\n';
+    out.close();
+    if (!out) failure = std::error_code(errno, std::generic_category());
+  }
+  if (!failure) {
+    fs::permissions(
+        temporary, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read, failure);
+  }
+  if (!failure) fs::rename(temporary, state, failure);
+  if (failure) {
+    log.warn("cannot record the metrics file's outcome in {}: {}", state.string(),
+             failure.message());
+    fs::remove(temporary, failure);
+  }
+}
+
+struct RecordedOutcome {
+  std::string metrics_file, at, error;
+};
+
+// Absent or unreadable (a cleared cache): none, and `status` falls back on the file itself.
+std::optional<RecordedOutcome> read_recorded_outcome(const Config& config) {
+  std::ifstream in(recorded_outcome_path(config));
+  if (!in) return std::nullopt;
+  const auto outcome = nlohmann::json::parse(in, nullptr, false);
+  if (!outcome.is_object()) return std::nullopt;
+  return RecordedOutcome{outcome.value("metrics_file", ""), outcome.value("at", ""),
+                         outcome.value("error", "")};
+}
 
 double unix_seconds(UtcSeconds moment) {
   return static_cast<double>(moment.time_since_epoch().count());
@@ -97,6 +152,7 @@ void write_run_metrics(Database& db, const Config& config, metrics::Registry& re
                        spdlog::logger& log) {
   const auto& file = config.monitoring.metrics_file;
   if (file.empty()) return;
+  std::string failure;
   try {
     describe_run_metrics(registry);
     for (const auto& health : read_source_health_reports(db, config, now)) {
@@ -107,8 +163,27 @@ void write_run_metrics(Database& db, const Config& config, metrics::Registry& re
     metrics::write_file_atomically(file, registry.render());
     log.debug("metrics written to {}", file.string());
   } catch (const std::exception& error) {
-    log.warn("metrics file {} not written: {}", file.string(), error.what());
+    failure = error.what();
+    log.warn("metrics file {} not written: {}", file.string(), failure);
   }
+  record_metrics_file_outcome(config, now, failure, log);
+}
+
+MetricsFileCheck check_metrics_file(const Config& config, bool run_finished) {
+  MetricsFileCheck check{.path = config.monitoring.metrics_file, .error = ""};
+  if (check.path.empty()) return check;
+  const auto recorded = read_recorded_outcome(config);
+  // An outcome recorded for another path is from before the config changed: not this file's.
+  if (recorded && recorded->metrics_file == check.path.string() && !recorded->error.empty()) {
+    check.error = "not written by the run at " + recorded->at + ": " + recorded->error;
+    return check;
+  }
+  if (!recorded && !run_finished) return check;  // no run has tried to write it yet
+  struct stat file_status {};
+  if (::stat(check.path.c_str(), &file_status) != 0) {
+    check.error = "metrics file " + check.path.string() + ": " + std::strerror(errno);
+  }
+  return check;
 }
 
 }  // namespace meteo

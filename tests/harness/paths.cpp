@@ -1,9 +1,23 @@
 #include "paths.hpp"
 
+#include <cstdlib>
+#include <fstream>
+
 namespace meteo::testing {
 
+std::string shared_dir() {
+  const char* overridden = std::getenv("METEO_SHARED_DIR");
+  return overridden && *overridden ? overridden : METEO_DEFAULT_SHARED_DIR;
+}
 std::string shared_data(const std::string& relative) {
-  return std::string(METEO_SHARED_DIR) + "/data/" + relative;
+  return shared_dir() + "/data/" + relative;
+}
+std::string missing_shared_data(std::initializer_list<std::string> relatives) {
+  for (const std::string& relative : relatives) {
+    const std::string path = shared_data(relative);
+    if (!std::ifstream(path)) return path;
+  }
+  return "";
 }
 std::string source_path(const std::string& relative) {
   return std::string(METEO_SOURCE_DIR) + "/" + relative;

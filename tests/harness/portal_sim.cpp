@@ -4,11 +4,13 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "paths.hpp"
+
 namespace meteo::testing {
 namespace {
 
 std::string toulouse_file(const std::string& name) {
-  return std::string(METEO_SHARED_DIR) + "/data/toulouse/" + name;
+  return shared_data("toulouse/" + name);
 }
 
 // Everything but --host, --port and --port-file, which LoopbackServer adds.

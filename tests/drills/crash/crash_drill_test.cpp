@@ -88,6 +88,7 @@ struct ArchiveCensus {
 class CrashDrill : public ::testing::Test {
  protected:
   void SetUp() override {
+    METEO_SKIP_WITHOUT_SHARED_DATA("geo/regions.geojson");
     const std::string test_name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
     const fs::path directory =
         fs::temp_directory_path() / ("meteo-crash-" + std::to_string(::getpid()) + "-" + test_name);

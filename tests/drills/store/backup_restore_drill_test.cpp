@@ -46,6 +46,7 @@ std::map<std::string, std::string> files_under(const fs::path& root) {
 class BackupRestoreDrill : public ::testing::Test {
  protected:
   void SetUp() override {
+    METEO_SKIP_WITHOUT_SHARED_DATA("geo/regions.geojson");
     directory_ = fs::temp_directory_path() /
                  ("meteo-drill-" + std::to_string(::getpid()) + "-" +
                   ::testing::UnitTest::GetInstance()->current_test_info()->name());

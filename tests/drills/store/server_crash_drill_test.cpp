@@ -65,6 +65,7 @@ std::string loaded_data(Database& db) {
 class ServerCrashDrill : public ::testing::Test {
  protected:
   void SetUp() override {
+    METEO_SKIP_WITHOUT_SHARED_DATA("geo/regions.geojson");
     directory_ = fs::temp_directory_path() /
                  ("meteo-drill-" + std::to_string(::getpid()) + "-" +
                   ::testing::UnitTest::GetInstance()->current_test_info()->name());

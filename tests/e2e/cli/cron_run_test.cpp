@@ -29,6 +29,7 @@ constexpr const char* kApiKey = "e2e-secret-key-7f3a";
 class CronRun : public ::testing::Test {
  protected:
   void SetUp() override {
+    METEO_SKIP_WITHOUT_SHARED_DATA("geo/regions.geojson");
     directory_ = fs::temp_directory_path() /
                  ("meteo-e2e-" + std::to_string(::getpid()) + "-" +
                   ::testing::UnitTest::GetInstance()->current_test_info()->name());

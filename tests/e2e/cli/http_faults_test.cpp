@@ -34,6 +34,7 @@ SensorSimOptions sim_options(SensorSimOptions options) {
 class HttpFaultRun : public ::testing::Test {
  protected:
   void SetUp() override {
+    METEO_SKIP_WITHOUT_SHARED_DATA("geo/regions.geojson");
     directory_ = fs::temp_directory_path() /
                  ("meteo-e2e-http-" + std::to_string(::getpid()) + "-" +
                   ::testing::UnitTest::GetInstance()->current_test_info()->name());

@@ -23,6 +23,9 @@ constexpr const char* kApiKey = "replay-key-41c2";
 
 class Replay : public ::testing::Test {
  protected:
+  void SetUp() override {
+    METEO_SKIP_WITHOUT_SHARED_DATA("geo/regions.geojson", "geo/departements.geojson");
+  }
   // One config per simulator (its port changes); `extra` is appended verbatim.
   void write_config(const SensorSim& sim, const std::string& extra = "",
                     const std::string& sets = "\"fr-regions\"") {

@@ -87,6 +87,7 @@ class Deployment {
 
 class Shards : public ::testing::Test {
  protected:
+  void SetUp() override { METEO_SKIP_WITHOUT_SHARED_DATA("geo/regions.geojson"); }
   Shards() : sim_(options()) {}
 
   static SensorSimOptions options() {

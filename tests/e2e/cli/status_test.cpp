@@ -26,6 +26,7 @@ constexpr const char* kApiKey = "status-e2e-key-41c2";
 
 class StatusCommand : public ::testing::Test {
  protected:
+  void SetUp() override { METEO_SKIP_WITHOUT_SHARED_DATA("geo/regions.geojson"); }
   // Sources "sensors" on `sim` and, with `partner`, "partner" on that simulator.
   void write_config(const SensorSim& sim, const std::string& extra_toml = "",
                     const SensorSim* partner = nullptr) {

@@ -24,6 +24,7 @@ constexpr const char* kApiKey = "verify-key-7d1e";
 
 class VerifyCommand : public ::testing::Test {
  protected:
+  void SetUp() override { METEO_SKIP_WITHOUT_SHARED_DATA("geo/regions.geojson"); }
   void write_config(const SensorSim& sim, bool after_run) {
     std::ofstream config(config_path());
     config << database_toml(database_.config()) << "\n[archive]\nroot = \""

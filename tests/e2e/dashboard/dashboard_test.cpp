@@ -77,6 +77,7 @@ struct DashboardToml {
 class Dashboard : public ::testing::Test {
  protected:
   void SetUp() override {
+    METEO_SKIP_WITHOUT_SHARED_DATA("geo/regions.geojson", "geo/communes-31-haute-garonne.geojson");
     directory_ = fs::temp_directory_path() /
                  ("meteo-e2e-dash-" + std::to_string(::getpid()) + "-" +
                   ::testing::UnitTest::GetInstance()->current_test_info()->name());

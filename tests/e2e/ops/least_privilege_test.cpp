@@ -62,6 +62,7 @@ struct Account {
 class LeastPrivilege : public ::testing::Test {
  protected:
   void SetUp() override {
+    METEO_SKIP_WITHOUT_SHARED_DATA("geo/regions.geojson", "geo/communes-31-haute-garonne.geojson");
     directory_ = fs::temp_directory_path() /
                  ("meteo-e2e-ops-" + std::to_string(::getpid()) + "-" +
                   ::testing::UnitTest::GetInstance()->current_test_info()->name());

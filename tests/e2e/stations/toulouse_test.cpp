@@ -33,6 +33,9 @@ constexpr std::size_t kSupportedDatasets = 2;
 class ToulouseStations : public ::testing::Test {
  protected:
   void SetUp() override {
+    METEO_SKIP_WITHOUT_SHARED_DATA("geo/communes-31-haute-garonne.geojson",
+                                   "toulouse/stations-meteo-en-place.exports.json",
+                                   "toulouse/catalog-v1-search-q-meteo.json");
     directory_ = fs::temp_directory_path() /
                  ("meteo-e2e-stations-" + std::to_string(::getpid()) + "-" +
                   ::testing::UnitTest::GetInstance()->current_test_info()->name());

@@ -14,6 +14,7 @@
 #include "meteo/errors.hpp"
 #include "meteo/http.hpp"
 #include "meteo/stations.hpp"
+#include "paths.hpp"
 #include "portal_sim.hpp"
 
 namespace meteo {
@@ -36,6 +37,10 @@ const UtcSeconds kNow = utc(2026, 11, 22, 6);  // the simulator's default presen
 
 class PortalClientTest : public ::testing::Test {
  protected:
+  void SetUp() override {
+    METEO_SKIP_WITHOUT_SHARED_DATA("toulouse/stations-meteo-en-place.exports.json",
+                                   "toulouse/catalog-v1-search-q-meteo.json");
+  }
   HttpClient client() {
     HttpSettings settings;
     settings.connect_timeout = milliseconds(2000);

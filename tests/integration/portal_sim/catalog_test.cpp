@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "paths.hpp"
 #include "portal_client.hpp"
 #include "portal_sim.hpp"
 
@@ -34,6 +35,8 @@ bool has_field(const ordered_json& dataset, const std::string& name) {
 }
 
 TEST(PortalSimCatalog, ListsTheFirstDatasetsInCatalogueOrderThenTheStationList) {
+  METEO_SKIP_WITHOUT_SHARED_DATA("toulouse/stations-meteo-en-place.exports.json",
+                                 "toulouse/catalog-v1-search-q-meteo.json");
   PortalSim portal;  // 4 datasets, odd schemas included: the catalogue's first four entries
   const auto answer = get(portal.base_url(), std::string(kCatalog) + "?limit=100");
   ASSERT_EQ(answer.status, 200) << answer.body;
@@ -53,6 +56,8 @@ TEST(PortalSimCatalog, ListsTheFirstDatasetsInCatalogueOrderThenTheStationList) 
 }
 
 TEST(PortalSimCatalog, OddSchemasCanBeLeftOutWithoutShrinkingTheCount) {
+  METEO_SKIP_WITHOUT_SHARED_DATA("toulouse/stations-meteo-en-place.exports.json",
+                                 "toulouse/catalog-v1-search-q-meteo.json");
   PortalSimOptions options;
   options.include_odd_schema = false;
   PortalSim portal(options);
@@ -66,6 +71,8 @@ TEST(PortalSimCatalog, OddSchemasCanBeLeftOutWithoutShrinkingTheCount) {
 }
 
 TEST(PortalSimCatalog, ServesTheWholeCatalogueWhenAskedForAll) {
+  METEO_SKIP_WITHOUT_SHARED_DATA("toulouse/stations-meteo-en-place.exports.json",
+                                 "toulouse/catalog-v1-search-q-meteo.json");
   PortalSimOptions options;
   options.datasets = 0;
   PortalSim portal(options);
@@ -84,6 +91,8 @@ TEST(PortalSimCatalog, ServesTheWholeCatalogueWhenAskedForAll) {
 }
 
 TEST(PortalSimCatalog, LikeAndSearchFilterOnTheDatasetId) {
+  METEO_SKIP_WITHOUT_SHARED_DATA("toulouse/stations-meteo-en-place.exports.json",
+                                 "toulouse/catalog-v1-search-q-meteo.json");
   PortalSim portal;
   const auto like = get(portal.base_url(), std::string(kCatalog) + "?limit=100&where=" +
                                                portal::encode(R"(dataset_id like "station-meteo")"))
@@ -97,6 +106,8 @@ TEST(PortalSimCatalog, LikeAndSearchFilterOnTheDatasetId) {
 }
 
 TEST(PortalSimCatalog, RejectsPagesAboveOneHundredLikeThePortal) {
+  METEO_SKIP_WITHOUT_SHARED_DATA("toulouse/stations-meteo-en-place.exports.json",
+                                 "toulouse/catalog-v1-search-q-meteo.json");
   PortalSim portal;
   const auto answer = get(portal.base_url(), std::string(kCatalog) + "?limit=101");
   EXPECT_EQ(answer.status, 400);
@@ -105,6 +116,8 @@ TEST(PortalSimCatalog, RejectsPagesAboveOneHundredLikeThePortal) {
 }
 
 TEST(PortalSimCatalog, DescribesOneDatasetAndAnswers404ForUnknownIds) {
+  METEO_SKIP_WITHOUT_SHARED_DATA("toulouse/stations-meteo-en-place.exports.json",
+                                 "toulouse/catalog-v1-search-q-meteo.json");
   PortalSim portal;
   const auto meteopole = get(portal.base_url(), portal::dataset_path(portal::kMeteopole, ""));
   ASSERT_EQ(meteopole.status, 200) << meteopole.body;

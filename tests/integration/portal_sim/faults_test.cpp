@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "paths.hpp"
 #include "portal_client.hpp"
 #include "portal_sim.hpp"
 
@@ -27,6 +28,8 @@ ordered_json export_of(const PortalSim& portal, const std::string& dataset) {
 }
 
 TEST(PortalSimFaults, TheFirstRequestsAreRateLimitedWithRetryAfter) {
+  METEO_SKIP_WITHOUT_SHARED_DATA("toulouse/stations-meteo-en-place.exports.json",
+                                 "toulouse/catalog-v1-search-q-meteo.json");
   PortalSimOptions options;
   options.rate_limit_first = 2;
   options.retry_after_seconds = 7;
@@ -47,6 +50,8 @@ TEST(PortalSimFaults, TheFirstRequestsAreRateLimitedWithRetryAfter) {
 }
 
 TEST(PortalSimFaults, ARevisionCorrectsTheRecordAnHourBeforeNow) {
+  METEO_SKIP_WITHOUT_SHARED_DATA("toulouse/stations-meteo-en-place.exports.json",
+                                 "toulouse/catalog-v1-search-q-meteo.json");
   PortalSim original;
   PortalSimOptions options;
   options.revision = 1;
@@ -73,6 +78,8 @@ TEST(PortalSimFaults, ARevisionCorrectsTheRecordAnHourBeforeNow) {
 }
 
 TEST(PortalSimFaults, OneRecordFromTheFutureUnlessTurnedOff) {
+  METEO_SKIP_WITHOUT_SHARED_DATA("toulouse/stations-meteo-en-place.exports.json",
+                                 "toulouse/catalog-v1-search-q-meteo.json");
   const auto now = unix_seconds("2026-11-22T06:00:00Z");
   PortalSim with_future;
   const auto records = export_of(with_future, kMeteopole);
@@ -92,6 +99,8 @@ TEST(PortalSimFaults, OneRecordFromTheFutureUnlessTurnedOff) {
 }
 
 TEST(PortalSimFaults, OddSchemaDatasetsServeTheirOwnFieldsAndNoHeureDeParis) {
+  METEO_SKIP_WITHOUT_SHARED_DATA("toulouse/stations-meteo-en-place.exports.json",
+                                 "toulouse/catalog-v1-search-q-meteo.json");
   PortalSim portal;
   const auto dataset = get(portal.base_url(), portal::dataset_path(kOddDataset, "")).json();
   std::vector<std::string> catalogue_fields;

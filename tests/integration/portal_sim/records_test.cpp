@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "paths.hpp"
 #include "portal_client.hpp"
 #include "portal_sim.hpp"
 
@@ -19,9 +20,16 @@ using portal::ordered_json;
 const char* const kWindow =
     "heure_de_paris >= date'2026-11-21T00:00:00Z' AND heure_de_paris < date'2026-11-21T06:00:00Z'";
 
+const std::string kStations = "toulouse/stations-meteo-en-place.exports.json";
+const std::string kCatalog = "toulouse/catalog-v1-search-q-meteo.json";
+
 class PortalSimRecords : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { portal_ = std::make_unique<PortalSim>(); }
+  // Without the reference files the simulator cannot start: each test then skips in SetUp.
+  static void SetUpTestSuite() {
+    if (missing_shared_data({kStations, kCatalog}).empty()) portal_ = std::make_unique<PortalSim>();
+  }
+  void SetUp() override { METEO_SKIP_WITHOUT_SHARED_DATA(kStations, kCatalog); }
   static void TearDownTestSuite() { portal_.reset(); }
 
   static portal::HttpAnswer records(const std::string& query,
@@ -151,8 +159,7 @@ TEST_F(PortalSimRecords, SelectKeepsOnlyTheNamedFieldsInThatOrder) {
 }
 
 TEST_F(PortalSimRecords, TheStationsDatasetServesTheReferenceFile) {
-  std::ifstream file(std::string(METEO_SHARED_DIR) +
-                     "/data/toulouse/stations-meteo-en-place.exports.json");
+  std::ifstream file(shared_data("toulouse/stations-meteo-en-place.exports.json"));
   const auto reference = ordered_json::parse(file);
   const auto exported = exports("", portal::kStationsDataset);
   ASSERT_EQ(exported.status, 200);
@@ -166,6 +173,8 @@ TEST_F(PortalSimRecords, TheStationsDatasetServesTheReferenceFile) {
 }
 
 TEST(PortalSimStats, CountsEveryKindOfRequest) {
+  METEO_SKIP_WITHOUT_SHARED_DATA("toulouse/stations-meteo-en-place.exports.json",
+                                 "toulouse/catalog-v1-search-q-meteo.json");
   PortalSim portal;
   get(portal.base_url(), portal::kCatalog);
   get(portal.base_url(), portal::dataset_path(kMeteopole, ""));

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "paths.hpp"
 #include "portal_client.hpp"
 #include "portal_sim.hpp"
 
@@ -40,6 +41,8 @@ bool has_one_decimal_at_most(double value) {
 }
 
 TEST(PortalSimSeries, RecordsHaveTheRealPortalShape) {
+  METEO_SKIP_WITHOUT_SHARED_DATA("toulouse/stations-meteo-en-place.exports.json",
+                                 "toulouse/catalog-v1-search-q-meteo.json");
   PortalSim portal;
   const auto records = export_of(portal, kMeteopole);
   ASSERT_FALSE(records.empty());
@@ -79,6 +82,8 @@ TEST(PortalSimSeries, RecordsHaveTheRealPortalShape) {
 }
 
 TEST(PortalSimSeries, QuarterHoursFromFromUntilNowWithFewGapsAndOneRepeatADay) {
+  METEO_SKIP_WITHOUT_SHARED_DATA("toulouse/stations-meteo-en-place.exports.json",
+                                 "toulouse/catalog-v1-search-q-meteo.json");
   PortalSim portal;  // from 2026-11-20T00:00Z, now 2026-11-22T06:00Z
   const auto from = unix_seconds("2026-11-20T00:00:00Z");
   const auto now = unix_seconds("2026-11-22T06:00:00Z");
@@ -115,6 +120,8 @@ TEST(PortalSimSeries, QuarterHoursFromFromUntilNowWithFewGapsAndOneRepeatADay) {
 }
 
 TEST(PortalSimSeries, ParisTimeSwitchesToSummerTimeOnTheLastSundayOfMarch) {
+  METEO_SKIP_WITHOUT_SHARED_DATA("toulouse/stations-meteo-en-place.exports.json",
+                                 "toulouse/catalog-v1-search-q-meteo.json");
   PortalSimOptions options;
   options.from = "2026-03-29T00:00:00Z";
   options.now = "2026-03-29T03:00:00Z";
@@ -165,6 +172,8 @@ std::map<int, std::vector<double>> temperatures_by_local_hour(const ordered_json
 }
 
 TEST(PortalSimSeries, TemperaturesFollowADailyCycleAndAnUrbanHeatIsland) {
+  METEO_SKIP_WITHOUT_SHARED_DATA("toulouse/stations-meteo-en-place.exports.json",
+                                 "toulouse/catalog-v1-search-q-meteo.json");
   PortalSimOptions options;
   options.datasets = 0;
   options.include_odd_schema = false;
@@ -196,6 +205,8 @@ TEST(PortalSimSeries, TemperaturesFollowADailyCycleAndAnUrbanHeatIsland) {
 }
 
 TEST(PortalSimSeries, SameOptionsGiveTheSameBytesAndAnotherSeedDoesNot) {
+  METEO_SKIP_WITHOUT_SHARED_DATA("toulouse/stations-meteo-en-place.exports.json",
+                                 "toulouse/catalog-v1-search-q-meteo.json");
   PortalSim first;
   PortalSim second;
   PortalSimOptions reseeded;
@@ -209,6 +220,8 @@ TEST(PortalSimSeries, SameOptionsGiveTheSameBytesAndAnotherSeedDoesNot) {
 }
 
 TEST(PortalSimSeries, AYearOfRecordsNeedsExportsBeyondTheOffsetCeiling) {
+  METEO_SKIP_WITHOUT_SHARED_DATA("toulouse/stations-meteo-en-place.exports.json",
+                                 "toulouse/catalog-v1-search-q-meteo.json");
   PortalSimOptions options;
   options.datasets = 1;
   options.from = "2025-11-22T00:00:00Z";

@@ -61,6 +61,7 @@ TEST(GeoBboxMatcher, EdgesAndCornersAreInclusive) {
 }
 
 TEST(GeoBboxMatcher, RealRegionsOverlapAndTheEarlierOneWins) {
+  METEO_SKIP_WITHOUT_SHARED_DATA(geo_test::kRegions);
   const std::vector<Region> regions = geo_test::france_regions();
   const std::size_t occitanie = ordinal_of(regions, "76");
   const double lon = 1.444, lat = 43.604;  // Toulouse
@@ -76,6 +77,7 @@ TEST(GeoBboxMatcher, RealRegionsOverlapAndTheEarlierOneWins) {
 }
 
 TEST(GeoBboxMatcher, LeavesPointsOutsideEveryRectangleUnmatched) {
+  METEO_SKIP_WITHOUT_SHARED_DATA(geo_test::kRegions);
   const std::vector<Region> regions = geo_test::france_regions();
   const auto matcher = bbox_matcher(regions);
   EXPECT_EQ(matcher->match(-0.1276, 51.5072), std::nullopt);  // London

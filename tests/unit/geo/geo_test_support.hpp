@@ -13,12 +13,14 @@
 #include "meteo/config.hpp"
 #include "meteo/errors.hpp"
 #include "meteo/geo.hpp"
+#include "paths.hpp"
 
 namespace meteo::geo_test {
 
-inline const std::string kRegionsPath = METEO_SHARED_DIR "/data/geo/regions.geojson";
-inline const std::string kLaPosteIleDeFrancePath =
-    METEO_SHARED_DIR "/data/laposte/singleGeoJson-11.json";
+// Reference files under ../shared/data: a test reading one starts with
+// METEO_SKIP_WITHOUT_SHARED_DATA(kRegions) so that it skips, never fails, where they are absent.
+inline const std::string kRegions = "geo/regions.geojson";
+inline const std::string kLaPosteIleDeFrance = "laposte/singleGeoJson-11.json";
 
 // "Île-de-France" spelled out in UTF-8 bytes so the source file's encoding cannot change it.
 inline const std::string kIleDeFrance = "\xC3\x8Ele-de-France";
@@ -49,7 +51,7 @@ inline RegionSetConfig opendatasoft_spec(std::string code_field, std::string nam
 
 // The 13 metropolitan regions of the IGN contours, in the file's order.
 inline std::vector<Region> france_regions() {
-  return parse_region_document(read_file(kRegionsPath), geojson_spec());
+  return parse_region_document(read_file(testing::shared_data(kRegions)), geojson_spec());
 }
 
 inline std::size_t ordinal_of(const std::vector<Region>& regions, const std::string& code) {

@@ -28,7 +28,7 @@ struct Point {
 };
 
 std::vector<Region> shared_regions(const std::string& file) {
-  return parse_region_document(geo_test::read_file(METEO_SHARED_DIR "/data/geo/" + file),
+  return parse_region_document(geo_test::read_file(testing::shared_data("geo/" + file)),
                                geo_test::geojson_spec());
 }
 
@@ -118,6 +118,7 @@ void expect_same_answers(const std::vector<Region>& regions, const RegionMatcher
 class IndexedMatcherOnSharedData : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(IndexedMatcherOnSharedData, AnswersExactlyAsGeosEverywhere) {
+  METEO_SKIP_WITHOUT_SHARED_DATA(std::string("geo/") + GetParam());
   const std::vector<Region> regions = shared_regions(GetParam());
   const auto indexed = make_indexed_matcher(regions);
   EXPECT_FALSE(indexed->stats().from_cache);
@@ -197,6 +198,7 @@ class IndexCache : public ::testing::Test {
 };
 
 TEST_F(IndexCache, BuildsOnceThenReadsTheCacheWithTheSameAnswers) {
+  METEO_SKIP_WITHOUT_SHARED_DATA(geo_test::kRegions);
   const std::vector<Region> regions = geo_test::france_regions();
   const auto built = make_indexed_matcher(regions, options());
   EXPECT_FALSE(built->stats().from_cache);
@@ -210,6 +212,7 @@ TEST_F(IndexCache, BuildsOnceThenReadsTheCacheWithTheSameAnswers) {
 }
 
 TEST_F(IndexCache, AnotherRegionSetOrDepthHasAnotherKey) {
+  METEO_SKIP_WITHOUT_SHARED_DATA(geo_test::kRegions);
   const std::vector<Region> regions = geo_test::france_regions();
   const std::vector<Region> first_two(regions.begin(), regions.begin() + 2);
   RegionIndexOptions shallow = options();
@@ -225,6 +228,7 @@ TEST_F(IndexCache, AnotherRegionSetOrDepthHasAnotherKey) {
 }
 
 TEST_F(IndexCache, RebuildsADamagedCacheFile) {
+  METEO_SKIP_WITHOUT_SHARED_DATA(geo_test::kRegions);
   const std::vector<Region> regions = geo_test::france_regions();
   const std::string key = make_indexed_matcher(regions, options())->stats().key;
   const std::filesystem::path file = cache_file(key);

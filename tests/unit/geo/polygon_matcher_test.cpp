@@ -70,6 +70,7 @@ std::optional<Vertex> vertex_shared_only_by(const std::vector<Region>& regions, 
 }
 
 TEST(GeoPolygonMatcher, MatchesFrenchCitiesToTheirRegions) {
+  METEO_SKIP_WITHOUT_SHARED_DATA(geo_test::kRegions);
   const std::vector<Region> regions = geo_test::france_regions();
   const auto matcher = polygon_matcher(regions);
   EXPECT_EQ(matched_code(regions, *matcher, 1.444, 43.604), "76");    // Toulouse, Occitanie
@@ -80,6 +81,7 @@ TEST(GeoPolygonMatcher, MatchesFrenchCitiesToTheirRegions) {
 }
 
 TEST(GeoPolygonMatcher, ParisNameRoundTripsInUtf8) {
+  METEO_SKIP_WITHOUT_SHARED_DATA(geo_test::kRegions);
   const std::vector<Region> regions = geo_test::france_regions();
   const std::optional<std::size_t> paris = polygon_matcher(regions)->match(2.3522, 48.8566);
   ASSERT_TRUE(paris.has_value());
@@ -88,6 +90,7 @@ TEST(GeoPolygonMatcher, ParisNameRoundTripsInUtf8) {
 }
 
 TEST(GeoPolygonMatcher, LeavesPointsOutsideFranceUnmatched) {
+  METEO_SKIP_WITHOUT_SHARED_DATA(geo_test::kRegions);
   const std::vector<Region> regions = geo_test::france_regions();
   const auto matcher = polygon_matcher(regions);
   EXPECT_EQ(matcher->match(6.143, 46.204), std::nullopt);     // Geneva
@@ -97,6 +100,7 @@ TEST(GeoPolygonMatcher, LeavesPointsOutsideFranceUnmatched) {
 }
 
 TEST(GeoPolygonMatcher, SharedBorderVertexGoesToTheFirstRegionInSourceOrder) {
+  METEO_SKIP_WITHOUT_SHARED_DATA(geo_test::kRegions);
   const std::vector<Region> regions = geo_test::france_regions();
   const std::size_t nouvelle_aquitaine = ordinal_of(regions, "75");
   const std::size_t occitanie = ordinal_of(regions, "76");
@@ -312,6 +316,7 @@ void expect_plausible_share_inside(const std::vector<std::optional<std::size_t>>
 
 // GEOSCovers_r unprepared costs about 1.5 ms a point on these contours, hence fewer points here.
 TEST(GeoPolygonMatcher, AgreesWithUnpreparedCoversOnRandomPointsOverFrance) {
+  METEO_SKIP_WITHOUT_SHARED_DATA(geo_test::kRegions);
   const std::vector<Region> regions = geo_test::france_regions();
   const UnpreparedReference reference(regions);
   ASSERT_TRUE(reference.all_valid()) << "the reference assumes contours need no repair";
@@ -325,6 +330,7 @@ TEST(GeoPolygonMatcher, AgreesWithUnpreparedCoversOnRandomPointsOverFrance) {
 }
 
 TEST(GeoPolygonMatcher, AgreesWithUnpreparedOverlayOnTwentyThousandRandomPoints) {
+  METEO_SKIP_WITHOUT_SHARED_DATA(geo_test::kRegions);
   const std::vector<Region> regions = geo_test::france_regions();
   const UnpreparedReference reference(regions);
   ASSERT_TRUE(reference.all_valid()) << "the reference assumes contours need no repair";
@@ -340,8 +346,9 @@ TEST(GeoPolygonMatcher, AgreesWithUnpreparedOverlayOnTwentyThousandRandomPoints)
 
 // Speed belongs to the benchmarks; here only that the full-resolution set builds and answers.
 TEST(GeoPolygonMatcher, BuildsFromTheFullResolutionRegions) {
-  const std::vector<Region> regions =
-      parse_region_document(geo_test::read_file(geo_test::kRegionsPath), geo_test::geojson_spec());
+  METEO_SKIP_WITHOUT_SHARED_DATA(geo_test::kRegions);
+  const std::vector<Region> regions = parse_region_document(
+      geo_test::read_file(testing::shared_data(geo_test::kRegions)), geo_test::geojson_spec());
   ASSERT_EQ(regions.size(), 13u);
   const auto matcher = polygon_matcher(regions);
   EXPECT_EQ(matcher->match(1.444, 43.604), ordinal_of(regions, "76"));

@@ -33,6 +33,7 @@ std::vector<Region> parse_geojson(const std::string& document) {
 }
 
 TEST(GeoRegionDocument, ReadsTheRealRegionsInSourceOrder) {
+  METEO_SKIP_WITHOUT_SHARED_DATA(geo_test::kRegions);
   const std::vector<Region> regions = geo_test::france_regions();
   std::vector<std::string> codes;
   for (const Region& region : regions) codes.push_back(region.code);
@@ -112,7 +113,9 @@ TEST(GeoRegionDocument, AcceptsOneElementArraysAndNumbersAsValues) {
 }
 
 TEST(GeoRegionDocument, ReadsTheLaPosteGeometryWrappedInARecord) {
-  const std::string shape = geo_test::read_file(geo_test::kLaPosteIleDeFrancePath);
+  METEO_SKIP_WITHOUT_SHARED_DATA(geo_test::kLaPosteIleDeFrance);
+  const std::string shape =
+      geo_test::read_file(testing::shared_data(geo_test::kLaPosteIleDeFrance));
   const std::string document = R"([{"new_code":"11","region":")" + geo_test::kIleDeFrance +
                                R"(","geo_shape":)" + shape + "}]";
   const std::vector<Region> regions =

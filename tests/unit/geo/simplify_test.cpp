@@ -52,6 +52,7 @@ class GeosChecker {
 };
 
 TEST(Simplification, RealRegionsKeepTheirIdentityWithFarFewerVertices) {
+  METEO_SKIP_WITHOUT_SHARED_DATA(geo_test::kRegions);
   const std::vector<Region> regions = geo_test::france_regions();
   const json collection = json::parse(simplified_feature_collection(regions, 0.002));
   EXPECT_EQ(collection["type"], "FeatureCollection");

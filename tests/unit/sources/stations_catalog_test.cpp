@@ -12,6 +12,7 @@
 
 #include "meteo/errors.hpp"
 #include "meteo/stations.hpp"
+#include "paths.hpp"
 
 namespace meteo {
 namespace {
@@ -19,7 +20,7 @@ namespace {
 constexpr const char* kOrigin = "http://portal.test/x";
 
 std::string read_shared(const std::string& relative) {
-  const std::string path = std::string(METEO_SHARED_DIR) + "/data/toulouse/" + relative;
+  const std::string path = testing::shared_data("toulouse/" + relative);
   std::ifstream in(path, std::ios::binary);
   if (!in) ADD_FAILURE() << "cannot read " << path;
   std::ostringstream text;
@@ -40,6 +41,7 @@ ExitCode error_code(const std::function<void()>& action, std::string* message = 
 // ---- parse_station_list ----------------------------------------------------------------------
 
 TEST(StationsStationList, ReadsTheRealExport) {
+  METEO_SKIP_WITHOUT_SHARED_DATA("toulouse/stations-meteo-en-place.exports.json");
   std::vector<std::string> skipped;
   const auto stations = parse_station_list(read_shared("stations-meteo-en-place.exports.json"), {},
                                            kOrigin, &skipped);
@@ -164,6 +166,7 @@ TEST(StationsSchema, WithoutFieldListIsADataError) {
 }
 
 TEST(StationsSchema, FourOfTheRealCatalogueLackTheTimeField) {
+  METEO_SKIP_WITHOUT_SHARED_DATA("toulouse/catalog-v1-search-q-meteo.json");
   const auto catalogue = nlohmann::json::parse(read_shared("catalog-v1-search-q-meteo.json"));
   const auto& datasets = catalogue.at("datasets");
   ASSERT_EQ(datasets.size(), 49u);
