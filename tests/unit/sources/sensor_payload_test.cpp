@@ -285,10 +285,12 @@ TEST(SensorPayload, ANumberOverflowingADoubleIsNotJson) {
                 ": payload is not valid JSON at byte 21: number overflow parsing '1e999'");
 }
 
-TEST(SensorPayload, InvalidUtf8IsNotJson) {
+TEST(SensorPayload, InvalidUtf8IsNotJsonAndTheMessageShowsTheByteAsText) {
   const Error error = payload_error("[{\"id\":\"\xFF\"}]");
-  EXPECT_NE(std::string(error.what()).find("payload is not valid JSON at byte"), std::string::npos)
-      << error.what();
+  const std::string message = error.what();
+  EXPECT_NE(message.find("payload is not valid JSON at byte"), std::string::npos) << message;
+  EXPECT_EQ(message.find('\xFF'), std::string::npos) << "the raw byte must not reach the ledger";
+  EXPECT_NE(message.find("\\xFF"), std::string::npos) << message;
 }
 
 }  // namespace
