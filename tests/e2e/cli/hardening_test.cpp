@@ -118,5 +118,27 @@ TEST_F(Hardening, AnInvalidUtf8BodyFailsTheRunAndTheLedgerRecordsIt) {
   EXPECT_EQ(status.exit_code, 2) << "the source never succeeded\n" << describe(status);
 }
 
+// Defect 4: 1e309 is valid JSON grammar; the record holding it is rejected, not the payload.
+TEST_F(Hardening, AnOverflowingNumberRejectsOneRecordInRunAndReplay) {
+  const std::string body = R"([{"id":"paris","lat":48.85,"lon":2.35,"temperature":7.5},)"
+                           R"({"id":"huge","lat":45.2,"lon":4.1,"temperature":1e309},)"
+                           R"({"id":"lyon","lat":45.76,"lon":4.84,"temperature":9.5}])";
+  SensorSim sim({.api_key = kApiKey, .payload_file = write_payload("overflow.json", body)});
+  write_config(sim);
+  prepare_database();
+
+  const auto run = meteo({"run", "--hour", "2026-11-22T06"});
+  ASSERT_EQ(run.exit_code, 0) << describe(run);
+  Database db = database_.connect();
+  EXPECT_EQ(count_rows(db, "sensor_readings"), 2u);
+  EXPECT_EQ(query_value(db, "SELECT reason FROM rejected_records"),
+            "field \"temperature\": number 1e309 is out of range (past a double's ±1.8e308)");
+
+  const auto replay = meteo({"replay", "--from", "2026-11-22T06", "--to", "2026-11-22T07"});
+  EXPECT_EQ(replay.exit_code, 0) << describe(replay);
+  EXPECT_EQ(last_run(db, "status"), "succeeded");
+  EXPECT_EQ(count_rows(db, "rejected_records"), 1u) << "the same reject, stored once";
+}
+
 }  // namespace
 }  // namespace meteo::testing
