@@ -140,5 +140,20 @@ TEST_F(Hardening, AnOverflowingNumberRejectsOneRecordInRunAndReplay) {
   EXPECT_EQ(count_rows(db, "rejected_records"), 1u) << "the same reject, stored once";
 }
 
+// Defect 7: under `ulimit -f` the archive write fails with EFBIG (exit 74, recorded), instead of
+// SIGXFSZ killing the run with the ledger row left 'running'.
+TEST_F(Hardening, AFileSizeLimitFailsTheRunWith74AndRecordsIt) {
+  SensorSim sim({.records = 3000, .api_key = kApiKey, .identity = true});
+  write_config(sim);
+  prepare_database();
+
+  const auto run = meteo({"run"}, "ulimit -f 4");  // 4 KiB: far below the gzip archive file
+  EXPECT_EQ(run.exit_code, 74) << describe(run);
+  EXPECT_NE(run.err.find("File too large"), std::string::npos) << run.err;
+  Database db = database_.connect();
+  EXPECT_EQ(last_run(db, "status"), "failed");
+  EXPECT_EQ(count_rows(db, "sensor_readings"), 0u);
+}
+
 }  // namespace
 }  // namespace meteo::testing
