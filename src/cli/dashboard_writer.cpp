@@ -1,6 +1,7 @@
 #include "dashboard_writer.hpp"
 
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -12,6 +13,7 @@
 
 #include "meteo/dashboard_data.hpp"
 #include "meteo/errors.hpp"
+#include "meteo/file_modes.hpp"
 #include "meteo/geo.hpp"
 
 namespace meteo {
@@ -44,8 +46,14 @@ UtcSeconds series_start(UtcSeconds latest) {
 }
 
 // Writes to `path`.tmp-<pid>, then rename(2): readers see the old file or the whole new one.
+// The site is published: readable by all, writable by the tool only, whatever the umask.
 void write_atomically(const fs::path& path, std::string_view content) {
-  fs::create_directories(path.parent_path());
+  try {
+    create_directories_with_mode(path.parent_path(), kPublishedDirectoryMode);
+  } catch (const fs::filesystem_error& error) {
+    errno = error.code().value();
+    fail_io("cannot create the directory", error.path1());
+  }
   const fs::path temporary = path.string() + ".tmp-" + std::to_string(::getpid());
   {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
@@ -53,6 +61,9 @@ void write_atomically(const fs::path& path, std::string_view content) {
     out.write(content.data(), static_cast<std::streamsize>(content.size()));
     out.close();
     if (!out) fail_io("cannot write", temporary);
+  }
+  if (::chmod(temporary.c_str(), static_cast<mode_t>(kPublishedFileMode)) != 0) {
+    fail_io("cannot set the mode of", temporary);
   }
   if (std::rename(temporary.c_str(), path.c_str()) != 0) {
     const int saved = errno;

@@ -155,5 +155,40 @@ TEST_F(Hardening, AFileSizeLimitFailsTheRunWith74AndRecordsIt) {
   EXPECT_EQ(count_rows(db, "sensor_readings"), 0u);
 }
 
+// Defect 6: under `umask 000` nothing the tool creates is writable by others, and replay
+// refuses an archive file that another user could have planted or changed.
+TEST_F(Hardening, OutputsArePrivateWhateverTheUmaskAndReplayRefusesWritableFiles) {
+  SensorSim sim({.records = 50, .api_key = kApiKey});
+  write_config(sim);
+  ASSERT_EQ(meteo({"migrate"}).exit_code, 0);
+  ASSERT_EQ(meteo({"regions", "load"}, "umask 000").exit_code, 0);
+  const auto run = meteo({"run", "--hour", "2026-11-22T06"}, "umask 000");
+  ASSERT_EQ(run.exit_code, 0) << describe(run);
+
+  fs::path archived;
+  for (const fs::path& root : {archive_root(), directory_ / "cache"}) {
+    ASSERT_TRUE(fs::is_directory(root)) << root;
+    EXPECT_EQ(octal(mode_of(root)), "750") << root;
+    for (const auto& entry : fs::recursive_directory_iterator(root)) {
+      EXPECT_EQ(octal(mode_of(entry.path())), entry.is_directory() ? "750" : "640") << entry.path();
+      if (entry.path().extension() == ".gz") archived = entry.path();
+    }
+  }
+  ASSERT_FALSE(archived.empty());
+
+  const auto dashboard = meteo({"dashboard", "--out", (directory_ / "site").string()}, "umask 000");
+  ASSERT_EQ(dashboard.exit_code, 0) << describe(dashboard);
+  EXPECT_EQ(octal(mode_of(directory_ / "site")), "755");
+  for (const auto& entry : fs::recursive_directory_iterator(directory_ / "site")) {
+    EXPECT_EQ(octal(mode_of(entry.path())), entry.is_directory() ? "755" : "644") << entry.path();
+  }
+
+  fs::permissions(archived, static_cast<fs::perms>(0666), fs::perm_options::replace);
+  const auto replay = meteo({"replay", "--from", "2026-11-22T06", "--to", "2026-11-22T07"});
+  EXPECT_EQ(replay.exit_code, 74) << describe(replay);
+  EXPECT_NE(replay.err.find(archived.filename().string()), std::string::npos) << replay.err;
+  EXPECT_NE(replay.err.find("writable by its group or others"), std::string::npos) << replay.err;
+}
+
 }  // namespace
 }  // namespace meteo::testing
