@@ -6,11 +6,14 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <initializer_list>
 #include <set>
 #include <sstream>
+#include <system_error>
 
 #include "meteo/errors.hpp"
 #include "meteo/time.hpp"
@@ -46,6 +49,15 @@ class ConfigReader {
       }
       fail(join(where, key.str()), "unknown key");
     }
+  }
+
+  // A relative path in the file is relative to the file's directory, never to the working
+  // directory (cron's is anyone's guess); made absolute, so messages name the full path.
+  std::filesystem::path resolve(const std::filesystem::path& path) const {
+    if (path.empty() || path.is_absolute()) return path;
+    std::error_code error;
+    const std::filesystem::path file = std::filesystem::absolute(origin_, error);
+    return (error ? origin_ : file).parent_path() / path;
   }
 
   static std::string join(const std::string& where, std::string_view key) {
@@ -128,18 +140,26 @@ class ConfigReader {
     return Secret();
   }
 
-  Secret read_secret_file(const std::string& key, const std::string& path) const {
+  Secret read_secret_file(const std::string& key, const std::string& named) const {
+    const std::string path = resolve(named).string();
+    const auto cannot_read = [&](int error_number) {
+      fail(key, "cannot read " + path + ": " + std::strerror(error_number));
+    };
     struct stat info {};
-    if (::stat(path.c_str(), &info) != 0) fail(key, "cannot read " + path);
+    if (::stat(path.c_str(), &info) != 0) cannot_read(errno);
     if ((info.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
       fail(key, path + " is readable by others: chmod 600 it");
     }
     std::ifstream in(path, std::ios::binary);
+    if (!in) cannot_read(errno);
     std::stringstream content;
     content << in.rdbuf();
-    if (!in) fail(key, "cannot read " + path);
+    if (in.bad()) cannot_read(errno);
     std::string value = content.str();
     while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) value.pop_back();
+    // An empty file is a deployment mistake, not a secret: sending an empty key would only earn a
+    // 401 an hour later, far from the cause.
+    if (value.empty()) fail(key, path + " is empty");
     return Secret(std::move(value));
   }
 
@@ -176,6 +196,7 @@ void read_database_tls(const ConfigReader& reader, const toml::table& t, Databas
   std::string mode = "off";
   reader.read_string(t, "database", "tls", mode);
   reader.read_string(t, "database", "tls_ca", db.tls_ca);
+  if (!db.tls_ca.empty()) db.tls_ca = reader.resolve(db.tls_ca).string();
   if (mode == "off") {
     db.tls = DatabaseTls::off;
   } else if (mode == "required") {
@@ -250,8 +271,7 @@ LoggingConfig read_logging(const ConfigReader& reader, const toml::table* t) {
   return logging;
 }
 
-ArchiveConfig read_archive(const ConfigReader& reader, const toml::table* t,
-                           const std::filesystem::path& origin) {
+ArchiveConfig read_archive(const ConfigReader& reader, const toml::table* t) {
   ArchiveConfig archive;
   if (t) {
     const std::string where = "archive";
@@ -263,12 +283,11 @@ ArchiveConfig read_archive(const ConfigReader& reader, const toml::table* t,
     reader.read_integer(*t, where, "retention_days", archive.retention_days, 0, 365 * 100);
     reader.read_integer(*t, where, "compression_level", archive.compression_level, 1, 9);
   }
-  if (archive.root.is_relative()) archive.root = origin.parent_path() / archive.root;
+  archive.root = reader.resolve(archive.root);
   return archive;
 }
 
-CacheConfig read_cache(const ConfigReader& reader, const toml::table* t,
-                       const std::filesystem::path& origin) {
+CacheConfig read_cache(const ConfigReader& reader, const toml::table* t) {
   CacheConfig cache;
   if (t) {
     reader.expect_only(*t, "cache", {"dir"});
@@ -277,7 +296,7 @@ CacheConfig read_cache(const ConfigReader& reader, const toml::table* t,
     if (dir.empty()) reader.fail("cache.dir", "must not be empty");
     cache.dir = dir;
   }
-  if (cache.dir.is_relative()) cache.dir = origin.parent_path() / cache.dir;
+  cache.dir = reader.resolve(cache.dir);
   return cache;
 }
 
@@ -352,8 +371,8 @@ MonitoringConfig read_monitoring(const ConfigReader& reader, const toml::table* 
   }
   monitoring.metrics_file = metrics_file;
   // Relative to the config file, as cron's working directory is anyone's guess.
-  if (monitoring.metrics_file.is_relative() && !metrics_file.empty()) {
-    monitoring.metrics_file = config.origin.parent_path() / monitoring.metrics_file;
+  if (!metrics_file.empty()) {
+    monitoring.metrics_file = reader.resolve(monitoring.metrics_file);
   }
   return monitoring;
 }
@@ -365,6 +384,7 @@ RegionSetConfig read_region_set(const ConfigReader& reader, const toml::table& t
   RegionSetConfig set;
   set.name = reader.required_string(t, where, "name");
   set.location = reader.required_string(t, where, "location");
+  if (set.location.find("://") == std::string::npos) set.location = reader.resolve(set.location);
   std::string format = "geojson", matching = "polygon";
   reader.read_string(t, where, "format", format);
   reader.read_string(t, where, "matching", matching);
@@ -404,6 +424,7 @@ HttpSettings read_http(const ConfigReader& reader, const toml::table* t, const s
   reader.read_integer(*t, where, "retry_initial_backoff_ms", initial, 0, 600'000);
   reader.read_integer(*t, where, "retry_max_backoff_ms", max, 0, 3'600'000);
   reader.read_string(*t, where, "ca_file", http.ca_file);
+  if (!http.ca_file.empty()) http.ca_file = reader.resolve(http.ca_file).string();
   long long low_speed_seconds = http.low_speed_window.count();
   reader.read_integer(*t, where, "low_speed_bytes_per_second", http.low_speed_bytes_per_second, 0,
                       1L << 30);
@@ -608,8 +629,8 @@ Config parse_config(std::string_view toml_text, const std::filesystem::path& ori
   Config config;
   config.origin = origin;
   config.database = read_database(reader, reader.subtable(root, "", "database"));
-  config.archive = read_archive(reader, reader.subtable(root, "", "archive"), origin);
-  config.cache = read_cache(reader, reader.subtable(root, "", "cache"), origin);
+  config.archive = read_archive(reader, reader.subtable(root, "", "archive"));
+  config.cache = read_cache(reader, reader.subtable(root, "", "cache"));
   config.verify = read_verify(reader, reader.subtable(root, "", "verify"));
   config.logging = read_logging(reader, reader.subtable(root, "", "logging"));
   if (const toml::table* dashboard = reader.subtable(root, "", "dashboard")) {
