@@ -15,6 +15,7 @@
 #include "meteo/errors.hpp"
 #include "meteo/file_modes.hpp"
 #include "meteo/geo.hpp"
+#include "meteo/names.hpp"
 
 namespace meteo {
 namespace {
@@ -247,9 +248,11 @@ DashboardReport write_dashboard(Database& db, const Config& config,
   for (const RegionSet& set : loaded_region_sets(db, config, log)) {
     const std::string shapes = "shapes-" + set.name + ".geojson";
     const std::string hourly = "hourly-" + set.name + ".json";
-    write_atomically(data / shapes,
+    // Built from the checked name, so no set name can write outside the site.
+    write_atomically(file_inside(data, "shapes-", set.name, ".geojson"),
                      simplified_feature_collection(set.regions, settings.simplify_tolerance));
-    write_atomically(data / hourly, hourly_of_set(db, set).dump());
+    write_atomically(file_inside(data, "hourly-", set.name, ".json"),
+                     hourly_of_set(db, set).dump());
     report.data_files += 2;
     region_sets.push_back({{"name", set.name}, {"shapes", shapes}, {"hourly", hourly}});
   }

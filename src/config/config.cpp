@@ -16,6 +16,7 @@
 #include <system_error>
 
 #include "meteo/errors.hpp"
+#include "meteo/names.hpp"
 #include "meteo/time.hpp"
 
 namespace meteo {
@@ -58,6 +59,10 @@ class ConfigReader {
     std::error_code error;
     const std::filesystem::path file = std::filesystem::absolute(origin_, error);
     return (error ? origin_ : file).parent_path() / path;
+  }
+
+  void require_plain_name(const std::string& key, const std::string& name) const {
+    if (!is_plain_name(name)) fail(key, std::string(kPlainNameRule) + " (got \"" + name + "\")");
   }
 
   static std::string join(const std::string& where, std::string_view key) {
@@ -383,6 +388,8 @@ RegionSetConfig read_region_set(const ConfigReader& reader, const toml::table& t
                      {"name", "location", "format", "code_field", "name_field", "matching"});
   RegionSetConfig set;
   set.name = reader.required_string(t, where, "name");
+  // The name becomes the dashboard's file names and a key of the database.
+  reader.require_plain_name(where + ".name", set.name);
   set.location = reader.required_string(t, where, "location");
   if (set.location.find("://") == std::string::npos) set.location = reader.resolve(set.location);
   std::string format = "geojson", matching = "polygon";
@@ -490,6 +497,16 @@ StationNetworkConfig read_station_network(const ConfigReader& reader, const toml
   while (!network.base_url.empty() && network.base_url.back() == '/') network.base_url.pop_back();
   reader.read_string(t, where, "stations_dataset", network.stations_dataset);
   network.datasets = reader.read_string_array(t, where, "datasets");
+  // Dataset ids go into the portal's URL paths and the database's keys.
+  for (const auto& id : network.datasets) {
+    if (!is_plain_name(id, kMaxDatasetIdLength)) {
+      reader.fail(where + ".datasets", std::string(kPlainDatasetIdRule) + " (got \"" + id + "\")");
+    }
+  }
+  if (!is_plain_name(network.stations_dataset, kMaxDatasetIdLength)) {
+    reader.fail(where + ".stations_dataset",
+                std::string(kPlainDatasetIdRule) + " (got \"" + network.stations_dataset + "\")");
+  }
   reader.read_string(t, where, "dataset_pattern", network.dataset_pattern);
   if (network.datasets.empty() == network.dataset_pattern.empty()) {
     reader.fail(where,
@@ -522,13 +539,7 @@ SourceConfig read_source(const ConfigReader& reader, const toml::table& t,
   SourceConfig source;
   source.name = reader.required_string(t, where, "name");
   // The name becomes a directory of the raw archive and a label of the metrics.
-  const bool plain = source.name.size() <= 64 &&
-                     std::all_of(source.name.begin(), source.name.end(), [](unsigned char c) {
-                       return std::isalnum(c) || c == '-' || c == '_' || c == '.';
-                     });
-  if (!plain || source.name.front() == '.') {
-    reader.fail(where + ".name", "use at most 64 letters, digits, '-', '_' or '.' (not first)");
-  }
+  reader.require_plain_name(where + ".name", source.name);
   source.type = reader.required_string(t, where, "type");
   if (source.type == "sensor-api") {
     reader.expect_only(t, where,

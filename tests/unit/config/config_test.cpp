@@ -249,6 +249,26 @@ TEST_F(ConfigBesideItsFiles, AnEmptySecretFileIsRefused) {
   }
 }
 
+// Issue 15, defect 3: a region-set name became a dashboard file name unchecked ("../../x").
+TEST(Config, EveryNameThatBecomesAPathFollowsOneRule) {
+  const std::string set_named_traversal = R"(
+[[region_sets]]
+name = "../../x"
+location = "/srv/regions.geojson"
+)";
+  expect_config_error(set_named_traversal, "region_sets[0].name: use 1 to 64 letters");
+  expect_config_error(std::string(kMinimal) + "\n[[sources]]\nname = \".hidden\"\n",
+                      "sources[1].name: use 1 to 64 letters");
+  const std::string network =
+      "[[region_sets]]\nname = \"c\"\nlocation = \"x\"\n[[sources]]\nname = \"t\"\n"
+      "type = \"opendatasoft-stations\"\nregion_sets = [\"c\"]\nbase_url = \"https://p\"\n"
+      "start = \"2026-11-01T00\"\n";
+  expect_config_error(network + "datasets = [\"ok\", \"../records\"]\n",
+                      "sources[0].datasets: use 1 to 255 letters");
+  expect_config_error(network + "datasets = [\"ok\"]\nstations_dataset = \"a/b\"\n",
+                      "sources[0].stations_dataset: use 1 to 255 letters");
+}
+
 TEST(Config, MistakesAreNamedByKey) {
   expect_config_error("[databse]\n", "databse: unknown key");
   expect_config_error("[database]\nport = \"3306\"\n", "database.port: must be an integer");
