@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <random>
 #include <streambuf>
@@ -13,6 +14,7 @@
 
 #include "meteo/archive.hpp"
 #include "meteo/errors.hpp"
+#include "meteo/file_modes.hpp"
 #include "meteo/hashing.hpp"
 
 namespace meteo {
@@ -68,16 +70,34 @@ void sync_directory(const fs::path& directory) {
   if (!fd.valid() || ::fsync(fd.get()) != 0) throw io_error("sync the directory", directory, errno);
 }
 
-void create_directories_durably(const fs::path& root, const fs::path& directory) {
+// Private whatever the umask: a file planted in the archive would be loaded by `replay`.
+void create_directories_durably(const fs::path& directory) {
   std::vector<fs::path> created;
-  for (fs::path missing = directory; !fs::exists(missing) && missing != root;
-       missing = missing.parent_path()) {
-    created.push_back(missing);
+  try {
+    created = create_directories_with_mode(directory, kPrivateDirectoryMode);
+  } catch (const fs::filesystem_error& error) {
+    throw io_error("create the directory", error.path1(), error.code().value());
   }
-  std::error_code error;
-  fs::create_directories(directory, error);
-  if (error) throw io_error("create the directory", directory, error.value());
   for (const auto& made : created) sync_directory(made.parent_path());
+}
+
+// Another user could have planted or changed a file that is not ours or that others can write:
+// loading it would put their data in the product.
+void refuse_unless_private(int fd, const fs::path& path) {
+  struct stat status {};
+  if (::fstat(fd, &status) != 0) throw io_error("inspect", path, errno);
+  if (status.st_uid != ::geteuid()) {
+    throw Error(ExitCode::io, "raw archive: refusing to read " + path.string() +
+                                  ": it belongs to uid " + std::to_string(status.st_uid) +
+                                  ", not to this user (uid " + std::to_string(::geteuid()) + ")");
+  }
+  if ((status.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(status.st_mode & 07777));
+    throw Error(ExitCode::io, "raw archive: refusing to read " + path.string() +
+                                  ": it is writable by its group or others (mode " + mode +
+                                  "); check its contents, then `chmod go-w` it");
+  }
 }
 
 std::string random_suffix() {
@@ -105,9 +125,13 @@ struct ArchiveWriter::Impl {
         final_path(root / relative),
         temporary_path(final_path.parent_path() /
                        (".tmp-" + final_path.filename().string() + "-" + random_suffix())),
-        file((create_directories_durably(root, final_path.parent_path()), temporary_path),
+        file((create_directories_durably(final_path.parent_path()), temporary_path),
              O_WRONLY | O_CREAT | O_EXCL, 0640) {
     if (!file.valid()) throw io_error("create", temporary_path, errno);
+    // open(2) applied the umask: the mode is exactly 0640 whatever it is.
+    if (::fchmod(file.get(), static_cast<mode_t>(kPrivateFileMode)) != 0) {
+      throw io_error("set the mode of", temporary_path, errno);
+    }
     // windowBits 15 + 16: a gzip stream, so `zcat` reads the archive without this tool.
     if (deflateInit2(&zlib, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
       throw Error(ExitCode::software, "zlib cannot initialise a gzip stream");
@@ -191,6 +215,7 @@ class GzipFileBuffer final : public std::streambuf {
         expected_sha256_(std::move(expected_sha256)),
         file_(path_, O_RDONLY) {
     if (!file_.valid()) throw io_error("open", path_, errno);
+    refuse_unless_private(file_.get(), path_);
     if (inflateInit2(&zlib_, 15 + 16) != Z_OK) {
       throw Error(ExitCode::software, "zlib cannot initialise a gzip reader");
     }

@@ -1,6 +1,7 @@
 #include "dashboard_writer.hpp"
 
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -12,7 +13,9 @@
 
 #include "meteo/dashboard_data.hpp"
 #include "meteo/errors.hpp"
+#include "meteo/file_modes.hpp"
 #include "meteo/geo.hpp"
+#include "meteo/names.hpp"
 
 namespace meteo {
 namespace {
@@ -44,8 +47,14 @@ UtcSeconds series_start(UtcSeconds latest) {
 }
 
 // Writes to `path`.tmp-<pid>, then rename(2): readers see the old file or the whole new one.
+// The site is published: readable by all, writable by the tool only, whatever the umask.
 void write_atomically(const fs::path& path, std::string_view content) {
-  fs::create_directories(path.parent_path());
+  try {
+    create_directories_with_mode(path.parent_path(), kPublishedDirectoryMode);
+  } catch (const fs::filesystem_error& error) {
+    errno = error.code().value();
+    fail_io("cannot create the directory", error.path1());
+  }
   const fs::path temporary = path.string() + ".tmp-" + std::to_string(::getpid());
   {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
@@ -53,6 +62,9 @@ void write_atomically(const fs::path& path, std::string_view content) {
     out.write(content.data(), static_cast<std::streamsize>(content.size()));
     out.close();
     if (!out) fail_io("cannot write", temporary);
+  }
+  if (::chmod(temporary.c_str(), static_cast<mode_t>(kPublishedFileMode)) != 0) {
+    fail_io("cannot set the mode of", temporary);
   }
   if (std::rename(temporary.c_str(), path.c_str()) != 0) {
     const int saved = errno;
@@ -236,9 +248,11 @@ DashboardReport write_dashboard(Database& db, const Config& config,
   for (const RegionSet& set : loaded_region_sets(db, config, log)) {
     const std::string shapes = "shapes-" + set.name + ".geojson";
     const std::string hourly = "hourly-" + set.name + ".json";
-    write_atomically(data / shapes,
+    // Built from the checked name, so no set name can write outside the site.
+    write_atomically(file_inside(data, "shapes-", set.name, ".geojson"),
                      simplified_feature_collection(set.regions, settings.simplify_tolerance));
-    write_atomically(data / hourly, hourly_of_set(db, set).dump());
+    write_atomically(file_inside(data, "hourly-", set.name, ".json"),
+                     hourly_of_set(db, set).dump());
     report.data_files += 2;
     region_sets.push_back({{"name", set.name}, {"shapes", shapes}, {"hourly", hourly}});
   }

@@ -6,13 +6,17 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <initializer_list>
 #include <set>
 #include <sstream>
+#include <system_error>
 
 #include "meteo/errors.hpp"
+#include "meteo/names.hpp"
 #include "meteo/time.hpp"
 
 namespace meteo {
@@ -46,6 +50,19 @@ class ConfigReader {
       }
       fail(join(where, key.str()), "unknown key");
     }
+  }
+
+  // A relative path in the file is relative to the file's directory, never to the working
+  // directory (cron's is anyone's guess); made absolute, so messages name the full path.
+  std::filesystem::path resolve(const std::filesystem::path& path) const {
+    if (path.empty() || path.is_absolute()) return path;
+    std::error_code error;
+    const std::filesystem::path file = std::filesystem::absolute(origin_, error);
+    return (error ? origin_ : file).parent_path() / path;
+  }
+
+  void require_plain_name(const std::string& key, const std::string& name) const {
+    if (!is_plain_name(name)) fail(key, std::string(kPlainNameRule) + " (got \"" + name + "\")");
   }
 
   static std::string join(const std::string& where, std::string_view key) {
@@ -128,18 +145,26 @@ class ConfigReader {
     return Secret();
   }
 
-  Secret read_secret_file(const std::string& key, const std::string& path) const {
+  Secret read_secret_file(const std::string& key, const std::string& named) const {
+    const std::string path = resolve(named).string();
+    const auto cannot_read = [&](int error_number) {
+      fail(key, "cannot read " + path + ": " + std::strerror(error_number));
+    };
     struct stat info {};
-    if (::stat(path.c_str(), &info) != 0) fail(key, "cannot read " + path);
+    if (::stat(path.c_str(), &info) != 0) cannot_read(errno);
     if ((info.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
       fail(key, path + " is readable by others: chmod 600 it");
     }
     std::ifstream in(path, std::ios::binary);
+    if (!in) cannot_read(errno);
     std::stringstream content;
     content << in.rdbuf();
-    if (!in) fail(key, "cannot read " + path);
+    if (in.bad()) cannot_read(errno);
     std::string value = content.str();
     while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) value.pop_back();
+    // An empty file is a deployment mistake, not a secret: sending an empty key would only earn a
+    // 401 an hour later, far from the cause.
+    if (value.empty()) fail(key, path + " is empty");
     return Secret(std::move(value));
   }
 
@@ -176,6 +201,7 @@ void read_database_tls(const ConfigReader& reader, const toml::table& t, Databas
   std::string mode = "off";
   reader.read_string(t, "database", "tls", mode);
   reader.read_string(t, "database", "tls_ca", db.tls_ca);
+  if (!db.tls_ca.empty()) db.tls_ca = reader.resolve(db.tls_ca).string();
   if (mode == "off") {
     db.tls = DatabaseTls::off;
   } else if (mode == "required") {
@@ -251,8 +277,7 @@ LoggingConfig read_logging(const ConfigReader& reader, const toml::table* t) {
   return logging;
 }
 
-ArchiveConfig read_archive(const ConfigReader& reader, const toml::table* t,
-                           const std::filesystem::path& origin) {
+ArchiveConfig read_archive(const ConfigReader& reader, const toml::table* t) {
   ArchiveConfig archive;
   if (t) {
     const std::string where = "archive";
@@ -264,12 +289,11 @@ ArchiveConfig read_archive(const ConfigReader& reader, const toml::table* t,
     reader.read_integer(*t, where, "retention_days", archive.retention_days, 0, 365 * 100);
     reader.read_integer(*t, where, "compression_level", archive.compression_level, 1, 9);
   }
-  if (archive.root.is_relative()) archive.root = origin.parent_path() / archive.root;
+  archive.root = reader.resolve(archive.root);
   return archive;
 }
 
-CacheConfig read_cache(const ConfigReader& reader, const toml::table* t,
-                       const std::filesystem::path& origin) {
+CacheConfig read_cache(const ConfigReader& reader, const toml::table* t) {
   CacheConfig cache;
   if (t) {
     reader.expect_only(*t, "cache", {"dir"});
@@ -278,7 +302,7 @@ CacheConfig read_cache(const ConfigReader& reader, const toml::table* t,
     if (dir.empty()) reader.fail("cache.dir", "must not be empty");
     cache.dir = dir;
   }
-  if (cache.dir.is_relative()) cache.dir = origin.parent_path() / cache.dir;
+  cache.dir = reader.resolve(cache.dir);
   return cache;
 }
 
@@ -353,8 +377,8 @@ MonitoringConfig read_monitoring(const ConfigReader& reader, const toml::table* 
   }
   monitoring.metrics_file = metrics_file;
   // Relative to the config file, as cron's working directory is anyone's guess.
-  if (monitoring.metrics_file.is_relative() && !metrics_file.empty()) {
-    monitoring.metrics_file = config.origin.parent_path() / monitoring.metrics_file;
+  if (!metrics_file.empty()) {
+    monitoring.metrics_file = reader.resolve(monitoring.metrics_file);
   }
   return monitoring;
 }
@@ -365,7 +389,10 @@ RegionSetConfig read_region_set(const ConfigReader& reader, const toml::table& t
                      {"name", "location", "format", "code_field", "name_field", "matching"});
   RegionSetConfig set;
   set.name = reader.required_string(t, where, "name");
+  // The name becomes the dashboard's file names and a key of the database.
+  reader.require_plain_name(where + ".name", set.name);
   set.location = reader.required_string(t, where, "location");
+  if (set.location.find("://") == std::string::npos) set.location = reader.resolve(set.location);
   std::string format = "geojson", matching = "polygon";
   reader.read_string(t, where, "format", format);
   reader.read_string(t, where, "matching", matching);
@@ -405,6 +432,7 @@ HttpSettings read_http(const ConfigReader& reader, const toml::table* t, const s
   reader.read_integer(*t, where, "retry_initial_backoff_ms", initial, 0, 600'000);
   reader.read_integer(*t, where, "retry_max_backoff_ms", max, 0, 3'600'000);
   reader.read_string(*t, where, "ca_file", http.ca_file);
+  if (!http.ca_file.empty()) http.ca_file = reader.resolve(http.ca_file).string();
   long long low_speed_seconds = http.low_speed_window.count();
   reader.read_integer(*t, where, "low_speed_bytes_per_second", http.low_speed_bytes_per_second, 0,
                       1L << 30);
@@ -470,6 +498,16 @@ StationNetworkConfig read_station_network(const ConfigReader& reader, const toml
   while (!network.base_url.empty() && network.base_url.back() == '/') network.base_url.pop_back();
   reader.read_string(t, where, "stations_dataset", network.stations_dataset);
   network.datasets = reader.read_string_array(t, where, "datasets");
+  // Dataset ids go into the portal's URL paths and the database's keys.
+  for (const auto& id : network.datasets) {
+    if (!is_plain_name(id, kMaxDatasetIdLength)) {
+      reader.fail(where + ".datasets", std::string(kPlainDatasetIdRule) + " (got \"" + id + "\")");
+    }
+  }
+  if (!is_plain_name(network.stations_dataset, kMaxDatasetIdLength)) {
+    reader.fail(where + ".stations_dataset",
+                std::string(kPlainDatasetIdRule) + " (got \"" + network.stations_dataset + "\")");
+  }
   reader.read_string(t, where, "dataset_pattern", network.dataset_pattern);
   if (network.datasets.empty() == network.dataset_pattern.empty()) {
     reader.fail(where,
@@ -502,13 +540,7 @@ SourceConfig read_source(const ConfigReader& reader, const toml::table& t,
   SourceConfig source;
   source.name = reader.required_string(t, where, "name");
   // The name becomes a directory of the raw archive and a label of the metrics.
-  const bool plain = source.name.size() <= 64 &&
-                     std::all_of(source.name.begin(), source.name.end(), [](unsigned char c) {
-                       return std::isalnum(c) || c == '-' || c == '_' || c == '.';
-                     });
-  if (!plain || source.name.front() == '.') {
-    reader.fail(where + ".name", "use at most 64 letters, digits, '-', '_' or '.' (not first)");
-  }
+  reader.require_plain_name(where + ".name", source.name);
   source.type = reader.required_string(t, where, "type");
   if (source.type == "sensor-api") {
     reader.expect_only(t, where,
@@ -635,8 +667,8 @@ Config parse_config(std::string_view toml_text, const std::filesystem::path& ori
   Config config;
   config.origin = origin;
   config.database = read_database(reader, reader.subtable(root, "", "database"));
-  config.archive = read_archive(reader, reader.subtable(root, "", "archive"), origin);
-  config.cache = read_cache(reader, reader.subtable(root, "", "cache"), origin);
+  config.archive = read_archive(reader, reader.subtable(root, "", "archive"));
+  config.cache = read_cache(reader, reader.subtable(root, "", "cache"));
   config.verify = read_verify(reader, reader.subtable(root, "", "verify"));
   config.logging = read_logging(reader, reader.subtable(root, "", "logging"));
   if (const toml::table* dashboard = reader.subtable(root, "", "dashboard")) {

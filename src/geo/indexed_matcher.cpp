@@ -10,6 +10,7 @@
 #include "exact_regions.hpp"
 #include "matchers.hpp"
 #include "meteo/errors.hpp"
+#include "meteo/file_modes.hpp"
 #include "meteo/geo.hpp"
 #include "meteo/hashing.hpp"
 #include "region_index.hpp"
@@ -43,9 +44,14 @@ std::optional<RegionIndex> read_cached(const std::filesystem::path& file, std::s
 
 // Best effort: a cache that cannot be written only costs the next run a rebuild. Written under a
 // temporary name and renamed, so a concurrent reader sees a whole file or none.
+// Private whatever the umask: a planted index would be trusted to match points.
 void write_cached(const std::filesystem::path& file, const RegionIndex& index) {
   std::error_code ignored;
-  std::filesystem::create_directories(file.parent_path(), ignored);
+  try {
+    create_directories_with_mode(file.parent_path(), kPrivateDirectoryMode);
+  } catch (const std::filesystem::filesystem_error&) {
+    return;
+  }
   const std::filesystem::path temporary =
       file.parent_path() / (".tmp-" + std::to_string(::getpid()) + "-" + file.filename().string());
   {
@@ -58,6 +64,12 @@ void write_cached(const std::filesystem::path& file, const RegionIndex& index) {
       std::filesystem::remove(temporary, ignored);
       return;
     }
+  }
+  std::filesystem::permissions(temporary, kPrivateFileMode, std::filesystem::perm_options::replace,
+                               ignored);
+  if (ignored) {
+    std::filesystem::remove(temporary, ignored);
+    return;
   }
   std::filesystem::rename(temporary, file, ignored);
   if (ignored) std::filesystem::remove(temporary, ignored);

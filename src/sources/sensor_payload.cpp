@@ -1,6 +1,8 @@
 // Parses the partner's payload in one streaming pass: each array element is built, validated and
 // dropped before the next, so a big payload is never held twice (body text + full DOM).
+#include <cstdio>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <utility>
 #include <variant>
@@ -8,6 +10,8 @@
 
 #include "meteo/errors.hpp"
 #include "meteo/sources.hpp"
+#include "number_overflow.hpp"
+#include "quoted_text.hpp"
 #include "sensor_record.hpp"
 
 namespace meteo {
@@ -16,6 +20,7 @@ namespace {
 using json = sensor_feed::Json;
 
 constexpr std::size_t kTypicalFields = 8;
+constexpr std::size_t kMaxQuotedChars = 40;
 // Levels of the payload array itself plus the deepest record kept.
 constexpr int kMaxDepth = sensor_feed::kMaxRecordNesting + 1;
 
@@ -23,11 +28,19 @@ constexpr int kMaxDepth = sensor_feed::kMaxRecordNesting + 1;
 // to the element under construction.
 class PayloadReader final : public nlohmann::json_sax<json> {
  public:
-  explicit PayloadReader(SensorRecordSink& out) : out_(out) {}
+  PayloadReader(SensorRecordSink& out, sensor_feed::NumberOverflows& overflows)
+      : out_(out), overflows_(overflows) {}
 
   std::size_t record_count() const { return record_count_; }
 
-  bool null() override { return add_value(json(nullptr)); }
+  bool null() override {
+    // An overflowing number arrives as null, its text queued by the filter.
+    if (!overflows_.empty()) {
+      note_overflow(std::move(overflows_.front()));
+      overflows_.pop_front();
+    }
+    return add_value(json(nullptr));
+  }
   bool boolean(bool value) override { return add_value(json(value)); }
   bool number_integer(number_integer_t value) override { return add_value(json(value)); }
   bool number_unsigned(number_unsigned_t value) override { return add_value(json(value)); }
@@ -126,12 +139,28 @@ class PayloadReader final : public nlohmann::json_sax<json> {
     return parent.back();
   }
 
+  // The element's first overflowing number rejects it, named with its field when it has one.
+  void note_overflow(std::string number) {
+    if (depth_ == 0 || !inside_array_payload() || element_overflow_) return;
+    std::string reason = "number " + sources_text::shortened(std::move(number), kMaxQuotedChars) +
+                         " is out of range (past a double's ±1.8e308)";
+    if (depth_ == 2 && element_.is_object()) reason = "field \"" + pending_key_ + "\": " + reason;
+    element_overflow_ = std::move(reason);
+  }
+
+  std::variant<SensorReading, std::string> outcome_of(json& record) {
+    if (std::exchange(element_too_deep_, false)) {
+      element_overflow_.reset();
+      return sensor_feed::too_deep_reason();
+    }
+    if (element_overflow_) return *std::exchange(element_overflow_, std::nullopt);
+    return sensor_feed::validate_record(record);
+  }
+
   void finish_element(json&& element) {
     json record = std::move(element);
     const std::size_t position = record_count_++;
-    auto outcome = std::exchange(element_too_deep_, false)
-                       ? std::variant<SensorReading, std::string>(sensor_feed::too_deep_reason())
-                       : sensor_feed::validate_record(record);
+    auto outcome = outcome_of(record);
     if (auto* reading = std::get_if<SensorReading>(&outcome)) {
       out_.reading(std::move(*reading));
     } else {
@@ -141,6 +170,8 @@ class PayloadReader final : public nlohmann::json_sax<json> {
   }
 
   SensorRecordSink& out_;
+  sensor_feed::NumberOverflows& overflows_;
+  std::optional<std::string> element_overflow_;  // the reason the element is rejected
   std::size_t record_count_ = 0;
   int depth_ = 0;
   json::value_t top_level_ = json::value_t::discarded;  // not seen yet
@@ -164,36 +195,64 @@ class CollectingSink final : public SensorRecordSink {
   ParsedPayload& out_;
 };
 
-// `input` is what nlohmann's sax_parse takes: a stream, or a pair of pointers.
-template <typename... Input>
-std::size_t parse_into(std::string_view origin, SensorRecordSink& sink, Input&&... input) {
-  PayloadReader reader(sink);
-  json::sax_parse(std::forward<Input>(input)..., &reader);
+// The bytes of a text in memory, for the overflow filter.
+class TextBytes {
+ public:
+  explicit TextBytes(std::string_view text) : text_(text) {}
+  int next() { return at_ < text_.size() ? static_cast<unsigned char>(text_[at_++]) : EOF; }
+
+ private:
+  std::string_view text_;
+  std::size_t at_ = 0;
+};
+
+// The bytes of a stream, read straight from its buffer as nlohmann's stream adapter does.
+class StreamBytes {
+ public:
+  explicit StreamBytes(std::istream& stream) : stream_(stream), buffer_(*stream.rdbuf()) {}
+  int next() {
+    const auto c = buffer_.sbumpc();
+    if (c != std::char_traits<char>::eof()) return c;
+    stream_.setstate(std::ios::eofbit);
+    return EOF;
+  }
+
+ private:
+  std::istream& stream_;
+  std::streambuf& buffer_;
+};
+
+template <typename Bytes>
+std::size_t parse_into(std::string_view origin, SensorRecordSink& sink, Bytes bytes) {
+  sensor_feed::NumberOverflows overflows;
+  sensor_feed::OverflowFilter<Bytes> filter(std::move(bytes), overflows);
+  PayloadReader reader(sink, overflows);
+  json::sax_parse(filter.begin(), filter.end(), &reader);
   reader.throw_if_not_a_payload(origin);
   return reader.record_count();
 }
 
-template <typename... Input>
-ParsedPayload collect(std::string_view origin, Input&&... input) {
+template <typename Bytes>
+ParsedPayload collect(std::string_view origin, Bytes bytes) {
   ParsedPayload payload;
   CollectingSink sink(payload);
-  payload.record_count = parse_into(origin, sink, std::forward<Input>(input)...);
+  payload.record_count = parse_into(origin, sink, std::move(bytes));
   return payload;
 }
 
 }  // namespace
 
 ParsedPayload parse_sensor_payload(std::string_view body, std::string_view origin) {
-  return collect(origin, body.data(), body.data() + body.size());
+  return collect(origin, TextBytes(body));
 }
 
 ParsedPayload parse_sensor_payload(std::istream& body, std::string_view origin) {
-  return collect(origin, body);
+  return collect(origin, StreamBytes(body));
 }
 
 std::size_t stream_sensor_payload(std::istream& body, std::string_view origin,
                                   SensorRecordSink& sink) {
-  return parse_into(origin, sink, body);
+  return parse_into(origin, sink, StreamBytes(body));
 }
 
 }  // namespace meteo

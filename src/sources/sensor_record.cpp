@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "meteo/sources.hpp"
+#include "meteo/text.hpp"
 #include "quoted_text.hpp"
 
 namespace meteo::sensor_feed {
@@ -185,7 +186,8 @@ std::string json_error_detail(const std::string& what) {
       detail.erase(0, colon + 2);
   }
   if (detail.size() > kMaxDetailChars) detail = detail.substr(0, kMaxDetailChars) + "...";
-  return detail;
+  // nlohmann quotes the offending bytes as read: an ill-formed UTF-8 byte would go out verbatim.
+  return valid_utf8(detail);
 }
 
 std::string compact_json(const json& value) {

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "meteo/store.hpp"
+#include "meteo/text.hpp"
 #include "sql_support.hpp"
 
 namespace meteo {
@@ -120,7 +121,8 @@ void mark_raw_payloads_pruned(Database& db, const std::vector<std::filesystem::p
   });
 }
 
-// A run whose data committed stays 'succeeded': only a running row can fail.
+// A run whose data committed stays 'succeeded': only a running row can fail. The message may
+// quote bytes a partner sent: made valid UTF-8 first, so strict mode cannot refuse the row (1366).
 void fail_run(Database& db, std::int64_t run_id, const std::string& message) {
   auto& connection = db.connection();
   store::guarded("recording the failure of run " + std::to_string(run_id), [&] {
@@ -128,7 +130,7 @@ void fail_run(Database& db, std::int64_t run_id, const std::string& message) {
                                  "UPDATE etl_runs SET status = 'failed',"
                                  " finished_at = UTC_TIMESTAMP(3), message = ?"
                                  " WHERE id = ? AND status = 'running'");
-    store::Binder(*update).text(fit_text(message)).int64(run_id);
+    store::Binder(*update).text(fit_text(valid_utf8(message))).int64(run_id);
     update->executeUpdate();
   });
 }

@@ -167,6 +167,108 @@ TEST(Config, SecretFileMustBePrivate) {
   std::filesystem::remove(path);
 }
 
+// Issue 15, defect 5: under cron a secret beside the config was looked for in the working
+// directory, and the message named neither the full path nor the OS error.
+class ConfigBesideItsFiles : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    directory_ =
+        std::filesystem::temp_directory_path() / ("meteo-config-dir-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(directory_ / "secrets");
+  }
+  void TearDown() override { std::filesystem::remove_all(directory_); }
+
+  void write_secret(const std::string& name, const std::string& value) {
+    const auto path = directory_ / "secrets" / name;
+    std::ofstream(path) << value;
+    ::chmod(path.c_str(), 0600);
+  }
+  std::string origin() const { return (directory_ / "meteo-etl.toml").string(); }
+
+  std::filesystem::path directory_;
+};
+
+TEST_F(ConfigBesideItsFiles, RelativePathsAreResolvedFromTheConfigFilesDirectory) {
+  write_secret("dbpw", "db-secret\n");
+  write_secret("key", "api-secret");
+  const std::string toml = std::string(R"(
+[database]
+password_file = "secrets/dbpw"
+
+[archive]
+root = "raw"
+
+[monitoring]
+metrics_file = "metrics/meteo-etl.prom"
+
+[[region_sets]]
+name = "fr-regions"
+location = "regions.geojson"
+
+[[sources]]
+name = "sensors"
+type = "sensor-api"
+url = "https://sensors.example/temperatures"
+api_key_file = "secrets/key"
+region_sets = ["fr-regions"]
+[sources.http]
+ca_file = "ca.pem"
+)");
+  const Config config = parse_config(toml, origin(), fake_environment({}));
+  EXPECT_EQ(config.database.password.reveal(), "db-secret");
+  EXPECT_EQ(config.source("sensors").api_key.reveal(), "api-secret");
+  EXPECT_EQ(config.archive.root, directory_ / "raw");
+  EXPECT_EQ(config.monitoring.metrics_file, directory_ / "metrics/meteo-etl.prom");
+  EXPECT_EQ(config.region_sets[0].location, (directory_ / "regions.geojson").string());
+  EXPECT_EQ(config.source("sensors").http.ca_file, (directory_ / "ca.pem").string());
+}
+
+TEST_F(ConfigBesideItsFiles, AnUnreadableSecretNamesItsFullPathAndTheOsError) {
+  try {
+    parse_config("[database]\npassword_file = \"secrets/missing\"\n", origin(),
+                 fake_environment({}));
+    ADD_FAILURE() << "a missing secret file was accepted";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ExitCode::config);
+    const std::string expected = "database.password_file: cannot read " +
+                                 (directory_ / "secrets/missing").string() +
+                                 ": No such file or directory";
+    EXPECT_NE(std::string(error.what()).find(expected), std::string::npos) << error.what();
+  }
+}
+
+TEST_F(ConfigBesideItsFiles, AnEmptySecretFileIsRefused) {
+  write_secret("empty", "\n");
+  try {
+    parse_config("[database]\npassword_file = \"secrets/empty\"\n", origin(), fake_environment({}));
+    ADD_FAILURE() << "an empty secret file was accepted";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ExitCode::config);
+    EXPECT_NE(std::string(error.what()).find("secrets/empty is empty"), std::string::npos)
+        << error.what();
+  }
+}
+
+// Issue 15, defect 3: a region-set name became a dashboard file name unchecked ("../../x").
+TEST(Config, EveryNameThatBecomesAPathFollowsOneRule) {
+  const std::string set_named_traversal = R"(
+[[region_sets]]
+name = "../../x"
+location = "/srv/regions.geojson"
+)";
+  expect_config_error(set_named_traversal, "region_sets[0].name: use 1 to 64 letters");
+  expect_config_error(std::string(kMinimal) + "\n[[sources]]\nname = \".hidden\"\n",
+                      "sources[1].name: use 1 to 64 letters");
+  const std::string network =
+      "[[region_sets]]\nname = \"c\"\nlocation = \"x\"\n[[sources]]\nname = \"t\"\n"
+      "type = \"opendatasoft-stations\"\nregion_sets = [\"c\"]\nbase_url = \"https://p\"\n"
+      "start = \"2026-11-01T00\"\n";
+  expect_config_error(network + "datasets = [\"ok\", \"../records\"]\n",
+                      "sources[0].datasets: use 1 to 255 letters");
+  expect_config_error(network + "datasets = [\"ok\"]\nstations_dataset = \"a/b\"\n",
+                      "sources[0].stations_dataset: use 1 to 255 letters");
+}
+
 TEST(Config, MistakesAreNamedByKey) {
   expect_config_error("[databse]\n", "databse: unknown key");
   expect_config_error("[database]\nport = \"3306\"\n", "database.port: must be an integer");

@@ -278,17 +278,64 @@ TEST(SensorPayload, InvalidJsonWinsOverTheWrongTopLevelType) {
   EXPECT_NE(std::string(error.what()).find("payload is not valid JSON"), std::string::npos);
 }
 
-TEST(SensorPayload, ANumberOverflowingADoubleIsNotJson) {
-  const Error error = payload_error(R"([{"id":"a","lat":1e999,"lon":1,"temperature":2}])");
-  EXPECT_EQ(std::string(error.what()),
-            std::string(kOrigin) +
-                ": payload is not valid JSON at byte 21: number overflow parsing '1e999'");
+// 1e999 is valid JSON grammar: the record holding it is rejected, never the payload.
+TEST(SensorPayload, ANumberOverflowingADoubleRejectsItsRecordOnly) {
+  const std::string body = R"([{"id":"a","lat":1e999,"lon":1,"temperature":2},)" + reading("b", 3) +
+                           R"(,-1e999,{"id":"c","extra":[[1E+400]]},)" + std::string(400, '9') +
+                           "," + reading("d", 4) + "]";
+  const ParsedPayload payload = parse_sensor_payload(body, kOrigin);
+  EXPECT_EQ(payload.record_count, 6u);
+  ASSERT_EQ(payload.readings.size(), 2u);
+  EXPECT_EQ(payload.readings[0].id, "b");
+  EXPECT_EQ(payload.readings[1].id, "d");
+  ASSERT_EQ(payload.rejected.size(), 4u);
+  EXPECT_EQ(payload.rejected[0].position, 0u);
+  EXPECT_EQ(payload.rejected[0].reason,
+            R"(field "lat": number 1e999 is out of range (past a double's ±1.8e308))");
+  EXPECT_EQ(payload.rejected[0].record_json, R"({"id":"a","lat":null,"lon":1,"temperature":2})");
+  EXPECT_EQ(payload.rejected[1].position, 2u);
+  EXPECT_EQ(payload.rejected[1].reason, "number -1e999 is out of range (past a double's ±1.8e308)");
+  EXPECT_EQ(payload.rejected[2].position, 3u);
+  EXPECT_EQ(payload.rejected[2].reason, "number 1E+400 is out of range (past a double's ±1.8e308)");
+  EXPECT_EQ(payload.rejected[3].position, 4u);
+  EXPECT_NE(payload.rejected[3].reason.find("is out of range"), std::string::npos);
 }
 
-TEST(SensorPayload, InvalidUtf8IsNotJson) {
-  const Error error = payload_error("[{\"id\":\"\xFF\"}]");
-  EXPECT_NE(std::string(error.what()).find("payload is not valid JSON at byte"), std::string::npos)
+TEST(SensorPayload, NumbersNearTheEdgesOfADoubleAndInsideStringsAreNotOverflows) {
+  const std::string body =
+      R"([{"id":"1e999","lat":1e-999,"lon":1.7e308,"temperature":2,"country":"-1e999"},)"
+      R"({"id":"b","lat":0.0000e999,"lon":1,"temperature":1.2e29}])";
+  const ParsedPayload payload = parse_sensor_payload(body, kOrigin);
+  ASSERT_EQ(payload.rejected.size(), 2u);
+  EXPECT_EQ(payload.rejected[0].reason, "lon 1.7e+308 is outside [-180, 180]");
+  EXPECT_EQ(payload.rejected[1].reason, "temperature 1.2e+29 is outside [-90, 60]");
+}
+
+TEST(SensorPayload, AStreamRejectsAnOverflowingNumberAsTheTextDoes) {
+  const std::string body = "[" + reading("a", 1) + R"(,{"id":"b","lat":2e308,"lon":1,)" +
+                           R"("temperature":2},)" + reading("c", 3) + "]";
+  SmallChunks chunks(body);
+  std::istream stream(&chunks);
+  RecordingSink sink;
+  EXPECT_EQ(stream_sensor_payload(stream, kOrigin, sink), 3u);
+  EXPECT_EQ(sink.events, (std::vector<std::string>{"reading a", "rejected 1", "reading c"}));
+}
+
+TEST(SensorPayload, AfterAnOverflowingNumberErrorsStillPointAtTheirByte) {
+  const Error error = payload_error("[1e999 x]");
+  EXPECT_NE(std::string(error.what()).find("not valid JSON at byte 7:"), std::string::npos)
       << error.what();
+  const Error malformed = payload_error("[01e999]");
+  EXPECT_NE(std::string(malformed.what()).find("not valid JSON at byte"), std::string::npos)
+      << "a malformed number stays the parser's to report: " << malformed.what();
+}
+
+TEST(SensorPayload, InvalidUtf8IsNotJsonAndTheMessageShowsTheByteAsText) {
+  const Error error = payload_error("[{\"id\":\"\xFF\"}]");
+  const std::string message = error.what();
+  EXPECT_NE(message.find("payload is not valid JSON at byte"), std::string::npos) << message;
+  EXPECT_EQ(message.find('\xFF'), std::string::npos) << "the raw byte must not reach the ledger";
+  EXPECT_NE(message.find("\\xFF"), std::string::npos) << message;
 }
 
 }  // namespace
