@@ -18,7 +18,7 @@ if [ "${METEO_TEST_SANITIZE:-1}" = 0 ]; then
   exec ctest --output-on-failure --timeout 300 -j "$(nproc)" "$@"
 fi
 
-bash scripts/sanitize.sh -LE 'browser|bench' "$@"
+METEO_SANITIZE_EXCLUDE='browser|bench' bash scripts/sanitize.sh "$@"
 # The optimised build: the tool and simulators, plus the targets the browser and bench tests run.
 bash scripts/build.sh meteo-etl meteo-sensor-sim meteo-portal-sim e2e_dashboard meteo_micro_bench
 cd "${BUILD_DIR:-build}"
