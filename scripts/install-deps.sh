@@ -14,6 +14,7 @@ packages=(
   rsync  # bench/e2e.sh --commit: syncs the export by content, so only changed files rebuild
   clang libclang-rt-dev  # scripts/fuzz.sh: libFuzzer and the sanitizer runtimes (a Recommends)
   dpkg-dev man-db logrotate  # ctest -L package: dpkg-shlibdeps for cpack, man -l, logrotate -d
+  ccache  # CMakeLists.txt: the compiler launcher, so a fresh clone reuses the last build's objects
 )
 
 # The dashboard page is assembled with npm; any Node.js with npm will do (Debian's when none).
