@@ -84,13 +84,89 @@ const CLI::App& deepest_parsed_command(const CLI::App& app) {
   return parsed.empty() ? app : deepest_parsed_command(*parsed.front());
 }
 
-// Words the parser could not place: with every command falling through to the root, a word
-// that is not a command ends up there.
-std::optional<std::string> first_unplaced_word(const CLI::App& app) {
-  for (const std::string& word : app.remaining(true)) {
-    if (!word.empty() && word.front() != '-') return word;
+bool looks_like_option(const std::string& word) {
+  return word.size() > 1 && word.front() == '-' && word != "--";
+}
+
+// The long options of `command` and of every command below it, which the parse may not have
+// reached (a mistyped subcommand before them), each with whether it takes a value.
+void add_options_below(const CLI::App& command, std::map<std::string, bool>& takes_value) {
+  for (const CLI::Option* option : command.get_options()) {
+    for (const auto& name : option->get_lnames()) {
+      takes_value["--" + name] = option->get_type_size_max() > 0;
+    }
   }
-  return std::nullopt;
+  for (const CLI::App* below : command.get_subcommands([](const CLI::App*) { return true; })) {
+    add_options_below(*below, takes_value);
+  }
+}
+
+// What the parser could not place, in argv's order. With every command falling through to the
+// root, words that are not commands end up there.
+struct UnplacedWords {
+  std::optional<std::string> unknown_option;  // known nowhere at or below the parsed command
+  std::optional<std::string> first_word;      // the first that is neither an option nor its value
+};
+
+// An unknown option is the mistake to name first, since the words after it may be its values
+// ("--bogus x statsu"). An option known below the parsed command is not one: the command word
+// before it is ("query temperatur-3h --format csv"), and its value is no command word either.
+UnplacedWords unplaced_words(const CLI::App& app, const CLI::App& parsed) {
+  std::map<std::string, bool> takes_value;
+  add_options_below(parsed, takes_value);
+  for (const CLI::App* at = parsed.get_parent(); at != nullptr; at = at->get_parent()) {
+    add_options_below(*at, takes_value);
+  }
+  UnplacedWords unplaced;
+  const std::vector<std::string> words = app.remaining(true);
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (words[i] == "--") break;  // what follows is positional
+    if (!looks_like_option(words[i])) {
+      if (!unplaced.first_word) unplaced.first_word = words[i];
+      continue;
+    }
+    const std::string name = words[i].substr(0, words[i].find('='));
+    const auto known = takes_value.find(name);
+    if (known == takes_value.end()) {
+      unplaced.unknown_option = name;
+      break;
+    }
+    if (known->second && name.size() == words[i].size()) ++i;  // its value follows it
+  }
+  return unplaced;
+}
+
+// The options `command` accepts: its own and, falling through, its parents'. Hidden ones aside.
+std::vector<std::string> option_names(const CLI::App& command) {
+  std::vector<std::string> names;
+  for (const CLI::App* at = &command; at != nullptr; at = at->get_parent()) {
+    for (const CLI::Option* option : at->get_options()) {
+      if (option->get_group().empty()) continue;
+      for (const auto& name : option->get_lnames()) names.push_back("--" + name);
+    }
+  }
+  return names;
+}
+
+std::string unknown_option_message(const CLI::App& command, const std::string& option) {
+  std::string message = command_path(command) + ": unknown option \"" + option + "\"";
+  if (const auto suggestion = closest_name(option, option_names(command))) {
+    message += "; did you mean \"" + *suggestion + "\"?";
+  }
+  return message;
+}
+
+std::optional<std::string> command_word_mistake(const CLI::App& parent,
+                                                const std::optional<std::string>& word) {
+  const std::vector<std::string> commands = command_names(parent);
+  if (commands.empty()) return std::nullopt;  // a required option is missing
+  const std::string where = command_path(parent);
+  if (!word) return where + ": a command is required: " + join(commands, ", ");
+  std::string message = where + ": unknown command \"" + *word + "\"";
+  if (const auto suggestion = closest_name(*word, commands)) {
+    return message + "; did you mean \"" + *suggestion + "\"?";
+  }
+  return message + "; the commands are: " + join(commands, ", ");
 }
 
 }  // namespace
@@ -122,18 +198,13 @@ const CommandAction* CommandLine::chosen_action() const {
 }
 
 std::optional<std::string> command_mistake(const CLI::App& app, const CLI::ParseError& error) {
-  if (dynamic_cast<const CLI::RequiredError*>(&error) == nullptr) return std::nullopt;
-  const CLI::App& parent = deepest_parsed_command(app);
-  const std::vector<std::string> commands = command_names(parent);
-  if (commands.empty()) return std::nullopt;  // a required option is missing
-  const std::string where = command_path(parent);
-  const std::optional<std::string> word = first_unplaced_word(app);
-  if (!word) return where + ": a command is required: " + join(commands, ", ");
-  std::string message = where + ": unknown command \"" + *word + "\"";
-  if (const auto suggestion = closest_name(*word, commands)) {
-    return message + "; did you mean \"" + *suggestion + "\"?";
-  }
-  return message + "; the commands are: " + join(commands, ", ");
+  const bool missing = dynamic_cast<const CLI::RequiredError*>(&error) != nullptr;
+  const bool extra = dynamic_cast<const CLI::ExtrasError*>(&error) != nullptr;
+  if (!missing && !extra) return std::nullopt;
+  const CLI::App& parsed = deepest_parsed_command(app);
+  const UnplacedWords unplaced = unplaced_words(app, parsed);
+  if (unplaced.unknown_option) return unknown_option_message(parsed, *unplaced.unknown_option);
+  return missing ? command_word_mistake(parsed, unplaced.first_word) : std::nullopt;
 }
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {

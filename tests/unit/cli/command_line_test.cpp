@@ -121,13 +121,55 @@ TEST(UnknownCommand, NoCommandAtAllListsThem) {
 }
 
 TEST(UnknownCommand, OtherMistakesKeepTheirMessage) {
-  const auto option = run({"status", "--jsn"});
-  EXPECT_EQ(option.exit_code, 64);
-  EXPECT_TRUE(contains(option.err, "--jsn")) << option.err;
-  EXPECT_FALSE(contains(option.err, "unknown command")) << option.err;
+  const auto extra = run({"status", "now"});
+  EXPECT_EQ(extra.exit_code, 64);
+  EXPECT_TRUE(contains(extra.err, "not expected: now")) << extra.err;
   const auto missing = run({"export", "--from", "2026-11-22T00", "--to", "2026-11-23T00"});
   EXPECT_EQ(missing.exit_code, 64);
   EXPECT_TRUE(contains(missing.err, "--what")) << missing.err;
+}
+
+TEST(UnknownOption, IsNamedBeforeTheWordsThatMayBeItsValue) {
+  const auto result = run({"--bogus", "x", "statsu"});
+  EXPECT_EQ(result.exit_code, 64);
+  EXPECT_TRUE(contains(result.err, R"(meteo-etl: unknown option "--bogus")")) << result.err;
+  EXPECT_FALSE(contains(result.err, R"("x")")) << "x may be the value of --bogus: " << result.err;
+  const auto with_value = run({"--bogus=x", "statsu"});
+  EXPECT_EQ(with_value.exit_code, 64);
+  EXPECT_TRUE(contains(with_value.err, R"(meteo-etl: unknown option "--bogus")")) << with_value.err;
+  const auto no_command = run({"--bogus"});
+  EXPECT_EQ(no_command.exit_code, 64);
+  EXPECT_TRUE(contains(no_command.err, R"(unknown option "--bogus")")) << no_command.err;
+}
+
+TEST(UnknownOption, NotWhenAnUnreachedCommandHasIt) {
+  // --format is temperature-3h's: the mistyped command word before it is the mistake, and csv,
+  // its value, is no command word.
+  const auto value = run_in_process({"--format", "csv", "statsu"});
+  EXPECT_EQ(value.exit_code, 64);
+  EXPECT_TRUE(contains(value.err, R"(unknown command "statsu"; did you mean "status"?)"))
+      << value.err;
+  const auto misspelt = run_in_process({"query", "temperatur-3h", "--frmat", "csv"});
+  EXPECT_EQ(misspelt.exit_code, 64);
+  EXPECT_TRUE(contains(misspelt.err, R"(meteo-etl query: unknown option "--frmat")"))
+      << misspelt.err;
+}
+
+TEST(UnknownOption, AfterACommandIsNamedWithTheClosestOption) {
+  const auto own = run({"status", "--jsn"});
+  EXPECT_EQ(own.exit_code, 64);
+  EXPECT_TRUE(
+      contains(own.err, R"(meteo-etl status: unknown option "--jsn"; did you mean "--json"?)"))
+      << own.err;
+  const auto global = run({"--confg", kMissingConfig, "status"});
+  EXPECT_EQ(global.exit_code, 64);
+  EXPECT_TRUE(contains(global.err, R"(unknown option "--confg"; did you mean "--config"?)"))
+      << "a global option, the command's parent's: " << global.err;
+  const auto far = run({"status", "--frobnicate"});
+  EXPECT_EQ(far.exit_code, 64);
+  EXPECT_TRUE(contains(far.err, R"(unknown option "--frobnicate")")) << far.err;
+  EXPECT_FALSE(contains(far.err, "did you mean")) << far.err;
+  EXPECT_FALSE(contains(run({"--print-man-pag"}).err, "--print-man-page")) << "hidden flags";
 }
 
 TEST(EditDistance, CountsTranspositionsAsOneEdit) {
