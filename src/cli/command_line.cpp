@@ -1,6 +1,7 @@
 #include "command_line.hpp"
 
 #include <algorithm>
+#include <map>
 #include <numeric>
 
 #include "manual.hpp"
@@ -13,14 +14,43 @@ constexpr const char* kGlobalOptionsNote =
     "Global options (--config, --log-level, --log-format) may also follow the command: see "
     "meteo-etl --help.";
 
+std::string join(const std::vector<std::string>& words, const std::string& separator) {
+  std::string text;
+  for (const auto& word : words) text += (text.empty() ? "" : separator) + word;
+  return text;
+}
+
+// "trace, debug, ..., warning (or warn), ... or off": each level the configuration knows, with
+// the other spellings it accepts, so the help never lags behind the parser.
+std::string log_level_choices() {
+  std::vector<std::string> levels;
+  std::map<std::string, std::vector<std::string>> other_spellings;
+  for (const auto& spelling : log_level_spellings()) {
+    const std::string level = canonical_log_level(spelling).value_or(spelling);
+    if (level == spelling) {
+      levels.push_back(level);
+    } else {
+      other_spellings[level].push_back(spelling);
+    }
+  }
+  std::string text;
+  for (std::size_t i = 0; i < levels.size(); ++i) {
+    text += i == 0 ? "" : (i + 1 == levels.size() ? " or " : ", ");
+    text += levels[i];
+    if (const auto others = other_spellings.find(levels[i]); others != other_spellings.end()) {
+      text += " (or " + join(others->second, ", ") + ")";
+    }
+  }
+  return text;
+}
+
 void add_global_options(CLI::App& app, GlobalOptions& options) {
   app.add_option("--config", options.config_path,
                  "configuration file (TOML); default: $METEO_ETL_CONFIG")
       ->type_name("FILE")
       ->group(kGlobalGroup);
   app.add_option("--log-level", options.log_level,
-                 "trace, debug, info, warning (or warn), error, critical or off; default: "
-                 "[logging] level, else info")
+                 log_level_choices() + "; default: [logging] level, else info")
       ->check(CLI::IsMember(log_level_spellings()))
       ->group(kGlobalGroup);
   app.add_option("--log-format", options.log_format,
@@ -57,12 +87,6 @@ void for_each_command(CLI::App& app, const std::function<void(CLI::App&)>& visit
     visit(*command);
     for_each_command(*command, visit);
   }
-}
-
-std::string join(const std::vector<std::string>& words, const std::string& separator) {
-  std::string text;
-  for (const auto& word : words) text += (text.empty() ? "" : separator) + word;
-  return text;
 }
 
 std::vector<std::string> command_names(const CLI::App& app) {

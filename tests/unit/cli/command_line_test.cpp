@@ -230,6 +230,16 @@ TEST(Help, ShowsDefaultsAndExclusiveEnds) {
   EXPECT_EQ(to_options, 4) << "backfill, replay, export, verify";
 }
 
+TEST(Help, LogLevelNamesEverySpellingTheConfigurationAccepts) {
+  CommandLine line;
+  const std::string help = line.app().get_option("--log-level")->get_description();
+  for (const auto& spelling : log_level_spellings()) {
+    EXPECT_TRUE(std::regex_search(help, std::regex("\\b" + spelling + "\\b")))
+        << spelling << " missing from: " << help;
+  }
+  EXPECT_TRUE(contains(help, "warning (or warn), error (or err), critical or off")) << help;
+}
+
 TEST(Help, EveryCommandShowsExamplesThatParse) {
   CommandLine definitions;
   std::vector<const CLI::App*> commands = all_commands(definitions.app());
