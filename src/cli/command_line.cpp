@@ -44,6 +44,20 @@ std::string log_level_choices() {
   return text;
 }
 
+// Hidden (group ""): the build runs these flags to produce meteo-etl.1 and the completion file.
+// Like --version they end the parse at once, so no command is required.
+void add_document_flag(CLI::App& app, const std::string& name, bool& chosen,
+                       const std::string& description) {
+  app.add_flag_callback(
+         name,
+         [&chosen] {
+           chosen = true;
+           throw CLI::Success();
+         },
+         description)
+      ->group("");
+}
+
 void add_global_options(CLI::App& app, GlobalOptions& options) {
   app.add_option("--config", options.config_path,
                  "configuration file (TOML); default: $METEO_ETL_CONFIG")
@@ -61,24 +75,10 @@ void add_global_options(CLI::App& app, GlobalOptions& options) {
          "--version", [] { return version_text(); },
          "print the versions of the tool, its libraries and its schema, and exit")
       ->group(kGlobalGroup);
-  // Hidden (group ""): the build runs them to produce meteo-etl.1 and the completion file.
-  // Like --version they end the parse at once, so no command is required.
-  app.add_flag_callback(
-         "--print-man-page",
-         [&options] {
-           options.print_man_page = true;
-           throw CLI::Success();
-         },
-         "print the man page meteo-etl(1) as roff")
-      ->group("");
-  app.add_flag_callback(
-         "--print-bash-completion",
-         [&options] {
-           options.print_bash_completion = true;
-           throw CLI::Success();
-         },
-         "print the bash completion script")
-      ->group("");
+  add_document_flag(app, "--print-man-page", options.print_man_page,
+                    "print the man page meteo-etl(1) as roff");
+  add_document_flag(app, "--print-bash-completion", options.print_bash_completion,
+                    "print the bash completion script");
 }
 
 // Every command and subcommand, depth first.
