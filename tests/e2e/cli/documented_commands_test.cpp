@@ -4,7 +4,6 @@
 // file is the one the package creates and rotates.
 #include <fnmatch.h>
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -13,12 +12,14 @@
 #include <regex>
 #include <sstream>
 
+#include "cli_job.hpp"
 #include "config_files.hpp"
 #include "db_snapshot.hpp"
 #include "paths.hpp"
 #include "sensor_sim.hpp"
 #include "subprocess.hpp"
 #include "test_database.hpp"
+#include "test_support.hpp"
 
 namespace meteo::testing {
 namespace {
@@ -27,20 +28,6 @@ namespace fs = std::filesystem;
 
 constexpr const char* kApiKey = "documented-key-51c0";
 constexpr int kRecords = 120;
-
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
 
 // A crontab's job lines: not blank, not a comment, not a VAR=value setting.
 std::vector<std::string> cron_jobs(const std::vector<std::string>& lines) {
@@ -134,14 +121,6 @@ std::string with_paths(const std::string& command, const Paths& paths) {
 
 class DocumentedCommand : public ::testing::Test {
  protected:
-  void SetUp() override {
-    directory_ = fs::temp_directory_path() /
-                 ("meteo-documented-" + std::to_string(::getpid()) + "-" +
-                  ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(directory_);
-  }
-  void TearDown() override { fs::remove_all(directory_); }
-
   Paths paths() const {
     return {meteo_etl_binary(), (directory_ / "meteo-etl.toml").string(),
             (directory_ / "meteo-etl.log").string()};
@@ -162,7 +141,7 @@ class DocumentedCommand : public ::testing::Test {
     Environment env = testing::cron_environment(paths().config, database_.config());
     env.erase("METEO_ETL_CONFIG");
     env["SENSOR_API_KEY"] = kApiKey;
-    env["HOME"] = directory_.string();
+    env["HOME"] = directory_.path().string();
     env["SHELL"] = "/bin/sh";
     return env;
   }
@@ -202,7 +181,7 @@ class DocumentedCommand : public ::testing::Test {
   }
 
   ScratchDatabase database_;
-  fs::path directory_;
+  TestDirectory directory_;
 };
 
 TEST(DocumentedCronLine, PathsAreSubstitutedAndNothingElse) {
@@ -285,11 +264,11 @@ class GeneratedDocument : public DocumentedCommand {
 TEST_F(GeneratedDocument, ManPageRendersWithoutWarnings) {
   if (!fs::exists("/usr/bin/man")) GTEST_SKIP() << "man (package man-db) is not installed";
   const std::string page = write("meteo-etl.1", "--print-man-page");
-  const auto rendered =
-      run_process({"/usr/bin/man", "--warnings", "-l", page}, {{"PATH", "/usr/bin:/bin"},
-                                                               {"MANWIDTH", "80"},
-                                                               {"LANG", "C.UTF-8"},
-                                                               {"HOME", directory_.string()}});
+  const auto rendered = run_process({"/usr/bin/man", "--warnings", "-l", page},
+                                    {{"PATH", "/usr/bin:/bin"},
+                                     {"MANWIDTH", "80"},
+                                     {"LANG", "C.UTF-8"},
+                                     {"HOME", directory_.path().string()}});
   EXPECT_EQ(rendered.exit_code, 0) << rendered.err;
   EXPECT_EQ(rendered.err, "") << "groff warnings";
   for (const char* heading : {"NAME", "SYNOPSIS", "GLOBAL OPTIONS", "COMMANDS", "EXIT STATUS",
