@@ -1,25 +1,20 @@
 // Fills a past window: station portals keep history; the sensor feed only ever serves "now", so
 // its past is the raw archive.
-#include <spdlog/spdlog.h>
-
 #include <memory>
 
 #include "commands.hpp"
 #include "manual.hpp"
-#include "logging.hpp"
 #include "meteo/errors.hpp"
-#include "progress.hpp"
 #include "replay_job.hpp"
 #include "station_job.hpp"
+#include "window_command.hpp"
 
 namespace meteo {
 namespace {
 
-struct BackfillOptions {
-  std::string from, to;
+struct BackfillOptions : WindowOptions {
   std::vector<std::string> sources;
   bool dry_run = false;
-  std::string progress = "auto";
 };
 
 // Named sources, or every source when none is named.
@@ -48,24 +43,9 @@ void backfill_source(Database& db, CommandContext& context, const SourceConfig& 
 // Stops at the first failure, whose line is the last and carries the exit code.
 int backfill(Database& db, CommandContext& context, const std::vector<const SourceConfig*>& sources,
              const StationJob& job) {
-  const LogFields window =
-      LogFields().add("from", to_iso8601(job.window->from)).add("to", to_iso8601(job.window->to));
-  for (const SourceConfig* source : sources) {
-    try {
-      backfill_source(db, context, *source, job);
-    } catch (const Error& error) {
-      const int code = static_cast<int>(error.code());
-      log_with(context.log, spdlog::level::err,
-               LogFields().add("source", source->name).add(window).add("exit_code", code), "{}",
-               error.what());
-      return code;
-    }
-  }
-  log_with(context.log, spdlog::level::info,
-           LogFields(window).add("sources", sources.size()).add("exit_code", 0),
-           "backfill of [{}, {}) finished: {} source(s)", to_iso8601(job.window->from),
-           to_iso8601(job.window->to), sources.size());
-  return 0;
+  return load_each_source(
+      context.log, "backfill", *job.window, sources,
+      [&](const SourceConfig& source) { backfill_source(db, context, source, job); });
 }
 
 }  // namespace
@@ -76,13 +56,7 @@ CommandRegistration register_backfill(CLI::App& parent) {
       "fill a past window: station networks are re-read from their portal, sensor feeds (which "
       "serve only the present) are replayed from the raw archive");
   auto options = std::make_shared<BackfillOptions>();
-  app->add_option("--from", options->from, "first UTC hour, included (2026-11-01T00)")
-      ->type_name("HOUR")
-      ->required();
-  app->add_option("--to", options->to,
-                  "end UTC hour, exclusive: the window stops before it (2026-11-08T00)")
-      ->type_name("HOUR")
-      ->required();
+  add_window_options(*app, *options);
   app->add_option("--source", options->sources, "only this source (repeatable); default: all")
       ->type_name("NAME");
   app->add_flag("--dry-run", options->dry_run, "print the plan (datasets, windows, requests)");
@@ -90,18 +64,14 @@ CommandRegistration register_backfill(CLI::App& parent) {
                {"meteo-etl backfill --from 2026-11-01T00 --to 2026-11-08T00",
                 "meteo-etl backfill --from 2026-11-01T00 --to 2026-11-02T00 --source toulouse "
                 "--dry-run"});
-  app->add_option("--progress", options->progress,
-                  "a progress bar: auto (text logs on a terminal), always or never")
-      ->check(CLI::IsMember(progress_mode_names()))
-      ->capture_default_str();
+  add_progress_option(*app, *options);
   return {app, [options](CommandContext& context) {
-            const TimeWindow window = parse_window(options->from, options->to);
+            const TimeWindow window = options->window();
             const auto sources = backfill_sources(context.config, *options);
             const auto now =
                 std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-            const StationJob job{
-                now, floor_to_hour(now), window, options->dry_run,
-                wants_progress_bar(parse_progress_mode(options->progress), context.log)};
+            const StationJob job{now, floor_to_hour(now), window, options->dry_run,
+                                 options->progress_bar(context.log)};
             Database db = Database::connect(context.config.database, &context.log);
             require_current_schema(db, bundled_migrations());
             return backfill(db, context, sources, job);

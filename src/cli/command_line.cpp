@@ -1,6 +1,7 @@
 #include "command_line.hpp"
 
 #include <algorithm>
+#include <map>
 #include <numeric>
 
 #include "manual.hpp"
@@ -13,14 +14,57 @@ constexpr const char* kGlobalOptionsNote =
     "Global options (--config, --log-level, --log-format) may also follow the command: see "
     "meteo-etl --help.";
 
+std::string join(const std::vector<std::string>& words, const std::string& separator) {
+  std::string text;
+  for (const auto& word : words) text += (text.empty() ? "" : separator) + word;
+  return text;
+}
+
+// "trace, debug, ..., warning (or warn), ... or off": each level the configuration knows, with
+// the other spellings it accepts, so the help never lags behind the parser.
+std::string log_level_choices() {
+  std::vector<std::string> levels;
+  std::map<std::string, std::vector<std::string>> other_spellings;
+  for (const auto& spelling : log_level_spellings()) {
+    const std::string level = canonical_log_level(spelling).value_or(spelling);
+    if (level == spelling) {
+      levels.push_back(level);
+    } else {
+      other_spellings[level].push_back(spelling);
+    }
+  }
+  std::string text;
+  for (std::size_t i = 0; i < levels.size(); ++i) {
+    text += i == 0 ? "" : (i + 1 == levels.size() ? " or " : ", ");
+    text += levels[i];
+    if (const auto others = other_spellings.find(levels[i]); others != other_spellings.end()) {
+      text += " (or " + join(others->second, ", ") + ")";
+    }
+  }
+  return text;
+}
+
+// Hidden (group ""): the build runs these flags to produce meteo-etl.1 and the completion file.
+// Like --version they end the parse at once, so no command is required.
+void add_document_flag(CLI::App& app, const std::string& name, bool& chosen,
+                       const std::string& description) {
+  app.add_flag_callback(
+         name,
+         [&chosen] {
+           chosen = true;
+           throw CLI::Success();
+         },
+         description)
+      ->group("");
+}
+
 void add_global_options(CLI::App& app, GlobalOptions& options) {
   app.add_option("--config", options.config_path,
                  "configuration file (TOML); default: $METEO_ETL_CONFIG")
       ->type_name("FILE")
       ->group(kGlobalGroup);
   app.add_option("--log-level", options.log_level,
-                 "trace, debug, info, warning (or warn), error, critical or off; default: "
-                 "[logging] level, else info")
+                 log_level_choices() + "; default: [logging] level, else info")
       ->check(CLI::IsMember(log_level_spellings()))
       ->group(kGlobalGroup);
   app.add_option("--log-format", options.log_format,
@@ -31,24 +75,10 @@ void add_global_options(CLI::App& app, GlobalOptions& options) {
          "--version", [] { return version_text(); },
          "print the versions of the tool, its libraries and its schema, and exit")
       ->group(kGlobalGroup);
-  // Hidden (group ""): the build runs them to produce meteo-etl.1 and the completion file.
-  // Like --version they end the parse at once, so no command is required.
-  app.add_flag_callback(
-         "--print-man-page",
-         [&options] {
-           options.print_man_page = true;
-           throw CLI::Success();
-         },
-         "print the man page meteo-etl(1) as roff")
-      ->group("");
-  app.add_flag_callback(
-         "--print-bash-completion",
-         [&options] {
-           options.print_bash_completion = true;
-           throw CLI::Success();
-         },
-         "print the bash completion script")
-      ->group("");
+  add_document_flag(app, "--print-man-page", options.print_man_page,
+                    "print the man page meteo-etl(1) as roff");
+  add_document_flag(app, "--print-bash-completion", options.print_bash_completion,
+                    "print the bash completion script");
 }
 
 // Every command and subcommand, depth first.
@@ -57,12 +87,6 @@ void for_each_command(CLI::App& app, const std::function<void(CLI::App&)>& visit
     visit(*command);
     for_each_command(*command, visit);
   }
-}
-
-std::string join(const std::vector<std::string>& words, const std::string& separator) {
-  std::string text;
-  for (const auto& word : words) text += (text.empty() ? "" : separator) + word;
-  return text;
 }
 
 std::vector<std::string> command_names(const CLI::App& app) {
@@ -84,13 +108,89 @@ const CLI::App& deepest_parsed_command(const CLI::App& app) {
   return parsed.empty() ? app : deepest_parsed_command(*parsed.front());
 }
 
-// Words the parser could not place: with every command falling through to the root, a word
-// that is not a command ends up there.
-std::optional<std::string> first_unplaced_word(const CLI::App& app) {
-  for (const std::string& word : app.remaining(true)) {
-    if (!word.empty() && word.front() != '-') return word;
+bool looks_like_option(const std::string& word) {
+  return word.size() > 1 && word.front() == '-' && word != "--";
+}
+
+// The long options of `command` and of every command below it, which the parse may not have
+// reached (a mistyped subcommand before them), each with whether it takes a value.
+void add_options_below(const CLI::App& command, std::map<std::string, bool>& takes_value) {
+  for (const CLI::Option* option : command.get_options()) {
+    for (const auto& name : option->get_lnames()) {
+      takes_value["--" + name] = option->get_type_size_max() > 0;
+    }
   }
-  return std::nullopt;
+  for (const CLI::App* below : command.get_subcommands([](const CLI::App*) { return true; })) {
+    add_options_below(*below, takes_value);
+  }
+}
+
+// What the parser could not place, in argv's order. With every command falling through to the
+// root, words that are not commands end up there.
+struct UnplacedWords {
+  std::optional<std::string> unknown_option;  // known nowhere at or below the parsed command
+  std::optional<std::string> first_word;      // the first that is neither an option nor its value
+};
+
+// An unknown option is the mistake to name first, since the words after it may be its values
+// ("--bogus x statsu"). An option known below the parsed command is not one: the command word
+// before it is ("query temperatur-3h --format csv"), and its value is no command word either.
+UnplacedWords unplaced_words(const CLI::App& app, const CLI::App& parsed) {
+  std::map<std::string, bool> takes_value;
+  add_options_below(parsed, takes_value);
+  for (const CLI::App* at = parsed.get_parent(); at != nullptr; at = at->get_parent()) {
+    add_options_below(*at, takes_value);
+  }
+  UnplacedWords unplaced;
+  const std::vector<std::string> words = app.remaining(true);
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (words[i] == "--") break;  // what follows is positional
+    if (!looks_like_option(words[i])) {
+      if (!unplaced.first_word) unplaced.first_word = words[i];
+      continue;
+    }
+    const std::string name = words[i].substr(0, words[i].find('='));
+    const auto known = takes_value.find(name);
+    if (known == takes_value.end()) {
+      unplaced.unknown_option = name;
+      break;
+    }
+    if (known->second && name.size() == words[i].size()) ++i;  // its value follows it
+  }
+  return unplaced;
+}
+
+// The options `command` accepts: its own and, falling through, its parents'. Hidden ones aside.
+std::vector<std::string> option_names(const CLI::App& command) {
+  std::vector<std::string> names;
+  for (const CLI::App* at = &command; at != nullptr; at = at->get_parent()) {
+    for (const CLI::Option* option : at->get_options()) {
+      if (option->get_group().empty()) continue;
+      for (const auto& name : option->get_lnames()) names.push_back("--" + name);
+    }
+  }
+  return names;
+}
+
+std::string unknown_option_message(const CLI::App& command, const std::string& option) {
+  std::string message = command_path(command) + ": unknown option \"" + option + "\"";
+  if (const auto suggestion = closest_name(option, option_names(command))) {
+    message += "; did you mean \"" + *suggestion + "\"?";
+  }
+  return message;
+}
+
+std::optional<std::string> command_word_mistake(const CLI::App& parent,
+                                                const std::optional<std::string>& word) {
+  const std::vector<std::string> commands = command_names(parent);
+  if (commands.empty()) return std::nullopt;  // a required option is missing
+  const std::string where = command_path(parent);
+  if (!word) return where + ": a command is required: " + join(commands, ", ");
+  std::string message = where + ": unknown command \"" + *word + "\"";
+  if (const auto suggestion = closest_name(*word, commands)) {
+    return message + "; did you mean \"" + *suggestion + "\"?";
+  }
+  return message + "; the commands are: " + join(commands, ", ");
 }
 
 }  // namespace
@@ -122,18 +222,13 @@ const CommandAction* CommandLine::chosen_action() const {
 }
 
 std::optional<std::string> command_mistake(const CLI::App& app, const CLI::ParseError& error) {
-  if (dynamic_cast<const CLI::RequiredError*>(&error) == nullptr) return std::nullopt;
-  const CLI::App& parent = deepest_parsed_command(app);
-  const std::vector<std::string> commands = command_names(parent);
-  if (commands.empty()) return std::nullopt;  // a required option is missing
-  const std::string where = command_path(parent);
-  const std::optional<std::string> word = first_unplaced_word(app);
-  if (!word) return where + ": a command is required: " + join(commands, ", ");
-  std::string message = where + ": unknown command \"" + *word + "\"";
-  if (const auto suggestion = closest_name(*word, commands)) {
-    return message + "; did you mean \"" + *suggestion + "\"?";
-  }
-  return message + "; the commands are: " + join(commands, ", ");
+  const bool missing = dynamic_cast<const CLI::RequiredError*>(&error) != nullptr;
+  const bool extra = dynamic_cast<const CLI::ExtrasError*>(&error) != nullptr;
+  if (!missing && !extra) return std::nullopt;
+  const CLI::App& parsed = deepest_parsed_command(app);
+  const UnplacedWords unplaced = unplaced_words(app, parsed);
+  if (unplaced.unknown_option) return unknown_option_message(parsed, *unplaced.unknown_option);
+  return missing ? command_word_mistake(parsed, unplaced.first_word) : std::nullopt;
 }
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {

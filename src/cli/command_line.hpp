@@ -42,8 +42,9 @@ class CommandLine {
 // `meteo-etl --version`: the tool, its commit, the libraries it runs with, the schema it expects.
 std::string version_text();
 
-// After a parse that failed for want of a command: names the word that is not a command (with the
-// closest command when one is near) or lists the commands expected. Nothing for other mistakes.
+// After a parse that failed on an unknown word: names the first unknown option (with the closest
+// option when one is near), else, for want of a command, the word that is not a command (with the
+// closest command) or the commands expected. Nothing for other mistakes, which keep CLI11's words.
 std::optional<std::string> command_mistake(const CLI::App& app, const CLI::ParseError& error);
 
 // Optimal string alignment distance: insertions, deletions, substitutions and transpositions of

@@ -1,14 +1,11 @@
 // Rebuilds readings and aggregates of a window from the raw archive (sensor sources).
-#include <spdlog/spdlog.h>
-
 #include <memory>
 
 #include "commands.hpp"
 #include "manual.hpp"
-#include "logging.hpp"
 #include "meteo/errors.hpp"
-#include "progress.hpp"
 #include "replay_job.hpp"
+#include "window_command.hpp"
 
 namespace meteo {
 namespace {
@@ -34,30 +31,15 @@ std::vector<const SourceConfig*> replay_sources(const Config& config,
   return sources;
 }
 
+// Stops at the first failure, whose line is the last and carries the exit code.
 int replay_window(CommandContext& context, const std::vector<const SourceConfig*>& sources,
                   const ReplayRequest& request) {
   Database db = Database::connect(context.config.database, &context.log);
   require_current_schema(db, bundled_migrations());
-  const LogFields window = LogFields()
-                               .add("from", to_iso8601(request.window.from))
-                               .add("to", to_iso8601(request.window.to));
-  // Stops at the first failure, whose line is the last and carries the exit code.
-  for (const SourceConfig* source : sources) {
-    try {
-      replay_sensor_source(db, context.config, *source, request, context.log, context.out);
-    } catch (const Error& error) {
-      const int code = static_cast<int>(error.code());
-      log_with(context.log, spdlog::level::err,
-               LogFields().add("source", source->name).add(window).add("exit_code", code), "{}",
-               error.what());
-      return code;
-    }
-  }
-  log_with(context.log, spdlog::level::info,
-           LogFields(window).add("sources", sources.size()).add("exit_code", 0),
-           "replay of [{}, {}) finished: {} source(s)", to_iso8601(request.window.from),
-           to_iso8601(request.window.to), sources.size());
-  return 0;
+  return load_each_source(
+      context.log, "replay", request.window, sources, [&](const SourceConfig& source) {
+        replay_sensor_source(db, context.config, source, request, context.log, context.out);
+      });
 }
 
 }  // namespace
@@ -65,22 +47,14 @@ int replay_window(CommandContext& context, const std::vector<const SourceConfig*
 CommandRegistration register_replay(CLI::App& parent) {
   CLI::App* app = parent.add_subcommand(
       "replay", "re-load archived sensor payloads of a window (new rules, new region sets)");
-  struct Options {
-    std::string from, to;
+  struct Options : WindowOptions {
     std::vector<std::string> sources;
     int jobs = 1;
     bool dry_run = false;
     std::string shard;
-    std::string progress = "auto";
   };
   auto options = std::make_shared<Options>();
-  app->add_option("--from", options->from, "first UTC hour, included (2026-11-01T00)")
-      ->type_name("HOUR")
-      ->required();
-  app->add_option("--to", options->to,
-                  "end UTC hour, exclusive: the window stops before it (2026-11-08T00)")
-      ->type_name("HOUR")
-      ->required();
+  add_window_options(*app, *options);
   app->add_option("--source", options->sources,
                   "only this sensor source (repeatable); default: every sensor source")
       ->type_name("NAME");
@@ -93,16 +67,12 @@ CommandRegistration register_replay(CLI::App& parent) {
       ->type_name("K/N");
   set_examples(*app, {"meteo-etl replay --from 2026-11-01T00 --to 2026-11-08T00 --jobs 2",
                       "meteo-etl replay --from 2026-11-22T00 --to 2026-11-23T00 --dry-run"});
-  app->add_option("--progress", options->progress,
-                  "a progress bar: auto (text logs on a terminal), always or never")
-      ->check(CLI::IsMember(progress_mode_names()))
-      ->capture_default_str();
+  add_progress_option(*app, *options);
   return {app, [options](CommandContext& context) {
-            const TimeWindow window = parse_window(options->from, options->to);
+            const TimeWindow window = options->window();
             const Shard shard = options->shard.empty() ? Shard{} : parse_shard(options->shard);
             ReplayRequest request{window, options->jobs, options->dry_run, shard};
-            request.progress_bar =
-                wants_progress_bar(parse_progress_mode(options->progress), context.log);
+            request.progress_bar = options->progress_bar(context.log);
             return replay_window(context, replay_sources(context.config, options->sources),
                                  request);
           }};

@@ -1,8 +1,9 @@
 // The command lines the documentation gives an operator, run verbatim: the cron job of
 // deploy/meteo-etl.cron and of the README, read from those files (so the test breaks with the
-// documented line), with only the paths substituted, through /bin/sh as cron runs them.
+// documented line), with only the paths substituted, through /bin/sh as cron runs them. Their log
+// file is the one the package creates and rotates.
+#include <fnmatch.h>
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -11,12 +12,14 @@
 #include <regex>
 #include <sstream>
 
+#include "cli_job.hpp"
 #include "config_files.hpp"
 #include "db_snapshot.hpp"
 #include "paths.hpp"
 #include "sensor_sim.hpp"
 #include "subprocess.hpp"
 #include "test_database.hpp"
+#include "test_support.hpp"
 
 namespace meteo::testing {
 namespace {
@@ -25,20 +28,6 @@ namespace fs = std::filesystem;
 
 constexpr const char* kApiKey = "documented-key-51c0";
 constexpr int kRecords = 120;
-
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
 
 // A crontab's job lines: not blank, not a comment, not a VAR=value setting.
 std::vector<std::string> cron_jobs(const std::vector<std::string>& lines) {
@@ -84,6 +73,36 @@ std::string deploy_cron_command() {
   return jobs.empty() ? "" : job_command(jobs.front(), true);
 }
 
+// The file a job's command appends its output to: what follows >>.
+std::string appended_file(const std::string& command) {
+  static const std::regex appended(R"(>>\s*(\S+))");
+  std::smatch match;
+  return std::regex_search(command, match, appended) ? match[1].str() : "";
+}
+
+// The files (or globs) a logrotate snippet rotates: the words before each block's "{".
+std::vector<std::string> rotated_files(const std::string& snippet) {
+  std::vector<std::string> files;
+  for (const auto& line : lines_of(snippet)) {
+    const auto brace = line.find('{');
+    if (line.empty() || line.front() == '#' || brace == std::string::npos) continue;
+    std::istringstream words(line.substr(0, brace));
+    for (std::string word; words >> word;) files.push_back(word);
+  }
+  return files;
+}
+
+// A tmpfiles.d(5) line's fields: type, path, mode, user, group, age.
+std::vector<std::string> tmpfiles_entry(const std::string& tmpfiles, const std::string& path) {
+  for (const auto& line : lines_of(tmpfiles)) {
+    std::istringstream words(line);
+    std::vector<std::string> fields;
+    for (std::string word; words >> word;) fields.push_back(word);
+    if (fields.size() >= 4 && fields[0].front() != '#' && fields[1] == path) return fields;
+  }
+  return {};
+}
+
 struct Paths {
   std::string binary, config, log;
 };
@@ -102,14 +121,6 @@ std::string with_paths(const std::string& command, const Paths& paths) {
 
 class DocumentedCommand : public ::testing::Test {
  protected:
-  void SetUp() override {
-    directory_ = fs::temp_directory_path() /
-                 ("meteo-documented-" + std::to_string(::getpid()) + "-" +
-                  ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(directory_);
-  }
-  void TearDown() override { fs::remove_all(directory_); }
-
   Paths paths() const {
     return {meteo_etl_binary(), (directory_ / "meteo-etl.toml").string(),
             (directory_ / "meteo-etl.log").string()};
@@ -130,7 +141,7 @@ class DocumentedCommand : public ::testing::Test {
     Environment env = testing::cron_environment(paths().config, database_.config());
     env.erase("METEO_ETL_CONFIG");
     env["SENSOR_API_KEY"] = kApiKey;
-    env["HOME"] = directory_.string();
+    env["HOME"] = directory_.path().string();
     env["SHELL"] = "/bin/sh";
     return env;
   }
@@ -170,7 +181,7 @@ class DocumentedCommand : public ::testing::Test {
   }
 
   ScratchDatabase database_;
-  fs::path directory_;
+  TestDirectory directory_;
 };
 
 TEST(DocumentedCronLine, PathsAreSubstitutedAndNothingElse) {
@@ -187,6 +198,36 @@ TEST(DocumentedCronLine, PathsAreSubstitutedAndNothingElse) {
             "/usr/bin/meteo-etl run");
   EXPECT_EQ(job_command("5 * * * *  A=b /usr/bin/meteo-etl run", false),
             "A=b /usr/bin/meteo-etl run");
+  EXPECT_EQ(appended_file("/usr/bin/meteo-etl run >> /var/log/m/m.log 2>&1"), "/var/log/m/m.log");
+  EXPECT_EQ(rotated_files("# /var/log/old.log {\n/var/log/m/*.log /var/log/n.log {\n\tweekly\n}\n"),
+            (std::vector<std::string>{"/var/log/m/*.log", "/var/log/n.log"}));
+}
+
+// One log file in every document: the cron lines append to it, the package creates it for the
+// job's user in a directory that stays root's, and logrotate rotates it.
+TEST(DocumentedLogFile, TheCronLinesLogWhereThePackageCreatesAndRotates) {
+  const std::string log = appended_file(deploy_cron_command());
+  EXPECT_EQ(log, "/var/log/meteo-etl/meteo-etl.log") << "the packaged layout";
+  EXPECT_EQ(appended_file(readme_cron_command()), log) << "README and deploy/ log to one file";
+
+  const auto rotated = rotated_files(read_text(source_path("deploy/meteo-etl.logrotate")));
+  ASSERT_FALSE(rotated.empty()) << "deploy/meteo-etl.logrotate names no file";
+  EXPECT_TRUE(std::any_of(rotated.begin(), rotated.end(),
+                          [&log](const std::string& pattern) {
+                            return ::fnmatch(pattern.c_str(), log.c_str(), FNM_PATHNAME) == 0;
+                          }))
+      << "deploy/meteo-etl.logrotate does not rotate " << log;
+
+  const std::string tmpfiles = read_text(source_path("deploy/meteo-etl.tmpfiles"));
+  const auto file = tmpfiles_entry(tmpfiles, log);
+  ASSERT_EQ(file.size(), 6u) << "deploy/meteo-etl.tmpfiles does not create " << log;
+  EXPECT_EQ(file[0], "f");
+  EXPECT_EQ(file[3], "meteo-etl") << "the job writes it";
+  const auto directory = tmpfiles_entry(tmpfiles, fs::path(log).parent_path().string());
+  ASSERT_EQ(directory.size(), 6u) << "deploy/meteo-etl.tmpfiles does not create its directory";
+  EXPECT_EQ(directory[3], "root") << "logrotate works in a directory only root can change";
+  EXPECT_NE(read_text(source_path("deploy/debian/postinst")).find(log), std::string::npos)
+      << "the postinst's fallback without systemd-tmpfiles creates it too";
 }
 
 TEST_F(DocumentedCommand, TheDeployCronLineRuns) {
@@ -223,11 +264,11 @@ class GeneratedDocument : public DocumentedCommand {
 TEST_F(GeneratedDocument, ManPageRendersWithoutWarnings) {
   if (!fs::exists("/usr/bin/man")) GTEST_SKIP() << "man (package man-db) is not installed";
   const std::string page = write("meteo-etl.1", "--print-man-page");
-  const auto rendered =
-      run_process({"/usr/bin/man", "--warnings", "-l", page}, {{"PATH", "/usr/bin:/bin"},
-                                                               {"MANWIDTH", "80"},
-                                                               {"LANG", "C.UTF-8"},
-                                                               {"HOME", directory_.string()}});
+  const auto rendered = run_process({"/usr/bin/man", "--warnings", "-l", page},
+                                    {{"PATH", "/usr/bin:/bin"},
+                                     {"MANWIDTH", "80"},
+                                     {"LANG", "C.UTF-8"},
+                                     {"HOME", directory_.path().string()}});
   EXPECT_EQ(rendered.exit_code, 0) << rendered.err;
   EXPECT_EQ(rendered.err, "") << "groff warnings";
   for (const char* heading : {"NAME", "SYNOPSIS", "GLOBAL OPTIONS", "COMMANDS", "EXIT STATUS",

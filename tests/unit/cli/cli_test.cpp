@@ -6,29 +6,16 @@
 
 #include "../../../src/cli/commands.hpp"
 #include "../../../src/cli/table_output.hpp"
+#include "cli_runner.hpp"
 
 namespace meteo {
 namespace {
 
-struct CliResult {
-  int exit_code;
-  std::string out, err;
-};
-
-CliResult run(std::vector<const char*> args, std::map<std::string, std::string> env = {}) {
-  args.insert(args.begin(), "meteo-etl");
-  std::ostringstream out, err;
-  const auto lookup = [&env](const std::string& name) -> std::optional<std::string> {
-    auto it = env.find(name);
-    return it == env.end() ? std::nullopt : std::optional<std::string>(it->second);
-  };
-  const int code = run_cli(static_cast<int>(args.size()), args.data(), lookup, out, err);
-  return {code, out.str(), err.str()};
-}
+using testing::run_in_process;
 
 TEST(Cli, VersionAndHelpExitZero) {
-  EXPECT_EQ(run({"--version"}).exit_code, 0);
-  const auto help = run({"--help"});
+  EXPECT_EQ(run_in_process({"--version"}).exit_code, 0);
+  const auto help = run_in_process({"--help"});
   EXPECT_EQ(help.exit_code, 0);
   for (const char* command : {"migrate", "regions", "run", "query", "status"}) {
     EXPECT_NE(help.out.find(command), std::string::npos) << command;
@@ -36,28 +23,29 @@ TEST(Cli, VersionAndHelpExitZero) {
 }
 
 TEST(Cli, UsageMistakesExit64) {
-  EXPECT_EQ(run({}).exit_code, 64) << "a command is required";
-  EXPECT_EQ(run({"nonsense"}).exit_code, 64);
-  EXPECT_EQ(run({"query", "temperature-3h", "--format", "xml"}).exit_code, 64);
-  EXPECT_EQ(run({"--log-format", "yaml", "status"}).exit_code, 64);
-  const auto no_config = run({"status"});
+  EXPECT_EQ(run_in_process({}).exit_code, 64) << "a command is required";
+  EXPECT_EQ(run_in_process({"nonsense"}).exit_code, 64);
+  EXPECT_EQ(run_in_process({"query", "temperature-3h", "--format", "xml"}).exit_code, 64);
+  EXPECT_EQ(run_in_process({"--log-format", "yaml", "status"}).exit_code, 64);
+  const auto no_config = run_in_process({"status"});
   EXPECT_EQ(no_config.exit_code, 64);
   EXPECT_NE(no_config.err.find("METEO_ETL_CONFIG"), std::string::npos) << no_config.err;
 }
 
 TEST(Cli, ConfigPathComesFromTheEnvironmentWhenNotGiven) {
-  const auto result = run({"status"}, {{"METEO_ETL_CONFIG", "/nonexistent/from-env.toml"}});
+  const auto result =
+      run_in_process({"status"}, {{"METEO_ETL_CONFIG", "/nonexistent/from-env.toml"}});
   EXPECT_EQ(result.exit_code, 78);
   EXPECT_NE(result.err.find("/nonexistent/from-env.toml"), std::string::npos);
-  const auto flag_wins = run({"--config", "/nonexistent/from-flag.toml", "status"},
-                             {{"METEO_ETL_CONFIG", "/nonexistent/from-env.toml"}});
+  const auto flag_wins = run_in_process({"--config", "/nonexistent/from-flag.toml", "status"},
+                                        {{"METEO_ETL_CONFIG", "/nonexistent/from-env.toml"}});
   EXPECT_NE(flag_wins.err.find("from-flag.toml"), std::string::npos);
   EXPECT_EQ(flag_wins.err.find("from-env.toml"), std::string::npos);
 }
 
 TEST(Cli, JsonLogFormatEscapesMessages) {
   const auto result =
-      run({"--log-format", "json", "--config", "/no/such \"dir\"/x.toml", "status"});
+      run_in_process({"--log-format", "json", "--config", "/no/such \"dir\"/x.toml", "status"});
   EXPECT_EQ(result.exit_code, 78);
   EXPECT_NE(result.err.find(R"("level":"error")"), std::string::npos) << result.err;
   EXPECT_NE(result.err.find(R"(/no/such \"dir\"/x.toml)"), std::string::npos) << result.err;

@@ -9,42 +9,18 @@
 #include <sstream>
 
 #include "../../../src/cli/manual.hpp"
+#include "cli_runner.hpp"
 #include "meteo/cli.hpp"
 #include "meteo/store.hpp"
 #include "meteo/version.hpp"
+#include "test_support.hpp"
 
 namespace meteo {
 namespace {
 
-struct CliResult {
-  int exit_code;
-  std::string out, err;
-};
-
-CliResult run(std::vector<const char*> args, std::map<std::string, std::string> env = {}) {
-  args.insert(args.begin(), "meteo-etl");
-  std::ostringstream out, err;
-  const auto lookup = [&env](const std::string& name) -> std::optional<std::string> {
-    auto it = env.find(name);
-    return it == env.end() ? std::nullopt : std::optional<std::string>(it->second);
-  };
-  const int code = run_cli(static_cast<int>(args.size()), args.data(), lookup, out, err);
-  return {code, out.str(), err.str()};
-}
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
-// Every command and subcommand of the tree, depth first.
-std::vector<const CLI::App*> all_commands(const CLI::App& app) {
-  std::vector<const CLI::App*> commands;
-  for (const CLI::App* command : app.get_subcommands([](const CLI::App*) { return true; })) {
-    commands.push_back(command);
-    for (const CLI::App* below : all_commands(*command)) commands.push_back(below);
-  }
-  return commands;
-}
+using testing::all_commands;
+using testing::contains;
+using testing::run_in_process;
 
 std::vector<std::string> split_words(const std::string& line) {
   std::istringstream words(line);
@@ -56,35 +32,37 @@ std::vector<std::string> split_words(const std::string& line) {
 constexpr const char* kMissingConfig = "/nonexistent/given-after.toml";
 
 TEST(GlobalOptions, ConfigAfterTheCommandIsUsed) {
-  const auto result = run({"status", "--config", kMissingConfig});
+  const auto result = run_in_process({"status", "--config", kMissingConfig});
   EXPECT_EQ(result.exit_code, 78) << result.err;
   EXPECT_TRUE(contains(result.err, kMissingConfig)) << result.err;
 }
 
 TEST(GlobalOptions, LogFormatAfterTheCommandAsInTheCronLine) {
-  const auto result = run({"--config", kMissingConfig, "run", "--log-format", "json"});
+  const auto result = run_in_process({"--config", kMissingConfig, "run", "--log-format", "json"});
   EXPECT_EQ(result.exit_code, 78) << result.err;
   EXPECT_TRUE(contains(result.err, R"("level":"error")")) << "a JSON line: " << result.err;
 }
 
 TEST(GlobalOptions, AfterASubcommand) {
-  const auto json = run({"query", "temperature-3h", "--log-format", "json", "--config",
-                         kMissingConfig, "--format", "csv"});
+  const auto json = run_in_process({"query", "temperature-3h", "--log-format", "json", "--config",
+                                    kMissingConfig, "--format", "csv"});
   EXPECT_EQ(json.exit_code, 78) << json.err;
   EXPECT_TRUE(contains(json.err, R"("level":"error")")) << json.err;
-  const auto silent = run({"regions", "load", "--config", kMissingConfig, "--log-level", "off"});
+  const auto silent =
+      run_in_process({"regions", "load", "--config", kMissingConfig, "--log-level", "off"});
   EXPECT_EQ(silent.exit_code, 78);
   EXPECT_EQ(silent.err, "") << "--log-level off after the subcommand silences the log";
 }
 
 TEST(GlobalOptions, StillValidatedAfterTheCommand) {
-  const auto result = run({"status", "--log-format", "yaml", "--config", kMissingConfig});
+  const auto result =
+      run_in_process({"status", "--log-format", "yaml", "--config", kMissingConfig});
   EXPECT_EQ(result.exit_code, 64);
   EXPECT_TRUE(contains(result.err, "yaml")) << result.err;
 }
 
 TEST(UnknownCommand, NamesTheWordAndSuggestsTheClosest) {
-  const auto result = run({"statsu"});
+  const auto result = run_in_process({"statsu"});
   EXPECT_EQ(result.exit_code, 64);
   EXPECT_TRUE(contains(result.err, R"(unknown command "statsu")")) << result.err;
   EXPECT_TRUE(contains(result.err, R"(did you mean "status"?)")) << result.err;
@@ -92,18 +70,18 @@ TEST(UnknownCommand, NamesTheWordAndSuggestsTheClosest) {
 }
 
 TEST(UnknownCommand, AmongSubcommandsToo) {
-  const auto query = run({"query", "temperatur-3h", "--format", "csv"});
+  const auto query = run_in_process({"query", "temperatur-3h", "--format", "csv"});
   EXPECT_EQ(query.exit_code, 64);
   EXPECT_TRUE(contains(query.err, R"(meteo-etl query: unknown command "temperatur-3h")"))
       << query.err;
   EXPECT_TRUE(contains(query.err, R"(did you mean "temperature-3h"?)")) << query.err;
-  const auto regions = run({"--config", kMissingConfig, "regions", "lod"});
+  const auto regions = run_in_process({"--config", kMissingConfig, "regions", "lod"});
   EXPECT_EQ(regions.exit_code, 64);
   EXPECT_TRUE(contains(regions.err, R"(did you mean "load"?)")) << regions.err;
 }
 
 TEST(UnknownCommand, FarFromEveryCommandListsThem) {
-  const auto result = run({"frobnicate"});
+  const auto result = run_in_process({"frobnicate"});
   EXPECT_EQ(result.exit_code, 64);
   EXPECT_TRUE(contains(result.err, R"(unknown command "frobnicate")")) << result.err;
   EXPECT_FALSE(contains(result.err, "did you mean")) << result.err;
@@ -111,23 +89,67 @@ TEST(UnknownCommand, FarFromEveryCommandListsThem) {
 }
 
 TEST(UnknownCommand, NoCommandAtAllListsThem) {
-  const auto none = run({"--log-level", "debug"});
+  const auto none = run_in_process({"--log-level", "debug"});
   EXPECT_EQ(none.exit_code, 64);
   EXPECT_TRUE(contains(none.err, "a command is required: migrate, regions")) << none.err;
-  const auto query = run({"query"});
+  const auto query = run_in_process({"query"});
   EXPECT_EQ(query.exit_code, 64);
   EXPECT_TRUE(contains(query.err, "a command is required: temperature-3h, station-hourly"))
       << query.err;
 }
 
 TEST(UnknownCommand, OtherMistakesKeepTheirMessage) {
-  const auto option = run({"status", "--jsn"});
-  EXPECT_EQ(option.exit_code, 64);
-  EXPECT_TRUE(contains(option.err, "--jsn")) << option.err;
-  EXPECT_FALSE(contains(option.err, "unknown command")) << option.err;
-  const auto missing = run({"export", "--from", "2026-11-22T00", "--to", "2026-11-23T00"});
+  const auto extra = run_in_process({"status", "now"});
+  EXPECT_EQ(extra.exit_code, 64);
+  EXPECT_TRUE(contains(extra.err, "not expected: now")) << extra.err;
+  const auto missing =
+      run_in_process({"export", "--from", "2026-11-22T00", "--to", "2026-11-23T00"});
   EXPECT_EQ(missing.exit_code, 64);
   EXPECT_TRUE(contains(missing.err, "--what")) << missing.err;
+}
+
+TEST(UnknownOption, IsNamedBeforeTheWordsThatMayBeItsValue) {
+  const auto result = run_in_process({"--bogus", "x", "statsu"});
+  EXPECT_EQ(result.exit_code, 64);
+  EXPECT_TRUE(contains(result.err, R"(meteo-etl: unknown option "--bogus")")) << result.err;
+  EXPECT_FALSE(contains(result.err, R"("x")")) << "x may be the value of --bogus: " << result.err;
+  const auto with_value = run_in_process({"--bogus=x", "statsu"});
+  EXPECT_EQ(with_value.exit_code, 64);
+  EXPECT_TRUE(contains(with_value.err, R"(meteo-etl: unknown option "--bogus")")) << with_value.err;
+  const auto no_command = run_in_process({"--bogus"});
+  EXPECT_EQ(no_command.exit_code, 64);
+  EXPECT_TRUE(contains(no_command.err, R"(unknown option "--bogus")")) << no_command.err;
+}
+
+TEST(UnknownOption, NotWhenAnUnreachedCommandHasIt) {
+  // --format is temperature-3h's: the mistyped command word before it is the mistake, and csv,
+  // its value, is no command word.
+  const auto value = run_in_process({"--format", "csv", "statsu"});
+  EXPECT_EQ(value.exit_code, 64);
+  EXPECT_TRUE(contains(value.err, R"(unknown command "statsu"; did you mean "status"?)"))
+      << value.err;
+  const auto misspelt = run_in_process({"query", "temperatur-3h", "--frmat", "csv"});
+  EXPECT_EQ(misspelt.exit_code, 64);
+  EXPECT_TRUE(contains(misspelt.err, R"(meteo-etl query: unknown option "--frmat")"))
+      << misspelt.err;
+}
+
+TEST(UnknownOption, AfterACommandIsNamedWithTheClosestOption) {
+  const auto own = run_in_process({"status", "--jsn"});
+  EXPECT_EQ(own.exit_code, 64);
+  EXPECT_TRUE(
+      contains(own.err, R"(meteo-etl status: unknown option "--jsn"; did you mean "--json"?)"))
+      << own.err;
+  const auto global = run_in_process({"--confg", kMissingConfig, "status"});
+  EXPECT_EQ(global.exit_code, 64);
+  EXPECT_TRUE(contains(global.err, R"(unknown option "--confg"; did you mean "--config"?)"))
+      << "a global option, the command's parent's: " << global.err;
+  const auto far = run_in_process({"status", "--frobnicate"});
+  EXPECT_EQ(far.exit_code, 64);
+  EXPECT_TRUE(contains(far.err, R"(unknown option "--frobnicate")")) << far.err;
+  EXPECT_FALSE(contains(far.err, "did you mean")) << far.err;
+  EXPECT_FALSE(contains(run_in_process({"--print-man-pag"}).err, "--print-man-page"))
+      << "hidden flags";
 }
 
 TEST(EditDistance, CountsTranspositionsAsOneEdit) {
@@ -149,7 +171,7 @@ TEST(ClosestName, SuggestsOnlyPlausibleTypos) {
 }
 
 TEST(Version, NamesCommitLibrariesAndSchemaWithoutAConfig) {
-  const auto result = run({"--version"});
+  const auto result = run_in_process({"--version"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   std::istringstream lines(result.out);
   std::string line;
@@ -166,17 +188,18 @@ TEST(Version, NamesCommitLibrariesAndSchemaWithoutAConfig) {
       contains(result.out, "\nschema version " + std::to_string(latest_schema_version()) + "\n"))
       << result.out;
   EXPECT_EQ(latest_schema_version(), bundled_migrations().back().version);
-  EXPECT_EQ(run({"run", "--version"}).exit_code, 0) << "a global flag, after a command too";
+  EXPECT_EQ(run_in_process({"run", "--version"}).exit_code, 0)
+      << "a global flag, after a command too";
 }
 
 TEST(Help, ShowsDefaultsAndExclusiveEnds) {
-  const auto query = run({"query", "temperature-3h", "--help"});
+  const auto query = run_in_process({"query", "temperature-3h", "--help"});
   ASSERT_EQ(query.exit_code, 0);
   EXPECT_TRUE(contains(query.out, "=table")) << query.out;
   EXPECT_TRUE(contains(query.out, "=1000")) << query.out;
-  const auto exported = run({"export", "--help"});
+  const auto exported = run_in_process({"export", "--help"});
   EXPECT_TRUE(contains(exported.out, "=csv")) << exported.out;
-  EXPECT_TRUE(contains(run({"replay", "--help"}).out, "=1")) << "--jobs";
+  EXPECT_TRUE(contains(run_in_process({"replay", "--help"}).out, "=1")) << "--jobs";
   CommandLine line;
   int to_options = 0;
   for (const CLI::App* command : all_commands(line.app())) {
@@ -186,6 +209,16 @@ TEST(Help, ShowsDefaultsAndExclusiveEnds) {
     EXPECT_TRUE(contains(to->get_description(), "exclusive")) << command->get_name();
   }
   EXPECT_EQ(to_options, 4) << "backfill, replay, export, verify";
+}
+
+TEST(Help, LogLevelNamesEverySpellingTheConfigurationAccepts) {
+  CommandLine line;
+  const std::string help = line.app().get_option("--log-level")->get_description();
+  for (const auto& spelling : log_level_spellings()) {
+    EXPECT_TRUE(std::regex_search(help, std::regex("\\b" + spelling + "\\b")))
+        << spelling << " missing from: " << help;
+  }
+  EXPECT_TRUE(contains(help, "warning (or warn), error (or err), critical or off")) << help;
 }
 
 TEST(Help, EveryCommandShowsExamplesThatParse) {
@@ -205,10 +238,10 @@ TEST(Help, EveryCommandShowsExamplesThatParse) {
       EXPECT_NE(line.chosen_action(), nullptr) << example;
     }
   }
-  const auto help = run({"run", "--help"});
+  const auto help = run_in_process({"run", "--help"});
   EXPECT_TRUE(contains(help.out, "Examples:\n  meteo-etl run --log-format json")) << help.out;
   EXPECT_TRUE(contains(help.out, "may also follow the command")) << help.out;
-  EXPECT_TRUE(contains(run({"--help"}).out, "Examples:")) << "the root's own examples";
+  EXPECT_TRUE(contains(run_in_process({"--help"}).out, "Examples:")) << "the root's own examples";
 }
 
 }  // namespace

@@ -5,19 +5,19 @@
 #include <sstream>
 
 #include "../../../src/cli/logging.hpp"
+#include "cli_runner.hpp"
 #include "meteo/cli.hpp"
 #include "meteo/config.hpp"
 #include "meteo/errors.hpp"
+#include "test_support.hpp"
 
 namespace meteo {
 namespace {
 
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
+using testing::environment_of;
+using testing::kMinimalConfig;
+using testing::lines_of;
+using testing::run_in_process;
 
 nlohmann::json only_json_line(const std::string& text) {
   const auto lines = lines_of(text);
@@ -108,57 +108,29 @@ TEST(LogLevels, OneVocabularyInAndOut) {
 
 TEST(LogLevels, TheConfigFileAcceptsBothSpellingsAndKeepsTheDocumentedWord) {
   for (const char* spelling : {"warn", "warning"}) {
-    const std::string toml = std::string(R"(
-[logging]
-level = ")") + spelling + R"("
-
-[[region_sets]]
-name = "fr-regions"
-location = "/srv/regions.geojson"
-
-[[sources]]
-name = "sensors"
-type = "sensor-api"
-url = "https://sensors.example/temperatures"
-region_sets = ["fr-regions"]
-)";
-    const Config config =
-        parse_config(toml, "/etc/meteo-etl/meteo-etl.toml",
-                     [](const std::string&) -> std::optional<std::string> { return std::nullopt; });
+    const std::string toml =
+        "[logging]\nlevel = \"" + std::string(spelling) + "\"\n" + kMinimalConfig;
+    const Config config = parse_config(toml, "/etc/meteo-etl/meteo-etl.toml", environment_of());
     EXPECT_EQ(config.logging.level, "warning") << spelling;
   }
 }
 
-int run_cli_with(std::vector<const char*> args, std::string& err) {
-  args.insert(args.begin(), "meteo-etl");
-  std::ostringstream out, errors;
-  const auto no_environment = [](const std::string&) -> std::optional<std::string> {
-    return std::nullopt;
-  };
-  const int code = run_cli(static_cast<int>(args.size()), args.data(), no_environment, out, errors);
-  err = errors.str();
-  return code;
-}
-
 TEST(LogLevels, TheCommandLineAcceptsBothSpellings) {
   for (const char* spelling : {"warn", "warning", "error", "err"}) {
-    std::string err;
     // Past the parser: the missing configuration file is what fails (78), not the level (64).
-    EXPECT_EQ(
-        run_cli_with({"--log-level", spelling, "--config", "/nonexistent/m.toml", "status"}, err),
-        78)
-        << spelling << ": " << err;
-    EXPECT_NE(err.find(" error "), std::string::npos) << err;
+    const auto result =
+        run_in_process({"--log-level", spelling, "--config", "/nonexistent/m.toml", "status"});
+    EXPECT_EQ(result.exit_code, 78) << spelling << ": " << result.err;
+    EXPECT_NE(result.err.find(" error "), std::string::npos) << result.err;
   }
-  std::string err;
-  EXPECT_EQ(run_cli_with({"--log-level", "loud", "status"}, err), 64);
+  EXPECT_EQ(run_in_process({"--log-level", "loud", "status"}).exit_code, 64);
 }
 
 TEST(LogLevels, AFailingCommandsLastJsonLineCarriesTheExitCode) {
-  std::string err;
-  ASSERT_EQ(
-      run_cli_with({"--log-format", "json", "--config", "/nonexistent/m.toml", "status"}, err), 78);
-  const auto lines = lines_of(err);
+  const auto result =
+      run_in_process({"--log-format", "json", "--config", "/nonexistent/m.toml", "status"});
+  ASSERT_EQ(result.exit_code, 78) << result.err;
+  const auto lines = lines_of(result.err);
   ASSERT_FALSE(lines.empty());
   const auto last = nlohmann::json::parse(lines.back());
   EXPECT_EQ(last["exit_code"], 78) << lines.back();

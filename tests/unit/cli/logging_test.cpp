@@ -11,15 +11,13 @@
 #include <regex>
 #include <sstream>
 
+#include "test_support.hpp"
+
 namespace meteo {
 namespace {
 
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
+using testing::environment_of;
+using testing::lines_of;
 
 std::vector<std::string> log_every_level(const std::string& format, bool for_journal) {
   std::ostringstream stream;
@@ -31,13 +29,6 @@ std::vector<std::string> log_every_level(const std::string& format, bool for_jou
   log->error("e");
   log->critical("c");
   return lines_of(stream.str());
-}
-
-EnvironmentLookup environment(std::map<std::string, std::string> values) {
-  return [values](const std::string& name) -> std::optional<std::string> {
-    const auto found = values.find(name);
-    return found == values.end() ? std::nullopt : std::optional<std::string>(found->second);
-  };
 }
 
 TEST(Logging, TextLinesStartWithTheirUtcTime) {
@@ -81,14 +72,14 @@ class JournalStream : public ::testing::Test {
 };
 
 TEST_F(JournalStream, RecognisedWhenJournalStreamNamesTheDescriptor) {
-  EXPECT_TRUE(is_journal_stream(environment({{"JOURNAL_STREAM", identity_}}), fd_));
+  EXPECT_TRUE(is_journal_stream(environment_of({{"JOURNAL_STREAM", identity_}}), fd_));
 }
 
 TEST_F(JournalStream, NotWhenTheVariableIsAbsentOrNamesAnotherStream) {
-  EXPECT_FALSE(is_journal_stream(environment({}), fd_));
+  EXPECT_FALSE(is_journal_stream(environment_of({}), fd_));
   // Inherited by a child whose stderr went elsewhere: the inode no longer matches.
-  EXPECT_FALSE(is_journal_stream(environment({{"JOURNAL_STREAM", identity_ + "0"}}), fd_));
-  EXPECT_FALSE(is_journal_stream(environment({{"JOURNAL_STREAM", "garbage"}}), fd_));
+  EXPECT_FALSE(is_journal_stream(environment_of({{"JOURNAL_STREAM", identity_ + "0"}}), fd_));
+  EXPECT_FALSE(is_journal_stream(environment_of({{"JOURNAL_STREAM", "garbage"}}), fd_));
 }
 
 }  // namespace

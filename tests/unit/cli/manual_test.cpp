@@ -7,19 +7,13 @@
 #include <sstream>
 
 #include "../../../src/cli/command_line.hpp"
+#include "cli_runner.hpp"
 #include "meteo/errors.hpp"
 
 namespace meteo {
 namespace {
 
-std::vector<const CLI::App*> all_commands(const CLI::App& app) {
-  std::vector<const CLI::App*> commands;
-  for (const CLI::App* command : app.get_subcommands([](const CLI::App*) { return true; })) {
-    commands.push_back(command);
-    for (const CLI::App* below : all_commands(*command)) commands.push_back(below);
-  }
-  return commands;
-}
+using testing::all_commands;
 
 // "query temperature-3h" as the man page writes it: hyphens escaped.
 std::string roff_words(const CLI::App& command) {
