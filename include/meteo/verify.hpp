@@ -38,8 +38,12 @@ struct VerifyReport {
 };
 
 // Runs every check over `window`. Sensor and station sources, their region sets and the raw
-// archive come from `config`; `now` bounds the watermarks. Only the ledger check reads files (the
-// archived payloads of the window). Throws Error on database errors (75 when temporary).
+// archive come from `config`; `now` bounds the watermarks. Only the ledger check reads files: the
+// archived payloads of the window of the configured sources (another configuration's sources have
+// their own archive root). Checks of stored rows that need no configuration (aggregates, the run
+// ids of readings, unknown region codes, station watermarks) cover every source, since a region
+// set may be fed by sources of several configurations. Throws Error on database errors (75 when
+// temporary).
 VerifyReport verify_stored_data(Database& db, const Config& config, const VerifyWindow& window,
                                 UtcSeconds now);
 
