@@ -52,4 +52,8 @@ VerifyReport verify_stored_data(Database& db, const Config& config, const Verify
 std::optional<UtcSeconds> earliest_hour_written_by(Database& db, const std::string& source,
                                                    std::int64_t run_id);
 
+// The newest hour of a succeeded run (or replay) of `source`: no stored reading of the source is in
+// a later hour, since a reading's hour is always that of a run that carried it.
+std::optional<UtcSeconds> newest_run_hour(Database& db, const std::string& source);
+
 }  // namespace meteo

@@ -510,4 +510,17 @@ std::optional<UtcSeconds> earliest_hour_written_by(Database& db, const std::stri
   });
 }
 
+std::optional<UtcSeconds> newest_run_hour(Database& db, const std::string& source) {
+  auto& connection = db.connection();
+  return store::guarded("finding the newest run hour of " + source, [&] {
+    auto select = store::prepare(connection,
+                                 "SELECT CAST(MAX(hour) AS CHAR) FROM etl_runs"
+                                 " WHERE source = ? AND status = 'succeeded'");
+    Binder(*select).text(source);
+    auto row = store::run_query(*select);
+    row->next();
+    return store::optional_datetime(*row, 1);
+  });
+}
+
 }  // namespace meteo

@@ -1,5 +1,6 @@
 // The hour of a reading: the earliest hour that carried it. A `run --hour` older than a stored
-// reading moves it back to that hour; the hour it left is recomputed (nothing counted twice).
+// reading moves it back to that hour; the hour it left is recomputed (nothing counted twice), and
+// [verify] after_run verifies that hour too.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -107,6 +108,24 @@ TEST_F(ReadingHour, AnEarlierRunMovesAReadingBackAndRecomputesTheHourItLeft) {
   EXPECT_EQ(aggregates(db), "2026-11-22 06:00:00 76 11.5 over 1; 2026-11-22 08:00:00 76 14 over 1");
   const auto verify = meteo({"verify"});
   EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+}
+
+TEST_F(ReadingHour, AfterRunVerifiesTheHoursItsReadingsLeft) {
+  const auto later = run_with(payload(12.0, 14.0), "2026-11-22T08", true);
+  ASSERT_EQ(later.exit_code, 0) << later.err;
+  // Damage in 08:00 that recomputing the hour's aggregate does not repair.
+  Database db = database_.connect();
+  db.execute("UPDATE sensor_readings SET first_run_id = 999999 WHERE reading_id = 'montpellier'");
+
+  // The 06:00 run moves Toulouse out of 08:00, so 08:00 is an hour it touched.
+  const auto earlier = run_with(payload(11.0, std::nullopt), "2026-11-22T06", true);
+  EXPECT_EQ(earlier.exit_code, 1) << earlier.err;
+  EXPECT_NE(earlier.err.find("[2026-11-22T06:00:00Z, 2026-11-22T09:00:00Z)"), std::string::npos)
+      << earlier.err;
+  EXPECT_NE(earlier.err.find("reading montpellier of sensors (hour 2026-11-22 08:00:00)"),
+            std::string::npos)
+      << earlier.err;
+  EXPECT_EQ(count_rows(db, "etl_runs", "status = 'succeeded'"), 2u) << "the data stays committed";
 }
 
 }  // namespace
