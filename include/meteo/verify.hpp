@@ -38,8 +38,12 @@ struct VerifyReport {
 };
 
 // Runs every check over `window`. Sensor and station sources, their region sets and the raw
-// archive come from `config`; `now` bounds the watermarks. Only the ledger check reads files (the
-// archived payloads of the window). Throws Error on database errors (75 when temporary).
+// archive come from `config`; `now` bounds the watermarks. Only the ledger check reads files: the
+// archived payloads of the window of the configured sources (another configuration's sources have
+// their own archive root). Checks of stored rows that need no configuration (aggregates, the run
+// ids of readings, unknown region codes, station watermarks) cover every source, since a region
+// set may be fed by sources of several configurations. Throws Error on database errors (75 when
+// temporary).
 VerifyReport verify_stored_data(Database& db, const Config& config, const VerifyWindow& window,
                                 UtcSeconds now);
 
@@ -47,5 +51,9 @@ VerifyReport verify_stored_data(Database& db, const Config& config, const Verify
 // when it wrote none (every reading unchanged). Scans the source's readings: once per run.
 std::optional<UtcSeconds> earliest_hour_written_by(Database& db, const std::string& source,
                                                    std::int64_t run_id);
+
+// The newest hour of a succeeded run (or replay) of `source`: no stored reading of the source is in
+// a later hour, since a reading's hour is always that of a run that carried it.
+std::optional<UtcSeconds> newest_run_hour(Database& db, const std::string& source);
 
 }  // namespace meteo

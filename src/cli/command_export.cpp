@@ -22,9 +22,9 @@ struct ExportOptions {
   std::string set;
 };
 
-// The shortest text that reads back as the same double; empty for a missing value.
+// Every digit (exact_number); empty for a missing value.
 std::string number_text(const std::optional<double>& value) {
-  return value ? json(*value).dump() : std::string();
+  return value ? exact_number(*value) : std::string();
 }
 
 json region_row_json(const RegionHourRow& row) {

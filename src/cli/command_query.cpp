@@ -11,10 +11,14 @@
 namespace meteo {
 namespace {
 
-std::string format_temperature(double value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.2f", value);
-  return text;
+// Rounded for the terminal table; CSV is for other programs and keeps every digit.
+std::string number_text(double value, const std::string& format) {
+  return format == "csv" ? exact_number(value) : table_number(value);
+}
+
+// A missing value: empty in CSV, NULL in a table (as temperature-3h shows it).
+std::string optional_text(const std::optional<double>& value, const std::string& format) {
+  return value ? number_text(*value, format) : (format == "csv" ? "" : "NULL");
 }
 
 void print_temperature_3h(std::ostream& out, const std::vector<Temperature3hRow>& rows,
@@ -36,17 +40,11 @@ void print_temperature_3h(std::ostream& out, const std::vector<Temperature3hRow>
   std::vector<TextRow> text;
   for (const auto& row : rows) {
     text.push_back({row.region_set, row.region, to_iso8601(row.hour),
-                    format_temperature(row.temperature),
-                    row.temperature_3h_before ? format_temperature(*row.temperature_3h_before)
-                                              : (format == "csv" ? "" : "NULL")});
+                    number_text(row.temperature, format),
+                    optional_text(row.temperature_3h_before, format)});
   }
   const TextRow header{"RegionSet", "Region", "Hour", "Temperature", "Temperature3HoursBefore"};
   format == "csv" ? print_csv(out, header, text) : print_table(out, header, text);
-}
-
-// A missing value: empty in CSV, NULL in a table (as temperature-3h shows it).
-std::string optional_text(const std::optional<double>& value, const std::string& format) {
-  return value ? format_temperature(*value) : (format == "csv" ? "" : "NULL");
 }
 
 void print_station_hourly(std::ostream& out, const std::vector<StationHourlyRow>& rows,

@@ -196,7 +196,6 @@ CommandRegistration register_run(CLI::App& parent) {
                       std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()),
                       hour};
                   run_station_source(db, context.config, *source, job, context.log, context.out);
-                  verify_after_station_run(db, context.config, source->name, hour, context.log);
                 } else {
                   run_sensor_source(db, context.config, archive, *source, hour, shard, metrics,
                                     context.log);

@@ -15,6 +15,7 @@
 #include "run_failure.hpp"
 #include "run_log_fields.hpp"
 #include "source_regions.hpp"
+#include "verify_after_run.hpp"
 
 namespace meteo {
 namespace {
@@ -130,6 +131,7 @@ RunCounts run_station_source(Database& db, const Config& config, const SourceCon
     });
   }
   RunCounts total;
+  std::optional<HourSpan> observed;  // the measurement hours of what this run wrote
   try {
     std::vector<std::string> supported;
     std::vector<std::pair<std::string, std::string>> skipped;
@@ -164,6 +166,8 @@ RunCounts run_station_source(Database& db, const Config& config, const SourceCon
       for (const auto& window : entry.windows) {
         ParsedObservations parsed =
             portal.observations(entry.dataset_id, window, network.fields, job.now);
+        for (const auto& observation : parsed.observations)
+          widen(observed, observation.observed_at);
         StationBatch batch;
         batch.run_id = run_id;
         batch.source = source.name;
@@ -200,11 +204,13 @@ RunCounts run_station_source(Database& db, const Config& config, const SourceCon
              source.name, run_id, plans.size(), total.fetched, total.stored, total.corrections,
              total.unchanged, total.rejected, total.duplicates, skipped.size(),
              portal.requests_made());
-    return total;
   } catch (const std::exception& error) {
     if (!job.dry_run) record_run_failure(db, run_id, source.name, error, log);
     throw;
   }
+  // Under the source's lock, as for a sensor run; a backfill is not the hourly job.
+  if (!job.window) verify_after_station_run(db, config, source.name, job.run_hour, observed, log);
+  return total;
 }
 
 }  // namespace meteo

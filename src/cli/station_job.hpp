@@ -25,6 +25,7 @@ struct StationJob {
 
 // Runs one opendatasoft-stations source. Datasets commit one by one (each with its watermark),
 // so an interrupted run keeps what it finished and the next run resumes from there.
+// An incremental run then verifies the hours it touched when [verify] after_run asks.
 RunCounts run_station_source(Database& db, const Config& config, const SourceConfig& source,
                              const StationJob& job, spdlog::logger& log, std::ostream& out);
 

@@ -1,6 +1,8 @@
 #include "table_output.hpp"
 
 #include <algorithm>
+#include <cstdio>
+#include <nlohmann/json.hpp>
 
 namespace meteo {
 namespace {
@@ -27,6 +29,16 @@ std::string csv_field(const std::string& value) {
 }
 
 }  // namespace
+
+std::string table_number(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.2f", value);
+  return text;
+}
+
+std::string exact_number(double value) {
+  return nlohmann::json(value).dump();
+}
 
 void print_table(std::ostream& out, const TextRow& header, const std::vector<TextRow>& rows) {
   std::vector<std::size_t> widths(header.size());

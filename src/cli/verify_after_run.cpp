@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "meteo/errors.hpp"
 #include "meteo/verify.hpp"
 #include "verify_output.hpp"
@@ -34,18 +36,42 @@ void verify_hours(Database& db, const Config& config, const std::string& source,
 
 }  // namespace
 
+void widen(std::optional<HourSpan>& span, UtcSeconds instant) {
+  const UtcSeconds hour = floor_to_hour(instant);
+  if (!span) {
+    span = HourSpan{hour, hour};
+    return;
+  }
+  span->first = std::min(span->first, hour);
+  span->last = std::max(span->last, hour);
+}
+
+VerifyWindow sensor_run_window(UtcSeconds run_hour, std::optional<UtcSeconds> earliest_written,
+                               std::optional<UtcSeconds> newest_run_hour) {
+  const UtcSeconds from = std::min(run_hour, earliest_written.value_or(run_hour));
+  const UtcSeconds last = std::max(run_hour, newest_run_hour.value_or(run_hour));
+  return {from, last + std::chrono::hours(1)};
+}
+
+VerifyWindow station_run_window(UtcSeconds run_hour, const std::optional<HourSpan>& observed) {
+  std::optional<HourSpan> touched = observed;
+  widen(touched, run_hour);
+  return {touched->first, touched->last + std::chrono::hours(1)};
+}
+
 void verify_after_sensor_run(Database& db, const Config& config, const std::string& source,
                              std::int64_t run_id, UtcSeconds hour, spdlog::logger& log) {
   if (!config.verify.after_run) return;
-  const auto earliest = earliest_hour_written_by(db, source, run_id);
-  const UtcSeconds from = earliest && *earliest < hour ? *earliest : hour;
-  verify_hours(db, config, source, {from, hour + std::chrono::hours(1)}, log);
+  const VerifyWindow window = sensor_run_window(hour, earliest_hour_written_by(db, source, run_id),
+                                                newest_run_hour(db, source));
+  verify_hours(db, config, source, window, log);
 }
 
 void verify_after_station_run(Database& db, const Config& config, const std::string& source,
-                              UtcSeconds hour, spdlog::logger& log) {
+                              UtcSeconds hour, const std::optional<HourSpan>& observed,
+                              spdlog::logger& log) {
   if (!config.verify.after_run) return;
-  verify_hours(db, config, source, {hour, hour + std::chrono::hours(1)}, log);
+  verify_hours(db, config, source, station_run_window(hour, observed), log);
 }
 
 }  // namespace meteo

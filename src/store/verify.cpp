@@ -211,17 +211,23 @@ ViolationQuery unarchived_runs(const std::vector<std::string>& sources, const Bo
       joined(sources, {window.from, window.to})};
 }
 
-// The one check that reads files: each archived payload still there and intact.
+// The one check that reads files: each archived payload of the configured sources still there and
+// intact. Another configuration's sources archive under their own root: their payloads are its
+// to check.
 void check_archive_files(sql::Connection& connection, const RawArchive& archive,
-                         const Bounds& window, VerifyCheck& check) {
+                         const std::vector<std::string>& sources, const Bounds& window,
+                         VerifyCheck& check) {
   struct Payload {
     std::string id, path, sha256;
   };
+  if (sources.empty()) return;
   const auto payloads = store::guarded("listing the archived payloads to verify", [&] {
-    auto select = prepare_bound(connection,
-                                "SELECT id, path, sha256 FROM raw_payloads"
-                                " WHERE pruned_at IS NULL AND hour >= ? AND hour < ? ORDER BY id",
-                                {window.from, window.to});
+    auto select =
+        prepare_bound(connection,
+                      "SELECT id, path, sha256 FROM raw_payloads"
+                      " WHERE pruned_at IS NULL AND source" +
+                          in_list(sources.size()) + " AND hour >= ? AND hour < ? ORDER BY id",
+                      joined(sources, {window.from, window.to}));
     auto rows = store::run_query(*select);
     std::vector<Payload> found;
     while (rows->next()) {
@@ -243,7 +249,8 @@ VerifyCheck check_ledger(sql::Connection& connection, const Config& config, cons
   VerifyCheck check{"ledger",
                     "succeeded sensor runs balance fetched = rejected + duplicates + stored +"
                     " corrections + unchanged; readings name succeeded runs of their source;"
-                    " runs since migration 3 have a raw payload; unpruned payloads are intact",
+                    " runs since migration 3 have a raw payload; the unpruned payloads of the"
+                    " configured sources are intact in the archive",
                     0,
                     {}};
   const auto sensors = names_of(sources_of_type(config, "sensor-api"));
@@ -252,7 +259,9 @@ VerifyCheck check_ledger(sql::Connection& connection, const Config& config, cons
     collect(connection, check, unarchived_runs(sensors, window));
   }
   collect(connection, check, dangling_run_ids(window));
-  check_archive_files(connection, RawArchive(config.archive), window, check);
+  std::vector<std::string> configured;
+  for (const auto& source : config.sources) configured.push_back(source.name);
+  check_archive_files(connection, RawArchive(config.archive), configured, window, check);
   return check;
 }
 
@@ -495,6 +504,19 @@ std::optional<UtcSeconds> earliest_hour_written_by(Database& db, const std::stri
                                  "SELECT CAST(MIN(hour) AS CHAR) FROM sensor_readings"
                                  " WHERE source = ? AND last_run_id = ?");
     Binder(*select).text(source).int64(run_id);
+    auto row = store::run_query(*select);
+    row->next();
+    return store::optional_datetime(*row, 1);
+  });
+}
+
+std::optional<UtcSeconds> newest_run_hour(Database& db, const std::string& source) {
+  auto& connection = db.connection();
+  return store::guarded("finding the newest run hour of " + source, [&] {
+    auto select = store::prepare(connection,
+                                 "SELECT CAST(MAX(hour) AS CHAR) FROM etl_runs"
+                                 " WHERE source = ? AND status = 'succeeded'");
+    Binder(*select).text(source);
     auto row = store::run_query(*select);
     row->next();
     return store::optional_datetime(*row, 1);

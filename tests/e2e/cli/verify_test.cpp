@@ -1,6 +1,6 @@
 // `verify` end to end: a few hourly runs against the sensor simulator verify clean (exit 0, "ok"
 // lines); a tampered aggregate fails (exit 1) naming its region and hour; `run` with [verify]
-// after_run verifies the hours it touched.
+// after_run verifies the hours it touched, a station network's measurement hours included.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -10,7 +10,9 @@
 #include "cli_job.hpp"
 #include "config_files.hpp"
 #include "db_snapshot.hpp"
+#include "meteo/time.hpp"
 #include "paths.hpp"
+#include "portal_sim.hpp"
 #include "sensor_sim.hpp"
 #include "subprocess.hpp"
 #include "test_database.hpp"
@@ -130,6 +132,73 @@ TEST_F(VerifyCommand, RejectsAnEmptyWindow) {
   expect_ok({"migrate"});
   const auto result = meteo({"verify", "--from", "2026-11-22T05", "--to", "2026-11-22T05"});
   EXPECT_EQ(result.exit_code, 64) << result.err;
+}
+
+// A station network's run writes the observations of its lookback window: their measurement hours,
+// not the run's own, are the hours it touched.
+class VerifyStationRun : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    METEO_SKIP_WITHOUT_SHARED_DATA("geo/communes-31-haute-garonne.geojson",
+                                   "toulouse/stations-meteo-en-place.exports.json",
+                                   "toulouse/catalog-v1-search-q-meteo.json");
+  }
+
+  void write_config(const PortalSim& portal, bool after_run) {
+    std::ofstream config(config_path());
+    config << database_toml(database_.config())
+           << "\n[verify]\nafter_run = " << (after_run ? "true" : "false") << "\n"
+           << "\n[[region_sets]]\nname = \"toulouse-communes\"\nlocation = \""
+           << shared_data("geo/communes-31-haute-garonne.geojson") << "\"\n"
+           << "\n[[sources]]\nname = \"toulouse\"\ntype = \"opendatasoft-stations\"\nbase_url = \""
+           << portal.base_url() << "\"\ndataset_pattern = \"station-meteo\"\nstart = \""
+           << to_iso8601(now_ - std::chrono::hours(6)) << "\"\nlookback_hours = 2\n"
+           << "region_sets = [\"toulouse-communes\"]\n"
+           << "[sources.http]\nretry_attempts = 1\n";
+  }
+
+  std::string config_path() const { return (directory_.path() / "toulouse.toml").string(); }
+
+  ProcessResult meteo(std::vector<std::string> args) {
+    return run_meteo_etl(config_path(), database_.config(), kApiKey, std::move(args));
+  }
+
+  PortalSimOptions portal_options() const {
+    PortalSimOptions options;
+    options.now = to_iso8601(now_);
+    options.from = to_iso8601(now_ - std::chrono::hours(12));
+    return options;
+  }
+
+  // The portal's present: an hour ago, so the tool's real clock is always later.
+  const UtcSeconds now_ = floor_to_hour(std::chrono::system_clock::now()) - std::chrono::hours(1);
+  ScratchDatabase database_;
+  TestDirectory directory_;
+};
+
+TEST_F(VerifyStationRun, AfterRunVerifiesTheMeasurementHoursOfItsObservations) {
+  PortalSim portal(portal_options());
+  write_config(portal, false);
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"migrate"}, {"regions", "load"}, {"run"}}) {
+    const auto result = meteo(args);
+    ASSERT_EQ(result.exit_code, 0) << args.front() << "\n" << result.err;
+  }
+  // Damage in an hour the next run reads again (its lookback) without changing anything there,
+  // so nothing is recomputed: only verification can see it.
+  const std::string damaged = to_sql_datetime(now_ - std::chrono::hours(1));
+  Database db = database_.connect();
+  db.execute(
+      "UPDATE region_hourly_temperature SET numberOfPoints = numberOfPoints + 1"
+      " WHERE region_set = 'toulouse-communes' AND hour = '" +
+      damaged + "' ORDER BY region_code LIMIT 1");
+
+  write_config(portal, true);
+  const auto run = meteo({"run", "--hour", to_iso8601(now_ + std::chrono::hours(1))});
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  EXPECT_NE(run.err.find("aggregates: FAILED (1)"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find(damaged), std::string::npos) << run.err;
+  EXPECT_EQ(count_rows(db, "etl_runs", "status = 'succeeded'"), 2u) << "the data stays committed";
 }
 
 }  // namespace

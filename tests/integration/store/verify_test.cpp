@@ -249,6 +249,29 @@ TEST_F(Verify, AMissingArchiveFileIsReportedUnlessPruned) {
   EXPECT_TRUE(verify().passed());
 }
 
+// Several configurations may share a database, each with its sources and its own archive root:
+// verify looks for the payloads of its configured sources only, in its own root.
+TEST_F(Verify, OnlyThePayloadsOfTheConfiguredSourcesAreLookedForInTheArchive) {
+  load_clean_history();
+  auto elsewhere_archive = config_.archive;
+  elsewhere_archive.root = archive_root_.string() + "-elsewhere";
+  const auto hour = at("2026-11-22 06:00:00");
+  const auto run_id = begin_run(db_, "elsewhere", hour);
+  const PayloadOrigin origin{"elsewhere",        hour, run_id, 0, UtcMicros(hour),
+                             "http://elsewhere", 200};
+  const ArchivedPayload payload = RawArchive(elsewhere_archive).write(origin, "[]");
+  record_raw_payload(db_, payload);
+  fs::remove_all(elsewhere_archive.root);
+  const std::string path = payload.relative_path.string();
+  EXPECT_TRUE(verify().passed()) << "elsewhere is another configuration's source";
+
+  SourceConfig elsewhere;
+  elsewhere.name = "elsewhere";
+  elsewhere.type = "sensor-api";
+  config_.sources.push_back(elsewhere);
+  expect_single_violation(verify(), "ledger", {"raw payload", path});
+}
+
 TEST_F(Verify, ADroppedViewIsReported) {
   load_clean_history();
   db_.execute("DROP VIEW region_temperature_3h");

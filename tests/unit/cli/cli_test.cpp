@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <sstream>
+#include <string>
 
 #include "../../../src/cli/commands.hpp"
 #include "../../../src/cli/table_output.hpp"
@@ -69,6 +70,19 @@ TEST(TableOutput, CsvQuotesOnlyWhatNeedsIt) {
             "a,b\r\n"
             "Provence-Alpes-Côte d'Azur,\"x,y\"\r\n"
             "\"say \"\"hi\"\"\",\"line\nbreak\"\r\n");
+}
+
+// The terminal table rounds for people; CSV and JSON are for programs and lose nothing.
+TEST(TableOutput, TableNumbersAreRoundedExactNumbersReadBackTheSame) {
+  EXPECT_EQ(table_number(12.345678901234567), "12.35");
+  EXPECT_EQ(table_number(-0.125), "-0.12");
+  EXPECT_EQ(exact_number(12.345678901234567), "12.345678901234567");
+  EXPECT_EQ(exact_number(0.1 + 0.2), "0.30000000000000004");
+  EXPECT_EQ(exact_number(15.0), "15.0");
+  EXPECT_EQ(exact_number(-3.5e-7), "-3.5e-07");
+  for (double value : {12.345678901234567, 0.1 + 0.2, 1.0 / 3.0, -273.15, 1.7976931348623157e308}) {
+    EXPECT_EQ(std::stod(exact_number(value)), value) << exact_number(value);
+  }
 }
 
 TEST(Fingerprint, StableAndContentSensitive) {
