@@ -111,7 +111,9 @@ curl::Slist header_list(const std::vector<HttpHeader>& headers, bool include_sec
   std::vector<std::string> lines;
   for (const auto& header : headers) {
     reject_line_breaks(header);
-    if (header.secret && !include_secrets) continue;
+    // An empty secret (a source configured without a key) is not sent at all: an empty
+    // X-API-Key would only earn a 401 that blames the key.
+    if (header.secret && (!include_secrets || header.value.empty())) continue;
     // curl sends "Name;" as an empty header; "Name:" would remove it instead.
     lines.push_back(header.value.empty() ? header.name + ";" : header.name + ": " + header.value);
   }

@@ -202,5 +202,14 @@ TEST_F(RedirectTest, HonoursARetryAfterDate) {
   EXPECT_LE(waits[0], std::chrono::seconds(60));
 }
 
+// Issue 15: a source configured without a key (or a blank one) sent "X-API-Key:" empty.
+TEST_F(RedirectTest, AnEmptySecretHeaderIsNotSentAtAll) {
+  CannedServer server({ok("fine")});
+  HttpClient http = client();
+  EXPECT_EQ(http.get(server.url(), {HttpHeader{"X-API-Key", "", true}}).body, "fine");
+  const std::string request = server.requests().at(0);
+  EXPECT_FALSE(contains(request, "X-API-Key")) << request;
+}
+
 }  // namespace
 }  // namespace meteo
