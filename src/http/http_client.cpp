@@ -55,16 +55,6 @@ std::string status_text(long status) {
   return "HTTP status " + std::to_string(status);
 }
 
-// Drops the user:password part of a URL, which would otherwise reach logs and messages.
-std::string without_userinfo(const std::string& url) {
-  const auto authority = url.find("://");
-  if (authority == std::string::npos) return url;
-  const auto authority_end = url.find_first_of("/?#", authority + 3);
-  const auto at = url.rfind('@', authority_end == std::string::npos ? url.size() : authority_end);
-  if (at == std::string::npos || at < authority + 3) return url;
-  return url.substr(0, authority + 3) + "***@" + url.substr(at + 1);
-}
-
 // Replaces every secret header value in `text`: a last line of defence for messages.
 std::string scrubbed(std::string text, const std::vector<HttpHeader>& headers) {
   for (const auto& header : headers) {
@@ -424,11 +414,12 @@ struct HttpClient::Impl {
     return backoff_delay(settings.retry, retry, unit(random));
   }
 
-  // Messages name the URL without credentials, and never a secret header's value.
+  // Messages name the URL without credentials (displayable_url), and never a secret header's
+  // value.
   struct Request {
     const std::string& url;
     const std::vector<HttpHeader>& headers;
-    std::string shown_url = scrubbed(without_userinfo(url), headers);
+    std::string shown_url = scrubbed(displayable_url(url), headers);
 
     Error error(ExitCode code, const std::string& message) const {
       return Error(code, scrubbed("GET " + shown_url + ": " + message, headers));
