@@ -8,6 +8,7 @@
 #include <variant>
 #include <vector>
 
+#include "duplicate_keys.hpp"
 #include "meteo/errors.hpp"
 #include "meteo/sources.hpp"
 #include "number_overflow.hpp"
@@ -134,26 +135,46 @@ class PayloadReader final : public nlohmann::json_sax<json> {
   // own parent, so adding a child never invalidates a pointer on the stack.
   json& insert(json&& value) {
     json& parent = *open_containers_.back();
-    if (parent.is_object()) return parent[pending_key_] = std::move(value);  // last key wins
+    if (parent.is_object())
+      return insert_field(parent.get_ref<json::object_t&>(), std::move(value));
     parent.push_back(std::move(value));
     return parent.back();
   }
 
-  // The element's first overflowing number rejects it, named with its field when it has one.
+  // A repeated key is kept beside the first, in order, so the stored record shows both values;
+  // the search is the one operator[] would make anyway.
+  json& insert_field(json::object_t& object, json&& value) {
+    if (object.find(pending_key_) != object.end()) note_duplicate_key();
+    object.emplace_back(pending_key_, std::move(value));
+    return object.back().second;
+  }
+
+  // The element's first problem found while parsing rejects it (validation comes after).
+  void note_problem(std::string reason) {
+    if (!element_problem_) element_problem_ = std::move(reason);
+  }
+
+  // Two values for one field: which one the partner meant is unknowable, so neither is stored.
+  void note_duplicate_key() {
+    const bool record_field = open_containers_.size() == 1;
+    note_problem(sources_json::duplicate_key_reason(pending_key_, record_field));
+  }
+
+  // An overflowing number is named with its field when it has one.
   void note_overflow(std::string number) {
-    if (depth_ == 0 || !inside_array_payload() || element_overflow_) return;
+    if (depth_ == 0 || !inside_array_payload() || element_problem_) return;
     std::string reason = "number " + sources_text::shortened(std::move(number), kMaxQuotedChars) +
                          " is out of range (past a double's ±1.8e308)";
     if (depth_ == 2 && element_.is_object()) reason = "field \"" + pending_key_ + "\": " + reason;
-    element_overflow_ = std::move(reason);
+    note_problem(std::move(reason));
   }
 
   std::variant<SensorReading, std::string> outcome_of(json& record) {
     if (std::exchange(element_too_deep_, false)) {
-      element_overflow_.reset();
+      element_problem_.reset();
       return sensor_feed::too_deep_reason();
     }
-    if (element_overflow_) return *std::exchange(element_overflow_, std::nullopt);
+    if (element_problem_) return *std::exchange(element_problem_, std::nullopt);
     return sensor_feed::validate_record(record);
   }
 
@@ -171,7 +192,7 @@ class PayloadReader final : public nlohmann::json_sax<json> {
 
   SensorRecordSink& out_;
   sensor_feed::NumberOverflows& overflows_;
-  std::optional<std::string> element_overflow_;  // the reason the element is rejected
+  std::optional<std::string> element_problem_;  // the reason the element is rejected
   std::size_t record_count_ = 0;
   int depth_ = 0;
   json::value_t top_level_ = json::value_t::discarded;  // not seen yet

@@ -208,6 +208,24 @@ TEST(SensorPayload, ADeeplyNestedRecordIsRejectedWithoutRecursion) {
   EXPECT_EQ(payload.rejected[1].reason, "record nests deeper than 64 levels");
 }
 
+// Issue 15: the last of two values silently won.
+TEST(SensorPayload, ARecordGivingAKeyTwiceIsRejectedAndStoredWithBothValues) {
+  const std::string twice = R"({"id":"b","lat":45.2,"lon":4.1,"temperature":3,"temperature":30})";
+  const std::string nested = R"({"id":"c","lat":45.2,"lon":4.1,"temperature":3,)"
+                             R"("country":{"code":"FR","code":"IT"}})";
+  const ParsedPayload payload = parse_sensor_payload(
+      "[" + reading("a", 1) + "," + twice + "," + nested + "," + reading("d", 2) + "]", kOrigin);
+  EXPECT_EQ(payload.record_count, 4u);
+  ASSERT_EQ(payload.readings.size(), 2u);
+  EXPECT_EQ(payload.readings[1].id, "d");
+  ASSERT_EQ(payload.rejected.size(), 2u);
+  EXPECT_EQ(payload.rejected[0].position, 1u);
+  EXPECT_EQ(payload.rejected[0].reason, R"(field "temperature" appears twice)");
+  EXPECT_EQ(payload.rejected[0].record_json, twice);
+  EXPECT_EQ(payload.rejected[1].reason, R"(key "code" appears twice in one object)");
+  EXPECT_EQ(payload.rejected[1].record_json, nested);
+}
+
 TEST(SensorPayload, SixtyFourLevelsAreStillARecord) {
   const std::string nested = std::string(63, '[') + std::string(63, ']');
   const ParsedPayload payload = parse_sensor_payload(
