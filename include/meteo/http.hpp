@@ -95,6 +95,13 @@ class HttpClient {
   std::unique_ptr<Impl> impl_;
 };
 
+// A URL as messages, logs, the ledger (etl_runs, raw_payloads) and `status` show it: the
+// user:password part becomes "***", and so does the value of every query parameter whose name
+// ends in key, token, secret, password, passwd, pwd, signature, sig, auth or credential (any
+// case, `-`, `_` and `.` ignored): "https://***@h/x?apikey=***&hour=6". Text without "://" is
+// returned as it is.
+std::string displayable_url(std::string_view url);
+
 // Reads a reference document: http(s):// through `client`, file:// or a plain path from disk.
 // Throws Error(unavailable) naming the location when it cannot be read.
 std::string read_location(const std::string& location, HttpClient& client);

@@ -59,9 +59,9 @@ struct Shard {
 inline constexpr std::uint32_t kMaxShards = 4096;
 
 // The shard of a key among `count`: fnv1a64(key) % count (meteo/hashing.hpp). A reading's key is
-// its id as decoded from the JSON (UTF-8, escapes resolved); a rejected record's is its verbatim
-// JSON text, the text that keys it in rejected_records. Any implementation that agrees on these
-// bytes agrees on the shard.
+// its id as decoded from the JSON (UTF-8, escapes resolved); a rejected record's is its stored
+// JSON text (compact), the text that keys it in rejected_records. Any implementation that agrees on
+// these bytes agrees on the shard.
 std::uint32_t shard_of(std::string_view key, std::uint32_t count);
 
 // "K/N" with 0 <= K < N <= kMaxShards, decimal. Throws Error(usage) naming `text` otherwise.

@@ -6,8 +6,8 @@
 
 #include "commands.hpp"
 #include "dashboard_writer.hpp"
-#include "manual.hpp"
 #include "logging.hpp"
+#include "manual.hpp"
 #include "meteo/archive.hpp"
 #include "meteo/errors.hpp"
 #include "meteo/geo.hpp"
@@ -33,7 +33,7 @@ ArchivedPayload fetch_and_archive(const SourceConfig& source, const RawArchive& 
                                   Database& db, std::int64_t run_id, UtcSeconds hour,
                                   metrics::Registry& metrics, spdlog::logger& log) {
   HttpClient http(source.http, log);
-  PayloadOrigin origin{source.name, hour, run_id, 0, {}, source.url, 0};
+  PayloadOrigin origin{source.name, hour, run_id, 0, {}, displayable_url(source.url), 0};
   std::optional<ArchiveWriter> writer;
   // A retried try starts a new file: the failed try's temporary file goes with its writer.
   const BodyStream into_archive{[&] {
@@ -75,7 +75,7 @@ void run_sensor_source(Database& db, const Config& config, const RawArchive& arc
     };
     const RunCounts counts = load_sensor_payload(
         db, source, regions, run_id,
-        {open_body, source.url, hour, archived.origin.fetched_at, shard}, log, &metrics);
+        {open_body, archived.origin.url, hour, archived.origin.fetched_at, shard}, log, &metrics);
     LogFields fields = run_fields(source.name, run_id, hour);
     if (!shard.whole()) fields.add("shard", shard.text());
     log_with(log, spdlog::level::info, fields.add(counts_fields(counts)),

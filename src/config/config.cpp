@@ -22,6 +22,12 @@
 namespace meteo {
 namespace {
 
+// Nothing but spaces, tabs or line breaks: no secret, however it was delivered.
+bool blank(std::string_view value) {
+  return std::all_of(value.begin(), value.end(),
+                     [](unsigned char c) { return std::isspace(c) != 0; });
+}
+
 // Every message names the file and the key: "<file>: sources[1].url: must be http(s)".
 class ConfigReader {
  public:
@@ -135,10 +141,10 @@ class ConfigReader {
     }
     if (!variable.empty()) {
       auto value = environment_(variable);
-      if (!value) {
-        fail(join(where, std::string(key) + "_env"),
-             "environment variable " + variable + " is not set");
-      }
+      const std::string key_env = join(where, std::string(key) + "_env");
+      if (!value) fail(key_env, "environment variable " + variable + " is not set");
+      // Set but blank, as `export KEY=` in a crontab leaves it: refused like an empty file.
+      if (blank(*value)) fail(key_env, "environment variable " + variable + " is empty");
       return Secret(*value);
     }
     if (!file.empty()) return read_secret_file(join(where, std::string(key) + "_file"), file);
@@ -164,7 +170,7 @@ class ConfigReader {
     while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) value.pop_back();
     // An empty file is a deployment mistake, not a secret: sending an empty key would only earn a
     // 401 an hour later, far from the cause.
-    if (value.empty()) fail(key, path + " is empty");
+    if (blank(value)) fail(key, path + " is empty");
     return Secret(std::move(value));
   }
 

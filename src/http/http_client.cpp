@@ -55,16 +55,6 @@ std::string status_text(long status) {
   return "HTTP status " + std::to_string(status);
 }
 
-// Drops the user:password part of a URL, which would otherwise reach logs and messages.
-std::string without_userinfo(const std::string& url) {
-  const auto authority = url.find("://");
-  if (authority == std::string::npos) return url;
-  const auto authority_end = url.find_first_of("/?#", authority + 3);
-  const auto at = url.rfind('@', authority_end == std::string::npos ? url.size() : authority_end);
-  if (at == std::string::npos || at < authority + 3) return url;
-  return url.substr(0, authority + 3) + "***@" + url.substr(at + 1);
-}
-
 // Replaces every secret header value in `text`: a last line of defence for messages.
 std::string scrubbed(std::string text, const std::vector<HttpHeader>& headers) {
   for (const auto& header : headers) {
@@ -111,7 +101,9 @@ curl::Slist header_list(const std::vector<HttpHeader>& headers, bool include_sec
   std::vector<std::string> lines;
   for (const auto& header : headers) {
     reject_line_breaks(header);
-    if (header.secret && !include_secrets) continue;
+    // An empty secret (a source configured without a key) is not sent at all: an empty
+    // X-API-Key would only earn a 401 that blames the key.
+    if (header.secret && (!include_secrets || header.value.empty())) continue;
     // curl sends "Name;" as an empty header; "Name:" would remove it instead.
     lines.push_back(header.value.empty() ? header.name + ";" : header.name + ": " + header.value);
   }
@@ -422,11 +414,12 @@ struct HttpClient::Impl {
     return backoff_delay(settings.retry, retry, unit(random));
   }
 
-  // Messages name the URL without credentials, and never a secret header's value.
+  // Messages name the URL without credentials (displayable_url), and never a secret header's
+  // value.
   struct Request {
     const std::string& url;
     const std::vector<HttpHeader>& headers;
-    std::string shown_url = scrubbed(without_userinfo(url), headers);
+    std::string shown_url = scrubbed(displayable_url(url), headers);
 
     Error error(ExitCode code, const std::string& message) const {
       return Error(code, scrubbed("GET " + shown_url + ": " + message, headers));

@@ -47,7 +47,7 @@ std::string PortalClient::get(const std::string& path_and_query) {
   ++requests_;
   const std::string url = base_url_ + path_and_query;
   HttpResponse response = http_.get(url);
-  if (sink_) sink_(url, response);
+  if (sink_) sink_(displayable_url(url), response);
   return std::move(response.body);
 }
 
@@ -60,7 +60,7 @@ std::vector<std::string> PortalClient::list_datasets(std::string_view pattern) {
                                                          {"order_by", "dataset_id"},
                                                          {"limit", std::to_string(kPageLimit)},
                                                          {"offset", std::to_string(offset)}});
-    const std::string origin = base_url_ + path;
+    const std::string origin = displayable_url(base_url_ + path);
     const auto page = stations_json::read_catalog_page(
         stations_json::parse(get(path), origin, "catalogue"), origin);
     for (const std::string& id : page.dataset_ids) {
@@ -75,14 +75,14 @@ std::vector<std::string> PortalClient::list_datasets(std::string_view pattern) {
 DatasetSchema PortalClient::dataset_schema(const std::string& dataset_id,
                                            const ObservationFields& fields) {
   const std::string path = portal_query::dataset_path(dataset_id);
-  return check_dataset_schema(get(path), fields, base_url_ + path);
+  return check_dataset_schema(get(path), fields, displayable_url(base_url_ + path));
 }
 
 std::vector<WeatherStation> PortalClient::stations(const std::string& stations_dataset,
                                                    const StationListFields& fields,
                                                    std::vector<std::string>* skipped) {
   const std::string path = portal_query::dataset_path(stations_dataset, "exports/json");
-  return parse_station_list(get(path), fields, base_url_ + path, skipped);
+  return parse_station_list(get(path), fields, displayable_url(base_url_ + path), skipped);
 }
 
 ParsedObservations PortalClient::observations(const std::string& dataset_id, TimeWindow window,
@@ -100,7 +100,7 @@ ParsedObservations PortalClient::observations(const std::string& dataset_id, Tim
 
   // The first page tells how many records the window holds, hence how to read them.
   const std::string first_path = page_path(0);
-  const std::string first_origin = base_url_ + first_path;
+  const std::string first_origin = displayable_url(base_url_ + first_path);
   const Json first_page = stations_json::parse(get(first_path), first_origin, "records page");
   const std::size_t total = records_total_count(first_page, first_origin);
 
@@ -108,7 +108,7 @@ ParsedObservations PortalClient::observations(const std::string& dataset_id, Tim
     // Past the offset ceiling records cannot be paged: the export has no row cap.
     const std::string path = portal_query::dataset_path(dataset_id, "exports/json") +
                              portal_query::query_string(selection);
-    const std::string origin = base_url_ + path;
+    const std::string origin = displayable_url(base_url_ + path);
     collector.add(stations_json::parse(get(path), origin, "export"), origin);
     return std::move(collector).finish();
   }
@@ -118,7 +118,7 @@ ParsedObservations PortalClient::observations(const std::string& dataset_id, Tim
        static_cast<std::size_t>(offset) < total && offset + kPageLimit <= kOffsetCeiling;
        offset += kPageLimit) {
     const std::string path = page_path(offset);
-    const std::string origin = base_url_ + path;
+    const std::string origin = displayable_url(base_url_ + path);
     const Json page = stations_json::parse(get(path), origin, "records page");
     if (stations_json::record_array(page, origin, "records page").empty()) break;  // shrank since
     collector.add(page, origin);

@@ -4,10 +4,12 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
 
+#include "duplicate_keys.hpp"
 #include "meteo/errors.hpp"
 #include "meteo/sources.hpp"
 #include "number_overflow.hpp"
@@ -23,6 +25,77 @@ constexpr std::size_t kTypicalFields = 8;
 constexpr std::size_t kMaxQuotedChars = 40;
 // Levels of the payload array itself plus the deepest record kept.
 constexpr int kMaxDepth = sensor_feed::kMaxRecordNesting + 1;
+// How much of a too-deep record's text is stored: enough to see its id and its shape.
+constexpr std::size_t kMaxDeepTextBytes = 4096;
+
+// The compact JSON text of a record nesting too deep to be built, written as its events arrive:
+// its first kMaxDeepTextBytes and its full length. Building it would take a DOM level per nesting
+// level, and dumping that DOM would recurse once per level; this keeps no state per level.
+class DeepRecordText {
+ public:
+  // `prefix`: the record's text so far; `after_open`: whether its innermost open container is
+  // still empty (its next child takes no comma).
+  DeepRecordText(std::string_view prefix, bool after_open) : after_open_(after_open) {
+    append(prefix);
+  }
+
+  void key(const std::string& name) {
+    separate();
+    append(sensor_feed::compact_json(json(name)));
+    append(":");
+    after_key_ = true;
+  }
+  void value(const json& value) {
+    separate();
+    append(sensor_feed::compact_json(value));
+  }
+  void open(json::value_t type) {
+    separate();
+    append(type == json::value_t::object ? "{" : "[");
+    after_open_ = true;
+  }
+  void close(char closer) {
+    append(std::string_view(&closer, 1));
+    after_open_ = false;
+  }
+
+  std::string reason() const {
+    std::string reason = sensor_feed::too_deep_reason();
+    if (length_ <= kMaxDeepTextBytes) return reason;
+    return reason + " (" + std::to_string(length_) + " bytes of compact JSON, the first " +
+           std::to_string(text_.size()) + " kept)";
+  }
+  std::string take_text() && {
+    // A cut in the middle of a UTF-8 sequence drops the partial sequence.
+    std::size_t lead = text_.size();
+    while (lead > 0 && (static_cast<unsigned char>(text_[lead - 1]) & 0xC0) == 0x80) --lead;
+    if (lead > 0 && static_cast<unsigned char>(text_[lead - 1]) >= 0xC0) {
+      const auto byte = static_cast<unsigned char>(text_[lead - 1]);
+      const std::size_t sequence = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2;
+      if (lead - 1 + sequence > text_.size()) text_.resize(lead - 1);
+    }
+    return std::move(text_);
+  }
+
+ private:
+  // A comma between siblings; none after a key or as a container's first child.
+  void separate() {
+    if (!after_key_ && !after_open_) append(",");
+    after_key_ = false;
+    after_open_ = false;
+  }
+  void append(std::string_view piece) {
+    length_ += piece.size();
+    if (text_.size() < kMaxDeepTextBytes) {
+      text_.append(piece.substr(0, kMaxDeepTextBytes - text_.size()));
+    }
+  }
+
+  std::string text_;
+  std::size_t length_ = 0;
+  bool after_key_ = false;
+  bool after_open_ = false;
+};
 
 // SAX events in, validated readings out. Depth 1 is the top-level array; anything deeper belongs
 // to the element under construction.
@@ -52,13 +125,17 @@ class PayloadReader final : public nlohmann::json_sax<json> {
   bool string(string_t& value) override { return add_value(json(value)); }
   bool binary(binary_t& value) override { return add_value(json(value)); }
   bool key(string_t& name) override {
-    pending_key_ = name;
+    if (deep_) {
+      deep_->key(name);
+    } else {
+      pending_key_ = name;
+    }
     return true;
   }
   bool start_object(std::size_t) override { return open(json::value_t::object); }
-  bool end_object() override { return close(); }
+  bool end_object() override { return close('}'); }
   bool start_array(std::size_t) override { return open(json::value_t::array); }
-  bool end_array() override { return close(); }
+  bool end_array() override { return close(']'); }
 
   bool parse_error(std::size_t position, const std::string&,
                    const nlohmann::detail::exception& error) override {
@@ -91,10 +168,9 @@ class PayloadReader final : public nlohmann::json_sax<json> {
       return true;
     }
     if (!inside_array_payload()) return true;  // skipped: reported once parsing succeeds
-    if (depth_ > kMaxDepth) {
-      // Dumping the record later would recurse once per level: keep a bounded prefix only.
-      element_too_deep_ = true;
-      ++skipped_containers_;
+    if (!deep_ && depth_ > kMaxDepth) start_deep_text();
+    if (deep_) {
+      deep_->open(type);
       return true;
     }
     json* container = depth_ == 2 ? &(element_ = json(type)) : &insert(json(type));
@@ -104,11 +180,12 @@ class PayloadReader final : public nlohmann::json_sax<json> {
     return true;
   }
 
-  bool close() {
+  bool close(char closer) {
     --depth_;
     if (depth_ == 0 || !inside_array_payload()) return true;
-    if (skipped_containers_ > 0) {
-      --skipped_containers_;
+    if (deep_) {
+      deep_->close(closer);
+      if (depth_ == 1) finish_deep_element();
       return true;
     }
     open_containers_.pop_back();
@@ -121,7 +198,11 @@ class PayloadReader final : public nlohmann::json_sax<json> {
       top_level_ = value.type();
       return true;
     }
-    if (!inside_array_payload() || skipped_containers_ > 0) return true;
+    if (!inside_array_payload()) return true;
+    if (deep_) {
+      deep_->value(value);
+      return true;
+    }
     if (depth_ == 1) {
       finish_element(std::move(value));
     } else {
@@ -134,27 +215,64 @@ class PayloadReader final : public nlohmann::json_sax<json> {
   // own parent, so adding a child never invalidates a pointer on the stack.
   json& insert(json&& value) {
     json& parent = *open_containers_.back();
-    if (parent.is_object()) return parent[pending_key_] = std::move(value);  // last key wins
+    if (parent.is_object())
+      return insert_field(parent.get_ref<json::object_t&>(), std::move(value));
     parent.push_back(std::move(value));
     return parent.back();
   }
 
-  // The element's first overflowing number rejects it, named with its field when it has one.
+  // A repeated key is kept beside the first, in order, so the stored record shows both values;
+  // the search is the one operator[] would make anyway. Appending also keeps every open
+  // container the last child of its parent, which start_deep_text relies on.
+  json& insert_field(json::object_t& object, json&& value) {
+    if (object.find(pending_key_) != object.end()) note_duplicate_key();
+    object.emplace_back(pending_key_, std::move(value));
+    return object.back().second;
+  }
+
+  // The element's first problem found while parsing rejects it (validation comes after).
+  void note_problem(std::string reason) {
+    if (!element_problem_) element_problem_ = std::move(reason);
+  }
+
+  // Two values for one field: which one the partner meant is unknowable, so neither is stored.
+  void note_duplicate_key() {
+    const bool record_field = open_containers_.size() == 1;
+    note_problem(sources_json::duplicate_key_reason(pending_key_, record_field));
+  }
+
+  // An overflowing number is named with its field when it has one.
   void note_overflow(std::string number) {
-    if (depth_ == 0 || !inside_array_payload() || element_overflow_) return;
+    if (depth_ == 0 || !inside_array_payload() || deep_ || element_problem_) return;
     std::string reason = "number " + sources_text::shortened(std::move(number), kMaxQuotedChars) +
                          " is out of range (past a double's ±1.8e308)";
     if (depth_ == 2 && element_.is_object()) reason = "field \"" + pending_key_ + "\": " + reason;
-    element_overflow_ = std::move(reason);
+    note_problem(std::move(reason));
   }
 
   std::variant<SensorReading, std::string> outcome_of(json& record) {
-    if (std::exchange(element_too_deep_, false)) {
-      element_overflow_.reset();
-      return sensor_feed::too_deep_reason();
-    }
-    if (element_overflow_) return *std::exchange(element_overflow_, std::nullopt);
+    if (element_problem_) return *std::exchange(element_problem_, std::nullopt);
     return sensor_feed::validate_record(record);
+  }
+
+  // The record so far becomes text: its dump ends with the closers of the open containers (each
+  // is its parent's last child), which are dropped since they are still open.
+  void start_deep_text() {
+    const json& innermost = *open_containers_.back();
+    std::string prefix = sensor_feed::compact_json(element_);
+    prefix.resize(prefix.size() - open_containers_.size());
+    deep_.emplace(prefix, innermost.empty());
+    if (innermost.is_object()) deep_->key(pending_key_);
+    open_containers_.clear();
+    element_ = json();
+  }
+
+  void finish_deep_element() {
+    const std::size_t position = record_count_++;
+    element_problem_.reset();
+    std::string reason = deep_->reason();
+    out_.rejected({position, std::move(reason), std::move(*deep_).take_text()});
+    deep_.reset();
   }
 
   void finish_element(json&& element) {
@@ -171,15 +289,14 @@ class PayloadReader final : public nlohmann::json_sax<json> {
 
   SensorRecordSink& out_;
   sensor_feed::NumberOverflows& overflows_;
-  std::optional<std::string> element_overflow_;  // the reason the element is rejected
+  std::optional<std::string> element_problem_;  // the reason the element is rejected
   std::size_t record_count_ = 0;
   int depth_ = 0;
   json::value_t top_level_ = json::value_t::discarded;  // not seen yet
   json element_;
   std::vector<json*> open_containers_;
   std::string pending_key_;
-  bool element_too_deep_ = false;
-  int skipped_containers_ = 0;  // open containers below kMaxDepth, not built
+  std::optional<DeepRecordText> deep_;  // the element, once too deep to build
   bool failed_ = false;
   std::size_t error_byte_ = 0;
   std::string error_detail_;

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <utility>
 
+#include "duplicate_keys.hpp"
 #include "meteo/sources.hpp"
 #include "meteo/text.hpp"
 #include "quoted_text.hpp"
@@ -43,8 +44,8 @@ std::string quoted(std::string_view field) {
   return "\"" + std::string(field) + "\"";
 }
 
-// The fields validation looks at, found in one pass over the object (the parser already kept
-// only the last of duplicate keys).
+// The fields validation looks at, found in one pass over the object (a record with a repeated
+// key was already rejected by the parser).
 struct Fields {
   json* id = nullptr;
   json* lat = nullptr;
@@ -214,7 +215,7 @@ std::variant<SensorReading, std::string> validate_sensor_record(std::string_view
   }
   sensor_feed::Json record;
   try {
-    record = sensor_feed::Json::parse(record_json.begin(), record_json.end());
+    record = sources_json::parse_keeping_duplicate_keys(record_json);
   } catch (const sensor_feed::Json::parse_error& error) {
     // `byte` counts the offending character (or the end of input) itself.
     const std::size_t offset = error.byte > 0 ? error.byte - 1 : 0;
@@ -223,6 +224,7 @@ std::variant<SensorReading, std::string> validate_sensor_record(std::string_view
   } catch (const sensor_feed::Json::exception& error) {  // e.g. a number overflowing a double
     return "record is not valid JSON: " + sensor_feed::json_error_detail(error.what());
   }
+  if (auto problem = sources_json::duplicate_key_problem(record)) return std::move(*problem);
   return sensor_feed::validate_record(record);
 }
 

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "duplicate_keys.hpp"
 #include "meteo/errors.hpp"
 #include "meteo/stations.hpp"
 
@@ -59,6 +60,7 @@ std::optional<double> number_field(const Json& record, const std::string& field)
 std::variant<WeatherStation, std::string> read_station(const Json& record,
                                                        const StationListFields& fields) {
   if (!record.is_object()) return "not an object (" + describe(record) + ")";
+  if (auto problem = sources_json::duplicate_key_problem(record)) return std::move(*problem);
   const auto dataset = text_field(record, fields.dataset);
   if (!dataset || dataset->empty()) return "no " + fields.dataset;
   const auto latitude = number_field(record, fields.latitude);

@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "duplicate_keys.hpp"
 #include "meteo/errors.hpp"
 #include "quoted_text.hpp"
 
@@ -26,11 +27,22 @@ std::string parse_error_detail(const std::string& what) {
   return tag_end == std::string::npos ? what : what.substr(tag_end + 2);
 }
 
+// The body's own keys only, without the records it holds.
+Json envelope_of(const Json& body) {
+  if (!body.is_object()) return nullptr;
+  Json envelope = Json::object();
+  for (const auto& field : body.get_ref<const Json::object_t&>()) {
+    envelope.get_ref<Json::object_t&>().emplace_back(field.first, nullptr);
+  }
+  return envelope;
+}
+
 }  // namespace
 
 Json parse(std::string_view body, std::string_view origin, std::string_view what) {
   try {
-    return Json::parse(body.begin(), body.end());
+    // A record giving a key twice is rejected by its validation, naming the key.
+    return sources_json::parse_keeping_duplicate_keys(body);
   } catch (const Json::parse_error& error) {
     // `byte` counts the offending character itself, 1-based.
     const std::size_t byte = error.byte > 0 ? error.byte - 1 : 0;
@@ -45,6 +57,10 @@ Json parse(std::string_view body, std::string_view origin, std::string_view what
 
 const Json& record_array(const Json& body, std::string_view origin, std::string_view what) {
   if (body.is_array()) return body;
+  // The envelope itself giving "results" (or any key) twice: which one is meant is unknowable.
+  if (auto problem = sources_json::duplicate_key_problem(envelope_of(body))) {
+    throw Error(ExitCode::data, std::string(origin) + ": " + std::string(what) + ": " + *problem);
+  }
   if (body.is_object()) {
     const auto results = body.find("results");
     if (results != body.end() && results->is_array()) return *results;

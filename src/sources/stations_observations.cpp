@@ -7,6 +7,7 @@
 #include <optional>
 #include <utility>
 
+#include "duplicate_keys.hpp"
 #include "meteo/errors.hpp"
 
 namespace meteo::stations_json {
@@ -111,6 +112,7 @@ std::variant<WeatherObservation, std::string> validate_record(const Json& record
                                                               const ObservationFields& fields,
                                                               UtcSeconds now) {
   if (!record.is_object()) return "record is not an object (" + describe(record) + ")";
+  if (auto problem = sources_json::duplicate_key_problem(record)) return std::move(*problem);
   RecordValidator check(record, fields);
   const auto observed_at = check.time(now);
   if (!observed_at) return check.take_reason();
@@ -175,7 +177,7 @@ std::variant<WeatherObservation, std::string> validate_observation(std::string_v
                                                                    UtcSeconds now) {
   stations_json::Json record;
   try {
-    record = stations_json::Json::parse(record_json.begin(), record_json.end());
+    record = sources_json::parse_keeping_duplicate_keys(record_json);
   } catch (const stations_json::Json::parse_error& error) {
     return "record is not valid JSON at byte " +
            std::to_string(error.byte > 0 ? error.byte - 1 : 0);

@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <spdlog/logger.h>
 #include <spdlog/sinks/null_sink.h>
+#include <spdlog/sinks/ostream_sink.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -12,6 +13,7 @@
 #include <ctime>
 #include <memory>
 #include <mutex>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -200,6 +202,46 @@ TEST_F(RedirectTest, HonoursARetryAfterDate) {
   ASSERT_EQ(waits.size(), 1u);
   EXPECT_GT(waits[0], std::chrono::seconds(55));
   EXPECT_LE(waits[0], std::chrono::seconds(60));
+}
+
+// Issue 15: a source configured without a key (or a blank one) sent "X-API-Key:" empty.
+TEST_F(RedirectTest, AnEmptySecretHeaderIsNotSentAtAll) {
+  CannedServer server({ok("fine")});
+  HttpClient http = client();
+  EXPECT_EQ(http.get(server.url(), {HttpHeader{"X-API-Key", "", true}}).body, "fine");
+  const std::string request = server.requests().at(0);
+  EXPECT_FALSE(contains(request, "X-API-Key")) << request;
+}
+
+// Issue 15: a key in the query string reached the retry warnings and the error message (hence
+// etl_runs and `status --json`); only user:password was masked.
+TEST_F(RedirectTest, MessagesAndLogLinesMaskCredentialsInTheUrl) {
+  CannedServer server(
+      {"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
+       "Connection: close\r\n\r\n"});
+  std::ostringstream lines;
+  spdlog::logger log("masking-test", std::make_shared<spdlog::sinks::ostream_sink_mt>(lines));
+  HttpSettings settings;
+  settings.retry.attempts = 2;
+  HttpClient http(settings, log, [](std::chrono::milliseconds) {});
+  const std::string secret = "query-secret-5f1";
+  const std::string url = server.url("/t") + "?hour=6&access_token=" + secret + "&sig=" + secret;
+  const std::string with_user =
+      "http://user:pw-" + secret + "@" + url.substr(std::string("http://").size());
+  try {
+    http.get(with_user, headers());
+    ADD_FAILURE() << "a 503 was accepted";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ExitCode::unavailable);
+    const std::string shown = "http://***@" +
+                              server.url("/t").substr(std::string("http://").size()) +
+                              "?hour=6&access_token=***&sig=***";
+    EXPECT_TRUE(contains(error.what(), "GET " + shown + ": ")) << error.what();
+    EXPECT_FALSE(contains(error.what(), secret)) << error.what();
+  }
+  EXPECT_TRUE(contains(lines.str(), "access_token=***&sig=***")) << lines.str();
+  EXPECT_FALSE(contains(lines.str(), secret)) << lines.str();
+  EXPECT_FALSE(contains(lines.str(), kKey)) << lines.str();
 }
 
 }  // namespace

@@ -154,6 +154,22 @@ TEST(Config, NamedSecretVariableMustBeSet) {
                       "database.password_env: environment variable NOPE is not set");
 }
 
+// Issue 15: a variable set but empty (`export SENSOR_API_KEY=` in a crontab) was accepted, and
+// an empty X-API-Key header sent.
+TEST(Config, ABlankSecretVariableIsRefused) {
+  for (const std::string blank : {"", "  ", "\n", " \t\r\n"}) {
+    expect_config_error(std::string(kMinimal) + "api_key_env = \"KEY\"\n",
+                        "sources[0].api_key_env: environment variable KEY is empty",
+                        fake_environment({{"KEY", blank}}));
+    expect_config_error("[database]\npassword_env = \"DB_PASS\"\n",
+                        "database.password_env: environment variable DB_PASS is empty",
+                        fake_environment({{"DB_PASS", blank}}));
+  }
+  const Config config = parse_config(std::string(kMinimal) + "api_key_env = \"KEY\"\n", "test.toml",
+                                     fake_environment({{"KEY", " k "}}));
+  EXPECT_EQ(config.sources[0].api_key.reveal(), " k ") << "a real value is kept as given";
+}
+
 TEST(Config, SecretFileMustBePrivate) {
   const auto path =
       std::filesystem::temp_directory_path() / ("meteo-secret-" + std::to_string(::getpid()));
@@ -238,14 +254,17 @@ TEST_F(ConfigBesideItsFiles, AnUnreadableSecretNamesItsFullPathAndTheOsError) {
 }
 
 TEST_F(ConfigBesideItsFiles, AnEmptySecretFileIsRefused) {
-  write_secret("empty", "\n");
-  try {
-    parse_config("[database]\npassword_file = \"secrets/empty\"\n", origin(), fake_environment({}));
-    ADD_FAILURE() << "an empty secret file was accepted";
-  } catch (const Error& error) {
-    EXPECT_EQ(error.code(), ExitCode::config);
-    EXPECT_NE(std::string(error.what()).find("secrets/empty is empty"), std::string::npos)
-        << error.what();
+  for (const std::string blank : {"", "\n", "  \t\n"}) {
+    write_secret("empty", blank);
+    try {
+      parse_config("[database]\npassword_file = \"secrets/empty\"\n", origin(),
+                   fake_environment({}));
+      ADD_FAILURE() << "an empty secret file was accepted: \"" << blank << "\"";
+    } catch (const Error& error) {
+      EXPECT_EQ(error.code(), ExitCode::config);
+      EXPECT_NE(std::string(error.what()).find("secrets/empty is empty"), std::string::npos)
+          << error.what();
+    }
   }
 }
 

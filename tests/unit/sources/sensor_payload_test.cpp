@@ -202,10 +202,57 @@ TEST(SensorPayload, ADeeplyNestedRecordIsRejectedWithoutRecursion) {
   EXPECT_EQ(payload.readings[0].id, "after");
   ASSERT_EQ(payload.rejected.size(), 2u);
   EXPECT_EQ(payload.rejected[0].position, 0u);
-  EXPECT_EQ(payload.rejected[0].reason, "record nests deeper than 64 levels");
-  EXPECT_EQ(payload.rejected[0].record_json, std::string(64, '[') + std::string(64, ']'));
+  // Issue 15: a 128-byte reconstruction was stored. Now its text's first 4096 bytes, and its
+  // length in the reason.
+  EXPECT_EQ(payload.rejected[0].reason,
+            "record nests deeper than 64 levels (400000 bytes of compact JSON, the first 4096 "
+            "kept)");
+  EXPECT_EQ(payload.rejected[0].record_json, std::string(4096, '['));
   EXPECT_EQ(payload.rejected[1].position, 2u);
-  EXPECT_EQ(payload.rejected[1].reason, "record nests deeper than 64 levels");
+  EXPECT_EQ(payload.rejected[1].reason,
+            "record nests deeper than 64 levels (400015 bytes of compact JSON, the first 4096 "
+            "kept)");
+  EXPECT_EQ(payload.rejected[1].record_json, R"({"id":"x","n":)" + std::string(4082, '['));
+}
+
+TEST(SensorPayload, ATooDeepRecordThatFitsIsStoredWholeAsCompactJson) {
+  // 66 levels, with siblings before and after the deep part at every kind of level.
+  const std::string deep = std::string(64, '[') + "1, \"\u00e9\", {}" + std::string(64, ']');
+  const std::string record =
+      R"({ "id" : "x", "a": [1, {"k": )" + deep + R"(, "z": null}], "t": 2 })";
+  const ParsedPayload payload = parse_sensor_payload("[" + record + "]", kOrigin);
+  ASSERT_EQ(payload.rejected.size(), 1u);
+  EXPECT_EQ(payload.rejected[0].reason, "record nests deeper than 64 levels");
+  const std::string compact_deep = std::string(64, '[') + "1,\"\u00e9\",{}" + std::string(64, ']');
+  EXPECT_EQ(payload.rejected[0].record_json,
+            R"({"id":"x","a":[1,{"k":)" + compact_deep + R"(,"z":null}],"t":2})");
+}
+
+TEST(SensorPayload, ATooDeepRecordCutInsideACharacterKeepsValidUtf8) {
+  // "é" is 2 bytes: placed so that the 4096-byte cut falls between them.
+  const std::string record = "[\"" + std::string(4093, 'a') + "\u00e9\"," + std::string(70, '[') +
+                             std::string(70, ']') + "]";
+  const ParsedPayload payload = parse_sensor_payload("[" + record + "]", kOrigin);
+  ASSERT_EQ(payload.rejected.size(), 1u);
+  EXPECT_EQ(payload.rejected[0].record_json, "[\"" + std::string(4093, 'a'));
+}
+
+// Issue 15: the last of two values silently won.
+TEST(SensorPayload, ARecordGivingAKeyTwiceIsRejectedAndStoredWithBothValues) {
+  const std::string twice = R"({"id":"b","lat":45.2,"lon":4.1,"temperature":3,"temperature":30})";
+  const std::string nested = R"({"id":"c","lat":45.2,"lon":4.1,"temperature":3,)"
+                             R"("country":{"code":"FR","code":"IT"}})";
+  const ParsedPayload payload = parse_sensor_payload(
+      "[" + reading("a", 1) + "," + twice + "," + nested + "," + reading("d", 2) + "]", kOrigin);
+  EXPECT_EQ(payload.record_count, 4u);
+  ASSERT_EQ(payload.readings.size(), 2u);
+  EXPECT_EQ(payload.readings[1].id, "d");
+  ASSERT_EQ(payload.rejected.size(), 2u);
+  EXPECT_EQ(payload.rejected[0].position, 1u);
+  EXPECT_EQ(payload.rejected[0].reason, R"(field "temperature" appears twice)");
+  EXPECT_EQ(payload.rejected[0].record_json, twice);
+  EXPECT_EQ(payload.rejected[1].reason, R"(key "code" appears twice in one object)");
+  EXPECT_EQ(payload.rejected[1].record_json, nested);
 }
 
 TEST(SensorPayload, SixtyFourLevelsAreStillARecord) {

@@ -193,8 +193,16 @@ TEST(SensorRecord, KeepsHostileStringsVerbatim) {
   EXPECT_EQ(r.timestamp, "2026-11-22T06:00:00Z\nINJECTED");
 }
 
-TEST(SensorRecord, ADuplicateKeyKeepsTheLastValue) {
-  EXPECT_DOUBLE_EQ(accepted(R"({"id":"x","lat":1,"lat":2,"lon":3,"temperature":4})").latitude, 2);
+// Issue 15: the last of two values silently won. Which one the partner meant is unknowable.
+TEST(SensorRecord, ADuplicateKeyRejectsTheRecordNamingTheKey) {
+  EXPECT_EQ(rejection(R"({"id":"x","lat":1,"lat":2,"lon":3,"temperature":4})"),
+            R"(field "lat" appears twice)");
+  EXPECT_EQ(rejection(R"({"id":"x","lat":1,"lon":3,"temperature":4,"country":{"a":1,"a":1}})"),
+            R"(key "a" appears twice in one object)");
+  EXPECT_EQ(rejection(R"({"id":"x","lat":1,"lon":3,"temperature":4,"n":[{"b":1,"b":2}]})"),
+            R"(key "b" appears twice in one object)");
+  // Only within one object: the same key in sibling objects is no duplicate.
+  accepted(R"({"id":"x","lat":1,"lon":3,"temperature":4,"country":[{"a":1},{"a":2}]})");
 }
 
 }  // namespace

@@ -94,6 +94,20 @@ TEST(StationsStationList, ReadsARecordsPageAndSkipsIncompleteRecords) {
   EXPECT_EQ(parse_station_list(body, {}, kOrigin).size(), 1u);
 }
 
+// Issue 15: the last of two values silently won: a station placed by one of two latitudes.
+TEST(StationsStationList, AStationGivingAFieldTwiceIsSkippedNamingIt) {
+  const std::string body = R"([
+    {"id_nom":"01-station-a","latitude":43.6,"latitude":45.1,"longitude":1.4},
+    {"id_nom":"02-station-b","latitude":43.6,"longitude":1.4}
+  ])";
+  std::vector<std::string> skipped;
+  const auto stations = parse_station_list(body, {}, kOrigin, &skipped);
+  ASSERT_EQ(stations.size(), 1u);
+  EXPECT_EQ(stations[0].dataset_id, "02-station-b");
+  EXPECT_EQ(skipped,
+            std::vector<std::string>{R"(station record 0: field "latitude" appears twice)"});
+}
+
 TEST(StationsStationList, OtherFieldNamesFromConfiguration) {
   StationListFields fields;
   fields.dataset = "dataset";

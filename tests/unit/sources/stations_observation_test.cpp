@@ -250,6 +250,20 @@ TEST(StationsParseObservations, RejectedRecordsKeepPositionReasonAndText) {
   EXPECT_EQ(parsed.rejected[1].reason, R"(field pluie is not a number (string "0,2"))");
 }
 
+// Issue 15: the last of two values silently won.
+TEST(StationsParseObservations, ARecordGivingAFieldTwiceIsRejectedNamingIt) {
+  const std::string twice = record().substr(0, record().size() - 1) + R"(,"humidite":15})";
+  const auto parsed = parse(R"({"total_count":2,"results":[)" + record() + "," + twice + "]}");
+  EXPECT_EQ(parsed.record_count, 2u);
+  EXPECT_EQ(parsed.observations.size(), 1u);
+  ASSERT_EQ(parsed.rejected.size(), 1u);
+  EXPECT_EQ(parsed.rejected[0].position, 1u);
+  EXPECT_EQ(parsed.rejected[0].reason, R"(field "humidite" appears twice)");
+  EXPECT_EQ(parsed.rejected[0].record_json, twice) << "both values kept";
+  EXPECT_EQ(rejection(R"({"heure_de_paris":"2026-11-22T07:00:00+01:00","geo":{"lat":1,"lat":2}})"),
+            R"(key "lat" appears twice in one object)");
+}
+
 TEST(StationsParseObservations, EmptyPageIsFine) {
   const auto parsed = parse(R"({"total_count":0,"results":[]})");
   EXPECT_EQ(parsed.record_count, 0u);
@@ -283,6 +297,12 @@ TEST(StationsParseObservations, NumberBeyondADoubleIsADataError) {
             std::string(kOrigin) + ": body is not valid JSON: number overflow parsing '1e309'");
   EXPECT_EQ(rejection(with("pluie", "-1e400")),
             "record is not valid JSON: a number is beyond a double's range");
+}
+
+TEST(StationsParseObservations, AnEnvelopeGivingAKeyTwiceIsADataError) {
+  std::string message;
+  EXPECT_EQ(code_of(R"({"total_count":1,"results":[],"results":[]})", &message), ExitCode::data);
+  EXPECT_EQ(message, std::string(kOrigin) + R"(: body: field "results" appears twice)");
 }
 
 TEST(StationsParseObservations, WrongShapeIsAnError) {
