@@ -96,12 +96,14 @@ TEST_F(RegionSets, BoundingBoxesComeFromTheCoordinates) {
       (Rows{{"p", "1.5", "40", "3", "44"}, {"m", "-5", "41", "9.5", "43.5"}}));
 }
 
-TEST_F(RegionSets, AFailedSaveLeavesTheStoredVersion) {
+TEST_F(RegionSets, AFailedReplacementLeavesTheStoredVersion) {
   ASSERT_TRUE(save_region_set(db_, region_set_config("fr-regions"), french_regions("sha-v1")));
   auto broken = french_regions("sha-v2");
   broken.regions[1].geometry_geojson = R"({"type":"Polygon","coordinates":[]})";
-  const auto error =
-      error_of([&] { save_region_set(db_, region_set_config("fr-regions"), broken); });
+  const auto error = error_of([&] {
+    replace_region_set(db_, region_set_config("fr-regions"), broken,
+                       [](double, double) { return std::optional<std::size_t>(); });
+  });
   EXPECT_EQ(error.code(), ExitCode::data);
   EXPECT_THAT(error.what(), HasSubstr("region 84 of set fr-regions"));
   expect_same_regions(load_region_set(db_, "fr-regions"), french_regions("sha-v1"));
