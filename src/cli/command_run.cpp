@@ -65,7 +65,7 @@ void run_sensor_source(Database& db, const Config& config, const RawArchive& arc
                                          ": another run holds its lock; try again later");
   }
   recover_abandoned_runs(db, source.name, log);
-  const SourceRegions regions = load_source_regions(db, config, source);
+  const SourceRegions regions = load_source_regions(db, config, source, log);
   const std::int64_t run_id = begin_run(db, source.name, hour);
   try {
     const ArchivedPayload archived =

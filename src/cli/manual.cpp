@@ -35,7 +35,8 @@ constexpr ExitStatus kExitStatuses[] = {
      "the re-runs; the next run will do"},
     {ExitCode::no_permission, "the source refused our credentials (401/403)"},
     {ExitCode::config,
-     "configuration: invalid config file, missing secret, schema not migrated, no regions loaded"},
+     "configuration: invalid config file, missing secret, schema not migrated, no regions loaded,"
+     " a region set's document not the version stored under its name"},
 };
 
 bool is_hidden(const CLI::Option& option) {

@@ -118,7 +118,7 @@ class ReplayWorkers {
   void work(std::vector<ArchivedPayload> part) {
     try {
       Database db = Database::connect(config_.database, &log_);
-      const SourceRegions regions = load_source_regions(db, config_, source_);
+      const SourceRegions regions = load_source_regions(db, config_, source_, log_);
       for (auto& payload : part) {
         if (stop_) return;
         const RunCounts counts =

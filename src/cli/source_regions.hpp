@@ -9,6 +9,10 @@
 #include "meteo/geo.hpp"
 #include "meteo/store.hpp"
 
+namespace spdlog {
+class logger;
+}
+
 namespace meteo {
 
 struct SourceRegions {
@@ -24,7 +28,10 @@ inline std::filesystem::path region_index_cache(const Config& config) {
   return config.cache.dir / "region-index";
 }
 
-// Throws Error(config) naming the set when one has not been loaded yet.
-SourceRegions load_source_regions(Database& db, const Config& config, const SourceConfig& source);
+// Throws Error(config) naming the set when one has not been loaded yet, or when the contents the
+// config declares for it (its document's checksum) are not the version the database holds under
+// its name. A web document is compared only when its URL is not the stored version's.
+SourceRegions load_source_regions(Database& db, const Config& config, const SourceConfig& source,
+                                  spdlog::logger& log);
 
 }  // namespace meteo

@@ -117,7 +117,7 @@ RunCounts run_station_source(Database& db, const Config& config, const SourceCon
   if (!job.dry_run) recover_abandoned_runs(db, source.name, log);
   HttpClient http(source.http, log);
   PortalClient portal(network.base_url, http);
-  const SourceRegions regions = load_source_regions(db, config, source);
+  const SourceRegions regions = load_source_regions(db, config, source, log);
   // Every failure past this point, the portal's included, leaves a failed ledger row.
   const std::int64_t run_id = job.dry_run ? 0 : begin_run(db, source.name, job.run_hour);
   const RawArchive archive(config.archive);

@@ -30,12 +30,24 @@ void wait_before_retry(const TransactionRetry& retry, int failed_attempt, const 
 void lock_region_sets(sql::Connection& connection, const std::vector<const RegionSet*>& sets) {
   if (sets.empty()) return;
   auto statement =
-      prepare(connection, "SELECT name FROM region_sets WHERE name IN (" +
+      prepare(connection, "SELECT name, checksum FROM region_sets WHERE name IN (" +
                               placeholders(sets.size()) + ") ORDER BY name FOR UPDATE");
   Binder binder(*statement);
   for (const auto* set : sets) binder.text(set->name);
   auto rows = run_query(*statement);
   while (rows->next()) {
+    const std::string name = text(*rows, 1);
+    const std::string stored = text(*rows, 2);
+    // The load matched with the version it read before taking the lock: a replacement that
+    // committed meanwhile would be undone for its readings.
+    for (const auto* set : sets) {
+      if (set->name == name && set->checksum != stored) {
+        throw Error(ExitCode::temporary,
+                    "region set " + name + " was replaced by version " + stored +
+                        " while this load matched against version " + set->checksum +
+                        " (regions load --replace): nothing was loaded; run it again");
+      }
+    }
   }
 }
 

@@ -19,7 +19,8 @@ namespace meteo::store {
 
 // Locks the sets' region_sets rows in name order: every load that rewrites a set's aggregates
 // takes these locks first, so two never recompute the same hour at once, and rows are locked in
-// one order: no deadlock.
+// one order: no deadlock. Throws Error(temporary) when a set's stored version is no longer the
+// one the load matched with (it was replaced meanwhile).
 void lock_region_sets(sql::Connection& connection, const std::vector<const RegionSet*>& sets);
 
 // Runs `load` in one transaction and commits what it returns. READ COMMITTED: the aggregates'

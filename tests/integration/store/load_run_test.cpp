@@ -166,8 +166,12 @@ TEST_F(LoadRun, ACorrectionThatMovesARegionUpdatesBothAggregates) {
 TEST_F(LoadRun, AReloadedSetRematchesUnchangedReadingsInTheirOwnHour) {
   load(kH1, {matched("a", 10.0, 0)});
   // Version 2 of the set puts the same point in region 84 (index 1); the reading is unchanged.
-  auto v2 = french_regions("sha-v2");
-  ASSERT_TRUE(save_region_set(db_, region_set_config("fr-regions"), v2));
+  // The replacement's own matching is left out (it keeps 11) so that the load has to move it.
+  regions_ = french_regions("sha-v2");
+  ASSERT_TRUE(
+      replace_region_set(db_, region_set_config("fr-regions"), regions_, [](double, double) {
+        return std::optional<std::size_t>(0);
+      }).changed);
   auto reading = matched("a", 10.0, 0);
   reading.region_index = {1};
   const auto counts = load(kH2, {reading});

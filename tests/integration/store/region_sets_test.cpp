@@ -1,6 +1,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <utility>
+
+#include "meteo/verify.hpp"
+#include "region_aggregates.hpp"
 #include "store_fixtures.hpp"
 
 namespace meteo::testing {
@@ -49,21 +54,31 @@ TEST_F(RegionSets, SameChecksumChangesNothing) {
   expect_same_regions(load_region_set(db_, "fr-regions"), french_regions("sha-v1"));
 }
 
-TEST_F(RegionSets, NewChecksumReplacesTheRegionsAndKeepsTheAggregates) {
+TEST_F(RegionSets, AnotherVersionUnderTheNameIsRefusedAndChangesNothing) {
   ASSERT_TRUE(save_region_set(db_, region_set_config("fr-regions"), french_regions("sha-v1")));
-  db_.execute(
-      "INSERT INTO region_hourly_temperature (hour, region_set, region_code, region,"
-      " temperature, numberOfPoints, updated_at) VALUES ('2026-11-22 06:00:00', 'fr-regions', '11',"
-      " 'Île-de-France', 10.5, 3, UTC_TIMESTAMP(3))");
-  RegionSet v2{"fr-regions",
-               "sha-v2",
-               {square_region("84", "Auvergne-Rhône-Alpes", 4, 45),
-                square_region("93", "Provence-Alpes-Côte d'Azur", 5, 43),
-                square_region("11", "Île-de-France", 1, 47)}};
-  EXPECT_TRUE(save_region_set(db_, region_set_config("fr-regions"), v2));
-  expect_same_regions(load_region_set(db_, "fr-regions"), v2);
-  EXPECT_EQ(sql_value(db_, "SELECT region_count FROM region_sets"), "3");
-  EXPECT_EQ(sql_value(db_, "SELECT COUNT(*) FROM region_hourly_temperature"), "1");
+  const auto before = sql_rows(db_, "SELECT * FROM region_sets");
+  auto other_config = region_set_config("fr-regions");
+  other_config.location = "file:///other/departements.geojson";
+  const auto error =
+      error_of([&] { save_region_set(db_, other_config, french_regions("sha-v2")); });
+  EXPECT_EQ(error.code(), ExitCode::config);
+  EXPECT_THAT(error.what(),
+              HasSubstr("region set fr-regions: file:///other/departements.geojson is version"
+                        " sha-v2 but the database holds version sha-v1 under this name, loaded"
+                        " from file:///data/fr-regions.geojson at "));
+  EXPECT_THAT(error.what(), HasSubstr("`meteo-etl regions load --set fr-regions --replace`"));
+  EXPECT_EQ(sql_rows(db_, "SELECT * FROM region_sets"), before);
+  expect_same_regions(load_region_set(db_, "fr-regions"), french_regions("sha-v1"));
+}
+
+TEST_F(RegionSets, FindReturnsTheStoredVersion) {
+  EXPECT_FALSE(find_region_set(db_, "fr-regions"));
+  ASSERT_TRUE(save_region_set(db_, region_set_config("fr-regions"), french_regions("sha-v1")));
+  const auto found = find_region_set(db_, "fr-regions");
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->checksum, "sha-v1");
+  EXPECT_EQ(found->location, "file:///data/fr-regions.geojson");
+  EXPECT_EQ(found->region_count, 2u);
 }
 
 TEST_F(RegionSets, BoundingBoxesComeFromTheCoordinates) {
@@ -81,12 +96,14 @@ TEST_F(RegionSets, BoundingBoxesComeFromTheCoordinates) {
       (Rows{{"p", "1.5", "40", "3", "44"}, {"m", "-5", "41", "9.5", "43.5"}}));
 }
 
-TEST_F(RegionSets, AFailedSaveLeavesTheStoredVersion) {
+TEST_F(RegionSets, AFailedReplacementLeavesTheStoredVersion) {
   ASSERT_TRUE(save_region_set(db_, region_set_config("fr-regions"), french_regions("sha-v1")));
   auto broken = french_regions("sha-v2");
   broken.regions[1].geometry_geojson = R"({"type":"Polygon","coordinates":[]})";
-  const auto error =
-      error_of([&] { save_region_set(db_, region_set_config("fr-regions"), broken); });
+  const auto error = error_of([&] {
+    replace_region_set(db_, region_set_config("fr-regions"), broken,
+                       [](double, double) { return std::optional<std::size_t>(); });
+  });
   EXPECT_EQ(error.code(), ExitCode::data);
   EXPECT_THAT(error.what(), HasSubstr("region 84 of set fr-regions"));
   expect_same_regions(load_region_set(db_, "fr-regions"), french_regions("sha-v1"));
@@ -102,6 +119,152 @@ TEST_F(RegionSets, LoadingAnUnknownSetAsksToLoadIt) {
   const auto error = error_of([&] { load_region_set(db_, "fr-regions"); });
   EXPECT_EQ(error.code(), ExitCode::config);
   EXPECT_STREQ(error.what(), "no regions loaded for set fr-regions: run `meteo-etl regions load`");
+}
+
+// ---- replacing a set: its stored readings and stations matched again ---------------------------
+
+const UtcSeconds kHour6 = at("2026-11-22 06:00:00");
+
+// Version 2 of fr-regions: 11 moved onto 84's old square, 84 gone, 93 on 11's old square.
+RegionSet moved_regions() {
+  return {"fr-regions",
+          "sha-v2",
+          {square_region("11", "Île-de-France", 4, 45),
+           square_region("93", "Provence-Alpes-Côte d'Azur", 2, 48)}};
+}
+
+// Which of the unit squares whose south-west corners are given covers a point, as square_region
+// draws them: what a matcher built from moved_regions() answers.
+RegionLocator unit_squares(std::vector<std::pair<double, double>> corners) {
+  return [corners](double lon, double lat) -> std::optional<std::size_t> {
+    for (std::size_t i = 0; i < corners.size(); ++i) {
+      const auto [west, south] = corners[i];
+      if (lon >= west && lon <= west + 1 && lat >= south && lat <= south + 1) return i;
+    }
+    return std::nullopt;
+  };
+}
+
+const RegionLocator kMovedRegions = unit_squares({{4, 45}, {2, 48}});
+
+class ReplacingARegionSet : public StoreTest {
+ protected:
+  // Sensor readings in 11, 84 and outside at 06; a station in 11 observed at 07.
+  void store_history() {
+    load(kHour6, {matched("a", 10.0, 0), matched("b", 20.0, 1), matched("out", 1.0, std::nullopt)});
+    db_.execute(
+        "INSERT INTO weather_stations (source, dataset_id, number, commune, type, latitude,"
+        " longitude, updated_at) VALUES ('toulouse', 'st1', '1', 'Paris', 'ISS', 48.5, 2.5,"
+        " UTC_TIMESTAMP(3))");
+    db_.execute(
+        "INSERT INTO station_regions (source, dataset_id, region_set, region_code)"
+        " VALUES ('toulouse', 'st1', 'fr-regions', '11')");
+    db_.execute(
+        "INSERT INTO weather_observations (source, dataset_id, observed_at, temperature_c,"
+        " first_run_id, last_run_id) VALUES ('toulouse', 'st1', '2026-11-22 07:20:00', 4, 1, 1)");
+    store::recompute_region_hour(db_.connection(), "fr-regions", at("2026-11-22 07:00:00"));
+  }
+
+  // The violations `verify` finds in the aggregates and the region matches over the whole
+  // history, fr-regions fed by the sensors (the ledger check wants archived payloads: not here).
+  std::vector<std::string> region_violations() {
+    Config config;
+    config.archive.root = std::filesystem::temp_directory_path();
+    SourceConfig sensors;
+    sensors.name = "sensors";
+    sensors.type = "sensor-api";
+    sensors.region_sets = {"fr-regions"};
+    config.sources = {sensors};
+    std::vector<std::string> violations;
+    for (const auto& check :
+         verify_stored_data(db_, config, {}, at("2026-11-22 12:00:00")).checks) {
+      if (check.name != "aggregates" && check.name != "regions") continue;
+      for (const auto& violation : check.violations)
+        violations.push_back(check.name + ": " + violation);
+      EXPECT_EQ(check.violations.size(), check.violation_count);  // all listed: few rows here
+    }
+    return violations;
+  }
+};
+
+TEST_F(ReplacingARegionSet, MatchesStoredReadingsAndStationsAgainAndRecomputesTheAggregates) {
+  store_history();
+  ASSERT_EQ(aggregates(), (Rows{{"2026-11-22 06:00:00", "11", "Île-de-France", "10", "1"},
+                                {"2026-11-22 06:00:00", "84", "Auvergne-Rhône-Alpes", "20", "1"},
+                                {"2026-11-22 07:00:00", "11", "Île-de-France", "4", "1"}}));
+
+  const auto outcome =
+      replace_region_set(db_, region_set_config("fr-regions"), moved_regions(), kMovedRegions);
+  EXPECT_TRUE(outcome.changed);
+  EXPECT_EQ(outcome.previous_checksum, "sha-v1");
+  EXPECT_EQ(outcome.readings_moved, 2u);  // a and b; `out` is still outside
+  EXPECT_EQ(outcome.stations_moved, 1u);
+  EXPECT_EQ(outcome.hours_recomputed, 2u);
+
+  EXPECT_EQ(
+      sql_rows(db_, "SELECT reading_id, region_code FROM reading_regions ORDER BY reading_id"),
+      (Rows{{"a", "93"}, {"b", "11"}, {"out", std::nullopt}}));
+  EXPECT_EQ(sql_value(db_, "SELECT region_code FROM station_regions"), "93");
+  EXPECT_EQ(aggregates(),
+            (Rows{{"2026-11-22 06:00:00", "11", "Île-de-France", "20", "1"},
+                  {"2026-11-22 06:00:00", "93", "Provence-Alpes-Côte d'Azur", "10", "1"},
+                  {"2026-11-22 07:00:00", "93", "Provence-Alpes-Côte d'Azur", "4", "1"}}));
+  EXPECT_EQ(sql_rows(db_, "SELECT checksum, region_count FROM region_sets"),
+            (Rows{{"sha-v2", "2"}}));
+  EXPECT_EQ(region_violations(), std::vector<std::string>{});
+}
+
+TEST_F(ReplacingARegionSet, WithoutReplacingVerifyFindsTheStaleMatches) {
+  store_history();
+  // What `regions load` did before a name held one version: the regions swapped under the
+  // stored matches. The check above is only worth something if verify sees this.
+  db_.execute("DELETE FROM regions WHERE region_set = 'fr-regions'");
+  db_.execute("UPDATE region_sets SET checksum = 'sha-v2'");
+  const auto v2 = moved_regions();
+  for (std::size_t i = 0; i < v2.regions.size(); ++i) {
+    db_.execute(
+        "INSERT INTO regions (region_set, code, name, ordinal, min_lon, min_lat, max_lon,"
+        " max_lat, geometry) VALUES ('fr-regions', '" +
+        v2.regions[i].code + "', 'x', " + std::to_string(i) + ", 0, 0, 1, 1, '{}')");
+  }
+  EXPECT_THAT(region_violations(),
+              ::testing::Contains(HasSubstr("region 84 is not in region set fr-regions")));
+}
+
+TEST_F(ReplacingARegionSet, TheStoredVersionAgainChangesNothing) {
+  store_history();
+  const auto before = snapshot();
+  const auto sets_before = sql_rows(db_, "SELECT * FROM region_sets");
+  const auto outcome =
+      replace_region_set(db_, region_set_config("fr-regions"), french_regions(), kMovedRegions);
+  EXPECT_FALSE(outcome.changed);
+  EXPECT_EQ(snapshot(), before);
+  EXPECT_EQ(sql_rows(db_, "SELECT * FROM region_sets"), sets_before);
+}
+
+TEST_F(ReplacingARegionSet, ANewNameIsStoredWithNothingToMatch) {
+  RegionSet departments{"fr-departements", "d1", {square_region("75", "Paris", 2, 48)}};
+  const auto outcome = replace_region_set(db_, region_set_config("fr-departements"), departments,
+                                          unit_squares({{2, 48}}));
+  EXPECT_TRUE(outcome.changed);
+  EXPECT_FALSE(outcome.previous_checksum);
+  EXPECT_EQ(outcome.readings_moved, 0u);
+  EXPECT_EQ(sql_value(db_, "SELECT checksum FROM region_sets WHERE name = 'fr-departements'"),
+            "d1");
+}
+
+TEST_F(ReplacingARegionSet, ALoadMatchedAgainstTheReplacedVersionIsRefused) {
+  store_history();
+  ASSERT_TRUE(
+      replace_region_set(db_, region_set_config("fr-regions"), moved_regions(), kMovedRegions)
+          .changed);
+  const auto before = snapshot();
+  // regions_ is version sha-v1, as a run that read the set before the replacement holds it.
+  const auto error = error_of([&] { load(at("2026-11-22 08:00:00"), {matched("c", 5.0, 0)}); });
+  EXPECT_EQ(error.code(), ExitCode::temporary);
+  EXPECT_THAT(error.what(), HasSubstr("region set fr-regions was replaced by version sha-v2 while"
+                                      " this load matched against version sha-v1"));
+  EXPECT_EQ(snapshot(), before);
 }
 
 }  // namespace
