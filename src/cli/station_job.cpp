@@ -124,10 +124,10 @@ RunCounts run_station_source(Database& db, const Config& config, const SourceCon
   int sequence = 0;
   if (!job.dry_run) {
     portal.set_payload_sink([&](const std::string& url, const HttpResponse& response) {
-      land_payload(db, archive,
-                   {source.name, job.run_hour, run_id, sequence++, now_micros(), url,
-                    response.status},
-                   response.body);
+      land_payload(
+          db, archive,
+          {source.name, job.run_hour, run_id, sequence++, now_micros(), url, response.status},
+          response.body);
     });
   }
   RunCounts total;
