@@ -5,9 +5,12 @@
 //
 // The kill delays come from a seeded generator; every trial prints the seed and its delays.
 // METEO_CRASH_SEED=<n> replays a seed (timing still varies a little from machine to machine).
+// METEO_CRASH_RUN_TRIALS=<n> kills `run` n times instead of 12: the full drill is 40
+// (`METEO_CRASH_RUN_TRIALS=40 ctest -L drill -R Crash`), too slow for every CI run.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
@@ -35,11 +38,16 @@ using std::chrono::milliseconds;
 using Clock = std::chrono::steady_clock;
 
 constexpr const char* kApiKey = "crash-drill-key";
-constexpr int kRunTrials = 12;
+constexpr int kDefaultRunTrials = 12;
 constexpr int kBackfillTrials = 9;
 constexpr int kReplayTrials = 9;
 constexpr int kArchivedHours = 6;    // history that backfill and replay reload
 constexpr double kKillWindow = 1.2;  // kills drawn over 1.2 x an undisturbed duration
+
+int run_trials() {
+  if (const char* text = std::getenv("METEO_CRASH_RUN_TRIALS")) return std::max(1, std::stoi(text));
+  return kDefaultRunTrials;
+}
 
 std::uint64_t drill_seed() {
   if (const char* text = std::getenv("METEO_CRASH_SEED")) return std::stoull(text);
@@ -104,7 +112,7 @@ class CrashDrill : public ::testing::Test {
     RecordProperty("seed", std::to_string(seed_));
     // Hours in the past, fixed once: verify refuses runs from the future.
     first_hour_ = std::chrono::floor<std::chrono::hours>(std::chrono::system_clock::now()) -
-                  std::chrono::hours(kRunTrials + 1);
+                  std::chrono::hours(run_trials() + 1);
   }
   void TearDown() override {
     if (!HasFailure()) fs::remove_all(crashed_.directory.parent_path());
@@ -329,7 +337,8 @@ TEST_F(CrashDrill, KilledRunsLeaveWhatUndisturbedRunsLeave) {
   prepare(reference_, idle);
   ASSERT_FALSE(HasFailure());
 
-  for (int trial = 0; trial < kRunTrials; ++trial) {
+  const int run_trial_count = run_trials();
+  for (int trial = 0; trial < run_trial_count; ++trial) {
     // A slow feed spreads the kills over fetching as well as archiving and loading; seeds repeat
     // so that later hours correct readings of earlier ones.
     SensorSim sim({.records = draw(300, 2000),
@@ -346,13 +355,13 @@ TEST_F(CrashDrill, KilledRunsLeaveWhatUndisturbedRunsLeave) {
                       draw_kill_delay(undisturbed));
     expect_same_product_and_clean_books("run_" + std::to_string(trial));
   }
-  std::cout << "[crash drill] " << kills_ << " of " << kRunTrials << " runs killed mid-command"
+  std::cout << "[crash drill] " << kills_ << " of " << run_trial_count << " runs killed mid-command"
             << std::endl;
   Database db = crashed_.database.connect();
   EXPECT_EQ(count_rows(db, "etl_runs", "status = 'failed' AND message LIKE 'abandoned:%'"),
             count_rows(db, "etl_runs", "status = 'failed'"))
       << "a killed run's row is only ever closed as abandoned";
-  expect_full_replay_changes_nothing(hour(0), hour(kRunTrials));
+  expect_full_replay_changes_nothing(hour(0), hour(run_trial_count));
 }
 
 TEST_F(CrashDrill, KilledBackfillsLeaveWhatAnUndisturbedBackfillLeaves) {
