@@ -1,4 +1,5 @@
-// The TOML configuration: parsed once, validated, secrets resolved from the environment or a 0600 file.
+// The TOML configuration: parsed once, validated, secrets resolved from the environment or a 0600
+// file.
 #pragma once
 
 #include <chrono>
@@ -81,8 +82,8 @@ struct ObservationFields {
   std::string pressure_unit = "Pa";  // Pa or hPa; stored in hPa
   std::string rain = "pluie";        // mm over the record's interval
   std::string rain_intensity_max = "pluie_intensite_max";
-  std::string wind_speed = "force_moyenne_du_vecteur_vent";  // km/h
-  std::string gust = "force_rafale_max";                     // km/h
+  std::string wind_speed = "force_moyenne_du_vecteur_vent";        // km/h
+  std::string gust = "force_rafale_max";                           // km/h
   std::string wind_direction = "direction_du_vecteur_vent_moyen";  // degrees
 };
 
@@ -101,11 +102,11 @@ struct StationListFields {
 struct StationNetworkConfig {
   std::string base_url;  // https://data.toulouse-metropole.fr
   std::string stations_dataset = "stations-meteo-en-place";
-  std::vector<std::string> datasets;  // explicit list, or:
-  std::string dataset_pattern;        // discover: catalogue ids containing this text
-  std::chrono::sys_seconds start{};   // where the first run begins
-  std::chrono::hours lookback{2};     // re-read so late and corrected records land
-  std::chrono::hours max_catch_up{24 * 7};  // per dataset and run: the rest follows next run
+  std::vector<std::string> datasets;          // explicit list, or:
+  std::string dataset_pattern;                // discover: catalogue ids containing this text
+  std::chrono::sys_seconds start{};           // where the first run begins
+  std::chrono::hours lookback{2};             // re-read so late and corrected records land
+  std::chrono::hours max_catch_up{24 * 7};    // per dataset and run: the rest follows next run
   std::chrono::hours export_window{24 * 31};  // backfill window of one exports/json request
   ObservationFields fields;
   StationListFields station_fields;
@@ -115,7 +116,7 @@ struct SourceConfig {
   std::string name;
   std::string type;  // "sensor-api" or "opendatasoft-stations"
   std::string url;   // sensor-api only
-  Secret api_key;  // sent as X-API-Key
+  Secret api_key;    // sent as X-API-Key
   std::vector<std::string> region_sets;
   // Country labels that mean "France" when counting label/geometry disagreements.
   std::vector<std::string> home_country_labels{"France", "FR", "FRA"};
@@ -135,12 +136,16 @@ std::optional<std::string> canonical_log_level(std::string_view name);
 // Every spelling canonical_log_level accepts, for the command line's check.
 std::vector<std::string> log_level_spellings();
 
+// "trace, debug, info, warning (or warn), error (or err), critical or off": every level with its
+// other spellings, for messages and help, so neither lags behind the parser.
+std::string log_level_choices();
+
 // The static dashboard written by `meteo-etl dashboard` (and by `run` when refresh_after_run).
 struct DashboardConfig {
   std::string out;  // the site's directory
   bool refresh_after_run = false;
-  std::string language = "fr";  // fr or en: the page's language
-  int stale_after_minutes = 90;  // a source without success for this long is shown stale
+  std::string language = "fr";        // fr or en: the page's language
+  int stale_after_minutes = 90;       // a source without success for this long is shown stale
   double simplify_tolerance = 0.002;  // degrees, for the shapes sent to the browser
 };
 

@@ -20,30 +20,6 @@ std::string join(const std::vector<std::string>& words, const std::string& separ
   return text;
 }
 
-// "trace, debug, ..., warning (or warn), ... or off": each level the configuration knows, with
-// the other spellings it accepts, so the help never lags behind the parser.
-std::string log_level_choices() {
-  std::vector<std::string> levels;
-  std::map<std::string, std::vector<std::string>> other_spellings;
-  for (const auto& spelling : log_level_spellings()) {
-    const std::string level = canonical_log_level(spelling).value_or(spelling);
-    if (level == spelling) {
-      levels.push_back(level);
-    } else {
-      other_spellings[level].push_back(spelling);
-    }
-  }
-  std::string text;
-  for (std::size_t i = 0; i < levels.size(); ++i) {
-    text += i == 0 ? "" : (i + 1 == levels.size() ? " or " : ", ");
-    text += levels[i];
-    if (const auto others = other_spellings.find(levels[i]); others != other_spellings.end()) {
-      text += " (or " + join(others->second, ", ") + ")";
-    }
-  }
-  return text;
-}
-
 // Hidden (group ""): the build runs these flags to produce meteo-etl.1 and the completion file.
 // Like --version they end the parse at once, so no command is required.
 void add_document_flag(CLI::App& app, const std::string& name, bool& chosen,

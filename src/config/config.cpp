@@ -273,8 +273,7 @@ LoggingConfig read_logging(const ConfigReader& reader, const toml::table* t) {
   reader.read_string(*t, "logging", "format", logging.format);
   const auto level = canonical_log_level(logging.level);
   if (!level) {
-    reader.fail("logging.level",
-                "must be one of trace, debug, info, warning (or warn), error, critical, off");
+    reader.fail("logging.level", "must be one of " + log_level_choices());
   }
   logging.level = *level;
   if (logging.format != "text" && logging.format != "json") {
@@ -640,6 +639,22 @@ std::optional<std::string> canonical_log_level(std::string_view name) {
     if (name == spelling) return std::string(level);
   }
   return std::nullopt;
+}
+
+std::string log_level_choices() {
+  std::string text;
+  const std::size_t count = std::size(kLogLevels);
+  for (std::size_t i = 0; i < count; ++i) {
+    text += i == 0 ? "" : (i + 1 == count ? " or " : ", ");
+    text += kLogLevels[i];
+    std::string others;
+    for (const auto& [spelling, level] : kLogLevelSpellings) {
+      if (level != kLogLevels[i]) continue;
+      others += (others.empty() ? "" : ", ") + std::string(spelling);
+    }
+    if (!others.empty()) text += " (or " + others + ")";
+  }
+  return text;
 }
 
 std::vector<std::string> log_level_spellings() {

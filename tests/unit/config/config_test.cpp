@@ -294,7 +294,10 @@ TEST(Config, MistakesAreNamedByKey) {
   expect_config_error("[database]\nport = 70000\n", "database.port: must be between 1 and 65535");
   expect_config_error("[database]\nload_data_local = 1\n",
                       "database.load_data_local: must be true or false");
-  expect_config_error("[logging]\nlevel = \"loud\"\n", "logging.level");
+  // Every accepted spelling is named, err included.
+  expect_config_error("[logging]\nlevel = \"loud\"\n",
+                      "logging.level: must be one of trace, debug, info, warning (or warn), "
+                      "error (or err), critical or off");
   expect_config_error(
       "[[sources]]\nname = \"s\"\ntype = \"sensor-api\"\nurl = \"http://x\"\n"
       "region_sets = [\"missing\"]\n",
