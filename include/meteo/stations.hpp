@@ -31,7 +31,8 @@ struct ParsedObservations {
 std::optional<UtcSeconds> parse_timestamp_with_offset(std::string_view text);
 
 // The stations dataset as exports/json (a bare array) or records ({"results": [...]}). Records
-// without a dataset id or coordinates are skipped with a reason in `skipped`. Throws Error(data).
+// without a dataset id or coordinates, or holding a number past a double's range (`1e309`), are
+// skipped with a reason in `skipped`. Throws Error(data).
 std::vector<WeatherStation> parse_station_list(std::string_view body,
                                                const StationListFields& fields,
                                                std::string_view origin,
@@ -52,12 +53,16 @@ DatasetSchema check_dataset_schema(std::string_view dataset_body, const Observat
 // Validates one flat record. Rejects: missing/unparseable time, time after `now`, a present
 // measurement that is not a number, or one outside physical range (temperature [-60, 60] °C,
 // humidity [0, 100] %, pressure [850, 1100] hPa, rain [0, 500] mm, wind and gust [0, 400] km/h,
-// direction [0, 360]). Missing or null measurements are allowed (stations differ).
-std::variant<WeatherObservation, std::string> validate_observation(
-    std::string_view record_json, const std::string& dataset_id, const ObservationFields& fields,
-    UtcSeconds now);
+// direction [0, 360]), or any number past a double's range (`1e309`, valid JSON grammar: the
+// reason names the field and the number). Missing or null measurements are allowed (stations
+// differ).
+std::variant<WeatherObservation, std::string> validate_observation(std::string_view record_json,
+                                                                   const std::string& dataset_id,
+                                                                   const ObservationFields& fields,
+                                                                   UtcSeconds now);
 
-// A records page ({"total_count": N, "results": [...]}) or an export (bare array).
+// A records page ({"total_count": N, "results": [...]}) or an export (bare array). A record
+// holding a number past a double's range is rejected alone; the stored text shows null there.
 ParsedObservations parse_observations(std::string_view body, const std::string& dataset_id,
                                       const ObservationFields& fields, UtcSeconds now,
                                       std::string_view origin);

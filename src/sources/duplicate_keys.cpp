@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "number_overflow.hpp"
 #include "quoted_text.hpp"
 
 namespace meteo::sources_json {
@@ -15,9 +16,19 @@ constexpr std::size_t kMaxQuotedChars = 40;
 // overwriting the first value.
 class KeepingBuilder final : public nlohmann::json_sax<Json> {
  public:
+  // `overflows`: the queue of an OverflowFilter the text is read through, or nullptr.
+  explicit KeepingBuilder(NumberOverflows* overflows) : overflows_(overflows) {}
+
   Json take() && { return std::move(root_); }
 
-  bool null() override { return add(Json(nullptr)); }
+  bool null() override {
+    // An overflowing number arrives as null, its text queued by the filter.
+    if (overflows_ == nullptr || overflows_->empty()) return add(Json(nullptr));
+    const std::string& text = overflows_->front();
+    add(Json::binary(Json::binary_t::container_type(text.begin(), text.end())));
+    overflows_->pop_front();
+    return true;
+  }
   bool boolean(bool value) override { return add(Json(value)); }
   bool number_integer(number_integer_t value) override { return add(Json(value)); }
   bool number_unsigned(number_unsigned_t value) override { return add(Json(value)); }
@@ -74,6 +85,7 @@ class KeepingBuilder final : public nlohmann::json_sax<Json> {
     return true;
   }
 
+  NumberOverflows* overflows_;
   Json root_;
   std::vector<Json*> open_;
   std::string key_;
@@ -101,10 +113,72 @@ const std::string* repeated_key(const Json::object_t& object) {
 
 }  // namespace
 
-Json parse_keeping_duplicate_keys(std::string_view text) {
-  KeepingBuilder builder;
-  Json::sax_parse(text.begin(), text.end(), &builder);
+Json parse_keeping_duplicate_keys(std::string_view text, Overflows overflows) {
+  if (overflows == Overflows::thrown) {
+    KeepingBuilder builder(nullptr);
+    Json::sax_parse(text.begin(), text.end(), &builder);
+    return std::move(builder).take();
+  }
+  NumberOverflows queue;
+  OverflowFilter<TextBytes> filter(TextBytes(text), queue);
+  KeepingBuilder builder(&queue);
+  Json::sax_parse(filter.begin(), filter.end(), &builder);
   return std::move(builder).take();
+}
+
+bool is_overflow_marker(const Json& value) {
+  return value.is_binary();
+}
+
+std::string overflow_text(const Json& marker) {
+  const auto& bytes = marker.get_binary();
+  return std::string(bytes.begin(), bytes.end());
+}
+
+const Json* first_overflow(const Json& value) {
+  std::vector<const Json*> pending{&value};
+  while (!pending.empty()) {
+    const Json& next = *pending.back();
+    pending.pop_back();
+    if (is_overflow_marker(next)) return &next;
+    // Children pushed last first, so they are visited in document order.
+    if (next.is_object()) {
+      const auto& object = next.get_ref<const Json::object_t&>();
+      for (auto it = object.rbegin(); it != object.rend(); ++it) pending.push_back(&it->second);
+    } else if (next.is_array()) {
+      const auto& array = next.get_ref<const Json::array_t&>();
+      for (auto it = array.rbegin(); it != array.rend(); ++it) pending.push_back(&*it);
+    }
+  }
+  return nullptr;
+}
+
+std::optional<std::string> overflow_problem(const Json& record) {
+  const Json* marker = first_overflow(record);
+  if (marker == nullptr) return std::nullopt;
+  const std::string* field = nullptr;
+  if (record.is_object()) {
+    for (const auto& [name, value] : record.get_ref<const Json::object_t&>()) {
+      if (&value == marker) field = &name;
+    }
+  }
+  return out_of_range_reason(overflow_text(*marker), field);
+}
+
+Json overflows_as_null(Json value) {
+  std::vector<Json*> pending{&value};
+  while (!pending.empty()) {
+    Json& next = *pending.back();
+    pending.pop_back();
+    if (is_overflow_marker(next)) {
+      next = nullptr;
+    } else if (next.is_object()) {
+      for (auto& field : next.get_ref<Json::object_t&>()) pending.push_back(&field.second);
+    } else if (next.is_array()) {
+      for (auto& element : next.get_ref<Json::array_t&>()) pending.push_back(&element);
+    }
+  }
+  return value;
 }
 
 std::string duplicate_key_reason(const std::string& key, bool record_field) {

@@ -6,8 +6,12 @@
 #include <limits>
 #include <system_error>
 
-namespace meteo::sensor_feed {
+#include "quoted_text.hpp"
+
+namespace meteo::sources_json {
 namespace {
+
+constexpr std::size_t kMaxQuotedChars = 40;
 
 bool digit(char c) {
   return c >= '0' && c <= '9';
@@ -71,4 +75,10 @@ bool overflows_a_double(std::string_view number) {
   return error == std::errc::result_out_of_range && decimal_magnitude(number) > 0;
 }
 
-}  // namespace meteo::sensor_feed
+std::string out_of_range_reason(std::string_view number, const std::string* field) {
+  std::string reason = "number " + sources_text::shortened(std::string(number), kMaxQuotedChars) +
+                       " is out of range (past a double's ±1.8e308)";
+  return field ? "field \"" + *field + "\": " + reason : reason;
+}
+
+}  // namespace meteo::sources_json

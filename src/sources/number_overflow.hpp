@@ -4,7 +4,8 @@
 // overflows a double, so one such field would lose every record of the payload. The filter below
 // sits between the bytes and the parser: it hands such a number over as `null` padded with spaces
 // to the number's length (byte offsets in later errors stay true) and queues its text, so that
-// the parser's consumer can reject the one record that held it.
+// the parser's consumer can reject the one record that held it. Both sources use it: the sensor
+// feed's streaming reader and the station portal's DOM builder (duplicate_keys.hpp).
 #pragma once
 
 #include <cstddef>
@@ -15,15 +16,30 @@
 #include <string_view>
 #include <utility>
 
-namespace meteo::sensor_feed {
+namespace meteo::sources_json {
 
 // True for a JSON number whose magnitude is too large for a double (underflow is not: the
 // parser reads it as 0 or a subnormal, like any JSON reader).
 bool overflows_a_double(std::string_view number);
 
+// Why a record holding such a number is rejected: "field \"lat\": number 1e999 is out of range
+// (past a double's ±1.8e308)", without the field when the number is not one of the record's own.
+std::string out_of_range_reason(std::string_view number, const std::string* field = nullptr);
+
 // The texts of the overflowing numbers the filter replaced, oldest first. Each replacement's
 // `null` reaches the parser's consumer before the parser reads any byte after it.
 using NumberOverflows = std::deque<std::string>;
+
+// The bytes of a text in memory, for the filter.
+class TextBytes {
+ public:
+  explicit TextBytes(std::string_view text) : text_(text) {}
+  int next() { return at_ < text_.size() ? static_cast<unsigned char>(text_[at_++]) : EOF; }
+
+ private:
+  std::string_view text_;
+  std::size_t at_ = 0;
+};
 
 // `Bytes::next()` returns the next byte as an unsigned char value, or EOF at the end.
 template <typename Bytes>
@@ -122,4 +138,4 @@ class OverflowFilter {
   bool escaped_ = false;
 };
 
-}  // namespace meteo::sensor_feed
+}  // namespace meteo::sources_json

@@ -101,7 +101,8 @@ ParsedObservations PortalClient::observations(const std::string& dataset_id, Tim
   // The first page tells how many records the window holds, hence how to read them.
   const std::string first_path = page_path(0);
   const std::string first_origin = displayable_url(base_url_ + first_path);
-  const Json first_page = stations_json::parse(get(first_path), first_origin, "records page");
+  const Json first_page =
+      stations_json::parse_records(get(first_path), first_origin, "records page");
   const std::size_t total = records_total_count(first_page, first_origin);
 
   if (total > static_cast<std::size_t>(kOffsetCeiling)) {
@@ -109,7 +110,7 @@ ParsedObservations PortalClient::observations(const std::string& dataset_id, Tim
     const std::string path = portal_query::dataset_path(dataset_id, "exports/json") +
                              portal_query::query_string(selection);
     const std::string origin = displayable_url(base_url_ + path);
-    collector.add(stations_json::parse(get(path), origin, "export"), origin);
+    collector.add(stations_json::parse_records(get(path), origin, "export"), origin);
     return std::move(collector).finish();
   }
 
@@ -119,7 +120,7 @@ ParsedObservations PortalClient::observations(const std::string& dataset_id, Tim
        offset += kPageLimit) {
     const std::string path = page_path(offset);
     const std::string origin = displayable_url(base_url_ + path);
-    const Json page = stations_json::parse(get(path), origin, "records page");
+    const Json page = stations_json::parse_records(get(path), origin, "records page");
     if (stations_json::record_array(page, origin, "records page").empty()) break;  // shrank since
     collector.add(page, origin);
   }

@@ -13,7 +13,6 @@
 #include "meteo/errors.hpp"
 #include "meteo/sources.hpp"
 #include "number_overflow.hpp"
-#include "quoted_text.hpp"
 #include "sensor_record.hpp"
 
 namespace meteo {
@@ -22,7 +21,6 @@ namespace {
 using json = sensor_feed::Json;
 
 constexpr std::size_t kTypicalFields = 8;
-constexpr std::size_t kMaxQuotedChars = 40;
 // Levels of the payload array itself plus the deepest record kept.
 constexpr int kMaxDepth = sensor_feed::kMaxRecordNesting + 1;
 // How much of a too-deep record's text is stored: enough to see its id and its shape.
@@ -101,7 +99,7 @@ class DeepRecordText {
 // to the element under construction.
 class PayloadReader final : public nlohmann::json_sax<json> {
  public:
-  PayloadReader(SensorRecordSink& out, sensor_feed::NumberOverflows& overflows)
+  PayloadReader(SensorRecordSink& out, sources_json::NumberOverflows& overflows)
       : out_(out), overflows_(overflows) {}
 
   std::size_t record_count() const { return record_count_; }
@@ -109,7 +107,7 @@ class PayloadReader final : public nlohmann::json_sax<json> {
   bool null() override {
     // An overflowing number arrives as null, its text queued by the filter.
     if (!overflows_.empty()) {
-      note_overflow(std::move(overflows_.front()));
+      note_overflow(overflows_.front());
       overflows_.pop_front();
     }
     return add_value(json(nullptr));
@@ -242,12 +240,10 @@ class PayloadReader final : public nlohmann::json_sax<json> {
   }
 
   // An overflowing number is named with its field when it has one.
-  void note_overflow(std::string number) {
+  void note_overflow(const std::string& number) {
     if (depth_ == 0 || !inside_array_payload() || deep_ || element_problem_) return;
-    std::string reason = "number " + sources_text::shortened(std::move(number), kMaxQuotedChars) +
-                         " is out of range (past a double's ±1.8e308)";
-    if (depth_ == 2 && element_.is_object()) reason = "field \"" + pending_key_ + "\": " + reason;
-    note_problem(std::move(reason));
+    const bool record_field = depth_ == 2 && element_.is_object();
+    note_problem(sources_json::out_of_range_reason(number, record_field ? &pending_key_ : nullptr));
   }
 
   std::variant<SensorReading, std::string> outcome_of(json& record) {
@@ -288,7 +284,7 @@ class PayloadReader final : public nlohmann::json_sax<json> {
   }
 
   SensorRecordSink& out_;
-  sensor_feed::NumberOverflows& overflows_;
+  sources_json::NumberOverflows& overflows_;
   std::optional<std::string> element_problem_;  // the reason the element is rejected
   std::size_t record_count_ = 0;
   int depth_ = 0;
@@ -312,17 +308,6 @@ class CollectingSink final : public SensorRecordSink {
   ParsedPayload& out_;
 };
 
-// The bytes of a text in memory, for the overflow filter.
-class TextBytes {
- public:
-  explicit TextBytes(std::string_view text) : text_(text) {}
-  int next() { return at_ < text_.size() ? static_cast<unsigned char>(text_[at_++]) : EOF; }
-
- private:
-  std::string_view text_;
-  std::size_t at_ = 0;
-};
-
 // The bytes of a stream, read straight from its buffer as nlohmann's stream adapter does.
 class StreamBytes {
  public:
@@ -341,8 +326,8 @@ class StreamBytes {
 
 template <typename Bytes>
 std::size_t parse_into(std::string_view origin, SensorRecordSink& sink, Bytes bytes) {
-  sensor_feed::NumberOverflows overflows;
-  sensor_feed::OverflowFilter<Bytes> filter(std::move(bytes), overflows);
+  sources_json::NumberOverflows overflows;
+  sources_json::OverflowFilter<Bytes> filter(std::move(bytes), overflows);
   PayloadReader reader(sink, overflows);
   json::sax_parse(filter.begin(), filter.end(), &reader);
   reader.throw_if_not_a_payload(origin);
@@ -360,7 +345,7 @@ ParsedPayload collect(std::string_view origin, Bytes bytes) {
 }  // namespace
 
 ParsedPayload parse_sensor_payload(std::string_view body, std::string_view origin) {
-  return collect(origin, TextBytes(body));
+  return collect(origin, sources_json::TextBytes(body));
 }
 
 ParsedPayload parse_sensor_payload(std::istream& body, std::string_view origin) {

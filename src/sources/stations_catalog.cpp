@@ -59,6 +59,7 @@ std::optional<double> number_field(const Json& record, const std::string& field)
 // The station, or why the record cannot be one.
 std::variant<WeatherStation, std::string> read_station(const Json& record,
                                                        const StationListFields& fields) {
+  if (auto problem = sources_json::overflow_problem(record)) return std::move(*problem);
   if (!record.is_object()) return "not an object (" + describe(record) + ")";
   if (auto problem = sources_json::duplicate_key_problem(record)) return std::move(*problem);
   const auto dataset = text_field(record, fields.dataset);
@@ -103,7 +104,7 @@ std::vector<WeatherStation> parse_station_list(std::string_view body,
                                                const StationListFields& fields,
                                                std::string_view origin,
                                                std::vector<std::string>* skipped) {
-  const Json document = stations_json::parse(body, origin, "station list");
+  const Json document = stations_json::parse_records(body, origin, "station list");
   std::vector<WeatherStation> stations;
   std::size_t position = 0;
   for (const Json& record : stations_json::record_array(document, origin, "station list")) {

@@ -6,6 +6,7 @@
 
 #include "duplicate_keys.hpp"
 #include "meteo/errors.hpp"
+#include "number_overflow.hpp"
 #include "quoted_text.hpp"
 
 namespace meteo::stations_json {
@@ -19,12 +20,40 @@ std::string shortened(std::string text) {
 }
 
 // nlohmann's text without its "[json.exception.parse_error.101] parse error at line 1, column 7: "
-// preamble (the byte offset is reported on its own), or without the bare
-// "[json.exception.out_of_range.406] " tag of a number overflow.
+// preamble (the byte offset is reported on its own), or without any other bare
+// "[json.exception.<kind>.<id>] " tag.
 std::string parse_error_detail(const std::string& what) {
   if (const auto colon = what.find(": "); colon != std::string::npos) return what.substr(colon + 2);
   const auto tag_end = what.find("] ");
   return tag_end == std::string::npos ? what : what.substr(tag_end + 2);
+}
+
+std::string prefix_of(std::string_view origin, std::string_view what) {
+  return std::string(origin) + ": " + std::string(what);
+}
+
+Json parse_marking_overflows(std::string_view body, std::string_view origin,
+                             std::string_view what) {
+  try {
+    // A record giving a key twice is rejected by its validation, naming the key.
+    return sources_json::parse_keeping_duplicate_keys(body, sources_json::Overflows::marked);
+  } catch (const Json::parse_error& error) {
+    // `byte` counts the offending character itself, 1-based.
+    const std::size_t byte = error.byte > 0 ? error.byte - 1 : 0;
+    throw Error(ExitCode::data, prefix_of(origin, what) + " is not valid JSON at byte " +
+                                    std::to_string(byte) + ": " + parse_error_detail(error.what()));
+  } catch (const Json::exception& error) {
+    throw Error(ExitCode::data, prefix_of(origin, what) +
+                                    " is not valid JSON: " + parse_error_detail(error.what()));
+  }
+}
+
+// A number past a double's range where no record holds it: the body itself is at fault.
+[[noreturn]] void throw_overflow(const Json& marker, const std::string* field,
+                                 std::string_view origin, std::string_view what) {
+  throw Error(ExitCode::data,
+              prefix_of(origin, what) + ": " +
+                  sources_json::out_of_range_reason(sources_json::overflow_text(marker), field));
 }
 
 // The body's own keys only, without the records it holds.
@@ -40,28 +69,32 @@ Json envelope_of(const Json& body) {
 }  // namespace
 
 Json parse(std::string_view body, std::string_view origin, std::string_view what) {
-  try {
-    // A record giving a key twice is rejected by its validation, naming the key.
-    return sources_json::parse_keeping_duplicate_keys(body);
-  } catch (const Json::parse_error& error) {
-    // `byte` counts the offending character itself, 1-based.
-    const std::size_t byte = error.byte > 0 ? error.byte - 1 : 0;
-    throw Error(ExitCode::data, std::string(origin) + ": " + std::string(what) +
-                                    " is not valid JSON at byte " + std::to_string(byte) + ": " +
-                                    parse_error_detail(error.what()));
-  } catch (const Json::exception& error) {  // a number beyond a double's range ("1e309")
-    throw Error(ExitCode::data, std::string(origin) + ": " + std::string(what) +
-                                    " is not valid JSON: " + parse_error_detail(error.what()));
+  Json document = parse_marking_overflows(body, origin, what);
+  if (const Json* marker = sources_json::first_overflow(document)) {
+    throw_overflow(*marker, nullptr, origin, what);
   }
+  return document;
+}
+
+Json parse_records(std::string_view body, std::string_view origin, std::string_view what) {
+  return parse_marking_overflows(body, origin, what);
 }
 
 const Json& record_array(const Json& body, std::string_view origin, std::string_view what) {
   if (body.is_array()) return body;
+  if (sources_json::is_overflow_marker(body)) throw_overflow(body, nullptr, origin, what);
   // The envelope itself giving "results" (or any key) twice: which one is meant is unknowable.
   if (auto problem = sources_json::duplicate_key_problem(envelope_of(body))) {
     throw Error(ExitCode::data, std::string(origin) + ": " + std::string(what) + ": " + *problem);
   }
   if (body.is_object()) {
+    // The envelope is no record to reject: a number past a double's range there breaks the page.
+    for (const auto& [name, value] : body.get_ref<const Json::object_t&>()) {
+      if (name == "results" && value.is_array()) continue;
+      if (const Json* marker = sources_json::first_overflow(value)) {
+        throw_overflow(*marker, marker == &value ? &name : nullptr, origin, what);
+      }
+    }
     const auto results = body.find("results");
     if (results != body.end() && results->is_array()) return *results;
   }
@@ -72,7 +105,11 @@ const Json& record_array(const Json& body, std::string_view origin, std::string_
 }
 
 std::string compact(const Json& value) {
-  return value.dump(-1, ' ', false, Json::error_handler_t::replace);
+  const auto dump = [](const Json& json) {
+    return json.dump(-1, ' ', false, Json::error_handler_t::replace);
+  };
+  if (sources_json::first_overflow(value) == nullptr) return dump(value);
+  return dump(sources_json::overflows_as_null(value));
 }
 
 std::string describe(const Json& value) {

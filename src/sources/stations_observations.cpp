@@ -111,6 +111,7 @@ std::variant<WeatherObservation, std::string> validate_record(const Json& record
                                                               const std::string& dataset_id,
                                                               const ObservationFields& fields,
                                                               UtcSeconds now) {
+  if (auto problem = sources_json::overflow_problem(record)) return std::move(*problem);
   if (!record.is_object()) return "record is not an object (" + describe(record) + ")";
   if (auto problem = sources_json::duplicate_key_problem(record)) return std::move(*problem);
   RecordValidator check(record, fields);
@@ -177,12 +178,12 @@ std::variant<WeatherObservation, std::string> validate_observation(std::string_v
                                                                    UtcSeconds now) {
   stations_json::Json record;
   try {
-    record = sources_json::parse_keeping_duplicate_keys(record_json);
+    // A number past a double's range is kept as a marker: validate_record names it.
+    record =
+        sources_json::parse_keeping_duplicate_keys(record_json, sources_json::Overflows::marked);
   } catch (const stations_json::Json::parse_error& error) {
     return "record is not valid JSON at byte " +
            std::to_string(error.byte > 0 ? error.byte - 1 : 0);
-  } catch (const stations_json::Json::exception&) {  // a number beyond a double's range ("1e309")
-    return "record is not valid JSON: a number is beyond a double's range";
   }
   return stations_json::validate_record(record, dataset_id, fields, now);
 }
@@ -191,7 +192,7 @@ ParsedObservations parse_observations(std::string_view body, const std::string& 
                                       const ObservationFields& fields, UtcSeconds now,
                                       std::string_view origin) {
   stations_json::ObservationCollector collector(dataset_id, fields, now);
-  collector.add(stations_json::parse(body, origin, "body"), origin);
+  collector.add(stations_json::parse_records(body, origin, "body"), origin);
   return std::move(collector).finish();
 }
 

@@ -31,6 +31,7 @@ std::vector<std::string> command_line(const PortalSimOptions& o) {
   add("--retry-after", std::to_string(o.retry_after_seconds));
   argv.emplace_back(o.future_row ? "--future-row" : "--no-future-row");
   argv.emplace_back(o.include_odd_schema ? "--include-odd-schema" : "--no-odd-schema");
+  if (o.overflow_row) argv.emplace_back("--overflow-row");
   return argv;
 }
 

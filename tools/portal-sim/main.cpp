@@ -6,7 +6,8 @@
 // Series conventions (see record_series.hpp): one record per 15 minutes for every slot in
 // [--from, --now) (--now exclusive); ~2% of slots missing, never the first one nor one on the
 // full hour; one record a UTC day repeated; --revision >= 1 adds 0.5 °C to the record at
-// --now - 1 h; --future-row adds a record at --now + 2 days.
+// --now - 1 h; --future-row adds a record at --now + 2 days; --overflow-row gives the record at
+// --now - 2 h a temperature of 1e309 (valid JSON, past a double's range).
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
@@ -42,6 +43,7 @@ struct Options {
   int rate_limit_first = 0;
   int retry_after = 1;
   bool future_row = true;
+  bool overflow_row = false;
 };
 
 void define_command_line(CLI::App& app, Options& o) {
@@ -75,6 +77,8 @@ void define_command_line(CLI::App& app, Options& o) {
       ->capture_default_str();
   app.add_flag("--future-row,!--no-future-row", o.future_row,
                "Each series also holds one record dated now + 2 days (default on)");
+  app.add_flag("--overflow-row", o.overflow_row,
+               "The record at now - 2 h gives its temperature as 1e309, past a double's range");
 }
 
 Seconds parse_instant(const std::string& option, const std::string& text) {
@@ -93,6 +97,7 @@ portal_sim::ServerOptions server_options(const Options& o) {
   }
   options.series.revision = o.revision;
   options.series.future_row = o.future_row;
+  options.series.overflow_row = o.overflow_row;
   options.rate_limit_first = o.rate_limit_first;
   options.retry_after_seconds = o.retry_after;
   return options;

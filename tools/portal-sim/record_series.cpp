@@ -211,6 +211,7 @@ RecordSeries::RecordSeries(const Dataset& dataset, const WeatherModel& weather,
   for (const auto& field : dataset_.fields)
     quoted_names_.push_back(ordered_json(field.name).dump());
   corrected_ = corrected_slot();
+  if (options_.overflow_row) overflowed_ = overflowed_slot();
 }
 
 bool RecordSeries::is_duplicated(Seconds slot) const {
@@ -237,6 +238,14 @@ std::optional<Seconds> RecordSeries::corrected_slot() const {
   if (target < options_.from) return std::nullopt;
   Seconds slot = options_.from + (target - options_.from) / kSlotLength * kSlotLength;
   while (slot >= options_.from && is_gap(slot)) slot -= kSlotLength;
+  return slot >= options_.from ? std::optional<Seconds>(slot) : std::nullopt;
+}
+
+std::optional<Seconds> RecordSeries::overflowed_slot() const {
+  const Seconds target = options_.now - 2 * kHour;
+  if (target < options_.from) return std::nullopt;
+  Seconds slot = options_.from + (target - options_.from) / kSlotLength * kSlotLength;
+  while (slot >= options_.from && (is_gap(slot) || is_duplicated(slot))) slot -= kSlotLength;
   return slot >= options_.from ? std::optional<Seconds>(slot) : std::nullopt;
 }
 
@@ -279,6 +288,10 @@ std::string RecordSeries::render(Seconds at, const std::vector<std::size_t>& col
     if (text.size() > 1) text += ',';
     text += quoted_names_[column];
     text += ':';
+    if (overflowed_ == at && field.name == "temperature_en_degre_c") {
+      text += "1e309";  // no double holds it, so it is written as text
+      continue;
+    }
     text += field_value(context).dump();
   }
   return text + "}";

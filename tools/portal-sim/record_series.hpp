@@ -24,6 +24,7 @@ struct SeriesOptions {
   Seconds now = 0;   // exclusive: the quarter-hour starting at `now` is not published yet
   int revision = 0;  // >= 1: the record an hour before `now` carries a +0.5 °C correction
   bool future_row = true;
+  bool overflow_row = false;  // one record's temperature is 1e309 (see below)
 };
 
 // Conventions (documented in main.cpp's help as well):
@@ -34,7 +35,9 @@ struct SeriesOptions {
 // - duplicates: per UTC day, one slot chosen by hash appears twice in a row, identical;
 // - revision: the corrected record is the one at now - 1 h (the latest at or before it when
 //   now - 1 h is not a full hour that the series holds);
-// - future row: one extra record at now + 2 days, after every other record.
+// - future row: one extra record at now + 2 days, after every other record;
+// - overflow row: the record at now - 2 h (the latest held once at or before it) gives its
+//   temperature_en_degre_c as 1e309: valid JSON grammar, but past a double's range.
 class RecordSeries {
  public:
   RecordSeries(const Dataset& dataset, const WeatherModel& weather, const SeriesOptions& options);
@@ -52,11 +55,13 @@ class RecordSeries {
   bool is_gap(Seconds slot) const;
   bool is_duplicated(Seconds slot) const;
   std::optional<Seconds> corrected_slot() const;
+  std::optional<Seconds> overflowed_slot() const;
 
   const Dataset& dataset_;
   const WeatherModel& weather_;
   SeriesOptions options_;
   std::optional<Seconds> corrected_;
+  std::optional<Seconds> overflowed_;
   std::vector<std::string> quoted_names_;
 };
 

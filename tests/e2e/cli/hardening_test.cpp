@@ -10,7 +10,10 @@
 
 #include "config_files.hpp"
 #include "db_snapshot.hpp"
+#include "meteo/stations.hpp"
+#include "meteo/time.hpp"
 #include "paths.hpp"
+#include "portal_sim.hpp"
 #include "sensor_sim.hpp"
 #include "subprocess.hpp"
 #include "test_database.hpp"
@@ -138,6 +141,58 @@ TEST_F(Hardening, AnOverflowingNumberRejectsOneRecordInRunAndReplay) {
   EXPECT_EQ(replay.exit_code, 0) << describe(replay);
   EXPECT_EQ(last_run(db, "status"), "succeeded");
   EXPECT_EQ(count_rows(db, "rejected_records"), 1u) << "the same reject, stored once";
+}
+
+// Defect 4 on the station portal: a records page holding 1e309 failed whole (exit 65). Now the
+// record is rejected with its reason and the page's other records load.
+TEST_F(Hardening, AnOverflowingNumberOnThePortalRejectsOneRecord) {
+  METEO_SKIP_WITHOUT_SHARED_DATA("geo/communes-31-haute-garonne.geojson",
+                                 "toulouse/stations-meteo-en-place.exports.json",
+                                 "toulouse/catalog-v1-search-q-meteo.json");
+  // The portal's present: an hour ago, so the tool's real clock is always later.
+  const UtcSeconds now = floor_to_hour(std::chrono::system_clock::now()) - std::chrono::hours(1);
+  PortalSimOptions options;
+  options.now = to_iso8601(now);
+  options.from = to_iso8601(now - std::chrono::hours(12));
+  options.datasets = 1;
+  options.future_row = false;  // rejected too, as dated in the future
+  options.overflow_row = true;
+  PortalSim portal(options);
+  {
+    std::ofstream config(config_path());
+    config << database_toml(database_.config())
+           << "\n[[region_sets]]\nname = \"toulouse-communes\"\nlocation = \""
+           << shared_data("geo/communes-31-haute-garonne.geojson") << "\"\n"
+           << "\n[[sources]]\nname = \"toulouse\"\ntype = \"opendatasoft-stations\"\nbase_url = \""
+           << portal.base_url() << "\"\ndataset_pattern = \"station-meteo\"\nstart = \""
+           << to_iso8601(now - std::chrono::hours(6)) << "\"\nlookback_hours = 2\n"
+           << "region_sets = [\"toulouse-communes\"]\n[sources.http]\nretry_attempts = 1\n";
+  }
+  prepare_database();
+
+  const auto run = meteo({"run"});
+  ASSERT_EQ(run.exit_code, 0) << describe(run);
+  Database db = database_.connect();
+  ASSERT_EQ(count_rows(db, "rejected_records", "source = 'toulouse'"), 1u);
+  EXPECT_EQ(query_value(db, "SELECT reason FROM rejected_records WHERE source = 'toulouse'"),
+            "dataset 01-station-meteo-toulouse-meteopole: "
+            R"(field "temperature_en_degre_c": number 1e309 is out of range (past a double's )"
+            "±1.8e308)");
+  const auto record = nlohmann::json::parse(
+      query_value(db, "SELECT record FROM rejected_records WHERE source = 'toulouse'"));
+  EXPECT_TRUE(record.at("temperature_en_degre_c").is_null()) << record.dump();
+
+  // The bad record's time is missing; the records around it, of the same pages, are stored.
+  const auto bad = parse_timestamp_with_offset(record.at("heure_de_paris").get<std::string>());
+  ASSERT_TRUE(bad.has_value()) << record.dump();
+  const auto stored_between = [&](UtcSeconds from, UtcSeconds to) {
+    return count_rows(db, "weather_observations",
+                      "source = 'toulouse' AND observed_at BETWEEN '" + to_sql_datetime(from) +
+                          "' AND '" + to_sql_datetime(to) + "'");
+  };
+  EXPECT_EQ(stored_between(*bad, *bad), 0u);
+  EXPECT_GT(stored_between(*bad - std::chrono::hours(1), *bad - std::chrono::minutes(15)), 0u);
+  EXPECT_GT(stored_between(*bad + std::chrono::minutes(15), *bad + std::chrono::hours(1)), 0u);
 }
 
 // Defect 7: under `ulimit -f` the archive write fails with EFBIG (exit 74, recorded), instead of

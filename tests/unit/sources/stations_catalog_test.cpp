@@ -108,6 +108,24 @@ TEST(StationsStationList, AStationGivingAFieldTwiceIsSkippedNamingIt) {
             std::vector<std::string>{R"(station record 0: field "latitude" appears twice)"});
 }
 
+// Issue 15 defect 4: one station holding 1e309 is skipped naming it; the list still loads.
+TEST(StationsStationList, AStationHoldingANumberBeyondADoubleIsSkippedNamingIt) {
+  const std::string body = R"({"total_count":3,"results":[
+    {"id_nom":"01-station-a","latitude":43.6,"longitude":1e309},
+    {"id_nom":"02-station-b","latitude":43.6,"longitude":1.4},
+    {"id_nom":"03-station-c","latitude":43.6,"longitude":1.4,"extra":{"x":-1e999}}
+  ]})";
+  std::vector<std::string> skipped;
+  const auto stations = parse_station_list(body, {}, kOrigin, &skipped);
+  ASSERT_EQ(stations.size(), 1u);
+  EXPECT_EQ(stations[0].dataset_id, "02-station-b");
+  EXPECT_EQ(skipped, (std::vector<std::string>{
+                         R"(station record 0: field "longitude": number 1e309 is out of range )"
+                         "(past a double's ±1.8e308)",
+                         "station record 2: number -1e999 is out of range (past a double's "
+                         "±1.8e308)"}));
+}
+
 TEST(StationsStationList, OtherFieldNamesFromConfiguration) {
   StationListFields fields;
   fields.dataset = "dataset";
@@ -142,6 +160,30 @@ TEST(StationsCatalog, EntryWithoutIdIsADataError) {
   EXPECT_EQ(error_code([] { parse_catalog_dataset_ids(R"({"results":[{"id":"a"}]})", kOrigin); }),
             ExitCode::data);
   EXPECT_EQ(error_code([] { parse_catalog_dataset_ids("nope", kOrigin); }), ExitCode::data);
+}
+
+// A catalogue page or a dataset has no records to reject one by one: a number past a double's
+// range fails it, with a message naming the number (not "invalid JSON": it is valid grammar).
+TEST(StationsCatalog, ANumberBeyondADoubleIsADataErrorNamingIt) {
+  std::string message;
+  EXPECT_EQ(error_code(
+                [] {
+                  parse_catalog_dataset_ids(
+                      R"({"total_count":1,"results":[{"dataset_id":"a","size":1e309}]})", kOrigin);
+                },
+                &message),
+            ExitCode::data);
+  EXPECT_EQ(message, std::string(kOrigin) +
+                         ": catalogue: number 1e309 is out of range (past a double's ±1.8e308)");
+  EXPECT_EQ(error_code(
+                [] {
+                  check_dataset_schema(R"({"fields":[{"name":"pluie","max":-2e308}]})", {},
+                                       kOrigin);
+                },
+                &message),
+            ExitCode::data);
+  EXPECT_EQ(message, std::string(kOrigin) +
+                         ": dataset: number -2e308 is out of range (past a double's ±1.8e308)");
 }
 
 // ---- check_dataset_schema --------------------------------------------------------------------

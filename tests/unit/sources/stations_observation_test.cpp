@@ -287,16 +287,63 @@ TEST(StationsParseObservations, MalformedJsonNamesOriginAndByte) {
   EXPECT_NE(message.find("byte 35"), std::string::npos) << message;
 }
 
-// Found by fuzzing: nlohmann refuses a number beyond a double with out_of_range, not parse_error;
-// it escaped as an internal error (exit 70) instead of a data error naming the URL.
-TEST(StationsParseObservations, NumberBeyondADoubleIsADataError) {
-  std::string message;
-  EXPECT_EQ(code_of(R"([{"heure_de_paris":"2026-11-22T06:45:00+01:00","pluie":1e309}])", &message),
-            ExitCode::data);
-  EXPECT_EQ(message,
-            std::string(kOrigin) + ": body is not valid JSON: number overflow parsing '1e309'");
+// Issue 15 defect 4: 1e309 is valid JSON grammar, but nlohmann refuses to overflow a double and
+// the whole page failed (exit 65). Now the record holding it is rejected, naming the field and
+// the number; its stored text shows null there; the page's other records load.
+TEST(StationsParseObservations, ANumberBeyondADoubleRejectsItsRecordOnly) {
+  const std::string huge = with("pluie", "1e309");
+  const auto parsed =
+      parse(R"({"total_count":3,"results":[)" + record("2026-11-22T06:30:00+01:00") + "," + huge +
+            "," + record("2026-11-22T06:45:00+01:00") + "]}");
+  EXPECT_EQ(parsed.record_count, 3u);
+  ASSERT_EQ(parsed.observations.size(), 2u);
+  EXPECT_EQ(parsed.observations[0].observed_at, utc(2026, 11, 22, 5, 30));
+  EXPECT_EQ(parsed.observations[1].observed_at, utc(2026, 11, 22, 5, 45));
+  ASSERT_EQ(parsed.rejected.size(), 1u);
+  EXPECT_EQ(parsed.rejected[0].position, 1u);
+  EXPECT_EQ(parsed.rejected[0].reason,
+            R"(field "pluie": number 1e309 is out of range (past a double's ±1.8e308))");
+  EXPECT_EQ(parsed.rejected[0].record_json, with("pluie", "null"));
+}
+
+TEST(StationsParseObservations, NestedAndNegativeOverflowsAreNamedToo) {
+  const std::string nested =
+      R"({"heure_de_paris":"2026-11-22T07:00:00+01:00","geo":{"lat":[1,-1e309]}})";
+  const auto parsed = parse("[" + with("humidite", "-1E+400") + "," + nested + ",2e308," +
+                            record("2026-11-22T06:45:00+01:00") + "]");
+  EXPECT_EQ(parsed.record_count, 4u);
+  ASSERT_EQ(parsed.observations.size(), 1u);
+  ASSERT_EQ(parsed.rejected.size(), 3u);
+  EXPECT_EQ(parsed.rejected[0].reason,
+            R"(field "humidite": number -1E+400 is out of range (past a double's ±1.8e308))");
+  EXPECT_EQ(parsed.rejected[1].reason, "number -1e309 is out of range (past a double's ±1.8e308)");
+  EXPECT_EQ(parsed.rejected[1].record_json,
+            R"({"heure_de_paris":"2026-11-22T07:00:00+01:00","geo":{"lat":[1,null]}})");
+  EXPECT_EQ(parsed.rejected[2].position, 2u);
+  EXPECT_EQ(parsed.rejected[2].reason, "number 2e308 is out of range (past a double's ±1.8e308)");
+  EXPECT_EQ(parsed.rejected[2].record_json, "null");
+  // One record alone, through validate_observation, says the same.
   EXPECT_EQ(rejection(with("pluie", "-1e400")),
-            "record is not valid JSON: a number is beyond a double's range");
+            R"(field "pluie": number -1e400 is out of range (past a double's ±1.8e308))");
+}
+
+// Numbers that fit (1.7e308, underflow to 0) and number-like strings are not overflows.
+TEST(StationsParseObservations, NumbersNearTheEdgesAndInsideStringsAreNotOverflows) {
+  EXPECT_EQ(rejection(with("pluie", "1.7e308")), "pluie 1.7e+308 is outside [0, 500] mm");
+  EXPECT_DOUBLE_EQ(*accepted(with("pluie", "1e-999")).rain_mm, 0);
+  EXPECT_EQ(accepted(with("id", R"("1e309")")).observed_at, utc(2026, 11, 22, 6, 0));
+}
+
+// The envelope is no record: a number past a double's range there fails the page, clearly.
+TEST(StationsParseObservations, AnOverflowOutsideTheRecordsIsADataError) {
+  std::string message;
+  EXPECT_EQ(code_of(R"({"total_count":1e309,"results":[]})", &message), ExitCode::data);
+  EXPECT_EQ(message, std::string(kOrigin) +
+                         R"(: body: field "total_count": number 1e309 is out of range )"
+                         "(past a double's ±1.8e308)");
+  EXPECT_EQ(code_of("-1e309", &message), ExitCode::data);
+  EXPECT_EQ(message, std::string(kOrigin) +
+                         ": body: number -1e309 is out of range (past a double's ±1.8e308)");
 }
 
 TEST(StationsParseObservations, AnEnvelopeGivingAKeyTwiceIsADataError) {
