@@ -5,10 +5,10 @@
 #include <optional>
 
 #include "commands.hpp"
-#include "dashboard_writer.hpp"
 #include "logging.hpp"
 #include "manual.hpp"
 #include "meteo/archive.hpp"
+#include "meteo/dashboard/dashboard_writer.hpp"
 #include "meteo/errors.hpp"
 #include "meteo/geo.hpp"
 #include "meteo/http.hpp"
@@ -107,7 +107,7 @@ void refresh_dashboard(Database& db, const Config& config, spdlog::logger& log) 
   if (!config.dashboard || !config.dashboard->refresh_after_run) return;
   try {
     const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-    write_dashboard(db, config, dashboard_settings(config, ""), now, log);
+    dashboard::write_dashboard(db, config, dashboard::dashboard_settings(config, ""), now, log);
   } catch (const std::exception& error) {
     log.warn("dashboard not refreshed: {}", error.what());
   }

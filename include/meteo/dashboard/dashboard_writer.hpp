@@ -15,7 +15,7 @@ namespace spdlog {
 class logger;
 }
 
-namespace meteo {
+namespace meteo::dashboard {
 
 // A file of web/dist compiled into the binary (see cmake/EmbedFiles.cmake).
 struct EmbeddedFile {
@@ -48,4 +48,4 @@ DashboardReport write_dashboard(Database& db, const Config& config,
                                 const DashboardSettings& settings, UtcSeconds generated_at,
                                 spdlog::logger& log);
 
-}  // namespace meteo
+}  // namespace meteo::dashboard

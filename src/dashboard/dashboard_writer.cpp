@@ -1,4 +1,4 @@
-#include "dashboard_writer.hpp"
+#include "meteo/dashboard/dashboard_writer.hpp"
 
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
@@ -17,7 +17,7 @@
 #include "meteo/geo.hpp"
 #include "meteo/names.hpp"
 
-namespace meteo {
+namespace meteo::dashboard {
 namespace {
 
 namespace fs = std::filesystem;
@@ -286,4 +286,4 @@ DashboardReport write_dashboard(Database& db, const Config& config,
   return report;
 }
 
-}  // namespace meteo
+}  // namespace meteo::dashboard
