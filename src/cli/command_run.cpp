@@ -4,6 +4,11 @@
 #include <memory>
 #include <optional>
 
+#include "../pipeline/payload_landing.hpp"   // until the run driver moves to pipeline
+#include "../pipeline/run_failure.hpp"       // until the run driver moves to pipeline
+#include "../pipeline/run_log_fields.hpp"    // until the run driver moves to pipeline
+#include "../pipeline/sensor_job.hpp"        // until the run driver moves to pipeline
+#include "../pipeline/verify_after_run.hpp"  // until the run driver moves to pipeline
 #include "commands.hpp"
 #include "logging.hpp"
 #include "manual.hpp"
@@ -12,20 +17,17 @@
 #include "meteo/errors.hpp"
 #include "meteo/geo.hpp"
 #include "meteo/http.hpp"
+#include "meteo/pipeline/run_metrics.hpp"
+#include "meteo/pipeline/source_regions.hpp"
+#include "meteo/pipeline/station_job.hpp"
 #include "meteo/sources.hpp"
 #include "meteo/store.hpp"
 #include "meteo/time.hpp"
-#include "payload_landing.hpp"
-#include "run_failure.hpp"
-#include "run_log_fields.hpp"
-#include "run_metrics.hpp"
-#include "sensor_job.hpp"
-#include "source_regions.hpp"
-#include "station_job.hpp"
-#include "verify_after_run.hpp"
 
 namespace meteo {
 namespace {
+
+using namespace pipeline;  // until the run driver moves to pipeline
 
 // The body streams into the archive as it arrives (never whole in memory) and lands in the ledger
 // before anything parses it.

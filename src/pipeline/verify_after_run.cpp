@@ -5,10 +5,10 @@
 #include <algorithm>
 
 #include "meteo/errors.hpp"
+#include "meteo/pipeline/verify_output.hpp"
 #include "meteo/verify.hpp"
-#include "verify_output.hpp"
 
-namespace meteo {
+namespace meteo::pipeline {
 namespace {
 
 void verify_hours(Database& db, const Config& config, const std::string& source,
@@ -74,4 +74,4 @@ void verify_after_station_run(Database& db, const Config& config, const std::str
   verify_hours(db, config, source, station_run_window(hour, observed), log);
 }
 
-}  // namespace meteo
+}  // namespace meteo::pipeline

@@ -10,7 +10,7 @@
 #include "meteo/store.hpp"
 #include "meteo/time.hpp"
 
-namespace meteo {
+namespace meteo::pipeline {
 
 // Ordered by severity: the worst verdict among the sources is the exit code of `status`.
 enum class HealthVerdict { healthy = 0, stale = 1, never_run = 2 };
@@ -36,4 +36,4 @@ std::vector<SourceHealthReport> read_source_health_reports(Database& db, const C
 // 2 (a source never succeeded) beats 1 (a source is stale) beats 0; no source is healthy.
 HealthVerdict worst_verdict(const std::vector<SourceHealthReport>& reports);
 
-}  // namespace meteo
+}  // namespace meteo::pipeline

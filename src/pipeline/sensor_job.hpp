@@ -10,15 +10,15 @@
 #include "meteo/archive.hpp"
 #include "meteo/config.hpp"
 #include "meteo/metrics.hpp"
+#include "meteo/pipeline/source_regions.hpp"
 #include "meteo/sources.hpp"
 #include "meteo/store.hpp"
-#include "source_regions.hpp"
 
 namespace spdlog {
 class logger;
 }
 
-namespace meteo {
+namespace meteo::pipeline {
 
 struct SensorPayload {
   // A fresh stream of the archived body, checked at its end (see ArchiveReader): the payload is
@@ -48,4 +48,4 @@ std::string source_lock_key(const std::string& source, const Shard& shard);
 // "source sensors" or "source sensors shard 1/3", for messages.
 std::string describe_worker(const std::string& source, const Shard& shard);
 
-}  // namespace meteo
+}  // namespace meteo::pipeline

@@ -13,7 +13,7 @@ namespace spdlog {
 class logger;
 }
 
-namespace meteo {
+namespace meteo::pipeline {
 
 // The UTC hours a run wrote to, both ends included.
 struct HourSpan {
@@ -44,4 +44,4 @@ void verify_after_station_run(Database& db, const Config& config, const std::str
                               UtcSeconds hour, const std::optional<HourSpan>& observed,
                               spdlog::logger& log);
 
-}  // namespace meteo
+}  // namespace meteo::pipeline

@@ -1,9 +1,9 @@
 // The verdicts `status` exits with: 2 (never succeeded) beats 1 (stale) beats 0.
-#include "../../../src/cli/source_health.hpp"
+#include "meteo/pipeline/source_health.hpp"
 
 #include <gtest/gtest.h>
 
-namespace meteo {
+namespace meteo::pipeline {
 namespace {
 
 using namespace std::chrono_literals;
@@ -56,4 +56,4 @@ TEST(SourceHealth, TheWorstVerdictDecidesNeverRunBeatingStale) {
 }
 
 }  // namespace
-}  // namespace meteo
+}  // namespace meteo::pipeline

@@ -10,7 +10,7 @@
 #include "meteo/aggregate.hpp"
 #include "meteo/sources.hpp"
 
-namespace meteo {
+namespace meteo::pipeline {
 namespace {
 
 // Readings matched and loaded together. Big enough that per-batch round trips are noise, small
@@ -307,4 +307,4 @@ std::string describe_worker(const std::string& source, const Shard& shard) {
   return "source " + source + (shard.whole() ? std::string() : " shard " + shard.text());
 }
 
-}  // namespace meteo
+}  // namespace meteo::pipeline

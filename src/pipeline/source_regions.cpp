@@ -1,14 +1,14 @@
-#include "source_regions.hpp"
+#include "meteo/pipeline/source_regions.hpp"
 
 #include <algorithm>
 #include <cctype>
 #include <string_view>
 
-#include "commands.hpp"
 #include "meteo/errors.hpp"
+#include "meteo/hashing.hpp"
 #include "meteo/http.hpp"
 
-namespace meteo {
+namespace meteo::pipeline {
 namespace {
 
 bool is_web_url(std::string_view location) {
@@ -77,4 +77,4 @@ SourceRegions load_source_regions(Database& db, const Config& config, const Sour
   return loaded;
 }
 
-}  // namespace meteo
+}  // namespace meteo::pipeline

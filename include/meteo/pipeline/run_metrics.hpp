@@ -15,7 +15,7 @@ namespace spdlog {
 class logger;
 }
 
-namespace meteo {
+namespace meteo::pipeline {
 
 // How one source fared in this invocation of `run`.
 struct SourceRunOutcome {
@@ -45,4 +45,4 @@ struct MetricsFileCheck {
 // a run has tried or `run_finished` says one ended, that the file is still there.
 MetricsFileCheck check_metrics_file(const Config& config, bool run_finished);
 
-}  // namespace meteo
+}  // namespace meteo::pipeline

@@ -7,6 +7,7 @@
 #include <ostream>
 
 #include "meteo/config.hpp"
+#include "meteo/pipeline/progress.hpp"
 #include "meteo/sources.hpp"
 #include "meteo/stations.hpp"
 #include "meteo/store.hpp"
@@ -15,18 +16,14 @@ namespace spdlog {
 class logger;
 }
 
-namespace meteo {
-
-// --from/--to of `replay` and `backfill`: two UTC hours, the first before the second, else
-// Error(usage).
-TimeWindow parse_window(const std::string& from, const std::string& to);
+namespace meteo::pipeline {
 
 struct ReplayRequest {
   TimeWindow window;  // payloads whose hour lies in [from, to)
   int jobs = 1;       // worker threads, each with its own connection and matchers
   bool dry_run = false;
   Shard shard;  // only the readings of this shard of each payload; the whole payload by default
-  bool progress_bar = false;  // a bar over the payloads instead of a line per payload
+  ProgressFactory progress;  // how the payloads are shown; none: a line per payload
 };
 
 // Holds the source's lock for the whole replay. Throws the first worker's Error; the payloads
@@ -35,4 +32,4 @@ RunCounts replay_sensor_source(Database& db, const Config& config, const SourceC
                                const ReplayRequest& request, spdlog::logger& log,
                                std::ostream& out);
 
-}  // namespace meteo
+}  // namespace meteo::pipeline

@@ -1,4 +1,4 @@
-#include "replay_job.hpp"
+#include "meteo/pipeline/replay_job.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -8,16 +8,16 @@
 #include <optional>
 #include <thread>
 
-#include "logging.hpp"
 #include "meteo/archive.hpp"
+#include "meteo/core/log_fields.hpp"
 #include "meteo/errors.hpp"
-#include "progress.hpp"
+#include "meteo/pipeline/progress.hpp"
+#include "meteo/pipeline/source_regions.hpp"
 #include "run_failure.hpp"
 #include "run_log_fields.hpp"
 #include "sensor_job.hpp"
-#include "source_regions.hpp"
 
-namespace meteo {
+namespace meteo::pipeline {
 namespace {
 
 void add_counts(RunCounts& total, const RunCounts& more) {
@@ -45,7 +45,7 @@ std::int64_t ledger_id(Database& db, const RawArchive& archive, ArchivedPayload&
 
 RunCounts replay_payload(Database& db, const RawArchive& archive, const SourceConfig& source,
                          const SourceRegions& regions, ArchivedPayload payload, const Shard& shard,
-                         spdlog::logger& log, Progress& progress) {
+                         spdlog::logger& log, StepProgress& progress) {
   const auto recorded = find_raw_payload(db, payload.relative_path);
   const std::int64_t payload_id = ledger_id(db, archive, payload, recorded);
   const std::string sha256 = recorded ? recorded->sha256 : payload.sha256;
@@ -96,7 +96,7 @@ void print_plan(const SourceConfig& source, const ReplayRequest& request,
 class ReplayWorkers {
  public:
   ReplayWorkers(const Config& config, const SourceConfig& source, const Shard& shard,
-                spdlog::logger& log, Progress& progress)
+                spdlog::logger& log, StepProgress& progress)
       : config_(config),
         source_(source),
         shard_(shard),
@@ -144,7 +144,7 @@ class ReplayWorkers {
   const Shard shard_;
   const RawArchive archive_;
   spdlog::logger& log_;
-  Progress& progress_;
+  StepProgress& progress_;
   std::atomic<bool> stop_{false};
   std::mutex mutex_;
   std::optional<Error> failure_;
@@ -152,14 +152,6 @@ class ReplayWorkers {
 };
 
 }  // namespace
-
-TimeWindow parse_window(const std::string& from, const std::string& to) {
-  const TimeWindow window{parse_hour(from), parse_hour(to)};
-  if (!(window.from < window.to)) {
-    throw Error(ExitCode::usage, "--from " + from + " must be before --to " + to);
-  }
-  return window;
-}
 
 RunCounts replay_sensor_source(Database& db, const Config& config, const SourceConfig& source,
                                const ReplayRequest& request, spdlog::logger& log,
@@ -185,8 +177,8 @@ RunCounts replay_sensor_source(Database& db, const Config& config, const SourceC
   const std::size_t count = payloads.size();
   RunCounts total;
   {
-    Progress progress(log, request.progress_bar, count, "payloads");
-    ReplayWorkers workers(config, source, request.shard, log, progress);
+    const auto progress = start_progress(request.progress, count, "payloads");
+    ReplayWorkers workers(config, source, request.shard, log, *progress);
     total = workers.run(slices(std::move(payloads), request.jobs));
   }
   LogFields fields = LogFields()
@@ -200,4 +192,4 @@ RunCounts replay_sensor_source(Database& db, const Config& config, const SourceC
   return total;
 }
 
-}  // namespace meteo
+}  // namespace meteo::pipeline

@@ -7,7 +7,7 @@
 #include "meteo/archive.hpp"
 #include "meteo/store.hpp"
 
-namespace meteo {
+namespace meteo::pipeline {
 
 // Now, to the microsecond: the order of payloads (a reading keeps its newest payload's values).
 UtcMicros now_micros();
@@ -19,4 +19,4 @@ ArchivedPayload land_payload(Database& db, const RawArchive& archive, const Payl
 // The same for a body already streamed into `writer` (opened before the status was known).
 ArchivedPayload land_payload(Database& db, ArchiveWriter& writer, int http_status);
 
-}  // namespace meteo
+}  // namespace meteo::pipeline

@@ -1,6 +1,6 @@
-#include "verify_output.hpp"
+#include "meteo/pipeline/verify_output.hpp"
 
-namespace meteo {
+namespace meteo::pipeline {
 
 std::string describe_window(const VerifyWindow& window) {
   return "[" + (window.from ? to_iso8601(*window.from) : std::string("..")) + ", " +
@@ -22,4 +22,4 @@ void print_verify_report(std::ostream& out, const VerifyReport& report) {
   }
 }
 
-}  // namespace meteo
+}  // namespace meteo::pipeline

@@ -1,8 +1,8 @@
-#include "source_health.hpp"
+#include "meteo/pipeline/source_health.hpp"
 
 #include <algorithm>
 
-namespace meteo {
+namespace meteo::pipeline {
 
 std::string_view verdict_name(HealthVerdict verdict) {
   switch (verdict) {
@@ -44,4 +44,4 @@ HealthVerdict worst_verdict(const std::vector<SourceHealthReport>& reports) {
   return worst;
 }
 
-}  // namespace meteo
+}  // namespace meteo::pipeline

@@ -2,7 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
-namespace meteo {
+namespace meteo::pipeline {
 
 void record_run_failure(Database& db, std::int64_t run_id, const std::string& source,
                         const std::exception& error, spdlog::logger& log) {
@@ -20,4 +20,4 @@ void recover_abandoned_runs(Database& db, const std::string& source, spdlog::log
   }
 }
 
-}  // namespace meteo
+}  // namespace meteo::pipeline

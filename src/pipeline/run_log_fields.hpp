@@ -5,12 +5,12 @@
 #include <cstdint>
 #include <string>
 
-#include "logging.hpp"
+#include "meteo/core/log_fields.hpp"
 #include "meteo/station_store.hpp"
 #include "meteo/store.hpp"
 #include "meteo/time.hpp"
 
-namespace meteo {
+namespace meteo::pipeline {
 
 // source, run_id and hour (ISO 8601, UTC).
 LogFields run_fields(const std::string& source, std::int64_t run_id, UtcSeconds hour);
@@ -22,4 +22,4 @@ LogFields counts_fields(const RunCounts& counts);
 // fetched, stored, corrections, unchanged and rejected of one window of a station network.
 LogFields counts_fields(const StationLoadCounts& counts);
 
-}  // namespace meteo
+}  // namespace meteo::pipeline

@@ -13,7 +13,7 @@ namespace spdlog {
 class logger;
 }
 
-namespace meteo {
+namespace meteo::pipeline {
 
 struct SourceRegions {
   std::vector<RegionSet> sets;  // in the source's order: the first is its primary geography
@@ -34,4 +34,4 @@ inline std::filesystem::path region_index_cache(const Config& config) {
 SourceRegions load_source_regions(Database& db, const Config& config, const SourceConfig& source,
                                   spdlog::logger& log);
 
-}  // namespace meteo
+}  // namespace meteo::pipeline

@@ -10,7 +10,7 @@
 #include <mutex>
 #include <optional>
 
-namespace meteo {
+namespace meteo::pipeline {
 
 template <class Item>
 class HandoffQueue {
@@ -65,4 +65,4 @@ class HandoffQueue {
   std::exception_ptr failure_;
 };
 
-}  // namespace meteo
+}  // namespace meteo::pipeline

@@ -1,11 +1,11 @@
 // The hours `run` verifies with [verify] after_run: every hour the run touched, not only its own.
-#include "../../../src/cli/verify_after_run.hpp"
+#include "../../../src/pipeline/verify_after_run.hpp"
 
 #include <gtest/gtest.h>
 
 #include "meteo/time.hpp"
 
-namespace meteo {
+namespace meteo::pipeline {
 namespace {
 
 UtcSeconds hour(const std::string& text) {
@@ -63,4 +63,4 @@ TEST(StationRunWindow, IsTheRunHourWithoutObservations) {
 }
 
 }  // namespace
-}  // namespace meteo
+}  // namespace meteo::pipeline

@@ -1,6 +1,6 @@
 #include "payload_landing.hpp"
 
-namespace meteo {
+namespace meteo::pipeline {
 
 UtcMicros now_micros() {
   return std::chrono::floor<std::chrono::microseconds>(std::chrono::system_clock::now());
@@ -20,4 +20,4 @@ ArchivedPayload land_payload(Database& db, ArchiveWriter& writer, int http_statu
   return archived;
 }
 
-}  // namespace meteo
+}  // namespace meteo::pipeline

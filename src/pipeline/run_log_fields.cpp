@@ -1,6 +1,6 @@
 #include "run_log_fields.hpp"
 
-namespace meteo {
+namespace meteo::pipeline {
 
 LogFields run_fields(const std::string& source, std::int64_t run_id, UtcSeconds hour) {
   return LogFields().add("source", source).add("run_id", run_id).add("hour", to_iso8601(hour));
@@ -28,4 +28,4 @@ LogFields counts_fields(const StationLoadCounts& counts) {
       .add("rejected", counts.rejected);
 }
 
-}  // namespace meteo
+}  // namespace meteo::pipeline

@@ -5,6 +5,7 @@
 #include <ostream>
 
 #include "meteo/config.hpp"
+#include "meteo/pipeline/progress.hpp"
 #include "meteo/stations.hpp"
 #include "meteo/store.hpp"
 #include "meteo/time.hpp"
@@ -13,14 +14,14 @@ namespace spdlog {
 class logger;
 }
 
-namespace meteo {
+namespace meteo::pipeline {
 
 struct StationJob {
   UtcSeconds now;                    // the present: nothing after it is accepted
   UtcSeconds run_hour;               // stamps the ledger row and the run's rejects
   std::optional<TimeWindow> window;  // backfill: re-read this window; else incremental
   bool dry_run = false;              // print the plan, change nothing
-  bool progress_bar = false;         // a bar over the windows; else a line per window
+  ProgressFactory progress;          // how the windows are shown; none: a line per window
 };
 
 // Runs one opendatasoft-stations source. Datasets commit one by one (each with its watermark),
@@ -34,4 +35,4 @@ RunCounts run_station_source(Database& db, const Config& config, const SourceCon
 TimeWindow incremental_window(const StationNetworkConfig& network,
                               std::optional<UtcSeconds> watermark, UtcSeconds now);
 
-}  // namespace meteo
+}  // namespace meteo::pipeline

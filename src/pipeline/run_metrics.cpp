@@ -1,4 +1,4 @@
-#include "run_metrics.hpp"
+#include "meteo/pipeline/run_metrics.hpp"
 
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
@@ -9,9 +9,9 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
-#include "source_health.hpp"
+#include "meteo/pipeline/source_health.hpp"
 
-namespace meteo {
+namespace meteo::pipeline {
 namespace {
 
 namespace fs = std::filesystem;
@@ -186,4 +186,4 @@ MetricsFileCheck check_metrics_file(const Config& config, bool run_finished) {
   return check;
 }
 
-}  // namespace meteo
+}  // namespace meteo::pipeline

@@ -1,4 +1,4 @@
-#include "station_job.hpp"
+#include "meteo/pipeline/station_job.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -9,15 +9,15 @@
 #include "meteo/errors.hpp"
 #include "meteo/geo.hpp"
 #include "meteo/http.hpp"
+#include "meteo/pipeline/progress.hpp"
+#include "meteo/pipeline/source_regions.hpp"
 #include "meteo/station_store.hpp"
 #include "payload_landing.hpp"
-#include "progress.hpp"
 #include "run_failure.hpp"
 #include "run_log_fields.hpp"
-#include "source_regions.hpp"
 #include "verify_after_run.hpp"
 
-namespace meteo {
+namespace meteo::pipeline {
 namespace {
 
 std::vector<MatchedStation> match_stations(std::vector<WeatherStation> stations,
@@ -160,7 +160,7 @@ RunCounts run_station_source(Database& db, const Config& config, const SourceCon
     }
     std::size_t steps = 0;
     for (const auto& entry : plans) steps += entry.windows.size();
-    Progress progress(log, job.progress_bar, steps, "windows");
+    const auto progress = start_progress(job.progress, steps, "windows");
     const LogFields run = run_fields(source.name, run_id, job.run_hour);
     for (const auto& entry : plans) {
       for (const auto& window : entry.windows) {
@@ -184,8 +184,8 @@ RunCounts run_station_source(Database& db, const Config& config, const SourceCon
         const StationLoadCounts counts = load_station_batch(db, batch);
         add_counts(total, counts);
         const std::string what = source.name + " " + entry.dataset_id + " " + describe(window);
-        progress.step(what);
-        log_with(log, progress.step_level(),
+        progress->step(what);
+        log_with(log, progress->step_level(),
                  LogFields(run).add("dataset", entry.dataset_id).add(counts_fields(counts)),
                  "{}: fetched {}, stored {}, corrections {}, unchanged {}, rejected {}", what,
                  counts.fetched, counts.stored, counts.corrections, counts.unchanged,
@@ -213,4 +213,4 @@ RunCounts run_station_source(Database& db, const Config& config, const SourceCon
   return total;
 }
 
-}  // namespace meteo
+}  // namespace meteo::pipeline

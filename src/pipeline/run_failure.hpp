@@ -11,7 +11,7 @@ namespace spdlog {
 class logger;
 }
 
-namespace meteo {
+namespace meteo::pipeline {
 
 // Marks the run failed with the error's message. The database may be what failed, so a ledger
 // that cannot be written is a warning: the caller rethrows the original error either way.
@@ -22,4 +22,4 @@ void record_run_failure(Database& db, std::int64_t run_id, const std::string& so
 // as the source's lock is held: no live run of the source can own such a row then.
 void recover_abandoned_runs(Database& db, const std::string& source, spdlog::logger& log);
 
-}  // namespace meteo
+}  // namespace meteo::pipeline
