@@ -1,11 +1,11 @@
-# Writes a .cpp defining meteo::dashboard_assets() from every file under a directory (the web
+# Writes a .cpp defining meteo::dashboard::dashboard_assets() from every file under a directory (the web
 # page's build output), so an installed binary needs no data files. Bytes are written as hex
 # array initialisers: any file content is safe, whatever its characters. A missing directory is a
 # warning and an empty list, so the tool still builds before the page exists.
 function(embed_files directory output)
   set(content "// Generated from ${directory} by cmake/EmbedFiles.cmake: do not edit.\n")
-  string(APPEND content "#include \"${CMAKE_SOURCE_DIR}/src/cli/dashboard_writer.hpp\"\n\n")
-  string(APPEND content "namespace meteo {\nnamespace {\n\n")
+  string(APPEND content "#include \"meteo/dashboard/dashboard_writer.hpp\"\n\n")
+  string(APPEND content "namespace meteo::dashboard {\nnamespace {\n\n")
   set(entries "")
   if(NOT IS_DIRECTORY "${directory}")
     message(WARNING "${directory} is missing: the dashboard will have a placeholder page")
@@ -43,7 +43,7 @@ function(embed_files directory output)
   string(APPEND content "}  // namespace\n\n")
   string(APPEND content "const std::vector<EmbeddedFile>& dashboard_assets() {\n")
   string(APPEND content "  static const std::vector<EmbeddedFile> files{\n${entries}  };\n")
-  string(APPEND content "  return files;\n}\n\n}  // namespace meteo\n")
+  string(APPEND content "  return files;\n}\n\n}  // namespace meteo::dashboard\n")
   # Written through a copy so an unchanged result does not trigger a rebuild.
   file(WRITE "${output}.new" "${content}")
   configure_file("${output}.new" "${output}" COPYONLY)

@@ -29,6 +29,8 @@ class Fnv1a64 {
 std::uint64_t fnv1a64(std::string_view bytes);
 // 16 lower-case hex digits.
 std::string fnv1a64_hex(std::string_view bytes);
+// A content fingerprint (FNV-1a 64, hex) identifying a reference document's version.
+std::string fingerprint(std::string_view content);
 
 // SHA-256 fed incrementally (OpenSSL). hex() finishes the digest: call it once.
 class Sha256 {

@@ -9,7 +9,6 @@
 #include "manual.hpp"
 #include "meteo/cli.hpp"
 #include "meteo/errors.hpp"
-#include "meteo/hashing.hpp"
 #include "meteo/http.hpp"
 
 namespace meteo {
@@ -93,10 +92,6 @@ int run_cli(int argc, const char* const* argv, const EnvironmentLookup& environm
   const CommandAction* action = line.chosen_action();
   if (action == nullptr) return static_cast<int>(ExitCode::usage);
   return run_action(*action, line.options(), environment, out, err);
-}
-
-std::string fingerprint(std::string_view content) {
-  return fnv1a64_hex(content);
 }
 
 }  // namespace meteo

@@ -4,8 +4,8 @@
 #include <memory>
 
 #include "commands.hpp"
-#include "dashboard_writer.hpp"
 #include "manual.hpp"
+#include "meteo/dashboard/dashboard_writer.hpp"
 #include "meteo/store.hpp"
 
 namespace meteo {
@@ -20,12 +20,13 @@ CommandRegistration register_dashboard(CLI::App& parent) {
   return {
       app, [out](CommandContext& context) {
         // Checked before connecting: a usage mistake needs no database to be reported.
-        const DashboardSettings settings = dashboard_settings(context.config, *out);
+        const dashboard::DashboardSettings settings =
+            dashboard::dashboard_settings(context.config, *out);
         Database db = Database::connect(context.config.database);
         require_current_schema(db, bundled_migrations());
         const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-        const DashboardReport report =
-            write_dashboard(db, context.config, settings, now, context.log);
+        const dashboard::DashboardReport report =
+            dashboard::write_dashboard(db, context.config, settings, now, context.log);
         context.out << "dashboard written to " << settings.out.string() << " (" << report.data_files
                     << " data files, " << report.page_files << " page files)\n";
         return 0;

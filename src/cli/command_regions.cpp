@@ -8,8 +8,8 @@
 #include "meteo/errors.hpp"
 #include "meteo/geo.hpp"
 #include "meteo/http.hpp"
+#include "meteo/pipeline/source_regions.hpp"
 #include "meteo/store.hpp"
-#include "source_regions.hpp"
 
 namespace meteo {
 namespace {
@@ -97,7 +97,7 @@ CommandRegistration register_regions(CLI::App& parent) {
               const bool wanted =
                   only->empty() || std::find(only->begin(), only->end(), set.name) != only->end();
               if (wanted) {
-                load_one_set(set, region_index_cache(context.config), *replace, http, db,
+                load_one_set(set, pipeline::region_index_cache(context.config), *replace, http, db,
                              context.log);
               }
             }

@@ -4,7 +4,8 @@
 #include "commands.hpp"
 #include "manual.hpp"
 #include "meteo/errors.hpp"
-#include "replay_job.hpp"
+#include "meteo/pipeline/replay_job.hpp"
+#include "progress.hpp"
 #include "window_command.hpp"
 
 namespace meteo {
@@ -33,13 +34,14 @@ std::vector<const SourceConfig*> replay_sources(const Config& config,
 
 // Stops at the first failure, whose line is the last and carries the exit code.
 int replay_window(CommandContext& context, const std::vector<const SourceConfig*>& sources,
-                  const ReplayRequest& request) {
+                  const pipeline::ReplayRequest& request) {
   Database db = Database::connect(context.config.database, &context.log);
   require_current_schema(db, bundled_migrations());
-  return load_each_source(
-      context.log, "replay", request.window, sources, [&](const SourceConfig& source) {
-        replay_sensor_source(db, context.config, source, request, context.log, context.out);
-      });
+  return load_each_source(context.log, "replay", request.window, sources,
+                          [&](const SourceConfig& source) {
+                            pipeline::replay_sensor_source(db, context.config, source, request,
+                                                           context.log, context.out);
+                          });
 }
 
 }  // namespace
@@ -71,8 +73,8 @@ CommandRegistration register_replay(CLI::App& parent) {
   return {app, [options](CommandContext& context) {
             const TimeWindow window = options->window();
             const Shard shard = options->shard.empty() ? Shard{} : parse_shard(options->shard);
-            ReplayRequest request{window, options->jobs, options->dry_run, shard};
-            request.progress_bar = options->progress_bar(context.log);
+            pipeline::ReplayRequest request{window, options->jobs, options->dry_run, shard};
+            request.progress = progress_reporter(context.log, options->progress_bar(context.log));
             return replay_window(context, replay_sources(context.config, options->sources),
                                  request);
           }};

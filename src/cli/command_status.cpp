@@ -5,12 +5,19 @@
 
 #include "commands.hpp"
 #include "manual.hpp"
+#include "meteo/pipeline/run_metrics.hpp"
+#include "meteo/pipeline/source_health.hpp"
 #include "meteo/store.hpp"
-#include "run_metrics.hpp"
-#include "source_health.hpp"
 #include "table_output.hpp"
 
 namespace meteo {
+
+using pipeline::check_metrics_file;
+using pipeline::MetricsFileCheck;
+using pipeline::read_source_health_reports;
+using pipeline::SourceHealthReport;
+using pipeline::verdict_name;
+using pipeline::worst_verdict;
 namespace {
 
 // Above the sources' verdicts (2 never run, 1 stale): monitoring that reads the metrics file is

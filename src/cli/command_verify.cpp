@@ -5,9 +5,9 @@
 #include "commands.hpp"
 #include "manual.hpp"
 #include "meteo/errors.hpp"
+#include "meteo/pipeline/verify_output.hpp"
 #include "meteo/store.hpp"
 #include "meteo/verify.hpp"
-#include "verify_output.hpp"
 
 namespace meteo {
 namespace {
@@ -73,7 +73,7 @@ CommandRegistration register_verify(CLI::App& parent) {
                                                       nlohmann::json::error_handler_t::replace)
                           << '\n';
             } else {
-              print_verify_report(context.out, report);
+              pipeline::print_verify_report(context.out, report);
             }
             return static_cast<int>(report.passed() ? ExitCode::ok : ExitCode::verify_failed);
           }};

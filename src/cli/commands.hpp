@@ -7,6 +7,7 @@
 #include <string>
 
 #include "meteo/config.hpp"
+#include "meteo/hashing.hpp"  // fingerprint, which `regions` stamps on a set
 
 namespace spdlog {
 class logger;
@@ -40,8 +41,5 @@ CommandRegistration register_status(CLI::App& parent);
 CommandRegistration register_dashboard(CLI::App& parent);
 CommandRegistration register_export(CLI::App& parent);
 CommandRegistration register_verify(CLI::App& parent);
-
-// A content fingerprint (FNV-1a 64, hex) identifying a reference document's version.
-std::string fingerprint(std::string_view content);
 
 }  // namespace meteo

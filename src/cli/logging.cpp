@@ -85,28 +85,6 @@ spdlog::level::level_enum parse_level(const std::string& name) {
 
 }  // namespace
 
-LogFields& LogFields::add(std::string key, std::string value) {
-  return add_value(std::move(key), std::move(value));
-}
-
-LogFields& LogFields::add(std::string key, bool value) {
-  return add_value(std::move(key), value);
-}
-
-LogFields& LogFields::add(std::string key, double value) {
-  return add_value(std::move(key), value);
-}
-
-LogFields& LogFields::add(const LogFields& more) {
-  fields_.insert(fields_.end(), more.fields_.begin(), more.fields_.end());
-  return *this;
-}
-
-LogFields& LogFields::add_value(std::string key, Value value) {
-  fields_.emplace_back(std::move(key), std::move(value));
-  return *this;
-}
-
 LineSink::LineSink(std::ostream& stream, bool json, LogDestination destination)
     : stream_(stream), json_(json), destination_(destination) {}
 
@@ -171,16 +149,6 @@ std::shared_ptr<spdlog::logger> make_logger(std::ostream& stream, const std::str
 LineSink* line_sink_of(spdlog::logger& log) {
   if (log.sinks().size() != 1) return nullptr;
   return dynamic_cast<LineSink*>(log.sinks().front().get());
-}
-
-void log_fields(spdlog::logger& log, spdlog::level::level_enum level, const LogFields& fields,
-                std::string_view message) {
-  if (!log.should_log(level)) return;
-  if (LineSink* sink = line_sink_of(log)) {
-    sink->write(level, message, fields);
-  } else {
-    log.log(level, "{}", message);
-  }
 }
 
 bool is_journal_stream(const EnvironmentLookup& environment, int fd) {

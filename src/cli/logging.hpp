@@ -1,5 +1,5 @@
-// Loggers that write to a stream as text or as JSON lines, UTC timestamps; fields attached to a
-// log call; the status line a progress bar redraws under the log lines.
+// Loggers that write to a stream as text or as JSON lines, UTC timestamps, with the fields of a
+// log call (meteo/core/log_fields.hpp); the status line a progress bar redraws under the log lines.
 #pragma once
 
 #include <spdlog/sinks/base_sink.h>
@@ -17,39 +17,9 @@
 #include <vector>
 
 #include "meteo/config.hpp"
+#include "meteo/core/log_fields.hpp"
 
 namespace meteo {
-
-// Fields a log line carries besides its time, level and message: members of a JSON line (numbers
-// stay numbers); a text line shows its message alone, which already says it all.
-class LogFields {
- public:
-  using Value = std::variant<std::string, std::int64_t, std::uint64_t, double, bool>;
-  using Field = std::pair<std::string, Value>;
-
-  LogFields& add(std::string key, std::string value);
-  LogFields& add(std::string key, const char* value) {
-    return add(std::move(key), std::string(value));
-  }
-  LogFields& add(std::string key, bool value);
-  LogFields& add(std::string key, double value);
-  template <std::integral Number>
-  LogFields& add(std::string key, Number value) {
-    if constexpr (std::is_signed_v<Number>) {
-      return add_value(std::move(key), static_cast<std::int64_t>(value));
-    } else {
-      return add_value(std::move(key), static_cast<std::uint64_t>(value));
-    }
-  }
-  // Every field of `more`, after these.
-  LogFields& add(const LogFields& more);
-
-  const std::vector<Field>& fields() const { return fields_; }
-
- private:
-  LogFields& add_value(std::string key, Value value);
-  std::vector<Field> fields_;  // in the order added: a line reads in a stable order
-};
 
 // Where the log lines go, which decides their shape.
 struct LogDestination {
@@ -60,12 +30,13 @@ struct LogDestination {
 // Writes each log line whole, and keeps a status line (a progress bar) below the log lines: the
 // status line is erased before a log line and drawn again after it, so neither is ever glued to
 // the other. Thread-safe: workers log and advance the bar at the same time.
-class LineSink final : public spdlog::sinks::base_sink<std::mutex> {
+class LineSink final : public spdlog::sinks::base_sink<std::mutex>, public FieldSink {
  public:
   LineSink(std::ostream& stream, bool json, LogDestination destination);
 
   // A line with fields (see log_with).
-  void write(spdlog::level::level_enum level, std::string_view message, const LogFields& fields);
+  void write(spdlog::level::level_enum level, std::string_view message,
+             const LogFields& fields) override;
   // Replaces the status line; an empty text erases it.
   void show_status(std::string text);
   // Text lines to a terminal: where a progress bar belongs when the operator did not say.
@@ -97,19 +68,6 @@ std::shared_ptr<spdlog::logger> make_logger(std::ostream& stream, const std::str
 
 // The LineSink a logger made by make_logger writes through; null for any other logger.
 LineSink* line_sink_of(spdlog::logger& log);
-
-// Logs `message` with `fields` at `level`. Through a logger of make_logger the fields become JSON
-// members; any other sink gets the message alone.
-void log_fields(spdlog::logger& log, spdlog::level::level_enum level, const LogFields& fields,
-                std::string_view message);
-
-// log_fields with a fmt format: log_with(log, info, fields, "source {}: run {} succeeded", ...).
-template <class... Args>
-void log_with(spdlog::logger& log, spdlog::level::level_enum level, const LogFields& fields,
-              fmt::format_string<Args...> format, Args&&... args) {
-  if (!log.should_log(level)) return;
-  log_fields(log, level, fields, fmt::format(format, std::forward<Args>(args)...));
-}
 
 // True when `fd` is the stream systemd connected to the journal: $JOURNAL_STREAM holds its
 // "device:inode" (systemd.exec(5)); a child whose stderr was redirected inherits the variable

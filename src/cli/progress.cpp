@@ -101,4 +101,11 @@ spdlog::level::level_enum Progress::step_level() const {
   return sink_ != nullptr ? spdlog::level::debug : spdlog::level::info;
 }
 
+pipeline::ProgressFactory progress_reporter(spdlog::logger& log, bool bar) {
+  return
+      [&log, bar](std::size_t total, std::string unit) -> std::unique_ptr<pipeline::StepProgress> {
+        return std::make_unique<Progress>(log, bar, total, std::move(unit));
+      };
+}
+
 }  // namespace meteo

@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "meteo/pipeline/progress.hpp"
+
 namespace spdlog {
 class logger;
 }  // namespace spdlog
@@ -38,19 +40,22 @@ std::string progress_text(std::size_t done, std::size_t total, std::string_view 
 // Counts the steps of a command and, with a bar, redraws it on the logger's status line after
 // each. The bar is erased before every log line and when the Progress ends, so log lines always
 // start a line of their own. Steps may come from several threads.
-class Progress {
+// What the pipeline's jobs report their steps through: a Progress on `log`, with a bar or not.
+pipeline::ProgressFactory progress_reporter(spdlog::logger& log, bool bar);
+
+class Progress final : public pipeline::StepProgress {
  public:
   using Clock = std::chrono::steady_clock;
   Progress(spdlog::logger& log, bool bar, std::size_t total, std::string unit,
            std::function<Clock::time_point()> now = Clock::now);
-  ~Progress();
+  ~Progress() override;
   Progress(const Progress&) = delete;
   Progress& operator=(const Progress&) = delete;
 
   // One more step done; `label` says which (shown at the bar's end).
-  void step(std::string_view label);
+  void step(std::string_view label) override;
   // The level of a line per step: info without a bar, debug with one (the bar says it).
-  spdlog::level::level_enum step_level() const;
+  spdlog::level::level_enum step_level() const override;
   bool drawing() const { return sink_ != nullptr; }
 
  private:

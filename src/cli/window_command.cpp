@@ -6,9 +6,20 @@
 #include "meteo/errors.hpp"
 #include "meteo/time.hpp"
 #include "progress.hpp"
-#include "replay_job.hpp"
 
 namespace meteo {
+namespace {
+
+// --from/--to: two UTC hours, the first before the second, else Error(usage).
+TimeWindow parse_window(const std::string& from, const std::string& to) {
+  const TimeWindow window{parse_hour(from), parse_hour(to)};
+  if (!(window.from < window.to)) {
+    throw Error(ExitCode::usage, "--from " + from + " must be before --to " + to);
+  }
+  return window;
+}
+
+}  // namespace
 
 TimeWindow WindowOptions::window() const {
   return parse_window(from, to);

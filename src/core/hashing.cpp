@@ -20,6 +20,10 @@ std::string fnv1a64_hex(std::string_view bytes) {
   return hex;
 }
 
+std::string fingerprint(std::string_view content) {
+  return fnv1a64_hex(content);
+}
+
 struct Sha256::Context {
   struct Free {
     void operator()(EVP_MD_CTX* context) const { EVP_MD_CTX_free(context); }

@@ -1,0 +1,35 @@
+// Replay: archived sensor payloads of a time window through the same load as the hourly run.
+// Loads are idempotent and order-independent (a reading keeps its newest payload's values and its
+// earliest hour), so a replay over data already stored changes nothing, and N jobs on disjoint
+// slices of the window end exactly where one job ends.
+#pragma once
+
+#include <ostream>
+
+#include "meteo/config.hpp"
+#include "meteo/pipeline/progress.hpp"
+#include "meteo/sources.hpp"
+#include "meteo/stations.hpp"
+#include "meteo/store.hpp"
+
+namespace spdlog {
+class logger;
+}
+
+namespace meteo::pipeline {
+
+struct ReplayRequest {
+  TimeWindow window;  // payloads whose hour lies in [from, to)
+  int jobs = 1;       // worker threads, each with its own connection and matchers
+  bool dry_run = false;
+  Shard shard;  // only the readings of this shard of each payload; the whole payload by default
+  ProgressFactory progress;  // how the payloads are shown; none: a line per payload
+};
+
+// Holds the source's lock for the whole replay. Throws the first worker's Error; the payloads
+// loaded before it stay loaded (each is one transaction), and replaying again completes the rest.
+RunCounts replay_sensor_source(Database& db, const Config& config, const SourceConfig& source,
+                               const ReplayRequest& request, spdlog::logger& log,
+                               std::ostream& out);
+
+}  // namespace meteo::pipeline

@@ -1,0 +1,195 @@
+#include "meteo/pipeline/replay_job.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "meteo/archive.hpp"
+#include "meteo/core/log_fields.hpp"
+#include "meteo/errors.hpp"
+#include "meteo/pipeline/progress.hpp"
+#include "meteo/pipeline/source_regions.hpp"
+#include "run_failure.hpp"
+#include "run_log_fields.hpp"
+#include "sensor_job.hpp"
+
+namespace meteo::pipeline {
+namespace {
+
+void add_counts(RunCounts& total, const RunCounts& more) {
+  total.fetched += more.fetched;
+  total.rejected += more.rejected;
+  total.duplicates += more.duplicates;
+  total.outside += more.outside;
+  total.disagreements += more.disagreements;
+  total.stored += more.stored;
+  total.corrections += more.corrections;
+  total.unchanged += more.unchanged;
+  total.other_shards += more.other_shards;
+}
+
+// The ledger's id for the file; a file the ledger lost (a restored database) is recorded anew,
+// its checksum read from the file (which its gzip trailer vouches for).
+std::int64_t ledger_id(Database& db, const RawArchive& archive, ArchivedPayload& payload,
+                       const std::optional<RawPayloadRecord>& recorded) {
+  if (recorded) return recorded->id;
+  const BodyDigest digest = archive.digest(payload.relative_path);
+  payload.sha256 = digest.sha256;
+  payload.size = digest.size;
+  return record_raw_payload(db, payload);
+}
+
+RunCounts replay_payload(Database& db, const RawArchive& archive, const SourceConfig& source,
+                         const SourceRegions& regions, ArchivedPayload payload, const Shard& shard,
+                         spdlog::logger& log, StepProgress& progress) {
+  const auto recorded = find_raw_payload(db, payload.relative_path);
+  const std::int64_t payload_id = ledger_id(db, archive, payload, recorded);
+  const std::string sha256 = recorded ? recorded->sha256 : payload.sha256;
+  const auto open_body = [&] { return archive.open_reader(payload.relative_path, sha256); };
+  const UtcSeconds hour = payload.origin.hour;
+  const std::int64_t run_id = begin_run(db, source.name, hour, RunKind::replay, payload_id);
+  try {
+    const RunCounts counts = load_sensor_payload(
+        db, source, regions, run_id,
+        {open_body, payload.relative_path.string(), hour, payload.origin.fetched_at, shard}, log);
+    progress.step(payload.relative_path.string());
+    LogFields fields = run_fields(source.name, run_id, hour);
+    if (!shard.whole()) fields.add("shard", shard.text());
+    fields.add("payload", payload.relative_path.string()).add(counts_fields(counts));
+    log_with(log, progress.step_level(), fields, "{} hour {}: replay run {} of {}: {}",
+             describe_worker(source.name, shard), to_iso8601(hour), run_id,
+             payload.relative_path.string(), describe_counts(counts));
+    return counts;
+  } catch (const std::exception& error) {
+    record_run_failure(db, run_id, source.name, error, log);
+    throw;
+  }
+}
+
+// Contiguous slices of the (fetch-ordered) payloads, one per job, sizes within one of each other.
+std::vector<std::vector<ArchivedPayload>> slices(std::vector<ArchivedPayload> payloads, int jobs) {
+  const std::size_t count = std::max<std::size_t>(
+      1, std::min<std::size_t>(static_cast<std::size_t>(jobs), payloads.size()));
+  std::vector<std::vector<ArchivedPayload>> parts(count);
+  for (std::size_t i = 0; i < payloads.size(); ++i) {
+    parts[i * count / payloads.size()].push_back(std::move(payloads[i]));
+  }
+  return parts;
+}
+
+void print_plan(const SourceConfig& source, const ReplayRequest& request,
+                const std::vector<ArchivedPayload>& payloads, std::ostream& out) {
+  std::uintmax_t bytes = 0;
+  for (const auto& payload : payloads) bytes += payload.stored_size;
+  out << "source " << source.name << ": " << payloads.size() << " archived payload(s) in ["
+      << to_iso8601(request.window.from) << ", " << to_iso8601(request.window.to) << "), " << bytes
+      << " compressed bytes, " << std::min<std::size_t>(request.jobs, payloads.size())
+      << " job(s)\n";
+  for (const auto& payload : payloads) out << "  " << payload.relative_path.string() << "\n";
+}
+
+// Runs the slices on threads; the first failure stops the others after their current payload.
+class ReplayWorkers {
+ public:
+  ReplayWorkers(const Config& config, const SourceConfig& source, const Shard& shard,
+                spdlog::logger& log, StepProgress& progress)
+      : config_(config),
+        source_(source),
+        shard_(shard),
+        archive_(config.archive),
+        log_(log),
+        progress_(progress) {}
+
+  RunCounts run(std::vector<std::vector<ArchivedPayload>> parts) {
+    std::vector<std::thread> threads;
+    for (auto& part : parts) {
+      threads.emplace_back([this, &part] { work(std::move(part)); });
+    }
+    for (auto& thread : threads) thread.join();
+    if (failure_) throw *failure_;
+    return total_;
+  }
+
+ private:
+  void work(std::vector<ArchivedPayload> part) {
+    try {
+      Database db = Database::connect(config_.database, &log_);
+      const SourceRegions regions = load_source_regions(db, config_, source_, log_);
+      for (auto& payload : part) {
+        if (stop_) return;
+        const RunCounts counts =
+            replay_payload(db, archive_, source_, regions, payload, shard_, log_, progress_);
+        const std::lock_guard lock(mutex_);
+        add_counts(total_, counts);
+      }
+    } catch (const Error& error) {
+      fail(error);
+    } catch (const std::exception& error) {
+      fail(Error(ExitCode::software, error.what()));
+    }
+  }
+
+  void fail(const Error& error) {
+    stop_ = true;
+    const std::lock_guard lock(mutex_);
+    if (!failure_) failure_ = error;
+  }
+
+  const Config& config_;
+  const SourceConfig& source_;
+  const Shard shard_;
+  const RawArchive archive_;
+  spdlog::logger& log_;
+  StepProgress& progress_;
+  std::atomic<bool> stop_{false};
+  std::mutex mutex_;
+  std::optional<Error> failure_;
+  RunCounts total_;
+};
+
+}  // namespace
+
+RunCounts replay_sensor_source(Database& db, const Config& config, const SourceConfig& source,
+                               const ReplayRequest& request, spdlog::logger& log,
+                               std::ostream& out) {
+  const RawArchive archive(config.archive);
+  auto payloads = archive.list(source.name, request.window.from, request.window.to);
+  if (request.dry_run) {
+    print_plan(source, request, payloads, out);
+    return {};
+  }
+  auto lock = SourceLock::try_acquire(db, source_lock_key(source.name, request.shard));
+  if (!lock) {
+    throw Error(ExitCode::temporary, describe_worker(source.name, request.shard) +
+                                         ": another run holds its lock; try again later");
+  }
+  recover_abandoned_runs(db, source.name, log);
+  if (payloads.empty()) {
+    log.warn("source {}: no archived payload in [{}, {}) under {}", source.name,
+             to_iso8601(request.window.from), to_iso8601(request.window.to),
+             archive.root().string());
+    return {};
+  }
+  const std::size_t count = payloads.size();
+  RunCounts total;
+  {
+    const auto progress = start_progress(request.progress, count, "payloads");
+    ReplayWorkers workers(config, source, request.shard, log, *progress);
+    total = workers.run(slices(std::move(payloads), request.jobs));
+  }
+  LogFields fields = LogFields()
+                         .add("source", source.name)
+                         .add("from", to_iso8601(request.window.from))
+                         .add("to", to_iso8601(request.window.to));
+  if (!request.shard.whole()) fields.add("shard", request.shard.text());
+  fields.add("payloads", count).add(counts_fields(total));
+  log_with(log, spdlog::level::info, fields, "{}: replayed {} payload(s): {}",
+           describe_worker(source.name, request.shard), count, describe_counts(total));
+  return total;
+}
+
+}  // namespace meteo::pipeline
