@@ -28,5 +28,8 @@ std::string meteo_etl_binary() {
 std::string sensor_sim_binary() {
   return METEO_SENSOR_SIM_BINARY;
 }
+std::string portal_sim_binary() {
+  return METEO_PORTAL_SIM_BINARY;
+}
 
 }  // namespace meteo::testing

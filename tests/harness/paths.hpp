@@ -16,6 +16,7 @@ std::string missing_shared_data(std::initializer_list<std::string> relatives);
 std::string source_path(const std::string& relative);  // <repo>/<relative>
 std::string meteo_etl_binary();
 std::string sensor_sim_binary();
+std::string portal_sim_binary();
 
 }  // namespace meteo::testing
 

@@ -15,7 +15,7 @@ std::string toulouse_file(const std::string& name) {
 
 // Everything but --host, --port and --port-file, which LoopbackServer adds.
 std::vector<std::string> command_line(const PortalSimOptions& o) {
-  std::vector<std::string> argv{METEO_PORTAL_SIM_BINARY};
+  std::vector<std::string> argv{portal_sim_binary()};
   const auto add = [&argv](std::string flag, std::string value) {
     argv.push_back(std::move(flag));
     argv.push_back(std::move(value));

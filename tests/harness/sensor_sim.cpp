@@ -5,12 +5,14 @@
 #include <utility>
 #include <vector>
 
+#include "paths.hpp"
+
 namespace meteo::testing {
 namespace {
 
 // Everything but --host, --port and --port-file, which LoopbackServer adds.
 std::vector<std::string> command_line(const SensorSimOptions& o) {
-  std::vector<std::string> argv{METEO_SENSOR_SIM_BINARY,
+  std::vector<std::string> argv{sensor_sim_binary(),
                                 "--records",
                                 std::to_string(o.records),
                                 "--seed",

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "paths.hpp"
 #include "store_fixtures.hpp"
 
 namespace meteo::testing {
@@ -49,7 +50,7 @@ TEST_F(Temperature3h, ViewPairsEachRowWithTheSameRegionThreeHoursBefore) {
 }
 
 TEST_F(Temperature3h, StandaloneQueryGivesTheViewsRows) {
-  std::ifstream file(std::string(METEO_SOURCE_DIR) + "/sql/queries/temperature_3h.sql");
+  std::ifstream file(source_path("sql/queries/temperature_3h.sql"));
   ASSERT_TRUE(file) << "sql/queries/temperature_3h.sql";
   std::stringstream text;
   text << file.rdbuf();

@@ -10,6 +10,7 @@
 
 #include "meteo/errors.hpp"
 #include "meteo/time.hpp"
+#include "paths.hpp"
 
 namespace meteo {
 namespace {
@@ -435,11 +436,11 @@ namespace {
 TEST(ShippedConfigs, EveryConfigFileInTheRepositoryParses) {
   const auto environment = fake_environment({{"METEO_DB_PASSWORD", "x"}, {"SENSOR_API_KEY", "y"}});
   for (const char* name : {"meteo-etl.example.toml", "toulouse.toml", "grenoble.example.toml"}) {
-    const std::string path = std::string(METEO_SOURCE_DIR) + "/config/" + name;
+    const std::string path = meteo::testing::source_path(std::string("config/") + name);
     EXPECT_NO_THROW(load_config(path, environment)) << path;
   }
   const Config grenoble =
-      load_config(std::string(METEO_SOURCE_DIR) + "/config/grenoble.example.toml", environment);
+      load_config(meteo::testing::source_path("config/grenoble.example.toml"), environment);
   const auto& network = *grenoble.sources.at(0).stations;
   EXPECT_EQ(network.fields.time, "date_mesure");
   EXPECT_EQ(network.fields.pressure_unit, "hPa");
