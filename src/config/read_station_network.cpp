@@ -1,0 +1,116 @@
+// An "opendatasoft-stations" source: a network of weather stations published as Opendatasoft
+// datasets, one per station, read window by window from a start hour.
+#include "meteo/errors.hpp"
+#include "meteo/names.hpp"
+#include "meteo/time.hpp"
+#include "sections.hpp"
+
+namespace meteo::config_detail {
+namespace {
+
+ObservationFields read_observation_fields(const ConfigReader& reader, const toml::table* t,
+                                          const std::string& where) {
+  ObservationFields fields;
+  if (!t) return fields;
+  reader.expect_only(*t, where,
+                     {"time", "temperature", "humidity", "pressure", "pressure_unit", "rain",
+                      "rain_intensity_max", "wind_speed", "gust", "wind_direction"});
+  reader.read_string(*t, where, "time", fields.time);
+  reader.read_string(*t, where, "temperature", fields.temperature);
+  reader.read_string(*t, where, "humidity", fields.humidity);
+  reader.read_string(*t, where, "pressure", fields.pressure);
+  reader.read_string(*t, where, "pressure_unit", fields.pressure_unit);
+  reader.read_string(*t, where, "rain", fields.rain);
+  reader.read_string(*t, where, "rain_intensity_max", fields.rain_intensity_max);
+  reader.read_string(*t, where, "wind_speed", fields.wind_speed);
+  reader.read_string(*t, where, "gust", fields.gust);
+  reader.read_string(*t, where, "wind_direction", fields.wind_direction);
+  if (fields.pressure_unit != "Pa" && fields.pressure_unit != "hPa") {
+    reader.fail(where + ".pressure_unit", "must be Pa or hPa");
+  }
+  if (fields.time.empty()) reader.fail(where + ".time", "must not be empty");
+  return fields;
+}
+
+StationListFields read_station_fields(const ConfigReader& reader, const toml::table* t,
+                                      const std::string& where) {
+  StationListFields fields;
+  if (!t) return fields;
+  reader.expect_only(*t, where,
+                     {"dataset", "number", "latitude", "longitude", "altitude", "type", "commune"});
+  reader.read_string(*t, where, "dataset", fields.dataset);
+  reader.read_string(*t, where, "number", fields.number);
+  reader.read_string(*t, where, "latitude", fields.latitude);
+  reader.read_string(*t, where, "longitude", fields.longitude);
+  reader.read_string(*t, where, "altitude", fields.altitude);
+  reader.read_string(*t, where, "type", fields.type);
+  reader.read_string(*t, where, "commune", fields.commune);
+  return fields;
+}
+
+void read_base_url(const ConfigReader& reader, const toml::table& t, const std::string& where,
+                   StationNetworkConfig& network) {
+  network.base_url = reader.required_string(t, where, "base_url");
+  if (!is_http_url(network.base_url)) reader.fail(where + ".base_url", "must be an http(s) URL");
+  while (!network.base_url.empty() && network.base_url.back() == '/') network.base_url.pop_back();
+}
+
+// Dataset ids go into the portal's URL paths and the database's keys.
+void require_dataset_id(const ConfigReader& reader, const std::string& key, const std::string& id) {
+  if (!is_plain_name(id, kMaxDatasetIdLength)) {
+    reader.fail(key, std::string(kPlainDatasetIdRule) + " (got \"" + id + "\")");
+  }
+}
+
+void read_datasets(const ConfigReader& reader, const toml::table& t, const std::string& where,
+                   StationNetworkConfig& network) {
+  reader.read_string(t, where, "stations_dataset", network.stations_dataset);
+  network.datasets = reader.read_string_array(t, where, "datasets");
+  for (const auto& id : network.datasets) require_dataset_id(reader, where + ".datasets", id);
+  require_dataset_id(reader, where + ".stations_dataset", network.stations_dataset);
+  reader.read_string(t, where, "dataset_pattern", network.dataset_pattern);
+  if (network.datasets.empty() == network.dataset_pattern.empty()) {
+    reader.fail(where,
+                "name the station datasets with either datasets = [...] or "
+                "dataset_pattern = \"...\" (exactly one)");
+  }
+}
+
+void read_windows(const ConfigReader& reader, const toml::table& t, const std::string& where,
+                  StationNetworkConfig& network) {
+  const std::string start = reader.required_string(t, where, "start");
+  try {
+    network.start = parse_hour(start);
+  } catch (const Error& error) {
+    reader.fail(where + ".start", error.what());
+  }
+  long long lookback = network.lookback.count(), catch_up = network.max_catch_up.count();
+  long long export_window = network.export_window.count();
+  reader.read_integer(t, where, "lookback_hours", lookback, 0, 24 * 31);
+  reader.read_integer(t, where, "max_catch_up_hours", catch_up, 1, 24 * 366);
+  reader.read_integer(t, where, "export_window_hours", export_window, 1, 24 * 366);
+  network.lookback = std::chrono::hours(lookback);
+  network.max_catch_up = std::chrono::hours(catch_up);
+  network.export_window = std::chrono::hours(export_window);
+}
+
+}  // namespace
+
+void read_station_network(const ConfigReader& reader, const toml::table& t,
+                          const std::string& where, SourceConfig& source) {
+  expect_source_keys(
+      reader, t, where,
+      {"base_url", "stations_dataset", "datasets", "dataset_pattern", "start", "lookback_hours",
+       "max_catch_up_hours", "export_window_hours", "fields", "station_fields"});
+  StationNetworkConfig network;
+  read_base_url(reader, t, where, network);
+  read_datasets(reader, t, where, network);
+  read_windows(reader, t, where, network);
+  network.fields =
+      read_observation_fields(reader, reader.subtable(t, where, "fields"), where + ".fields");
+  network.station_fields = read_station_fields(reader, reader.subtable(t, where, "station_fields"),
+                                               where + ".station_fields");
+  source.stations = std::move(network);
+}
+
+}  // namespace meteo::config_detail
