@@ -25,15 +25,8 @@
 # Goals missed are reported, not failures: the exit status is 0 when every case ran and its row
 # is in the table, nonzero otherwise.
 set -euo pipefail
-export LC_ALL=C  # decimal points in $EPOCHREALTIME and awk, whatever the caller's locale
-
-repo=$(cd "$(dirname "$0")/.." && pwd)
-shared="$repo/../shared"
-
-usage() {
-  sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0" >&2
-  exit 64
-}
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
 
 sizes="10000 100000 1000000"
 replay_rows=""
@@ -92,46 +85,22 @@ for c in $cases; do
   [[ $c =~ ^(run|replay|backfill)$ ]] || { echo "e2e.sh: unknown case $c" >&2; exit 64; }
 done
 
-log() { echo "bench: $*" >&2; }
-die() { echo "bench: error: $*" >&2; exit 1; }
-
-for tool in /usr/bin/time python3 curl mariadb; do
-  command -v "$tool" >/dev/null || die "$tool is missing: run scripts/install-deps.sh"
-done
-[[ -r $shared/data/geo/regions.geojson ]] || die "$shared/data/geo/regions.geojson is missing"
+require_tools /usr/bin/time python3 curl mariadb
 
 # ---- Build ---------------------------------------------------------------------------------------
 
 [[ -z $build_dir || -z $commit_rev ]] || die "--build-dir and --commit exclude each other"
-source_dir=$repo
 if [[ -z $build_dir ]]; then
   build_dir="$repo/build-bench"
+  source_dir=$repo
   if [[ -n $commit_rev ]]; then
-    # A clean export of the commit, resolved once (HEAD may move while the benchmark runs).
-    # git archive stamps every file with the commit's time, which can be older than objects
-    # built from another commit: the export is synced into the source tree by content instead,
-    # so exactly the files that differ get a fresh mtime and are rebuilt.
+    # Resolved once: HEAD may move while the benchmark runs.
     commit_rev=$(git -C "$repo" rev-parse --short "$commit_rev")
     source_dir="$build_dir/commit-src"
-    export_dir="$build_dir/commit-export"
-    rm -rf "$export_dir"
-    mkdir -p "$export_dir" "$source_dir"
-    git -C "$repo" archive --format=tar "$commit_rev" | tar -x -C "$export_dir"
-    rsync -r --checksum --delete "$export_dir/" "$source_dir/"
-    rm -rf "$export_dir"
+    export_commit "$commit_rev" "$source_dir"
     build_dir="$build_dir/commit"
   fi
-  mkdir -p "$build_dir"
-  build_log="$build_dir/bench-build.log"
-  log "building Release in $build_dir (meteo-etl, meteo-sensor-sim, meteo-portal-sim)"
-  # Two jobs: the machine's cores are shared; only the targets the benchmark runs. Compiler
-  # output goes to the log, shown only when the build fails.
-  if ! { cmake -S "$source_dir" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release \
-    -DMETEO_BUILD_TESTS=OFF && cmake --build "$build_dir" -j2 \
-    --target meteo-etl meteo-sensor-sim meteo-portal-sim; } >"$build_log" 2>&1; then
-    tail -n 40 "$build_log" >&2
-    die "the build failed (whole log: $build_log)"
-  fi
+  build_release "$source_dir" "$build_dir" meteo-etl meteo-sensor-sim meteo-portal-sim
 fi
 build_dir=$(cd "$build_dir" && pwd)
 bin="$build_dir/meteo-etl"
@@ -145,127 +114,12 @@ out=${out:-$repo/build-bench/e2e-results.md}
 # ---- Private MariaDB and cleanup -------------------------------------------------------------------
 
 # Under the build tree: each run gets its own datadir, socket and ephemeral port.
-work=$(mktemp -d "$build_dir/bench-e2e.XXXXXX")
-db_dir="$work/mariadb"
-sim_pid=""
-cleanup() {
-  local status=$?
-  if [[ -n $sim_pid ]]; then kill "$sim_pid" 2>/dev/null || true; fi
-  bash "$repo/tests/harness/mariadb.sh" stop "$db_dir" >/dev/null 2>&1 || true
-  if $keep_work; then log "work files kept in $work"; else rm -rf "$work"; fi
-  exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+start_server "$build_dir" bench-e2e "$buffer_pool"
 
-log "starting a private MariaDB in $db_dir"
-# Always our own server, even where the tests use an external one (CI's METEO_TEST_DB_HOST):
-# the baseline and the tool must share one server that nothing else loads.
-# Its own tmpdir too: a shared /tmp that someone cleans under a running server makes a query's
-# temporary table vanish (seen here: MySQL error 6 "Error on delete of /tmp/#sql-temptable...").
-mkdir -p "$work/tmp"
-env -u METEO_TEST_DB_HOST TMPDIR="$work/tmp" METEO_MARIADB_BUFFER_POOL="$buffer_pool" \
-  bash "$repo/tests/harness/mariadb.sh" start "$db_dir" >&2
-socket=$(sed -n 's/^METEO_TEST_DB_SOCKET=//p' "$db_dir/env")
-sql() { mariadb --no-defaults --socket="$socket" --user=root --batch --skip-column-names "$@"; }
-mariadb_version=$(sql -e "SELECT VERSION()")
-load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)  # other users of the machine skew timings
-
-export SENSOR_API_KEY="bench-e2e-key"  # a throw-away key for the local simulator
 # curl reads the header from a 0600 file rather than its command line.
 (umask 077 && printf 'X-API-Key: %s\n' "$SENSOR_API_KEY" >"$work/api-key.header")
 
 # ---- Measuring -------------------------------------------------------------------------------------
-
-# measure NAME CMD...: runs CMD under /usr/bin/time -v; sets seconds (wall, from the shell's
-# microsecond clock around it) and rss_mb (peak RSS). Output in $work/NAME.{out,err}.
-measure() {
-  local name=$1
-  shift
-  local start=$EPOCHREALTIME
-  if ! /usr/bin/time -v -o "$work/$name.time" "$@" >"$work/$name.out" 2>"$work/$name.err"; then
-    tail -n 30 "$work/$name.err" >&2
-    die "$name failed: $*"
-  fi
-  local end=$EPOCHREALTIME
-  seconds=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }')
-  rss_mb=$(awk -F': ' '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' \
-    "$work/$name.time")
-}
-
-# A fresh database with the schema and the given region set, loaded by the tool (untimed).
-prepare_database() {
-  local config=$1 set=$2
-  "$bin" --config "$config" --log-level warn migrate >>"$work/setup.log" 2>&1 ||
-    die "migrate failed (see $work/setup.log)"
-  "$bin" --config "$config" --log-level warn regions load --set "$set" >>"$work/setup.log" 2>&1 ||
-    die "regions load failed (see $work/setup.log)"
-}
-
-# write_sensor_config FILE DATABASE ARCHIVE URL
-write_sensor_config() {
-  sql -e "CREATE DATABASE IF NOT EXISTS \`$2\` CHARACTER SET utf8mb4"
-  cat >"$1" <<TOML
-[database]
-socket = "$socket"
-user = "root"
-name = "$2"
-load_data_local = true
-
-[archive]
-root = "$3"
-
-# The run's stage durations, for the log line after each run.
-[monitoring]
-metrics_file = "${1%.toml}.prom"
-
-# The pipeline of the brief: fetch, archive, parse, validate, match, store, aggregate.
-[verify]
-after_run = false
-
-[[region_sets]]
-name = "fr-regions"
-location = "$shared/data/geo/regions.geojson"
-format = "geojson"
-code_field = "code"
-name_field = "nom"
-matching = "polygon"
-
-[[sources]]
-name = "sensors"
-type = "sensor-api"
-url = "$4"
-api_key_env = "SENSOR_API_KEY"
-region_sets = ["fr-regions"]
-[sources.http]
-timeout_ms = 3600000
-max_body_mb = 1048576
-retry_attempts = 1
-TOML
-}
-
-# start_sensor_sim RECORDS SEED: one deterministic payload of RECORDS valid readings, served
-# uncompressed (--identity) so the simulator's own gzip does not count as the tool's time.
-start_sensor_sim() {
-  local port_file="$work/sim.port"
-  rm -f "$port_file"
-  "$sensor_sim" --port 0 --port-file "$port_file" --records "$1" --seed "$2" --identity \
-    --api-key "$SENSOR_API_KEY" 2>>"$work/sim.log" &
-  sim_pid=$!
-  # Generating 10M readings takes a while: wait as long as the process lives.
-  until [[ -s $port_file ]]; do
-    kill -0 "$sim_pid" 2>/dev/null || die "meteo-sensor-sim exited (see $work/sim.log)"
-    sleep 0.05
-  done
-  sim_url="http://127.0.0.1:$(cat "$port_file")/sensor/temperatures"
-}
-
-stop_sim() {
-  kill "$sim_pid" 2>/dev/null || true
-  wait "$sim_pid" 2>/dev/null || true
-  sim_pid=""
-}
 
 # The simulator's JSON array -> the TSV of sensor_readings' columns as the tool stores them
 # (source, reading_id, hour, latitude, longitude, temperature, observed_at, country, first_run_id,
@@ -325,17 +179,8 @@ load_data() {
 
 rows_md=()     # the table's rows, in order
 notes=()       # why a goal was missed
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
-at_most() { awk -v r="$1" -v g="$2" 'BEGIN { exit !(r <= g) }'; }
-above() { awk -v r="$1" -v g="$2" 'BEGIN { exit !(r > g) }'; }
 row() { rows_md+=("| $1 | $2 | $3 | $4 | $5 | $6 | $7 | $8 |"); }
 yes_no() { if "$@"; then echo yes; else echo no; fi; }
-
-# "fetch 1.2, archive 1.3, ...": the stage gauges of a run's Prometheus textfile.
-stage_seconds() {
-  sed -n 's/^meteo_etl_stage_duration_seconds{[^}]*stage="\([a-z]*\)"[^}]*} \([0-9.e+-]*\)$/\1 \2/p' "$1" |
-    awk '{ printf "%s%s %.1f", (NR > 1 ? ", " : ""), $1, $2 }'
-}
 
 # ---- 1. Sensor run vs LOAD DATA -------------------------------------------------------------------
 
@@ -446,59 +291,9 @@ case_replay() {
 
 case_backfill() {
   log "backfill of $stations stations x $days days"
-  toulouse="$shared/data/toulouse"
-  # The portal's present is the current hour: nothing it serves is in the tool's future.
-  now_epoch=$(($(date -u +%s) / 3600 * 3600))
-  iso() { date -u -d "@$1" +%Y-%m-%dT%H:00:00Z; }
-  portal_now=$(iso "$now_epoch")
-  portal_from=$(iso $((now_epoch - days * 86400)))
-  rm -f "$work/portal.port"
-  # --no-odd-schema: the catalogue's first N datasets that the tool loads (45 have that schema).
-  "$portal_sim" --port 0 --port-file "$work/portal.port" \
-    --stations "$toulouse/stations-meteo-en-place.exports.json" \
-    --catalog "$toulouse/catalog-v1-search-q-meteo.json" --no-odd-schema --datasets "$stations" \
-    --now "$portal_now" --from "$portal_from" --no-future-row 2>>"$work/portal.log" &
-  sim_pid=$!
-  until [[ -s $work/portal.port ]]; do
-    kill -0 "$sim_pid" 2>/dev/null || die "meteo-portal-sim exited (see $work/portal.log)"
-    sleep 0.05
-  done
+  start_portal_sim "$stations" "$days"
   config="$work/stations.toml"
-  sql -e "CREATE DATABASE bench_stations CHARACTER SET utf8mb4"
-  # The export window and paging of config/toulouse.toml: a month per window.
-  cat >"$config" <<TOML
-[database]
-socket = "$socket"
-user = "root"
-name = "bench_stations"
-
-[archive]
-root = "$work/archive-stations"
-
-[verify]
-after_run = false
-
-[[region_sets]]
-name = "toulouse-communes"
-location = "$shared/data/geo/communes-31-haute-garonne.geojson"
-format = "geojson"
-code_field = "code"
-name_field = "nom"
-matching = "polygon"
-
-[[sources]]
-name = "toulouse-stations"
-type = "opendatasoft-stations"
-base_url = "http://127.0.0.1:$(cat "$work/portal.port")"
-stations_dataset = "stations-meteo-en-place"
-dataset_pattern = "station-meteo"
-start = "$portal_from"
-export_window_hours = 744
-region_sets = ["toulouse-communes"]
-[sources.http]
-timeout_ms = 600000
-retry_attempts = 1
-TOML
+  write_stations_config "$config" bench_stations "$work/archive-stations"
   prepare_database "$config" toulouse-communes
   measure backfill "$bin" --config "$config" backfill --from "${portal_from%:00:00Z}" \
     --to "${portal_now%:00:00Z}" --source toulouse-stations
@@ -533,9 +328,7 @@ if want backfill; then case_backfill; fi
 
 # ---- Report ----------------------------------------------------------------------------------------
 
-cache="$build_dir/CMakeCache.txt"
-build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$cache")
-compiler=$(sed -n 's/^CMAKE_CXX_COMPILER:[A-Z]*=//p' "$cache")
+build_type=$(cache_value "$build_dir" CMAKE_BUILD_TYPE)
 if [[ -n $commit_rev ]]; then
   commit="$commit_rev (clean export)"
 else
@@ -553,13 +346,10 @@ fi
     echo
   fi
   echo "Machine:"
-  echo "- CPU: $(lscpu | sed -n 's/^Model name: *//p' | head -n 1), $(nproc) cores"
-  echo "- RAM: $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
-  echo "- OS: Debian $(cat /etc/debian_version 2>/dev/null || echo '?'), kernel $(uname -r)"
-  echo "- MariaDB: $mariadb_version (tests/harness/mariadb.sh settings, buffer pool $buffer_pool)"
-  echo "- Compiler: $("${compiler:-c++}" --version | head -n 1)"
+  describe_machine "$buffer_pool"
+  describe_compiler "$build_dir"
   echo "- Build type: ${build_type:-unknown} ($build_dir), commit $commit"
-  echo "- Date: $(date -u +%Y-%m-%dT%H:%M:%SZ), load average (1/5/15 min) at the start: $load_at_start, at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+  describe_date
 } >"$work/report.md"
 mkdir -p "$(dirname "$out")"
 cp "$work/report.md" "$out"

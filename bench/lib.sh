@@ -1,0 +1,297 @@
+# What bench/e2e.sh and bench/ab.sh share, sourced by both: building a clean export of a commit,
+# the private MariaDB and its cleanup, the simulators, the tool's configurations, and timing one
+# command. Not a script of its own.
+#
+# Globals it reads: keep_work (true|false). Globals it sets: repo, shared, work, db_dir, socket,
+# sim_pid, sim_url, portal_url, portal_from, portal_now, seconds, rss_mb, mariadb_version,
+# load_at_start. The caller sets bin (the meteo-etl that prepare_database runs), sensor_sim and
+# portal_sim before using them.
+# shellcheck shell=bash disable=SC2034,SC2154 # those globals are set and read by the callers
+
+export LC_ALL=C  # decimal points in $EPOCHREALTIME and awk, whatever the caller's locale
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+shared="$repo/../shared"
+sim_pid=""
+
+# The calling script's header comment is its usage text.
+usage() {
+  sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0" >&2
+  exit 64
+}
+
+log() { echo "bench: $*" >&2; }
+die() { echo "bench: error: $*" >&2; exit 1; }
+
+# require_tools TOOL...: the tools and the regions file every case needs.
+require_tools() {
+  local tool
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null || die "$tool is missing: run scripts/install-deps.sh"
+  done
+  [[ -r $shared/data/geo/regions.geojson ]] || die "$shared/data/geo/regions.geojson is missing"
+}
+
+# ---- Build ---------------------------------------------------------------------------------------
+
+# export_commit REV SOURCE_DIR: a clean export of REV (already resolved: HEAD may move while a
+# benchmark runs) in SOURCE_DIR. git archive stamps every file with the commit's time, which can
+# be older than objects built from another commit: the export is synced into the source tree by
+# content instead, so exactly the files that differ get a fresh mtime and are rebuilt.
+export_commit() {
+  local rev=$1 source_dir=$2
+  local export_dir="$source_dir.export"
+  rm -rf "$export_dir"
+  mkdir -p "$export_dir" "$source_dir"
+  git -C "$repo" archive --format=tar "$rev" | tar -x -C "$export_dir"
+  rsync -r --checksum --delete "$export_dir/" "$source_dir/"
+  rm -rf "$export_dir"
+}
+
+# build_release SOURCE_DIR BUILD_DIR TARGET...: a Release build of only those targets.
+build_release() {
+  local source_dir=$1 build_dir=$2
+  shift 2
+  mkdir -p "$build_dir"
+  local build_log="$build_dir/bench-build.log"
+  log "building Release in $build_dir ($*)"
+  # Two jobs: the machine's cores are shared. Compiler output goes to the log, shown only when
+  # the build fails.
+  if ! { cmake -S "$source_dir" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release \
+    -DMETEO_BUILD_TESTS=OFF && cmake --build "$build_dir" -j2 --target "$@"; } \
+    >"$build_log" 2>&1; then
+    tail -n 40 "$build_log" >&2
+    die "the build failed (whole log: $build_log)"
+  fi
+}
+
+# ---- Private MariaDB and cleanup -------------------------------------------------------------------
+
+cleanup() {
+  local status=$?
+  if [[ -n $sim_pid ]]; then kill "$sim_pid" 2>/dev/null || true; fi
+  # mariadb.sh stops the server by the PID in its own pid file.
+  bash "$repo/tests/harness/mariadb.sh" stop "$db_dir" >/dev/null 2>&1 || true
+  if $keep_work; then log "work files kept in $work"; else rm -rf "$work"; fi
+  exit "$status"
+}
+
+sql() { mariadb --no-defaults --socket="$socket" --user=root --batch --skip-column-names "$@"; }
+
+# start_server PARENT PREFIX BUFFER_POOL: a work directory PARENT/PREFIX.XXXXXX with its own
+# datadir, socket and ephemeral port, cleaned up (servers stopped) on every exit.
+start_server() {
+  work=$(mktemp -d "$1/$2.XXXXXX")
+  db_dir="$work/mariadb"
+  trap cleanup EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  log "starting a private MariaDB in $db_dir"
+  # Always our own server, even where the tests use an external one (CI's METEO_TEST_DB_HOST):
+  # what is measured must share one server that nothing else loads.
+  # Its own tmpdir too: a shared /tmp that someone cleans under a running server makes a query's
+  # temporary table vanish (seen here: MySQL error 6 "Error on delete of /tmp/#sql-temptable...").
+  mkdir -p "$work/tmp"
+  env -u METEO_TEST_DB_HOST TMPDIR="$work/tmp" METEO_MARIADB_BUFFER_POOL="$3" \
+    bash "$repo/tests/harness/mariadb.sh" start "$db_dir" >&2
+  socket=$(sed -n 's/^METEO_TEST_DB_SOCKET=//p' "$db_dir/env")
+  mariadb_version=$(sql -e "SELECT VERSION()")
+  load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)  # other users of the machine skew timings
+  export SENSOR_API_KEY="bench-e2e-key"  # a throw-away key for the local simulator
+}
+
+# ---- Measuring -------------------------------------------------------------------------------------
+
+# measure NAME CMD...: runs CMD under /usr/bin/time -v; sets seconds (wall, from the shell's
+# microsecond clock around it) and rss_mb (peak RSS). Output in $work/NAME.{out,err}.
+measure() {
+  local name=$1
+  shift
+  local start=$EPOCHREALTIME
+  if ! /usr/bin/time -v -o "$work/$name.time" "$@" >"$work/$name.out" 2>"$work/$name.err"; then
+    tail -n 30 "$work/$name.err" >&2
+    die "$name failed: $*"
+  fi
+  local end=$EPOCHREALTIME
+  seconds=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }')
+  rss_mb=$(awk -F': ' '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' \
+    "$work/$name.time")
+}
+
+# A fresh database with the schema and the given region set, loaded by the tool (untimed).
+prepare_database() {
+  local config=$1 set=$2
+  "$bin" --config "$config" --log-level warn migrate >>"$work/setup.log" 2>&1 ||
+    die "migrate failed (see $work/setup.log)"
+  "$bin" --config "$config" --log-level warn regions load --set "$set" >>"$work/setup.log" 2>&1 ||
+    die "regions load failed (see $work/setup.log)"
+}
+
+# "stage seconds" lines: the stage gauges of a run's Prometheus textfile.
+stage_values() {
+  sed -n 's/^meteo_etl_stage_duration_seconds{[^}]*stage="\([a-z]*\)"[^}]*} \([0-9.e+-]*\)$/\1 \2/p' "$1"
+}
+
+# "fetch 1.2, archive 1.3, ...": the same on one line.
+stage_seconds() {
+  stage_values "$1" | awk '{ printf "%s%s %.1f", (NR > 1 ? ", " : ""), $1, $2 }'
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+at_most() { awk -v r="$1" -v g="$2" 'BEGIN { exit !(r <= g) }'; }
+above() { awk -v r="$1" -v g="$2" 'BEGIN { exit !(r > g) }'; }
+
+# ---- The sensor case -------------------------------------------------------------------------------
+
+# write_sensor_config FILE DATABASE ARCHIVE URL
+write_sensor_config() {
+  sql -e "CREATE DATABASE IF NOT EXISTS \`$2\` CHARACTER SET utf8mb4"
+  cat >"$1" <<TOML
+[database]
+socket = "$socket"
+user = "root"
+name = "$2"
+load_data_local = true
+
+[archive]
+root = "$3"
+
+# The run's stage durations, for the log line after each run.
+[monitoring]
+metrics_file = "${1%.toml}.prom"
+
+# The pipeline of the brief: fetch, archive, parse, validate, match, store, aggregate.
+[verify]
+after_run = false
+
+[[region_sets]]
+name = "fr-regions"
+location = "$shared/data/geo/regions.geojson"
+format = "geojson"
+code_field = "code"
+name_field = "nom"
+matching = "polygon"
+
+[[sources]]
+name = "sensors"
+type = "sensor-api"
+url = "$4"
+api_key_env = "SENSOR_API_KEY"
+region_sets = ["fr-regions"]
+[sources.http]
+timeout_ms = 3600000
+max_body_mb = 1048576
+retry_attempts = 1
+TOML
+}
+
+# start_sensor_sim RECORDS SEED: one deterministic payload of RECORDS valid readings, served
+# uncompressed (--identity) so the simulator's own gzip does not count as the tool's time.
+start_sensor_sim() {
+  local port_file="$work/sim.port"
+  rm -f "$port_file"
+  "$sensor_sim" --port 0 --port-file "$port_file" --records "$1" --seed "$2" --identity \
+    --api-key "$SENSOR_API_KEY" 2>>"$work/sim.log" &
+  sim_pid=$!
+  # Generating 10M readings takes a while: wait as long as the process lives.
+  until [[ -s $port_file ]]; do
+    kill -0 "$sim_pid" 2>/dev/null || die "meteo-sensor-sim exited (see $work/sim.log)"
+    sleep 0.05
+  done
+  sim_url="http://127.0.0.1:$(cat "$port_file")/sensor/temperatures"
+}
+
+stop_sim() {
+  kill "$sim_pid" 2>/dev/null || true
+  wait "$sim_pid" 2>/dev/null || true
+  sim_pid=""
+}
+
+# ---- The Toulouse backfill case ---------------------------------------------------------------------
+
+# start_portal_sim STATIONS DAYS: meteo-portal-sim serving the first STATIONS datasets over the
+# DAYS before the current hour (portal_from, portal_now); sets portal_url.
+start_portal_sim() {
+  local toulouse="$shared/data/toulouse"
+  # The portal's present is the current hour: nothing it serves is in the tool's future.
+  local now_epoch=$(($(date -u +%s) / 3600 * 3600))
+  portal_now=$(date -u -d "@$now_epoch" +%Y-%m-%dT%H:00:00Z)
+  portal_from=$(date -u -d "@$((now_epoch - $2 * 86400))" +%Y-%m-%dT%H:00:00Z)
+  rm -f "$work/portal.port"
+  # --no-odd-schema: the catalogue's first N datasets that the tool loads (45 have that schema).
+  "$portal_sim" --port 0 --port-file "$work/portal.port" \
+    --stations "$toulouse/stations-meteo-en-place.exports.json" \
+    --catalog "$toulouse/catalog-v1-search-q-meteo.json" --no-odd-schema --datasets "$1" \
+    --now "$portal_now" --from "$portal_from" --no-future-row 2>>"$work/portal.log" &
+  sim_pid=$!
+  until [[ -s $work/portal.port ]]; do
+    kill -0 "$sim_pid" 2>/dev/null || die "meteo-portal-sim exited (see $work/portal.log)"
+    sleep 0.05
+  done
+  portal_url="http://127.0.0.1:$(cat "$work/portal.port")"
+}
+
+# write_stations_config FILE DATABASE ARCHIVE [METRICS_FILE]: the source toulouse-stations on
+# the portal simulator, with the export window and paging of config/toulouse.toml (a month per
+# window).
+write_stations_config() {
+  sql -e "CREATE DATABASE IF NOT EXISTS \`$2\` CHARACTER SET utf8mb4"
+  local monitoring=""
+  [[ -z ${4:-} ]] || monitoring=$'[monitoring]\nmetrics_file = "'"$4"$'"\n'
+  cat >"$1" <<TOML
+[database]
+socket = "$socket"
+user = "root"
+name = "$2"
+
+[archive]
+root = "$3"
+
+${monitoring}[verify]
+after_run = false
+
+[[region_sets]]
+name = "toulouse-communes"
+location = "$shared/data/geo/communes-31-haute-garonne.geojson"
+format = "geojson"
+code_field = "code"
+name_field = "nom"
+matching = "polygon"
+
+[[sources]]
+name = "toulouse-stations"
+type = "opendatasoft-stations"
+base_url = "$portal_url"
+stations_dataset = "stations-meteo-en-place"
+dataset_pattern = "station-meteo"
+start = "$portal_from"
+export_window_hours = 744
+region_sets = ["toulouse-communes"]
+[sources.http]
+timeout_ms = 600000
+retry_attempts = 1
+TOML
+}
+
+# ---- Report ----------------------------------------------------------------------------------------
+
+# The machine's lines of a report (CPU, RAM, OS, MariaDB with the server's buffer pool).
+describe_machine() {
+  echo "- CPU: $(lscpu | sed -n 's/^Model name: *//p' | head -n 1), $(nproc) cores"
+  echo "- RAM: $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
+  echo "- OS: Debian $(cat /etc/debian_version 2>/dev/null || echo '?'), kernel $(uname -r)"
+  echo "- MariaDB: $mariadb_version (tests/harness/mariadb.sh settings, buffer pool $1)"
+}
+
+# cache_value BUILD_DIR NAME: a variable of that build's CMakeCache.txt.
+cache_value() { sed -n "s/^$2:[A-Z]*=//p" "$1/CMakeCache.txt"; }
+
+describe_compiler() {
+  local compiler
+  compiler=$(cache_value "$1" CMAKE_CXX_COMPILER)
+  echo "- Compiler: $("${compiler:-c++}" --version | head -n 1)"
+}
+
+describe_date() {
+  echo "- Date: $(date -u +%Y-%m-%dT%H:%M:%SZ), load average (1/5/15 min) at the start: $load_at_start, at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+}
