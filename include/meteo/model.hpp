@@ -1,8 +1,8 @@
 // Plain data that flows down the pipeline: fetch -> parse/validate -> match -> aggregate -> load.
 #pragma once
 
-#include <cstddef>
 #include <chrono>
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
@@ -63,6 +63,13 @@ struct WeatherObservation {
   std::chrono::sys_seconds observed_at;
   std::optional<double> temperature_c, humidity_pct, pressure_hpa, rain_mm, rain_intensity_max_mm,
       wind_speed_kmh, gust_kmh, wind_direction_deg;
+};
+
+// A station with, per region set of its source (in the source's order), the index of the
+// area that covers it, or nothing.
+struct MatchedStation {
+  WeatherStation station;
+  std::vector<std::optional<std::size_t>> region_index;
 };
 
 }  // namespace meteo

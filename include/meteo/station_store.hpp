@@ -13,13 +13,6 @@
 
 namespace meteo {
 
-// A station with, per region set of its source (same order as `region_sets`), the index of the
-// area that covers it, or nothing.
-struct MatchedStation {
-  WeatherStation station;
-  std::vector<std::optional<std::size_t>> region_index;
-};
-
 // Upserts stations by (source, dataset_id) and their area matches, in one transaction.
 void sync_stations(Database& db, const std::string& source,
                    const std::vector<const RegionSet*>& region_sets,
@@ -32,11 +25,6 @@ void record_skipped_dataset(Database& db, const std::string& source, const std::
 // The watermark: the time up to which the portal has been read for this dataset, if ever.
 std::optional<UtcSeconds> read_watermark(Database& db, const std::string& source,
                                          const std::string& dataset_id);
-
-struct StationLoadCounts {
-  std::size_t fetched = 0, rejected = 0, stored = 0, corrections = 0, unchanged = 0;
-  std::size_t hours_recomputed = 0;
-};
 
 struct StationBatch {
   std::int64_t run_id = 0;
@@ -53,8 +41,9 @@ struct StationBatch {
 // One transaction: upserts observations keyed by (source, dataset_id, observed_at) (a changed
 // value is a correction), stores rejects once per (source, run hour, record), recomputes
 // station_hourly_weather for every measurement hour touched, recomputes region_hourly_temperature
-// for those hours in every region set of the batch, and advances the watermark.
-StationLoadCounts load_station_batch(Database& db, const StationBatch& batch);
+// for those hours in every region set of the batch, and advances the watermark. Fills fetched,
+// rejected, stored, corrections, unchanged and hours_recomputed.
+RunCounts load_station_batch(Database& db, const StationBatch& batch);
 
 // Closes a ledger row that spanned several batches (station sources commit per dataset).
 void finish_run(Database& db, std::int64_t run_id, const RunCounts& counts);

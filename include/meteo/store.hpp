@@ -13,6 +13,7 @@
 #include "meteo/archive.hpp"
 #include "meteo/config.hpp"
 #include "meteo/model.hpp"
+#include "meteo/model/run_counts.hpp"
 #include "meteo/time.hpp"
 
 namespace sql {
@@ -146,20 +147,6 @@ class SourceLock {
   SourceLock(Database& db, std::string name);
   Database* db_;
   std::string name_;
-};
-
-struct RunCounts {
-  std::size_t fetched = 0;        // records in the payload
-  std::size_t rejected = 0;       // failed validation
-  std::size_t duplicates = 0;     // earlier occurrences of an id within the payload
-  std::size_t outside = 0;        // valid readings in no region of the source's first set
-  std::size_t disagreements = 0;  // country label vs geometry, first set
-  std::size_t stored = 0;         // readings new to the database
-  std::size_t corrections = 0;    // readings already stored whose value changed
-  std::size_t unchanged = 0;      // readings already stored, identical
-  // Records of the payload left to the other workers of a sharded run (`run --shard K/N`); not
-  // in the ledger, whose `fetched` then counts this shard's records only.
-  std::size_t other_shards = 0;
 };
 
 // A run fetches from its source; a replay re-reads one archived payload.

@@ -20,18 +20,6 @@
 namespace meteo::pipeline {
 namespace {
 
-void add_counts(RunCounts& total, const RunCounts& more) {
-  total.fetched += more.fetched;
-  total.rejected += more.rejected;
-  total.duplicates += more.duplicates;
-  total.outside += more.outside;
-  total.disagreements += more.disagreements;
-  total.stored += more.stored;
-  total.corrections += more.corrections;
-  total.unchanged += more.unchanged;
-  total.other_shards += more.other_shards;
-}
-
 // The ledger's id for the file; a file the ledger lost (a restored database) is recorded anew,
 // its checksum read from the file (which its gzip trailer vouches for).
 std::int64_t ledger_id(Database& db, const RawArchive& archive, ArchivedPayload& payload,
@@ -124,7 +112,7 @@ class ReplayWorkers {
         const RunCounts counts =
             replay_payload(db, archive_, source_, regions, payload, shard_, log_, progress_);
         const std::lock_guard lock(mutex_);
-        add_counts(total_, counts);
+        total_ += counts;
       }
     } catch (const Error& error) {
       fail(error);

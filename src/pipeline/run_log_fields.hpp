@@ -6,8 +6,7 @@
 #include <string>
 
 #include "meteo/core/log_fields.hpp"
-#include "meteo/station_store.hpp"
-#include "meteo/store.hpp"
+#include "meteo/model/run_counts.hpp"
 #include "meteo/time.hpp"
 
 namespace meteo::pipeline {
@@ -15,11 +14,12 @@ namespace meteo::pipeline {
 // source, run_id and hour (ISO 8601, UTC).
 LogFields run_fields(const std::string& source, std::int64_t run_id, UtcSeconds hour);
 
-// fetched, stored, corrections, unchanged, rejected, duplicates, outside, disagreements and
-// other_shards: what describe_counts says in words.
-LogFields counts_fields(const RunCounts& counts);
+// A whole run's line, or one unit's (a window of a station dataset), which leaves out the counts
+// only a whole run has (duplicates are counted before the units are loaded).
+enum class CountsScope { run, unit };
 
-// fetched, stored, corrections, unchanged and rejected of one window of a station network.
-LogFields counts_fields(const StationLoadCounts& counts);
+// run: fetched, stored, corrections, unchanged, rejected, duplicates, outside, disagreements and
+// other_shards (what describe_counts says in words); unit: the first five.
+LogFields counts_fields(const RunCounts& counts, CountsScope scope = CountsScope::run);
 
 }  // namespace meteo::pipeline

@@ -46,14 +46,6 @@ std::string describe(const TimeWindow& window) {
   return "[" + to_iso8601(window.from) + ", " + to_iso8601(window.to) + ")";
 }
 
-void add_counts(RunCounts& total, const StationLoadCounts& batch) {
-  total.fetched += batch.fetched;
-  total.rejected += batch.rejected;
-  total.stored += batch.stored;
-  total.corrections += batch.corrections;
-  total.unchanged += batch.unchanged;
-}
-
 struct DatasetPlan {
   std::string dataset_id;
   std::vector<TimeWindow> windows;
@@ -181,12 +173,14 @@ RunCounts run_station_source(Database& db, const Config& config, const SourceCon
         // Read through the last full hour: re-runs within an hour leave the same state, and
         // what came since is re-read anyway. A backfill never moves the watermark.
         if (!job.window) batch.watermark = floor_to_hour(window.to);
-        const StationLoadCounts counts = load_station_batch(db, batch);
-        add_counts(total, counts);
+        const RunCounts counts = load_station_batch(db, batch);
+        total += counts;
         const std::string what = source.name + " " + entry.dataset_id + " " + describe(window);
         progress->step(what);
         log_with(log, progress->step_level(),
-                 LogFields(run).add("dataset", entry.dataset_id).add(counts_fields(counts)),
+                 LogFields(run)
+                     .add("dataset", entry.dataset_id)
+                     .add(counts_fields(counts, CountsScope::unit)),
                  "{}: fetched {}, stored {}, corrections {}, unchanged {}, rejected {}", what,
                  counts.fetched, counts.stored, counts.corrections, counts.unchanged,
                  counts.rejected);

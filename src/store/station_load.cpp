@@ -90,7 +90,7 @@ class StationLoader {
       : connection_(connection), batch_(batch), dataset_(store::dataset_key(batch.dataset_id)) {}
 
   void validate() const;
-  StationLoadCounts load();
+  RunCounts load();
 
  private:
   void lock_dataset();
@@ -104,7 +104,7 @@ class StationLoader {
   void update_region_aggregates();
   void add_new_observations(std::size_t set, const std::string& code);
   void update_dataset();
-  StationLoadCounts counts() const;
+  RunCounts counts() const;
 
   sql::Connection& connection_;
   const StationBatch& batch_;
@@ -327,8 +327,8 @@ void StationLoader::update_dataset() {
   upsert->executeUpdate();
 }
 
-StationLoadCounts StationLoader::counts() const {
-  StationLoadCounts counts;
+RunCounts StationLoader::counts() const {
+  RunCounts counts;
   counts.fetched = batch_.fetched;
   counts.rejected = batch_.rejected.size();
   store::count_changes(changes_, counts);
@@ -336,7 +336,7 @@ StationLoadCounts StationLoader::counts() const {
   return counts;
 }
 
-StationLoadCounts StationLoader::load() {
+RunCounts StationLoader::load() {
   const std::string purpose = "loading dataset " + batch_.dataset_id + " of " + batch_.source +
                               " (run " + std::to_string(batch_.run_id) + ")";
   // The transaction has rolled back when this throws.
@@ -355,7 +355,7 @@ StationLoadCounts StationLoader::load() {
 
 }  // namespace
 
-StationLoadCounts load_station_batch(Database& db, const StationBatch& batch) {
+RunCounts load_station_batch(Database& db, const StationBatch& batch) {
   StationLoader(db.connection(), batch).validate();
   // A fresh loader per attempt: nothing a rolled-back attempt read may leak into the next.
   return store::with_transaction_retries(

@@ -90,8 +90,7 @@ enum class Change { fresh, unchanged, corrected };
 std::vector<std::size_t> changed_items(const std::vector<Change>& changes);
 
 // Adds the changes to counts.stored, counts.corrections and counts.unchanged.
-template <class Counts>
-void count_changes(const std::vector<Change>& changes, Counts& counts) {
+inline void count_changes(const std::vector<Change>& changes, RunCounts& counts) {
   for (const auto change : changes) {
     ++(change == Change::fresh       ? counts.stored
        : change == Change::corrected ? counts.corrections

@@ -55,10 +55,10 @@ StationBatch StationStoreTest::station_batch(std::int64_t run_id, const std::str
   return batch;
 }
 
-StationLoadCounts StationStoreTest::load_stations(const std::string& dataset,
-                                                  std::vector<WeatherObservation> observations,
-                                                  std::optional<UtcSeconds> watermark,
-                                                  std::vector<RejectedRecord> rejected) {
+RunCounts StationStoreTest::load_stations(const std::string& dataset,
+                                          std::vector<WeatherObservation> observations,
+                                          std::optional<UtcSeconds> watermark,
+                                          std::vector<RejectedRecord> rejected) {
   const auto run_id = begin_run(db_, kStationSource, run_hour_);
   return load_station_batch(
       db_, station_batch(run_id, dataset, std::move(observations), watermark, std::move(rejected)));

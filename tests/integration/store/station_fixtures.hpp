@@ -37,10 +37,9 @@ class StationStoreTest : public StoreTest {
                              std::optional<UtcSeconds> watermark = std::nullopt,
                              std::vector<RejectedRecord> rejected = {}) const;
   // begin_run + load_station_batch, the run stamped `run_hour`.
-  StationLoadCounts load_stations(const std::string& dataset,
-                                  std::vector<WeatherObservation> observations,
-                                  std::optional<UtcSeconds> watermark = std::nullopt,
-                                  std::vector<RejectedRecord> rejected = {});
+  RunCounts load_stations(const std::string& dataset, std::vector<WeatherObservation> observations,
+                          std::optional<UtcSeconds> watermark = std::nullopt,
+                          std::vector<RejectedRecord> rejected = {});
 
   // Every row of every table a station load writes, updated_at included.
   struct StationSnapshot {
