@@ -17,7 +17,6 @@ namespace meteo {
 namespace {
 
 using store::Binder;
-using store::Change;
 
 struct StoredReading {
   UtcSeconds hour;

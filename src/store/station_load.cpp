@@ -16,7 +16,6 @@ namespace meteo {
 namespace {
 
 using store::Binder;
-using store::Change;
 
 bool same_values(const WeatherObservation& a, const WeatherObservation& b) {
   return a.temperature_c == b.temperature_c && a.humidity_pct == b.humidity_pct &&
