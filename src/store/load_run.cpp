@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "bulk_load.hpp"
+#include "meteo/aggregate/sums.hpp"
 #include "meteo/errors.hpp"
 #include "meteo/store.hpp"
 #include "region_aggregates.hpp"
@@ -17,7 +18,6 @@ namespace meteo {
 namespace {
 
 using store::Binder;
-using store::Change;
 
 struct StoredReading {
   UtcSeconds hour;
@@ -51,11 +51,7 @@ class RunLoader final : public RunSink {
         run_(run),
         hour_text_(to_sql_datetime(run.hour)),
         fetched_at_text_(to_sql_datetime(run.fetched_at)),
-        fresh_sums_(run.region_sets.size()) {
-    for (std::size_t set = 0; set < run.region_sets.size(); ++set) {
-      fresh_sums_[set].resize(run.region_sets[set]->regions.size());
-    }
-  }
+        fresh_sums_(aggregate::empty_region_sums(run.region_sets)) {}
 
   RunCounts load(const RunProducer& produce);
   void add_readings(const std::vector<MatchedReading>& readings) override;
@@ -88,7 +84,6 @@ class RunLoader final : public RunSink {
   void store_reading_regions();
   void upsert_readings(const std::vector<std::size_t>& readings);
   void upsert_reading_regions(const std::vector<std::pair<std::size_t, std::size_t>>& codes);
-  void sum_fresh_readings();
   void write_in_key_order();
   void add_fresh_readings_to_aggregates();
   RunCounts record_success(const RunCounts& upstream);
@@ -104,7 +99,7 @@ class RunLoader final : public RunSink {
   std::set<UtcSeconds> touched_hours_;  // to recompute from the stored measurements
   // Per set, per region: the new readings, all in the run's hour. Added to the stored sums of that
   // hour unless something else touched it.
-  std::vector<std::vector<TemperatureSum>> fresh_sums_;
+  aggregate::RegionSums fresh_sums_;
   LookupStatements stored_readings_lookups_;
   LookupStatements stored_codes_lookups_;
 
@@ -446,28 +441,10 @@ void RunLoader::upsert_reading_regions(
   });
 }
 
-// The new readings' temperatures by region, from the batch itself: their hour's aggregates grow by
-// these sums without reading the hour back.
-void RunLoader::sum_fresh_readings() {
-  for (std::size_t i = 0; i < batch_->size(); ++i) {
-    if (changes_[i] != Change::fresh) continue;
-    for (std::size_t set = 0; set < fresh_sums_.size(); ++set) {
-      if (const auto& index = matched(i).region_index[set]) {
-        fresh_sums_[set][*index].add(matched(i).reading.temperature);
-      }
-    }
-  }
-}
-
 void RunLoader::add_fresh_readings_to_aggregates() {
   for (std::size_t set = 0; set < fresh_sums_.size(); ++set) {
     const auto& region_set = *run_.region_sets[set];
-    std::vector<store::RegionTotal> additions;
-    for (std::size_t i = 0; i < fresh_sums_[set].size(); ++i) {
-      if (fresh_sums_[set][i].count() == 0) continue;
-      const auto& region = region_set.regions[i];
-      additions.push_back({region.code, region.name, fresh_sums_[set][i]});
-    }
+    auto additions = aggregate::region_totals(region_set, fresh_sums_[set]);
     if (additions.empty()) continue;
     const std::string where = " of set " + region_set.name + " for " + to_sql_datetime(run_.hour);
     step_ = "adding the new readings to the aggregates" + where;
@@ -499,7 +476,9 @@ void RunLoader::add_readings(const std::vector<MatchedReading>& readings) {
   // A first load that skipped nothing leaves nothing to look up.
   if (!load_all_as_new() || skipped_ > 0) read_existing();
   classify();
-  sum_fresh_readings();
+  // The new readings' temperatures by region, from the batch itself: their hour's aggregates grow
+  // by these sums without reading the hour back.
+  aggregate::add_fresh_readings(fresh_sums_, readings, changes_);
   write_in_key_order();
   store_readings();
   store_reading_regions();

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "meteo/aggregate.hpp"
+#include "meteo/aggregate/sums.hpp"
 #include "meteo/time.hpp"
 
 namespace sql {
@@ -19,17 +19,9 @@ namespace meteo::store {
 // integer TemperatureSum::add gives, computed by the server.
 std::string exact_temperature_sum_sql(const std::string& column);
 
-// One row of region_hourly_temperature: its region and the sum of its measurements.
-struct RegionTotal {
-  std::string code;
-  std::string name;
-  TemperatureSum sum;
-};
-
-struct HourTotal {
-  UtcSeconds hour;
-  RegionTotal total;
-};
+// The rows are aggregate's; the store reads and writes them.
+using aggregate::HourTotal;
+using aggregate::RegionTotal;
 
 // Makes region_hourly_temperature's rows of (set, h), for every hour h of `hours`, equal to the
 // mean and count of every stored measurement matched to a region of the set in that hour. Rows

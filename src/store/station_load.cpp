@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "meteo/aggregate/sums.hpp"
 #include "meteo/errors.hpp"
 #include "meteo/station_store.hpp"
 #include "region_aggregates.hpp"
@@ -16,7 +17,6 @@ namespace meteo {
 namespace {
 
 using store::Binder;
-using store::Change;
 
 bool same_values(const WeatherObservation& a, const WeatherObservation& b) {
   return a.temperature_c == b.temperature_c && a.humidity_pct == b.humidity_pct &&
@@ -102,7 +102,8 @@ class StationLoader {
   void recompute_station_hours();
   std::vector<std::optional<std::string>> station_region_codes();
   void update_region_aggregates();
-  void add_new_observations(std::size_t set, const std::string& code);
+  void add_new_observations(std::size_t set, const std::string& code,
+                            const std::map<UtcSeconds, TemperatureSum>& sums);
   void update_dataset();
   RunCounts counts() const;
 
@@ -190,9 +191,9 @@ void StationLoader::classify() {
       continue;
     }
     changes_.push_back(stored == stored_.end() ? Change::fresh : Change::corrected);
-    touched_hours_.insert(store::hour_of(observation.observed_at));
+    touched_hours_.insert(aggregate::observation_hour(observation.observed_at));
     if (changes_.back() == Change::corrected) {
-      corrected_hours_.insert(store::hour_of(observation.observed_at));
+      corrected_hours_.insert(aggregate::observation_hour(observation.observed_at));
     }
   }
 }
@@ -265,33 +266,30 @@ void StationLoader::update_region_aggregates() {
   store::recompute_region_hours(connection_, batch_.region_sets, corrected_hours_, step_);
   step_ = "reading the station's regions";
   const auto codes = station_region_codes();
+  // A station in no region adds nothing anywhere.
+  if (std::none_of(codes.begin(), codes.end(), [](const auto& code) { return code.has_value(); })) {
+    return;
+  }
+  const auto sums =
+      aggregate::fresh_observation_hours(batch_.observations, changes_, corrected_hours_);
   for (std::size_t set = 0; set < codes.size(); ++set) {
-    if (codes[set]) add_new_observations(set, *codes[set]);
+    if (codes[set]) add_new_observations(set, *codes[set], sums);
   }
 }
 
-void StationLoader::add_new_observations(std::size_t set, const std::string& code) {
-  const RegionSet& region_set = *batch_.region_sets[set];
-  std::map<UtcSeconds, TemperatureSum> sums;
-  for (std::size_t i = 0; i < changes_.size(); ++i) {
-    const auto& observation = batch_.observations[i];
-    const UtcSeconds hour = store::hour_of(observation.observed_at);
-    if (changes_[i] != Change::fresh || !observation.temperature_c ||
-        corrected_hours_.contains(hour)) {
-      continue;
-    }
-    sums[hour].add(*observation.temperature_c);
-  }
+void StationLoader::add_new_observations(std::size_t set, const std::string& code,
+                                         const std::map<UtcSeconds, TemperatureSum>& sums) {
   if (sums.empty()) return;
+  const RegionSet& region_set = *batch_.region_sets[set];
   const auto region = std::find_if(region_set.regions.begin(), region_set.regions.end(),
                                    [&](const Region& candidate) { return candidate.code == code; });
   std::set<UtcSeconds> hours;
   for (const auto& [hour, sum] : sums) hours.insert(hour);
   step_ = "adding the new observations to the aggregates of set " + region_set.name;
-  if (region != region_set.regions.end()) {
-    std::vector<store::HourTotal> additions;
-    for (const auto& [hour, sum] : sums) additions.push_back({hour, {code, region->name, sum}});
-    if (store::add_to_region_hours(connection_, region_set.name, std::move(additions))) return;
+  if (region != region_set.regions.end() &&
+      store::add_to_region_hours(connection_, region_set.name,
+                                 aggregate::hour_totals(*region, sums))) {
+    return;
   }
   // A code the loaded set does not have, or rows that predate the sums: from what is stored.
   step_ = "recomputing the aggregates of set " + region_set.name;

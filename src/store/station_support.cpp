@@ -1,7 +1,6 @@
 #include "station_support.hpp"
 
 #include <algorithm>
-#include <chrono>
 
 namespace meteo::store {
 
@@ -12,10 +11,6 @@ std::string dataset_key(std::string_view dataset_id) {
     return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
   });
   return key;
-}
-
-UtcSeconds hour_of(UtcSeconds moment) {
-  return std::chrono::floor<std::chrono::hours>(moment);
 }
 
 void bind_measurement(Binder& binder, const std::optional<double>& value) {

@@ -18,8 +18,8 @@ namespace meteo::store {
 // and the observations may spell it otherwise).
 std::string dataset_key(std::string_view dataset_id);
 
-// The UTC hour an observation counts in, in C++ and as SQL over weather_observations.observed_at.
-UtcSeconds hour_of(UtcSeconds moment);
+// The UTC hour an observation counts in (aggregate::observation_hour), as SQL over
+// weather_observations.observed_at.
 inline constexpr const char* kObservationHour =
     "TIMESTAMP(DATE(observed_at), MAKETIME(HOUR(observed_at), 0, 0))";
 

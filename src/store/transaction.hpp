@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "meteo/model.hpp"
+#include "meteo/model/change.hpp"
 #include "meteo/store.hpp"
 #include "sql_support.hpp"
 
@@ -82,9 +83,6 @@ inline constexpr std::size_t kLookupChunk = 500;
 // Calls `chunk(first, end)` over [0, size) in pieces of at most kLookupChunk.
 void for_each_lookup_chunk(std::size_t size,
                            const std::function<void(std::size_t, std::size_t)>& chunk);
-
-// How one item of a batch compares with what is stored.
-enum class Change { fresh, unchanged, corrected };
 
 // The positions of the items to write: all but the unchanged ones.
 std::vector<std::size_t> changed_items(const std::vector<Change>& changes);
