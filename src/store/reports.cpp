@@ -65,8 +65,7 @@ bool column_exists(sql::Connection& connection, const std::string& table,
 }
 
 // The newest finished run of a source, of one status or of any. `fetches_only`: leave replays out.
-std::optional<FinishedRun> last_finished_run(sql::Connection& connection,
-                                             const std::string& source,
+std::optional<FinishedRun> last_finished_run(sql::Connection& connection, const std::string& source,
                                              const std::optional<std::string>& status,
                                              bool fetches_only) {
   auto statement = store::prepare(
@@ -75,7 +74,8 @@ std::optional<FinishedRun> last_finished_run(sql::Connection& connection,
                   " fetched, rejected, duplicates, outside, disagreements, `stored`, corrections,"
                   " unchanged FROM etl_runs WHERE source = ? AND finished_at IS NOT NULL"
                   " AND (? IS NULL OR status = ?)") +
-          (fetches_only ? " AND kind = 'run'" : "") + " ORDER BY finished_at DESC, id DESC LIMIT 1");
+          (fetches_only ? " AND kind = 'run'" : "") +
+          " ORDER BY finished_at DESC, id DESC LIMIT 1");
   Binder(*statement).text(source).optional_text(status).optional_text(status);
   auto row = store::run_query(*statement);
   if (!row->next()) return std::nullopt;

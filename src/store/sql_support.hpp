@@ -7,7 +7,6 @@
 #include <cppconn/resultset.h>
 
 #include <chrono>
-#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>

@@ -1,12 +1,12 @@
 // Child processes for end-to-end tests: run to completion, or keep in the background.
 #pragma once
 
+#include <sys/types.h>
+
 #include <chrono>
 #include <map>
 #include <string>
 #include <vector>
-
-#include <sys/types.h>
 
 namespace meteo::testing {
 

@@ -149,15 +149,18 @@ TEST(GeoRegionDocument, RejectsANumberBeyondADoubleAsInvalidJson) {
 TEST(GeoRegionDocument, RejectsCoordinatesOutsideWgs84Degrees) {
   const std::string huge =
       R"({"type":"Polygon","coordinates":[[[-1e308,-1e308],[1e308,-1e308],[1e308,0],[-1e308,-1e308]]]})";
-  expect_data_error([&] { parse_geojson(collection({feature(R"({"code":"x","nom":"Huge"})", huge)})); },
-                    {"ring 0 holds [-1e+308,-1e+308]", "in degrees (-180..180, -90..90)"});
+  expect_data_error(
+      [&] { parse_geojson(collection({feature(R"({"code":"x","nom":"Huge"})", huge)})); },
+      {"ring 0 holds [-1e+308,-1e+308]", "in degrees (-180..180, -90..90)"});
   const std::string beyond_pole =
       R"({"type":"Polygon","coordinates":[[[0,0],[1,0],[1,90.5],[0,0]]]})";
   expect_data_error(
       [&] { parse_geojson(collection({feature(R"({"code":"x","nom":"Pole"})", beyond_pole)})); },
       {"holds [1,90.5]"});
-  const std::string edges = R"({"type":"Polygon","coordinates":[[[-180,-90],[180,-90],[180,90],[-180,-90]]]})";
-  EXPECT_EQ(parse_geojson(collection({feature(R"({"code":"w","nom":"World"})", edges)})).size(), 1u);
+  const std::string edges =
+      R"({"type":"Polygon","coordinates":[[[-180,-90],[180,-90],[180,90],[-180,-90]]]})";
+  EXPECT_EQ(parse_geojson(collection({feature(R"({"code":"w","nom":"World"})", edges)})).size(),
+            1u);
 }
 
 TEST(GeoRegionDocument, RejectsAnEmptyCollection) {
