@@ -8,7 +8,10 @@
 
 #include "handoff_queue.hpp"
 #include "meteo/aggregate.hpp"
+#include "meteo/geo/match.hpp"
 #include "meteo/sources.hpp"
+#include "meteo/sources/sensor/census.hpp"
+#include "meteo/sources/sensor/latest_occurrences.hpp"
 
 namespace meteo::pipeline {
 namespace {
@@ -37,66 +40,6 @@ std::size_t stream_archived(const SensorPayload& payload, SensorRecordSink& sink
   const std::size_t records = stream_sensor_payload(reader.body(), payload.origin, sink);
   reader.read_to_end();
   return records;
-}
-
-// What a first pass over the whole payload learns before anything is written: the payload is
-// valid JSON, the counts of the shard, and which occurrence of a repeated id to keep.
-struct PayloadCensus {
-  RunCounts counts;  // fetched, other_shards, rejected, duplicates
-  LatestOccurrences occurrences;
-};
-
-class CensusSink final : public SensorRecordSink {
- public:
-  CensusSink(PayloadCensus& census, Shard shard, const std::string& source, spdlog::logger& log)
-      : census_(census), shard_(shard), source_(source), log_(log) {}
-
-  void reading(SensorReading&& reading) override {
-    if (!in_shard(reading.id, shard_)) return;
-    census_.occurrences.count(reading.id);
-  }
-  void rejected(RejectedRecord&& record) override {
-    if (!in_shard(record.record_json, shard_)) return;
-    ++census_.counts.rejected;
-    log_.warn("source {}: record {} rejected: {}", source_, record.position, record.reason);
-  }
-
- private:
-  PayloadCensus& census_;
-  Shard shard_;
-  const std::string& source_;
-  spdlog::logger& log_;
-};
-
-// Pass 2, only when some id hash repeats: the ids behind those hashes.
-class ResolveSink final : public SensorRecordSink {
- public:
-  ResolveSink(LatestOccurrences& occurrences, Shard shard)
-      : occurrences_(occurrences), shard_(shard) {}
-  void reading(SensorReading&& reading) override {
-    if (in_shard(reading.id, shard_)) occurrences_.resolve(reading.id);
-  }
-  void rejected(RejectedRecord&&) override {}
-
- private:
-  LatestOccurrences& occurrences_;
-  Shard shard_;
-};
-
-PayloadCensus take_census(const SourceConfig& source, const SensorPayload& payload,
-                          spdlog::logger& log) {
-  PayloadCensus census;
-  CensusSink counting(census, payload.shard, source.name, log);
-  const std::size_t records = stream_archived(payload, counting);
-  if (census.occurrences.seal()) {
-    ResolveSink resolving(census.occurrences, payload.shard);
-    stream_archived(payload, resolving);
-  }
-  census.counts.duplicates = census.occurrences.duplicates();
-  const std::size_t in_shard_records = census.occurrences.size() + census.counts.rejected;
-  census.counts.fetched = in_shard_records;  // of this shard: the ledger's balance holds
-  census.counts.other_shards = records - in_shard_records;
-  return census;
 }
 
 // What the parsing thread hands to the loading one.
@@ -176,8 +119,8 @@ class BatchingSink final : public SensorRecordSink {
 void BatchingSink::flush_readings() {
   if (pending_.empty()) return;
   const auto started = Clock::now();
-  MatchSummary matched =
-      match_readings(std::move(pending_), matchers_, source_.home_country_labels);
+  geo::MatchSummary matched =
+      geo::match_readings(std::move(pending_), matchers_, source_.home_country_labels);
   matching_time_ += Clock::now() - started;
   pending_.clear();
   pending_.reserve(kReadingsPerBatch);
@@ -266,7 +209,9 @@ RunCounts load_sensor_payload(Database& db, const SourceConfig& source,
   std::optional<OptionalStageTimer> parsing(std::in_place, metrics, source.name, "parse");
   // The first pass checks the payload whole before the transaction, so a malformed payload
   // fails fast and rejects are logged once, however often the load is retried.
-  PayloadCensus census = take_census(source, payload, log);
+  PayloadCensus census =
+      take_census([&](SensorRecordSink& sink) { return stream_archived(payload, sink); },
+                  payload.shard, source.name, log);
   parsing.reset();
 
   const RunHeader run{run_id, source.name, payload.hour, payload.fetched_at,

@@ -8,6 +8,7 @@
 #include "meteo/archive.hpp"
 #include "meteo/errors.hpp"
 #include "meteo/geo.hpp"
+#include "meteo/geo/match.hpp"
 #include "meteo/http.hpp"
 #include "meteo/pipeline/progress.hpp"
 #include "meteo/pipeline/source_regions.hpp"
@@ -19,19 +20,6 @@
 
 namespace meteo::pipeline {
 namespace {
-
-std::vector<MatchedStation> match_stations(std::vector<WeatherStation> stations,
-                                           const SourceRegions& regions) {
-  std::vector<MatchedStation> matched;
-  for (auto& station : stations) {
-    MatchedStation entry{std::move(station), {}};
-    for (const auto& matcher : regions.matchers) {
-      entry.region_index.push_back(matcher->match(entry.station.longitude, entry.station.latitude));
-    }
-    matched.push_back(std::move(entry));
-  }
-  return matched;
-}
 
 std::vector<std::string> station_datasets(const StationNetworkConfig& network,
                                           PortalClient& portal) {
@@ -142,9 +130,9 @@ RunCounts run_station_source(Database& db, const Config& config, const SourceCon
     }
     std::vector<std::string> station_problems;
     sync_stations(db, source.name, regions.set_pointers(),
-                  match_stations(portal.stations(network.stations_dataset, network.station_fields,
-                                                 &station_problems),
-                                 regions));
+                  geo::match_stations(portal.stations(network.stations_dataset,
+                                                      network.station_fields, &station_problems),
+                                      regions.matcher_pointers()));
     for (const auto& problem : station_problems) log.warn("source {}: {}", source.name, problem);
     for (const auto& [id, reason] : skipped) {
       log.warn("source {}: dataset {} skipped: {}", source.name, id, reason);

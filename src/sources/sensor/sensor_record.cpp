@@ -7,10 +7,10 @@
 #include <string_view>
 #include <utility>
 
-#include "duplicate_keys.hpp"
+#include "../duplicate_keys.hpp"
+#include "../quoted_text.hpp"
 #include "meteo/sources.hpp"
 #include "meteo/text.hpp"
-#include "quoted_text.hpp"
 
 namespace meteo::sensor_feed {
 namespace {

@@ -9,10 +9,10 @@
 #include <variant>
 #include <vector>
 
-#include "duplicate_keys.hpp"
+#include "../duplicate_keys.hpp"
+#include "../number_overflow.hpp"
 #include "meteo/errors.hpp"
 #include "meteo/sources.hpp"
-#include "number_overflow.hpp"
 #include "sensor_record.hpp"
 
 namespace meteo {
