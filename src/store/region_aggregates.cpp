@@ -61,8 +61,8 @@ Binder& bind_measurements(Binder& binder, const std::string& region_set, const H
 }
 
 // The range's measurements, summed per hour and region of the set: one pass, the expensive part.
-std::vector<HourTotal> hour_totals(sql::Connection& connection, const std::string& region_set,
-                                   const HourRange& range) {
+std::vector<HourTotal> stored_hour_totals(sql::Connection& connection,
+                                          const std::string& region_set, const HourRange& range) {
   auto select =
       prepare(connection, "SELECT CAST(x.hour AS CHAR), x.region_code, g.name, CAST(" +
                               exact_temperature_sum_sql("x.temperature") +
@@ -146,7 +146,7 @@ std::string exact_temperature_sum_sql(const std::string& column) {
 void recompute_region_hours(sql::Connection& connection, const std::string& region_set,
                             const std::set<UtcSeconds>& hours) {
   for (const auto& range : consecutive_ranges(hours)) {
-    const auto totals = hour_totals(connection, region_set, range);
+    const auto totals = stored_hour_totals(connection, region_set, range);
     remove_unsupported_rows(connection, region_set, range, totals);
     write_region_rows(connection, region_set, totals);
   }
