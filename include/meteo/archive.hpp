@@ -16,7 +16,7 @@
 #include <string_view>
 #include <vector>
 
-#include "meteo/config.hpp"
+#include "meteo/archive/settings.hpp"
 #include "meteo/hashing.hpp"  // sha256_hex, for the checksums archived payloads carry
 #include "meteo/time.hpp"
 

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "meteo/config.hpp"
+#include "meteo/geo/settings.hpp"
 #include "meteo/model.hpp"
 
 namespace meteo {

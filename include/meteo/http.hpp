@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "meteo/config.hpp"
+#include "meteo/http/settings.hpp"
 
 namespace spdlog {
 class logger;

@@ -10,8 +10,8 @@
 #include <variant>
 #include <vector>
 
-#include "meteo/config.hpp"
 #include "meteo/model.hpp"
+#include "meteo/sources/stations/settings.hpp"
 #include "meteo/time.hpp"
 
 namespace meteo {

@@ -4,14 +4,6 @@
 #include "sections.hpp"
 
 namespace meteo {
-
-int MonitoringConfig::stale_after_minutes_for(std::string_view source) const {
-  for (const auto& [name, minutes] : stale_after_minutes_by_source) {
-    if (name == source) return minutes;
-  }
-  return stale_after_minutes;
-}
-
 namespace config_detail {
 namespace {
 

@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "meteo/config.hpp"
 #include "meteo/errors.hpp"
 #include "meteo/geo.hpp"
+#include "meteo/geo/settings.hpp"
 #include "paths.hpp"
 
 namespace meteo::geo_test {

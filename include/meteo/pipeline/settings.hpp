@@ -1,0 +1,40 @@
+// The pipeline's settings ([monitoring], [cache], [verify]): source health, the metrics file, the
+// region-index cache and verify-after-run are the run's concerns. Plain structs.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace meteo {
+
+// What `status` and the Prometheus textfile tell monitoring.
+struct MonitoringConfig {
+  // A source without a success for longer is stale (`status` exits 1). Unset in [monitoring]: the
+  // [dashboard] value when there is one, so the page and `status` agree.
+  int stale_after_minutes = 90;
+  std::vector<std::pair<std::string, int>> stale_after_minutes_by_source;  // overrides
+  std::filesystem::path metrics_file;  // *.prom written by `run`; empty: none
+
+  // Inline, so this header needs no library behind it.
+  int stale_after_minutes_for(std::string_view source) const {
+    for (const auto& [name, minutes] : stale_after_minutes_by_source) {
+      if (name == source) return minutes;
+    }
+    return stale_after_minutes;
+  }
+};
+
+// Derived files that are safe to delete: today the region index, one file per region set
+// version and index format (see make_indexed_matcher).
+struct CacheConfig {
+  std::filesystem::path dir = "cache";  // relative paths are relative to the config file
+};
+
+struct VerifyConfig {
+  bool after_run = false;  // `run` checks the hours it touched (meteo-etl verify) before exiting
+};
+
+}  // namespace meteo

@@ -1,0 +1,27 @@
+// A source's settings ([[sources]]): the keys every source has, its HTTP settings and, for a
+// station network, that type's own table. Plain structs.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "meteo/http/settings.hpp"
+#include "meteo/secret.hpp"
+#include "meteo/sources/stations/settings.hpp"
+
+namespace meteo {
+
+struct SourceConfig {
+  std::string name;
+  std::string type;  // "sensor-api" or "opendatasoft-stations"
+  std::string url;   // sensor-api only
+  Secret api_key;    // sent as X-API-Key
+  std::vector<std::string> region_sets;
+  // Country labels that mean "France" when counting label/geometry disagreements.
+  std::vector<std::string> home_country_labels{"France", "FR", "FRA"};
+  HttpSettings http;
+  std::optional<StationNetworkConfig> stations;  // opendatasoft-stations only
+};
+
+}  // namespace meteo
