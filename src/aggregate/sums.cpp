@@ -1,6 +1,5 @@
 #include "meteo/aggregate/sums.hpp"
 
-#include <chrono>
 #include <string>
 
 #include "meteo/errors.hpp"
@@ -48,10 +47,6 @@ std::vector<RegionTotal> region_totals(const RegionSet& set,
   return totals;
 }
 
-UtcSeconds observation_hour(UtcSeconds observed_at) {
-  return std::chrono::floor<std::chrono::hours>(observed_at);
-}
-
 std::map<UtcSeconds, TemperatureSum> fresh_observation_hours(
     std::span<const WeatherObservation> observations, std::span<const Change> changes,
     const std::set<UtcSeconds>& recomputed) {
@@ -59,7 +54,7 @@ std::map<UtcSeconds, TemperatureSum> fresh_observation_hours(
   std::map<UtcSeconds, TemperatureSum> sums;
   for (std::size_t i = 0; i < observations.size(); ++i) {
     const auto& observation = observations[i];
-    const UtcSeconds hour = observation_hour(observation.observed_at);
+    const UtcSeconds hour = floor_to_hour(observation.observed_at);
     if (changes[i] != Change::fresh || !observation.temperature_c || recomputed.contains(hour)) {
       continue;
     }

@@ -191,9 +191,9 @@ void StationLoader::classify() {
       continue;
     }
     changes_.push_back(stored == stored_.end() ? Change::fresh : Change::corrected);
-    touched_hours_.insert(aggregate::observation_hour(observation.observed_at));
+    touched_hours_.insert(floor_to_hour(observation.observed_at));
     if (changes_.back() == Change::corrected) {
-      corrected_hours_.insert(aggregate::observation_hour(observation.observed_at));
+      corrected_hours_.insert(floor_to_hour(observation.observed_at));
     }
   }
 }

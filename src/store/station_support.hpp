@@ -18,7 +18,7 @@ namespace meteo::store {
 // and the observations may spell it otherwise).
 std::string dataset_key(std::string_view dataset_id);
 
-// The UTC hour an observation counts in (aggregate::observation_hour), as SQL over
+// The UTC hour an observation counts in (floor_to_hour), as SQL over
 // weather_observations.observed_at.
 inline constexpr const char* kObservationHour =
     "TIMESTAMP(DATE(observed_at), MAKETIME(HOUR(observed_at), 0, 0))";

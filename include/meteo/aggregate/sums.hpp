@@ -44,9 +44,6 @@ void add_fresh_readings(RegionSums& sums, std::span<const MatchedReading> readin
 std::vector<RegionTotal> region_totals(const RegionSet& set,
                                        const std::vector<TemperatureSum>& sums);
 
-// The UTC hour an observation counts in.
-UtcSeconds observation_hour(UtcSeconds observed_at);
-
 // Per hour: the temperatures of the fresh observations (`changes` per observation), except in
 // the `recomputed` hours, which the store sums again from what is stored. Observations without
 // a temperature add nothing.

@@ -128,12 +128,6 @@ TEST_F(FreshReadings, RegionTotalsNameTheRegionsWithReadingsInOrdinalOrder) {
   EXPECT_TRUE(region_totals(countries, sums[1]).empty());
 }
 
-TEST(ObservationHour, IsTheStartOfTheUtcHour) {
-  EXPECT_EQ(observation_hour(kTen), kTen);
-  EXPECT_EQ(observation_hour(kTen + minutes(59) + std::chrono::seconds(59)), kTen);
-  EXPECT_EQ(observation_hour(kTen + hours(1)), kTen + hours(1));
-}
-
 TEST(FreshObservationHours, SumsFreshTemperaturesPerHourOutsideTheRecomputedHours) {
   const std::vector<WeatherObservation> observations{
       observation(kTen + minutes(5), 12.5),

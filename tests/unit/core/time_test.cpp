@@ -35,6 +35,10 @@ TEST(ParseHour, RejectsAnythingThatIsNotTheStartOfAnHour) {
 TEST(FloorToHour, DropsMinutesAndSeconds) {
   const auto moment = sys_days{2026y / November / 22} + hours{6} + minutes{59} + seconds{59};
   EXPECT_EQ(floor_to_hour(moment), sys_days{2026y / November / 22} + hours{6});
+  // An hour's first second is its own hour, and the next hour starts one second later.
+  const UtcSeconds six = sys_days{2026y / November / 22} + hours{6};
+  EXPECT_EQ(floor_to_hour(six), six);
+  EXPECT_EQ(floor_to_hour(six + hours{1}), six + hours{1});
 }
 
 TEST(SqlDatetime, RoundTripsAndAcceptsFractions) {
