@@ -11,9 +11,11 @@
 #include <vector>
 
 #include "meteo/archive.hpp"
-#include "meteo/config.hpp"
+#include "meteo/geo/settings.hpp"  // RegionSetConfig: a set is stored with where it comes from
 #include "meteo/model.hpp"
 #include "meteo/model/run_counts.hpp"
+#include "meteo/model/source_kind.hpp"
+#include "meteo/store/settings.hpp"
 #include "meteo/time.hpp"
 
 namespace sql {
@@ -294,8 +296,10 @@ struct SourceState {
   std::size_t rows_today = 0;
 };
 
-// Works on an unmigrated database too (a source there has never run).
-SourceState read_source_state(Database& db, const SourceConfig& source, UtcSeconds now);
+// Works on an unmigrated database too (a source there has never run). `kind` says which rows count
+// as today's.
+SourceState read_source_state(Database& db, const std::string& source, SourceKind kind,
+                              UtcSeconds now);
 
 // ---- versions ----------------------------------------------------------------------------------
 

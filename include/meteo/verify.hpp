@@ -8,7 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "meteo/config.hpp"
+#include "meteo/archive/settings.hpp"
+#include "meteo/model/source_scope.hpp"
 #include "meteo/store.hpp"
 #include "meteo/time.hpp"
 
@@ -37,14 +38,21 @@ struct VerifyReport {
   bool passed() const;
 };
 
+// What verify reads of the configuration: the configured sources (in the configuration's order)
+// and the raw archive their payloads went to.
+struct VerifyScope {
+  std::vector<SourceScope> sources;
+  ArchiveConfig archive;
+};
+
 // Runs every check over `window`. Sensor and station sources, their region sets and the raw
-// archive come from `config`; `now` bounds the watermarks. Only the ledger check reads files: the
+// archive come from `scope`; `now` bounds the watermarks. Only the ledger check reads files: the
 // archived payloads of the window of the configured sources (another configuration's sources have
 // their own archive root). Checks of stored rows that need no configuration (aggregates, the run
 // ids of readings, unknown region codes, station watermarks) cover every source, since a region
 // set may be fed by sources of several configurations. Throws Error on database errors (75 when
 // temporary).
-VerifyReport verify_stored_data(Database& db, const Config& config, const VerifyWindow& window,
+VerifyReport verify_stored_data(Database& db, const VerifyScope& scope, const VerifyWindow& window,
                                 UtcSeconds now);
 
 // The earliest hour holding a reading of `source` whose values run `run_id` wrote last; nothing

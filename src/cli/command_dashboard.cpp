@@ -6,6 +6,7 @@
 #include "commands.hpp"
 #include "manual.hpp"
 #include "meteo/dashboard/dashboard_writer.hpp"
+#include "meteo/pipeline/config_views.hpp"
 #include "meteo/store.hpp"
 
 namespace meteo {
@@ -20,13 +21,13 @@ CommandRegistration register_dashboard(CLI::App& parent) {
   return {
       app, [out](CommandContext& context) {
         // Checked before connecting: a usage mistake needs no database to be reported.
-        const dashboard::DashboardSettings settings =
-            dashboard::dashboard_settings(context.config, *out);
+        const dashboard::DashboardInputs inputs = pipeline::dashboard_inputs(context.config);
+        const dashboard::DashboardSettings settings = dashboard::dashboard_settings(inputs, *out);
         Database db = Database::connect(context.config.database);
         require_current_schema(db, bundled_migrations());
         const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
         const dashboard::DashboardReport report =
-            dashboard::write_dashboard(db, context.config, settings, now, context.log);
+            dashboard::write_dashboard(db, inputs, settings, now, context.log);
         context.out << "dashboard written to " << settings.out.string() << " (" << report.data_files
                     << " data files, " << report.page_files << " page files)\n";
         return 0;

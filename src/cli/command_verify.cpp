@@ -5,6 +5,7 @@
 #include "commands.hpp"
 #include "manual.hpp"
 #include "meteo/errors.hpp"
+#include "meteo/pipeline/config_views.hpp"
 #include "meteo/pipeline/verify_output.hpp"
 #include "meteo/store.hpp"
 #include "meteo/verify.hpp"
@@ -66,7 +67,8 @@ CommandRegistration register_verify(CLI::App& parent) {
             require_current_schema(db, bundled_migrations());
             const auto now =
                 std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-            const VerifyReport report = verify_stored_data(db, context.config, window, now);
+            const VerifyReport report =
+                verify_stored_data(db, pipeline::verify_scope(context.config), window, now);
             if (options->json) {
               // Reading ids are bytes: a description need not be valid UTF-8.
               context.out << report_json(report).dump(2, ' ', false,

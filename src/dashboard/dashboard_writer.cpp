@@ -149,7 +149,7 @@ json station_hour_json(const StationHourlyRow& row) {
           {"observations", row.observations}};
 }
 
-json stations_json(Database& db, const SourceConfig& source, const std::string& region_set) {
+json stations_json(Database& db, const SourceScope& source, const std::string& region_set) {
   std::map<std::string, json> latest_by_dataset;
   for (const auto& observation : query_latest_observations(db, source.name)) {
     latest_by_dataset[observation.dataset_id] = latest_observation_json(observation);
@@ -181,22 +181,22 @@ json stations_json(Database& db, const SourceConfig& source, const std::string& 
 }
 
 // The network the page shows: the first station source, matched against its first region set.
-const SourceConfig* station_network(const Config& config) {
-  for (const auto& source : config.sources) {
-    if (source.stations && !source.region_sets.empty()) return &source;
+const SourceScope* station_network(const DashboardInputs& inputs) {
+  for (const auto& source : inputs.sources) {
+    if (source.kind == SourceKind::station_network && !source.region_sets.empty()) return &source;
   }
   return nullptr;
 }
 
 // ---- data/meta.json ---------------------------------------------------------------------------
 
-json source_json(Database& db, const SourceConfig& source, UtcSeconds generated_at,
+json source_json(Database& db, const SourceScope& source, UtcSeconds generated_at,
                  int stale_after_minutes) {
   const SourceHealth health = read_source_health(db, source.name);
   const bool stale = !health.last_success || generated_at - *health.last_success >
                                                  std::chrono::minutes(stale_after_minutes);
   return {{"name", source.name},
-          {"type", source.type},
+          {"type", source_type_name(source.kind)},
           {"last_success", optional_time(health.last_success)},
           {"last_failure", optional_time(health.last_failure)},
           {"last_failure_message",
@@ -205,9 +205,10 @@ json source_json(Database& db, const SourceConfig& source, UtcSeconds generated_
 }
 
 // The configured sets whose regions are loaded; a set never loaded is skipped with a warning.
-std::vector<RegionSet> loaded_region_sets(Database& db, const Config& config, spdlog::logger& log) {
+std::vector<RegionSet> loaded_region_sets(Database& db, const DashboardInputs& inputs,
+                                          spdlog::logger& log) {
   std::vector<RegionSet> sets;
-  for (const auto& set : config.region_sets) {
+  for (const auto& set : inputs.region_sets) {
     try {
       sets.push_back(load_region_set(db, set.name));
     } catch (const Error& error) {
@@ -220,14 +221,13 @@ std::vector<RegionSet> loaded_region_sets(Database& db, const Config& config, sp
 
 }  // namespace
 
-DashboardSettings dashboard_settings(const Config& config, const std::string& out_override) {
-  DashboardSettings settings;
-  if (config.dashboard) {
-    settings.out = config.dashboard->out;
-    settings.language = config.dashboard->language;
-    settings.stale_after_minutes = config.dashboard->stale_after_minutes;
-    settings.simplify_tolerance = config.dashboard->simplify_tolerance;
-  }
+DashboardSettings dashboard_settings(const DashboardInputs& inputs,
+                                     const std::string& out_override) {
+  const DashboardConfig& dashboard = inputs.dashboard;
+  DashboardSettings settings{.out = dashboard.out,
+                             .language = dashboard.language,
+                             .stale_after_minutes = dashboard.stale_after_minutes,
+                             .simplify_tolerance = dashboard.simplify_tolerance};
   if (!out_override.empty()) settings.out = out_override;
   if (settings.out.empty()) {
     throw Error(ExitCode::usage,
@@ -237,7 +237,7 @@ DashboardSettings dashboard_settings(const Config& config, const std::string& ou
   return settings;
 }
 
-DashboardReport write_dashboard(Database& db, const Config& config,
+DashboardReport write_dashboard(Database& db, const DashboardInputs& inputs,
                                 const DashboardSettings& settings, UtcSeconds generated_at,
                                 spdlog::logger& log) {
   const fs::path data = settings.out / "data";
@@ -245,7 +245,7 @@ DashboardReport write_dashboard(Database& db, const Config& config,
   report.page_files = write_page(settings.out);
 
   json region_sets = json::array();
-  for (const RegionSet& set : loaded_region_sets(db, config, log)) {
+  for (const RegionSet& set : loaded_region_sets(db, inputs, log)) {
     const std::string shapes = "shapes-" + set.name + ".geojson";
     const std::string hourly = "hourly-" + set.name + ".json";
     // Built from the checked name, so no set name can write outside the site.
@@ -258,7 +258,7 @@ DashboardReport write_dashboard(Database& db, const Config& config,
   }
 
   json stations = nullptr, station_region_set = nullptr;
-  if (const SourceConfig* network = station_network(config)) {
+  if (const SourceScope* network = station_network(inputs)) {
     const std::string& set = network->region_sets.front();
     write_atomically(data / "stations.json", stations_json(db, *network, set).dump());
     ++report.data_files;
@@ -267,7 +267,7 @@ DashboardReport write_dashboard(Database& db, const Config& config,
   }
 
   json sources = json::array();
-  for (const auto& source : config.sources) {
+  for (const auto& source : inputs.sources) {
     sources.push_back(source_json(db, source, generated_at, settings.stale_after_minutes));
   }
   const json meta{{"version", kFormatVersion},

@@ -11,6 +11,7 @@
 #include "meteo/errors.hpp"
 #include "meteo/http.hpp"
 #include "meteo/metrics.hpp"
+#include "meteo/pipeline/config_views.hpp"
 #include "meteo/pipeline/source_regions.hpp"
 #include "meteo/pipeline/station_job.hpp"
 #include "payload_landing.hpp"
@@ -102,7 +103,8 @@ void refresh_dashboard(Database& db, const Config& config, spdlog::logger& log) 
   if (!config.dashboard || !config.dashboard->refresh_after_run) return;
   try {
     const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-    dashboard::write_dashboard(db, config, dashboard::dashboard_settings(config, ""), now, log);
+    const dashboard::DashboardInputs inputs = dashboard_inputs(config);
+    dashboard::write_dashboard(db, inputs, dashboard::dashboard_settings(inputs, ""), now, log);
   } catch (const std::exception& error) {
     log.warn("dashboard not refreshed: {}", error.what());
   }

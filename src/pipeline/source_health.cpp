@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "meteo/pipeline/config_views.hpp"
+
 namespace meteo::pipeline {
 
 std::string_view verdict_name(HealthVerdict verdict) {
@@ -33,7 +35,8 @@ std::vector<SourceHealthReport> read_source_health_reports(Database& db, const C
   std::vector<SourceHealthReport> reports;
   for (const SourceConfig& source : config.sources) {
     const std::chrono::minutes stale_after(config.monitoring.stale_after_minutes_for(source.name));
-    reports.push_back(judge_source(source, read_source_state(db, source, now), now, stale_after));
+    reports.push_back(judge_source(
+        source, read_source_state(db, source.name, source_kind(source), now), now, stale_after));
   }
   return reports;
 }

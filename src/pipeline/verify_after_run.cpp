@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "meteo/errors.hpp"
+#include "meteo/pipeline/config_views.hpp"
 #include "meteo/pipeline/verify_output.hpp"
 #include "meteo/verify.hpp"
 
@@ -14,7 +15,7 @@ namespace {
 void verify_hours(Database& db, const Config& config, const std::string& source,
                   const VerifyWindow& window, spdlog::logger& log) {
   const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-  const VerifyReport report = verify_stored_data(db, config, window, now);
+  const VerifyReport report = verify_stored_data(db, verify_scope(config), window, now);
   const std::string hours = describe_window(window);
   std::string failed;
   for (const auto& check : report.checks) {

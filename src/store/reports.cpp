@@ -112,19 +112,20 @@ std::size_t count_in_day(sql::Connection& connection, const std::string& query,
   return row->next() && !row->isNull(1) ? static_cast<std::size_t>(row->getUInt64(1)) : 0;
 }
 
-std::size_t rows_today(sql::Connection& connection, const SourceConfig& source, UtcSeconds now) {
+std::size_t rows_today(sql::Connection& connection, const std::string& source, SourceKind kind,
+                       UtcSeconds now) {
   const UtcSeconds day = std::chrono::floor<std::chrono::days>(now);
-  if (!source.stations) {
+  if (kind == SourceKind::sensor_feed) {
     return count_in_day(connection,
                         "SELECT SUM(`stored`) FROM etl_runs WHERE source = ?"
                         " AND status = 'succeeded' AND finished_at >= ? AND finished_at < ?",
-                        source.name, day);
+                        source, day);
   }
   if (!store::table_exists(connection, "weather_observations")) return 0;
   return count_in_day(connection,
                       "SELECT COUNT(*) FROM weather_observations WHERE source = ?"
                       " AND observed_at >= ? AND observed_at < ?",
-                      source.name, day);
+                      source, day);
 }
 
 int schema_version(sql::Connection& connection) {
@@ -177,17 +178,18 @@ StatusReport read_status(Database& db, std::size_t run_limit) {
   });
 }
 
-SourceState read_source_state(Database& db, const SourceConfig& source, UtcSeconds now) {
+SourceState read_source_state(Database& db, const std::string& source, SourceKind kind,
+                              UtcSeconds now) {
   auto& connection = db.connection();
-  return store::guarded("reading the ledger of source " + source.name, [&] {
+  return store::guarded("reading the ledger of source " + source, [&] {
     SourceState state;
     if (!store::table_exists(connection, "etl_runs")) return state;
     const bool has_kinds = column_exists(connection, "etl_runs", "kind");
-    state.last_success = last_finished_run(connection, source.name, "succeeded", has_kinds);
-    state.last_failure = last_finished_run(connection, source.name, "failed", has_kinds);
-    state.last_finished = last_finished_run(connection, source.name, std::nullopt, has_kinds);
-    state.newest_succeeded_hour = newest_succeeded_hour(connection, source.name);
-    state.rows_today = rows_today(connection, source, now);
+    state.last_success = last_finished_run(connection, source, "succeeded", has_kinds);
+    state.last_failure = last_finished_run(connection, source, "failed", has_kinds);
+    state.last_finished = last_finished_run(connection, source, std::nullopt, has_kinds);
+    state.newest_succeeded_hour = newest_succeeded_hour(connection, source);
+    state.rows_today = rows_today(connection, source, kind, now);
     return state;
   });
 }

@@ -70,15 +70,15 @@ Bounds bounds_of(const VerifyWindow& window) {
           window.to ? to_sql_datetime(*window.to) : "9999-12-31 23:59:59"};
 }
 
-std::vector<const SourceConfig*> sources_of_type(const Config& config, const std::string& type) {
-  std::vector<const SourceConfig*> sources;
-  for (const auto& source : config.sources) {
-    if (source.type == type) sources.push_back(&source);
+std::vector<const SourceScope*> sources_of_kind(const VerifyScope& scope, SourceKind kind) {
+  std::vector<const SourceScope*> sources;
+  for (const auto& source : scope.sources) {
+    if (source.kind == kind) sources.push_back(&source);
   }
   return sources;
 }
 
-std::vector<std::string> names_of(const std::vector<const SourceConfig*>& sources) {
+std::vector<std::string> names_of(const std::vector<const SourceScope*>& sources) {
   std::vector<std::string> names;
   for (const auto* source : sources) names.push_back(source->name);
   return names;
@@ -245,7 +245,8 @@ void check_archive_files(sql::Connection& connection, const RawArchive& archive,
   }
 }
 
-VerifyCheck check_ledger(sql::Connection& connection, const Config& config, const Bounds& window) {
+VerifyCheck check_ledger(sql::Connection& connection, const VerifyScope& scope,
+                         const Bounds& window) {
   VerifyCheck check{"ledger",
                     "succeeded sensor runs balance fetched = rejected + duplicates + stored +"
                     " corrections + unchanged; readings name succeeded runs of their source;"
@@ -253,15 +254,15 @@ VerifyCheck check_ledger(sql::Connection& connection, const Config& config, cons
                     " configured sources are intact in the archive",
                     0,
                     {}};
-  const auto sensors = names_of(sources_of_type(config, "sensor-api"));
+  const auto sensors = names_of(sources_of_kind(scope, SourceKind::sensor_feed));
   if (!sensors.empty()) {
     collect(connection, check, unbalanced_runs(sensors, window));
     collect(connection, check, unarchived_runs(sensors, window));
   }
   collect(connection, check, dangling_run_ids(window));
   std::vector<std::string> configured;
-  for (const auto& source : config.sources) configured.push_back(source.name);
-  check_archive_files(connection, RawArchive(config.archive), configured, window, check);
+  for (const auto& source : scope.sources) configured.push_back(source.name);
+  check_archive_files(connection, RawArchive(scope.archive), configured, window, check);
   return check;
 }
 
@@ -318,20 +319,21 @@ ViolationQuery unknown_station_regions() {
       {}};
 }
 
-VerifyCheck check_regions(sql::Connection& connection, const Config& config, const Bounds& window) {
+VerifyCheck check_regions(sql::Connection& connection, const VerifyScope& scope,
+                          const Bounds& window) {
   VerifyCheck check{"regions",
                     "every reading of the window and every station has an entry in each loaded"
                     " region set of its source, and every region code it names exists in that set",
                     0,
                     {}};
   const auto loaded = loaded_region_sets(connection);
-  for (const auto* source : sources_of_type(config, "sensor-api")) {
+  for (const auto* source : sources_of_kind(scope, SourceKind::sensor_feed)) {
     for (const auto& set : source->region_sets) {
       if (loaded.contains(set))
         collect(connection, check, unmatched_readings(source->name, set, window));
     }
   }
-  for (const auto* source : sources_of_type(config, "opendatasoft-stations")) {
+  for (const auto* source : sources_of_kind(scope, SourceKind::station_network)) {
     for (const auto& set : source->region_sets) {
       if (loaded.contains(set)) collect(connection, check, unmatched_stations(source->name, set));
     }
@@ -461,7 +463,8 @@ ViolationQuery future_sensor_hours(const std::vector<std::string>& sources,
       joined(joined({now}, sources), {now})};
 }
 
-VerifyCheck check_watermarks(sql::Connection& connection, const Config& config, UtcSeconds now) {
+VerifyCheck check_watermarks(sql::Connection& connection, const VerifyScope& scope,
+                             UtcSeconds now) {
   VerifyCheck check{"watermarks",
                     "each station dataset's newest_observation is its newest stored observation"
                     " and its read_through is not after now; no sensor source's newest succeeded"
@@ -471,7 +474,7 @@ VerifyCheck check_watermarks(sql::Connection& connection, const Config& config, 
   const std::string now_text = to_sql_datetime(now);
   collect(connection, check, wrong_newest_observations());
   collect(connection, check, future_read_through(now_text));
-  const auto sensors = names_of(sources_of_type(config, "sensor-api"));
+  const auto sensors = names_of(sources_of_kind(scope, SourceKind::sensor_feed));
   if (!sensors.empty()) collect(connection, check, future_sensor_hours(sensors, now_text));
   return check;
 }
@@ -483,16 +486,16 @@ bool VerifyReport::passed() const {
                      [](const VerifyCheck& check) { return check.passed(); });
 }
 
-VerifyReport verify_stored_data(Database& db, const Config& config, const VerifyWindow& window,
+VerifyReport verify_stored_data(Database& db, const VerifyScope& scope, const VerifyWindow& window,
                                 UtcSeconds now) {
   auto& connection = db.connection();
   const Bounds bounds = bounds_of(window);
   VerifyReport report{window, {}};
   report.checks.push_back(check_aggregates(connection, bounds));
-  report.checks.push_back(check_ledger(connection, config, bounds));
-  report.checks.push_back(check_regions(connection, config, bounds));
+  report.checks.push_back(check_ledger(connection, scope, bounds));
+  report.checks.push_back(check_regions(connection, scope, bounds));
   report.checks.push_back(check_views(connection));
-  report.checks.push_back(check_watermarks(connection, config, now));
+  report.checks.push_back(check_watermarks(connection, scope, now));
   return report;
 }
 

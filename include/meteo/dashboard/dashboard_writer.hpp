@@ -7,7 +7,9 @@
 #include <string_view>
 #include <vector>
 
-#include "meteo/config.hpp"
+#include "meteo/dashboard/settings.hpp"
+#include "meteo/geo/settings.hpp"
+#include "meteo/model/source_scope.hpp"
 #include "meteo/store.hpp"
 #include "meteo/time.hpp"
 
@@ -26,6 +28,14 @@ struct EmbeddedFile {
 // Every file of web/dist at build time; empty when the page was not built.
 const std::vector<EmbeddedFile>& dashboard_assets();
 
+// What the dashboard reads of the configuration: [dashboard] (its defaults when the file has no
+// such table), the sources shown and the region sets drawn, each in the configuration's order.
+struct DashboardInputs {
+  DashboardConfig dashboard;
+  std::vector<SourceScope> sources;
+  std::vector<RegionSetConfig> region_sets;
+};
+
 struct DashboardSettings {
   std::filesystem::path out;
   std::string language = "fr";
@@ -35,7 +45,8 @@ struct DashboardSettings {
 
 // [dashboard] with `out_override` (the command line) winning over its `out`. Throws
 // Error(usage) when neither names a directory.
-DashboardSettings dashboard_settings(const Config& config, const std::string& out_override);
+DashboardSettings dashboard_settings(const DashboardInputs& inputs,
+                                     const std::string& out_override);
 
 struct DashboardReport {
   std::size_t data_files = 0;
@@ -44,7 +55,7 @@ struct DashboardReport {
 
 // Writes the site under settings.out. Each file goes to a temporary name first and is renamed,
 // data/meta.json last, so a reader never sees half a file nor a meta.json naming missing files.
-DashboardReport write_dashboard(Database& db, const Config& config,
+DashboardReport write_dashboard(Database& db, const DashboardInputs& inputs,
                                 const DashboardSettings& settings, UtcSeconds generated_at,
                                 spdlog::logger& log);
 

@@ -168,16 +168,11 @@ class ReplacingARegionSet : public StoreTest {
   // The violations `verify` finds in the aggregates and the region matches over the whole
   // history, fr-regions fed by the sensors (the ledger check wants archived payloads: not here).
   std::vector<std::string> region_violations() {
-    Config config;
-    config.archive.root = std::filesystem::temp_directory_path();
-    SourceConfig sensors;
-    sensors.name = "sensors";
-    sensors.type = "sensor-api";
-    sensors.region_sets = {"fr-regions"};
-    config.sources = {sensors};
+    VerifyScope scope;
+    scope.archive.root = std::filesystem::temp_directory_path();
+    scope.sources = {{"sensors", SourceKind::sensor_feed, {"fr-regions"}}};
     std::vector<std::string> violations;
-    for (const auto& check :
-         verify_stored_data(db_, config, {}, at("2026-11-22 12:00:00")).checks) {
+    for (const auto& check : verify_stored_data(db_, scope, {}, at("2026-11-22 12:00:00")).checks) {
       if (check.name != "aggregates" && check.name != "regions") continue;
       for (const auto& violation : check.violations)
         violations.push_back(check.name + ": " + violation);

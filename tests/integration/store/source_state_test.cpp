@@ -12,21 +12,6 @@ UtcSeconds now_seconds() {
   return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
 }
 
-SourceConfig sensor_source(const std::string& name = "sensors") {
-  SourceConfig source;
-  source.name = name;
-  source.type = "sensor-api";
-  return source;
-}
-
-SourceConfig station_source(const std::string& name) {
-  SourceConfig source;
-  source.name = name;
-  source.type = "opendatasoft-stations";
-  source.stations = StationNetworkConfig{};
-  return source;
-}
-
 class SourceStateTest : public StoreTest {
  protected:
   // Moves a run's start and end `hours` into the past, as if it had run then.
@@ -41,7 +26,8 @@ class SourceStateTest : public StoreTest {
 };
 
 TEST_F(SourceStateTest, ASourceThatNeverRanHasNoRunsAndNoRows) {
-  const SourceState state = read_source_state(db_, sensor_source(), now_seconds());
+  const SourceState state =
+      read_source_state(db_, "sensors", SourceKind::sensor_feed, now_seconds());
   EXPECT_FALSE(state.last_success);
   EXPECT_FALSE(state.last_failure);
   EXPECT_FALSE(state.last_finished);
@@ -59,7 +45,7 @@ TEST_F(SourceStateTest, LastSuccessAndLastFailureWithItsReason) {
   load(hour, {matched("z", 9.0, 0)}, {}, "partner");        // another source
 
   const auto now = now_seconds();
-  const SourceState state = read_source_state(db_, sensor_source(), now);
+  const SourceState state = read_source_state(db_, "sensors", SourceKind::sensor_feed, now);
   ASSERT_TRUE(state.last_success);
   EXPECT_EQ(state.last_success->id, succeeded);
   EXPECT_EQ(state.last_success->hour, hour);
@@ -81,7 +67,8 @@ TEST_F(SourceStateTest, RowsTodayCountOnlyRunsFinishedThisUtcDay) {
   load(hour, {matched("old-1", 1.0, 0), matched("old-2", 1.0, 0), matched("old-3", 1.0, 0)});
   age_run(last_run_id(), 48);
   load(hour + std::chrono::hours(1), {matched("new", 2.0, 0)});
-  const SourceState state = read_source_state(db_, sensor_source(), now_seconds());
+  const SourceState state =
+      read_source_state(db_, "sensors", SourceKind::sensor_feed, now_seconds());
   EXPECT_EQ(state.rows_today, 1u);
   EXPECT_EQ(state.newest_succeeded_hour, hour + std::chrono::hours(1));
 }
@@ -90,7 +77,7 @@ TEST_F(SourceStateTest, OldSuccessKeepsItsFinishTime) {
   load(at("2026-11-22 06:00:00"), {matched("a", 1.0, 0)});
   age_run(last_run_id(), 3);
   const auto now = now_seconds();
-  const SourceState state = read_source_state(db_, sensor_source(), now);
+  const SourceState state = read_source_state(db_, "sensors", SourceKind::sensor_feed, now);
   ASSERT_TRUE(state.last_success);
   const auto age = now - state.last_success->finished_at;
   EXPECT_GE(age, std::chrono::hours(3));
@@ -113,13 +100,14 @@ TEST_F(SourceStateTest, StationRowsTodayAreTheObservationsOfTheUtcDay) {
         " last_run_id) VALUES ('" +
         source + "', 'station-a', '" + observed + "', 1, 1)");
   }
-  EXPECT_EQ(read_source_state(db_, station_source("stations"), now).rows_today, 2u);
+  EXPECT_EQ(read_source_state(db_, "stations", SourceKind::station_network, now).rows_today, 2u);
 }
 
 TEST(SourceStateUnmigrated, EverySourceHasNeverRun) {
   ScratchDatabase scratch;
   Database db = scratch.connect();
-  const SourceState state = read_source_state(db, sensor_source(), now_seconds());
+  const SourceState state =
+      read_source_state(db, "sensors", SourceKind::sensor_feed, now_seconds());
   EXPECT_FALSE(state.last_success);
   EXPECT_FALSE(state.last_finished);
   EXPECT_EQ(state.rows_today, 0u);

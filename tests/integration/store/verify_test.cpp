@@ -23,16 +23,9 @@ class Verify : public StationStoreTest {
  protected:
   Verify() {
     fs::create_directories(archive_root_);
-    config_.archive.root = archive_root_;
-    SourceConfig sensors;
-    sensors.name = "sensors";
-    sensors.type = "sensor-api";
-    sensors.region_sets = {"fr-regions"};
-    SourceConfig stations;
-    stations.name = kStationSource;
-    stations.type = "opendatasoft-stations";
-    stations.region_sets = {communes_.name};
-    config_.sources = {sensors, stations};
+    scope_.archive.root = archive_root_;
+    scope_.sources = {{"sensors", SourceKind::sensor_feed, {"fr-regions"}},
+                      {kStationSource, SourceKind::station_network, {communes_.name}}};
   }
   ~Verify() override { fs::remove_all(archive_root_); }
 
@@ -40,7 +33,7 @@ class Verify : public StationStoreTest {
   std::int64_t load_archived(UtcSeconds hour, std::vector<MatchedReading> readings) {
     const auto run_id = begin_run(db_, "sensors", hour);
     const PayloadOrigin origin{"sensors", hour, run_id, 0, UtcMicros(hour), "http://sensors", 200};
-    record_raw_payload(db_, RawArchive(config_.archive).write(origin, "[]"));
+    record_raw_payload(db_, RawArchive(scope_.archive).write(origin, "[]"));
     RunBatch run = batch(run_id, hour, std::move(readings));
     run.fetched_at = UtcMicros(hour);
     load_run(db_, run);
@@ -63,13 +56,13 @@ class Verify : public StationStoreTest {
   }
 
   VerifyReport verify(VerifyWindow window = {}) {
-    return verify_stored_data(db_, config_, window, kNow);
+    return verify_stored_data(db_, scope_, window, kNow);
   }
 
   fs::path archive_root_ =
       fs::temp_directory_path() / ("meteo-verify-" + std::to_string(::getpid()) + "-" +
                                    ::testing::UnitTest::GetInstance()->current_test_info()->name());
-  Config config_;
+  VerifyScope scope_;
   std::int64_t first_run_ = 0;
 };
 
@@ -253,7 +246,7 @@ TEST_F(Verify, AMissingArchiveFileIsReportedUnlessPruned) {
 // verify looks for the payloads of its configured sources only, in its own root.
 TEST_F(Verify, OnlyThePayloadsOfTheConfiguredSourcesAreLookedForInTheArchive) {
   load_clean_history();
-  auto elsewhere_archive = config_.archive;
+  auto elsewhere_archive = scope_.archive;
   elsewhere_archive.root = archive_root_.string() + "-elsewhere";
   const auto hour = at("2026-11-22 06:00:00");
   const auto run_id = begin_run(db_, "elsewhere", hour);
@@ -265,10 +258,7 @@ TEST_F(Verify, OnlyThePayloadsOfTheConfiguredSourcesAreLookedForInTheArchive) {
   const std::string path = payload.relative_path.string();
   EXPECT_TRUE(verify().passed()) << "elsewhere is another configuration's source";
 
-  SourceConfig elsewhere;
-  elsewhere.name = "elsewhere";
-  elsewhere.type = "sensor-api";
-  config_.sources.push_back(elsewhere);
+  scope_.sources.push_back({"elsewhere", SourceKind::sensor_feed, {}});
   expect_single_violation(verify(), "ledger", {"raw payload", path});
 }
 
