@@ -5,8 +5,7 @@
 #include "commands.hpp"
 #include "manual.hpp"
 #include "meteo/errors.hpp"
-#include "meteo/pipeline/replay_job.hpp"
-#include "meteo/pipeline/station_job.hpp"
+#include "meteo/pipeline/source_run.hpp"
 #include "progress.hpp"
 #include "window_command.hpp"
 
@@ -30,23 +29,13 @@ std::vector<const SourceConfig*> backfill_sources(const Config& config,
   return sources;
 }
 
-void backfill_source(Database& db, CommandContext& context, const SourceConfig& source,
-                     const pipeline::StationJob& job) {
-  if (source.stations) {
-    pipeline::run_station_source(db, context.config, source, job, context.log, context.out);
-  } else {
-    pipeline::ReplayRequest request{*job.window, 1, job.dry_run};
-    request.progress = job.progress;
-    pipeline::replay_sensor_source(db, context.config, source, request, context.log, context.out);
-  }
-}
-
 // Stops at the first failure, whose line is the last and carries the exit code.
 int backfill(Database& db, CommandContext& context, const std::vector<const SourceConfig*>& sources,
-             const pipeline::StationJob& job) {
+             const pipeline::SourceJob& job) {
   return load_each_source(
-      context.log, "backfill", *job.window, sources,
-      [&](const SourceConfig& source) { backfill_source(db, context, source, job); });
+      context.log, "backfill", *job.window, sources, [&](const SourceConfig& source) {
+        pipeline::backfill_source(db, context.config, source, job, context.log, context.out);
+      });
 }
 
 }  // namespace
@@ -71,9 +60,10 @@ CommandRegistration register_backfill(CLI::App& parent) {
             const auto sources = backfill_sources(context.config, *options);
             const auto now =
                 std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-            const pipeline::StationJob job{
-                now, floor_to_hour(now), window, options->dry_run,
-                progress_reporter(context.log, options->progress_bar(context.log))};
+            const pipeline::SourceJob job{
+                now,     floor_to_hour(now),
+                window,  options->dry_run,
+                Shard{}, progress_reporter(context.log, options->progress_bar(context.log))};
             Database db = Database::connect(context.config.database, &context.log);
             require_current_schema(db, bundled_migrations());
             return backfill(db, context, sources, job);

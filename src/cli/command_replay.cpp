@@ -12,20 +12,17 @@ namespace meteo {
 namespace {
 
 std::vector<const SourceConfig*> replay_sources(const Config& config,
-                                                const std::vector<std::string>& names) {
+                                                const std::vector<std::string>& names,
+                                                spdlog::logger& log) {
   std::vector<const SourceConfig*> sources;
   for (const auto& name : names) {
     const SourceConfig& source = config.source(name);
-    if (source.stations) {
-      throw Error(ExitCode::usage, "source " + name +
-                                       " is a station network: its portal keeps the history, "
-                                       "re-read it with `meteo-etl backfill`");
-    }
+    pipeline::require_replayable(source, log);
     sources.push_back(&source);
   }
   if (names.empty()) {
     for (const auto& source : config.sources) {
-      if (!source.stations) sources.push_back(&source);
+      if (pipeline::replayable(source, log)) sources.push_back(&source);
     }
   }
   if (sources.empty()) throw Error(ExitCode::config, "no sensor-api source configured");
@@ -37,11 +34,10 @@ int replay_window(CommandContext& context, const std::vector<const SourceConfig*
                   const pipeline::ReplayRequest& request) {
   Database db = Database::connect(context.config.database, &context.log);
   require_current_schema(db, bundled_migrations());
-  return load_each_source(context.log, "replay", request.window, sources,
-                          [&](const SourceConfig& source) {
-                            pipeline::replay_sensor_source(db, context.config, source, request,
-                                                           context.log, context.out);
-                          });
+  return load_each_source(
+      context.log, "replay", request.window, sources, [&](const SourceConfig& source) {
+        pipeline::replay_source(db, context.config, source, request, context.log, context.out);
+      });
 }
 
 }  // namespace
@@ -75,8 +71,8 @@ CommandRegistration register_replay(CLI::App& parent) {
             const Shard shard = options->shard.empty() ? Shard{} : parse_shard(options->shard);
             pipeline::ReplayRequest request{window, options->jobs, options->dry_run, shard};
             request.progress = progress_reporter(context.log, options->progress_bar(context.log));
-            return replay_window(context, replay_sources(context.config, options->sources),
-                                 request);
+            return replay_window(
+                context, replay_sources(context.config, options->sources, context.log), request);
           }};
 }
 

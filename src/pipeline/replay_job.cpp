@@ -13,9 +13,10 @@
 #include "meteo/errors.hpp"
 #include "meteo/pipeline/progress.hpp"
 #include "meteo/pipeline/source_regions.hpp"
+#include "meteo/sources/source_types.hpp"
 #include "run_failure.hpp"
 #include "run_log_fields.hpp"
-#include "sensor_job.hpp"
+#include "unit_load.hpp"
 
 namespace meteo::pipeline {
 namespace {
@@ -31,29 +32,33 @@ std::int64_t ledger_id(Database& db, const RawArchive& archive, ArchivedPayload&
   return record_raw_payload(db, payload);
 }
 
-RunCounts replay_payload(Database& db, const RawArchive& archive, const SourceConfig& source,
+template <class Record>
+RunCounts replay_payload(Database& db, const RawArchive& archive, sources::Source<Record>& source,
                          const SourceRegions& regions, ArchivedPayload payload, const Shard& shard,
                          spdlog::logger& log, StepProgress& progress) {
+  const std::string& name = source.config().name;
   const auto recorded = find_raw_payload(db, payload.relative_path);
   const std::int64_t payload_id = ledger_id(db, archive, payload, recorded);
   const std::string sha256 = recorded ? recorded->sha256 : payload.sha256;
-  const auto open_body = [&] { return archive.open_reader(payload.relative_path, sha256); };
+  const std::filesystem::path path = payload.relative_path;
+  const sources::LandedPayload landed{payload, [&] { return archive.open_reader(path, sha256); }};
   const UtcSeconds hour = payload.origin.hour;
-  const std::int64_t run_id = begin_run(db, source.name, hour, RunKind::replay, payload_id);
+  const std::int64_t run_id = begin_run(db, name, hour, RunKind::replay, payload_id);
   try {
-    const RunCounts counts = load_sensor_payload(
-        db, source, regions, run_id,
-        {open_body, payload.relative_path.string(), hour, payload.origin.fetched_at, shard}, log);
-    progress.step(payload.relative_path.string());
-    LogFields fields = run_fields(source.name, run_id, hour);
+    auto records = source.adopt(landed, shard);
+    const UnitLoad load{db, source.config(), regions, run_id, hour, nullptr, log};
+    std::optional<HourSpan> observed;
+    const RunCounts counts = load_unit(load, sources::FetchUnit{}, *records, observed);
+    progress.step(path.string());
+    LogFields fields = run_fields(name, run_id, hour);
     if (!shard.whole()) fields.add("shard", shard.text());
-    fields.add("payload", payload.relative_path.string()).add(counts_fields(counts));
+    fields.add("payload", path.string()).add(counts_fields(counts));
     log_with(log, progress.step_level(), fields, "{} hour {}: replay run {} of {}: {}",
-             describe_worker(source.name, shard), to_iso8601(hour), run_id,
-             payload.relative_path.string(), describe_counts(counts));
+             describe_worker(name, shard), to_iso8601(hour), run_id, path.string(),
+             describe_counts(counts));
     return counts;
   } catch (const std::exception& error) {
-    record_run_failure(db, run_id, source.name, error, log);
+    record_run_failure(db, run_id, name, error, log);
     throw;
   }
 }
@@ -107,10 +112,16 @@ class ReplayWorkers {
     try {
       Database db = Database::connect(config_.database, &log_);
       const SourceRegions regions = load_source_regions(db, config_, source_, log_);
+      // A source of its own: each worker parses on its own thread.
+      auto source = sources::make_source(source_, log_);
       for (auto& payload : part) {
         if (stop_) return;
-        const RunCounts counts =
-            replay_payload(db, archive_, source_, regions, payload, shard_, log_, progress_);
+        const RunCounts counts = std::visit(
+            [&](auto& typed) {
+              return replay_payload(db, archive_, *typed, regions, payload, shard_, log_,
+                                    progress_);
+            },
+            source);
         const std::lock_guard lock(mutex_);
         total_ += counts;
       }
@@ -141,9 +152,20 @@ class ReplayWorkers {
 
 }  // namespace
 
-RunCounts replay_sensor_source(Database& db, const Config& config, const SourceConfig& source,
-                               const ReplayRequest& request, spdlog::logger& log,
-                               std::ostream& out) {
+bool replayable(const SourceConfig& source, spdlog::logger& log) {
+  return sources::history_of(source, log) == sources::History::archive;
+}
+
+void require_replayable(const SourceConfig& source, spdlog::logger& log) {
+  if (replayable(source, log)) return;
+  throw Error(ExitCode::usage, "source " + source.name +
+                                   " is a station network: its portal keeps the history, "
+                                   "re-read it with `meteo-etl backfill`");
+}
+
+RunCounts replay_source(Database& db, const Config& config, const SourceConfig& source,
+                        const ReplayRequest& request, spdlog::logger& log, std::ostream& out) {
+  require_replayable(source, log);
   const RawArchive archive(config.archive);
   auto payloads = archive.list(source.name, request.window.from, request.window.to);
   if (request.dry_run) {

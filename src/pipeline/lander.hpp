@@ -1,0 +1,49 @@
+// "Land raw": the step between fetch and parse. A payload is durable on disk and known to the
+// ledger before anything reads it, so a record we were served once can always be replayed.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "meteo/archive.hpp"
+#include "meteo/metrics.hpp"
+#include "meteo/sources/source.hpp"
+#include "meteo/store.hpp"
+
+namespace spdlog {
+class logger;
+}
+
+namespace meteo::pipeline {
+
+// Now, to the microsecond: the order of payloads (a reading keeps its newest payload's values).
+UtcMicros now_micros();
+
+// Lands the answers of one ledger run, numbered in the order they come. A body streamed in is
+// timed as the "fetch" stage and its landing as "archive" when metrics are given.
+class ArchiveLander final : public sources::Lander {
+ public:
+  ArchiveLander(Database& db, const RawArchive& archive, PayloadOrigin run,
+                metrics::Registry* metrics, spdlog::logger& log);
+
+  BodyStream open_stream(const std::string& url) override;
+  sources::LandedPayload land_stream(long http_status) override;
+  void land(const std::string& url, const HttpResponse& response) override;
+
+ private:
+  PayloadOrigin next_origin(const std::string& url);
+  sources::LandedPayload landed(ArchivedPayload archived) const;
+
+  Database& db_;
+  const RawArchive& archive_;
+  PayloadOrigin run_;  // source, hour and run id; the rest is each payload's
+  metrics::Registry* metrics_;
+  spdlog::logger& log_;
+  int sequence_ = 0;
+  PayloadOrigin streaming_;
+  std::optional<ArchiveWriter> writer_;
+  std::optional<metrics::StageTimer> fetching_;
+};
+
+}  // namespace meteo::pipeline

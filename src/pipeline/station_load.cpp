@@ -1,0 +1,46 @@
+#include "meteo/station_store.hpp"
+#include "unit_load.hpp"
+
+namespace meteo::pipeline {
+namespace {
+
+// A window's records, gathered into the one batch its transaction loads.
+class CollectingSink final : public sources::BatchSink<WeatherObservation> {
+ public:
+  explicit CollectingSink(StationBatch& batch) : batch_(batch) {}
+  void records(std::vector<WeatherObservation>&& batch) override {
+    batch_.observations.insert(batch_.observations.end(), std::make_move_iterator(batch.begin()),
+                               std::make_move_iterator(batch.end()));
+  }
+  void rejected(std::vector<RejectedRecord>&& batch) override {
+    batch_.rejected.insert(batch_.rejected.end(), std::make_move_iterator(batch.begin()),
+                           std::make_move_iterator(batch.end()));
+  }
+
+ private:
+  StationBatch& batch_;
+};
+
+}  // namespace
+
+RunCounts load_unit(const UnitLoad& load, const sources::FetchUnit& unit,
+                    sources::UnitRecords<WeatherObservation>& records,
+                    std::optional<HourSpan>& observed) {
+  const RunCounts census = records.census();
+  StationBatch batch;
+  batch.run_id = load.run_id;
+  batch.source = load.source.name;
+  batch.dataset_id = unit.partition;
+  batch.run_hour = load.run_hour;
+  batch.region_sets = load.regions.set_pointers();
+  batch.fetched = census.fetched;
+  batch.watermark = unit.watermark;
+  CollectingSink collecting(batch);
+  records.produce(sources::BatchLimits{}, collecting);
+  for (const auto& observation : batch.observations) widen(observed, observation.observed_at);
+  RunCounts counts = load_station_batch(load.db, batch);
+  counts.duplicates += census.duplicates;
+  return counts;
+}
+
+}  // namespace meteo::pipeline
