@@ -1,5 +1,5 @@
-// Helpers any test may use, needing no server and no module of the tool: unit tests link them
-// alone (meteo_test_support), the server harness passes them on.
+// Helpers any test may use, needing no server and no module of the tool: a unit test links them
+// besides its module (meteo_test_support), meteo_test_process and meteo_test_database pass them on.
 #pragma once
 
 #include <filesystem>
