@@ -22,7 +22,7 @@
 #include <string_view>
 #include <vector>
 
-#include "meteo/geo.hpp"
+#include "meteo/geo/regions.hpp"
 #include "text_file.hpp"
 
 namespace {

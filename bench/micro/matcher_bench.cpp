@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "bench_scale.hpp"
-#include "meteo/geo.hpp"
+#include "meteo/geo/regions.hpp"
 #include "paths.hpp"
 #include "text_file.hpp"
 

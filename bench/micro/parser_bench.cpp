@@ -9,8 +9,8 @@
 #include <string>
 
 #include "bench_scale.hpp"
-#include "meteo/archive.hpp"
-#include "meteo/sources.hpp"
+#include "meteo/archive/raw_archive.hpp"
+#include "meteo/sources/sensor/payload.hpp"
 #include "synthetic_readings.hpp"
 
 namespace meteo::bench {

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "meteo/model.hpp"
+#include "meteo/model/records.hpp"
 
 namespace meteo::bench {
 

@@ -24,7 +24,9 @@
 
 #include "bench_scale.hpp"
 #include "bulk_load.hpp"
-#include "meteo/store.hpp"
+#include "meteo/store/ledger.hpp"
+#include "meteo/store/region_sets.hpp"
+#include "meteo/store/run_load.hpp"
 #include "synthetic_readings.hpp"
 #include "test_database.hpp"
 #include "unavailable.hpp"

@@ -1,10 +1,9 @@
-#include "meteo/aggregate.hpp"
-
 #include <algorithm>
 #include <cmath>
 #include <string_view>
 
-#include "meteo/errors.hpp"
+#include "meteo/aggregate/temperature_sum.hpp"
+#include "meteo/core/errors.hpp"
 
 namespace meteo {
 

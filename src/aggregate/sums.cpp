@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "meteo/errors.hpp"
+#include "meteo/core/errors.hpp"
 
 namespace meteo::aggregate {
 namespace {

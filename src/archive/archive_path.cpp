@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <regex>
 
-#include "meteo/archive.hpp"
+#include "meteo/archive/raw_archive.hpp"
 
 namespace meteo {
 

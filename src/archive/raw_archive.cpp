@@ -1,4 +1,6 @@
 // Durable archive files: gzip through zlib, POSIX calls for fsync.
+#include "meteo/archive/raw_archive.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -12,10 +14,9 @@
 #include <streambuf>
 #include <tuple>
 
-#include "meteo/archive.hpp"
-#include "meteo/errors.hpp"
-#include "meteo/file_modes.hpp"
-#include "meteo/hashing.hpp"
+#include "meteo/core/errors.hpp"
+#include "meteo/core/file_modes.hpp"
+#include "meteo/core/hashing.hpp"
 
 namespace meteo {
 

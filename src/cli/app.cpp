@@ -7,9 +7,9 @@
 #include "commands.hpp"
 #include "logging.hpp"
 #include "manual.hpp"
-#include "meteo/cli.hpp"
-#include "meteo/errors.hpp"
-#include "meteo/http.hpp"
+#include "meteo/cli/run_cli.hpp"
+#include "meteo/core/errors.hpp"
+#include "meteo/http/client.hpp"
 
 namespace meteo {
 namespace {

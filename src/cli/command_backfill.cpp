@@ -4,8 +4,9 @@
 
 #include "commands.hpp"
 #include "manual.hpp"
-#include "meteo/errors.hpp"
+#include "meteo/core/errors.hpp"
 #include "meteo/pipeline/source_run.hpp"
+#include "meteo/store/migrations.hpp"
 #include "progress.hpp"
 #include "window_command.hpp"
 

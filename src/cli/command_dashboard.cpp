@@ -7,7 +7,7 @@
 #include "manual.hpp"
 #include "meteo/dashboard/dashboard_writer.hpp"
 #include "meteo/pipeline/config_views.hpp"
-#include "meteo/store.hpp"
+#include "meteo/store/migrations.hpp"
 
 namespace meteo {
 

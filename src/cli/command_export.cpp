@@ -5,9 +5,10 @@
 #include "commands.hpp"
 #include "json_rows.hpp"
 #include "manual.hpp"
-#include "meteo/dashboard_data.hpp"
-#include "meteo/errors.hpp"
-#include "meteo/store.hpp"
+#include "meteo/core/errors.hpp"
+#include "meteo/store/dashboard_reads.hpp"
+#include "meteo/store/migrations.hpp"
+#include "meteo/store/stations.hpp"
 #include "table_output.hpp"
 
 namespace meteo {

@@ -2,7 +2,7 @@
 
 #include "commands.hpp"
 #include "manual.hpp"
-#include "meteo/store.hpp"
+#include "meteo/store/migrations.hpp"
 
 namespace meteo {
 

@@ -4,8 +4,9 @@
 #include "commands.hpp"
 #include "json_rows.hpp"
 #include "manual.hpp"
-#include "meteo/station_store.hpp"
-#include "meteo/store.hpp"
+#include "meteo/store/migrations.hpp"
+#include "meteo/store/reports.hpp"
+#include "meteo/store/stations.hpp"
 #include "table_output.hpp"
 
 namespace meteo {

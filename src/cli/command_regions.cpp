@@ -5,11 +5,12 @@
 
 #include "commands.hpp"
 #include "manual.hpp"
-#include "meteo/errors.hpp"
-#include "meteo/geo.hpp"
-#include "meteo/http.hpp"
+#include "meteo/core/errors.hpp"
+#include "meteo/geo/regions.hpp"
+#include "meteo/http/client.hpp"
 #include "meteo/pipeline/source_regions.hpp"
-#include "meteo/store.hpp"
+#include "meteo/store/migrations.hpp"
+#include "meteo/store/region_sets.hpp"
 
 namespace meteo {
 namespace {

@@ -3,8 +3,9 @@
 
 #include "commands.hpp"
 #include "manual.hpp"
-#include "meteo/errors.hpp"
+#include "meteo/core/errors.hpp"
 #include "meteo/pipeline/replay_job.hpp"
+#include "meteo/store/migrations.hpp"
 #include "progress.hpp"
 #include "window_command.hpp"
 

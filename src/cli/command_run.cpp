@@ -6,12 +6,12 @@
 
 #include "commands.hpp"
 #include "manual.hpp"
+#include "meteo/core/errors.hpp"
 #include "meteo/core/log_fields.hpp"
-#include "meteo/errors.hpp"
+#include "meteo/core/time.hpp"
 #include "meteo/pipeline/run.hpp"
-#include "meteo/sources.hpp"
-#include "meteo/store.hpp"
-#include "meteo/time.hpp"
+#include "meteo/sources/sensor/payload.hpp"
+#include "meteo/store/migrations.hpp"
 
 namespace meteo {
 namespace {

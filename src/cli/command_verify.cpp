@@ -4,11 +4,11 @@
 
 #include "commands.hpp"
 #include "manual.hpp"
-#include "meteo/errors.hpp"
+#include "meteo/core/errors.hpp"
 #include "meteo/pipeline/config_views.hpp"
 #include "meteo/pipeline/verify_output.hpp"
-#include "meteo/store.hpp"
-#include "meteo/verify.hpp"
+#include "meteo/store/migrations.hpp"
+#include "meteo/store/verify.hpp"
 
 namespace meteo {
 namespace {

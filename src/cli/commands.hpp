@@ -6,8 +6,8 @@
 #include <ostream>
 #include <string>
 
-#include "meteo/config.hpp"
-#include "meteo/hashing.hpp"  // fingerprint, which `regions` stamps on a set
+#include "meteo/config/config.hpp"
+#include "meteo/core/hashing.hpp"  // fingerprint, which `regions` stamps on a set
 
 namespace spdlog {
 class logger;

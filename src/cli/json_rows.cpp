@@ -1,6 +1,7 @@
 #include "json_rows.hpp"
 
-#include "meteo/time.hpp"
+#include "meteo/core/time.hpp"
+#include "meteo/store/stations.hpp"
 
 namespace meteo {
 

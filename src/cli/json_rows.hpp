@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
-#include "meteo/station_store.hpp"
+#include "meteo/store/stations.hpp"
 
 namespace meteo {
 

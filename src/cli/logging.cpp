@@ -5,7 +5,7 @@
 #include <ctime>
 #include <nlohmann/json.hpp>
 
-#include "meteo/errors.hpp"
+#include "meteo/core/errors.hpp"
 
 namespace meteo {
 namespace {

@@ -16,7 +16,7 @@
 #include <variant>
 #include <vector>
 
-#include "meteo/config.hpp"
+#include "meteo/config/config.hpp"
 #include "meteo/core/log_fields.hpp"
 
 namespace meteo {

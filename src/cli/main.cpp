@@ -1,7 +1,7 @@
 #include <csignal>
 #include <iostream>
 
-#include "meteo/cli.hpp"
+#include "meteo/cli/run_cli.hpp"
 
 int main(int argc, char** argv) {
   // Under a file-size limit (`ulimit -f`) a write past it must fail with EFBIG, which the run

@@ -4,7 +4,7 @@
 #include <set>
 #include <sstream>
 
-#include "meteo/errors.hpp"
+#include "meteo/core/errors.hpp"
 #include "meteo/version.hpp"
 
 namespace meteo {

@@ -6,7 +6,7 @@
 #include <algorithm>
 
 #include "logging.hpp"
-#include "meteo/errors.hpp"
+#include "meteo/core/errors.hpp"
 
 namespace meteo {
 namespace {

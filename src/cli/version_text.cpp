@@ -1,10 +1,10 @@
 // `--version`: what an operator pastes into a bug report. Each module names its own library, so
 // the command line includes none of their headers. Needs no configuration and no database.
 #include "command_line.hpp"
-#include "meteo/geo.hpp"
+#include "meteo/geo/regions.hpp"
 #include "meteo/git_commit.hpp"
-#include "meteo/http.hpp"
-#include "meteo/store.hpp"
+#include "meteo/http/client.hpp"
+#include "meteo/store/migrations.hpp"
 #include "meteo/version.hpp"
 
 namespace meteo {

@@ -3,8 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include "logging.hpp"
-#include "meteo/errors.hpp"
-#include "meteo/time.hpp"
+#include "meteo/core/errors.hpp"
+#include "meteo/core/time.hpp"
 #include "progress.hpp"
 
 namespace meteo {

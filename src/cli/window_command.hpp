@@ -8,8 +8,8 @@
 #include <string_view>
 #include <vector>
 
-#include "meteo/config.hpp"
-#include "meteo/stations.hpp"
+#include "meteo/config/config.hpp"
+#include "meteo/sources/stations/portal.hpp"
 
 namespace spdlog {
 class logger;

@@ -1,6 +1,6 @@
 // parse_config reads the sections in order (each in its read_<section>.cpp) and checks the names
 // that one section gives and another refers to.
-#include "meteo/config.hpp"
+#include "meteo/config/config.hpp"
 
 #include <sys/stat.h>
 #include <toml++/toml.h>
@@ -10,7 +10,7 @@
 #include <set>
 #include <sstream>
 
-#include "meteo/errors.hpp"
+#include "meteo/core/errors.hpp"
 #include "reader.hpp"
 #include "sections.hpp"
 

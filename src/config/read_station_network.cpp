@@ -1,8 +1,8 @@
 // An "opendatasoft-stations" source: a network of weather stations published as Opendatasoft
 // datasets, one per station, read window by window from a start hour.
-#include "meteo/errors.hpp"
-#include "meteo/names.hpp"
-#include "meteo/time.hpp"
+#include "meteo/core/errors.hpp"
+#include "meteo/core/names.hpp"
+#include "meteo/core/time.hpp"
 #include "sections.hpp"
 
 namespace meteo::config_detail {

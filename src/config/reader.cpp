@@ -10,8 +10,8 @@
 #include <sstream>
 #include <system_error>
 
-#include "meteo/errors.hpp"
-#include "meteo/names.hpp"
+#include "meteo/core/errors.hpp"
+#include "meteo/core/names.hpp"
 
 namespace meteo::config_detail {
 namespace {

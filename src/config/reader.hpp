@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "meteo/config.hpp"
+#include "meteo/config/config.hpp"
 
 namespace meteo::config_detail {
 

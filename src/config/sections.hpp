@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "meteo/config.hpp"
+#include "meteo/config/config.hpp"
 #include "reader.hpp"
 
 namespace meteo::config_detail {

@@ -1,4 +1,4 @@
-#include "meteo/file_modes.hpp"
+#include "meteo/core/file_modes.hpp"
 
 #include <sys/stat.h>
 

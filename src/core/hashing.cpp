@@ -1,10 +1,10 @@
-#include "meteo/hashing.hpp"
+#include "meteo/core/hashing.hpp"
 
 #include <openssl/evp.h>
 
 #include <cstdio>
 
-#include "meteo/errors.hpp"
+#include "meteo/core/errors.hpp"
 
 namespace meteo {
 

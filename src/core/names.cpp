@@ -1,8 +1,8 @@
-#include "meteo/names.hpp"
+#include "meteo/core/names.hpp"
 
 #include <algorithm>
 
-#include "meteo/errors.hpp"
+#include "meteo/core/errors.hpp"
 
 namespace meteo {
 

@@ -1,4 +1,4 @@
-#include "meteo/text.hpp"
+#include "meteo/core/text.hpp"
 
 #include <cstddef>
 

@@ -1,10 +1,10 @@
-#include "meteo/time.hpp"
+#include "meteo/core/time.hpp"
 
 #include <charconv>
 #include <cstdio>
 #include <string>
 
-#include "meteo/errors.hpp"
+#include "meteo/core/errors.hpp"
 
 namespace meteo {
 namespace {

@@ -11,11 +11,13 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
-#include "meteo/dashboard_data.hpp"
-#include "meteo/errors.hpp"
-#include "meteo/file_modes.hpp"
-#include "meteo/geo.hpp"
-#include "meteo/names.hpp"
+#include "meteo/core/errors.hpp"
+#include "meteo/core/file_modes.hpp"
+#include "meteo/core/names.hpp"
+#include "meteo/geo/regions.hpp"
+#include "meteo/store/dashboard_reads.hpp"
+#include "meteo/store/region_sets.hpp"
+#include "meteo/store/stations.hpp"
 
 namespace meteo::dashboard {
 namespace {

@@ -4,8 +4,8 @@
 #include <nlohmann/json.hpp>
 
 #include "matchers.hpp"
-#include "meteo/errors.hpp"
-#include "meteo/geo.hpp"
+#include "meteo/core/errors.hpp"
+#include "meteo/geo/regions.hpp"
 
 namespace meteo {
 namespace {

@@ -2,7 +2,7 @@
 #include "exact_regions.hpp"
 
 #include "matchers.hpp"
-#include "meteo/errors.hpp"
+#include "meteo/core/errors.hpp"
 
 namespace meteo::geo_detail {
 namespace {

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "geos_handles.hpp"
-#include "meteo/geo.hpp"
-#include "meteo/model.hpp"
+#include "meteo/geo/regions.hpp"
+#include "meteo/model/records.hpp"
 
 namespace meteo::geo_detail {
 

@@ -2,7 +2,7 @@
 
 #include <new>
 
-#include "meteo/errors.hpp"
+#include "meteo/core/errors.hpp"
 
 namespace meteo::geos {
 

@@ -9,10 +9,10 @@
 
 #include "exact_regions.hpp"
 #include "matchers.hpp"
-#include "meteo/errors.hpp"
-#include "meteo/file_modes.hpp"
-#include "meteo/geo.hpp"
-#include "meteo/hashing.hpp"
+#include "meteo/core/errors.hpp"
+#include "meteo/core/file_modes.hpp"
+#include "meteo/core/hashing.hpp"
+#include "meteo/geo/regions.hpp"
 #include "region_index.hpp"
 
 namespace meteo::geo_detail {

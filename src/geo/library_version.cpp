@@ -1,7 +1,7 @@
 // The GEOS version, asked of the library actually loaded rather than of the headers.
 #include <geos_c.h>
 
-#include "meteo/geo.hpp"
+#include "meteo/geo/regions.hpp"
 
 namespace meteo {
 

@@ -6,7 +6,7 @@
 #include <string_view>
 #include <utility>
 
-#include "meteo/geo.hpp"
+#include "meteo/geo/regions.hpp"
 
 namespace meteo::geo {
 namespace {

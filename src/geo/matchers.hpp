@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "meteo/geo.hpp"
-#include "meteo/model.hpp"
+#include "meteo/geo/regions.hpp"
+#include "meteo/model/records.hpp"
 
 namespace meteo::geo_detail {
 

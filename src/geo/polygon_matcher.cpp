@@ -4,7 +4,7 @@
 
 #include "exact_regions.hpp"
 #include "matchers.hpp"
-#include "meteo/geo.hpp"
+#include "meteo/geo/regions.hpp"
 
 namespace meteo::geo_detail {
 namespace {

@@ -9,8 +9,8 @@
 #include <string_view>
 #include <vector>
 
-#include "meteo/errors.hpp"
-#include "meteo/geo.hpp"
+#include "meteo/core/errors.hpp"
+#include "meteo/geo/regions.hpp"
 
 namespace meteo {
 namespace {

@@ -13,7 +13,7 @@
 #include <istream>
 #include <ostream>
 
-#include "meteo/hashing.hpp"
+#include "meteo/core/hashing.hpp"
 
 namespace meteo::geo_detail {
 

@@ -1,6 +1,6 @@
 #include "matchers.hpp"
-#include "meteo/errors.hpp"
-#include "meteo/geo.hpp"
+#include "meteo/core/errors.hpp"
+#include "meteo/geo/regions.hpp"
 
 namespace meteo {
 

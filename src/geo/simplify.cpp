@@ -2,8 +2,8 @@
 #include <nlohmann/json.hpp>
 
 #include "geos_handles.hpp"
-#include "meteo/errors.hpp"
-#include "meteo/geo.hpp"
+#include "meteo/core/errors.hpp"
+#include "meteo/geo/regions.hpp"
 
 namespace meteo {
 namespace {

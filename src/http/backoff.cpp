@@ -1,7 +1,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "meteo/http.hpp"
+#include "meteo/http/client.hpp"
 
 namespace meteo {
 

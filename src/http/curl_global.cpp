@@ -1,7 +1,7 @@
 #include <curl/curl.h>
 
-#include "meteo/errors.hpp"
-#include "meteo/http.hpp"
+#include "meteo/core/errors.hpp"
+#include "meteo/http/client.hpp"
 
 namespace meteo {
 

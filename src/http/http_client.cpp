@@ -18,8 +18,8 @@
 
 #include "content_type.hpp"
 #include "curl_handles.hpp"
-#include "meteo/errors.hpp"
-#include "meteo/http.hpp"
+#include "meteo/core/errors.hpp"
+#include "meteo/http/client.hpp"
 #include "meteo/version.hpp"
 
 namespace meteo {

@@ -1,7 +1,7 @@
 // libcurl's version as linked at run time: the TLS library matters when a handshake fails.
 #include <curl/curl.h>
 
-#include "meteo/http.hpp"
+#include "meteo/http/client.hpp"
 
 namespace meteo {
 

@@ -8,8 +8,8 @@
 #include <string>
 #include <string_view>
 
-#include "meteo/errors.hpp"
-#include "meteo/http.hpp"
+#include "meteo/core/errors.hpp"
+#include "meteo/http/client.hpp"
 
 namespace meteo {
 namespace {

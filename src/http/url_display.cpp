@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "meteo/http.hpp"
+#include "meteo/http/client.hpp"
 
 namespace meteo {
 namespace {

@@ -2,7 +2,7 @@
 #include <charconv>
 #include <cmath>
 
-#include "meteo/metrics.hpp"
+#include "meteo/metrics/registry.hpp"
 
 namespace meteo::metrics {
 namespace {

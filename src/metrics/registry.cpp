@@ -1,8 +1,9 @@
+#include "meteo/metrics/registry.hpp"
+
 #include <algorithm>
 #include <cmath>
 
-#include "meteo/errors.hpp"
-#include "meteo/metrics.hpp"
+#include "meteo/core/errors.hpp"
 
 namespace meteo::metrics {
 namespace {

@@ -1,4 +1,4 @@
-#include "meteo/metrics.hpp"
+#include "meteo/metrics/registry.hpp"
 
 namespace meteo::metrics {
 

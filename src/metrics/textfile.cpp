@@ -5,8 +5,8 @@
 #include <cerrno>
 #include <cstring>
 
-#include "meteo/errors.hpp"
-#include "meteo/metrics.hpp"
+#include "meteo/core/errors.hpp"
+#include "meteo/metrics/registry.hpp"
 
 namespace meteo::metrics {
 namespace {

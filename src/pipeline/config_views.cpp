@@ -1,5 +1,7 @@
 #include "meteo/pipeline/config_views.hpp"
 
+#include "meteo/store/verify.hpp"
+
 namespace meteo::pipeline {
 
 SourceKind source_kind(const SourceConfig& source) {

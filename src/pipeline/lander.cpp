@@ -2,7 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
-#include "meteo/http.hpp"
+#include "meteo/http/client.hpp"
+#include "meteo/store/ledger.hpp"
 
 namespace meteo::pipeline {
 

@@ -6,10 +6,10 @@
 #include <optional>
 #include <string>
 
-#include "meteo/archive.hpp"
-#include "meteo/metrics.hpp"
+#include "meteo/archive/raw_archive.hpp"
+#include "meteo/metrics/registry.hpp"
 #include "meteo/sources/source.hpp"
-#include "meteo/store.hpp"
+#include "meteo/store/database.hpp"
 
 namespace spdlog {
 class logger;

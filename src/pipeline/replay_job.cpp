@@ -8,12 +8,13 @@
 #include <optional>
 #include <thread>
 
-#include "meteo/archive.hpp"
+#include "meteo/archive/raw_archive.hpp"
+#include "meteo/core/errors.hpp"
 #include "meteo/core/log_fields.hpp"
-#include "meteo/errors.hpp"
 #include "meteo/pipeline/progress.hpp"
 #include "meteo/pipeline/source_regions.hpp"
 #include "meteo/sources/source_types.hpp"
+#include "meteo/store/ledger.hpp"
 #include "run_failure.hpp"
 #include "run_log_fields.hpp"
 #include "unit_load.hpp"

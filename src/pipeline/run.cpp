@@ -5,13 +5,14 @@
 #include <chrono>
 #include <optional>
 
-#include "meteo/archive.hpp"
+#include "meteo/archive/raw_archive.hpp"
+#include "meteo/core/errors.hpp"
 #include "meteo/core/log_fields.hpp"
 #include "meteo/dashboard/dashboard_writer.hpp"
-#include "meteo/errors.hpp"
-#include "meteo/metrics.hpp"
+#include "meteo/metrics/registry.hpp"
 #include "meteo/pipeline/config_views.hpp"
 #include "meteo/pipeline/source_run.hpp"
+#include "meteo/store/ledger.hpp"
 
 namespace meteo::pipeline {
 namespace {

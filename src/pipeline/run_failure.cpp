@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "meteo/store/ledger.hpp"
+
 namespace meteo::pipeline {
 
 void record_run_failure(Database& db, std::int64_t run_id, const std::string& source,

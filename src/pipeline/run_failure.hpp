@@ -5,7 +5,7 @@
 #include <exception>
 #include <string>
 
-#include "meteo/store.hpp"
+#include "meteo/store/database.hpp"
 
 namespace spdlog {
 class logger;

@@ -6,8 +6,8 @@
 #include <string>
 
 #include "meteo/core/log_fields.hpp"
+#include "meteo/core/time.hpp"
 #include "meteo/model/run_counts.hpp"
-#include "meteo/time.hpp"
 
 namespace meteo::pipeline {
 

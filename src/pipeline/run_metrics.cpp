@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "meteo/pipeline/source_health.hpp"
+#include "meteo/store/reports.hpp"
 
 namespace meteo::pipeline {
 namespace {

@@ -5,8 +5,9 @@
 #include <thread>
 
 #include "handoff_queue.hpp"
-#include "meteo/aggregate.hpp"
+#include "meteo/aggregate/temperature_sum.hpp"
 #include "meteo/geo/match.hpp"
+#include "meteo/store/run_load.hpp"
 #include "unit_load.hpp"
 
 namespace meteo::pipeline {

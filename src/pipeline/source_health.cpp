@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "meteo/pipeline/config_views.hpp"
+#include "meteo/store/reports.hpp"
 
 namespace meteo::pipeline {
 

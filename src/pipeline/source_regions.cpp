@@ -4,9 +4,10 @@
 #include <cctype>
 #include <string_view>
 
-#include "meteo/errors.hpp"
-#include "meteo/hashing.hpp"
-#include "meteo/http.hpp"
+#include "meteo/core/errors.hpp"
+#include "meteo/core/hashing.hpp"
+#include "meteo/http/client.hpp"
+#include "meteo/store/region_sets.hpp"
 
 namespace meteo::pipeline {
 namespace {

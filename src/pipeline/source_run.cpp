@@ -5,14 +5,15 @@
 #include <type_traits>
 
 #include "lander.hpp"
-#include "meteo/archive.hpp"
+#include "meteo/archive/raw_archive.hpp"
+#include "meteo/core/errors.hpp"
 #include "meteo/core/log_fields.hpp"
-#include "meteo/errors.hpp"
 #include "meteo/geo/match.hpp"
 #include "meteo/pipeline/replay_job.hpp"
 #include "meteo/pipeline/source_regions.hpp"
 #include "meteo/sources/source_types.hpp"
-#include "meteo/station_store.hpp"
+#include "meteo/store/ledger.hpp"
+#include "meteo/store/stations.hpp"
 #include "run_failure.hpp"
 #include "run_log_fields.hpp"
 #include "unit_load.hpp"

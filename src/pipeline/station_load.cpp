@@ -1,4 +1,4 @@
-#include "meteo/station_store.hpp"
+#include "meteo/store/stations.hpp"
 #include "unit_load.hpp"
 
 namespace meteo::pipeline {

@@ -6,10 +6,10 @@
 #include <optional>
 #include <string>
 
-#include "meteo/metrics.hpp"
+#include "meteo/metrics/registry.hpp"
 #include "meteo/pipeline/source_regions.hpp"
 #include "meteo/sources/source.hpp"
-#include "meteo/store.hpp"
+#include "meteo/store/database.hpp"
 #include "verify_after_run.hpp"
 
 namespace spdlog {

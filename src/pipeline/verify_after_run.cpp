@@ -4,10 +4,10 @@
 
 #include <algorithm>
 
-#include "meteo/errors.hpp"
+#include "meteo/core/errors.hpp"
 #include "meteo/pipeline/config_views.hpp"
 #include "meteo/pipeline/verify_output.hpp"
-#include "meteo/verify.hpp"
+#include "meteo/store/verify.hpp"
 
 namespace meteo::pipeline {
 namespace {

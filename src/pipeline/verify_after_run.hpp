@@ -5,9 +5,9 @@
 #include <optional>
 #include <string>
 
-#include "meteo/config.hpp"
-#include "meteo/store.hpp"
-#include "meteo/verify.hpp"
+#include "meteo/config/config.hpp"
+#include "meteo/store/database.hpp"
+#include "meteo/store/verify.hpp"
 
 namespace spdlog {
 class logger;

@@ -1,5 +1,7 @@
 #include "meteo/pipeline/verify_output.hpp"
 
+#include "meteo/store/verify.hpp"
+
 namespace meteo::pipeline {
 
 std::string describe_window(const VerifyWindow& window) {

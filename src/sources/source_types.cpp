@@ -1,6 +1,6 @@
 #include "meteo/sources/source_types.hpp"
 
-#include "meteo/errors.hpp"
+#include "meteo/core/errors.hpp"
 #include "meteo/sources/sensor/feed_source.hpp"
 #include "meteo/sources/stations/network_source.hpp"
 

@@ -14,7 +14,7 @@
 #include <memory>
 #include <vector>
 
-#include "meteo/errors.hpp"
+#include "meteo/core/errors.hpp"
 
 namespace meteo::store {
 

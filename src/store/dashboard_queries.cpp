@@ -1,5 +1,6 @@
 // Read-only queries behind `meteo-etl dashboard` and `meteo-etl export`.
-#include "meteo/dashboard_data.hpp"
+#include "meteo/store/dashboard_reads.hpp"
+#include "meteo/store/stations.hpp"
 #include "sql_support.hpp"
 #include "station_support.hpp"
 

@@ -1,3 +1,5 @@
+#include "meteo/store/database.hpp"
+
 #include <cppconn/connection.h>
 #include <cppconn/driver.h>
 #include <cppconn/exception.h>
@@ -6,8 +8,7 @@
 #include <mysql_driver.h>
 #include <spdlog/spdlog.h>
 
-#include "meteo/errors.hpp"
-#include "meteo/store.hpp"
+#include "meteo/core/errors.hpp"
 #include "sql_support.hpp"
 
 namespace meteo {

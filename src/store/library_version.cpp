@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "meteo/store.hpp"
+#include "meteo/store/migrations.hpp"
 
 namespace meteo {
 

@@ -8,8 +8,8 @@
 
 #include "bulk_load.hpp"
 #include "meteo/aggregate/sums.hpp"
-#include "meteo/errors.hpp"
-#include "meteo/store.hpp"
+#include "meteo/core/errors.hpp"
+#include "meteo/store/run_load.hpp"
 #include "region_aggregates.hpp"
 #include "transaction.hpp"
 

@@ -1,9 +1,10 @@
 // Schema migrations: numbered scripts applied once each, recorded with their SHA-256.
+#include "meteo/store/migrations.hpp"
+
 #include <algorithm>
 #include <map>
 
-#include "meteo/errors.hpp"
-#include "meteo/store.hpp"
+#include "meteo/core/errors.hpp"
 #include "sql_support.hpp"
 
 namespace meteo {

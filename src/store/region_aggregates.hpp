@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "meteo/aggregate/sums.hpp"
-#include "meteo/time.hpp"
+#include "meteo/core/time.hpp"
 
 namespace sql {
 class Connection;

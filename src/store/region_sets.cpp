@@ -1,12 +1,13 @@
 // Region sets: a name holds one version (its document's checksum), replaced as a whole and only
 // when asked, its stored readings then matched again.
+#include "meteo/store/region_sets.hpp"
+
 #include <algorithm>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "meteo/errors.hpp"
-#include "meteo/store.hpp"
+#include "meteo/core/errors.hpp"
 #include "region_aggregates.hpp"
 #include "sql_support.hpp"
 #include "station_support.hpp"

@@ -1,7 +1,10 @@
 // Reading results back: the 3-hours-before view and the status report.
+#include "meteo/store/reports.hpp"
+
 #include <algorithm>
 
-#include "meteo/store.hpp"
+#include "meteo/store/migrations.hpp"
+#include "meteo/store/region_sets.hpp"
 #include "sql_support.hpp"
 #include "station_support.hpp"
 

@@ -2,8 +2,8 @@
 #include <algorithm>
 #include <chrono>
 
-#include "meteo/store.hpp"
-#include "meteo/text.hpp"
+#include "meteo/core/text.hpp"
+#include "meteo/store/ledger.hpp"
 #include "sql_support.hpp"
 
 namespace meteo {

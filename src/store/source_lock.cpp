@@ -1,5 +1,5 @@
 // One run per source at a time, across machines: a named lock on the server.
-#include "meteo/store.hpp"
+#include "meteo/store/ledger.hpp"
 #include "sql_support.hpp"
 
 namespace meteo {

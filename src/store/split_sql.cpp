@@ -2,7 +2,7 @@
 // (no DELIMITER, so no stored-program bodies).
 #include <cctype>
 
-#include "meteo/store.hpp"
+#include "meteo/store/migrations.hpp"
 
 namespace meteo {
 

@@ -16,8 +16,8 @@
 #include <string_view>
 #include <utility>
 
-#include "meteo/errors.hpp"
-#include "meteo/time.hpp"
+#include "meteo/core/errors.hpp"
+#include "meteo/core/time.hpp"
 
 namespace meteo::store {
 

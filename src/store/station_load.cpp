@@ -6,8 +6,9 @@
 #include <set>
 
 #include "meteo/aggregate/sums.hpp"
-#include "meteo/errors.hpp"
-#include "meteo/station_store.hpp"
+#include "meteo/core/errors.hpp"
+#include "meteo/store/dashboard_reads.hpp"
+#include "meteo/store/stations.hpp"
 #include "region_aggregates.hpp"
 #include "station_support.hpp"
 #include "transaction.hpp"

@@ -1,9 +1,8 @@
 // The station store's small entry points: dataset states, the watermark, the ledger's success
 // step and reading the hourly weather back. The loads are in station_sync.cpp and
 // station_load.cpp.
-#include "meteo/station_store.hpp"
-
-#include "meteo/errors.hpp"
+#include "meteo/core/errors.hpp"
+#include "meteo/store/stations.hpp"
 #include "station_support.hpp"
 #include "transaction.hpp"
 

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include "meteo/store/dashboard_reads.hpp"
+#include "meteo/store/reports.hpp"
+
 namespace meteo::store {
 
 std::string dataset_key(std::string_view dataset_id) {

@@ -7,8 +7,8 @@
 #include <string_view>
 #include <vector>
 
-#include "meteo/model.hpp"
-#include "meteo/store.hpp"
+#include "meteo/model/records.hpp"
+#include "meteo/store/reports.hpp"
 #include "sql_support.hpp"
 #include "transaction.hpp"  // lock_region_sets, for the station sync
 

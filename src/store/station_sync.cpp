@@ -3,8 +3,8 @@
 #include <map>
 #include <set>
 
-#include "meteo/errors.hpp"
-#include "meteo/station_store.hpp"
+#include "meteo/core/errors.hpp"
+#include "meteo/store/stations.hpp"
 #include "region_aggregates.hpp"
 #include "station_support.hpp"
 

@@ -11,9 +11,10 @@
 #include <string>
 #include <vector>
 
-#include "meteo/model.hpp"
 #include "meteo/model/change.hpp"
-#include "meteo/store.hpp"
+#include "meteo/model/records.hpp"
+#include "meteo/model/run_counts.hpp"
+#include "meteo/store/database.hpp"
 #include "sql_support.hpp"
 
 namespace meteo::store {

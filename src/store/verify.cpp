@@ -1,13 +1,14 @@
 // `verify`: each check is one or a few queries returning a description per violating row, counted
 // and sampled by the server, so a clean database of millions of readings costs a few scans.
-#include "meteo/verify.hpp"
+#include "meteo/store/verify.hpp"
 
 #include <algorithm>
 #include <array>
 #include <set>
 
-#include "meteo/archive.hpp"
-#include "meteo/errors.hpp"
+#include "meteo/archive/raw_archive.hpp"
+#include "meteo/core/errors.hpp"
+#include "meteo/store/dashboard_reads.hpp"
 #include "region_aggregates.hpp"
 #include "sql_support.hpp"
 #include "station_support.hpp"

@@ -9,8 +9,8 @@
 #include <string>
 #include <string_view>
 
-#include "meteo/config.hpp"
-#include "meteo/errors.hpp"
+#include "meteo/config/config.hpp"
+#include "meteo/core/errors.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);

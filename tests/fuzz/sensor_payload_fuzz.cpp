@@ -5,8 +5,8 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "meteo/errors.hpp"
-#include "meteo/sources.hpp"
+#include "meteo/core/errors.hpp"
+#include "meteo/sources/sensor/payload.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view body(reinterpret_cast<const char*>(data), size);

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "meteo/config.hpp"
+#include "meteo/config/config.hpp"
 #include "subprocess.hpp"
 
 namespace meteo::testing {

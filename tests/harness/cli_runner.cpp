@@ -2,7 +2,7 @@
 
 #include <sstream>
 
-#include "meteo/cli.hpp"
+#include "meteo/cli/run_cli.hpp"
 #include "test_support.hpp"
 
 namespace meteo::testing {

@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "meteo/config.hpp"
+#include "meteo/config/config.hpp"
 #include "subprocess.hpp"
 
 namespace meteo::testing {

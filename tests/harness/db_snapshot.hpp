@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "meteo/store.hpp"
+#include "meteo/store/database.hpp"
 
 namespace meteo::testing {
 

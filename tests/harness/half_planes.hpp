@@ -4,7 +4,7 @@
 #include <cstddef>
 #include <optional>
 
-#include "meteo/geo.hpp"
+#include "meteo/geo/regions.hpp"
 
 namespace meteo::testing {
 

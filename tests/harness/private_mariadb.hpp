@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <string>
 
-#include "meteo/config.hpp"
+#include "meteo/config/config.hpp"
 
 namespace meteo::testing {
 

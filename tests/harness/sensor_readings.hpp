@@ -5,7 +5,7 @@
 #include <string>
 #include <utility>
 
-#include "meteo/model.hpp"
+#include "meteo/model/records.hpp"
 
 namespace meteo::testing {
 

@@ -11,6 +11,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "meteo/store/migrations.hpp"
+
 namespace meteo::testing {
 
 namespace {

@@ -3,8 +3,8 @@
 
 #include <string>
 
-#include "meteo/config.hpp"
-#include "meteo/store.hpp"
+#include "meteo/config/config.hpp"
+#include "meteo/store/database.hpp"
 
 namespace meteo::testing {
 

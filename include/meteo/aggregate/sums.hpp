@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "meteo/aggregate.hpp"
-#include "meteo/model.hpp"
+#include "meteo/aggregate/temperature_sum.hpp"
+#include "meteo/core/time.hpp"
 #include "meteo/model/change.hpp"
-#include "meteo/time.hpp"
+#include "meteo/model/records.hpp"
 
 namespace meteo::aggregate {
 

@@ -7,11 +7,11 @@
 #include <string_view>
 #include <vector>
 
+#include "meteo/core/time.hpp"
 #include "meteo/dashboard/settings.hpp"
 #include "meteo/geo/settings.hpp"
 #include "meteo/model/source_scope.hpp"
-#include "meteo/store.hpp"
-#include "meteo/time.hpp"
+#include "meteo/store/database.hpp"
 
 namespace spdlog {
 class logger;

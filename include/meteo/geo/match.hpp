@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "meteo/model.hpp"
+#include "meteo/model/records.hpp"
 
 namespace meteo {
 class RegionMatcher;

@@ -4,10 +4,10 @@
 
 #include <vector>
 
-#include "meteo/config.hpp"
+#include "meteo/config/config.hpp"
 #include "meteo/dashboard/dashboard_writer.hpp"
 #include "meteo/model/source_scope.hpp"
-#include "meteo/verify.hpp"
+#include "meteo/store/verify.hpp"
 
 namespace meteo::pipeline {
 

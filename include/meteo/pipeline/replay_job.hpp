@@ -6,11 +6,12 @@
 
 #include <ostream>
 
-#include "meteo/config.hpp"
+#include "meteo/config/config.hpp"
+#include "meteo/model/run_counts.hpp"
 #include "meteo/pipeline/progress.hpp"
-#include "meteo/sources.hpp"
-#include "meteo/stations.hpp"
-#include "meteo/store.hpp"
+#include "meteo/sources/sensor/payload.hpp"
+#include "meteo/sources/stations/portal.hpp"
+#include "meteo/store/database.hpp"
 
 namespace spdlog {
 class logger;

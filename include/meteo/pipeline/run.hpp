@@ -6,11 +6,11 @@
 #include <ostream>
 #include <vector>
 
-#include "meteo/config.hpp"
+#include "meteo/config/config.hpp"
+#include "meteo/core/time.hpp"
 #include "meteo/pipeline/run_metrics.hpp"
-#include "meteo/sources.hpp"
-#include "meteo/store.hpp"
-#include "meteo/time.hpp"
+#include "meteo/sources/sensor/payload.hpp"
+#include "meteo/store/database.hpp"
 
 namespace spdlog {
 class logger;

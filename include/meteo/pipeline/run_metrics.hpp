@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "meteo/config.hpp"
-#include "meteo/metrics.hpp"
-#include "meteo/store.hpp"
-#include "meteo/time.hpp"
+#include "meteo/config/config.hpp"
+#include "meteo/core/time.hpp"
+#include "meteo/metrics/registry.hpp"
+#include "meteo/store/database.hpp"
 
 namespace spdlog {
 class logger;

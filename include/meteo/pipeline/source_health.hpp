@@ -6,9 +6,9 @@
 #include <string_view>
 #include <vector>
 
-#include "meteo/config.hpp"
-#include "meteo/store.hpp"
-#include "meteo/time.hpp"
+#include "meteo/config/config.hpp"
+#include "meteo/core/time.hpp"
+#include "meteo/store/reports.hpp"
 
 namespace meteo::pipeline {
 

@@ -5,9 +5,9 @@
 #include <memory>
 #include <vector>
 
-#include "meteo/config.hpp"
-#include "meteo/geo.hpp"
-#include "meteo/store.hpp"
+#include "meteo/config/config.hpp"
+#include "meteo/geo/regions.hpp"
+#include "meteo/store/database.hpp"
 
 namespace spdlog {
 class logger;

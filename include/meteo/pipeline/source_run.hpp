@@ -5,13 +5,14 @@
 #include <optional>
 #include <ostream>
 
-#include "meteo/config.hpp"
-#include "meteo/metrics.hpp"
+#include "meteo/config/config.hpp"
+#include "meteo/core/time.hpp"
+#include "meteo/metrics/registry.hpp"
+#include "meteo/model/run_counts.hpp"
 #include "meteo/pipeline/progress.hpp"
-#include "meteo/sources.hpp"
-#include "meteo/stations.hpp"
-#include "meteo/store.hpp"
-#include "meteo/time.hpp"
+#include "meteo/sources/sensor/payload.hpp"
+#include "meteo/sources/stations/portal.hpp"
+#include "meteo/store/database.hpp"
 
 namespace spdlog {
 class logger;

@@ -3,7 +3,7 @@
 
 #include <ostream>
 
-#include "meteo/verify.hpp"
+#include "meteo/store/verify.hpp"
 
 namespace meteo::pipeline {
 

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "meteo/core/secret.hpp"
 #include "meteo/http/settings.hpp"
-#include "meteo/secret.hpp"
 #include "meteo/sources/stations/settings.hpp"
 
 namespace meteo {

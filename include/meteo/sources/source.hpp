@@ -13,13 +13,13 @@
 #include <utility>
 #include <vector>
 
-#include "meteo/archive.hpp"
-#include "meteo/model.hpp"
+#include "meteo/archive/raw_archive.hpp"
+#include "meteo/core/time.hpp"
+#include "meteo/model/records.hpp"
 #include "meteo/model/run_counts.hpp"
-#include "meteo/sources.hpp"
+#include "meteo/sources/sensor/payload.hpp"
 #include "meteo/sources/settings.hpp"
-#include "meteo/stations.hpp"
-#include "meteo/time.hpp"
+#include "meteo/sources/stations/portal.hpp"
 
 namespace meteo {
 struct HttpResponse;

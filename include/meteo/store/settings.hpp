@@ -5,7 +5,7 @@
 #include <optional>
 #include <string>
 
-#include "meteo/secret.hpp"
+#include "meteo/core/secret.hpp"
 
 namespace meteo {
 

@@ -2,8 +2,8 @@
 
 #include <ostream>
 
-#include "meteo/errors.hpp"
-#include "meteo/http.hpp"
+#include "meteo/core/errors.hpp"
+#include "meteo/http/client.hpp"
 #include "meteo/sources/sensor/census.hpp"
 
 namespace meteo::sources {

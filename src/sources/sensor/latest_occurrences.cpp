@@ -6,7 +6,7 @@
 #include <queue>
 #include <utility>
 
-#include "meteo/hashing.hpp"
+#include "meteo/core/hashing.hpp"
 
 namespace meteo {
 namespace {

@@ -11,8 +11,8 @@
 
 #include "../duplicate_keys.hpp"
 #include "../number_overflow.hpp"
-#include "meteo/errors.hpp"
-#include "meteo/sources.hpp"
+#include "meteo/core/errors.hpp"
+#include "meteo/sources/sensor/payload.hpp"
 #include "sensor_record.hpp"
 
 namespace meteo {

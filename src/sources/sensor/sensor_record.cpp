@@ -9,8 +9,8 @@
 
 #include "../duplicate_keys.hpp"
 #include "../quoted_text.hpp"
-#include "meteo/sources.hpp"
-#include "meteo/text.hpp"
+#include "meteo/core/text.hpp"
+#include "meteo/sources/sensor/payload.hpp"
 
 namespace meteo::sensor_feed {
 namespace {

@@ -5,7 +5,7 @@
 #include <string>
 #include <variant>
 
-#include "meteo/model.hpp"
+#include "meteo/model/records.hpp"
 
 namespace meteo::sensor_feed {
 

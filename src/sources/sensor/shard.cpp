@@ -2,9 +2,9 @@
 #include <algorithm>
 #include <charconv>
 
-#include "meteo/errors.hpp"
-#include "meteo/hashing.hpp"
-#include "meteo/sources.hpp"
+#include "meteo/core/errors.hpp"
+#include "meteo/core/hashing.hpp"
+#include "meteo/sources/sensor/payload.hpp"
 
 namespace meteo {
 namespace {

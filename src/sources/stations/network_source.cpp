@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <ostream>
 
-#include "meteo/errors.hpp"
-#include "meteo/http.hpp"
+#include "meteo/core/errors.hpp"
+#include "meteo/http/client.hpp"
 
 namespace meteo::sources {
 namespace {

@@ -24,7 +24,7 @@
 
 #include "config_files.hpp"
 #include "db_snapshot.hpp"
-#include "meteo/archive.hpp"
+#include "meteo/archive/raw_archive.hpp"
 #include "paths.hpp"
 #include "sensor_sim.hpp"
 #include "subprocess.hpp"

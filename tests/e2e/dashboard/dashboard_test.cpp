@@ -14,7 +14,7 @@
 #include <sstream>
 
 #include "config_files.hpp"
-#include "meteo/time.hpp"
+#include "meteo/core/time.hpp"
 #include "paths.hpp"
 #include "portal_sim.hpp"
 #include "sensor_sim.hpp"

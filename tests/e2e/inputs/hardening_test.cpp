@@ -10,8 +10,8 @@
 
 #include "config_files.hpp"
 #include "db_snapshot.hpp"
-#include "meteo/stations.hpp"
-#include "meteo/time.hpp"
+#include "meteo/core/time.hpp"
+#include "meteo/sources/stations/portal.hpp"
 #include "paths.hpp"
 #include "portal_sim.hpp"
 #include "sensor_sim.hpp"

@@ -11,8 +11,9 @@
 
 #include "config_files.hpp"
 #include "db_snapshot.hpp"
-#include "meteo/errors.hpp"
-#include "meteo/time.hpp"
+#include "meteo/core/errors.hpp"
+#include "meteo/core/time.hpp"
+#include "meteo/store/migrations.hpp"
 #include "paths.hpp"
 #include "portal_sim.hpp"
 #include "sensor_sim.hpp"

@@ -10,9 +10,9 @@
 
 #include "config_files.hpp"
 #include "db_snapshot.hpp"
-#include "meteo/archive.hpp"
-#include "meteo/sources.hpp"
+#include "meteo/archive/raw_archive.hpp"
 #include "meteo/sources/sensor/latest_occurrences.hpp"
+#include "meteo/sources/sensor/payload.hpp"
 #include "paths.hpp"
 #include "sensor_sim.hpp"
 #include "subprocess.hpp"

@@ -9,7 +9,7 @@
 
 #include "config_files.hpp"
 #include "db_snapshot.hpp"
-#include "meteo/time.hpp"
+#include "meteo/core/time.hpp"
 #include "paths.hpp"
 #include "portal_sim.hpp"
 #include "subprocess.hpp"

@@ -11,7 +11,7 @@
 #include "cli_job.hpp"
 #include "config_files.hpp"
 #include "db_snapshot.hpp"
-#include "meteo/time.hpp"
+#include "meteo/core/time.hpp"
 #include "paths.hpp"
 #include "sensor_sim.hpp"
 #include "subprocess.hpp"

@@ -1,6 +1,8 @@
 // `verify` end to end: a few hourly runs against the sensor simulator verify clean (exit 0, "ok"
 // lines); a tampered aggregate fails (exit 1) naming its region and hour; `run` with [verify]
 // after_run verifies the hours it touched, a station network's measurement hours included.
+#include "meteo/store/verify.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -10,7 +12,7 @@
 #include "cli_job.hpp"
 #include "config_files.hpp"
 #include "db_snapshot.hpp"
-#include "meteo/time.hpp"
+#include "meteo/core/time.hpp"
 #include "paths.hpp"
 #include "portal_sim.hpp"
 #include "sensor_sim.hpp"

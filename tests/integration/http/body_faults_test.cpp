@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "loopback_server.hpp"
-#include "meteo/errors.hpp"
-#include "meteo/http.hpp"
+#include "meteo/core/errors.hpp"
+#include "meteo/http/client.hpp"
 #include "sensor_sim.hpp"
 
 namespace meteo {

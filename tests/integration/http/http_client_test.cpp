@@ -16,8 +16,8 @@
 #include <string>
 #include <vector>
 
-#include "meteo/errors.hpp"
-#include "meteo/http.hpp"
+#include "meteo/core/errors.hpp"
+#include "meteo/http/client.hpp"
 #include "sensor_sim.hpp"
 
 namespace meteo {

@@ -11,8 +11,8 @@
 #include <memory>
 #include <string>
 
-#include "meteo/errors.hpp"
-#include "meteo/http.hpp"
+#include "meteo/core/errors.hpp"
+#include "meteo/http/client.hpp"
 #include "sensor_sim.hpp"
 
 namespace meteo {

@@ -18,8 +18,8 @@
 #include <thread>
 #include <vector>
 
-#include "meteo/errors.hpp"
-#include "meteo/http.hpp"
+#include "meteo/core/errors.hpp"
+#include "meteo/http/client.hpp"
 #include "meteo/version.hpp"
 
 namespace meteo {

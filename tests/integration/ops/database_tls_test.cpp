@@ -10,8 +10,8 @@
 #include <map>
 #include <memory>
 
-#include "meteo/errors.hpp"
-#include "meteo/store.hpp"
+#include "meteo/core/errors.hpp"
+#include "meteo/store/database.hpp"
 #include "paths.hpp"
 #include "subprocess.hpp"
 

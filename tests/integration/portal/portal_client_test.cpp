@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "meteo/errors.hpp"
-#include "meteo/http.hpp"
-#include "meteo/stations.hpp"
+#include "meteo/core/errors.hpp"
+#include "meteo/http/client.hpp"
+#include "meteo/sources/stations/portal.hpp"
 #include "paths.hpp"
 #include "portal_sim.hpp"
 

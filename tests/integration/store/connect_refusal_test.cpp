@@ -4,7 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "meteo/errors.hpp"
+#include "meteo/core/errors.hpp"
 #include "store_fixtures.hpp"
 
 namespace meteo::testing {

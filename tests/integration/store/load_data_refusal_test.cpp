@@ -12,6 +12,10 @@
 #include <optional>
 #include <sstream>
 
+#include "meteo/store/ledger.hpp"
+#include "meteo/store/migrations.hpp"
+#include "meteo/store/region_sets.hpp"
+#include "meteo/store/run_load.hpp"
 #include "private_mariadb.hpp"
 #include "store_fixtures.hpp"
 

@@ -2,6 +2,9 @@
 #include <gtest/gtest.h>
 
 #include "db_snapshot.hpp"
+#include "meteo/store/ledger.hpp"
+#include "meteo/store/region_sets.hpp"
+#include "meteo/store/run_load.hpp"
 #include "store_fixtures.hpp"
 
 namespace meteo::testing {

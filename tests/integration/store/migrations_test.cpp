@@ -1,7 +1,9 @@
+#include "meteo/store/migrations.hpp"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "meteo/errors.hpp"
+#include "meteo/core/errors.hpp"
 #include "store_fixtures.hpp"
 
 namespace meteo::testing {

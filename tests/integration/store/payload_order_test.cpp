@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "meteo/store/ledger.hpp"
+#include "meteo/store/run_load.hpp"
 #include "store_fixtures.hpp"
 
 namespace meteo::testing {

@@ -4,7 +4,7 @@
 
 #include <random>
 
-#include "meteo/aggregate.hpp"
+#include "meteo/aggregate/temperature_sum.hpp"
 #include "sql_support.hpp"
 #include "store_fixtures.hpp"
 

@@ -1,10 +1,12 @@
+#include "meteo/store/region_sets.hpp"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <utility>
 
-#include "meteo/verify.hpp"
+#include "meteo/store/verify.hpp"
 #include "region_aggregates.hpp"
 #include "store_fixtures.hpp"
 

@@ -1,9 +1,14 @@
+#include "meteo/store/reports.hpp"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <sstream>
 
+#include "meteo/store/ledger.hpp"
+#include "meteo/store/migrations.hpp"
+#include "meteo/store/run_load.hpp"
 #include "paths.hpp"
 #include "store_fixtures.hpp"
 

@@ -2,6 +2,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "meteo/store/ledger.hpp"
 #include "store_fixtures.hpp"
 
 namespace meteo::testing {

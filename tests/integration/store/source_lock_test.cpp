@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "meteo/store/ledger.hpp"
 #include "store_fixtures.hpp"
 
 namespace meteo::testing {

@@ -3,6 +3,8 @@
 
 #include <chrono>
 
+#include "meteo/store/ledger.hpp"
+#include "meteo/store/reports.hpp"
 #include "store_fixtures.hpp"
 
 namespace meteo::testing {

@@ -1,5 +1,8 @@
 #include "station_fixtures.hpp"
 
+#include "meteo/store/ledger.hpp"
+#include "meteo/store/region_sets.hpp"
+
 namespace meteo::testing {
 
 WeatherObservation observation(const std::string& dataset, const std::string& sql_datetime,

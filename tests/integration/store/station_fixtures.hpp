@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "meteo/station_store.hpp"
+#include "meteo/store/stations.hpp"
 #include "store_fixtures.hpp"
 
 namespace meteo::testing {

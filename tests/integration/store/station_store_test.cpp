@@ -3,6 +3,11 @@
 
 #include <thread>
 
+#include "meteo/store/dashboard_reads.hpp"
+#include "meteo/store/ledger.hpp"
+#include "meteo/store/migrations.hpp"
+#include "meteo/store/reports.hpp"
+#include "meteo/store/stations.hpp"
 #include "region_aggregates.hpp"
 #include "station_fixtures.hpp"
 

@@ -8,6 +8,10 @@
 #include <memory>
 #include <sstream>
 
+#include "meteo/store/ledger.hpp"
+#include "meteo/store/region_sets.hpp"
+#include "meteo/store/run_load.hpp"
+
 namespace meteo::testing {
 
 Rows sql_rows(Database& db, const std::string& query) {

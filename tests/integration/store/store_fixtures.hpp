@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "meteo/errors.hpp"
-#include "meteo/store.hpp"
+#include "meteo/core/errors.hpp"
+#include "meteo/store/run_load.hpp"
 #include "test_database.hpp"
 
 namespace meteo::testing {

@@ -15,6 +15,8 @@
 #include <thread>
 
 #include "db_snapshot.hpp"
+#include "meteo/store/ledger.hpp"
+#include "meteo/store/run_load.hpp"
 #include "store_fixtures.hpp"
 
 namespace meteo::testing {

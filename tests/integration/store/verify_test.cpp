@@ -1,6 +1,6 @@
 // verify_stored_data on a real database: a clean load passes every check, and each kind of damage
 // is reported by its check, exactly once, naming the damaged row.
-#include "meteo/verify.hpp"
+#include "meteo/store/verify.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -9,7 +9,10 @@
 #include <filesystem>
 #include <fstream>
 
-#include "meteo/archive.hpp"
+#include "meteo/archive/raw_archive.hpp"
+#include "meteo/store/dashboard_reads.hpp"
+#include "meteo/store/ledger.hpp"
+#include "meteo/store/run_load.hpp"
 #include "station_fixtures.hpp"
 
 namespace meteo::testing {

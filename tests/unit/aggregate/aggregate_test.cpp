@@ -1,5 +1,3 @@
-#include "meteo/aggregate.hpp"
-
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -8,7 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "meteo/errors.hpp"
+#include "meteo/aggregate/temperature_sum.hpp"
+#include "meteo/core/errors.hpp"
 
 namespace meteo {
 namespace {

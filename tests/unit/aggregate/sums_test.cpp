@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "meteo/errors.hpp"
+#include "meteo/core/errors.hpp"
 
 namespace meteo::aggregate {
 namespace {

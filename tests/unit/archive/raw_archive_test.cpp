@@ -1,11 +1,12 @@
+#include "meteo/archive/raw_archive.hpp"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <fstream>
 #include <random>
 
-#include "meteo/archive.hpp"
-#include "meteo/errors.hpp"
+#include "meteo/core/errors.hpp"
 
 namespace meteo {
 namespace {

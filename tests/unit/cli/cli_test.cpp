@@ -1,5 +1,3 @@
-#include "meteo/cli.hpp"
-
 #include <gtest/gtest.h>
 
 #include <sstream>
@@ -8,6 +6,7 @@
 #include "../../../src/cli/commands.hpp"
 #include "../../../src/cli/table_output.hpp"
 #include "cli_runner.hpp"
+#include "meteo/cli/run_cli.hpp"
 
 namespace meteo {
 namespace {

@@ -10,8 +10,8 @@
 
 #include "../../../src/cli/manual.hpp"
 #include "cli_runner.hpp"
-#include "meteo/cli.hpp"
-#include "meteo/store.hpp"
+#include "meteo/cli/run_cli.hpp"
+#include "meteo/store/migrations.hpp"
 #include "meteo/version.hpp"
 #include "test_support.hpp"
 

@@ -6,9 +6,9 @@
 
 #include "../../../src/cli/logging.hpp"
 #include "cli_runner.hpp"
-#include "meteo/cli.hpp"
-#include "meteo/config.hpp"
-#include "meteo/errors.hpp"
+#include "meteo/cli/run_cli.hpp"
+#include "meteo/config/config.hpp"
+#include "meteo/core/errors.hpp"
 #include "test_support.hpp"
 
 namespace meteo {

@@ -8,7 +8,7 @@
 
 #include "../../../src/cli/command_line.hpp"
 #include "cli_runner.hpp"
-#include "meteo/errors.hpp"
+#include "meteo/core/errors.hpp"
 
 namespace meteo {
 namespace {

@@ -9,8 +9,8 @@
 
 #include "../../../src/cli/command_line.hpp"
 #include "../../../src/cli/logging.hpp"
-#include "meteo/errors.hpp"
-#include "meteo/time.hpp"
+#include "meteo/core/errors.hpp"
+#include "meteo/core/time.hpp"
 #include "test_support.hpp"
 
 namespace meteo {

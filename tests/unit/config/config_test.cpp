@@ -1,4 +1,4 @@
-#include "meteo/config.hpp"
+#include "meteo/config/config.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -8,8 +8,8 @@
 #include <fstream>
 #include <map>
 
-#include "meteo/errors.hpp"
-#include "meteo/time.hpp"
+#include "meteo/core/errors.hpp"
+#include "meteo/core/time.hpp"
 #include "paths.hpp"
 
 namespace meteo {

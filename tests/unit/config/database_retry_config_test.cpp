@@ -1,8 +1,8 @@
 // [database] keys of the load transaction's re-runs and lock waits.
 #include <gtest/gtest.h>
 
-#include "meteo/config.hpp"
-#include "meteo/errors.hpp"
+#include "meteo/config/config.hpp"
+#include "meteo/core/errors.hpp"
 
 namespace meteo {
 namespace {

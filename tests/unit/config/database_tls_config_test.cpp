@@ -5,8 +5,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "meteo/config.hpp"
-#include "meteo/errors.hpp"
+#include "meteo/config/config.hpp"
+#include "meteo/core/errors.hpp"
 
 namespace meteo {
 namespace {

@@ -2,8 +2,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "meteo/config.hpp"
-#include "meteo/errors.hpp"
+#include "meteo/config/config.hpp"
+#include "meteo/core/errors.hpp"
 
 namespace meteo {
 namespace {

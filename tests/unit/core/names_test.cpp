@@ -1,10 +1,10 @@
-#include "meteo/names.hpp"
+#include "meteo/core/names.hpp"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-#include "meteo/errors.hpp"
+#include "meteo/core/errors.hpp"
 
 namespace meteo {
 namespace {

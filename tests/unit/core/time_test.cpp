@@ -1,8 +1,8 @@
-#include "meteo/time.hpp"
+#include "meteo/core/time.hpp"
 
 #include <gtest/gtest.h>
 
-#include "meteo/errors.hpp"
+#include "meteo/core/errors.hpp"
 
 namespace meteo {
 namespace {

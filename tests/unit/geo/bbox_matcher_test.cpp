@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "geo_test_support.hpp"
-#include "meteo/geo.hpp"
+#include "meteo/geo/regions.hpp"
 
 namespace meteo {
 namespace {

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "meteo/errors.hpp"
-#include "meteo/geo.hpp"
+#include "meteo/core/errors.hpp"
+#include "meteo/geo/regions.hpp"
 #include "meteo/geo/settings.hpp"
 #include "paths.hpp"
 

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "geo_test_support.hpp"
-#include "meteo/geo.hpp"
+#include "meteo/geo/regions.hpp"
 
 namespace meteo {
 namespace {

@@ -5,7 +5,7 @@
 #include <limits>
 #include <random>
 
-#include "meteo/http.hpp"
+#include "meteo/http/client.hpp"
 
 namespace meteo {
 namespace {

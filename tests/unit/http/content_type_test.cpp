@@ -1,7 +1,7 @@
 // Which Content-Types a JSON caller takes: JSON media types and the ones that say nothing.
 #include <gtest/gtest.h>
 
-#include "meteo/http.hpp"
+#include "meteo/http/client.hpp"
 
 namespace meteo {
 namespace {

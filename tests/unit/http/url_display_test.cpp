@@ -1,7 +1,7 @@
 // displayable_url: what a URL looks like wherever it is shown (logs, etl_runs, status, messages).
 #include <gtest/gtest.h>
 
-#include "meteo/http.hpp"
+#include "meteo/http/client.hpp"
 
 namespace meteo {
 namespace {

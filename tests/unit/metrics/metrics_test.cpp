@@ -1,5 +1,3 @@
-#include "meteo/metrics.hpp"
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -11,7 +9,8 @@
 #include <limits>
 #include <sstream>
 
-#include "meteo/errors.hpp"
+#include "meteo/core/errors.hpp"
+#include "meteo/metrics/registry.hpp"
 
 namespace meteo::metrics {
 namespace {

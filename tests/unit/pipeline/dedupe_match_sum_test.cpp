@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "half_planes.hpp"
-#include "meteo/aggregate.hpp"
+#include "meteo/aggregate/temperature_sum.hpp"
 #include "meteo/geo/match.hpp"
 #include "meteo/sources/sensor/latest_occurrences.hpp"
 #include "sensor_readings.hpp"

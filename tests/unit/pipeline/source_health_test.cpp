@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include "meteo/store/dashboard_reads.hpp"
+#include "meteo/store/reports.hpp"
+
 namespace meteo::pipeline {
 namespace {
 

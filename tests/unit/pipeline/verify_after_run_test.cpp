@@ -3,7 +3,8 @@
 
 #include <gtest/gtest.h>
 
-#include "meteo/time.hpp"
+#include "meteo/core/time.hpp"
+#include "meteo/store/verify.hpp"
 
 namespace meteo::pipeline {
 namespace {

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "meteo/errors.hpp"
+#include "meteo/core/errors.hpp"
 
 namespace meteo::sources {
 namespace {

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "meteo/errors.hpp"
-#include "meteo/sources.hpp"
+#include "meteo/core/errors.hpp"
+#include "meteo/sources/sensor/payload.hpp"
 
 namespace meteo {
 namespace {

@@ -4,7 +4,7 @@
 #include <string>
 #include <variant>
 
-#include "meteo/sources.hpp"
+#include "meteo/sources/sensor/payload.hpp"
 
 namespace meteo {
 namespace {

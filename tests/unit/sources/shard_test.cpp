@@ -5,8 +5,8 @@
 #include <set>
 #include <string>
 
-#include "meteo/errors.hpp"
-#include "meteo/sources.hpp"
+#include "meteo/core/errors.hpp"
+#include "meteo/sources/sensor/payload.hpp"
 
 namespace meteo {
 namespace {

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "meteo/errors.hpp"
-#include "meteo/stations.hpp"
+#include "meteo/core/errors.hpp"
+#include "meteo/sources/stations/portal.hpp"
 #include "paths.hpp"
 
 namespace meteo {

@@ -7,8 +7,8 @@
 #include <variant>
 #include <vector>
 
-#include "meteo/errors.hpp"
-#include "meteo/stations.hpp"
+#include "meteo/core/errors.hpp"
+#include "meteo/sources/stations/portal.hpp"
 
 namespace meteo {
 namespace {

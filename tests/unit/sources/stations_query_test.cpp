@@ -5,7 +5,7 @@
 #include <string>
 
 // A private header of the sources module: the URL building has no public entry point.
-#include "../../../src/sources/stations_query.hpp"
+#include "../../../src/sources/stations/query.hpp"
 
 namespace meteo::portal_query {
 namespace {

@@ -5,8 +5,8 @@
 #include <optional>
 #include <string>
 
-#include "meteo/errors.hpp"
-#include "meteo/stations.hpp"
+#include "meteo/core/errors.hpp"
+#include "meteo/sources/stations/portal.hpp"
 
 namespace meteo {
 namespace {

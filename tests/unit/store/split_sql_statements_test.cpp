@@ -1,7 +1,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "meteo/store.hpp"
+#include "meteo/store/migrations.hpp"
 
 namespace meteo {
 namespace {

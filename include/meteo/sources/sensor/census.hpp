@@ -7,8 +7,8 @@
 #include <string>
 
 #include "meteo/model/run_counts.hpp"
-#include "meteo/sources.hpp"
 #include "meteo/sources/sensor/latest_occurrences.hpp"
+#include "meteo/sources/sensor/payload.hpp"
 
 namespace spdlog {
 class logger;

@@ -8,7 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "meteo/model.hpp"
+#include "meteo/model/records.hpp"
 
 namespace meteo {
 

@@ -1,5 +1,5 @@
 // Validation of the records of a station dataset: time with offset, units, physical ranges.
-#include "stations_observations.hpp"
+#include "observations.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -7,8 +7,8 @@
 #include <optional>
 #include <utility>
 
-#include "duplicate_keys.hpp"
-#include "meteo/errors.hpp"
+#include "../duplicate_keys.hpp"
+#include "meteo/core/errors.hpp"
 
 namespace meteo::stations_json {
 namespace {

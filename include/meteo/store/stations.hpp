@@ -7,9 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "meteo/model.hpp"
-#include "meteo/store.hpp"
-#include "meteo/time.hpp"
+#include "meteo/core/time.hpp"
+#include "meteo/model/records.hpp"
+#include "meteo/model/run_counts.hpp"
+#include "meteo/store/database.hpp"
 
 namespace meteo {
 

@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "meteo/archive/settings.hpp"
+#include "meteo/core/time.hpp"
 #include "meteo/model/source_scope.hpp"
-#include "meteo/store.hpp"
-#include "meteo/time.hpp"
+#include "meteo/store/database.hpp"
 
 namespace meteo {
 

@@ -5,8 +5,8 @@
 #include <string_view>
 #include <vector>
 
-#include "meteo/errors.hpp"
-#include "meteo/stations.hpp"
+#include "meteo/core/errors.hpp"
+#include "meteo/sources/stations/portal.hpp"
 
 namespace meteo {
 namespace {

@@ -12,13 +12,14 @@
 #include <filesystem>
 #include <istream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "meteo/archive/settings.hpp"
-#include "meteo/hashing.hpp"  // sha256_hex, for the checksums archived payloads carry
-#include "meteo/time.hpp"
+#include "meteo/core/hashing.hpp"  // sha256_hex, for the checksums archived payloads carry
+#include "meteo/core/time.hpp"
 
 namespace meteo {
 

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "meteo/geo/settings.hpp"
-#include "meteo/model.hpp"
+#include "meteo/model/records.hpp"
 
 namespace meteo {
 

@@ -6,8 +6,8 @@
 #include <string_view>
 #include <variant>
 
-#include "meteo/stations.hpp"
-#include "stations_json.hpp"
+#include "json_fields.hpp"
+#include "meteo/sources/stations/portal.hpp"
 
 namespace meteo::stations_json {
 

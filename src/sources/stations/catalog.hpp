@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "stations_json.hpp"
+#include "json_fields.hpp"
 
 namespace meteo::stations_json {
 

@@ -1,14 +1,14 @@
 // The portal's catalogue, dataset schemas and the list of stations.
-#include "stations_catalog.hpp"
+#include "catalog.hpp"
 
 #include <algorithm>
 #include <cctype>
 #include <optional>
 #include <string>
 
-#include "duplicate_keys.hpp"
-#include "meteo/errors.hpp"
-#include "meteo/stations.hpp"
+#include "../duplicate_keys.hpp"
+#include "meteo/core/errors.hpp"
+#include "meteo/sources/stations/portal.hpp"
 
 namespace meteo {
 namespace stations_json {

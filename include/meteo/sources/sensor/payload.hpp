@@ -9,8 +9,8 @@
 #include <variant>
 #include <vector>
 
-#include "meteo/hashing.hpp"
-#include "meteo/model.hpp"
+#include "meteo/core/hashing.hpp"
+#include "meteo/model/records.hpp"
 
 namespace meteo {
 

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "meteo/station_store.hpp"
-#include "meteo/store.hpp"
-#include "meteo/time.hpp"
+#include "meteo/core/time.hpp"
+#include "meteo/store/database.hpp"
+#include "meteo/store/stations.hpp"
 
 namespace meteo {
 

@@ -5,12 +5,12 @@
 #include <string>
 #include <utility>
 
-#include "meteo/errors.hpp"
-#include "meteo/http.hpp"
-#include "meteo/stations.hpp"
-#include "stations_catalog.hpp"
-#include "stations_observations.hpp"
-#include "stations_query.hpp"
+#include "catalog.hpp"
+#include "meteo/core/errors.hpp"
+#include "meteo/http/client.hpp"
+#include "meteo/sources/stations/portal.hpp"
+#include "observations.hpp"
+#include "query.hpp"
 
 namespace meteo {
 namespace {

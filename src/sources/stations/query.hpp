@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-#include "meteo/stations.hpp"
+#include "meteo/sources/stations/portal.hpp"
 
 namespace meteo::portal_query {
 

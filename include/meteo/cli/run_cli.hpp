@@ -3,7 +3,7 @@
 
 #include <iosfwd>
 
-#include "meteo/config.hpp"
+#include "meteo/config/config.hpp"
 
 namespace meteo {
 

@@ -1,13 +1,13 @@
 // JSON helpers shared by the Opendatasoft station parsers.
-#include "stations_json.hpp"
+#include "json_fields.hpp"
 
 #include <string>
 #include <utility>
 
-#include "duplicate_keys.hpp"
-#include "meteo/errors.hpp"
-#include "number_overflow.hpp"
-#include "quoted_text.hpp"
+#include "../duplicate_keys.hpp"
+#include "../number_overflow.hpp"
+#include "../quoted_text.hpp"
+#include "meteo/core/errors.hpp"
 
 namespace meteo::stations_json {
 namespace {

@@ -1,5 +1,5 @@
 // The paths and query strings of the Explore API v2.1.
-#include "stations_query.hpp"
+#include "query.hpp"
 
 namespace meteo::portal_query {
 namespace {

@@ -10,9 +10,9 @@
 #include <variant>
 #include <vector>
 
-#include "meteo/model.hpp"
+#include "meteo/core/time.hpp"
+#include "meteo/model/records.hpp"
 #include "meteo/sources/stations/settings.hpp"
-#include "meteo/time.hpp"
 
 namespace meteo {
 

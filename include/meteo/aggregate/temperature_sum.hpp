@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "meteo/model.hpp"
+#include "meteo/model/records.hpp"
 
 namespace meteo {
 

@@ -1,0 +1,62 @@
+// One MySQL/MariaDB session: UTC and utf8mb4, retried transactions, LOAD DATA when allowed.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "meteo/store/settings.hpp"
+
+namespace sql {
+class Connection;
+}
+
+namespace spdlog {
+class logger;
+}
+
+namespace meteo {
+
+// How a load transaction that hit a deadlock or a lock wait timeout is re-run.
+struct TransactionRetry {
+  int retries = 3;                         // re-runs after the first attempt
+  std::chrono::milliseconds backoff{250};  // before the first re-run, doubled for each next one
+  spdlog::logger* log = nullptr;           // warned at each re-run; none: re-runs are silent
+};
+
+// One connection, session in UTC and utf8mb4, closed on destruction.
+class Database {
+ public:
+  // Throws Error(temporary) naming host/socket when the server cannot be reached or refuses us.
+  // `log` receives the warnings of re-run transactions.
+  static Database connect(const DatabaseConfig& config, spdlog::logger* log = nullptr);
+  Database(Database&&) noexcept;
+  Database& operator=(Database&&) noexcept;
+  ~Database();
+
+  sql::Connection& connection();
+  void execute(const std::string& statement);  // one statement, no result
+  const TransactionRetry& transaction_retry() const { return retry_; }
+
+  // Whether loads may send fresh rows by LOAD DATA LOCAL INFILE: [database] load_data_local, until
+  // the client or server refuses it, after which this session uses INSERT (warned once).
+  bool bulk_load_allowed() const { return bulk_load_allowed_; }
+  void refuse_bulk_load(const std::string& why);
+
+  // The GET_LOCK name that marks the ledger run this session loads as alive (begin_run). A
+  // session loads one run at a time: holding a new one releases the previous.
+  void hold_run_lock(std::string name);
+
+ private:
+  Database(std::unique_ptr<sql::Connection> connection, TransactionRetry retry,
+           bool bulk_load_allowed);
+  std::unique_ptr<sql::Connection> connection_;
+  TransactionRetry retry_;
+  bool bulk_load_allowed_ = false;
+  std::string run_lock_;
+};
+
+// The MySQL connector this binary runs with, from its driver (no connection needed).
+std::string connector_version();
+
+}  // namespace meteo

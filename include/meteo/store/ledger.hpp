@@ -1,0 +1,68 @@
+// The run ledger: the source lock, ledger rows, archived payloads, abandoned and failed runs.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "meteo/archive/raw_archive.hpp"
+#include "meteo/core/time.hpp"
+#include "meteo/store/database.hpp"
+
+namespace meteo {
+
+// GET_LOCK on the source: released on destruction. try_acquire returns nothing when busy, after
+// a grace of 2 s: the session of a run just killed may still hold the lock for a moment.
+class SourceLock {
+ public:
+  static std::optional<SourceLock> try_acquire(Database& db, const std::string& source);
+  SourceLock(SourceLock&&) noexcept;
+  SourceLock& operator=(SourceLock&&) = delete;
+  ~SourceLock();
+
+ private:
+  SourceLock(Database& db, std::string name);
+  Database* db_;
+  std::string name_;
+};
+
+// A run fetches from its source; a replay re-reads one archived payload.
+enum class RunKind { fetch, replay };
+
+// Inserts the ledger row (status 'running') and returns its id. The row commits together with a
+// GET_LOCK that this session holds while the run is alive ("meteo-etl:<db>:run:<id>", until the
+// session begins another run or ends): close_abandoned_runs never takes a live run for a dead one.
+std::int64_t begin_run(Database& db, const std::string& source, UtcSeconds hour,
+                       RunKind kind = RunKind::fetch,
+                       std::optional<std::int64_t> replayed_payload = std::nullopt);
+
+// Records a durable archive file in raw_payloads (autocommit) and returns its id; a path already
+// recorded (a replay of a file whose row survived) returns the existing id.
+std::int64_t record_raw_payload(Database& db, const ArchivedPayload& payload);
+
+struct RawPayloadRecord {
+  std::int64_t id = 0;
+  std::string sha256;  // of the body as received
+  bool pruned = false;
+};
+
+// The ledger's record of an archive file, if any.
+std::optional<RawPayloadRecord> find_raw_payload(Database& db,
+                                                 const std::filesystem::path& relative_path);
+
+// Marks files deleted by retention (raw_payloads.pruned_at).
+void mark_raw_payloads_pruned(Database& db, const std::vector<std::filesystem::path>& paths);
+
+// Marks a run failed with its message (autocommit; after the data transaction rolled back).
+void fail_run(Database& db, std::int64_t run_id, const std::string& message);
+
+// Marks failed, with a message starting "abandoned:", every 'running' row of `source` whose run
+// lock (see begin_run) no session holds: runs that died (killed, or their connection lost) before
+// recording their outcome. Live runs of the source, such as the other workers of a sharded run,
+// are left alone. Returns how many rows it closed.
+std::size_t close_abandoned_runs(Database& db, const std::string& source);
+
+}  // namespace meteo
