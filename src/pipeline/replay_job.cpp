@@ -8,6 +8,7 @@
 #include <optional>
 #include <thread>
 
+#include "lander.hpp"
 #include "meteo/archive.hpp"
 #include "meteo/core/log_fields.hpp"
 #include "meteo/errors.hpp"
@@ -39,10 +40,10 @@ RunCounts replay_payload(Database& db, const RawArchive& archive, sources::Sourc
   const std::string& name = source.config().name;
   const auto recorded = find_raw_payload(db, payload.relative_path);
   const std::int64_t payload_id = ledger_id(db, archive, payload, recorded);
-  const std::string sha256 = recorded ? recorded->sha256 : payload.sha256;
+  if (recorded) payload.sha256 = recorded->sha256;  // the file is checked against the ledger's
   const std::filesystem::path path = payload.relative_path;
-  const sources::LandedPayload landed{payload, [&] { return archive.open_reader(path, sha256); }};
   const UtcSeconds hour = payload.origin.hour;
+  const sources::LandedPayload landed = landed_payload(archive, std::move(payload));
   const std::int64_t run_id = begin_run(db, name, hour, RunKind::replay, payload_id);
   try {
     auto records = source.adopt(landed, shard);
@@ -152,12 +153,12 @@ class ReplayWorkers {
 
 }  // namespace
 
-bool replayable(const SourceConfig& source, spdlog::logger& log) {
-  return sources::history_of(source, log) == sources::History::archive;
+bool replayable(const SourceConfig& source) {
+  return sources::history_of(source) == sources::History::archive;
 }
 
-void require_replayable(const SourceConfig& source, spdlog::logger& log) {
-  if (replayable(source, log)) return;
+void require_replayable(const SourceConfig& source) {
+  if (replayable(source)) return;
   throw Error(ExitCode::usage, "source " + source.name +
                                    " is a station network: its portal keeps the history, "
                                    "re-read it with `meteo-etl backfill`");
@@ -165,7 +166,7 @@ void require_replayable(const SourceConfig& source, spdlog::logger& log) {
 
 RunCounts replay_source(Database& db, const Config& config, const SourceConfig& source,
                         const ReplayRequest& request, spdlog::logger& log, std::ostream& out) {
-  require_replayable(source, log);
+  require_replayable(source);
   const RawArchive archive(config.archive);
   auto payloads = archive.list(source.name, request.window.from, request.window.to);
   if (request.dry_run) {

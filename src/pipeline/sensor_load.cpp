@@ -7,23 +7,13 @@
 #include "handoff_queue.hpp"
 #include "meteo/aggregate.hpp"
 #include "meteo/geo/match.hpp"
+#include "stage_timing.hpp"
 #include "unit_load.hpp"
 
 namespace meteo::pipeline {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// Times one stage when metrics are wanted.
-class OptionalStageTimer {
- public:
-  OptionalStageTimer(metrics::Registry* registry, const std::string& source, const char* stage) {
-    if (registry != nullptr) timer_.emplace(*registry, source, stage);
-  }
-
- private:
-  std::optional<metrics::StageTimer> timer_;
-};
 
 // What the parsing thread hands to the loading one.
 struct LoadBatch {

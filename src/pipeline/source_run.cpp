@@ -2,8 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <type_traits>
-
 #include "lander.hpp"
 #include "meteo/archive.hpp"
 #include "meteo/core/log_fields.hpp"
@@ -15,6 +13,7 @@
 #include "meteo/station_store.hpp"
 #include "run_failure.hpp"
 #include "run_log_fields.hpp"
+#include "stage_timing.hpp"
 #include "unit_load.hpp"
 #include "verify_after_run.hpp"
 
@@ -101,9 +100,7 @@ void close_run(const RunContext& context, const SourceJob& job, std::int64_t run
 // Under the source's lock; a backfill is not the hourly job, so only the hourly run verifies.
 void verify_run(const RunContext& context, const SourceJob& job, std::int64_t run_id,
                 const RunTally&, const Source<SensorReading>& source) {
-  std::optional<metrics::StageTimer> verifying;
-  if (context.metrics != nullptr)
-    verifying.emplace(*context.metrics, source.config().name, "verify");
+  const OptionalStageTimer verifying(context.metrics, source.config().name, "verify");
   verify_after_sensor_run(context.db, context.config, source.config().name, run_id, job.run_hour,
                           context.log);
 }
@@ -183,7 +180,7 @@ RunCounts run_source(Database& db, const Config& config, const RawArchive& archi
 
 RunCounts backfill_source(Database& db, const Config& config, const SourceConfig& source,
                           const SourceJob& job, spdlog::logger& log, std::ostream& out) {
-  if (replayable(source, log)) {
+  if (replayable(source)) {
     ReplayRequest request{*job.window, 1, job.dry_run, job.shard, job.progress};
     return replay_source(db, config, source, request, log, out);
   }
