@@ -8,6 +8,7 @@
 #include <optional>
 #include <thread>
 
+#include "database_run_store.hpp"
 #include "lander.hpp"
 #include "meteo/archive.hpp"
 #include "meteo/core/log_fields.hpp"
@@ -59,7 +60,8 @@ RunCounts replay_payload(Database& db, const RawArchive& archive, sources::Sourc
              describe_counts(counts));
     return counts;
   } catch (const std::exception& error) {
-    record_run_failure(db, run_id, name, error, log);
+    DatabaseRunStore ledger(db);
+    record_run_failure(ledger, run_id, name, error, log);
     throw;
   }
 }
@@ -173,12 +175,10 @@ RunCounts replay_source(Database& db, const Config& config, const SourceConfig& 
     print_plan(source, request, payloads, out);
     return {};
   }
-  auto lock = SourceLock::try_acquire(db, source_lock_key(source.name, request.shard));
-  if (!lock) {
-    throw Error(ExitCode::temporary, describe_worker(source.name, request.shard) +
-                                         ": another run holds its lock; try again later");
-  }
-  recover_abandoned_runs(db, source.name, log);
+  DatabaseRunStore ledger(db);
+  const auto lock = ledger.try_lock(source_lock_key(source.name, request.shard));
+  if (!lock) throw lock_held_error(source.name, request.shard);
+  recover_abandoned_runs(ledger, source.name, log);
   if (payloads.empty()) {
     log.warn("source {}: no archived payload in [{}, {}) under {}", source.name,
              to_iso8601(request.window.from), to_iso8601(request.window.to),

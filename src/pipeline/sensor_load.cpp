@@ -188,4 +188,9 @@ std::string describe_worker(const std::string& source, const Shard& shard) {
   return "source " + source + (shard.whole() ? std::string() : " shard " + shard.text());
 }
 
+Error lock_held_error(const std::string& source, const Shard& shard) {
+  return Error(ExitCode::temporary,
+               describe_worker(source, shard) + ": another run holds its lock; try again later");
+}
+
 }  // namespace meteo::pipeline
