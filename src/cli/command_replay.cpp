@@ -13,17 +13,16 @@ namespace meteo {
 namespace {
 
 std::vector<const SourceConfig*> replay_sources(const Config& config,
-                                                const std::vector<std::string>& names,
-                                                spdlog::logger& log) {
+                                                const std::vector<std::string>& names) {
   std::vector<const SourceConfig*> sources;
   for (const auto& name : names) {
     const SourceConfig& source = config.source(name);
-    pipeline::require_replayable(source, log);
+    pipeline::require_replayable(source);
     sources.push_back(&source);
   }
   if (names.empty()) {
     for (const auto& source : config.sources) {
-      if (pipeline::replayable(source, log)) sources.push_back(&source);
+      if (pipeline::replayable(source)) sources.push_back(&source);
     }
   }
   if (sources.empty()) throw Error(ExitCode::config, "no sensor-api source configured");
@@ -72,8 +71,8 @@ CommandRegistration register_replay(CLI::App& parent) {
             const Shard shard = options->shard.empty() ? Shard{} : parse_shard(options->shard);
             pipeline::ReplayRequest request{window, options->jobs, options->dry_run, shard};
             request.progress = progress_reporter(context.log, options->progress_bar(context.log));
-            return replay_window(
-                context, replay_sources(context.config, options->sources, context.log), request);
+            return replay_window(context, replay_sources(context.config, options->sources),
+                                 request);
           }};
 }
 

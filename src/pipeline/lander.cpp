@@ -25,7 +25,7 @@ PayloadOrigin ArchiveLander::next_origin(const std::string& url) {
 
 BodyStream ArchiveLander::open_stream(const std::string& url) {
   streaming_ = next_origin(url);
-  if (metrics_ != nullptr) fetching_.emplace(*metrics_, run_.source, "fetch");
+  fetching_.emplace(metrics_, run_.source, "fetch");
   // A retried try starts a new file: the failed try's temporary file goes with its writer.
   return {[this] {
             writer_.reset();
@@ -37,15 +37,14 @@ BodyStream ArchiveLander::open_stream(const std::string& url) {
 
 sources::LandedPayload ArchiveLander::land_stream(long http_status) {
   fetching_.reset();
-  std::optional<metrics::StageTimer> archiving;
-  if (metrics_ != nullptr) archiving.emplace(*metrics_, run_.source, "archive");
+  const OptionalStageTimer archiving(metrics_, run_.source, "archive");
   ArchivedPayload archived = writer_->commit();
   writer_.reset();
   archived.origin.http_status = http_status;
   record_raw_payload(db_, archived);
   log_.debug("source {}: payload of {} bytes archived as {}", run_.source, archived.size,
              archived.relative_path.string());
-  return landed(std::move(archived));
+  return landed_payload(archive_, std::move(archived));
 }
 
 void ArchiveLander::land(const std::string& url, const HttpResponse& response) {
@@ -54,8 +53,7 @@ void ArchiveLander::land(const std::string& url, const HttpResponse& response) {
   record_raw_payload(db_, archive_.write(origin, response.body));
 }
 
-sources::LandedPayload ArchiveLander::landed(ArchivedPayload archived) const {
-  const RawArchive& archive = archive_;
+sources::LandedPayload landed_payload(const RawArchive& archive, ArchivedPayload archived) {
   const std::filesystem::path path = archived.relative_path;
   const std::string sha256 = archived.sha256;
   return {std::move(archived),

@@ -10,12 +10,16 @@
 #include "meteo/metrics/registry.hpp"
 #include "meteo/sources/source.hpp"
 #include "meteo/store/database.hpp"
+#include "stage_timing.hpp"
 
 namespace spdlog {
 class logger;
 }
 
 namespace meteo::pipeline {
+
+// A payload in `archive`, with a stream of it checked against its recorded sha256.
+sources::LandedPayload landed_payload(const RawArchive& archive, ArchivedPayload archived);
 
 // Now, to the microsecond: the order of payloads (a reading keeps its newest payload's values).
 UtcMicros now_micros();
@@ -33,7 +37,6 @@ class ArchiveLander final : public sources::Lander {
 
  private:
   PayloadOrigin next_origin(const std::string& url);
-  sources::LandedPayload landed(ArchivedPayload archived) const;
 
   Database& db_;
   const RawArchive& archive_;
@@ -43,7 +46,7 @@ class ArchiveLander final : public sources::Lander {
   int sequence_ = 0;
   PayloadOrigin streaming_;
   std::optional<ArchiveWriter> writer_;
-  std::optional<metrics::StageTimer> fetching_;
+  std::optional<OptionalStageTimer> fetching_;
 };
 
 }  // namespace meteo::pipeline

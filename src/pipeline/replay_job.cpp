@@ -8,8 +8,9 @@
 #include <optional>
 #include <thread>
 
+#include "database_run_store.hpp"
+#include "lander.hpp"
 #include "meteo/archive/raw_archive.hpp"
-#include "meteo/core/errors.hpp"
 #include "meteo/core/log_fields.hpp"
 #include "meteo/pipeline/progress.hpp"
 #include "meteo/pipeline/source_regions.hpp"
@@ -40,10 +41,10 @@ RunCounts replay_payload(Database& db, const RawArchive& archive, sources::Sourc
   const std::string& name = source.config().name;
   const auto recorded = find_raw_payload(db, payload.relative_path);
   const std::int64_t payload_id = ledger_id(db, archive, payload, recorded);
-  const std::string sha256 = recorded ? recorded->sha256 : payload.sha256;
+  if (recorded) payload.sha256 = recorded->sha256;  // the file is checked against the ledger's
   const std::filesystem::path path = payload.relative_path;
-  const sources::LandedPayload landed{payload, [&] { return archive.open_reader(path, sha256); }};
   const UtcSeconds hour = payload.origin.hour;
+  const sources::LandedPayload landed = landed_payload(archive, std::move(payload));
   const std::int64_t run_id = begin_run(db, name, hour, RunKind::replay, payload_id);
   try {
     auto records = source.adopt(landed, shard);
@@ -59,7 +60,8 @@ RunCounts replay_payload(Database& db, const RawArchive& archive, sources::Sourc
              describe_counts(counts));
     return counts;
   } catch (const std::exception& error) {
-    record_run_failure(db, run_id, name, error, log);
+    DatabaseRunStore ledger(db);
+    record_run_failure(ledger, run_id, name, error, log);
     throw;
   }
 }
@@ -153,12 +155,12 @@ class ReplayWorkers {
 
 }  // namespace
 
-bool replayable(const SourceConfig& source, spdlog::logger& log) {
-  return sources::history_of(source, log) == sources::History::archive;
+bool replayable(const SourceConfig& source) {
+  return sources::history_of(source) == sources::History::archive;
 }
 
-void require_replayable(const SourceConfig& source, spdlog::logger& log) {
-  if (replayable(source, log)) return;
+void require_replayable(const SourceConfig& source) {
+  if (replayable(source)) return;
   throw Error(ExitCode::usage, "source " + source.name +
                                    " is a station network: its portal keeps the history, "
                                    "re-read it with `meteo-etl backfill`");
@@ -166,19 +168,17 @@ void require_replayable(const SourceConfig& source, spdlog::logger& log) {
 
 RunCounts replay_source(Database& db, const Config& config, const SourceConfig& source,
                         const ReplayRequest& request, spdlog::logger& log, std::ostream& out) {
-  require_replayable(source, log);
+  require_replayable(source);
   const RawArchive archive(config.archive);
   auto payloads = archive.list(source.name, request.window.from, request.window.to);
   if (request.dry_run) {
     print_plan(source, request, payloads, out);
     return {};
   }
-  auto lock = SourceLock::try_acquire(db, source_lock_key(source.name, request.shard));
-  if (!lock) {
-    throw Error(ExitCode::temporary, describe_worker(source.name, request.shard) +
-                                         ": another run holds its lock; try again later");
-  }
-  recover_abandoned_runs(db, source.name, log);
+  DatabaseRunStore ledger(db);
+  const auto lock = ledger.try_lock(source_lock_key(source.name, request.shard));
+  if (!lock) throw lock_held_error(source.name, request.shard);
+  recover_abandoned_runs(ledger, source.name, log);
   if (payloads.empty()) {
     log.warn("source {}: no archived payload in [{}, {}) under {}", source.name,
              to_iso8601(request.window.from), to_iso8601(request.window.to),

@@ -6,17 +6,17 @@
 
 namespace meteo::pipeline {
 
-void record_run_failure(Database& db, std::int64_t run_id, const std::string& source,
+void record_run_failure(RunStore& store, std::int64_t run_id, const std::string& source,
                         const std::exception& error, spdlog::logger& log) {
   try {
-    fail_run(db, run_id, error.what());
+    store.fail_run(run_id, error.what());
   } catch (const std::exception& ledger_error) {
     log.warn("source {}: could not mark run {} failed: {}", source, run_id, ledger_error.what());
   }
 }
 
-void recover_abandoned_runs(Database& db, const std::string& source, spdlog::logger& log) {
-  if (const auto closed = close_abandoned_runs(db, source); closed > 0) {
+void recover_abandoned_runs(RunStore& store, const std::string& source, spdlog::logger& log) {
+  if (const auto closed = store.close_abandoned_runs(source); closed > 0) {
     log.warn("source {}: marked {} abandoned run(s) failed (an earlier run died mid-run)", source,
              closed);
   }

@@ -8,23 +8,13 @@
 #include "meteo/aggregate/temperature_sum.hpp"
 #include "meteo/geo/match.hpp"
 #include "meteo/store/run_load.hpp"
+#include "stage_timing.hpp"
 #include "unit_load.hpp"
 
 namespace meteo::pipeline {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// Times one stage when metrics are wanted.
-class OptionalStageTimer {
- public:
-  OptionalStageTimer(metrics::Registry* registry, const std::string& source, const char* stage) {
-    if (registry != nullptr) timer_.emplace(*registry, source, stage);
-  }
-
- private:
-  std::optional<metrics::StageTimer> timer_;
-};
 
 // What the parsing thread hands to the loading one.
 struct LoadBatch {
@@ -197,6 +187,11 @@ std::string source_lock_key(const std::string& source, const Shard& shard) {
 
 std::string describe_worker(const std::string& source, const Shard& shard) {
   return "source " + source + (shard.whole() ? std::string() : " shard " + shard.text());
+}
+
+Error lock_held_error(const std::string& source, const Shard& shard) {
+  return Error(ExitCode::temporary,
+               describe_worker(source, shard) + ": another run holds its lock; try again later");
 }
 
 }  // namespace meteo::pipeline

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "meteo/core/errors.hpp"
 #include "meteo/metrics/registry.hpp"
 #include "meteo/pipeline/source_regions.hpp"
 #include "meteo/sources/source.hpp"
@@ -51,5 +52,8 @@ std::string source_lock_key(const std::string& source, const Shard& shard);
 
 // "source sensors" or "source sensors shard 1/3", for messages.
 std::string describe_worker(const std::string& source, const Shard& shard);
+
+// Error(temporary): another run of the same source (or shard) holds its lock.
+Error lock_held_error(const std::string& source, const Shard& shard);
 
 }  // namespace meteo::pipeline

@@ -5,19 +5,34 @@
 #include "meteo/sources/stations/network_source.hpp"
 
 namespace meteo::sources {
+namespace {
 
-AnySource make_source(const SourceConfig& config, spdlog::logger& log) {
-  if (config.type == "sensor-api") return make_sensor_feed_source(config, log);
-  if (config.type == "opendatasoft-stations" && config.stations) {
-    return make_station_network_source(config, log);
-  }
-  // The config reader knows the same types: reaching this is a bug, not a user's mistake.
-  throw Error(ExitCode::software,
-              "source " + config.name + ": no source implements type '" + config.type + "'");
+bool is_sensor_feed(const SourceConfig& config) {
+  return config.type == "sensor-api";
 }
 
-History history_of(const SourceConfig& config, spdlog::logger& log) {
-  return std::visit([](const auto& source) { return source->history(); }, make_source(config, log));
+bool is_station_network(const SourceConfig& config) {
+  return config.type == "opendatasoft-stations" && config.stations;
+}
+
+// The config reader knows the same types: reaching this is a bug, not a user's mistake.
+Error unknown_type(const SourceConfig& config) {
+  return Error(ExitCode::software,
+               "source " + config.name + ": no source implements type '" + config.type + "'");
+}
+
+}  // namespace
+
+AnySource make_source(const SourceConfig& config, spdlog::logger& log) {
+  if (is_sensor_feed(config)) return make_sensor_feed_source(config, log);
+  if (is_station_network(config)) return make_station_network_source(config, log);
+  throw unknown_type(config);
+}
+
+History history_of(const SourceConfig& config) {
+  if (is_sensor_feed(config)) return kSensorFeedHistory;
+  if (is_station_network(config)) return kStationNetworkHistory;
+  throw unknown_type(config);
 }
 
 }  // namespace meteo::sources

@@ -30,9 +30,9 @@ struct ReplayRequest {
 // Holds the source's lock for the whole replay. Throws the first worker's Error; the payloads
 // loaded before it stay loaded (each is one transaction), and replaying again completes the rest.
 // Whether the past of `source` is its raw archive (a sensor feed), so that replay applies.
-bool replayable(const SourceConfig& source, spdlog::logger& log);
+bool replayable(const SourceConfig& source);
 // Throws Error(usage) naming `source` and what to run instead when it is not replayable.
-void require_replayable(const SourceConfig& source, spdlog::logger& log);
+void require_replayable(const SourceConfig& source);
 
 // Refuses, Error(usage), a source whose history is not its archive (a station network).
 RunCounts replay_source(Database& db, const Config& config, const SourceConfig& source,

@@ -19,7 +19,8 @@ using AnySource = std::variant<std::unique_ptr<Source<SensorReading>>,
 // The source `config.type` names; `config` must outlive it.
 AnySource make_source(const SourceConfig& config, spdlog::logger& log);
 
-// Where the past of a source is: its raw archive (replay) or the source itself (backfill).
-History history_of(const SourceConfig& config, spdlog::logger& log);
+// Where the past of a source is: its raw archive (replay) or the source itself (backfill). Answered
+// by the type alone: no source is built.
+History history_of(const SourceConfig& config);
 
 }  // namespace meteo::sources

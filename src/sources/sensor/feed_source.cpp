@@ -105,7 +105,7 @@ class SensorFeedSource final : public Source<SensorReading> {
       : config_(config), log_(log), http_(config.http, log) {}
 
   const SourceConfig& config() const override { return config_; }
-  History history() const override { return History::archive; }
+  History history() const override { return kSensorFeedHistory; }
 
   RunPlan plan(const PlanRequest& request, Lander*) override {
     RunPlan plan;

@@ -48,7 +48,7 @@ class StationNetworkSource final : public Source<WeatherObservation> {
         portal_(network_.base_url, http_) {}
 
   const SourceConfig& config() const override { return config_; }
-  History history() const override { return History::portal; }
+  History history() const override { return kStationNetworkHistory; }
 
   RunPlan plan(const PlanRequest& request, Lander* lander) override {
     land_through(lander);

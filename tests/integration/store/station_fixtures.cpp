@@ -2,6 +2,7 @@
 
 #include "meteo/store/ledger.hpp"
 #include "meteo/store/region_sets.hpp"
+#include "meteo/store/stations.hpp"
 
 namespace meteo::testing {
 

@@ -12,6 +12,9 @@ class logger;
 
 namespace meteo::sources {
 
+// The feed serves only the present: its past is what the raw archive kept (backfill replays it).
+inline constexpr History kSensorFeedHistory = History::archive;
+
 // Rejects are logged on `log` (naming the source) once per payload, however often a load retries.
 std::unique_ptr<Source<SensorReading>> make_sensor_feed_source(const SourceConfig& config,
                                                                spdlog::logger& log);

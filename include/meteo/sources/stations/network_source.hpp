@@ -13,6 +13,9 @@ class logger;
 
 namespace meteo::sources {
 
+// The portal keeps every dataset's past: a backfill reads it again.
+inline constexpr History kStationNetworkHistory = History::portal;
+
 std::unique_ptr<Source<WeatherObservation>> make_station_network_source(const SourceConfig& config,
                                                                         spdlog::logger& log);
 
