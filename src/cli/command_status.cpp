@@ -7,7 +7,6 @@
 #include "manual.hpp"
 #include "meteo/pipeline/run_metrics.hpp"
 #include "meteo/pipeline/source_health.hpp"
-#include "meteo/store/dashboard_reads.hpp"
 #include "meteo/store/reports.hpp"
 #include "table_output.hpp"
 

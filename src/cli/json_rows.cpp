@@ -1,7 +1,6 @@
 #include "json_rows.hpp"
 
 #include "meteo/core/time.hpp"
-#include "meteo/store/stations.hpp"
 
 namespace meteo {
 

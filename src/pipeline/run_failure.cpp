@@ -2,8 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include "meteo/store/ledger.hpp"
-
 namespace meteo::pipeline {
 
 void record_run_failure(RunStore& store, std::int64_t run_id, const std::string& source,

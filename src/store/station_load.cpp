@@ -7,7 +7,6 @@
 
 #include "meteo/aggregate/sums.hpp"
 #include "meteo/core/errors.hpp"
-#include "meteo/store/dashboard_reads.hpp"
 #include "meteo/store/stations.hpp"
 #include "region_aggregates.hpp"
 #include "station_support.hpp"

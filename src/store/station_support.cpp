@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "meteo/store/dashboard_reads.hpp"
 #include "meteo/store/reports.hpp"
 
 namespace meteo::store {

@@ -8,7 +8,6 @@
 
 #include "meteo/archive/raw_archive.hpp"
 #include "meteo/core/errors.hpp"
-#include "meteo/store/dashboard_reads.hpp"
 #include "region_aggregates.hpp"
 #include "sql_support.hpp"
 #include "station_support.hpp"

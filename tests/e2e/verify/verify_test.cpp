@@ -1,7 +1,6 @@
 // `verify` end to end: a few hourly runs against the sensor simulator verify clean (exit 0, "ok"
 // lines); a tampered aggregate fails (exit 1) naming its region and hour; `run` with [verify]
 // after_run verifies the hours it touched, a station network's measurement hours included.
-#include "meteo/store/verify.hpp"
 
 #include <gtest/gtest.h>
 

@@ -3,7 +3,6 @@
 
 #include <thread>
 
-#include "meteo/store/dashboard_reads.hpp"
 #include "meteo/store/ledger.hpp"
 #include "meteo/store/migrations.hpp"
 #include "meteo/store/reports.hpp"

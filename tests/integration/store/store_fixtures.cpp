@@ -10,7 +10,6 @@
 
 #include "meteo/store/ledger.hpp"
 #include "meteo/store/region_sets.hpp"
-#include "meteo/store/run_load.hpp"
 
 namespace meteo::testing {
 

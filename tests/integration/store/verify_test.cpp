@@ -10,9 +10,7 @@
 #include <fstream>
 
 #include "meteo/archive/raw_archive.hpp"
-#include "meteo/store/dashboard_reads.hpp"
 #include "meteo/store/ledger.hpp"
-#include "meteo/store/run_load.hpp"
 #include "station_fixtures.hpp"
 
 namespace meteo::testing {
