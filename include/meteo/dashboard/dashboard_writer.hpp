@@ -9,7 +9,7 @@
 
 #include "meteo/core/time.hpp"
 #include "meteo/dashboard/settings.hpp"
-#include "meteo/geo/settings.hpp"
+#include "meteo/model/region_set_spec.hpp"
 #include "meteo/model/source_scope.hpp"
 #include "meteo/store/database.hpp"
 

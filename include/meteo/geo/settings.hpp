@@ -1,20 +1,5 @@
-// The geo module's settings ([[region_sets]]): plain structs.
+// The geo module's settings ([[region_sets]]): the region sets' specification, which the store and
+// the dashboard read too, so it lives in model/.
 #pragma once
 
-#include <string>
-
-namespace meteo {
-
-enum class MatchingMode { polygon, bbox };
-enum class RegionFormat { geojson, opendatasoft };
-
-struct RegionSetConfig {
-  std::string name;
-  std::string location;  // http(s) URL, file:// URL or plain path
-  RegionFormat format = RegionFormat::geojson;
-  std::string code_field = "code";
-  std::string name_field = "nom";
-  MatchingMode matching = MatchingMode::polygon;
-};
-
-}  // namespace meteo
+#include "meteo/model/region_set_spec.hpp"

@@ -6,8 +6,8 @@
 #include <optional>
 #include <string>
 
-#include "meteo/geo/settings.hpp"
 #include "meteo/model/records.hpp"
+#include "meteo/model/region_set_spec.hpp"
 #include "meteo/store/database.hpp"
 
 namespace meteo {
