@@ -42,6 +42,7 @@ class MatchingSink final : public sources::BatchSink<SensorReading> {
         counts_(counts),
         sums_(sets_.size()) {}
 
+  void stations(std::vector<sources::NoStation>&&) override {}  // a reading carries its point
   void records(std::vector<SensorReading>&& batch) override;
   void rejected(std::vector<RejectedRecord>&& batch) override { hand_over({{}, std::move(batch)}); }
 

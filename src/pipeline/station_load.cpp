@@ -1,3 +1,4 @@
+#include "meteo/core/errors.hpp"
 #include "meteo/store/stations.hpp"
 #include "unit_load.hpp"
 
@@ -8,6 +9,11 @@ namespace {
 class CollectingSink final : public sources::BatchSink<WeatherObservation> {
  public:
   explicit CollectingSink(StationBatch& batch) : batch_(batch) {}
+  // A station network's list comes with the plan and is stored before its units.
+  void stations(std::vector<WeatherStation>&&) override {
+    throw Error(ExitCode::software,
+                "a station network's unit handed over stations: its list comes with the plan");
+  }
   void records(std::vector<WeatherObservation>&& batch) override {
     batch_.observations.insert(batch_.observations.end(), std::make_move_iterator(batch.begin()),
                                std::make_move_iterator(batch.end()));

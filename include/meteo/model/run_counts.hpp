@@ -20,6 +20,10 @@ struct RunCounts {
   std::size_t other_shards = 0;
   // Hours of station aggregates recomputed by a station load; neither in the ledger nor logged.
   std::size_t hours_recomputed = 0;
+  // Valid records whose value is below zero yet above the source's floor: kept, as measured (an
+  // analyser's zero drifts), and counted so an operator sees how many. 0 for the sources that
+  // reject a negative value.
+  std::size_t kept_negative = 0;
 
   RunCounts& operator+=(const RunCounts& more) {
     fetched += more.fetched;
@@ -32,6 +36,7 @@ struct RunCounts {
     unchanged += more.unchanged;
     other_shards += more.other_shards;
     hours_recomputed += more.hours_recomputed;
+    kept_negative += more.kept_negative;
     return *this;
   }
 };

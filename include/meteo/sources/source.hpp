@@ -19,7 +19,7 @@
 #include "meteo/model/run_counts.hpp"
 #include "meteo/sources/sensor/payload.hpp"
 #include "meteo/sources/settings.hpp"
-#include "meteo/sources/stations/portal.hpp"
+#include "meteo/sources/windows.hpp"
 
 namespace meteo {
 struct HttpResponse;
@@ -78,10 +78,26 @@ struct BatchLimits {
   std::size_t rejects = 1024;
 };
 
+// The station a record names, for sources whose stations are learnt from their records (the
+// stations' attributes repeated in each record) rather than listed with the plan. A record that
+// carries its own point, as a sensor reading does, names none.
+struct NoStation {};
+template <class Record>
+struct StationOf {
+  using type = NoStation;
+};
+template <>
+struct StationOf<WeatherObservation> {
+  using type = WeatherStation;
+};
+
 template <class Record>
 class BatchSink {
  public:
+  using Station = typename StationOf<Record>::type;
   virtual ~BatchSink() = default;
+  // Each station once per unit, before the first record that names it.
+  virtual void stations(std::vector<Station>&& batch) = 0;
   virtual void records(std::vector<Record>&& batch) = 0;  // valid, deduplicated, of the shard
   virtual void rejected(std::vector<RejectedRecord>&& batch) = 0;
 };

@@ -5,6 +5,7 @@
 
 #include "meteo/core/errors.hpp"
 #include "meteo/http/client.hpp"
+#include "meteo/sources/stations/portal.hpp"
 
 namespace meteo::sources {
 namespace {
@@ -135,7 +136,8 @@ class StationNetworkSource final : public Source<WeatherObservation> {
 
   std::vector<TimeWindow> windows(const std::string& id, const PlanRequest& request) const {
     if (request.window) return split_window(*request.window, network_.export_window);
-    const TimeWindow window = incremental_window(network_, request.watermark(id), request.now);
+    const TimeWindow window =
+        incremental_window(window_policy(network_), request.watermark(id), request.now);
     if (window.from < window.to) return {window};
     return {};
   }
@@ -153,13 +155,8 @@ std::unique_ptr<Source<WeatherObservation>> make_station_network_source(const So
   return std::make_unique<StationNetworkSource>(config, log);
 }
 
-TimeWindow incremental_window(const StationNetworkConfig& network,
-                              std::optional<UtcSeconds> watermark, UtcSeconds now) {
-  const UtcSeconds read_through = watermark.value_or(network.start);
-  const UtcSeconds from =
-      watermark ? std::max(network.start, read_through - network.lookback) : network.start;
-  const UtcSeconds to = std::min(now, read_through + network.max_catch_up);
-  return {from, std::max(from, to)};
+WindowPolicy window_policy(const StationNetworkConfig& network) {
+  return {network.start, network.lookback, network.max_catch_up};
 }
 
 }  // namespace meteo::sources

@@ -1,4 +1,4 @@
-// Timestamps with a UTC offset, and the cutting of a time window into shorter ones.
+// Timestamps with a UTC offset.
 #include <charconv>
 #include <chrono>
 #include <optional>
@@ -100,17 +100,6 @@ std::optional<UtcSeconds> parse_timestamp_with_offset(std::string_view text) {
   const auto offset = read_offset(text, pos);
   if (!offset) return std::nullopt;
   return to_utc(local, *offset);
-}
-
-std::vector<TimeWindow> split_window(TimeWindow whole, std::chrono::hours length) {
-  if (length <= hours::zero()) {
-    throw Error(ExitCode::software, "split_window: the window length must be positive");
-  }
-  std::vector<TimeWindow> windows;
-  for (UtcSeconds start = whole.from; start < whole.to; start += length) {
-    windows.push_back({start, std::min<UtcSeconds>(start + length, whole.to)});
-  }
-  return windows;
 }
 
 }  // namespace meteo

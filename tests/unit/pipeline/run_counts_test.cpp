@@ -8,9 +8,9 @@ namespace {
 
 TEST(RunCounts, SumsEveryFieldOfItsUnits) {
   RunCounts total;
-  total += RunCounts{1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
-  total += RunCounts{10, 20, 30, 40, 50, 60, 70, 80, 90, 100};
-  const RunCounts expected{11, 22, 33, 44, 55, 66, 77, 88, 99, 110};
+  total += RunCounts{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};
+  total += RunCounts{10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110};
+  const RunCounts expected{11, 22, 33, 44, 55, 66, 77, 88, 99, 110, 121};
   EXPECT_EQ(total.fetched, expected.fetched);
   EXPECT_EQ(total.rejected, expected.rejected);
   EXPECT_EQ(total.duplicates, expected.duplicates);
@@ -21,6 +21,7 @@ TEST(RunCounts, SumsEveryFieldOfItsUnits) {
   EXPECT_EQ(total.unchanged, expected.unchanged);
   EXPECT_EQ(total.other_shards, expected.other_shards);
   EXPECT_EQ(total.hours_recomputed, expected.hours_recomputed);
+  EXPECT_EQ(total.kept_negative, expected.kept_negative);
 }
 
 TEST(RunCounts, AnEmptyUnitChangesNothing) {

@@ -173,6 +173,7 @@ class FakeStages final : public RunStages<WeatherObservation> {
 
  private:
   struct Counting final : sources::BatchSink<WeatherObservation> {
+    void stations(std::vector<WeatherStation>&&) override {}
     void records(std::vector<WeatherObservation>&& batch) override { count += batch.size(); }
     void rejected(std::vector<RejectedRecord>&&) override {}
     std::size_t count = 0;

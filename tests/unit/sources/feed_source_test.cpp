@@ -53,6 +53,7 @@ std::string record(const std::string& id, double temperature) {
 // What produce handed over, batch by batch.
 class RecordingSink final : public BatchSink<SensorReading> {
  public:
+  void stations(std::vector<NoStation>&&) override {}
   void records(std::vector<SensorReading>&& batch) override {
     std::vector<std::string> ids;
     for (const auto& reading : batch)

@@ -1,4 +1,5 @@
-// The window an incremental station run reads for one dataset, from its watermark.
+// The window an incremental run reads for one partition from its watermark: a station network's
+// policy (from its settings) and a policy with no start (a layer that keeps a few days).
 #include <gtest/gtest.h>
 
 #include "meteo/sources/stations/network_source.hpp"
@@ -10,12 +11,18 @@ using std::chrono::hours;
 
 constexpr UtcSeconds kStart{std::chrono::sys_days{std::chrono::November / 1 / 2026}};
 
-StationNetworkConfig network() {
+// A station network's policy, as its source builds it from its settings.
+WindowPolicy network() {
   StationNetworkConfig config;
   config.start = kStart;
   config.lookback = hours(2);
   config.max_catch_up = hours(24);
-  return config;
+  return window_policy(config);
+}
+
+// A layer that keeps a few days: no configured start.
+WindowPolicy layer() {
+  return {std::nullopt, hours(48), hours(72)};
 }
 
 TEST(IncrementalWindow, AFirstRunStartsAtTheConfiguredStartAndCatchesUpAtMostItsLimit) {
@@ -37,6 +44,19 @@ TEST(IncrementalWindow, NeverReachesBeforeTheStartNorEndsBeforeItBegins) {
   const TimeWindow behind = incremental_window(network(), kStart + hours(10), kStart + hours(5));
   EXPECT_EQ(behind.from, kStart + hours(8));
   EXPECT_EQ(behind.to, behind.from);
+}
+
+TEST(IncrementalWindow, WithoutAStartAFirstRunReadsTheLastMaxCatchUpHours) {
+  const UtcSeconds now = kStart + hours(1000);
+  const TimeWindow window = incremental_window(layer(), std::nullopt, now);
+  EXPECT_EQ(window.from, now - hours(72));
+  EXPECT_EQ(window.to, now);
+}
+
+TEST(IncrementalWindow, WithoutAStartTheLookbackIsNotClamped) {
+  const TimeWindow window = incremental_window(layer(), kStart + hours(10), kStart + hours(11));
+  EXPECT_EQ(window.from, kStart - hours(38));
+  EXPECT_EQ(window.to, kStart + hours(11));
 }
 
 }  // namespace

@@ -19,9 +19,7 @@ inline constexpr History kStationNetworkHistory = History::portal;
 std::unique_ptr<Source<WeatherObservation>> make_station_network_source(const SourceConfig& config,
                                                                         spdlog::logger& log);
 
-// The window an incremental run reads for one dataset: from the watermark minus the lookback (or
-// the configured start) to now, at most max_catch_up past the watermark.
-TimeWindow incremental_window(const StationNetworkConfig& network,
-                              std::optional<UtcSeconds> watermark, UtcSeconds now);
+// How far an incremental run reads each dataset: from the configured start, then the watermark.
+WindowPolicy window_policy(const StationNetworkConfig& network);
 
 }  // namespace meteo::sources

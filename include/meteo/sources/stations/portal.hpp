@@ -13,6 +13,7 @@
 #include "meteo/core/time.hpp"
 #include "meteo/model/records.hpp"
 #include "meteo/sources/stations/settings.hpp"
+#include "meteo/sources/windows.hpp"
 
 namespace meteo {
 
@@ -68,14 +69,6 @@ ParsedObservations parse_observations(std::string_view body, const std::string& 
                                       std::string_view origin);
 
 // ---- the portal's API ------------------------------------------------------------------------
-
-struct TimeWindow {
-  UtcSeconds from;  // inclusive
-  UtcSeconds to;    // exclusive
-};
-
-// Cuts [from, to) into consecutive windows of at most `length`.
-std::vector<TimeWindow> split_window(TimeWindow whole, std::chrono::hours length);
 
 // Sees every portal answer before it is parsed: where the raw archive plugs in.
 using PayloadSink = std::function<void(const std::string& url, const HttpResponse& response)>;
