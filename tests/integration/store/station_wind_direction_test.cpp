@@ -1,10 +1,12 @@
-// station_hourly_weather.wind_direction_mean: migration 0005 filling the rows stored before it.
+// station_hourly_weather.wind_direction_mean: the speed-weighted vector mean the station load
+// computes, and migration 0005 filling the rows stored before it.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <thread>
 
 #include "meteo/store/migrations.hpp"
 #include "station_fixtures.hpp"
@@ -14,6 +16,25 @@ namespace {
 
 constexpr int kWindDirectionVersion = 5;
 constexpr double kTolerance = 1e-9;  // degrees; rounding leaves ~1e-14
+
+// An observation of station A with only a wind (nullopt: not measured).
+WeatherObservation wind(const std::string& sql_datetime, std::optional<double> direction_deg,
+                        std::optional<double> speed_kmh) {
+  auto result = observation(kStationA, sql_datetime, std::nullopt);
+  result.wind_direction_deg = direction_deg;
+  result.wind_speed_kmh = speed_kmh;
+  return result;
+}
+
+// wind_direction_mean by hour ("2026-11-22 06:00:00"), of every station.
+std::map<std::string, std::optional<double>> directions(Database& db) {
+  std::map<std::string, std::optional<double>> by_hour;
+  for (const auto& row :
+       sql_rows(db, "SELECT hour, wind_direction_mean FROM station_hourly_weather")) {
+    by_hour[*row[0]] = row[1] ? std::optional(std::stod(*row[1])) : std::nullopt;
+  }
+  return by_hour;
+}
 
 // The smaller angle between two directions, in degrees: 359.9 and 0.1 are 0.2 apart.
 double angular_distance(double a, double b) {
@@ -31,6 +52,69 @@ void expect_direction(const std::optional<double>& actual, double expected) {
 // 90° at 30 km/h and 180° at 10: east 30, north -10, so atan2(30, -10) = 180° - atan(3) =
 // 180° - 71.565051177077989°. The plain mean of the angles would be 135°.
 constexpr double kWeightedEastSouth = 108.43494882292201;
+
+class StationWindDirection : public StationStoreTest {
+ protected:
+  StationWindDirection() { sync_default_stations(); }
+};
+
+TEST_F(StationWindDirection, WindsEitherSideOfNorthAverageToNorthNotSouth) {
+  load_stations(kStationA,
+                {wind("2026-11-22 06:00:00", 350, 10), wind("2026-11-22 06:30:00", 10, 10)});
+  expect_direction(directions(db_)["2026-11-22 06:00:00"], 0);
+}
+
+TEST_F(StationWindDirection, FasterWindsWeighMore) {
+  load_stations(kStationA,
+                {wind("2026-11-22 06:00:00", 90, 30), wind("2026-11-22 06:15:00", 180, 10)});
+  expect_direction(directions(db_)["2026-11-22 06:00:00"], kWeightedEastSouth);
+}
+
+TEST_F(StationWindDirection, OnlyObservationsWithBothADirectionAndASpeedCount) {
+  load_stations(kStationA, {
+                               // 06:00: speeds only
+                               wind("2026-11-22 06:00:00", std::nullopt, 12),
+                               wind("2026-11-22 06:30:00", std::nullopt, 8),
+                               // 07:00: a direction without a speed
+                               wind("2026-11-22 07:00:00", 270, std::nullopt),
+                               // 08:00: one of each beside a complete one, which alone counts
+                               wind("2026-11-22 08:00:00", 200, 5),
+                               wind("2026-11-22 08:15:00", std::nullopt, 40),
+                               wind("2026-11-22 08:30:00", 20, std::nullopt),
+                           });
+  auto by_hour = directions(db_);
+  EXPECT_EQ(by_hour["2026-11-22 06:00:00"], std::nullopt);
+  EXPECT_EQ(by_hour["2026-11-22 07:00:00"], std::nullopt);
+  expect_direction(by_hour["2026-11-22 08:00:00"], 200);
+}
+
+TEST_F(StationWindDirection, CancellingWindsAndCalmHaveNoDirection) {
+  load_stations(kStationA,
+                {
+                    // Rounding leaves a resultant near 1e-15: ATAN2 alone gives 180°.
+                    wind("2026-11-22 06:00:00", 90, 10), wind("2026-11-22 06:30:00", 270, 10),
+                    // ... and here 90°.
+                    wind("2026-11-22 07:00:00", 0, 25), wind("2026-11-22 07:30:00", 180, 25),
+                    wind("2026-11-22 08:00:00", 45, 0),  // calm
+                });
+  auto by_hour = directions(db_);
+  EXPECT_EQ(by_hour.size(), 3u);
+  EXPECT_EQ(by_hour["2026-11-22 06:00:00"], std::nullopt);
+  EXPECT_EQ(by_hour["2026-11-22 07:00:00"], std::nullopt);
+  EXPECT_EQ(by_hour["2026-11-22 08:00:00"], std::nullopt);
+}
+
+TEST_F(StationWindDirection, ACorrectedDirectionAloneMovesTheRowsUpdatedAt) {
+  load_stations(kStationA, {wind("2026-11-22 06:00:00", 90, 10)});
+  const std::string updated_at =
+      "SELECT updated_at FROM station_hourly_weather WHERE hour = '2026-11-22 06:00:00'";
+  const auto first = sql_value(db_, updated_at);
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));  // past updated_at's millisecond
+
+  load_stations(kStationA, {wind("2026-11-22 06:00:00", 100, 10)});
+  expect_direction(directions(db_)["2026-11-22 06:00:00"], 100);
+  EXPECT_NE(sql_value(db_, updated_at), first) << "only the direction changed";
+}
 
 // ---- migration 0005 -----------------------------------------------------------------------------
 
@@ -92,6 +176,35 @@ TEST(WindDirectionMigration, FillsTheHoursStoredBeforeIt) {
   for (std::size_t row : {0u, 1u, 4u}) EXPECT_EQ(rows[row][3], "1") << row;
   for (std::size_t row : {2u, 3u}) EXPECT_EQ(rows[row][3], "0") << row;
   EXPECT_EQ(rows[1][4], "12.5");
+}
+
+// The migration's UPDATE and the load's recompute spell the formula twice: they must agree.
+TEST_F(StationWindDirection, TheMigrationFillsWhatTheLoadComputes) {
+  load_stations(kStationA,
+                {wind("2026-11-22 06:00:00", 350, 10), wind("2026-11-22 06:30:00", 10, 10),
+                 wind("2026-11-22 07:00:00", 90, 30), wind("2026-11-22 07:15:00", 180, 10),
+                 wind("2026-11-22 08:00:00", std::nullopt, 12), wind("2026-11-22 09:00:00", 90, 10),
+                 wind("2026-11-22 09:30:00", 270, 10), wind("2026-11-22 10:00:00", 123.4, 7.5),
+                 wind("2026-11-22 10:45:00", 301, 2)});
+  const auto loaded = directions(db_);
+  db_.execute("UPDATE station_hourly_weather SET wind_direction_mean = NULL");
+
+  const auto& migration = bundled_migrations().at(kWindDirectionVersion - 1);
+  ASSERT_EQ(migration.version, kWindDirectionVersion);
+  const auto statements = split_sql_statements(migration.sql);
+  ASSERT_EQ(statements.size(), 2u);  // the ALTER TABLE, then the UPDATE that fills
+  db_.execute(statements[1]);
+
+  const auto filled = directions(db_);
+  ASSERT_EQ(filled.size(), loaded.size());
+  EXPECT_EQ(loaded.size(), 5u);
+  for (const auto& [hour, direction] : loaded) {
+    ASSERT_TRUE(filled.contains(hour)) << hour;
+    EXPECT_EQ(filled.at(hour).has_value(), direction.has_value()) << hour;
+    if (direction && filled.at(hour)) {
+      EXPECT_NEAR(*filled.at(hour), *direction, kTolerance) << hour;
+    }
+  }
 }
 
 }  // namespace
