@@ -47,6 +47,21 @@ std::vector<std::pair<UtcSeconds, UtcSeconds>> hour_ranges(const std::set<UtcSec
   return ranges;
 }
 
+// The hour's wind direction from the sums of the derived table below (east, north: the
+// speed-weighted unit vectors; speeds: the speeds of the observations with a direction), as
+// migration 0005 fills it: degrees [0, 360), NULL without a direction or when the resultant is
+// below 1e-9 of the speeds (cancelling winds, calm; SIN/COS rounding alone leaves ~1e-16).
+// + 360 before MOD: an angle rounded just below 0 becomes 360.0, which MOD makes 0, never 360.
+constexpr const char* kWindDirection =
+    "IF(SQRT(wind_east * wind_east + wind_north * wind_north) > 1e-9 * wind_speeds,"
+    " MOD(DEGREES(ATAN2(wind_east, wind_north)) + 360, 360), NULL)";
+
+// The sums kWindDirection reads, over the observations that have both a speed and a direction.
+constexpr const char* kWindSums =
+    " SUM(wind_speed_kmh * SIN(RADIANS(wind_direction_deg))) AS wind_east,"
+    " SUM(wind_speed_kmh * COS(RADIANS(wind_direction_deg))) AS wind_north,"
+    " SUM(IF(wind_direction_deg IS NULL, NULL, wind_speed_kmh)) AS wind_speeds,";
+
 // Rebuilds every hour of one station within [from, to) from its stored observations. A row whose
 // values do not change keeps its updated_at: ON DUPLICATE KEY UPDATE assigns left to right, so
 // updated_at is decided before the values move. Observations are never deleted, so an hour once
@@ -55,14 +70,16 @@ const std::string kRecomputeStationHours =
     std::string(
         "INSERT INTO station_hourly_weather (source, dataset_id, hour, temperature_mean,"
         " temperature_min, temperature_max, humidity_mean, pressure_mean, rain_sum,"
-        " wind_mean, gust_max, observations, updated_at)"
-        " SELECT source, dataset_id, h, t_mean, t_min, t_max, hum, pres, rain, wind, gust, n,"
-        " UTC_TIMESTAMP(3) FROM (SELECT source, dataset_id, ") +
+        " wind_mean, gust_max, wind_direction_mean, observations, updated_at)"
+        " SELECT source, dataset_id, h, t_mean, t_min, t_max, hum, pres, rain, wind, gust, ") +
+    kWindDirection + ", n, UTC_TIMESTAMP(3) FROM (SELECT source, dataset_id, " +
     store::kObservationHour +
     " AS h,"
     " AVG(temperature_c) AS t_mean, MIN(temperature_c) AS t_min, MAX(temperature_c) AS t_max,"
     " AVG(humidity_pct) AS hum, AVG(pressure_hpa) AS pres, SUM(rain_mm) AS rain,"
-    " AVG(wind_speed_kmh) AS wind, MAX(gust_kmh) AS gust, COUNT(*) AS n"
+    " AVG(wind_speed_kmh) AS wind, MAX(gust_kmh) AS gust," +
+    kWindSums +
+    " COUNT(*) AS n"
     " FROM weather_observations"
     " WHERE source = ? AND dataset_id = ? AND observed_at >= ? AND observed_at < ?"
     " GROUP BY source, dataset_id, h) AS hourly"
@@ -75,6 +92,7 @@ const std::string kRecomputeStationHours =
     " AND rain_sum <=> VALUES(rain_sum)"
     " AND wind_mean <=> VALUES(wind_mean)"
     " AND gust_max <=> VALUES(gust_max)"
+    " AND wind_direction_mean <=> VALUES(wind_direction_mean)"
     " AND observations = VALUES(observations), updated_at, VALUES(updated_at)),"
     " temperature_mean = VALUES(temperature_mean),"
     " temperature_min = VALUES(temperature_min),"
@@ -82,6 +100,7 @@ const std::string kRecomputeStationHours =
     " humidity_mean = VALUES(humidity_mean),"
     " pressure_mean = VALUES(pressure_mean), rain_sum = VALUES(rain_sum),"
     " wind_mean = VALUES(wind_mean), gust_max = VALUES(gust_max),"
+    " wind_direction_mean = VALUES(wind_direction_mean),"
     " observations = VALUES(observations)";
 
 class StationLoader {

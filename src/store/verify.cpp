@@ -354,14 +354,16 @@ struct ExpectedRelation {
 const std::vector<ExpectedRelation>& expected_relations() {
   static const std::vector<std::string> three_hours{
       "RegionSet", "RegionCode", "Region", "Hour", "Temperature", "Temperature3HoursBefore"};
-  // station_hourly_weather is a table rebuilt by each station load (migration 0002).
+  // station_hourly_weather is a table rebuilt by each station load (migration 0002; 0005 adds
+  // wind_direction_mean).
   static const std::vector<ExpectedRelation> relations{
       {"region_temperature_3h", "VIEW", three_hours},
       {"region_temperature_3h_v1", "VIEW", three_hours},
       {"station_hourly_weather",
        "BASE TABLE",
        {"source", "dataset_id", "hour", "temperature_mean", "temperature_min", "temperature_max",
-        "humidity_mean", "pressure_mean", "rain_sum", "wind_mean", "gust_max", "observations"}}};
+        "humidity_mean", "pressure_mean", "rain_sum", "wind_mean", "gust_max",
+        "wind_direction_mean", "observations"}}};
   return relations;
 }
 
