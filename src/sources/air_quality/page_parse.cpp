@@ -72,11 +72,13 @@ std::variant<ValidRecord, std::string> read_feature(const Json& feature,
                                                     const AirQualityRules& rules, UtcSeconds now) {
   if (auto problem = sources_json::overflow_problem(feature)) return std::move(*problem);
   if (!feature.is_object()) return std::string("feature is not an object");
-  if (auto problem = sources_json::duplicate_key_problem(feature)) return std::move(*problem);
   const auto attributes = feature.find("attributes");
   if (attributes == feature.end() || !attributes->is_object()) {
     return std::string("feature has no attributes object");
   }
+  // The attributes first, so that a key given twice there is named as the field it is.
+  if (auto problem = sources_json::duplicate_key_problem(*attributes)) return std::move(*problem);
+  if (auto problem = sources_json::duplicate_key_problem(feature)) return std::move(*problem);
   const auto geometry = feature.find("geometry");
   const Json* shape = geometry == feature.end() ? nullptr : &*geometry;
   static constexpr RecordForm kForm{RecordForm::Dates::epoch_millis, "geometry.x", "geometry.y"};
