@@ -9,17 +9,6 @@ bool supersedes(const AirQualityMeasurement& candidate, const AirQualityMeasurem
   return candidate.object_id > kept.object_id;
 }
 
-void Census::add(std::variant<ValidRecord, std::string>&& outcome, std::size_t position,
-                 std::string record_json) {
-  ++parsed_.record_count;
-  if (auto* record = std::get_if<ValidRecord>(&outcome)) {
-    keep(std::move(*record));
-    return;
-  }
-  parsed_.rejected.push_back(
-      {position, std::move(std::get<std::string>(outcome)), std::move(record_json)});
-}
-
 void Census::keep(ValidRecord&& record) {
   // A station's attributes are constant across its records in the data seen: the first wins.
   if (station_at_.emplace(record.station.code, parsed_.stations.size()).second) {

@@ -3,9 +3,11 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <variant>
 
 #include "meteo/sources/air_quality/parse.hpp"
@@ -15,9 +17,19 @@ namespace meteo::air_quality {
 
 class Census {
  public:
-  // One record read: valid (kept or a duplicate) or the reason it is rejected.
+  // One record read: valid (kept or a duplicate) or the reason it is rejected, with the text
+  // `stored_text()` gives, built only then (most records are valid).
+  template <class StoredText>
   void add(std::variant<ValidRecord, std::string>&& outcome, std::size_t position,
-           std::string record_json);
+           StoredText&& stored_text) {
+    ++parsed_.record_count;
+    if (auto* record = std::get_if<ValidRecord>(&outcome)) {
+      keep(std::move(*record));
+    } else {
+      parsed_.rejected.push_back(
+          {position, std::move(std::get<std::string>(outcome)), stored_text()});
+    }
+  }
   ParsedAirQuality finish() &&;
 
  private:

@@ -165,7 +165,7 @@ ParsedAirQuality parse_air_quality_csv(std::string_view body, const AirQualityFi
   air_quality::Census census;
   while (auto row = reader.next(origin)) {
     census.add(air_quality::read_row(*row, *header, columns, fields, rules, now), row->line,
-               air_quality::row_json(*row, *header));
+               [&] { return air_quality::row_json(*row, *header); });
   }
   return std::move(census).finish();
 }

@@ -152,7 +152,7 @@ AirQualityPage parse_air_quality_page(std::string_view json, const AirQualityFie
   air_quality::Census census;
   for (std::size_t i = 0; i < features.size(); ++i) {
     census.add(air_quality::read_feature(features[i], fields, rules, now), i,
-               air_quality::stored_text(features[i]));
+               [&] { return air_quality::stored_text(features[i]); });
   }
   page.parsed = std::move(census).finish();
   return page;

@@ -2,6 +2,7 @@
 // reads it, and its validation into a station and a measurement, common to both.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
