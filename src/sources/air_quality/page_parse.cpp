@@ -105,8 +105,9 @@ void throw_if_error(const Json& body, std::string_view origin) {
     const auto code_it = error->find("code");
     if (code_it != error->end() && code_it->is_number_integer()) code = code_it->get<int>();
     const auto message_it = error->find("message");
-    if (message_it != error->end() && message_it->is_string())
+    if (message_it != error->end() && message_it->is_string()) {
       message = message_it->get<std::string>();
+    }
     text += " " + std::to_string(code) + ": " + message;
     const auto details = error->find("details");
     if (details != error->end() && !details->empty()) {
@@ -143,8 +144,9 @@ AirQualityPage parse_air_quality_page(std::string_view json, const AirQualityFie
                                       const AirQualityRules& rules, UtcSeconds now,
                                       std::string_view origin) {
   const auto body = air_quality::parse_body(json, origin);
-  if (!body.is_object())
+  if (!body.is_object()) {
     throw Error(ExitCode::data, std::string(origin) + ": the page is not an object");
+  }
   air_quality::throw_if_error(body, origin);
   AirQualityPage page;
   page.exceeded_transfer_limit = air_quality::exceeded_transfer_limit(body, origin);

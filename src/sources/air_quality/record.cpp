@@ -22,6 +22,8 @@ constexpr std::size_t kMaxQuotedChars = 40;
 constexpr std::string_view kHourlyMetric = "horaire";
 // No network measured these pollutants this way before: an older date is a corrupt one.
 constexpr auto kEarliest = std::chrono::sys_days{std::chrono::year{1990} / 1 / 1};
+constexpr auto kFirstYear = std::chrono::sys_days{std::chrono::year{1} / 1 / 1};
+constexpr auto kPastYear9999 = std::chrono::sys_days{std::chrono::year{10000} / 1 / 1};
 
 std::string_view trimmed(std::string_view text) {
   constexpr std::string_view kSpaces = " \t\r\n";
@@ -215,8 +217,12 @@ class Validator {
       return parsed;
     }
     const auto millis = read_integer(*text);
-    if (!millis) return fail("field " + name + " " + quoted(*text) + " is not epoch milliseconds");
-    return Millis{std::chrono::milliseconds{*millis}};
+    const Millis moment{std::chrono::milliseconds{millis.value_or(0)}};
+    // Bounded to the years 1..9999, so no arithmetic on the time can overflow.
+    if (!millis || moment < kFirstYear || moment >= kPastYear9999) {
+      return fail("field " + name + " " + quoted(*text) + " is not epoch milliseconds");
+    }
+    return moment;
   }
 
   std::optional<double> coordinate(const std::optional<std::string>& attribute,

@@ -419,6 +419,24 @@ TEST(AirQualityPage, RejectsABadFeatureAloneWithItsAttributesAndIndex) {
   EXPECT_EQ(rejected[7].position, 8u);
 }
 
+TEST(AirQualityPage, RejectsEpochMillisOffTheHourOutOfRangeOrBefore1990) {
+  const auto hour_of = [](UtcSeconds start, std::int64_t shift = 0) {
+    return std::map<std::string, std::string>{
+        {"date_debut", std::to_string(millis(start) + shift)},
+        {"date_fin", std::to_string(millis(start) + shift + 3'600'000)}};
+  };
+  const auto page = parse_page(
+      {feature(hour_of(utc(2020, 3, 16, 19), 1)), feature(hour_of(utc(1980, 1, 1, 0))),
+       feature(hour_of(utc(2020, 3, 17, 13))), feature({{"date_debut", "9223372036854775807"}})});
+  const auto& rejected = page.parsed.rejected;
+  ASSERT_EQ(rejected.size(), 4u);
+  EXPECT_EQ(rejected[0].reason, "field date_debut \"1584385200001\" is not on the hour");
+  EXPECT_EQ(rejected[1].reason, "field date_debut \"315532800000\" is before 1990");
+  EXPECT_TRUE(testing::contains(rejected[2].reason, "is after now 2020-03-17T12:00:00Z"));
+  EXPECT_EQ(rejected[3].reason,
+            "field date_debut \"9223372036854775807\" is not epoch milliseconds");
+}
+
 TEST(AirQualityPage, ReadsExceededTransferLimit) {
   EXPECT_TRUE(parse_page({feature()}, R"(,"exceededTransferLimit":true)").exceeded_transfer_limit);
   EXPECT_FALSE(
