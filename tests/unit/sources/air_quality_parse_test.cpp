@@ -245,6 +245,20 @@ TEST(AirQualityCsv, CountsLinesAcrossAQuotedLineBreak) {
   EXPECT_EQ(parsed.stations.at(0).commune, "BLAG\nNAC");
 }
 
+TEST(AirQualityCsv, ReadsAQuotedLastFieldBeforeCrlfAndKeepsABareQuoteAndOuterSpaces) {
+  const std::string body = std::string(kHeader) + "\r\n" +
+                           csv_row({{"nom_com", "BLAG\"NAC"}, {"ObjectId", "\"1\""}}) + "\r\n" +
+                           csv_row({{"valeur", " x "}, {"ObjectId", "2"}}) + "\r\n";
+  const auto parsed = parse_csv(body);
+  ASSERT_EQ(parsed.measurements.size(), 1u);
+  EXPECT_EQ(parsed.measurements[0].object_id, 1);
+  EXPECT_EQ(parsed.stations.at(0).commune, "BLAG\"NAC");
+  ASSERT_EQ(parsed.rejected.size(), 1u);
+  EXPECT_EQ(parsed.rejected[0].position, 3u);
+  EXPECT_TRUE(testing::contains(parsed.rejected[0].record_json, "\"valeur\":\" x \""));
+  EXPECT_TRUE(testing::contains(parsed.rejected[0].record_json, "\"ObjectId\":\"2\"}"));
+}
+
 TEST(AirQualityCsv, ThrowsNamingTheOriginAndTheMissingColumn) {
   std::string header = kHeader;
   header.replace(header.find("valeur"), 6, "value");
@@ -273,6 +287,13 @@ TEST(AirQualityCsv, ThrowsOnAnEmptyBodyOrAQuoteNeverClosed) {
   } catch (const Error& error) {
     EXPECT_EQ(error.code(), ExitCode::data);
     EXPECT_EQ(std::string(error.what()), "atmo.csv: line 2: a quoted field is never closed");
+  }
+  try {  // the line the row starts on, CRLF or not
+    parse_csv(std::string(kHeader) + "\r\n" + csv_row() + "\r\n" +
+              csv_row({{"nom_com", "\"BLAG\r\nNAC"}}) + "\r\n");
+    FAIL() << "no error";
+  } catch (const Error& error) {
+    EXPECT_EQ(std::string(error.what()), "atmo.csv: line 3: a quoted field is never closed");
   }
 }
 

@@ -24,7 +24,8 @@ struct ParsedAirQuality {
   std::size_t kept_negative = 0;            // kept measurements below zero (down to the floor)
   std::vector<AirQualityStation> stations;  // one per code, first seen first, from valid records
   std::vector<AirQualityMeasurement> measurements;  // valid, one per key, in first-seen order
-  // position: the CSV line number of the row, or the feature's index in the page.
+  // position: the CSV's physical line (from 1) the row starts on, or the feature's index in the
+  // page.
   std::vector<RejectedRecord> rejected;
 };
 
