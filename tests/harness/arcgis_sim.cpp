@@ -16,7 +16,7 @@ std::vector<std::string> command_line(const ArcGisSimOptions& o) {
     argv.push_back(std::move(flag));
     argv.push_back(std::move(value));
   };
-  add("--csv", shared_data(kAtmoCsv));
+  add("--csv", o.csv.empty() ? shared_data(kAtmoCsv) : o.csv);
   add("--service", kAtmoService);
   add("--now", o.now);
   add("--max-record-count", std::to_string(o.max_record_count));

@@ -14,6 +14,7 @@ inline constexpr const char* kAtmoCsv = "atmo/Mesure_72h_Region_Occitanie_Pollua
 inline constexpr const char* kAtmoService = "mesures_occitanie_72h_poll_princ";
 
 struct ArcGisSimOptions {
+  std::string csv;  // the layer's CSV; empty: the shared hub download (kAtmoCsv)
   // The layer's present. The file's newest hour (08:00Z) is moved to the last day before it, so
   // at 09:00Z the whole file is served and its newest row starts an hour before now.
   std::string now = "2026-11-22T09:00:00Z";

@@ -3,10 +3,15 @@
 #include "arcgis_sim.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdint>
+#include <cstdio>
+#include <fstream>
+#include <iterator>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "paths.hpp"
@@ -276,6 +281,41 @@ TEST(ArcGisSim, NoRowStartsAtOrAfterNow) {
   EXPECT_EQ(ok_json(count(sim, "date_debut >= TIMESTAMP '2026-11-22 06:30:00'")).at("count"), 0);
   EXPECT_GT(ok_json(count(sim, "date_debut >= TIMESTAMP '2026-11-21 06:30:00'")).at("count"), 0);
   EXPECT_EQ(ok_json(count(sim, "1=1")).at("count"), kRowsInFile) << "shifted by whole days";
+}
+
+// A small fixture, not the shared file: the hub quotes a field holding a comma or a quote.
+TEST(ArcGisSim, ReadsQuotedFieldsAndDumpsWhatItServesAsTheHubWould) {
+  ArcGisSimOptions options;
+  options.csv = source_path("tests/fixtures/atmo/quoted.csv");
+  options.dump_csv =
+      ::testing::TempDir() + "arcgis-sim-served-" + std::to_string(::getpid()) + ".csv";
+  ArcGisSim sim(options);
+
+  const auto rows = page_through(sim, "1=1", 1000);
+  ASSERT_EQ(rows.features.size(), 3u);
+  const auto& first = rows.features[0].at("attributes");  // ObjectId 1, second in the file
+  EXPECT_EQ(first.at("ObjectId"), 1);
+  EXPECT_EQ(first.at("nom_station"), "Station, with a comma");
+  EXPECT_EQ(first.at("valeur"), -0.4);
+  EXPECT_EQ(first.at("date_debut"), epoch_ms("2026-11-21T23:00:00Z"));
+  EXPECT_EQ(rows.features[2].at("attributes").at("nom_station"), "Site \"quoted\"");
+  EXPECT_EQ(rows.features[2].at("geometry"), (ordered_json{{"x", 2.5}, {"y", 44.5}}));
+
+  std::ifstream dumped(options.dump_csv, std::ios::binary);
+  const std::string text((std::istreambuf_iterator<char>(dumped)),
+                         std::istreambuf_iterator<char>());
+  std::ifstream original(options.csv, std::ios::binary);
+  std::string expected((std::istreambuf_iterator<char>(original)),
+                       std::istreambuf_iterator<char>());
+  // The same bytes but for the dates, moved by whole days from 2020-03-17 to 2026-11-22.
+  for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
+           {"2020-03-16T", "2026-11-21T"}, {"2020-03-17T", "2026-11-22T"}}) {
+    for (auto at = expected.find(from); at != std::string::npos; at = expected.find(from, at)) {
+      expected.replace(at, from.size(), to);
+    }
+  }
+  EXPECT_EQ(text, expected);
+  std::remove(options.dump_csv.c_str());
 }
 
 }  // namespace
