@@ -30,6 +30,7 @@ std::vector<std::string> command_line(const ArcGisSimOptions& o) {
   add("--provisional-hours", std::to_string(o.provisional_hours));
   add("--revision", std::to_string(o.revision));
   for (const auto& set : o.sets) add("--set", set);
+  for (const auto& set : o.provisional_sets) add("--provisional-set", set);
   if (!o.dump_csv.empty()) add("--dump-csv", o.dump_csv);
   return argv;
 }

@@ -27,7 +27,8 @@ struct ArcGisSimOptions {
   int provisional_hours = 0;      // rows of the last N hours: statut_valid 'f', value x 1.1
   int revision = 0;               // 1: those rows come back validated; 2: provisional again
   std::vector<std::string> sets;  // "STATION,POLL,HOURS_BEFORE_NOW,VALUE", each a --set
-  std::string dump_csv;           // when set, the simulator writes what it serves here
+  std::vector<std::string> provisional_sets;  // the same, each a --provisional-set
+  std::string dump_csv;                       // when set, the simulator writes what it serves here
 };
 
 class ArcGisSim {

@@ -107,13 +107,14 @@ Millis parse_date_or_throw(const std::string& text, std::size_t line) {
 
 }  // namespace
 
-ValueOverride parse_value_override(const std::string& text) {
+ValueOverride parse_value_override(const std::string& text, bool provisional) {
+  const std::string option = provisional ? "--provisional-set" : "--set";
   const auto parts = parse_csv(text);
   if (parts.size() != 1 || parts[0].size() != 4) {
-    throw std::invalid_argument("--set wants STATION,POLL,HOURS_BEFORE_NOW,VALUE: " + text);
+    throw std::invalid_argument(option + " wants STATION,POLL,HOURS_BEFORE_NOW,VALUE: " + text);
   }
   const auto& p = parts[0];
-  ValueOverride change{p[0], p[1], 0, p[3]};
+  ValueOverride change{p[0], p[1], 0, p[3], provisional};
   try {
     std::size_t used = 0;
     change.hours_before_now = std::stoi(p[2], &used);
@@ -121,7 +122,7 @@ ValueOverride parse_value_override(const std::string& text) {
     std::stod(p[3], &used);
     if (used != p[3].size()) throw std::invalid_argument(p[3]);
   } catch (const std::logic_error&) {
-    throw std::invalid_argument("--set: HOURS_BEFORE_NOW and VALUE must be numbers: " + text);
+    throw std::invalid_argument(option + ": HOURS_BEFORE_NOW and VALUE must be numbers: " + text);
   }
   return change;
 }
@@ -203,25 +204,19 @@ void FeatureTable::mark_provisional(Millis since) {
 }
 
 // Sets the value of an existing measure, or adds the measure as a copy of the station's row for
-// that pollutant with the next ObjectId (a filled gap).
-// An added measure in the provisional hours is provisional too.
+// that pollutant with the next ObjectId (a filled gap). The measure is provisional when asked
+// (--provisional-set) or, for an added one, when it falls in the provisional hours.
 void FeatureTable::apply_override(const ValueOverride& change, const TableOptions& options) {
-  const std::size_t station = required_field("code_station");
-  const std::size_t pollutant = required_field("nom_poll");
   const Millis hour_of_now = floor_div(options.now, kMillisPerHour) * kMillisPerHour;
   const Millis start = hour_of_now - change.hours_before_now * kMillisPerHour;
-  const Feature* model = nullptr;
-  long long last_object_id = 0;
-  for (auto& feature : features_) {
-    last_object_id = std::max(last_object_id, std::stoll(feature.values[object_id_field_]));
-    if (feature.values[station] != change.station || feature.values[pollutant] != change.pollutant)
-      continue;
-    if (start_of(feature) == start) {
-      feature.values[required_field("valeur")] = change.value;
-      return;
-    }
-    model = &feature;
+  const std::size_t status = required_field("statut_valid");
+  Feature* existing = find_measure(change.station, change.pollutant, start);
+  if (existing != nullptr) {
+    existing->values[required_field("valeur")] = change.value;
+    if (change.provisional) existing->values[status] = "f";
+    return;
   }
+  const Feature* model = find_measure(change.station, change.pollutant, std::nullopt);
   if (model == nullptr) {
     throw std::runtime_error("--set: no series " + change.station + " " + change.pollutant);
   }
@@ -229,11 +224,34 @@ void FeatureTable::apply_override(const ValueOverride& change, const TableOption
   added.values[required_field("date_debut")] = format_iso8601_utc(start);
   added.values[required_field("date_fin")] = format_iso8601_utc(start + kMillisPerHour);
   added.values[required_field("valeur")] = change.value;
-  added.values[object_id_field_] = std::to_string(last_object_id + 1);
-  const bool provisional = options.provisional_hours > 0 &&
-                           start >= options.now - options.provisional_hours * kMillisPerHour;
-  added.values[required_field("statut_valid")] = provisional ? "f" : "t";
+  added.values[object_id_field_] = std::to_string(last_object_id() + 1);
+  const bool in_provisional_hours =
+      options.provisional_hours > 0 &&
+      start >= options.now - options.provisional_hours * kMillisPerHour;
+  added.values[status] = change.provisional || in_provisional_hours ? "f" : "t";
   features_.push_back(std::move(added));
+}
+
+// The measure of that station and pollutant starting at `start`, or any of theirs without one.
+Feature* FeatureTable::find_measure(const std::string& station, const std::string& pollutant,
+                                    std::optional<Millis> start) {
+  const std::size_t station_field = required_field("code_station");
+  const std::size_t pollutant_field = required_field("nom_poll");
+  for (auto& feature : features_) {
+    if (feature.values[station_field] == station && feature.values[pollutant_field] == pollutant &&
+        (!start || start_of(feature) == *start)) {
+      return &feature;
+    }
+  }
+  return nullptr;
+}
+
+long long FeatureTable::last_object_id() const {
+  long long last = 0;
+  for (const auto& feature : features_) {
+    last = std::max(last, std::stoll(feature.values[object_id_field_]));
+  }
+  return last;
 }
 
 void FeatureTable::drop_from(Millis now) {

@@ -35,10 +35,11 @@ struct ValueOverride {
   std::string pollutant;
   int hours_before_now = 0;
   std::string value;
+  bool provisional = false;  // --provisional-set: statut_valid 'f' as well
 };
 
 // Parses "STATION,POLL,HOURS,VALUE"; throws std::invalid_argument.
-ValueOverride parse_value_override(const std::string& text);
+ValueOverride parse_value_override(const std::string& text, bool provisional);
 
 struct TableOptions {
   Millis now = 0;             // rows starting at or after it are not served
@@ -70,6 +71,9 @@ class FeatureTable {
   void shift_before(Millis now);
   void mark_provisional(Millis since);
   void apply_override(const ValueOverride& change, const TableOptions& options);
+  Feature* find_measure(const std::string& station, const std::string& pollutant,
+                        std::optional<Millis> start);
+  long long last_object_id() const;
   void drop_from(Millis now);
 
   std::vector<Field> fields_;

@@ -35,6 +35,7 @@ struct Options {
   int provisional_hours = 0;
   int revision = 0;
   std::vector<std::string> sets;
+  std::vector<std::string> provisional_sets;
   std::string dump_csv;
 };
 
@@ -60,6 +61,8 @@ void define_data(CLI::App& app, Options& o) {
       ->check(CLI::Range(0, 2));
   app.add_option("--set", o.sets,
                  "STATION,POLL,HOURS_BEFORE_NOW,VALUE: set (or add) one measure; repeatable");
+  app.add_option("--provisional-set", o.provisional_sets,
+                 "As --set, the measure provisional (statut_valid 'f'); gone in revision 1");
   app.add_option("--dump-csv", o.dump_csv, "Write what is served, as the hub's CSV, then serve");
 }
 
@@ -87,9 +90,17 @@ arcgis_sim::TableOptions table_options(const Options& o) {
   const auto now = arcgis_sim::parse_iso8601_utc(o.now);
   if (!now) throw std::invalid_argument("--now: not an ISO 8601 UTC timestamp: " + o.now);
   table.now = *now;
-  // Revision 1 is the later answer in which the hub has validated the provisional hours.
-  table.provisional_hours = o.revision == 1 ? 0 : o.provisional_hours;
-  for (const auto& text : o.sets) table.overrides.push_back(arcgis_sim::parse_value_override(text));
+  // Revision 1 is the later answer in which the hub has validated the provisional measures: the
+  // originals come back.
+  const bool validated = o.revision == 1;
+  table.provisional_hours = validated ? 0 : o.provisional_hours;
+  for (const auto& text : o.sets) {
+    table.overrides.push_back(arcgis_sim::parse_value_override(text, false));
+  }
+  if (validated) return table;
+  for (const auto& text : o.provisional_sets) {
+    table.overrides.push_back(arcgis_sim::parse_value_override(text, true));
+  }
   return table;
 }
 

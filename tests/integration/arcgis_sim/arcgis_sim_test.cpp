@@ -249,28 +249,48 @@ TEST(ArcGisSim, TheFirstRequestsAreRateLimitedThenServed) {
   EXPECT_EQ(sim.requests("all"), 3);
 }
 
+// The attributes of the PM10 measure of `station` starting at `hour`:00Z on 2026-11-22, the
+// default present's day, or null when it is not served.
+ordered_json measure(const ArcGisSim& sim, const std::string& station, int hour) {
+  char window[128];
+  std::snprintf(window, sizeof window,
+                "date_debut >= TIMESTAMP '2026-11-22 %02d:00:00' AND date_debut < TIMESTAMP "
+                "'2026-11-22 %02d:00:00'",
+                hour, hour + 1);
+  const std::string where =
+      "code_station = '" + station + "' AND nom_poll = 'PM10' AND " + std::string(window);
+  const auto page = ok_json(query(sim, page_parameters(where, 0, 10)));
+  EXPECT_LE(page.at("features").size(), 1u);
+  return page.at("features").empty() ? ordered_json() : page["features"][0].at("attributes");
+}
+
 TEST(ArcGisSim, ProvisionalHoursAndOverridesChangeWhatIsServed) {
   METEO_SKIP_WITHOUT_SHARED_DATA(kAtmoCsv);
   ArcGisSimOptions options;
   options.provisional_hours = 2;  // the hours starting 07:00Z and 08:00Z
   options.sets = {"FR50214,PM10,1,99.5"};
+  options.provisional_sets = {"FR50214,PM10,6,150"};  // 03:00Z, validated in the file
   ArcGisSim sim(options);
   const auto last_two_hours = ok_json(count(sim, "date_debut >= TIMESTAMP '2026-11-22 07:00:00'"));
   const auto provisional = ok_json(count(sim, "statut_valid = 'f'"));
   EXPECT_GT(provisional.at("count").get<int>(), 0);
-  EXPECT_EQ(provisional.at("count"), last_two_hours.at("count"));
+  EXPECT_EQ(provisional.at("count").get<int>(), last_two_hours.at("count").get<int>() + 1);
 
-  const auto spike = ok_json(
-      query(sim, page_parameters("code_station = 'FR50214' AND nom_poll = 'PM10' AND date_debut >= "
-                                 "TIMESTAMP '2026-11-22 08:00:00'",
-                                 0, 10)));
-  ASSERT_EQ(spike.at("features").size(), 1u);
-  EXPECT_EQ(spike["features"][0].at("attributes").at("valeur"), 99.5);
-  EXPECT_EQ(spike["features"][0].at("attributes").at("statut_valid"), "f");
+  const auto spike = measure(sim, "FR50214", 8);
+  EXPECT_EQ(spike.at("valeur"), 99.5);
+  EXPECT_EQ(spike.at("statut_valid"), "f") << "in the provisional hours";
+  const auto provisional_spike = measure(sim, "FR50214", 3);
+  EXPECT_EQ(provisional_spike.at("valeur"), 150);
+  EXPECT_EQ(provisional_spike.at("statut_valid"), "f");
 
-  options.revision = 1;  // the hub has validated those hours since
+  options.revision = 1;  // the hub has validated those measures since: the originals come back
   ArcGisSim revised(options);
   EXPECT_EQ(ok_json(count(revised, "statut_valid = 'f'")).at("count"), 0);
+  EXPECT_EQ(measure(revised, "FR50214", 8).at("valeur"), 99.5) << "--set stays";
+  const auto original = measure(revised, "FR50214", 3);
+  ASSERT_FALSE(original.is_null());
+  EXPECT_NE(original.at("valeur"), 150);
+  EXPECT_EQ(original.at("statut_valid"), "t");
 }
 
 TEST(ArcGisSim, NoRowStartsAtOrAfterNow) {
