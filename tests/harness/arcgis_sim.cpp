@@ -25,6 +25,7 @@ std::vector<std::string> command_line(const ArcGisSimOptions& o) {
     add("--error-at-offset", std::to_string(o.error_at_offset));
     add("--error-code", std::to_string(o.error_code));
   }
+  if (o.rewrite_after_first_page) argv.emplace_back("--rewrite-after-first-page");
   add("--rate-limit-first", std::to_string(o.rate_limit_first));
   add("--retry-after", std::to_string(o.retry_after_seconds));
   add("--provisional-hours", std::to_string(o.provisional_hours));

@@ -22,6 +22,7 @@ struct ArcGisSimOptions {
   bool pagination = true;
   long long error_at_offset = -1;  // the first page at this resultOffset fails; -1: none
   int error_code = 400;
+  bool rewrite_after_first_page = false;  // then: ObjectIds renumbered, lastEditDate + 1 min
   int rate_limit_first = 0;  // answer HTTP 429 with Retry-After to the first N requests
   int retry_after_seconds = 1;
   int provisional_hours = 0;      // rows of the last N hours: statut_valid 'f', value x 1.1

@@ -150,14 +150,23 @@ void answer(RequestCounters& counters, httplib::Response& res,
 
 }  // namespace
 
-ArcGisServer::ArcGisServer(FeatureTable table, ServerOptions options)
-    : table_(std::move(table)), options_(std::move(options)) {
-  for (const auto& feature : table_.features()) by_object_id_.push_back(&feature);
-  const std::size_t id = table_.object_id_field();
-  std::sort(by_object_id_.begin(), by_object_id_.end(), [id](const Feature* a, const Feature* b) {
-    return std::stoll(a->values[id]) < std::stoll(b->values[id]);
+LayerVersion::LayerVersion(FeatureTable features) : table(std::move(features)) {
+  const auto& rows = table.features();
+  for (std::size_t i = 0; i < rows.size(); ++i) by_object_id.push_back(i);
+  const std::size_t id = table.object_id_field();
+  std::sort(by_object_id.begin(), by_object_id.end(), [&](std::size_t a, std::size_t b) {
+    return std::stoll(rows[a].values[id]) < std::stoll(rows[b].values[id]);
   });
+}
+
+ArcGisServer::ArcGisServer(FeatureTable table, ServerOptions options)
+    : options_(std::move(options)), original_(std::move(table)) {
+  if (options_.rewrite_after_first_page) rewritten_.emplace(original_.table.rewritten());
   install_routes();
+}
+
+const LayerVersion& ArcGisServer::current() const {
+  return rewrite_done_ && rewritten_ ? *rewritten_ : original_;
 }
 
 void ArcGisServer::install_routes() {
@@ -207,6 +216,7 @@ void ArcGisServer::describe_layer(const httplib::Request& req, httplib::Response
     throw ArcGisError(404, "Service not found: " + req.matches[1].str());
   }
   require_parameter(req, "f", "json");
+  const FeatureTable& table = current().table;
   send_json(
       res, 200,
       ordered_json{{"currentVersion", 10.91},
@@ -214,15 +224,15 @@ void ArcGisServer::describe_layer(const httplib::Request& req, httplib::Response
                    {"name", options_.service},
                    {"type", "Feature Layer"},
                    {"geometryType", "esriGeometryPoint"},
-                   {"objectIdField", table_.fields()[table_.object_id_field()].name},
+                   {"objectIdField", table.fields()[table.object_id_field()].name},
                    {"maxRecordCount", options_.max_record_count},
                    {"supportedQueryFormats", "JSON"},
                    {"capabilities", "Query"},
                    {"advancedQueryCapabilities",
                     {{"supportsPagination", options_.pagination}, {"supportsOrderBy", true}}},
                    {"extent", {{"spatialReference", {{"wkid", kWgs84}, {"latestWkid", kWgs84}}}}},
-                   {"editingInfo", {{"lastEditDate", table_.last_edit()}}},
-                   {"fields", fields_json(table_)}});
+                   {"editingInfo", {{"lastEditDate", table.last_edit()}}},
+                   {"fields", fields_json(table)}});
 }
 
 void ArcGisServer::query(const httplib::Request& req, httplib::Response& res) {
@@ -232,26 +242,31 @@ void ArcGisServer::query(const httplib::Request& req, httplib::Response& res) {
   require_parameter(req, "f", "json");
   const auto where_text = parameter(req, "where");
   if (!where_text) throw ArcGisError(400, "'where' parameter is required");
-  const WhereClause where = WhereClause::parse(*where_text, table_);
+  const LayerVersion& layer = current();  // one version for the whole answer
+  const WhereClause where = WhereClause::parse(*where_text, layer.table);
   std::vector<const Feature*> matches;
-  for (const Feature* feature : by_object_id_) {
-    if (where.accepts(*feature)) matches.push_back(feature);
+  for (const std::size_t row : layer.by_object_id) {
+    const Feature& feature = layer.table.features()[row];
+    if (where.accepts(feature)) matches.push_back(&feature);
   }
   if (lower_case(parameter(req, "returnCountOnly").value_or("false")) == "true") {
     ++counters_.counts;
     send_json(res, 200, ordered_json{{"count", matches.size()}});
     return;
   }
-  send_page(req, matches, res);
+  send_page(req, layer, matches, res);
 }
 
-void ArcGisServer::send_page(const httplib::Request& req,
+void ArcGisServer::send_page(const httplib::Request& req, const LayerVersion& layer,
                              const std::vector<const Feature*>& matches, httplib::Response& res) {
+  const FeatureTable& table = layer.table;
   require_parameter(req, "outFields", "*");
   require_parameter(req, "outSR", std::to_string(kWgs84));
   require_parameter(req, "orderByFields", "ObjectId ASC");
-  if (!options_.pagination && (req.has_param("resultOffset") || req.has_param("resultRecordCount")))
+  if (!options_.pagination &&
+      (req.has_param("resultOffset") || req.has_param("resultRecordCount"))) {
     throw ArcGisError(400, "This layer does not support pagination");
+  }
   const long long offset = count_parameter(req, "resultOffset", 0);
   // ArcGIS never answers more than maxRecordCount, whatever was asked.
   const long long asked = count_parameter(req, "resultRecordCount", options_.max_record_count);
@@ -266,14 +281,15 @@ void ArcGisServer::send_page(const httplib::Request& req,
   const long long begin = std::min(offset, total);
   const long long end = std::min(total, begin + limit);
   ordered_json features = ordered_json::array();
-  for (long long i = begin; i < end; ++i) features.push_back(feature_json(*matches[i], table_));
+  for (long long i = begin; i < end; ++i) features.push_back(feature_json(*matches[i], table));
   send_json(res, 200,
-            ordered_json{{"objectIdFieldName", table_.fields()[table_.object_id_field()].name},
+            ordered_json{{"objectIdFieldName", table.fields()[table.object_id_field()].name},
                          {"geometryType", "esriGeometryPoint"},
                          {"spatialReference", {{"wkid", kWgs84}, {"latestWkid", kWgs84}}},
-                         {"fields", fields_json(table_)},
+                         {"fields", fields_json(table)},
                          {"exceededTransferLimit", end < total},
                          {"features", std::move(features)}});
+  if (options_.rewrite_after_first_page) rewrite_done_ = true;
 }
 
 // True the first time a page at --error-at-offset is asked for, never again.

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <optional>
 #include <string>
 
 #include "../common/loopback_server.hpp"  // httplib as Debian builds it
@@ -18,6 +19,15 @@ struct ServerOptions {
   int error_code = 400;
   int rate_limit_first = 0;  // answer HTTP 429 to the first N layer requests
   int retry_after_seconds = 1;
+  // Once a first page is answered, the hub rewrites the layer: new ObjectIds, later lastEditDate.
+  bool rewrite_after_first_page = false;
+};
+
+// The features as one version of the layer serves them, in ObjectId order.
+struct LayerVersion {
+  explicit LayerVersion(FeatureTable features);
+  FeatureTable table;
+  std::vector<std::size_t> by_object_id;  // indexes into table.features()
 };
 
 // What /stats reports. 429 answers count in `all` and `rate_limited` only.
@@ -40,14 +50,16 @@ class ArcGisServer {
                                                   httplib::Response& res);
   void describe_layer(const httplib::Request& req, httplib::Response& res);
   void query(const httplib::Request& req, httplib::Response& res);
-  void send_page(const httplib::Request& req, const std::vector<const Feature*>& matches,
-                 httplib::Response& res);
+  void send_page(const httplib::Request& req, const LayerVersion& layer,
+                 const std::vector<const Feature*>& matches, httplib::Response& res);
+  const LayerVersion& current() const;
   bool injected_error_due(long long offset);
   void stats(httplib::Response& res) const;
 
-  FeatureTable table_;
-  std::vector<const Feature*> by_object_id_;
   ServerOptions options_;
+  LayerVersion original_;
+  std::optional<LayerVersion> rewritten_;  // with --rewrite-after-first-page
+  std::atomic<bool> rewrite_done_{false};
   RequestCounters counters_;
   std::atomic<bool> error_injected_{false};
   httplib::Server server_;

@@ -265,6 +265,15 @@ void FeatureTable::drop_from(Millis now) {
   }
 }
 
+FeatureTable FeatureTable::rewritten() const {
+  constexpr Millis kRewriteTakes = 60'000;
+  FeatureTable copy = *this;
+  long long next_id = last_object_id();
+  for (auto& feature : copy.features_) feature.values[object_id_field_] = std::to_string(++next_id);
+  copy.last_edit_ += kRewriteTakes;
+  return copy;
+}
+
 void FeatureTable::write_csv(std::ostream& out) const {
   out << kByteOrderMark << "X,Y";
   for (const auto& field : fields_) out << ',' << field.name;

@@ -61,6 +61,9 @@ class FeatureTable {
   std::size_t object_id_field() const { return object_id_field_; }
   // The newest date_fin served: when the simulated hub last rewrote the layer.
   Millis last_edit() const { return last_edit_; }
+  // The same features as the hub writes them anew: ObjectIds renumbered in file order after the
+  // last one, lastEditDate a minute later.
+  FeatureTable rewritten() const;
   // What is served, written as the hub writes its CSV download.
   void write_csv(std::ostream& out) const;
 

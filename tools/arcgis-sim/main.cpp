@@ -77,6 +77,8 @@ void define_behaviour(CLI::App& app, Options& o) {
                  "The first page query at this resultOffset gets an ArcGIS error")
       ->check(CLI::NonNegativeNumber);
   app.add_option("--error-code", s.error_code, "The code of that error")->capture_default_str();
+  app.add_flag("--rewrite-after-first-page", s.rewrite_after_first_page,
+               "Once a first page is answered, renumber the ObjectIds and bump lastEditDate");
   app.add_option("--rate-limit-first", s.rate_limit_first,
                  "Answer HTTP 429 to the first N layer requests")
       ->check(CLI::NonNegativeNumber);

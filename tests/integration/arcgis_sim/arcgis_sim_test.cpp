@@ -293,6 +293,27 @@ TEST(ArcGisSim, ProvisionalHoursAndOverridesChangeWhatIsServed) {
   EXPECT_EQ(original.at("statut_valid"), "t");
 }
 
+TEST(ArcGisSim, TheLayerIsRewrittenAfterTheFirstPageWhenAsked) {
+  METEO_SKIP_WITHOUT_SHARED_DATA(kAtmoCsv);
+  ArcGisSimOptions options;
+  options.rewrite_after_first_page = true;
+  ArcGisSim sim(options);
+  const auto last_edit = [&] { return ok_json(layer(sim)).at("editingInfo").at("lastEditDate"); };
+  EXPECT_EQ(last_edit(), epoch_ms("2026-11-22T09:00:00Z"));
+  EXPECT_EQ(ok_json(count(sim, "1=1")).at("count"), kRowsInFile) << "a count is no page";
+  const auto before = ok_json(query(sim, page_parameters("1=1", 0, 100)));
+  EXPECT_EQ(before["features"][0].at("attributes").at("ObjectId"), 1);
+
+  EXPECT_EQ(last_edit(), epoch_ms("2026-11-22T09:01:00Z"));
+  EXPECT_EQ(ok_json(count(sim, "1=1")).at("count"), kRowsInFile);
+  const auto after = ok_json(query(sim, page_parameters("1=1", 0, 100)));
+  // Renumbered in file order after the last ObjectId: the file's first row (8001) is now 9628.
+  const auto& first = after["features"][0].at("attributes");
+  EXPECT_EQ(first.at("ObjectId"), kRowsInFile + 1);
+  EXPECT_EQ(first.at("code_station"), "FR50214");
+  EXPECT_EQ(first.at("date_debut"), epoch_ms("2026-11-21T19:00:00Z"));
+}
+
 TEST(ArcGisSim, NoRowStartsAtOrAfterNow) {
   METEO_SKIP_WITHOUT_SHARED_DATA(kAtmoCsv);
   ArcGisSimOptions options;
