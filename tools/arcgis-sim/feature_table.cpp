@@ -5,7 +5,6 @@
 #include <cstdio>
 #include <fstream>
 #include <iterator>
-#include <sstream>
 #include <stdexcept>
 
 namespace arcgis_sim {
@@ -99,6 +98,36 @@ std::string decimal_text(double value) {
   return out == "-0" ? "0" : out;
 }
 
+bool is_number(const std::string& text, FieldType type) {
+  std::size_t used = 0;
+  try {
+    if (type == FieldType::real) {
+      std::stod(text, &used);
+    } else {
+      std::stoll(text, &used);
+    }
+  } catch (const std::logic_error&) {
+    return false;
+  }
+  return used == text.size();
+}
+
+// Numbers where the layer has numbers (x_l93 may carry decimals), so serving never meets a bad one.
+void check_numbers(const std::vector<Field>& fields, const Feature& feature, std::size_t line) {
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    const FieldType type = fields[i].type;
+    if (type == FieldType::text || type == FieldType::date) continue;
+    const FieldType wanted = type == FieldType::object_id ? type : FieldType::real;
+    if (!is_number(feature.values[i], wanted)) {
+      throw std::runtime_error("line " + std::to_string(line) + ": " + fields[i].name +
+                               " is not a number: " + feature.values[i]);
+    }
+  }
+  if (!is_number(feature.x, FieldType::real) || !is_number(feature.y, FieldType::real)) {
+    throw std::runtime_error("line " + std::to_string(line) + ": X or Y is not a number");
+  }
+}
+
 Millis parse_date_or_throw(const std::string& text, std::size_t line) {
   const auto at = parse_iso8601_utc(text);
   if (!at) throw std::runtime_error("line " + std::to_string(line) + ": not a date: " + text);
@@ -150,6 +179,7 @@ FeatureTable FeatureTable::load(const std::string& csv_path, const TableOptions&
     Feature feature{std::move(record[0]), std::move(record[1]), {}};
     feature.values.assign(std::make_move_iterator(record.begin() + 2),
                           std::make_move_iterator(record.end()));
+    check_numbers(table.fields_, feature, line + 1);
     table.features_.push_back(std::move(feature));
   }
   table.shift_before(options.now);

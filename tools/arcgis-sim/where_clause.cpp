@@ -170,8 +170,8 @@ class Parser {
 
 WhereClause WhereClause::parse(const std::string& text, const FeatureTable& table) {
   WhereClause where;
-  Parser parser(Tokenizer(text).all(), table);
   if (text.find_first_not_of(" \t\r\n") == std::string::npos) return where;
+  Parser parser(Tokenizer(text).all(), table);
   where.conditions_ = parser.clause();
   parser.expect_end();
   return where;
