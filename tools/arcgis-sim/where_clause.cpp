@@ -39,7 +39,7 @@ class Tokenizer {
  private:
   Token next() {
     while (pos_ < text_.size() && std::isspace(static_cast<unsigned char>(text_[pos_]))) ++pos_;
-    if (pos_ == text_.size()) return {TokenKind::end, ""};
+    if (pos_ == text_.size()) return {TokenKind::end, "the end of the clause"};
     const char c = text_[pos_];
     if (c == '\'') return quoted();
     if (std::isdigit(static_cast<unsigned char>(c))) return run(TokenKind::number);
