@@ -31,5 +31,8 @@ std::string sensor_sim_binary() {
 std::string portal_sim_binary() {
   return METEO_PORTAL_SIM_BINARY;
 }
+std::string arcgis_sim_binary() {
+  return METEO_ARCGIS_SIM_BINARY;
+}
 
 }  // namespace meteo::testing

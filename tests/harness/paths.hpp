@@ -17,6 +17,7 @@ std::string source_path(const std::string& relative);  // <repo>/<relative>
 std::string meteo_etl_binary();
 std::string sensor_sim_binary();
 std::string portal_sim_binary();
+std::string arcgis_sim_binary();
 
 }  // namespace meteo::testing
 
