@@ -39,6 +39,15 @@ void close_file_run(Database& db, std::int64_t run_id, const RunCounts& counts,
   DatabaseRunStore(db).finish_run(run_id, counts);
 }
 
+// The line that closes an ingest run, in the words and fields of a run's.
+void log_ingest_run(spdlog::logger& log, const std::string& source, std::int64_t run_id,
+                    UtcSeconds hour, const std::string& url, const RunCounts& counts) {
+  log_with(log, spdlog::level::info,
+           run_fields(source, run_id, hour).add("file", url).add(counts_fields(counts)),
+           "source {} hour {}: ingest run {} of {} succeeded: {}", source, to_iso8601(hour), run_id,
+           url, describe_counts(counts));
+}
+
 template <class Record>
 RunCounts load_file(Database& db, const Config& config, sources::Source<Record>& source,
                     const fs::path& file, spdlog::logger& log) {
@@ -58,12 +67,7 @@ RunCounts load_file(Database& db, const Config& config, sources::Source<Record>&
     const RunCounts counts = load_unit(
         load, file_unit(file, std::chrono::floor<std::chrono::seconds>(now)), *records, observed);
     close_file_run(db, run_id, counts, source);
-    log_with(log, spdlog::level::info,
-             run_fields(name, run_id, hour)
-                 .add("file", landed.archived.origin.url)
-                 .add(counts_fields(counts)),
-             "source {} hour {}: ingest run {} of {} succeeded: {}", name, to_iso8601(hour), run_id,
-             landed.archived.origin.url, describe_counts(counts));
+    log_ingest_run(log, name, run_id, hour, landed.archived.origin.url, counts);
     return counts;
   } catch (const std::exception& error) {
     DatabaseRunStore ledger(db);
