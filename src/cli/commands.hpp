@@ -36,6 +36,7 @@ CommandRegistration register_regions(CLI::App& parent);
 CommandRegistration register_run(CLI::App& parent);
 CommandRegistration register_backfill(CLI::App& parent);
 CommandRegistration register_replay(CLI::App& parent);
+CommandRegistration register_ingest(CLI::App& parent);
 CommandRegistration register_query(CLI::App& parent);
 CommandRegistration register_status(CLI::App& parent);
 CommandRegistration register_dashboard(CLI::App& parent);

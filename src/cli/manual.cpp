@@ -25,7 +25,8 @@ constexpr ExitStatus kExitStatuses[] = {
      "verify (or run with [verify] after_run) found violations; status: a source is stale"},
     {static_cast<ExitCode>(2), "status: a source never succeeded"},
     {ExitCode::usage,
-     "command-line usage: unknown command or option, malformed hour, no configuration given"},
+     "command-line usage: unknown command or option, malformed hour, no configuration given, a "
+     "file ingest cannot read or a source that takes none"},
     {ExitCode::data, "unparseable payload or reference document"},
     {ExitCode::unavailable, "source unavailable after retries, or a body over max_body_mb"},
     {ExitCode::software, "internal error (a bug: please report it with the log)"},

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 
@@ -21,6 +22,17 @@ namespace meteo::pipeline {
 // A payload in `archive`, with a stream of it checked against its recorded sha256.
 sources::LandedPayload landed_payload(const RawArchive& archive, ArchivedPayload archived);
 
+// Throws Error(usage) naming the path when it is not a file this process can read.
+void require_readable_file(const std::filesystem::path& path);
+
+// Streams a local file into `archive` as `origin` (status 0). Throws Error(usage) naming the path
+// when it cannot be read, Error(io) when the archive cannot be written. Records nothing.
+ArchivedPayload archive_file(const RawArchive& archive, PayloadOrigin origin,
+                             const std::filesystem::path& path);
+
+// "file:<absolute path>": the url a landed file is recorded under.
+std::string file_url(const std::filesystem::path& path);
+
 // Now, to the microsecond: the order of payloads (a reading keeps its newest payload's values).
 UtcMicros now_micros();
 
@@ -34,6 +46,7 @@ class ArchiveLander final : public sources::Lander {
   BodyStream open_stream(const std::string& url) override;
   sources::LandedPayload land_stream(long http_status) override;
   void land(const std::string& url, const HttpResponse& response) override;
+  sources::LandedPayload land_file(const std::filesystem::path& path) override;
 
  private:
   PayloadOrigin next_origin(const std::string& url);

@@ -32,6 +32,18 @@ std::string run_lock_name(sql::Connection& connection, std::int64_t run_id) {
 
 }  // namespace
 
+const char* run_kind_text(RunKind kind) {
+  switch (kind) {
+    case RunKind::fetch:
+      return "run";
+    case RunKind::replay:
+      return "replay";
+    case RunKind::file:
+      return "ingest";
+  }
+  return "run";
+}
+
 std::int64_t begin_run(Database& db, const std::string& source, UtcSeconds hour, RunKind kind,
                        std::optional<std::int64_t> replayed_payload) {
   auto& connection = db.connection();
@@ -43,7 +55,7 @@ std::int64_t begin_run(Database& db, const std::string& source, UtcSeconds hour,
         "INSERT INTO etl_runs (source, kind, replayed_payload, hour, started_at, status)"
         " VALUES (?, ?, ?, ?, UTC_TIMESTAMP(3), 'running')");
     store::Binder binder(*insert);
-    binder.text(source).text(kind == RunKind::replay ? "replay" : "run");
+    binder.text(source).text(run_kind_text(kind));
     if (replayed_payload) {
       binder.int64(*replayed_payload);
     } else {

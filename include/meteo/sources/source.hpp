@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <filesystem>
 #include <functional>
 #include <iosfwd>
 #include <memory>
@@ -61,6 +62,9 @@ class Lander {
   virtual LandedPayload land_stream(long http_status) = 0;
   // A body already whole in memory.
   virtual void land(const std::string& url, const HttpResponse& response) = 0;
+  // A local file (`ingest --file`), streamed in as a body would be: url "file:<absolute path>",
+  // status 0. Throws Error(usage) naming the path when it cannot be read.
+  virtual LandedPayload land_file(const std::filesystem::path& path) = 0;
 };
 
 // The newest committed state of a partition (the watermark), for incremental plans.

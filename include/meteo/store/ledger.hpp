@@ -29,8 +29,12 @@ class SourceLock {
   std::string name_;
 };
 
-// A run fetches from its source; a replay re-reads one archived payload.
-enum class RunKind { fetch, replay };
+// A run fetches from its source; a replay re-reads one archived payload; a file run (ledger kind
+// "ingest") loads a local file given to `ingest --file`.
+enum class RunKind { fetch, replay, file };
+
+// The ledger's name of a kind (etl_runs.kind): "run", "replay", "ingest".
+const char* run_kind_text(RunKind kind);
 
 // Inserts the ledger row (status 'running') and returns its id. The row commits together with a
 // GET_LOCK that this session holds while the run is alive ("meteo-etl:<db>:run:<id>", until the

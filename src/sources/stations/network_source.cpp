@@ -109,8 +109,8 @@ class StationNetworkSource final : public Source<WeatherObservation> {
   std::unique_ptr<UnitRecords<WeatherObservation>> adopt(const LandedPayload&,
                                                          const Shard&) override {
     throw Error(ExitCode::usage, "source " + config_.name +
-                                     ": a station network is read again from its portal, not "
-                                     "replayed from the archive");
+                                     ": a station network is read again from its portal "
+                                     "(backfill); it takes no archived payload or file");
   }
 
   std::size_t requests_made() const override { return portal_.requests_made(); }

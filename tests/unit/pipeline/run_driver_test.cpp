@@ -72,6 +72,9 @@ class UnusedLander final : public sources::Lander {
   BodyStream open_stream(const std::string&) override { throw std::logic_error("open_stream"); }
   sources::LandedPayload land_stream(long) override { throw std::logic_error("land_stream"); }
   void land(const std::string&, const HttpResponse&) override { throw std::logic_error("land"); }
+  sources::LandedPayload land_file(const std::filesystem::path&) override {
+    throw std::logic_error("land_file");
+  }
 };
 
 // A window of `count` observations of dataset `partition`.

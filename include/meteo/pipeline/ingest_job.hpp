@@ -1,0 +1,32 @@
+// Ingest: a local file (a payload saved by hand, a partner's export) loaded through the same
+// stages as a fetched payload: landed raw in the archive first, then the source's own reader
+// (Source::adopt) and the same per-record-type load as the hourly run, under its own ledger run
+// (kind "ingest"). Loads are idempotent, so ingesting a file twice counts nothing twice.
+#pragma once
+
+#include <filesystem>
+#include <ostream>
+
+#include "meteo/config/config.hpp"
+#include "meteo/model/run_counts.hpp"
+#include "meteo/store/database.hpp"
+
+namespace spdlog {
+class logger;
+}
+
+namespace meteo::pipeline {
+
+// Holds the source's lock, closes its abandoned runs, then lands, reads and loads `file` as one
+// unit of partition "file" (no window, no watermark). Throws Error(usage) naming the file when it
+// cannot be read or when the source takes no files (a station network), Error(data) when the
+// source's reader finds it malformed; a failure once the ledger run is begun is recorded on it.
+RunCounts ingest_file(Database& db, const Config& config, const SourceConfig& source,
+                      const std::filesystem::path& file, spdlog::logger& log);
+
+// --dry-run: reads `file` as ingest_file would and prints what it holds to `out`; needs no
+// database and writes nothing (the file goes through a scratch archive, deleted after).
+RunCounts count_file(const SourceConfig& source, const std::filesystem::path& file,
+                     spdlog::logger& log, std::ostream& out);
+
+}  // namespace meteo::pipeline
