@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "air_quality_derived.hpp"
+#include "air_quality_pairs.hpp"
 #include "meteo/core/errors.hpp"
 #include "meteo/store/air_quality.hpp"
 #include "station_support.hpp"
@@ -280,6 +281,10 @@ RunCounts AirQualityLoader::load() {
   return store::run_load(connection_, {}, purpose, step_, [this] {
     lock_layer();
     upsert_stations();
+    if (batch_.weather_source) {
+      store::pair_air_quality_stations(connection_, batch_.source, batch_.stations,
+                                       *batch_.weather_source, batch_.max_pair_distance_km, step_);
+    }
     read_existing();
     classify();
     upsert_measurements();

@@ -33,9 +33,14 @@ struct AirQualityBatch {
   std::vector<RejectedRecord> rejected;
   std::size_t fetched = 0;
   std::optional<UtcSeconds> watermark;  // advance to this (never backwards) in the same transaction
+  // The station network whose stations the batch's stations are paired with (none: no pairing),
+  // and the greatest distance of a pair.
+  std::optional<std::string> weather_source;
+  double max_pair_distance_km = 0;
 };
 
-// One transaction (re-run after a deadlock): upserts the stations and their regions; upserts the
+// One transaction (re-run after a deadlock): upserts the stations, their regions and their pairs
+// with the nearest weather station of `weather_source` (when given); upserts the
 // measurements keyed by (source, station, pollutant, hour): a provisional value is replaced by
 // any different value, a validated one only by a different validated value (a provisional value
 // over a validated one writes nothing and counts as unchanged); stores rejects once per (source,

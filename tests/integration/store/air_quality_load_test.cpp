@@ -3,6 +3,7 @@
 
 #include <thread>
 
+#include "air_quality_pairs.hpp"
 #include "meteo/store/air_quality.hpp"
 #include "store_fixtures.hpp"
 
@@ -245,6 +246,49 @@ TEST_F(AirQualityStore, TheWatermarkNeverMovesBackwards) {
   EXPECT_EQ(watermark(), at("2026-11-22 12:00:00"));
   EXPECT_EQ(sql_value(db_, "SELECT newest_measurement FROM air_quality_layers"),
             "2026-11-22 06:00:00");
+}
+
+TEST_F(AirQualityStore, PairsTheNearestWeatherStationWithinTheDistanceAndTheViewJoinsItsHours) {
+  // The station is at (45.5, 4.5): 'a' is 3.8969 km east, 'b' 11.1195 km north.
+  db_.execute(
+      "INSERT INTO weather_stations (source, dataset_id, number, commune, type, latitude,"
+      " longitude, updated_at) VALUES"
+      " ('toulouse', 'a', '1', 'A', 'ISS', 45.5, 4.55, UTC_TIMESTAMP(3)),"
+      " ('toulouse', 'b', '2', 'B', 'ISS', 45.6, 4.5, UTC_TIMESTAMP(3))");
+  db_.execute(
+      "INSERT INTO station_hourly_weather (source, dataset_id, hour, temperature_mean,"
+      " humidity_mean, wind_mean, wind_direction_mean, rain_sum, observations, updated_at)"
+      " VALUES ('toulouse', 'a', '2026-11-22 06:00:00', 12.5, 80, 10, 270, 0.2, 4,"
+      " UTC_TIMESTAMP(3))");
+  auto paired = batch({value("FR50044", "NO2", "2026-11-22 06:00:00", 10),
+                       value("FR50044", "NO2", "2026-11-22 07:00:00", 11)});
+  paired.weather_source = "toulouse";
+  paired.max_pair_distance_km = 10;
+  load_air_quality_batch(db_, paired);
+  EXPECT_NEAR(store::distance_km(45.5, 4.5, 45.5, 4.55), 3.8969, 1e-4);
+  EXPECT_EQ(sql_rows(db_,
+                     "SELECT station_code, weather_source, weather_dataset, ROUND(distance_km, 4)"
+                     " FROM air_quality_station_pairs"),
+            (Rows{{"FR50044", "toulouse", "a", "3.8969"}}));
+  // The weather hour 07:00 is absent: NULL weather, the pair still named.
+  EXPECT_EQ(sql_rows(db_,
+                     "SELECT AqSource, StationCode, Pollutant, Hour, Value, WeatherStation,"
+                     " Temperature, Humidity, WindSpeed, WindDirection, Rain"
+                     " FROM air_quality_weather_hourly ORDER BY Hour"),
+            (Rows{{kSource, "FR50044", "NO2", "2026-11-22 06:00:00", "10", "a", "12.5", "80", "10",
+                   "270", "0.2"},
+                  {kSource, "FR50044", "NO2", "2026-11-22 07:00:00", "11", "a", std::nullopt,
+                   std::nullopt, std::nullopt, std::nullopt, std::nullopt}}));
+
+  // Nothing within 1 km: the pair goes, the view keeps the values with NULL weather.
+  paired.max_pair_distance_km = 1;
+  load_air_quality_batch(db_, paired);
+  EXPECT_EQ(sql_value(db_, "SELECT COUNT(*) FROM air_quality_station_pairs"), "0");
+  EXPECT_EQ(sql_rows(db_,
+                     "SELECT Hour, Value, WeatherStation, Temperature FROM"
+                     " air_quality_weather_hourly_v1 ORDER BY Hour"),
+            (Rows{{"2026-11-22 06:00:00", "10", std::nullopt, std::nullopt},
+                  {"2026-11-22 07:00:00", "11", std::nullopt, std::nullopt}}));
 }
 
 }  // namespace
