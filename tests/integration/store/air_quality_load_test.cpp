@@ -200,6 +200,30 @@ TEST_F(AirQualityStore, HourlyExceedancesRunAcrossMidnightAndAMissingHourEndsARu
                                   "2026-11-23 08:00:00", "3", "300", "2026-11-23 05:00:00"}}));
 }
 
+TEST_F(AirQualityStore, AValidatedCorrectionRemovesTheExceedancesAndProvisionalValuesDoNotReturn) {
+  load({value("FR50044", "NO2", "2026-11-22 10:00:00", 250, false),
+        value("FR50044", "NO2", "2026-11-22 11:00:00", 450, false)});
+  EXPECT_EQ(exceedances(), (Rows{{"NO2", "alert", "hourly", "2026-11-22 11:00:00",
+                                  "2026-11-22 12:00:00", "1", "450", "2026-11-22 11:00:00"},
+                                 {"NO2", "information", "hourly", "2026-11-22 10:00:00",
+                                  "2026-11-22 12:00:00", "2", "450", "2026-11-22 11:00:00"}}));
+
+  auto counts = load({value("FR50044", "NO2", "2026-11-22 10:00:00", 150, true),
+                      value("FR50044", "NO2", "2026-11-22 11:00:00", 190, true)});
+  EXPECT_EQ(counts.corrections, 2u);
+  EXPECT_EQ(exceedances(), Rows{});
+  EXPECT_EQ(daily("NO2"), (Rows{{"2026-11-22", "170", "190", "2", "2", "0", std::nullopt}}));
+
+  counts = load({value("FR50044", "NO2", "2026-11-22 10:00:00", 250, false),
+                 value("FR50044", "NO2", "2026-11-22 11:00:00", 450, false)});
+  EXPECT_EQ(counts.unchanged, 2u);
+  EXPECT_EQ(exceedances(), Rows{});
+  EXPECT_EQ(sql_rows(db_,
+                     "SELECT value_ugm3, validated FROM air_quality_measurements"
+                     " ORDER BY measured_at"),
+            (Rows{{"150", "1"}, {"190", "1"}}));
+}
+
 TEST_F(AirQualityStore, PM10DailyMeansAboveTheThresholdMakeADayRun) {
   std::vector<AirQualityMeasurement> values;
   append(values, whole_day("FR50044", "PM10", "2026-11-20", 60));
