@@ -233,8 +233,10 @@ void AirQualityLoader::upsert_measurements() {
 void AirQualityLoader::insert_rejects() {
   step_ = "storing the rejected records";
   // rejected_records has no layer column: the reason names it.
+  const std::string prefix =
+      batch_.reason_prefix.empty() ? "layer " + batch_.layer + ": " : batch_.reason_prefix;
   store::insert_rejects(connection_, batch_.source, batch_.run_id, batch_.run_hour, batch_.rejected,
-                        "layer " + batch_.layer + ": ");
+                        prefix);
 }
 
 // The watermark moved forward only; the newest measurement as stored for the source.

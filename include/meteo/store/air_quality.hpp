@@ -31,6 +31,9 @@ struct AirQualityBatch {
   std::vector<MatchedAirQualityStation> stations;
   std::vector<AirQualityMeasurement> measurements;  // one per (station, pollutant, hour)
   std::vector<RejectedRecord> rejected;
+  // Before each reject's reason (rejected_records has no layer column): "file <name>: " for a
+  // file; empty: "layer <layer>: ".
+  std::string reason_prefix;
   std::size_t fetched = 0;
   std::optional<UtcSeconds> watermark;  // advance to this (never backwards) in the same transaction
   // The station network whose stations the batch's stations are paired with (none: no pairing),

@@ -244,6 +244,18 @@ TEST_F(AirQualityStore, RejectsAreStoredOnceAcrossTwoLoadsOfTheSameBatch) {
   EXPECT_EQ(load_air_quality_batch(db_, with_reject).rejected, 1u);
   EXPECT_EQ(sql_rows(db_, "SELECT source, position, reason, record FROM rejected_records"),
             (Rows{{kSource, "7", "layer mesures/0: value not a number", R"({"valeur":"x"})"}}));
+
+  with_reject.reason_prefix = "file mesures.csv: ";
+  with_reject.rejected = {{3, "unknown pollutant", R"({"nom_poll":"XYZ"})"}};
+  load_air_quality_batch(db_, with_reject);
+  EXPECT_EQ(sql_value(db_, "SELECT reason FROM rejected_records WHERE position = 3"),
+            "file mesures.csv: unknown pollutant");
+}
+
+TEST_F(AirQualityStore, DaysBeforeTheFirstBreakpointSetHaveNoSubIndexAndNoIndex) {
+  load(whole_day("FR50044", "NO2", "2020-03-16", 30));
+  EXPECT_EQ(daily("NO2"), (Rows{{"2020-03-16", "30", "30", "24", "24", "1", std::nullopt}}));
+  EXPECT_EQ(sql_value(db_, "SELECT COUNT(*) FROM air_quality_daily_index"), "0");
 }
 
 TEST_F(AirQualityStore, LoadingTheSameBatchAgainChangesNoRow) {
