@@ -1,5 +1,6 @@
 // The transactional load of one air-quality batch: stations and their regions, measurements
 // (the validated-wins upsert rule), rejects, the derived figures and the layer's watermark.
+#include <algorithm>
 #include <map>
 #include <set>
 #include <tuple>
@@ -87,7 +88,6 @@ class AirQualityLoader {
   void upsert_stations();
   void upsert_station_regions();
   void read_existing();
-  void read_existing_chunk(std::size_t first, std::size_t end);
   void classify();
   void upsert_measurements();
   void insert_rejects();
@@ -172,35 +172,39 @@ void AirQualityLoader::upsert_station_regions() {
       });
 }
 
-void AirQualityLoader::read_existing_chunk(std::size_t first, std::size_t end) {
-  std::string keys;
-  for (std::size_t i = first; i < end; ++i) keys += i == first ? "(?, ?, ?)" : ", (?, ?, ?)";
+// One range read over the batch's stations, pollutants and hours (a range of the primary key:
+// a list of key tuples is not range-optimised alike by both servers). It locks the batch's series
+// over its span, a superset of its keys; rows the batch does not name are never looked up.
+void AirQualityLoader::read_existing() {
+  if (batch_.measurements.empty()) return;
+  step_ = "reading the stored measurements";
+  std::set<std::string> stations, pollutants;
+  auto first = batch_.measurements.front().measured_at;
+  auto last = first;
+  for (const auto& measurement : batch_.measurements) {
+    stations.insert(measurement.station_code);
+    pollutants.insert(measurement.pollutant);
+    first = std::min(first, measurement.measured_at);
+    last = std::max(last, measurement.measured_at);
+  }
   auto statement = store::prepare(
       connection_,
       "SELECT station_code, pollutant, CAST(measured_at AS CHAR), value_ugm3, validated"
-      " FROM air_quality_measurements WHERE source = ?"
-      " AND (station_code, pollutant, measured_at) IN (" +
-          keys + ") FOR UPDATE");
+      " FROM air_quality_measurements WHERE source = ? AND station_code IN (" +
+          store::placeholders(stations.size()) + ") AND pollutant IN (" +
+          store::placeholders(pollutants.size()) +
+          ") AND measured_at >= ? AND measured_at <= ? FOR UPDATE");
   Binder binder(*statement);
   binder.text(batch_.source);
-  for (std::size_t i = first; i < end; ++i) {
-    const auto& measurement = batch_.measurements[i];
-    binder.text(measurement.station_code).text(measurement.pollutant);
-    binder.datetime(measurement.measured_at);
-  }
+  for (const auto& station : stations) binder.text(station);
+  for (const auto& pollutant : pollutants) binder.text(pollutant);
+  binder.datetime(first).datetime(last);
   auto row = store::run_query(*statement);
   while (row->next()) {
     const MeasurementKey key{store::text(*row, 1), store::text(*row, 2),
                              parse_sql_datetime(store::text(*row, 3))};
     stored_[key] = StoredValue{*store::optional_real(*row, 4), store::text(*row, 5) == "1"};
   }
-}
-
-void AirQualityLoader::read_existing() {
-  step_ = "reading the stored measurements";
-  store::for_each_lookup_chunk(
-      batch_.measurements.size(),
-      [this](std::size_t first, std::size_t end) { read_existing_chunk(first, end); });
 }
 
 // New, unchanged or corrected; the days of new and corrected values are rebuilt.
