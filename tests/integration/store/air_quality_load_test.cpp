@@ -237,6 +237,32 @@ TEST_F(AirQualityStore, PM10DailyMeansAboveTheThresholdMakeADayRun) {
             (Rows{{"2026-11-20", "4"}, {"2026-11-21", "4"}, {"2026-11-22", "2"}}));
 }
 
+TEST_F(AirQualityStore, ABatchOfManySeriesLoadsInOneTransaction) {
+  // 20 stations x 3 pollutants x 72 hours from 10:00: 4 UTC days per series (14, 24, 24, 10 h).
+  std::vector<AirQualityMeasurement> values;
+  for (int station = 0; station < 20; ++station) {
+    for (const char* pollutant : {"NO2", "O3", "PM10"}) {
+      for (int hour = 0; hour < 72; ++hour) {
+        values.push_back({"FR" + std::to_string(50000 + station), pollutant,
+                          at("2026-11-20 10:00:00") + std::chrono::hours(hour), 10.0 + hour % 7,
+                          true, 0});
+      }
+    }
+  }
+  const auto counts = load(values);
+  EXPECT_EQ(counts.stored, 4320u);
+  EXPECT_EQ(counts.hours_recomputed, 240u);
+  EXPECT_EQ(sql_rows(db_,
+                     "SELECT CAST(day AS CHAR), COUNT(*), SUM(hours), SUM(representative)"
+                     " FROM air_quality_daily GROUP BY day ORDER BY day"),
+            (Rows{{"2026-11-20", "60", "840", "0"},
+                  {"2026-11-21", "60", "1440", "60"},
+                  {"2026-11-22", "60", "1440", "60"},
+                  {"2026-11-23", "60", "600", "0"}}));
+  EXPECT_EQ(sql_value(db_, "SELECT COUNT(*) FROM air_quality_daily_index"), "40");
+  EXPECT_EQ(load(values).unchanged, 4320u);
+}
+
 TEST_F(AirQualityStore, RejectsAreStoredOnceAcrossTwoLoadsOfTheSameBatch) {
   auto with_reject = batch({value("FR50044", "NO2", "2026-11-22 06:00:00", 10)});
   with_reject.rejected = {{7, "value not a number", R"({"valeur":"x"})"}};
