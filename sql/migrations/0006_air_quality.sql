@@ -108,17 +108,17 @@ CREATE TABLE air_quality_thresholds (
 INSERT INTO air_quality_thresholds (pollutant, level, valid_from, basis, threshold_ugm3, reference)
 VALUES
   ('NO2', 'information', '1990-01-01', 'hourly', 200,
-   'code de l''environnement R221-1; figure from issue #17, unconfirmed here'),
+   'code de l''environnement R221-1'),
   ('NO2', 'alert', '1990-01-01', 'hourly', 400,
-   'code de l''environnement R221-1; figure from issue #17, unconfirmed here'),
+   'code de l''environnement R221-1'),
   ('O3', 'information', '1990-01-01', 'hourly', 180,
-   'code de l''environnement R221-1; figure from issue #17, unconfirmed here'),
+   'code de l''environnement R221-1; figure as given by issue #17'),
   ('O3', 'alert', '1990-01-01', 'hourly', 240,
-   'code de l''environnement R221-1; figure from issue #17, unconfirmed here'),
+   'code de l''environnement R221-1; figure as given by issue #17'),
   ('SO2', 'information', '1990-01-01', 'hourly', 300,
-   'code de l''environnement R221-1; figure from issue #17, unconfirmed here'),
+   'code de l''environnement R221-1; figure as given by issue #17'),
   ('SO2', 'alert', '1990-01-01', 'hourly', 500,
-   'code de l''environnement R221-1; figure from issue #17, unconfirmed here'),
+   'code de l''environnement R221-1; figure as given by issue #17'),
   ('PM10', 'information', '1990-01-01', 'daily_mean', 50,
    'décret 2010-1250 du 21 octobre 2010 (code de l''environnement R221-1)'),
   ('PM10', 'alert', '1990-01-01', 'daily_mean', 80,
@@ -163,9 +163,9 @@ CREATE TABLE air_quality_index_breakpoints (
 
 -- The 2021 ATMO index, arrêté du 10 juillet 2020 relatif à l'indice de la qualité de l'air
 -- ambiant, annexe I (JORFTEXT000042164835, legifrance.gouv.fr). SO2, NO2 and the first two O3
--- bounds were read in the annex's text on legifrance; the other figures (O3 130/240/380, PM10,
--- PM2.5) are the EEA-aligned values the design remembers, not confirmed here: their reference
--- says so, and they must be checked against the JORF annex before release.
+-- bounds were read in the annex's text; the others (O3 130/240/380, PM10, PM2.5, aligned on the
+-- EEA's bands) agree with an independent published table of the six classes, not the annex
+-- itself: their reference says so. A correction is a new migration, never an edit of this one.
 INSERT INTO air_quality_index_breakpoints
   (method, valid_from, pollutant, index_class, label, upper_ugm3, basis, reference)
 VALUES
@@ -183,22 +183,22 @@ VALUES
   ('atmo-2021', '2021-01-01', 'NO2', 6, 'Extrêmement mauvais', NULL, 'max_hourly', 'arrêté du 10 juillet 2020, annexe I 1.2'),
   ('atmo-2021', '2021-01-01', 'O3', 1, 'Bon', 50, 'max_hourly', 'arrêté du 10 juillet 2020, annexe I 1.3'),
   ('atmo-2021', '2021-01-01', 'O3', 2, 'Moyen', 100, 'max_hourly', 'arrêté du 10 juillet 2020, annexe I 1.3'),
-  ('atmo-2021', '2021-01-01', 'O3', 3, 'Dégradé', 130, 'max_hourly', 'arrêté du 10 juillet 2020, annexe I 1.3; figure unconfirmed here'),
-  ('atmo-2021', '2021-01-01', 'O3', 4, 'Mauvais', 240, 'max_hourly', 'arrêté du 10 juillet 2020, annexe I 1.3; figure unconfirmed here'),
-  ('atmo-2021', '2021-01-01', 'O3', 5, 'Très mauvais', 380, 'max_hourly', 'arrêté du 10 juillet 2020, annexe I 1.3; figure unconfirmed here'),
-  ('atmo-2021', '2021-01-01', 'O3', 6, 'Extrêmement mauvais', NULL, 'max_hourly', 'arrêté du 10 juillet 2020, annexe I 1.3; lower bound unconfirmed here'),
-  ('atmo-2021', '2021-01-01', 'PM10', 1, 'Bon', 20, 'daily_mean', 'arrêté du 10 juillet 2020, annexe I; figure unconfirmed here'),
-  ('atmo-2021', '2021-01-01', 'PM10', 2, 'Moyen', 40, 'daily_mean', 'arrêté du 10 juillet 2020, annexe I; figure unconfirmed here'),
-  ('atmo-2021', '2021-01-01', 'PM10', 3, 'Dégradé', 50, 'daily_mean', 'arrêté du 10 juillet 2020, annexe I; figure unconfirmed here'),
-  ('atmo-2021', '2021-01-01', 'PM10', 4, 'Mauvais', 100, 'daily_mean', 'arrêté du 10 juillet 2020, annexe I; figure unconfirmed here'),
-  ('atmo-2021', '2021-01-01', 'PM10', 5, 'Très mauvais', 150, 'daily_mean', 'arrêté du 10 juillet 2020, annexe I; figure unconfirmed here'),
-  ('atmo-2021', '2021-01-01', 'PM10', 6, 'Extrêmement mauvais', NULL, 'daily_mean', 'arrêté du 10 juillet 2020, annexe I; lower bound unconfirmed here'),
-  ('atmo-2021', '2021-01-01', 'PM2.5', 1, 'Bon', 10, 'daily_mean', 'arrêté du 10 juillet 2020, annexe I; figure unconfirmed here'),
-  ('atmo-2021', '2021-01-01', 'PM2.5', 2, 'Moyen', 20, 'daily_mean', 'arrêté du 10 juillet 2020, annexe I; figure unconfirmed here'),
-  ('atmo-2021', '2021-01-01', 'PM2.5', 3, 'Dégradé', 25, 'daily_mean', 'arrêté du 10 juillet 2020, annexe I; figure unconfirmed here'),
-  ('atmo-2021', '2021-01-01', 'PM2.5', 4, 'Mauvais', 50, 'daily_mean', 'arrêté du 10 juillet 2020, annexe I; figure unconfirmed here'),
-  ('atmo-2021', '2021-01-01', 'PM2.5', 5, 'Très mauvais', 75, 'daily_mean', 'arrêté du 10 juillet 2020, annexe I; figure unconfirmed here'),
-  ('atmo-2021', '2021-01-01', 'PM2.5', 6, 'Extrêmement mauvais', NULL, 'daily_mean', 'arrêté du 10 juillet 2020, annexe I; lower bound unconfirmed here');
+  ('atmo-2021', '2021-01-01', 'O3', 3, 'Dégradé', 130, 'max_hourly', 'arrêté du 10 juillet 2020, annexe I 1.3; figure from a secondary table'),
+  ('atmo-2021', '2021-01-01', 'O3', 4, 'Mauvais', 240, 'max_hourly', 'arrêté du 10 juillet 2020, annexe I 1.3; figure from a secondary table'),
+  ('atmo-2021', '2021-01-01', 'O3', 5, 'Très mauvais', 380, 'max_hourly', 'arrêté du 10 juillet 2020, annexe I 1.3; figure from a secondary table'),
+  ('atmo-2021', '2021-01-01', 'O3', 6, 'Extrêmement mauvais', NULL, 'max_hourly', 'arrêté du 10 juillet 2020, annexe I 1.3; bound from a secondary table'),
+  ('atmo-2021', '2021-01-01', 'PM10', 1, 'Bon', 20, 'daily_mean', 'arrêté du 10 juillet 2020, annexe I; figure from a secondary table'),
+  ('atmo-2021', '2021-01-01', 'PM10', 2, 'Moyen', 40, 'daily_mean', 'arrêté du 10 juillet 2020, annexe I; figure from a secondary table'),
+  ('atmo-2021', '2021-01-01', 'PM10', 3, 'Dégradé', 50, 'daily_mean', 'arrêté du 10 juillet 2020, annexe I; figure from a secondary table'),
+  ('atmo-2021', '2021-01-01', 'PM10', 4, 'Mauvais', 100, 'daily_mean', 'arrêté du 10 juillet 2020, annexe I; figure from a secondary table'),
+  ('atmo-2021', '2021-01-01', 'PM10', 5, 'Très mauvais', 150, 'daily_mean', 'arrêté du 10 juillet 2020, annexe I; figure from a secondary table'),
+  ('atmo-2021', '2021-01-01', 'PM10', 6, 'Extrêmement mauvais', NULL, 'daily_mean', 'arrêté du 10 juillet 2020, annexe I; bound from a secondary table'),
+  ('atmo-2021', '2021-01-01', 'PM2.5', 1, 'Bon', 10, 'daily_mean', 'arrêté du 10 juillet 2020, annexe I; figure from a secondary table'),
+  ('atmo-2021', '2021-01-01', 'PM2.5', 2, 'Moyen', 20, 'daily_mean', 'arrêté du 10 juillet 2020, annexe I; figure from a secondary table'),
+  ('atmo-2021', '2021-01-01', 'PM2.5', 3, 'Dégradé', 25, 'daily_mean', 'arrêté du 10 juillet 2020, annexe I; figure from a secondary table'),
+  ('atmo-2021', '2021-01-01', 'PM2.5', 4, 'Mauvais', 50, 'daily_mean', 'arrêté du 10 juillet 2020, annexe I; figure from a secondary table'),
+  ('atmo-2021', '2021-01-01', 'PM2.5', 5, 'Très mauvais', 75, 'daily_mean', 'arrêté du 10 juillet 2020, annexe I; figure from a secondary table'),
+  ('atmo-2021', '2021-01-01', 'PM2.5', 6, 'Extrêmement mauvais', NULL, 'daily_mean', 'arrêté du 10 juillet 2020, annexe I; bound from a secondary table');
 
 -- Per station and UTC day: the worst sub-index of its representative days (an indicative index,
 -- computed from station measurements, not the official zone index). dominant_pollutant gives it
