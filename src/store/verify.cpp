@@ -356,7 +356,12 @@ const std::vector<ExpectedRelation>& expected_relations() {
       "RegionSet", "RegionCode", "Region", "Hour", "Temperature", "Temperature3HoursBefore"};
   // station_hourly_weather is a table rebuilt by each station load (migration 0002; 0005 adds
   // wind_direction_mean).
+  static const std::vector<std::string> air_quality_weather{
+      "AqSource",   "StationCode", "Pollutant", "Hour",      "Value",         "WeatherStation",
+      "DistanceKm", "Temperature", "Humidity",  "WindSpeed", "WindDirection", "Rain"};
   static const std::vector<ExpectedRelation> relations{
+      {"air_quality_weather_hourly", "VIEW", air_quality_weather},
+      {"air_quality_weather_hourly_v1", "VIEW", air_quality_weather},
       {"region_temperature_3h", "VIEW", three_hours},
       {"region_temperature_3h_v1", "VIEW", three_hours},
       {"station_hourly_weather",
