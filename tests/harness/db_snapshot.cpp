@@ -78,6 +78,13 @@ std::string data_tables_contents(Database& db) {
   return text;
 }
 
+void forget_everything_but_regions(Database& db) {
+  for (const char* table : {"reading_regions", "sensor_readings", "region_hourly_temperature",
+                            "rejected_records", "raw_payloads", "etl_runs"}) {
+    db.execute(std::string("DELETE FROM ") + table);
+  }
+}
+
 std::string query_value(Database& db, const std::string& sql) {
   auto result = run_query(db, sql);
   if (!result->next()) return "";

@@ -23,6 +23,10 @@ std::string product_contents(Database& db);
 // aggregates, regions): equal strings mean equal contents.
 std::string data_tables_contents(Database& db);
 
+// Deletes every sensor-feed row and the run ledger, keeping the regions: the state of a site
+// that must rebuild its data from saved payloads alone.
+void forget_everything_but_regions(Database& db);
+
 // A single value from a query (first column of the first row), "NULL" for SQL NULL.
 std::string query_value(Database& db, const std::string& sql);
 

@@ -180,10 +180,7 @@ class CrashDrill : public ::testing::Test {
 
   void forget_everything_but_regions(const Site& site) {
     Database db = site.database.connect();
-    for (const char* table : {"reading_regions", "sensor_readings", "region_hourly_temperature",
-                              "rejected_records", "raw_payloads", "etl_runs"}) {
-      db.execute(std::string("DELETE FROM ") + table);
-    }
+    meteo::testing::forget_everything_but_regions(db);
   }
 
   // Starts the command on the drilled site, kills it after `delay`, then runs it to completion.

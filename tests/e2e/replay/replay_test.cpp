@@ -73,10 +73,7 @@ class Replay : public ::testing::Test {
 
   void forget_everything_but_regions() {
     Database db = database_.connect();
-    for (const char* table : {"reading_regions", "sensor_readings", "region_hourly_temperature",
-                              "rejected_records", "raw_payloads", "etl_runs"}) {
-      db.execute(std::string("DELETE FROM ") + table);
-    }
+    meteo::testing::forget_everything_but_regions(db);
   }
 
   ScratchDatabase database_;
