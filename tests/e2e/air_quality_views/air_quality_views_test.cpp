@@ -1,6 +1,9 @@
-// `query air-quality` and `export --what air-quality-hourly` as an operator runs them: the built
-// binary, a config file, a scratch database whose air-quality rows went in through the store's load
-// (tests/harness/air_quality_seed.hpp).
+// `query air-quality`, `export --what air-quality-hourly` and the dashboard's air-quality files
+// as an operator runs them: the built binary, a config file, a scratch database whose air-quality
+// rows went in through the store's load (tests/harness/air_quality_seed.hpp).
+//
+// With METEO_DASHBOARD_FIXTURE_DIR set, AirQualityViews.WritesTheBrowserFixture writes the site
+// into that directory and keeps it, for the page's browser test.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -34,6 +37,12 @@ std::string hour_of(const std::string& day, int hour) {
 std::string describe(const ProcessResult& result) {
   return "exit " + std::to_string(result.exit_code) + "\nstdout:\n" + result.out + "\nstderr:\n" +
          result.err;
+}
+
+json read_json(const fs::path& path) {
+  const json parsed = json::parse(read_text(path), nullptr, /*allow_exceptions=*/false);
+  EXPECT_FALSE(parsed.is_discarded()) << path << " is not complete JSON";
+  return parsed;
 }
 
 // CSV lines (CRLF) split on commas: the seeded texts hold no comma nor quote.
@@ -128,6 +137,7 @@ class AirQualityViews : public ::testing::Test {
   }
 
   std::string config_path() const { return (directory_ / "meteo-etl.toml").string(); }
+  fs::path site() const { return directory_ / "site"; }
 
   ProcessResult meteo(std::vector<std::string> args) {
     args.insert(args.begin(), meteo_etl_binary());
@@ -255,6 +265,137 @@ TEST_F(AirQualityViews, ExportWritesTheViewWithNullWeatherWhereTheHourIsAbsent) 
                    "2026-11-22T06", "--source", "atmo"})
                 .exit_code,
             64);
+}
+
+TEST_F(AirQualityViews, WithoutAirQualityDataTheDashboardSaysNull) {
+  const auto dashboard = meteo({"dashboard", "--out", site().string()});
+  ASSERT_EQ(dashboard.exit_code, 0) << describe(dashboard);
+  const json meta = read_json(site() / "data/meta.json");
+  ASSERT_TRUE(meta.contains("air_quality"));
+  EXPECT_TRUE(meta["air_quality"].is_null());
+  EXPECT_FALSE(fs::exists(site() / "data/air-quality.json"));
+  EXPECT_FALSE(fs::exists(site() / "data/air-quality"));
+}
+
+TEST_F(AirQualityViews, DashboardWritesTheStationsTheirHoursAndTheRose) {
+  seed(/*with_bad_code=*/true);
+  const auto dashboard = meteo({"dashboard", "--out", site().string()});
+  ASSERT_EQ(dashboard.exit_code, 0) << describe(dashboard);
+  const json meta = read_json(site() / "data/meta.json");
+  EXPECT_EQ(meta["version"], 1);
+  EXPECT_EQ(meta["air_quality"],
+            (json{{"file", "air-quality.json"},
+                  {"source", "atmo"},
+                  {"label", "Indice indicatif, calculé à partir des mesures des stations"}}));
+
+  const json list = read_json(site() / "data/air-quality.json");
+  EXPECT_EQ(list["source"], "atmo");
+  EXPECT_EQ(list["latest_hour"], "2026-11-23T01:00:00Z");
+  ASSERT_EQ(list["stations"].size(), 3u);
+  const json& bad = list["stations"][0];
+  EXPECT_EQ(bad["code"], "../evil");
+  EXPECT_TRUE(bad["file"].is_null()) << "a code that is no plain name gets no file";
+  EXPECT_FALSE(fs::exists(site() / "evil.json"));
+  const json& station = list["stations"][1];
+  EXPECT_EQ(station["code"], "FR50044");
+  EXPECT_EQ(station["commune"], "Toulouse");
+  EXPECT_EQ(station["typology"], "urbaine");
+  EXPECT_EQ(station["influence"], "fond");
+  EXPECT_EQ(station["latitude"], 43.58);
+  EXPECT_EQ(station["longitude"], 1.38);
+  EXPECT_EQ(station["weather_station"], "01-meteopole");
+  EXPECT_EQ(station["file"], "air-quality/FR50044.json");
+  EXPECT_EQ(station["index"], (json{{"day", kDay},
+                                    {"class", 5},
+                                    {"label", "Très mauvais"},
+                                    {"dominant", "NO2"},
+                                    {"sub_indices", 2}}));
+  EXPECT_TRUE(list["stations"][2]["index"].is_null());
+  EXPECT_TRUE(list["stations"][2]["distance_km"].is_null());
+
+  const json file = read_json(site() / "data/air-quality/FR50044.json");
+  const json& hours = file["hours"];
+  ASSERT_EQ(hours.size(), 168u) << "every hour of 7 days";
+  EXPECT_EQ(hours.back(), "2026-11-23T01:00:00Z");
+  EXPECT_EQ(hours.front(), "2026-11-16T02:00:00Z");
+  // kDay's hour h is at 168 - 2 - 24 + h... the axis ends at 2026-11-23T01: kDay 00:00 is 26
+  // hours before its end.
+  const std::size_t day_start = 168 - 26;
+  EXPECT_EQ(hours[day_start], "2026-11-22T00:00:00Z");
+  const json& no2 = file["pollutants"]["NO2"];
+  const json& speed = file["wind_speed_kmh"];
+  ASSERT_EQ(no2.size(), 168u);
+  for (int hour = 0; hour < 24; ++hour) {
+    const auto expected = no2_at(hour);
+    const json& value = no2[day_start + static_cast<std::size_t>(hour)];
+    if (expected) {
+      EXPECT_EQ(value, *expected) << hour;
+    } else {
+      EXPECT_TRUE(value.is_null()) << "the NO2 gap at " << hour;
+    }
+  }
+  EXPECT_TRUE(no2[0].is_null()) << "no measurement a week before";
+  EXPECT_TRUE(no2.back().is_null()) << "FR50044 measured nothing on 2026-11-23";
+  EXPECT_TRUE(speed[day_start + 5].is_null()) << "no weather at 05:00";
+  EXPECT_EQ(speed[day_start + 4], 10.0);
+  EXPECT_EQ(file["pollutants"]["PM10"][day_start + 15], 15.0);
+  EXPECT_NEAR(file["wind_direction_deg"][day_start + 21].get<double>(), 200, 1e-9);
+
+  ASSERT_EQ(file["exceedances"].size(), 1u);
+  EXPECT_EQ(file["exceedances"][0]["pollutant"], "NO2");
+  EXPECT_EQ(file["exceedances"][0]["level"], "information");
+  EXPECT_EQ(file["exceedances"][0]["start"], "2026-11-22T10:00:00Z");
+  EXPECT_EQ(file["exceedances"][0]["end"], "2026-11-22T11:00:00Z");
+  EXPECT_EQ(file["exceedances"][0]["peak_ugm3"], 250.0);
+
+  const json& days = file["daily_index"];
+  ASSERT_EQ(days.size(), 7u);
+  EXPECT_EQ(days[5]["day"], kDay);
+  EXPECT_EQ(days[5]["class"], 5);
+  EXPECT_EQ(days[6]["day"], "2026-11-23");
+  EXPECT_TRUE(days[6]["class"].is_null());
+  EXPECT_EQ(days[0]["day"], "2026-11-17");
+
+  // The rose, recomputed here from the seeded hours: wind 10 km/h from 90° (sector 4) but at
+  // 05:00 (no weather), 20:00 (calm) and 21:00 (200°: sector 9, [191.25, 213.75)).
+  const json& rose = file["rose"];
+  EXPECT_EQ(rose["calm_hours"], 1);
+  EXPECT_EQ(rose["calm_below_kmh"], 2.0);
+  ASSERT_EQ(rose["sectors"].size(), 16u);
+  std::size_t east_hours = 0;
+  double east_no2 = 0;
+  std::size_t east_no2_hours = 0;
+  for (int hour = 0; hour < 24; ++hour) {
+    if (hour == 5 || hour == 20 || hour == 21) continue;
+    ++east_hours;
+    if (const auto value = no2_at(hour)) {
+      east_no2 += *value;
+      ++east_no2_hours;
+    }
+  }
+  const json& east = rose["sectors"][4];
+  EXPECT_EQ(east["direction_deg"], 90.0);
+  EXPECT_EQ(east["hours"], east_hours);
+  EXPECT_NEAR(east["means"]["NO2"].get<double>(), east_no2 / east_no2_hours, 1e-9);
+  EXPECT_EQ(east["means"]["PM10"], 15.0);
+  EXPECT_TRUE(east["means"]["PM2.5"].is_null());
+  EXPECT_TRUE(east["means"]["O3"].is_null());
+  EXPECT_EQ(rose["sectors"][9]["hours"], 1);
+  EXPECT_EQ(rose["sectors"][9]["means"]["NO2"], 30.0);
+  EXPECT_EQ(rose["sectors"][0]["hours"], 0);
+  EXPECT_TRUE(rose["sectors"][0]["means"]["NO2"].is_null());
+}
+
+// For the page's browser test: the seeded station beside everything else, kept where it asked.
+TEST_F(AirQualityViews, WritesTheBrowserFixture) {
+  const char* fixture = std::getenv("METEO_AIR_QUALITY_FIXTURE_DIR");
+  if (fixture == nullptr || *fixture == '\0') {
+    GTEST_SKIP() << "set METEO_AIR_QUALITY_FIXTURE_DIR to write the browser test's site";
+  }
+  seed();
+  const auto dashboard = meteo({"dashboard", "--out", fs::absolute(fixture).string()});
+  ASSERT_EQ(dashboard.exit_code, 0) << describe(dashboard);
+  EXPECT_TRUE(fs::exists(fs::path(fixture) / "data/air-quality/FR50044.json"));
 }
 
 }  // namespace
