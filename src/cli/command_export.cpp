@@ -1,7 +1,9 @@
 // `meteo-etl export`: hourly rows between two hours, as CSV (RFC 4180) or a JSON array.
+#include <algorithm>
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "air_quality_output.hpp"
 #include "commands.hpp"
 #include "json_rows.hpp"
 #include "manual.hpp"
@@ -21,6 +23,7 @@ struct ExportOptions {
   std::string from, to;
   std::string format = "csv";
   std::string set;
+  std::string source;
 };
 
 // Every digit (exact_number); empty for a missing value.
@@ -86,6 +89,24 @@ std::optional<std::string> optional_name(const std::string& name) {
   return name.empty() ? std::nullopt : std::optional<std::string>(name);
 }
 
+// The view air_quality_weather_hourly; a --source with no air-quality station is a usage error
+// (a typo would otherwise export nothing, silently).
+void export_air_quality(Database& db, const ExportOptions& options, UtcSeconds from,
+                        UtcSeconds last, std::ostream& out) {
+  AirQualityFilter filter;
+  if (!options.source.empty()) {
+    const auto sources = air_quality_sources(db);
+    if (std::find(sources.begin(), sources.end(), options.source) == sources.end()) {
+      throw Error(ExitCode::usage,
+                  "export: no air-quality data of source " + options.source + " in the database");
+    }
+    filter.source = options.source;
+  }
+  filter.from = from;
+  filter.to = last;
+  print_air_quality_weather(out, query_air_quality_weather(db, filter), options.format);
+}
+
 int run_export(CommandContext& context, const ExportOptions& options) {
   // --to is exclusive, as in backfill, replay and verify; the queries take their last hour.
   const UtcSeconds from = parse_hour(options.from), to = parse_hour(options.to);
@@ -94,13 +115,18 @@ int run_export(CommandContext& context, const ExportOptions& options) {
                 "export: --from " + options.from + " must be before --to " + options.to);
   }
   const UtcSeconds last = to - std::chrono::hours(1);
-  if (options.what == "station-hourly" && !options.set.empty()) {
+  if (options.what != "region-hourly" && !options.set.empty()) {
     throw Error(ExitCode::usage, "export: --set applies to region-hourly only");
+  }
+  if (options.what != "air-quality-hourly" && !options.source.empty()) {
+    throw Error(ExitCode::usage, "export: --source applies to air-quality-hourly only");
   }
   if (!options.set.empty()) context.config.region_set(options.set);  // names an unknown set
   Database db = Database::connect(context.config.database);
   require_current_schema(db, bundled_migrations());
-  if (options.what == "region-hourly") {
+  if (options.what == "air-quality-hourly") {
+    export_air_quality(db, options, from, last, context.out);
+  } else if (options.what == "region-hourly") {
     print_region_rows(context.out, query_region_hours(db, optional_name(options.set), from, last),
                       options.format);
   } else {
@@ -116,9 +142,9 @@ CommandRegistration register_export(CLI::App& parent) {
   CLI::App* app =
       parent.add_subcommand("export", "hourly rows of a window of UTC hours, as CSV or JSON");
   auto options = std::make_shared<ExportOptions>();
-  app->add_option("--what", options->what, "region-hourly or station-hourly")
+  app->add_option("--what", options->what, "region-hourly, station-hourly or air-quality-hourly")
       ->required()
-      ->check(CLI::IsMember({"region-hourly", "station-hourly"}));
+      ->check(CLI::IsMember({"region-hourly", "station-hourly", "air-quality-hourly"}));
   app->add_option("--from", options->from, "first UTC hour, included (2026-11-22T00)")
       ->type_name("HOUR")
       ->required();
@@ -131,10 +157,15 @@ CommandRegistration register_export(CLI::App& parent) {
       ->capture_default_str();
   app->add_option("--set", options->set, "only this region set (region-hourly); default: all")
       ->type_name("NAME");
+  app->add_option("--source", options->source,
+                  "only this source (air-quality-hourly); default: all")
+      ->type_name("NAME");
   set_examples(*app,
                {"meteo-etl export --what region-hourly --from 2026-11-22T00 --to 2026-11-23T00",
                 "meteo-etl export --what station-hourly --from 2026-11-22T00 --to "
-                "2026-11-22T06 --format json"});
+                "2026-11-22T06 --format json",
+                "meteo-etl export --what air-quality-hourly --from 2026-11-22T00 --to "
+                "2026-11-23T00"});
   return {app, [options](CommandContext& context) { return run_export(context, *options); }};
 }
 

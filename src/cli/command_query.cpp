@@ -1,6 +1,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "air_quality_output.hpp"
 #include "commands.hpp"
 #include "json_rows.hpp"
 #include "manual.hpp"
@@ -98,19 +99,31 @@ CommandRegistration register_query(CLI::App& parent) {
       "temperature-3h", "each region's hourly temperature beside the one 3 hours before");
   CLI::App* station_hourly = app->add_subcommand(
       "station-hourly", "each weather station's hourly means, extremes and rain, newest first");
+  CLI::App* air_quality = app->add_subcommand(
+      "air-quality",
+      "air quality: the daily index (indicative), daily figures, hourly values, "
+      "exceedances or station pairs, newest first");
   // One set of options per subcommand: only the chosen one is parsed.
   auto options = std::make_shared<QueryOptions>();
   auto station_options = std::make_shared<QueryOptions>();
+  auto air_quality_options = std::make_shared<AirQualityQueryOptions>();
   add_query_options(three_hours, *options);
   add_query_options(station_hourly, *station_options);
+  add_air_quality_query_options(*air_quality, *air_quality_options);
   set_examples(*app,
                {"meteo-etl query temperature-3h", "meteo-etl query station-hourly --limit 48"});
   set_examples(*three_hours, {"meteo-etl query temperature-3h --format csv --limit 100"});
   set_examples(*station_hourly, {"meteo-etl query station-hourly --format json --limit 48"});
-  return {app, [options, station_options, station_hourly](CommandContext& context) {
+  set_examples(*air_quality, {"meteo-etl query air-quality",
+                              "meteo-etl query air-quality --view hourly --station FR50044 "
+                              "--pollutant NO2 --from 2026-11-22T00 --to 2026-11-23T00"});
+  return {app, [options, station_options, station_hourly, air_quality,
+                air_quality_options](CommandContext& context) {
             Database db = Database::connect(context.config.database);
             require_current_schema(db, bundled_migrations());
-            if (station_hourly->parsed()) {
+            if (air_quality->parsed()) {
+              run_air_quality_query(db, *air_quality_options, context.out);
+            } else if (station_hourly->parsed()) {
               print_station_hourly(context.out, query_station_hourly(db, station_options->limit),
                                    station_options->format);
             } else {

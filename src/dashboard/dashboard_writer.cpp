@@ -11,6 +11,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "air_quality_files.hpp"
 #include "meteo/core/errors.hpp"
 #include "meteo/core/file_modes.hpp"
 #include "meteo/core/names.hpp"
@@ -221,6 +222,23 @@ std::vector<RegionSet> loaded_region_sets(Database& db, const DashboardInputs& i
   return sets;
 }
 
+// data/air-quality.json and a file per station (the codes are checked plain names); what
+// meta.json says of them, or null without air-quality data.
+json write_air_quality(Database& db, const DashboardInputs& inputs, const fs::path& data,
+                       spdlog::logger& log, DashboardReport& report) {
+  std::vector<std::string> configured;
+  for (const auto& source : inputs.sources) configured.push_back(source.name);
+  const auto files = air_quality_files(db, configured, log);
+  if (!files) return nullptr;
+  for (const auto& [code, document] : files->stations) {
+    write_atomically(file_inside(data / "air-quality", "", code, ".json"), document.dump());
+    ++report.data_files;
+  }
+  write_atomically(data / "air-quality.json", files->list.dump());
+  ++report.data_files;
+  return {{"file", "air-quality.json"}, {"source", files->source}, {"label", kAirQualityLabel}};
+}
+
 }  // namespace
 
 DashboardSettings dashboard_settings(const DashboardInputs& inputs,
@@ -268,6 +286,8 @@ DashboardReport write_dashboard(Database& db, const DashboardInputs& inputs,
     station_region_set = set;
   }
 
+  const json air_quality = write_air_quality(db, inputs, data, log, report);
+
   json sources = json::array();
   for (const auto& source : inputs.sources) {
     sources.push_back(source_json(db, source, generated_at, settings.stale_after_minutes));
@@ -279,7 +299,8 @@ DashboardReport write_dashboard(Database& db, const DashboardInputs& inputs,
                   {"sources", sources},
                   {"region_sets", region_sets},
                   {"stations", stations},
-                  {"station_region_set", station_region_set}};
+                  {"station_region_set", station_region_set},
+                  {"air_quality", air_quality}};
   // Last: a reader that finds this meta.json finds every file it names.
   write_atomically(data / "meta.json", meta.dump(2));
   ++report.data_files;

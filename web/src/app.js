@@ -37,6 +37,10 @@
       loadError: 'Impossible de charger les données ({e}).',
       footer: 'Source : meteo-etl. Heures affichées à l’heure locale du navigateur.',
       legend: 'Température (°C)',
+      airTitle: 'Qualité de l’air — stations de mesure',
+      airIndex: 'Indice du {d} : {c} — {l} (dominant : {p})', airNoIndex: 'Pas d’indice récent',
+      windSpeed: 'Vent (km/h)', exceedance: 'Dépassement', calm: 'Heures de calme (< {v} km/h) : {n}',
+      roseTitle: 'Rose de pollution ({d} jours)', hours: 'heures',
     },
     en: {
       title: 'Hourly temperatures',
@@ -58,6 +62,10 @@
       loadError: 'Could not load the data ({e}).',
       footer: 'Source: meteo-etl. Times shown in the browser’s local time.',
       legend: 'Temperature (°C)',
+      airTitle: 'Air quality — measuring stations',
+      airIndex: 'Index of {d}: {c} — {l} (dominant: {p})', airNoIndex: 'No recent index',
+      windSpeed: 'Wind (km/h)', exceedance: 'Exceedance', calm: 'Calm hours (< {v} km/h): {n}',
+      roseTitle: 'Pollution rose ({d} days)', hours: 'hours',
     },
   };
   let lang = 'fr';
@@ -112,6 +120,7 @@
   const state = {
     meta: null, france: null, franceSet: null, communes: null, stations: null,
     region: null, station: null, generatedAt: null,
+    air: null, airStation: null, airFile: null,
   };
   const charts = {};
   const $ = (id) => document.querySelector('[data-testid="' + id + '"]');
@@ -138,17 +147,21 @@
     const others = sets.filter((s) => s.name !== meta.station_region_set);
     const franceSet = others.find((s) => s.name === 'fr-regions') || others[0] || null;
     const communeSet = sets.find((s) => s.name === meta.station_region_set) || null;
-    const [franceShapes, france, communeShapes, communes, stations] = await Promise.all([
+    // The air-quality panel draws its stations on the commune map too, so it needs the shapes.
+    const needShapes = communeSet && (meta.stations || meta.air_quality);
+    const [franceShapes, france, communeShapes, communes, stations, air] = await Promise.all([
       franceSet ? getJson(franceSet.shapes) : null,
       franceSet ? getJson(franceSet.hourly) : null,
-      meta.stations && communeSet ? getJson(communeSet.shapes) : null,
+      needShapes ? getJson(communeSet.shapes) : null,
       meta.stations && communeSet ? getJson(communeSet.hourly) : null,
       meta.stations ? getJson(meta.stations) : null,
+      meta.air_quality ? getJson(meta.air_quality.file) : null,
     ]);
     if (franceSet) echarts.registerMap(franceSet.name, franceShapes);
     if (communeSet && communeShapes) echarts.registerMap(communeSet.name, communeShapes);
     Object.assign(state, {
-      meta, france, franceSet, communes, communeSet, stations, generatedAt: meta.generated_at,
+      meta, france, franceSet, communes, communeSet, stations, air, airFile: null,
+      generatedAt: meta.generated_at,
     });
   }
 
@@ -487,6 +500,159 @@
     renderStation();
   }
 
+  // ---- Air quality -----------------------------------------------------------------------------
+  // The ATMO index colours, classes 1 (bon) to 6 (extrêmement mauvais); grey: no index.
+  const INDEX_COLORS = ['#50F0E6', '#50CCAA', '#F0E641', '#FF5050', '#960032', '#7D2181'];
+  const indexColor = (index) => (index && index.class >= 1 && index.class <= 6
+    ? INDEX_COLORS[index.class - 1] : NO_DATA_COLOR);
+  const SECTOR_NAMES = ['N', 'NNE', 'NE', 'ENE', 'E', 'ESE', 'SE', 'SSE', 'S', 'SSW', 'SW', 'WSW',
+    'W', 'WNW', 'NW', 'NNW'];
+  const ROSE_POLLUTANTS = [['NO2', '#364B9A'], ['PM10', '#F67E4B'], ['PM2.5', '#A50026'], ['O3', '#6EA6CD']];
+  const airStations = () => (state.air ? state.air.stations : []);
+
+  function airTooltip(s) {
+    const lines = ['<b>' + escapeHtml(s.name) + '</b> (' + escapeHtml(s.code) + ')', escapeHtml(s.commune)];
+    lines.push(escapeHtml(s.index ? t('airIndex', { d: s.index.day, c: s.index.class, l: s.index.label,
+      p: s.index.dominant }) : t('airNoIndex')));
+    return lines.join('<br>');
+  }
+
+  function airMapOption() {
+    const stations = airStations();
+    const option = {
+      textStyle: textStyle(),
+      tooltip: tooltip((p) => (p.seriesType === 'scatter' ? airTooltip(stations[p.dataIndex]) : '')),
+      series: [],
+    };
+    const points = stations.map((s) => ({ name: s.code, value: [s.longitude, s.latitude],
+      itemStyle: { color: indexColor(s.index), borderColor: '#111', borderWidth: 1 } }));
+    if (state.communeSet) {
+      option.geo = { map: state.communeSet.name, nameProperty: 'code', roam: !TV && !narrow(),
+        ...mapLayout(), ...stationFrame(stations), selectedMode: false, silent: true,
+        itemStyle: { areaColor: '#eef0ee', borderColor: '#fff', borderWidth: 0.6 } };
+      option.series.push({ type: 'scatter', coordinateSystem: 'geo', symbolSize: TV ? 24 : 14, data: points });
+    } else {
+      // No commune shapes: the stations on plain longitude / latitude axes.
+      option.xAxis = { type: 'value', scale: true, show: false };
+      option.yAxis = { type: 'value', scale: true, show: false };
+      option.series.push({ type: 'scatter', symbolSize: TV ? 24 : 14, data: points });
+    }
+    return option;
+  }
+
+  function renderAirSelect() {
+    const select = $('air-station-select');
+    const list = airStations().filter((s) => s.file);
+    select.innerHTML = list.map((s) => '<option value="' + escapeHtml(s.code) + '">'
+      + escapeHtml(s.name + ' (' + s.code + ')') + '</option>').join('');
+    if (!state.airStation || !list.some((s) => s.code === state.airStation)) {
+      const indexed = list.find((s) => s.index);
+      state.airStation = indexed ? indexed.code : list.length ? list[0].code : null;
+    }
+    select.value = state.airStation || '';
+  }
+
+  // NO2 and PM10 beside the paired wind on one time axis; nulls stay gaps; exceedances shaded.
+  function airChartOption(file) {
+    const hours = file ? file.hours : [];
+    const line = (name, values, color, extra) => Object.assign({
+      name, type: 'line', showSymbol: false, connectNulls: false, color,
+      data: hours.map((h, i) => [h, values ? values[i] : null]),
+    }, extra);
+    const pollutants = file ? file.pollutants : {};
+    const areas = (pollutant) => (file ? file.exceedances : []).filter((e) => e.pollutant === pollutant)
+      .map((e) => [{ name: t('exceedance') + ' ' + e.level, xAxis: e.start }, { xAxis: e.end }]);
+    const markArea = (pollutant) => ({ silent: true, itemStyle: { color: 'rgba(221,61,45,0.18)' },
+      data: areas(pollutant) });
+    return {
+      textStyle: textStyle(),
+      tooltip: { show: !TV, trigger: 'axis', confine: true, textStyle: textStyle() },
+      legend: { top: 0, textStyle: textStyle() },
+      grid: { left: 8, right: 8, top: TV ? 70 : 44, bottom: 8, containLabel: true },
+      xAxis: timeAxis(),
+      yAxis: [valueAxis('µg/m³', { scale: false, min: 0 }),
+        valueAxis('km/h', { scale: false, min: 0, splitLine: { show: false } })],
+      series: [
+        line('NO2', pollutants.NO2, '#364B9A', { markArea: markArea('NO2') }),
+        line('PM10', pollutants.PM10, '#F67E4B', { markArea: markArea('PM10') }),
+        line(t('windSpeed'), file ? file.wind_speed_kmh : null, '#555',
+          { yAxisIndex: 1, lineStyle: { type: 'dashed' } }),
+      ],
+    };
+  }
+
+  function roseOption(file) {
+    const rose = file ? file.rose : null;
+    const sectors = rose ? rose.sectors : [];
+    return {
+      textStyle: textStyle(),
+      title: { text: t('roseTitle', { d: rose ? rose.days : 30 }), textStyle: { fontSize: baseFont() * 1.1 } },
+      tooltip: { show: !TV, trigger: 'axis', confine: true, textStyle: textStyle(),
+        formatter: (items) => {
+          const sector = sectors[items[0].dataIndex];
+          return SECTOR_NAMES[items[0].dataIndex] + ' — ' + num(sector ? sector.hours : 0, 0) + ' ' + t('hours')
+            + items.map((p) => '<br>' + p.seriesName + ' : ' + num(p.value, 1) + ' µg/m³').join('');
+        } },
+      legend: { bottom: 0, textStyle: textStyle() },
+      polar: { radius: ['8%', '70%'], center: ['50%', '52%'] },
+      angleAxis: { type: 'category', data: SECTOR_NAMES, startAngle: 90 + 360 / 32, clockwise: true,
+        axisLabel: { fontSize: baseFont() } },
+      radiusAxis: { type: 'value', min: 0, axisLabel: { fontSize: baseFont() * 0.8 } },
+      series: ROSE_POLLUTANTS.map(([name, color]) => ({
+        name, type: 'bar', coordinateSystem: 'polar', color,
+        data: sectors.map((s) => (s.means[name] === null || s.means[name] === undefined ? null : s.means[name])),
+      })),
+    };
+  }
+
+  function renderAirStation() {
+    const s = airStations().find((x) => x.code === state.airStation) || null;
+    const file = state.airFile && state.airFile.code === state.airStation ? state.airFile : null;
+    $('air-station-title').textContent = s ? s.name + ' (' + s.code + ')' : '';
+    $('air-station-index').textContent = s && s.index ? t('airIndex', { d: s.index.day, c: s.index.class,
+      l: s.index.label, p: s.index.dominant }) : t('airNoIndex');
+    $('air-chart').dataset.station = file ? file.code : '';
+    chart('air-chart').setOption(airChartOption(file), true);
+    chart('air-rose').setOption(roseOption(file), true);
+    $('air-calm').textContent = file ? t('calm', { v: num(file.rose.calm_below_kmh, 0), n: file.rose.calm_hours }) : '';
+  }
+
+  // A station's file is loaded when it is chosen (one file per station).
+  async function selectAirStation(code) {
+    state.airStation = code;
+    $('air-station-select').value = code;
+    const s = airStations().find((x) => x.code === code);
+    if (s && s.file && !(state.airFile && state.airFile.code === code)) {
+      try {
+        state.airFile = await getJson(s.file);
+      } catch (error) {
+        console.warn('meteo-etl dashboard: air-quality file', error);
+        state.airFile = null;
+      }
+    }
+    renderAirStation();
+    if (window.__dashboard) window.__dashboard.airLoaded = code;
+  }
+
+  // Colour a station point was given (for tests).
+  function airStationColor(code) {
+    const option = charts['air-map'] && charts['air-map'].getOption();
+    const point = option ? option.series[0].data.find((d) => d.name === code) : null;
+    return point ? point.itemStyle.color : null;
+  }
+
+  // Synchronous like the other panels; the chosen station's file follows when it has loaded.
+  function renderAir() {
+    const has = Boolean(state.meta.air_quality && state.air);
+    $('panel-air').hidden = !has;
+    if (!has) return;
+    $('air-label').textContent = state.meta.air_quality.label || state.air.label || '';
+    chart('air-map').setOption(airMapOption(), true);
+    renderAirSelect();
+    renderAirStation();
+    if (state.airStation) selectAirStation(state.airStation);
+  }
+
   // ---- Whole page ------------------------------------------------------------------------------
   function renderAll() {
     applyLanguage();
@@ -501,6 +667,7 @@
       renderStationSelect();
       renderStation();
     }
+    renderAir();
     if (TV) showSlide(slideIndex);
     resizeAll();
   }
@@ -513,6 +680,10 @@
     $('region-select').addEventListener('change', (e) => selectRegion(e.target.value));
     $('station-select').addEventListener('change', (e) => selectStation(e.target.value));
     chart('france-map').on('click', (p) => { if (p.name) selectRegion(p.name); });
+    $('air-station-select').addEventListener('change', (e) => selectAirStation(e.target.value));
+    chart('air-map').on('click', (p) => {
+      if (p.seriesType === 'scatter' && airStations()[p.dataIndex].file) selectAirStation(airStations()[p.dataIndex].code);
+    });
     chart('toulouse-map').on('click', (p) => {
       if (p.seriesType === 'scatter') selectStation(stationList()
         .filter((s) => s.latitude !== null && s.longitude !== null)[p.dataIndex].dataset_id);
@@ -530,7 +701,7 @@
   // ---- Kiosk -----------------------------------------------------------------------------------
   let slideIndex = 0;
   function slides() {
-    return ['panel-france', 'panel-toulouse'].map($).filter((p) => !p.hidden);
+    return ['panel-france', 'panel-toulouse', 'panel-air'].map($).filter((p) => !p.hidden);
   }
   function showSlide(i) {
     const all = slides();
@@ -580,7 +751,7 @@
   // ---- Start -----------------------------------------------------------------------------------
   async function start() {
     document.body.classList.toggle('tv', TV);
-    window.__dashboard = { charts, state, ready: false, tv: TV, regionColor, communeColor };
+    window.__dashboard = { charts, state, ready: false, tv: TV, regionColor, communeColor, airStationColor };
     try {
       await loadAll();
     } catch (error) {

@@ -5,15 +5,16 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { siteDir, serve, launch, open, screenshot, readJson, USING_FIXTURE } from './helpers.mjs';
-import { KNOWN, expectedColor } from './fixtures/known.mjs';
+import { KNOWN, expectedColor, AIR } from './fixtures/known.mjs';
 
 let site, server, chrome, meta, france;
 
 before(async () => {
   site = siteDir();
   meta = readJson(path.join(site, 'data', 'meta.json'));
+  // A site may have no region set (the air-quality one): only the air-quality tests run on it.
   const franceSet = meta.region_sets.find((s) => s.name === 'fr-regions') || meta.region_sets[0];
-  france = readJson(path.join(site, 'data', franceSet.hourly));
+  france = franceSet ? readJson(path.join(site, 'data', franceSet.hourly)) : { regions: [] };
   server = await serve(site);
   chrome = await launch();
 });
@@ -246,6 +247,105 @@ test('English labels when meta.language is "en"', async () => {
     assert.match(tip, /Temperature/);
     if (USING_FIXTURE) assert.ok(tip.includes('9.1 °C') && tip.includes('Measurement points : 37'), tip);
     await screenshot(page, 'english');
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+    useMeta(null);
+  }
+});
+
+test('air quality: stations by index class, NO2/PM10 beside the wind with gaps and exceedances, rose', async () => {
+  useMeta(allFresh());
+  const { page, problems, close } = await open(chrome.browser, server.url);
+  try {
+    const panel = page.locator(byTestId('panel-air'));
+    if (!meta.air_quality) {
+      assert.equal(await panel.isHidden(), true, 'no air-quality data: no panel');
+      assert.deepEqual(problems, []);
+      return;
+    }
+    const list = readJson(path.join(site, 'data', meta.air_quality.file));
+    assert.equal(await panel.isVisible(), true);
+    assert.equal(await page.textContent(byTestId('air-label')), meta.air_quality.label);
+    assert.equal(meta.air_quality.label, 'Indice indicatif, calculé à partir des mesures des stations');
+
+    // Every station on the map, coloured by its index class (grey without one).
+    const points = await page.evaluate(() => window.__dashboard.charts['air-map'].getOption().series[0].data.length);
+    assert.equal(points, list.stations.length);
+    if (USING_FIXTURE) {
+      for (const s of AIR.stations) {
+        const color = await page.evaluate((code) => window.__dashboard.airStationColor(code), s.code);
+        assert.equal(color, s.index ? AIR.indexColors[s.index.class] : AIR.indexColors.none, s.code);
+      }
+    }
+
+    // The chosen station's file: one time axis, gaps kept, exceedances shaded.
+    const chosen = list.stations.find((s) => s.index && s.file) || list.stations.find((s) => s.file);
+    await page.waitForFunction((code) => window.__dashboard.airLoaded === code, chosen.code);
+    const file = readJson(path.join(site, 'data', chosen.file));
+    const o = await page.evaluate(() => {
+      const c = window.__dashboard.charts['air-chart'].getOption();
+      return { names: c.series.map((x) => x.name), connect: c.series.map((x) => x.connectNulls),
+        axes: c.series.map((x) => x.yAxisIndex || 0), no2: c.series[0].data,
+        areas: c.series[0].markArea ? c.series[0].markArea.data : [], xAxes: c.xAxis.length };
+    });
+    assert.deepEqual(o.names.slice(0, 2), ['NO2', 'PM10']);
+    assert.match(o.names[2], /Vent/);
+    assert.deepEqual(o.connect, [false, false, false], 'a gap stays a gap');
+    assert.deepEqual(o.axes, [0, 0, 1], 'wind on its own axis');
+    assert.equal(o.xAxes, 1, 'one time axis');
+    assert.equal(o.no2.length, file.hours.length);
+    const no2 = file.pollutants.NO2 || [];
+    file.hours.forEach((hour, i) => {
+      assert.equal(o.no2[i][0], hour);
+      assert.equal(o.no2[i][1], no2[i] ?? null, hour);
+    });
+    const no2Exceedances = file.exceedances.filter((e) => e.pollutant === 'NO2');
+    assert.equal(o.areas.length, no2Exceedances.length);
+    no2Exceedances.forEach((e, i) => {
+      assert.equal(o.areas[i][0].xAxis, e.start);
+      assert.equal(o.areas[i][1].xAxis, e.end);
+    });
+    if (USING_FIXTURE) {
+      const gap = file.hours.indexOf(AIR.gapHours[0]);
+      assert.equal(o.no2[gap][1], null, 'the NO2 gap');
+      assert.ok(o.no2[gap - 1][1] !== null && o.no2[gap + AIR.gapHours.length][1] !== null);
+      assert.equal(o.areas.length, 1);
+      assert.equal(o.areas[0][0].xAxis, AIR.exceedance.hours[0]);
+    }
+
+    // The rose: a polar bar of 16 sectors per pollutant, the calm hours apart.
+    const rose = await page.evaluate(() => {
+      const c = window.__dashboard.charts['air-rose'].getOption();
+      return { sectors: c.angleAxis[0].data.length, types: c.series.map((x) => `${x.type}/${x.coordinateSystem}`),
+        names: c.series.map((x) => x.name), data: c.series.map((x) => x.data) };
+    });
+    assert.equal(rose.sectors, 16);
+    assert.deepEqual(rose.types, ['bar/polar', 'bar/polar', 'bar/polar', 'bar/polar']);
+    assert.deepEqual(rose.names, ['NO2', 'PM10', 'PM2.5', 'O3']);
+    rose.names.forEach((name, k) => {
+      assert.deepEqual(rose.data[k], file.rose.sectors.map((x) => x.means[name] ?? null), name);
+    });
+    assert.ok((await page.textContent(byTestId('air-calm'))).includes(String(file.rose.calm_hours)));
+    await page.locator(byTestId('panel-air')).scrollIntoViewIfNeeded();
+    await screenshot(page, 'air-quality');
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+test('without air_quality in meta.json the page asks for no air-quality file and shows no panel', async () => {
+  useMeta(withMeta({ air_quality: null }));
+  const { page, problems, close } = await open(chrome.browser, server.url);
+  const asked = [];
+  page.on('request', (r) => { if (r.url().includes('air-quality')) asked.push(r.url()); });
+  try {
+    assert.equal(await page.locator(byTestId('panel-air')).isHidden(), true);
+    await page.reload();
+    await page.waitForFunction(() => window.__dashboard && window.__dashboard.ready);
+    assert.deepEqual(asked, []);
+    assert.equal(await page.locator(byTestId('panel-toulouse')).isHidden(), !meta.stations);
     assert.deepEqual(problems, []);
   } finally {
     await close();

@@ -208,7 +208,7 @@ TEST(Help, ShowsDefaultsAndExclusiveEnds) {
     ++to_options;
     EXPECT_TRUE(contains(to->get_description(), "exclusive")) << command->get_name();
   }
-  EXPECT_EQ(to_options, 4) << "backfill, replay, export, verify";
+  EXPECT_EQ(to_options, 5) << "backfill, replay, export, verify, query air-quality";
 }
 
 TEST(Help, LogLevelNamesEverySpellingTheConfigurationAccepts) {
