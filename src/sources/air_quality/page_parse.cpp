@@ -33,28 +33,12 @@ std::optional<std::string> attribute(const Json& object, const std::string& name
 }
 
 RawRecord raw_record(const Json& attributes, const Json* geometry, const AirQualityFields& fields) {
-  RawRecord raw;
-  raw.station_code = attribute(attributes, fields.station_code);
-  raw.station_name = attribute(attributes, fields.station_name);
-  raw.commune = attribute(attributes, fields.commune);
-  raw.insee = attribute(attributes, fields.insee);
-  raw.department = attribute(attributes, fields.department);
-  raw.typology = attribute(attributes, fields.typology);
-  raw.influence = attribute(attributes, fields.influence);
-  raw.pollutant = attribute(attributes, fields.pollutant);
-  raw.pollutant_id = attribute(attributes, fields.pollutant_id);
-  raw.value = attribute(attributes, fields.value);
-  raw.unit = attribute(attributes, fields.unit);
-  raw.metric = attribute(attributes, fields.metric);
-  raw.start = attribute(attributes, fields.start);
-  raw.end = attribute(attributes, fields.end);
-  raw.validation = attribute(attributes, fields.validation);
-  raw.object_id = attribute(attributes, fields.object_id);
-  if (geometry != nullptr && geometry->is_object()) {
-    raw.longitude = attribute(*geometry, "x");
-    raw.latitude = attribute(*geometry, "y");
-  }
-  return raw;
+  const bool has_geometry = geometry != nullptr && geometry->is_object();
+  return read_raw_record([&](const RawField& field, std::size_t) -> std::optional<std::string> {
+    if (!field.position) return attribute(attributes, fields.*field.name);
+    if (!has_geometry) return std::nullopt;
+    return attribute(*geometry, field.value == &RawRecord::longitude ? "x" : "y");
+  });
 }
 
 // What is stored with a reject: the attributes when there are some, else the whole feature.
