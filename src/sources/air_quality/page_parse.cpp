@@ -1,5 +1,6 @@
 // One query page of an ArcGIS air-quality layer: features, their attributes and geometry.
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -121,8 +122,54 @@ bool exceeded_transfer_limit(const Json& body, std::string_view origin) {
   return flag->get<bool>();
 }
 
+// A body that must be an object free of an ArcGIS error.
+Json checked_object(std::string_view json, std::string_view origin, std::string_view what) {
+  auto body = parse_body(json, origin);
+  if (!body.is_object()) {
+    throw Error(ExitCode::data,
+                std::string(origin) + ": the " + std::string(what) + " is not a JSON object");
+  }
+  throw_if_error(body, origin);
+  return body;
+}
+
+std::optional<std::int64_t> last_edit_date(const Json& body) {
+  const auto editing = body.find("editingInfo");
+  if (editing == body.end() || !editing->is_object()) return std::nullopt;
+  const auto date = editing->find("lastEditDate");
+  if (date == editing->end() || !date->is_number_integer()) return std::nullopt;
+  return date->get<std::int64_t>();
+}
+
+bool supports_pagination(const Json& body) {
+  const auto advanced = body.find("advancedQueryCapabilities");
+  if (advanced == body.end() || !advanced->is_object()) return false;
+  const auto flag = advanced->find("supportsPagination");
+  return flag != advanced->end() && flag->is_boolean() && flag->get<bool>();
+}
+
 }  // namespace
 }  // namespace air_quality
+
+ArcGisLayerInfo parse_layer_info(std::string_view json, std::string_view origin) {
+  const auto body = air_quality::checked_object(json, origin, "layer description");
+  const auto max = body.find("maxRecordCount");
+  if (max == body.end() || !max->is_number_unsigned() || max->get<std::uint64_t>() == 0) {
+    throw Error(ExitCode::data,
+                std::string(origin) + ": the layer has no positive integer \"maxRecordCount\"");
+  }
+  return {max->get<std::size_t>(), air_quality::supports_pagination(body),
+          air_quality::last_edit_date(body)};
+}
+
+std::size_t parse_feature_count(std::string_view json, std::string_view origin) {
+  const auto body = air_quality::checked_object(json, origin, "count answer");
+  const auto count = body.find("count");
+  if (count == body.end() || !count->is_number_unsigned()) {
+    throw Error(ExitCode::data, std::string(origin) + ": the answer has no \"count\"");
+  }
+  return count->get<std::size_t>();
+}
 
 AirQualityPage parse_air_quality_page(std::string_view json, const AirQualityFields& fields,
                                       const AirQualityRules& rules, UtcSeconds now,
