@@ -15,6 +15,7 @@
 #include "db_snapshot.hpp"
 #include "meteo/core/time.hpp"
 #include "paths.hpp"
+#include "portal_sim.hpp"
 #include "subprocess.hpp"
 #include "test_database.hpp"
 
@@ -55,7 +56,7 @@ class AirQuality : public ::testing::Test {
 
   // `url` the simulator's layer (or nothing: a source for files only).
   void write_config(const std::string& layer_url, const DatabaseConfig& db,
-                    const std::string& where = "1=1") {
+                    const std::string& where = "1=1", const std::string& extra = "") {
     std::ofstream config(config_path());
     config << database_toml(db) << "\n[archive]\nroot = \"" << (directory_ / "archive").string()
            << "\"\n[[region_sets]]\nname = \"toulouse-communes\"\nlocation = \""
@@ -65,7 +66,7 @@ class AirQuality : public ::testing::Test {
            << to_iso8601(now_ - hours(24 * 4))
            << "\"\nlookback_hours = 168\nmax_catch_up_hours = 168\n"
            << "region_sets = [\"toulouse-communes\"]\n"
-           << "[sources.http]\nretry_attempts = 3\nretry_initial_backoff_ms = 50\n"
+           << extra << "[sources.http]\nretry_attempts = 3\nretry_initial_backoff_ms = 50\n"
            << "retry_max_backoff_ms = 2000\n";
   }
   void write_config(const ArcGisSim& sim) {
@@ -339,6 +340,89 @@ TEST_F(AirQuality, AValidatedCorrectionReplacesTheProvisionalValueAndMovesTheFig
     ASSERT_EQ(run.exit_code, 0) << describe(run);
     EXPECT_EQ(figures(db), validated) << "a provisional value never replaces a validated one";
   }
+}
+
+TEST_F(AirQuality, ALayerRewrittenWhilePagedIsReadAgainOnce) {
+  ArcGisSimOptions options = sim_options();
+  options.rewrite_after_first_page = true;  // ObjectIds renumbered, lastEditDate moved
+  ArcGisSim sim(options);
+  write_config(sim);
+  prepare();
+  const auto run = meteo({"run"});
+  ASSERT_EQ(run.exit_code, 0) << describe(run);
+  EXPECT_EQ(sim.requests("counts"), 2) << "the window was read twice";
+  Database db = database_.connect();
+  EXPECT_EQ(count_rows(db, "air_quality_measurements"), kRowsInFile);
+}
+
+TEST_F(AirQuality, BackfillReadsAWindowAgainWithoutMovingTheWatermark) {
+  ArcGisSim sim(sim_options());
+  write_config(sim);
+  prepare();
+  const UtcSeconds from = now_ - hours(30), to = now_ - hours(6);
+  const auto backfill =
+      meteo({"backfill", "--source", kSource, "--from", to_iso8601(from), "--to", to_iso8601(to)});
+  ASSERT_EQ(backfill.exit_code, 0) << describe(backfill);
+  Database db = database_.connect();
+  const std::size_t stored = count_rows(db, "air_quality_measurements");
+  EXPECT_GT(stored, 0u);
+  EXPECT_EQ(count_rows(db, "air_quality_measurements",
+                       "measured_at >= '" + to_sql_datetime(from) + "' AND measured_at < '" +
+                           to_sql_datetime(to) + "'"),
+            stored);
+  EXPECT_EQ(count_rows(db, "air_quality_layers", "read_through IS NOT NULL"), 0u);
+}
+
+TEST_F(AirQuality, AMistakeInTheSourceIsAConfigurationErrorNamingTheKey) {
+  ArcGisSim sim(sim_options());
+  write_config(sim.base_url() + ArcGisSim::layer_path(), database_.config(), "1=1",
+               "negative_floor = 1.5\n");
+  const auto run = meteo({"run"});
+  EXPECT_EQ(run.exit_code, 78) << describe(run);
+  EXPECT_NE(run.err.find("sources[0].negative_floor: must be 0 or below"), std::string::npos)
+      << run.err;
+}
+
+// config/toulouse.toml's shape: ATMO beside the station network, its stations paired with the
+// nearest weather station.
+TEST_F(AirQuality, BesideTheStationNetworkEachStationIsPairedWithAWeatherStation) {
+  METEO_SKIP_WITHOUT_SHARED_DATA("toulouse/stations-meteo-en-place.exports.json",
+                                 "toulouse/catalog-v1-search-q-meteo.json");
+  const UtcSeconds portal_now = floor_to_hour(std::chrono::system_clock::now()) - hours(1);
+  PortalSimOptions portal_options;
+  portal_options.now = to_iso8601(portal_now);
+  portal_options.from = to_iso8601(portal_now - hours(48));
+  PortalSim portal(portal_options);
+  ArcGisSim sim(sim_options());
+  {
+    std::ofstream config(config_path());
+    config << database_toml(database_.config()) << "\n[archive]\nroot = \""
+           << (directory_ / "archive").string()
+           << "\"\n[[region_sets]]\nname = \"toulouse-communes\"\nlocation = \""
+           << shared_data("geo/communes-31-haute-garonne.geojson") << "\"\n"
+           << "\n[[sources]]\nname = \"toulouse-stations\"\ntype = \"opendatasoft-stations\"\n"
+           << "base_url = \"" << portal.base_url() << "\"\ndataset_pattern = \"station-meteo\"\n"
+           << "start = \"" << to_iso8601(portal_now - hours(40)) << "\"\n"
+           << "region_sets = [\"toulouse-communes\"]\n"
+           << "\n[[sources]]\nname = \"" << kSource << "\"\ntype = \"arcgis-air-quality\"\n"
+           << "url = \"" << sim.base_url() + ArcGisSim::layer_path() << "\"\n"
+           << "where = \"nom_dept='HAUTE-GARONNE'\"\nstart = \"" << to_iso8601(now_ - hours(24 * 4))
+           << "\"\nlookback_hours = 168\nmax_catch_up_hours = 168\n"
+           << "region_sets = [\"toulouse-communes\"]\nweather_source = \"toulouse-stations\"\n"
+           << "max_pair_distance_km = 10\n";
+  }
+  prepare();
+  const auto run = meteo({"run"});
+  ASSERT_EQ(run.exit_code, 0) << describe(run);
+  Database db = database_.connect();
+  EXPECT_EQ(count_rows(db, "air_quality_measurements"), 3773u) << "Haute-Garonne's rows";
+  EXPECT_EQ(count_rows(db, "air_quality_stations"), 17u);
+  EXPECT_GT(count_rows(db, "air_quality_station_pairs"), 0u);
+  EXPECT_EQ(count_rows(db, "air_quality_station_pairs", "distance_km > 10"), 0u);
+  EXPECT_EQ(count_rows(db, "air_quality_weather_hourly"), 3773u)
+      << "every measurement, with its weather or NULLs";
+  const auto status = meteo({"status", "--json"});
+  ASSERT_EQ(status.exit_code, 0) << describe(status);
 }
 
 }  // namespace
