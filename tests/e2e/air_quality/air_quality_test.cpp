@@ -425,5 +425,23 @@ TEST_F(AirQuality, BesideTheStationNetworkEachStationIsPairedWithAWeatherStation
   ASSERT_EQ(status.exit_code, 0) << describe(status);
 }
 
+TEST_F(AirQuality, ABadRecordIsRejectedWithItsReasonAndTheRestLoads) {
+  ArcGisSimOptions options = sim_options();
+  options.sets = {"FR50048,NO2,3,-12.5"};  // below the floor of -5
+  ArcGisSim sim(options);
+  write_config(sim);
+  prepare();
+  const auto run = meteo({"run"});
+  ASSERT_EQ(run.exit_code, 0) << describe(run);
+  Database db = database_.connect();
+  EXPECT_EQ(count_rows(db, "air_quality_measurements"), kRowsInFile - 1);
+  ASSERT_EQ(count_rows(db, "rejected_records"), 1u);
+  const std::string reason = query_value(db, "SELECT reason FROM rejected_records");
+  EXPECT_EQ(reason.rfind("layer mesures_occitanie_72h_poll_princ/0: ", 0), 0u) << reason;
+  EXPECT_NE(reason.find("-12.5"), std::string::npos) << reason;
+  EXPECT_NE(query_value(db, "SELECT record FROM rejected_records").find("FR50048"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace meteo::testing
