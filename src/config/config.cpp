@@ -19,6 +19,21 @@ namespace {
 
 using config_detail::ConfigReader;
 
+// An air-quality source pairs its stations with those of a station network of the same file.
+void check_weather_source(const ConfigReader& reader, const Config& config,
+                          const SourceConfig& source, const std::string& where) {
+  if (!source.air_quality || source.air_quality->weather_source.empty()) return;
+  const std::string& named = source.air_quality->weather_source;
+  for (const auto& other : config.sources) {
+    if (other.name == named) {
+      if (other.stations) return;
+      reader.fail(where + ".weather_source", "source \"" + named + "\" is of type " + other.type +
+                                                 ", not opendatasoft-stations");
+    }
+  }
+  reader.fail(where + ".weather_source", "no [[sources]] entry is named \"" + named + "\"");
+}
+
 void check_references(const ConfigReader& reader, const Config& config) {
   std::set<std::string> set_names, source_names;
   for (std::size_t i = 0; i < config.region_sets.size(); ++i) {
@@ -38,6 +53,7 @@ void check_references(const ConfigReader& reader, const Config& config) {
         reader.fail(where + ".region_sets", "no [[region_sets]] entry is named \"" + set + "\"");
       }
     }
+    check_weather_source(reader, config, source, where);
   }
 }
 

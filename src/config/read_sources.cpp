@@ -17,6 +17,7 @@ struct SourceType {
 constexpr SourceType kSourceTypes[] = {
     {"sensor-api", read_sensor_feed},
     {"opendatasoft-stations", read_station_network},
+    {"arcgis-air-quality", read_air_quality},
 };
 
 // The keys of every source, whatever its type; a type names its own in expect_source_keys.

@@ -38,6 +38,8 @@ void read_sensor_feed(const ConfigReader& reader, const toml::table& t, const st
                       SourceConfig& source);
 void read_station_network(const ConfigReader& reader, const toml::table& t,
                           const std::string& where, SourceConfig& source);
+void read_air_quality(const ConfigReader& reader, const toml::table& t, const std::string& where,
+                      SourceConfig& source);
 
 // Unknown keys of a source are errors; the keys every source has are known already.
 void expect_source_keys(const ConfigReader& reader, const toml::table& t, const std::string& where,

@@ -5,7 +5,9 @@
 namespace meteo::pipeline {
 
 SourceKind source_kind(const SourceConfig& source) {
-  return source.stations ? SourceKind::station_network : SourceKind::sensor_feed;
+  if (source.stations) return SourceKind::station_network;
+  if (source.air_quality) return SourceKind::air_quality;
+  return SourceKind::sensor_feed;
 }
 
 std::vector<SourceScope> source_scopes(const Config& config) {

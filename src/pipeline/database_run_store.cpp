@@ -1,5 +1,6 @@
 #include "database_run_store.hpp"
 
+#include "meteo/store/air_quality.hpp"
 #include "meteo/store/ledger.hpp"
 #include "meteo/store/stations.hpp"
 
@@ -30,8 +31,10 @@ std::int64_t DatabaseRunStore::begin_run(const std::string& source, UtcSeconds h
   return meteo::begin_run(db_, source, hour);
 }
 
-std::optional<UtcSeconds> DatabaseRunStore::read_watermark(const std::string& source,
+std::optional<UtcSeconds> DatabaseRunStore::read_watermark(SourceKind kind,
+                                                           const std::string& source,
                                                            const std::string& partition) {
+  if (kind == SourceKind::air_quality) return read_air_quality_watermark(db_, source, partition);
   return meteo::read_watermark(db_, source, partition);
 }
 

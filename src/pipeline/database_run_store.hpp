@@ -13,7 +13,7 @@ class DatabaseRunStore final : public RunStore {
   std::unique_ptr<Lock> try_lock(const std::string& key) override;
   std::size_t close_abandoned_runs(const std::string& source) override;
   std::int64_t begin_run(const std::string& source, UtcSeconds hour) override;
-  std::optional<UtcSeconds> read_watermark(const std::string& source,
+  std::optional<UtcSeconds> read_watermark(SourceKind kind, const std::string& source,
                                            const std::string& partition) override;
   void sync_stations(const std::string& source, const std::vector<const RegionSet*>& region_sets,
                      const std::vector<MatchedStation>& stations) override;

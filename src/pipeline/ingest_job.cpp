@@ -33,9 +33,14 @@ sources::FetchUnit file_unit(const fs::path& file, UtcSeconds now) {
 void close_file_run(Database&, std::int64_t, const RunCounts&,
                     const sources::Source<SensorReading>&) {}
 
-// Station windows leave their run open until the last: a file is the last.
+// Station and air-quality windows leave their run open until the last: a file is the last.
 void close_file_run(Database& db, std::int64_t run_id, const RunCounts& counts,
                     const sources::Source<WeatherObservation>&) {
+  DatabaseRunStore(db).finish_run(run_id, counts);
+}
+
+void close_file_run(Database& db, std::int64_t run_id, const RunCounts& counts,
+                    const sources::Source<AirQualityMeasurement>&) {
   DatabaseRunStore(db).finish_run(run_id, counts);
 }
 

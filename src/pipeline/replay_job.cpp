@@ -161,9 +161,10 @@ bool replayable(const SourceConfig& source) {
 
 void require_replayable(const SourceConfig& source) {
   if (replayable(source)) return;
-  throw Error(ExitCode::usage, "source " + source.name +
-                                   " is a station network: its portal keeps the history, "
-                                   "re-read it with `meteo-etl backfill`");
+  const std::string what = source.air_quality ? " is an air-quality layer: the layer keeps"
+                                              : " is a station network: its portal keeps";
+  throw Error(ExitCode::usage, "source " + source.name + what +
+                                   " the history, re-read it with `meteo-etl backfill`");
 }
 
 RunCounts replay_source(Database& db, const Config& config, const SourceConfig& source,

@@ -45,15 +45,29 @@ void place_stations(const Driving& driving, const std::string& source, const Sou
 void report_unit(const Driving&, StepProgress&, const LogFields&, const sources::FetchUnit&,
                  const RunCounts&, const Source<SensorReading>&) {}
 
+// A window of a station dataset or an air-quality layer: one line each.
+void report_window(const Driving& driving, StepProgress& progress, const LogFields& run,
+                   const sources::FetchUnit& unit, const RunCounts& counts,
+                   std::string_view partition_field) {
+  progress.step(unit.label);
+  log_with(driving.log, progress.step_level(),
+           LogFields(run)
+               .add(std::string(partition_field), unit.partition)
+               .add(counts_fields(counts, CountsScope::unit)),
+           "{}: fetched {}, stored {}, corrections {}, unchanged {}, rejected {}", unit.label,
+           counts.fetched, counts.stored, counts.corrections, counts.unchanged, counts.rejected);
+}
+
 void report_unit(const Driving& driving, StepProgress& progress, const LogFields& run,
                  const sources::FetchUnit& unit, const RunCounts& counts,
                  const Source<WeatherObservation>&) {
-  progress.step(unit.label);
-  log_with(
-      driving.log, progress.step_level(),
-      LogFields(run).add("dataset", unit.partition).add(counts_fields(counts, CountsScope::unit)),
-      "{}: fetched {}, stored {}, corrections {}, unchanged {}, rejected {}", unit.label,
-      counts.fetched, counts.stored, counts.corrections, counts.unchanged, counts.rejected);
+  report_window(driving, progress, run, unit, counts, "dataset");
+}
+
+void report_unit(const Driving& driving, StepProgress& progress, const LogFields& run,
+                 const sources::FetchUnit& unit, const RunCounts& counts,
+                 const Source<AirQualityMeasurement>&) {
+  report_window(driving, progress, run, unit, counts, "layer");
 }
 
 // The sensor payload's transaction closed the ledger run already.
@@ -86,6 +100,35 @@ void close_run(const Driving& driving, std::int64_t run_id, const sources::RunPl
            source.requests_made());
 }
 
+// Air-quality windows commit one by one, as station windows do: the run closes after the last.
+void close_run(const Driving& driving, std::int64_t run_id, const sources::RunPlan& plan,
+               const RunCounts& total, const Source<AirQualityMeasurement>& source) {
+  driving.store.finish_run(run_id, total);
+  const std::string& name = source.config().name;
+  log_with(driving.log, spdlog::level::info,
+           run_fields(name, run_id, driving.job.run_hour)
+               .add("layers", plan.partitions.size())
+               .add(counts_fields(total))
+               .add("kept_negative", total.kept_negative)
+               .add("requests", source.requests_made()),
+           "source {}: run {} succeeded: {} layer(s), fetched {}, stored {}, corrections {}, "
+           "unchanged {}, rejected {}, duplicates {}, negatives kept {}, {} request(s)",
+           name, run_id, plan.partitions.size(), total.fetched, total.stored, total.corrections,
+           total.unchanged, total.rejected, total.duplicates, total.kept_negative,
+           source.requests_made());
+}
+
+// Which table holds a partition's watermark.
+SourceKind kind_of(const Source<SensorReading>&) {
+  return SourceKind::sensor_feed;
+}
+SourceKind kind_of(const Source<WeatherObservation>&) {
+  return SourceKind::station_network;
+}
+SourceKind kind_of(const Source<AirQualityMeasurement>&) {
+  return SourceKind::air_quality;
+}
+
 template <class Record>
 void run_units(const Driving& driving, RunStages<Record>& stages, Source<Record>& source,
                const SourceRegions& regions, std::int64_t run_id, sources::Lander& lander,
@@ -93,7 +136,7 @@ void run_units(const Driving& driving, RunStages<Record>& stages, Source<Record>
   const SourceJob& job = driving.job;
   const std::string& name = source.config().name;
   const sources::WatermarkReader watermark = [&](const std::string& partition) {
-    return driving.store.read_watermark(name, partition);
+    return driving.store.read_watermark(kind_of(source), name, partition);
   };
   const sources::RunPlan plan =
       source.plan({job.now, job.window, watermark}, job.dry_run ? nullptr : &lander);
@@ -142,5 +185,9 @@ template RunCounts drive_run(RunStore&, RunStages<SensorReading>&, Source<Sensor
                              const SourceJob&, spdlog::logger&, std::ostream&);
 template RunCounts drive_run(RunStore&, RunStages<WeatherObservation>&, Source<WeatherObservation>&,
                              const SourceJob&, spdlog::logger&, std::ostream&);
+
+template RunCounts drive_run(RunStore&, RunStages<AirQualityMeasurement>&,
+                             Source<AirQualityMeasurement>&, const SourceJob&, spdlog::logger&,
+                             std::ostream&);
 
 }  // namespace meteo::pipeline

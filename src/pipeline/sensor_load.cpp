@@ -177,7 +177,9 @@ std::string describe_counts(const RunCounts& counts) {
              counts.fetched, counts.stored, counts.corrections, counts.unchanged, counts.rejected,
              counts.duplicates, counts.outside, counts.disagreements) +
          (counts.other_shards > 0 ? fmt::format(", other shards {}", counts.other_shards)
-                                  : std::string());
+                                  : std::string()) +
+         (counts.kept_negative > 0 ? fmt::format(", negatives kept {}", counts.kept_negative)
+                                   : std::string());
 }
 
 std::string source_lock_key(const std::string& source, const Shard& shard) {

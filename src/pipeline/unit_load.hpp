@@ -43,6 +43,13 @@ RunCounts load_unit(const UnitLoad& load, const sources::FetchUnit& unit,
                     sources::UnitRecords<WeatherObservation>& records,
                     std::optional<HourSpan>& observed);
 
+// An air-quality window (or file): stations matched to the source's region sets, then one
+// transaction with its watermark (store::load_air_quality_batch); the run is closed after the
+// last unit. Widens `observed` by the hours of its measurements.
+RunCounts load_unit(const UnitLoad& load, const sources::FetchUnit& unit,
+                    sources::UnitRecords<AirQualityMeasurement>& records,
+                    std::optional<HourSpan>& observed);
+
 // "fetched 200, stored 180, ..." for the log line that closes a run.
 std::string describe_counts(const RunCounts& counts);
 

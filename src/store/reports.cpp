@@ -124,6 +124,13 @@ std::size_t rows_today(sql::Connection& connection, const std::string& source, S
                         " AND status = 'succeeded' AND finished_at >= ? AND finished_at < ?",
                         source, day);
   }
+  if (kind == SourceKind::air_quality) {
+    if (!store::table_exists(connection, "air_quality_measurements")) return 0;
+    return count_in_day(connection,
+                        "SELECT COUNT(*) FROM air_quality_measurements WHERE source = ?"
+                        " AND measured_at >= ? AND measured_at < ?",
+                        source, day);
+  }
   if (!store::table_exists(connection, "weather_observations")) return 0;
   return count_in_day(connection,
                       "SELECT COUNT(*) FROM weather_observations WHERE source = ?"

@@ -13,6 +13,7 @@
 #include "meteo/core/time.hpp"
 #include "meteo/model/records.hpp"
 #include "meteo/model/run_counts.hpp"
+#include "meteo/model/source_kind.hpp"
 
 namespace meteo::pipeline {
 
@@ -32,7 +33,8 @@ class RunStore {
   virtual std::size_t close_abandoned_runs(const std::string& source) = 0;
   // Opens the ledger row of a fetch run and returns its id.
   virtual std::int64_t begin_run(const std::string& source, UtcSeconds hour) = 0;
-  virtual std::optional<UtcSeconds> read_watermark(const std::string& source,
+  // A partition's watermark in its family's table (station datasets, air-quality layers).
+  virtual std::optional<UtcSeconds> read_watermark(SourceKind kind, const std::string& source,
                                                    const std::string& partition) = 0;
   virtual void sync_stations(const std::string& source,
                              const std::vector<const RegionSet*>& region_sets,

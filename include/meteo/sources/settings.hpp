@@ -1,5 +1,5 @@
 // A source's settings ([[sources]]): the keys every source has, its HTTP settings and, for a
-// station network, that type's own table. Plain structs.
+// station network or an air-quality layer, that type's own table. Plain structs.
 #pragma once
 
 #include <optional>
@@ -8,13 +8,14 @@
 
 #include "meteo/core/secret.hpp"
 #include "meteo/http/settings.hpp"
+#include "meteo/sources/air_quality/settings.hpp"
 #include "meteo/sources/stations/settings.hpp"
 
 namespace meteo {
 
 struct SourceConfig {
   std::string name;
-  std::string type;  // "sensor-api" or "opendatasoft-stations"
+  std::string type;  // "sensor-api", "opendatasoft-stations" or "arcgis-air-quality"
   std::string url;   // sensor-api only
   Secret api_key;    // sent as X-API-Key
   std::vector<std::string> region_sets;
@@ -22,6 +23,7 @@ struct SourceConfig {
   std::vector<std::string> home_country_labels{"France", "FR", "FRA"};
   HttpSettings http;
   std::optional<StationNetworkConfig> stations;  // opendatasoft-stations only
+  std::optional<AirQualityConfig> air_quality;   // arcgis-air-quality only
 };
 
 }  // namespace meteo

@@ -16,6 +16,7 @@
 
 #include "meteo/archive/raw_archive.hpp"
 #include "meteo/core/time.hpp"
+#include "meteo/model/air_quality.hpp"
 #include "meteo/model/records.hpp"
 #include "meteo/model/run_counts.hpp"
 #include "meteo/sources/sensor/payload.hpp"
@@ -93,6 +94,10 @@ struct StationOf {
 template <>
 struct StationOf<WeatherObservation> {
   using type = WeatherStation;
+};
+template <>
+struct StationOf<AirQualityMeasurement> {
+  using type = AirQualityStation;
 };
 
 template <class Record>

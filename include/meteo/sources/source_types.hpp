@@ -14,7 +14,8 @@ class logger;
 namespace meteo::sources {
 
 using AnySource = std::variant<std::unique_ptr<Source<SensorReading>>,
-                               std::unique_ptr<Source<WeatherObservation>>>;
+                               std::unique_ptr<Source<WeatherObservation>>,
+                               std::unique_ptr<Source<AirQualityMeasurement>>>;
 
 // The source `config.type` names; `config` must outlive it.
 AnySource make_source(const SourceConfig& config, spdlog::logger& log);

@@ -10,11 +10,18 @@ bool supersedes(const AirQualityMeasurement& candidate, const AirQualityMeasurem
 }
 
 void Census::keep(ValidRecord&& record) {
+  keep_station(std::move(record.station));
+  keep_measurement(std::move(record.measurement));
+}
+
+void Census::keep_station(AirQualityStation&& station) {
   // A station's attributes are constant across its records in the data seen: the first wins.
-  if (station_at_.emplace(record.station.code, parsed_.stations.size()).second) {
-    parsed_.stations.push_back(std::move(record.station));
+  if (station_at_.emplace(station.code, parsed_.stations.size()).second) {
+    parsed_.stations.push_back(std::move(station));
   }
-  auto& measurement = record.measurement;
+}
+
+void Census::keep_measurement(AirQualityMeasurement&& measurement) {
   Key key{measurement.station_code, measurement.pollutant, measurement.measured_at};
   const auto [it, inserted] = measurement_at_.emplace(std::move(key), parsed_.measurements.size());
   if (inserted) {
@@ -24,6 +31,17 @@ void Census::keep(ValidRecord&& record) {
   ++parsed_.duplicates;
   auto& kept = parsed_.measurements[it->second];
   if (supersedes(measurement, kept)) kept = std::move(measurement);
+}
+
+void Census::absorb(ParsedAirQuality&& page, std::size_t position_offset) {
+  parsed_.record_count += page.record_count;
+  parsed_.duplicates += page.duplicates;
+  for (auto& station : page.stations) keep_station(std::move(station));
+  for (auto& measurement : page.measurements) keep_measurement(std::move(measurement));
+  for (auto& reject : page.rejected) {
+    reject.position += position_offset;
+    parsed_.rejected.push_back(std::move(reject));
+  }
 }
 
 ParsedAirQuality Census::finish() && {

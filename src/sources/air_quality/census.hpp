@@ -30,11 +30,16 @@ class Census {
           {position, std::move(std::get<std::string>(outcome)), stored_text()});
     }
   }
+  // The records of a page parsed alone, merged under the same rule as within a page; its
+  // rejects' positions (feature index in the page) moved by `position_offset` (its resultOffset).
+  void absorb(ParsedAirQuality&& page, std::size_t position_offset);
   ParsedAirQuality finish() &&;
 
  private:
   using Key = std::tuple<std::string, std::string, UtcSeconds>;  // station, pollutant, hour
   void keep(ValidRecord&& record);
+  void keep_station(AirQualityStation&& station);
+  void keep_measurement(AirQualityMeasurement&& measurement);
 
   ParsedAirQuality parsed_;
   std::map<std::string, std::size_t, std::less<>> station_at_;  // code -> index in stations

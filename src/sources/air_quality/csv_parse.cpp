@@ -1,4 +1,5 @@
 // The hub's CSV download of an air-quality layer: header, columns, one record per row.
+#include <array>
 #include <cstddef>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -21,11 +22,8 @@ namespace {
 using Json = nlohmann::ordered_json;
 using Column = std::optional<std::size_t>;
 
-// Where each attribute is in a row; station descriptions are optional, the rest required.
-struct ColumnMap {
-  Column station_code, station_name, commune, insee, department, typology, influence, pollutant,
-      pollutant_id, value, unit, metric, start, end, validation, object_id, longitude, latitude;
-};
+// Where each attribute of kRawFields is in a row (the same order).
+using ColumnMap = std::array<Column, kRawFieldCount>;
 
 // Header names are compared as given, bar outer spaces.
 void trim_names(CsvRow& header) {
@@ -76,53 +74,18 @@ ColumnMap map_columns(const CsvRow& header, const AirQualityFields& fields,
                       std::string_view origin) {
   const HeaderReader columns(header, origin);
   ColumnMap map;
-  map.station_code = columns.required(fields.station_code);
-  map.station_name = columns.optional(fields.station_name);
-  map.commune = columns.optional(fields.commune);
-  map.insee = columns.optional(fields.insee);
-  map.department = columns.optional(fields.department);
-  map.typology = columns.optional(fields.typology);
-  map.influence = columns.optional(fields.influence);
-  map.pollutant = columns.required(fields.pollutant);
-  map.pollutant_id = columns.required(fields.pollutant_id);
-  map.value = columns.required(fields.value);
-  map.unit = columns.required(fields.unit);
-  map.metric = columns.required(fields.metric);
-  map.start = columns.required(fields.start);
-  map.end = columns.required(fields.end);
-  map.validation = columns.required(fields.validation);
-  map.object_id = columns.required(fields.object_id);
-  map.longitude = columns.required(fields.longitude);
-  map.latitude = columns.required(fields.latitude);
+  for (std::size_t i = 0; i < kRawFieldCount; ++i) {
+    const std::string& name = fields.*kRawFields[i].name;
+    map[i] = kRawFields[i].required ? columns.required(name) : columns.optional(name);
+  }
   return map;
 }
 
-std::optional<std::string> cell(const CsvRow& row, Column column) {
-  if (!column) return std::nullopt;
-  return row.fields[*column];
-}
-
 RawRecord raw_record(const CsvRow& row, const ColumnMap& map) {
-  RawRecord raw;
-  raw.station_code = cell(row, map.station_code);
-  raw.station_name = cell(row, map.station_name);
-  raw.commune = cell(row, map.commune);
-  raw.insee = cell(row, map.insee);
-  raw.department = cell(row, map.department);
-  raw.typology = cell(row, map.typology);
-  raw.influence = cell(row, map.influence);
-  raw.pollutant = cell(row, map.pollutant);
-  raw.pollutant_id = cell(row, map.pollutant_id);
-  raw.value = cell(row, map.value);
-  raw.unit = cell(row, map.unit);
-  raw.metric = cell(row, map.metric);
-  raw.start = cell(row, map.start);
-  raw.end = cell(row, map.end);
-  raw.validation = cell(row, map.validation);
-  raw.object_id = cell(row, map.object_id);
-  raw.longitude = cell(row, map.longitude);
-  raw.latitude = cell(row, map.latitude);
-  return raw;
+  return read_raw_record([&](const RawField&, std::size_t i) -> std::optional<std::string> {
+    if (!map[i]) return std::nullopt;
+    return row.fields[*map[i]];
+  });
 }
 
 // The row as stored with a reject: {header: text} when it fits the header, else its fields as

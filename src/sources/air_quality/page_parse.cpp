@@ -1,5 +1,6 @@
 // One query page of an ArcGIS air-quality layer: features, their attributes and geometry.
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,28 +34,12 @@ std::optional<std::string> attribute(const Json& object, const std::string& name
 }
 
 RawRecord raw_record(const Json& attributes, const Json* geometry, const AirQualityFields& fields) {
-  RawRecord raw;
-  raw.station_code = attribute(attributes, fields.station_code);
-  raw.station_name = attribute(attributes, fields.station_name);
-  raw.commune = attribute(attributes, fields.commune);
-  raw.insee = attribute(attributes, fields.insee);
-  raw.department = attribute(attributes, fields.department);
-  raw.typology = attribute(attributes, fields.typology);
-  raw.influence = attribute(attributes, fields.influence);
-  raw.pollutant = attribute(attributes, fields.pollutant);
-  raw.pollutant_id = attribute(attributes, fields.pollutant_id);
-  raw.value = attribute(attributes, fields.value);
-  raw.unit = attribute(attributes, fields.unit);
-  raw.metric = attribute(attributes, fields.metric);
-  raw.start = attribute(attributes, fields.start);
-  raw.end = attribute(attributes, fields.end);
-  raw.validation = attribute(attributes, fields.validation);
-  raw.object_id = attribute(attributes, fields.object_id);
-  if (geometry != nullptr && geometry->is_object()) {
-    raw.longitude = attribute(*geometry, "x");
-    raw.latitude = attribute(*geometry, "y");
-  }
-  return raw;
+  const bool has_geometry = geometry != nullptr && geometry->is_object();
+  return read_raw_record([&](const RawField& field, std::size_t) -> std::optional<std::string> {
+    if (!field.position) return attribute(attributes, fields.*field.name);
+    if (!has_geometry) return std::nullopt;
+    return attribute(*geometry, field.value == &RawRecord::longitude ? "x" : "y");
+  });
 }
 
 // What is stored with a reject: the attributes when there are some, else the whole feature.
@@ -137,8 +122,54 @@ bool exceeded_transfer_limit(const Json& body, std::string_view origin) {
   return flag->get<bool>();
 }
 
+// A body that must be an object free of an ArcGIS error.
+Json checked_object(std::string_view json, std::string_view origin, std::string_view what) {
+  auto body = parse_body(json, origin);
+  if (!body.is_object()) {
+    throw Error(ExitCode::data,
+                std::string(origin) + ": the " + std::string(what) + " is not a JSON object");
+  }
+  throw_if_error(body, origin);
+  return body;
+}
+
+std::optional<std::int64_t> last_edit_date(const Json& body) {
+  const auto editing = body.find("editingInfo");
+  if (editing == body.end() || !editing->is_object()) return std::nullopt;
+  const auto date = editing->find("lastEditDate");
+  if (date == editing->end() || !date->is_number_integer()) return std::nullopt;
+  return date->get<std::int64_t>();
+}
+
+bool supports_pagination(const Json& body) {
+  const auto advanced = body.find("advancedQueryCapabilities");
+  if (advanced == body.end() || !advanced->is_object()) return false;
+  const auto flag = advanced->find("supportsPagination");
+  return flag != advanced->end() && flag->is_boolean() && flag->get<bool>();
+}
+
 }  // namespace
 }  // namespace air_quality
+
+ArcGisLayerInfo parse_layer_info(std::string_view json, std::string_view origin) {
+  const auto body = air_quality::checked_object(json, origin, "layer description");
+  const auto max = body.find("maxRecordCount");
+  if (max == body.end() || !max->is_number_unsigned() || max->get<std::uint64_t>() == 0) {
+    throw Error(ExitCode::data,
+                std::string(origin) + ": the layer has no positive integer \"maxRecordCount\"");
+  }
+  return {max->get<std::size_t>(), air_quality::supports_pagination(body),
+          air_quality::last_edit_date(body)};
+}
+
+std::size_t parse_feature_count(std::string_view json, std::string_view origin) {
+  const auto body = air_quality::checked_object(json, origin, "count answer");
+  const auto count = body.find("count");
+  if (count == body.end() || !count->is_number_unsigned()) {
+    throw Error(ExitCode::data, std::string(origin) + ": the answer has no \"count\"");
+  }
+  return count->get<std::size_t>();
+}
 
 AirQualityPage parse_air_quality_page(std::string_view json, const AirQualityFields& fields,
                                       const AirQualityRules& rules, UtcSeconds now,

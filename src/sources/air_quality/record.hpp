@@ -3,6 +3,8 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,6 +24,48 @@ struct RawRecord {
       influence, pollutant, pollutant_id, value, unit, metric, start, end, validation, object_id,
       longitude, latitude;
 };
+
+// Each attribute of a RawRecord with the setting that names it: the one list both front ends
+// walk. `required`: a CSV without the column is malformed; `position`: the CSV's X/Y columns,
+// a query page's geometry instead of an attribute.
+struct RawField {
+  std::string AirQualityFields::*name;
+  std::optional<std::string> RawRecord::*value;
+  bool required;
+  bool position;
+};
+
+inline constexpr RawField kRawFields[] = {
+    {&AirQualityFields::station_code, &RawRecord::station_code, true, false},
+    {&AirQualityFields::station_name, &RawRecord::station_name, false, false},
+    {&AirQualityFields::commune, &RawRecord::commune, false, false},
+    {&AirQualityFields::insee, &RawRecord::insee, false, false},
+    {&AirQualityFields::department, &RawRecord::department, false, false},
+    {&AirQualityFields::typology, &RawRecord::typology, false, false},
+    {&AirQualityFields::influence, &RawRecord::influence, false, false},
+    {&AirQualityFields::pollutant, &RawRecord::pollutant, true, false},
+    {&AirQualityFields::pollutant_id, &RawRecord::pollutant_id, true, false},
+    {&AirQualityFields::value, &RawRecord::value, true, false},
+    {&AirQualityFields::unit, &RawRecord::unit, true, false},
+    {&AirQualityFields::metric, &RawRecord::metric, true, false},
+    {&AirQualityFields::start, &RawRecord::start, true, false},
+    {&AirQualityFields::end, &RawRecord::end, true, false},
+    {&AirQualityFields::validation, &RawRecord::validation, true, false},
+    {&AirQualityFields::object_id, &RawRecord::object_id, true, false},
+    {&AirQualityFields::longitude, &RawRecord::longitude, true, true},
+    {&AirQualityFields::latitude, &RawRecord::latitude, true, true},
+};
+inline constexpr std::size_t kRawFieldCount = std::size(kRawFields);
+
+// A RawRecord filled by `read(field, index)` (index into kRawFields): the front end's reader of
+// one attribute, given its table row.
+template <class Read>
+RawRecord read_raw_record(Read&& read) {
+  RawRecord raw;
+  for (std::size_t i = 0; i < kRawFieldCount; ++i)
+    raw.*kRawFields[i].value = read(kRawFields[i], i);
+  return raw;
+}
 
 // What differs between the front ends besides the attributes' types.
 struct RecordForm {

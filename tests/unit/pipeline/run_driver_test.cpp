@@ -40,7 +40,7 @@ class FakeRunStore final : public RunStore {
     calls_.push_back("begin_run " + source);
     return kRunId;
   }
-  std::optional<UtcSeconds> read_watermark(const std::string&,
+  std::optional<UtcSeconds> read_watermark(SourceKind, const std::string&,
                                            const std::string& partition) override {
     calls_.push_back("read_watermark " + partition);
     return std::nullopt;

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -66,5 +68,19 @@ ParsedAirQuality parse_air_quality_csv(std::string_view body, const AirQualityFi
 AirQualityPage parse_air_quality_page(std::string_view json, const AirQualityFields& fields,
                                       const AirQualityRules& rules, UtcSeconds now,
                                       std::string_view origin);
+
+// What a layer's `?f=json` says of how to read it.
+struct ArcGisLayerInfo {
+  std::size_t max_record_count = 0;            // features per query page at most
+  bool supports_pagination = false;            // advancedQueryCapabilities.supportsPagination
+  std::optional<std::int64_t> last_edit_date;  // editingInfo.lastEditDate (hosted layers)
+};
+
+// The layer's description. Throws ArcGisError for an "error" object, Error(data) when
+// maxRecordCount is missing or not a positive integer.
+ArcGisLayerInfo parse_layer_info(std::string_view json, std::string_view origin);
+
+// A returnCountOnly answer, {"count": N}. Throws as parse_layer_info does.
+std::size_t parse_feature_count(std::string_view json, std::string_view origin);
 
 }  // namespace meteo

@@ -1,6 +1,8 @@
 // An ATMO-style air-quality source's settings (an arcgis-air-quality source): plain structs.
 #pragma once
 
+#include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,6 +38,28 @@ struct AirQualityRules {
   // counted); anything lower is a fault.
   double negative_floor = -5.0;
   std::vector<std::string> accepted_units = {"ug.m-3"};
+};
+
+// One ArcGIS layer: its URL (".../services/<service>/FeatureServer/<id>") and the key the
+// database knows it by ("<service>/<id>"), derived once by the config reader.
+struct AirQualityLayer {
+  std::string url;
+  std::string key;
+};
+
+// An arcgis-air-quality source: layers read window by window, checked by `rules`.
+struct AirQualityConfig {
+  std::vector<AirQualityLayer> layers;
+  std::string where = "1=1";                      // the layer filter, ANDed with each window
+  std::optional<std::chrono::sys_seconds> start;  // where the first run begins; none: catch-up
+  std::chrono::hours lookback{48};                // validations come late: re-read this far back
+  std::chrono::hours max_catch_up{72};            // a layer's span: the rest follows next run
+  std::chrono::hours backfill_window{24};         // one unit of a backfill
+  AirQualityRules rules;
+  AirQualityFields fields;
+  // The opendatasoft-stations source whose stations are paired with these; empty: no pairing.
+  std::string weather_source;
+  double max_pair_distance_km = 10;
 };
 
 }  // namespace meteo
