@@ -1,6 +1,7 @@
 // Read-only queries over the air-quality tables and the view air_quality_weather_hourly.
 #include "meteo/store/air_quality_read.hpp"
 
+#include "meteo/model/air_quality.hpp"
 #include "sql_support.hpp"
 #include "station_support.hpp"
 
@@ -71,8 +72,8 @@ AirQualityIndexRow index_row(const sql::ResultSet& row) {
 }  // namespace
 
 const std::vector<std::string>& air_quality_pollutant_names() {
-  static const std::vector<std::string> names{"NO2",   "NO",  "NOX", "O3", "PM10",
-                                              "PM2.5", "SO2", "H2S", "CO", "C6H6"};
+  static const std::vector<std::string> names(kAirQualityPollutants.begin(),
+                                              kAirQualityPollutants.end());
   return names;
 }
 

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -421,8 +422,40 @@ TEST_F(AirQuality, BesideTheStationNetworkEachStationIsPairedWithAWeatherStation
   EXPECT_EQ(count_rows(db, "air_quality_station_pairs", "distance_km > 10"), 0u);
   EXPECT_EQ(count_rows(db, "air_quality_weather_hourly"), 3773u)
       << "every measurement, with its weather or NULLs";
+  const std::size_t with_weather = count_rows(
+      db, "air_quality_weather_hourly", "WeatherStation IS NOT NULL AND Temperature IS NOT NULL");
+  EXPECT_GT(with_weather, 0u) << "the two sources overlap for the portal's 40 hours";
   const auto status = meteo({"status", "--json"});
   ASSERT_EQ(status.exit_code, 0) << describe(status);
+
+  // What the run stored is what the readers serve: the export's rows are the view's.
+  const std::string from = to_iso8601(now_ - hours(24 * 4)).substr(0, 13);
+  const std::string to = to_iso8601(now_ + hours(1)).substr(0, 13);
+  const auto exported = meteo(
+      {"export", "--what", "air-quality-hourly", "--from", from, "--to", to, "--source", kSource});
+  ASSERT_EQ(exported.exit_code, 0) << describe(exported);
+  std::size_t exported_lines = 0;
+  for (char c : exported.out) exported_lines += c == '\n' ? 1 : 0;
+  EXPECT_EQ(exported_lines, 3773u + 1u) << "a header and every measurement";
+
+  const auto index = meteo({"query", "air-quality", "--view", "daily", "--format", "csv"});
+  ASSERT_EQ(index.exit_code, 0) << describe(index);
+  EXPECT_NE(index.out.find("FR"), std::string::npos) << index.out;
+
+  const fs::path site = directory_ / "site";
+  const auto dashboard = meteo({"dashboard", "--out", site.string()});
+  ASSERT_EQ(dashboard.exit_code, 0) << describe(dashboard);
+  std::ifstream stations_file(site / "data" / "air-quality.json");
+  ASSERT_TRUE(stations_file.good());
+  const std::string stations_json((std::istreambuf_iterator<char>(stations_file)),
+                                  std::istreambuf_iterator<char>());
+  EXPECT_NE(stations_json.find("\"" +
+                               query_value(db,
+                                           "SELECT MIN(station_code) FROM"
+                                           " air_quality_stations") +
+                               "\""),
+            std::string::npos)
+      << "the dashboard lists the stations the run stored";
 }
 
 TEST_F(AirQuality, ABadRecordIsRejectedWithItsReasonAndTheRestLoads) {
