@@ -1,4 +1,5 @@
 // `meteo-etl ingest`: a local file loaded as the source's payload (pipeline::ingest_file).
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -31,7 +32,12 @@ CommandRegistration register_ingest(CLI::App& parent) {
   return {app, [options](CommandContext& context) {
             const SourceConfig& source = context.config.source(options->source);
             if (options->dry_run) {
-              pipeline::count_file(source, options->file, context.log, context.out);
+              const RunCounts counts = pipeline::count_file(source, options->file, context.log);
+              context.out << "source " << source.name
+                          << ": file:" << std::filesystem::absolute(options->file).string() << ": "
+                          << counts.fetched << " record(s), rejected " << counts.rejected
+                          << ", duplicates " << counts.duplicates
+                          << " (dry run: nothing written)\n";
               return 0;
             }
             Database db = Database::connect(context.config.database, &context.log);

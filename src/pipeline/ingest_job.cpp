@@ -130,15 +130,9 @@ RunCounts ingest_file(Database& db, const Config& config, const SourceConfig& so
                     typed_source);
 }
 
-RunCounts count_file(const SourceConfig& source, const fs::path& file, spdlog::logger& log,
-                     std::ostream& out) {
+RunCounts count_file(const SourceConfig& source, const fs::path& file, spdlog::logger& log) {
   sources::AnySource typed_source = sources::make_source(source, log);
-  const RunCounts counts =
-      std::visit([&](auto& typed) { return count_records(*typed, file); }, typed_source);
-  out << "source " << source.name << ": " << file_url(file) << ": " << counts.fetched
-      << " record(s), rejected " << counts.rejected << ", duplicates " << counts.duplicates
-      << " (dry run: nothing written)\n";
-  return counts;
+  return std::visit([&](auto& typed) { return count_records(*typed, file); }, typed_source);
 }
 
 }  // namespace meteo::pipeline

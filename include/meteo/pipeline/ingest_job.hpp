@@ -5,7 +5,6 @@
 #pragma once
 
 #include <filesystem>
-#include <ostream>
 
 #include "meteo/config/config.hpp"
 #include "meteo/model/run_counts.hpp"
@@ -24,9 +23,9 @@ namespace meteo::pipeline {
 RunCounts ingest_file(Database& db, const Config& config, const SourceConfig& source,
                       const std::filesystem::path& file, spdlog::logger& log);
 
-// --dry-run: reads `file` as ingest_file would and prints what it holds to `out`; needs no
-// database and writes nothing (the file goes through a scratch archive, deleted after).
+// --dry-run: reads `file` as ingest_file would and counts what it holds; needs no database and
+// writes nothing (the file goes through a scratch archive, deleted after).
 RunCounts count_file(const SourceConfig& source, const std::filesystem::path& file,
-                     spdlog::logger& log, std::ostream& out);
+                     spdlog::logger& log);
 
 }  // namespace meteo::pipeline
