@@ -143,14 +143,9 @@ void read_windows(const ConfigReader& reader, const toml::table& t, const std::s
       reader.fail(where + ".start", error.what());
     }
   }
-  long long lookback = aq.lookback.count(), catch_up = aq.max_catch_up.count();
-  long long backfill = aq.backfill_window.count();
-  reader.read_integer(t, where, "lookback_hours", lookback, 0, 24 * 31);
-  reader.read_integer(t, where, "max_catch_up_hours", catch_up, 1, 24 * 366);
-  reader.read_integer(t, where, "backfill_window_hours", backfill, 1, 24 * 366);
-  aq.lookback = std::chrono::hours(lookback);
-  aq.max_catch_up = std::chrono::hours(catch_up);
-  aq.backfill_window = std::chrono::hours(backfill);
+  reader.read_hours(t, where, "lookback_hours", aq.lookback, 0, 24 * 31);
+  reader.read_hours(t, where, "max_catch_up_hours", aq.max_catch_up, 1, 24 * 366);
+  reader.read_hours(t, where, "backfill_window_hours", aq.backfill_window, 1, 24 * 366);
 }
 
 void read_rules(const ConfigReader& reader, const toml::table& t, const std::string& where,

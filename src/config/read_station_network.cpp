@@ -84,14 +84,9 @@ void read_windows(const ConfigReader& reader, const toml::table& t, const std::s
   } catch (const Error& error) {
     reader.fail(where + ".start", error.what());
   }
-  long long lookback = network.lookback.count(), catch_up = network.max_catch_up.count();
-  long long export_window = network.export_window.count();
-  reader.read_integer(t, where, "lookback_hours", lookback, 0, 24 * 31);
-  reader.read_integer(t, where, "max_catch_up_hours", catch_up, 1, 24 * 366);
-  reader.read_integer(t, where, "export_window_hours", export_window, 1, 24 * 366);
-  network.lookback = std::chrono::hours(lookback);
-  network.max_catch_up = std::chrono::hours(catch_up);
-  network.export_window = std::chrono::hours(export_window);
+  reader.read_hours(t, where, "lookback_hours", network.lookback, 0, 24 * 31);
+  reader.read_hours(t, where, "max_catch_up_hours", network.max_catch_up, 1, 24 * 366);
+  reader.read_hours(t, where, "export_window_hours", network.export_window, 1, 24 * 366);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <toml++/toml.h>
 
+#include <chrono>
 #include <cstddef>
 #include <filesystem>
 #include <initializer_list>
@@ -61,6 +62,14 @@ class ConfigReader {
       }
       out = static_cast<Int>(value);
     }
+  }
+
+  // A whole number of hours (`<name>_hours` keys), bounds in hours.
+  void read_hours(const toml::table& t, const std::string& where, std::string_view key,
+                  std::chrono::hours& out, long long min, long long max) const {
+    long long hours = out.count();
+    read_integer(t, where, key, hours, min, max);
+    out = std::chrono::hours(hours);
   }
 
   std::vector<std::string> read_string_array(const toml::table& t, const std::string& where,
