@@ -359,9 +359,16 @@ const std::vector<ExpectedRelation>& expected_relations() {
   static const std::vector<std::string> air_quality_weather{
       "AqSource",   "StationCode", "Pollutant", "Hour",      "Value",         "WeatherStation",
       "DistanceKm", "Temperature", "Humidity",  "WindSpeed", "WindDirection", "Rain"};
+  // Version 2 (migration 0007) adds the pressure, the impact analysis's input.
+  static const std::vector<std::string> air_quality_weather_v2 = [] {
+    std::vector<std::string> columns = air_quality_weather;
+    columns.push_back("Pressure");
+    return columns;
+  }();
   static const std::vector<ExpectedRelation> relations{
-      {"air_quality_weather_hourly", "VIEW", air_quality_weather},
+      {"air_quality_weather_hourly", "VIEW", air_quality_weather_v2},
       {"air_quality_weather_hourly_v1", "VIEW", air_quality_weather},
+      {"air_quality_weather_hourly_v2", "VIEW", air_quality_weather_v2},
       {"region_temperature_3h", "VIEW", three_hours},
       {"region_temperature_3h_v1", "VIEW", three_hours},
       {"station_hourly_weather",
