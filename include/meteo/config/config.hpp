@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "meteo/analysis/settings.hpp"
 #include "meteo/archive/settings.hpp"
 #include "meteo/core/logging_settings.hpp"
 #include "meteo/dashboard/settings.hpp"
@@ -33,6 +34,7 @@ struct Config {
   LoggingConfig logging;
   std::optional<DashboardConfig> dashboard;  // present when the file has a [dashboard] table
   MonitoringConfig monitoring;
+  analysis::AnalysisSettings analysis;  // [analysis] and [[interventions]]
 
   // Throw Error(config) naming the missing entry.
   const RegionSetConfig& region_set(std::string_view name) const;
