@@ -15,6 +15,7 @@
 #include "features.hpp"
 #include "meteo/core/errors.hpp"
 #include "model.hpp"
+#include "xgboost_handles.hpp"
 
 namespace meteo::analysis {
 namespace {
@@ -114,25 +115,61 @@ NormalisedRecord normalise_record(const PollutionSeries& series, std::vector<std
   return record;
 }
 
+// Cross-fitting: days go to folds in runs of block_days, so that a day's neighbours in the same
+// episode are left out with it; each fold is predicted by a model trained on the others.
+int fold_count(const IntervalSettings& interval) {
+  return std::max(interval.folds, 2);
+}
+
+int fold_of(std::size_t day_index, const IntervalSettings& interval) {
+  const auto block = static_cast<std::size_t>(std::max(interval.block_days, 1));
+  return static_cast<int>((day_index / block) % static_cast<std::size_t>(fold_count(interval)));
+}
+
+// A fold's model learns from every day it may: its score is not wanted.
+ModelSettings settings_without_holdout(ModelSettings settings) {
+  settings.holdout_fraction = 0;
+  return settings;
+}
+
+// Each row predicted (without a trend) by the model of the other folds.
+std::vector<double> cross_fitted_predictions(const PollutionSeries& series,
+                                             const std::vector<std::size_t>& rows,
+                                             const AnalysisSettings& settings) {
+  const DayIndex index = index_days(series, rows);
+  std::vector<double> predicted(rows.size());
+  for (int fold = 0; fold < fold_count(settings.interval); ++fold) {
+    std::vector<std::size_t> training, held, held_rows;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      if (fold_of(index.day_of_row[i], settings.interval) == fold) {
+        held.push_back(i);
+        held_rows.push_back(rows[i]);
+      } else {
+        training.push_back(rows[i]);
+      }
+    }
+    if (held.empty() || training.empty()) continue;
+    const PollutionModel model(series, training, Trend::without,
+                               settings_without_holdout(settings.model));
+    const std::vector<double> fold_predicted = model.predict(series, held_rows);
+    for (std::size_t j = 0; j < held.size(); ++j) predicted[held[j]] = fold_predicted[j];
+  }
+  return predicted;
+}
+
 // Each hour deweathered by a model that never saw its day: observed - (predicted - normalised),
-// both from a model trained on the other folds. Days go to folds in runs of block_days, so that a
-// day's neighbours in the same episode are left out with it.
+// both from the model of the other folds.
 std::vector<double> cross_fitted_deweathered(const PollutionSeries& series,
                                              const NormalisedRecord& record,
                                              const AnalysisSettings& settings) {
-  const int folds = std::max(settings.interval.folds, 2);
-  const auto fold_of = [&](std::size_t day_index) {
-    return static_cast<int>((day_index / std::max(settings.interval.block_days, 1)) % folds);
-  };
-  ModelSettings fold_settings = settings.model;
-  fold_settings.holdout_fraction = 0;
+  const ModelSettings fold_settings = settings_without_holdout(settings.model);
   std::vector<double> deweathered(record.rows.size());
-  for (int fold = 0; fold < folds; ++fold) {
+  for (int fold = 0; fold < fold_count(settings.interval); ++fold) {
     std::vector<std::size_t> training, held;  // rows of the series; positions in record.rows
     std::vector<long> held_days;
     for (std::size_t i = 0; i < record.rows.size(); ++i) {
       const std::size_t day = record.index.day_of_row[i];
-      if (fold_of(day) != fold) {
+      if (fold_of(day, settings.interval) != fold) {
         training.push_back(record.rows[i]);
         continue;
       }
@@ -238,17 +275,31 @@ ImpactEstimate counterfactual_effect(const PollutionSeries& series,
   estimate.effect_percent =
       percent_change(estimate.normalised_mean_after, estimate.normalised_mean_before);
 
-  std::vector<DayTotal> after;
+  // The interval resamples the days after D and, for how well such a model predicts days it did
+  // not see, the days before D against cross-fitted predictions: their ratio calibrates each draw.
+  const std::vector<double> before_predicted =
+      cross_fitted_predictions(series, before_rows, settings);
+  std::map<long, DayTotal> calibration_days;
+  for (std::size_t i = 0; i < before_rows.size(); ++i) {
+    DayTotal& total = calibration_days[day_number(series[before_rows[i]].hour)];
+    total.numerator += series[before_rows[i]].concentration;
+    total.denominator += before_predicted[i];
+  }
+  std::vector<DayTotal> after, before;
   for (const auto& [day, total] : days) after.push_back(total);
+  for (const auto& [day, total] : calibration_days) before.push_back(total);
+  const auto calibrated = [](DayTotal a, DayTotal b) {
+    return percent_change(a.numerator / a.denominator, b.numerator / b.denominator);
+  };
   std::mt19937_64 random(settings.model.seed ^ 0xc0f7'57a9ULL);
   std::vector<double> resampled;
   for (int draw = 0; draw < settings.interval.draws; ++draw) {
     const DayTotal a = resample_blocks(after, settings.interval.block_days, random);
-    resampled.push_back(percent_change(a.numerator, a.denominator));
+    const DayTotal b = resample_blocks(before, settings.interval.block_days, random);
+    resampled.push_back(calibrated(a, b));
   }
-  const DayTotal whole = sum_days(after);
   std::tie(estimate.effect_ci_low_percent, estimate.effect_ci_high_percent) =
-      interval_around(estimate.effect_percent, percent_change(whole.numerator, whole.denominator),
+      interval_around(estimate.effect_percent, calibrated(sum_days(after), sum_days(before)),
                       std::move(resampled), settings.interval.level);
   return estimate;
 }
@@ -295,6 +346,27 @@ NormalisedSeries normalise(const PollutionSeries& series, const AnalysisSettings
                             record.normalised_daily[record.index.day_of_row[i]]});
   }
   return result;
+}
+
+std::string learner_text(const ModelSettings& settings) {
+  return xgboost_version() + " gbtree " + settings.objective;
+}
+
+std::string settings_text(const AnalysisSettings& settings) {
+  std::ostringstream text;
+  const ModelSettings& model = settings.model;
+  text << "trees=" << model.trees << " max_depth=" << model.max_depth
+       << " learning_rate=" << model.learning_rate << " subsample=" << model.subsample
+       << " columns_per_split=" << model.columns_per_split
+       << " separate_trend=" << (model.separate_trend ? "true" : "false")
+       << " holdout_fraction=" << model.holdout_fraction << " objective=" << model.objective
+       << " threads=" << model.threads << " seed=" << model.seed
+       << " resamples=" << settings.normalisation.resamples
+       << " bootstrap_draws=" << settings.interval.draws << " level=" << settings.interval.level
+       << " block_days=" << settings.interval.block_days << " folds=" << settings.interval.folds
+       << " min_days_each_side=" << settings.min_days_each_side
+       << " min_weather_fraction=" << settings.min_weather_fraction;
+  return text.str();
 }
 
 }  // namespace meteo::analysis

@@ -47,6 +47,7 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"normalised", "counterfactual"}));
   app.add_option("--trees", options.settings.model.trees, "trees of the ensemble");
   app.add_option("--resamples", options.settings.normalisation.resamples, "weather draws");
+  app.add_option("--block-days", options.settings.interval.block_days, "bootstrap block");
   app.add_option("--draws", options.settings.interval.draws, "bootstrap draws");
   app.add_option("--objective", options.settings.model.objective, "XGBoost's objective");
   app.add_option("--eta", options.settings.model.learning_rate, "learning rate");

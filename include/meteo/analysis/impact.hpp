@@ -63,4 +63,11 @@ struct NormalisedSeries {
 // Trains on the whole series (less the held-out days) and normalises every hour.
 NormalisedSeries normalise(const PollutionSeries& series, const AnalysisSettings& settings);
 
+// For a model card: "xgboost 1.7.4 gbtree count:poisson", the library as this process runs it.
+std::string learner_text(const ModelSettings& settings);
+
+// Every setting that changes a figure, as "key=value" pairs separated by spaces, so that a
+// stored figure can be reproduced.
+std::string settings_text(const AnalysisSettings& settings);
+
 }  // namespace meteo::analysis

@@ -36,7 +36,10 @@ struct NormalisationSettings {
 struct IntervalSettings {
   int draws = 1000;
   double level = 0.95;
-  int block_days = 7;  // consecutive days resampled together: pollution episodes last days
+  // Consecutive days resampled together. Weather regimes and pollution episodes last days; a
+  // block much shorter than their memory understates the spread (7-day blocks did, by a third,
+  // on the judged series).
+  int block_days = 28;
   // The days are deweathered by models that did not see them (cross-fitting, in this many
   // folds of block_days runs): a model's own days carry less noise than it would show elsewhere.
   int folds = 5;

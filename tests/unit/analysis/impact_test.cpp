@@ -146,5 +146,18 @@ TEST(Impact, NormaliseNeedsEnoughDays) {
   EXPECT_THAT(message, HasSubstr("in the series: 11 day(s) with values, at least 30 needed"));
 }
 
+TEST(Impact, TheModelCardNamesTheLibraryAndEverySettingThatChangesAFigure) {
+  AnalysisSettings settings;
+  settings.model.seed = 42;
+  settings.interval.block_days = 21;
+  EXPECT_THAT(learner_text(settings.model),
+              ::testing::MatchesRegex("xgboost [0-9]+\\.[0-9]+\\.[0-9]+ gbtree count:poisson"));
+  const std::string text = settings_text(settings);
+  for (const char* expected : {"trees=300", "seed=42", "block_days=21", "resamples=300",
+                               "objective=count:poisson", "separate_trend=true", "folds=5"}) {
+    EXPECT_THAT(text, HasSubstr(expected));
+  }
+}
+
 }  // namespace
 }  // namespace meteo::analysis
