@@ -1,25 +1,28 @@
 #include "features.hpp"
 
 #include <chrono>
+#include <limits>
 
 namespace meteo::analysis {
 namespace {
 
-void append_row(const PollutionHour& hour, Trend trend, std::vector<float>& out) {
+void append_row(const PollutionHour& hour, FeatureSet features, std::vector<float>& out) {
   namespace chrono = std::chrono;
   const auto day = chrono::floor<chrono::days>(hour.hour);
   const chrono::year_month_day date{day};
   const auto first_of_year = chrono::sys_days{date.year() / chrono::January / 1};
   out.push_back(static_cast<float>(chrono::duration_cast<chrono::hours>(hour.hour - day).count()));
   out.push_back(static_cast<float>(chrono::weekday{day}.iso_encoding()));
-  out.push_back(static_cast<float>((day - first_of_year).count() + 1));
+  out.push_back(features.season == Season::day_of_year
+                    ? static_cast<float>((day - first_of_year).count() + 1)
+                    : std::numeric_limits<float>::quiet_NaN());
   out.push_back(static_cast<float>(hour.wind_speed));
   out.push_back(static_cast<float>(hour.wind_direction));
   out.push_back(static_cast<float>(hour.temperature));
   out.push_back(static_cast<float>(hour.humidity));
   out.push_back(static_cast<float>(hour.pressure));
   out.push_back(static_cast<float>(hour.rain));
-  if (trend == Trend::with) out.push_back(static_cast<float>(day_number(hour.hour)));
+  if (features.trend == Trend::with) out.push_back(static_cast<float>(day_number(hour.hour)));
 }
 
 }  // namespace
@@ -29,11 +32,11 @@ long day_number(UtcSeconds hour) {
 }
 
 FeatureMatrix features_of(const PollutionSeries& series, const std::vector<std::size_t>& rows,
-                          Trend trend) {
+                          FeatureSet features) {
   FeatureMatrix matrix;
-  matrix.columns = trend == Trend::with ? column::count : column::count - 1;
+  matrix.columns = features.trend == Trend::with ? column::count : column::count - 1;
   matrix.values.reserve(rows.size() * matrix.columns);
-  for (std::size_t row : rows) append_row(series[row], trend, matrix.values);
+  for (std::size_t row : rows) append_row(series[row], features, matrix.values);
   return matrix;
 }
 

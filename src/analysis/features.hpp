@@ -30,12 +30,23 @@ enum : std::size_t {
 
 enum class Trend { with, without };
 
+// The day of the year tells the seasons apart only in a record that holds each of them on both
+// sides of what the trend must find (two full years for a step at their junction, one for a
+// model of one period); in a shorter one it is the trend under another name, and the season is
+// left to the weather (its column then all missing).
+enum class Season { day_of_year, weather_only };
+
+struct FeatureSet {
+  Trend trend = Trend::with;
+  Season season = Season::day_of_year;
+};
+
 // Days since 1970-01-01 of the hour's UTC day.
 long day_number(UtcSeconds hour);
 
 // One row per hour of `series`, at `rows` (indices into series).
 FeatureMatrix features_of(const PollutionSeries& series, const std::vector<std::size_t>& rows,
-                          Trend trend);
+                          FeatureSet features);
 
 std::vector<float> labels_of(const PollutionSeries& series, const std::vector<std::size_t>& rows);
 

@@ -93,8 +93,20 @@ DayIndex index_days(const PollutionSeries& series, const std::vector<std::size_t
   return index;
 }
 
+// Days from the first day of `rows` to the last, both counted.
+long span_days(const PollutionSeries& series, const std::vector<std::size_t>& rows) {
+  if (rows.empty()) return 0;
+  return day_number(series[rows.back()].hour) - day_number(series[rows.front()].hour) + 1;
+}
+
+// See Season: a year's worth of days on each side where the trend is to find a change.
+Season season_for(long days_each_side) {
+  return days_each_side >= 365 ? Season::day_of_year : Season::weather_only;
+}
+
 // The whole record through one model with a trend, normalised day by day.
 struct NormalisedRecord {
+  Season season = Season::day_of_year;
   std::vector<std::size_t> rows;
   DayIndex index;
   std::vector<double> predicted;         // per row
@@ -103,11 +115,12 @@ struct NormalisedRecord {
 };
 
 NormalisedRecord normalise_record(const PollutionSeries& series, std::vector<std::size_t> rows,
-                                  const AnalysisSettings& settings) {
+                                  Season season, const AnalysisSettings& settings) {
   NormalisedRecord record;
+  record.season = season;
   record.rows = std::move(rows);
   record.index = index_days(series, record.rows);
-  const PollutionModel model(series, record.rows, Trend::with, settings.model);
+  const PollutionModel model(series, record.rows, {Trend::with, season}, settings.model);
   record.score = model.score();
   record.predicted = model.predict(series, record.rows);
   record.normalised_daily = normalise_days(model, series, record.rows, record.index.days,
@@ -134,7 +147,7 @@ ModelSettings settings_without_holdout(ModelSettings settings) {
 
 // Each row predicted (without a trend) by the model of the other folds.
 std::vector<double> cross_fitted_predictions(const PollutionSeries& series,
-                                             const std::vector<std::size_t>& rows,
+                                             const std::vector<std::size_t>& rows, Season season,
                                              const AnalysisSettings& settings) {
   const DayIndex index = index_days(series, rows);
   std::vector<double> predicted(rows.size());
@@ -149,7 +162,7 @@ std::vector<double> cross_fitted_predictions(const PollutionSeries& series,
       }
     }
     if (held.empty() || training.empty()) continue;
-    const PollutionModel model(series, training, Trend::without,
+    const PollutionModel model(series, training, {Trend::without, season},
                                settings_without_holdout(settings.model));
     const std::vector<double> fold_predicted = model.predict(series, held_rows);
     for (std::size_t j = 0; j < held.size(); ++j) predicted[held[j]] = fold_predicted[j];
@@ -179,7 +192,7 @@ std::vector<double> cross_fitted_deweathered(const PollutionSeries& series,
       }
     }
     if (held.empty() || training.empty()) continue;
-    const PollutionModel model(series, training, Trend::with, fold_settings);
+    const PollutionModel model(series, training, {Trend::with, record.season}, fold_settings);
     std::vector<std::size_t> held_rows;
     for (std::size_t i : held) held_rows.push_back(record.rows[i]);
     const std::vector<double> predicted = model.predict(series, held_rows);
@@ -207,9 +220,13 @@ std::pair<double, double> interval_around(double point, double on_data,
 }
 
 ImpactEstimate normalised_effect(const PollutionSeries& series,
-                                 const std::vector<std::size_t>& rows, UtcSeconds intervention,
-                                 const AnalysisSettings& settings) {
-  const NormalisedRecord record = normalise_record(series, rows, settings);
+                                 const std::vector<std::size_t>& rows,
+                                 const std::vector<std::size_t>& before_rows,
+                                 const std::vector<std::size_t>& after_rows,
+                                 UtcSeconds intervention, const AnalysisSettings& settings) {
+  const Season season =
+      season_for(std::min(span_days(series, before_rows), span_days(series, after_rows)));
+  const NormalisedRecord record = normalise_record(series, rows, season, settings);
   ImpactEstimate estimate;
   estimate.score = record.score;
   // Per side: the normalised values of its hours, and per day the sum of its cross-fitted
@@ -257,7 +274,8 @@ ImpactEstimate counterfactual_effect(const PollutionSeries& series,
                                      const std::vector<std::size_t>& before_rows,
                                      const std::vector<std::size_t>& after_rows,
                                      const AnalysisSettings& settings) {
-  const PollutionModel model(series, before_rows, Trend::without, settings.model);
+  const Season season = season_for(span_days(series, before_rows));
+  const PollutionModel model(series, before_rows, {Trend::without, season}, settings.model);
   const std::vector<double> predicted = model.predict(series, after_rows);
   ImpactEstimate estimate;
   estimate.score = model.score();
@@ -278,7 +296,7 @@ ImpactEstimate counterfactual_effect(const PollutionSeries& series,
   // The interval resamples the days after D and, for how well such a model predicts days it did
   // not see, the days before D against cross-fitted predictions: their ratio calibrates each draw.
   const std::vector<double> before_predicted =
-      cross_fitted_predictions(series, before_rows, settings);
+      cross_fitted_predictions(series, before_rows, season, settings);
   std::map<long, DayTotal> calibration_days;
   for (std::size_t i = 0; i < before_rows.size(); ++i) {
     DayTotal& total = calibration_days[day_number(series[before_rows[i]].hour)];
@@ -318,9 +336,10 @@ ImpactEstimate estimate_impact(const PollutionSeries& series, const ImpactReques
   require_days(count_days(series, after_rows), settings.min_days_each_side, "after " + date);
   require_weather(series, rows, settings.min_weather_fraction);
 
-  ImpactEstimate estimate = request.method == ImpactMethod::normalised
-                                ? normalised_effect(series, rows, request.intervention, settings)
-                                : counterfactual_effect(series, before_rows, after_rows, settings);
+  ImpactEstimate estimate =
+      request.method == ImpactMethod::normalised
+          ? normalised_effect(series, rows, before_rows, after_rows, request.intervention, settings)
+          : counterfactual_effect(series, before_rows, after_rows, settings);
   std::vector<double> before, after;
   for (std::size_t row : before_rows) before.push_back(series[row].concentration);
   for (std::size_t row : after_rows) after.push_back(series[row].concentration);
@@ -336,7 +355,9 @@ NormalisedSeries normalise(const PollutionSeries& series, const AnalysisSettings
   std::vector<std::size_t> rows = usable_rows(series);
   require_days(count_days(series, rows), settings.min_days_each_side, "in the series");
   require_weather(series, rows, settings.min_weather_fraction);
-  const NormalisedRecord record = normalise_record(series, std::move(rows), settings);
+  // Without a date, each season must come twice for the trend to be told from it.
+  const Season season = season_for(span_days(series, rows) / 2);
+  const NormalisedRecord record = normalise_record(series, std::move(rows), season, settings);
   NormalisedSeries result;
   result.score = record.score;
   result.hours.reserve(record.rows.size());

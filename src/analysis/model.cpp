@@ -75,8 +75,8 @@ DaySplit split_by_day(const PollutionSeries& series, const std::vector<std::size
 }
 
 PollutionModel::PollutionModel(const PollutionSeries& series, const std::vector<std::size_t>& rows,
-                               Trend trend, const ModelSettings& settings)
-    : trend_(trend) {
+                               FeatureSet features, const ModelSettings& settings)
+    : features_(features) {
   const DaySplit split = split_by_day(series, rows, settings.holdout_fraction, settings.seed);
   std::vector<float> labels = labels_of(series, split.training);
   // A log link needs labels of at least zero: a value measured below zero (the noise of a
@@ -86,9 +86,9 @@ PollutionModel::PollutionModel(const PollutionSeries& series, const std::vector<
   }
   const double mean_label =
       labels.empty() ? 0 : std::accumulate(labels.begin(), labels.end(), 0.0) / labels.size();
-  const DataMatrix training(features_of(series, split.training, trend), labels);
+  const DataMatrix training(features_of(series, split.training, features), labels);
   auto params = booster_params(settings, mean_label);
-  if (trend == Trend::with && settings.separate_trend) {
+  if (features.trend == Trend::with && settings.separate_trend) {
     params.emplace_back("interaction_constraints", "[[9], [0, 1, 2, 3, 4, 5, 6, 7, 8]]");
   }
   booster_ = std::make_unique<Booster>(training, params, settings.trees);
@@ -104,7 +104,7 @@ std::vector<double> PollutionModel::predict(const FeatureMatrix& features) const
 
 std::vector<double> PollutionModel::predict(const PollutionSeries& series,
                                             const std::vector<std::size_t>& rows) const {
-  return predict(features_of(series, rows, trend_));
+  return predict(features_of(series, rows, features_));
 }
 
 std::vector<double> normalise_days(const PollutionModel& model, const PollutionSeries& series,
@@ -115,7 +115,7 @@ std::vector<double> normalise_days(const PollutionModel& model, const PollutionS
   std::uniform_int_distribution<std::size_t> pick(0, record.size() - 1);
   std::vector<std::size_t> drawn(static_cast<std::size_t>(resamples));
   for (std::size_t& row : drawn) row = record[pick(random)];
-  const FeatureMatrix weather = features_of(series, drawn, Trend::with);
+  const FeatureMatrix weather = features_of(series, drawn, model.features());
 
   // All days in one matrix: the drawn rows repeated, the trend column set to each day in turn.
   FeatureMatrix all;

@@ -26,17 +26,17 @@ DaySplit split_by_day(const PollutionSeries& series, const std::vector<std::size
 class PollutionModel {
  public:
   // Trains on `rows` of the series less the held-out days, then scores on those.
-  PollutionModel(const PollutionSeries& series, const std::vector<std::size_t>& rows, Trend trend,
-                 const ModelSettings& settings);
+  PollutionModel(const PollutionSeries& series, const std::vector<std::size_t>& rows,
+                 FeatureSet features, const ModelSettings& settings);
 
   std::vector<double> predict(const FeatureMatrix& features) const;
   std::vector<double> predict(const PollutionSeries& series,
                               const std::vector<std::size_t>& rows) const;
   const ModelScore& score() const { return score_; }
-  Trend trend() const { return trend_; }
+  FeatureSet features() const { return features_; }
 
  private:
-  Trend trend_;
+  FeatureSet features_;
   std::unique_ptr<Booster> booster_;
   ModelScore score_;
 };

@@ -14,7 +14,7 @@ TEST(Features, TimeColumnsComeFromTheUtcHourAndTheTrendIsTheDayNumber) {
   hour.hour = parse_hour("2024-03-01T17");  // a Friday, day 61 of a leap year
   hour.wind_speed = 12.5;
   hour.temperature = 8;
-  const FeatureMatrix matrix = features_of({hour}, {0}, Trend::with);
+  const FeatureMatrix matrix = features_of({hour}, {0}, {Trend::with, Season::day_of_year});
   ASSERT_EQ(matrix.columns, column::count);
   ASSERT_EQ(matrix.rows(), 1u);
   EXPECT_EQ(matrix.values[column::hour_of_day], 17.0f);
@@ -25,14 +25,17 @@ TEST(Features, TimeColumnsComeFromTheUtcHourAndTheTrendIsTheDayNumber) {
   EXPECT_EQ(matrix.values[column::trend_day], 19783.0f);  // days from 1970-01-01
 }
 
-TEST(Features, MissingWeatherStaysMissingAndNoTrendDropsTheLastColumn) {
+TEST(Features, MissingWeatherStaysMissingNoTrendDropsTheLastColumnNoSeasonBlanksTheDay) {
   PollutionHour hour;
   hour.hour = parse_hour("2024-03-01T00");
-  const FeatureMatrix matrix = features_of({hour, hour}, {0, 1}, Trend::without);
+  const FeatureMatrix matrix =
+      features_of({hour, hour}, {0, 1}, {Trend::without, Season::weather_only});
   EXPECT_EQ(matrix.columns, column::count - 1);
   EXPECT_EQ(matrix.rows(), 2u);
   EXPECT_TRUE(std::isnan(matrix.values[column::pressure]));
   EXPECT_TRUE(std::isnan(matrix.values[column::rain]));
+  EXPECT_TRUE(std::isnan(matrix.values[column::day_of_year])) << "the season left to the weather";
+  EXPECT_EQ(matrix.values[column::hour_of_day], 0.0f);
 }
 
 TEST(Features, LabelsAreTheConcentrationsOfTheRowsAsked) {
