@@ -1,16 +1,300 @@
+// Normalisation after rmweather (Grange et al. 2018): one model of the pollutant on weather, time
+// and a trend term; the normalised value of a day is the model's mean with that day's trend and
+// the weather and time of hours drawn from the whole record. The effect of an intervention is the
+// change of the normalised mean across its date (or, counterfactual, observed against a model of
+// the period before). Intervals: a moving-block bootstrap over days.
 #include "meteo/analysis/impact.hpp"
 
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <random>
+#include <sstream>
+
+#include "bootstrap.hpp"
+#include "features.hpp"
 #include "meteo/core/errors.hpp"
+#include "model.hpp"
 
 namespace meteo::analysis {
+namespace {
 
-ImpactEstimate estimate_impact(const PollutionSeries&, const ImpactRequest&,
-                               const AnalysisSettings&) {
-  throw Error(ExitCode::software, "estimate_impact: being written");
+std::string date_text(UtcSeconds moment) {
+  return to_iso8601(moment).substr(0, 10);
 }
 
-NormalisedSeries normalise(const PollutionSeries&, const AnalysisSettings&) {
-  throw Error(ExitCode::software, "normalise: being written");
+// The hours with a value, in order.
+std::vector<std::size_t> usable_rows(const PollutionSeries& series) {
+  std::vector<std::size_t> rows;
+  for (std::size_t i = 0; i < series.size(); ++i) {
+    if (std::isfinite(series[i].concentration)) rows.push_back(i);
+  }
+  return rows;
+}
+
+std::size_t count_days(const PollutionSeries& series, const std::vector<std::size_t>& rows) {
+  std::size_t days = 0;
+  long last = 0;
+  for (std::size_t row : rows) {
+    const long day = day_number(series[row].hour);
+    if (days == 0 || day != last) ++days;
+    last = day;
+  }
+  return days;
+}
+
+void require_days(std::size_t days, int needed, const std::string& where) {
+  if (days < static_cast<std::size_t>(needed)) {
+    throw Error(ExitCode::data, "too little history " + where + ": " + std::to_string(days) +
+                                    " day(s) with values, at least " + std::to_string(needed) +
+                                    " needed");
+  }
+}
+
+void require_weather(const PollutionSeries& series, const std::vector<std::size_t>& rows,
+                     double needed_fraction) {
+  std::size_t with_weather = 0;
+  for (std::size_t row : rows) {
+    with_weather += !std::isnan(series[row].wind_speed) && !std::isnan(series[row].temperature);
+  }
+  if (rows.empty() || static_cast<double>(with_weather) < needed_fraction * rows.size()) {
+    std::ostringstream message;
+    message << "too few weather hours: " << with_weather << " of " << rows.size()
+            << " hour(s) have the paired station's wind speed and temperature, at least "
+            << static_cast<int>(std::lround(needed_fraction * 100)) << " % needed";
+    throw Error(ExitCode::data, message.str());
+  }
+}
+
+double mean_of(const std::vector<double>& values) {
+  double sum = 0;
+  for (double value : values) sum += value;
+  return values.empty() ? 0 : sum / static_cast<double>(values.size());
+}
+
+double percent_change(double after, double before) {
+  return 100.0 * (after / before - 1.0);
+}
+
+// The hours of `rows`, their days in order, and for each hour the index of its day.
+struct DayIndex {
+  std::vector<long> days;
+  std::vector<std::size_t> day_of_row;
+};
+
+DayIndex index_days(const PollutionSeries& series, const std::vector<std::size_t>& rows) {
+  DayIndex index;
+  for (std::size_t row : rows) {
+    const long day = day_number(series[row].hour);
+    if (index.days.empty() || index.days.back() != day) index.days.push_back(day);
+    index.day_of_row.push_back(index.days.size() - 1);
+  }
+  return index;
+}
+
+// The whole record through one model with a trend, normalised day by day.
+struct NormalisedRecord {
+  std::vector<std::size_t> rows;
+  DayIndex index;
+  std::vector<double> predicted;         // per row
+  std::vector<double> normalised_daily;  // per day of index
+  ModelScore score;
+};
+
+NormalisedRecord normalise_record(const PollutionSeries& series, std::vector<std::size_t> rows,
+                                  const AnalysisSettings& settings) {
+  NormalisedRecord record;
+  record.rows = std::move(rows);
+  record.index = index_days(series, record.rows);
+  const PollutionModel model(series, record.rows, Trend::with, settings.model);
+  record.score = model.score();
+  record.predicted = model.predict(series, record.rows);
+  record.normalised_daily = normalise_days(model, series, record.rows, record.index.days,
+                                           settings.normalisation.resamples, settings.model.seed);
+  return record;
+}
+
+// Each hour deweathered by a model that never saw its day: observed - (predicted - normalised),
+// both from a model trained on the other folds. Days go to folds in runs of block_days, so that a
+// day's neighbours in the same episode are left out with it.
+std::vector<double> cross_fitted_deweathered(const PollutionSeries& series,
+                                             const NormalisedRecord& record,
+                                             const AnalysisSettings& settings) {
+  const int folds = std::max(settings.interval.folds, 2);
+  const auto fold_of = [&](std::size_t day_index) {
+    return static_cast<int>((day_index / std::max(settings.interval.block_days, 1)) % folds);
+  };
+  ModelSettings fold_settings = settings.model;
+  fold_settings.holdout_fraction = 0;
+  std::vector<double> deweathered(record.rows.size());
+  for (int fold = 0; fold < folds; ++fold) {
+    std::vector<std::size_t> training, held;  // rows of the series; positions in record.rows
+    std::vector<long> held_days;
+    for (std::size_t i = 0; i < record.rows.size(); ++i) {
+      const std::size_t day = record.index.day_of_row[i];
+      if (fold_of(day) != fold) {
+        training.push_back(record.rows[i]);
+        continue;
+      }
+      held.push_back(i);
+      if (held_days.empty() || held_days.back() != record.index.days[day]) {
+        held_days.push_back(record.index.days[day]);
+      }
+    }
+    if (held.empty() || training.empty()) continue;
+    const PollutionModel model(series, training, Trend::with, fold_settings);
+    std::vector<std::size_t> held_rows;
+    for (std::size_t i : held) held_rows.push_back(record.rows[i]);
+    const std::vector<double> predicted = model.predict(series, held_rows);
+    const std::vector<double> normalised =
+        normalise_days(model, series, record.rows, held_days, settings.normalisation.resamples,
+                       settings.model.seed);
+    std::size_t day_position = 0;
+    for (std::size_t j = 0; j < held.size(); ++j) {
+      const long day = record.index.days[record.index.day_of_row[held[j]]];
+      while (held_days[day_position] != day) ++day_position;
+      deweathered[held[j]] =
+          series[held_rows[j]].concentration - predicted[j] + normalised[day_position];
+    }
+  }
+  return deweathered;
+}
+
+// Bootstrap deviations of a statistic from its value on the data, turned into an interval
+// around the point estimate (the basic bootstrap's shift, so the interval follows the point).
+std::pair<double, double> interval_around(double point, double on_data,
+                                          std::vector<double> resampled, double level) {
+  for (double& value : resampled) value -= on_data;
+  const auto [low, high] = percentile_interval(std::move(resampled), level);
+  return {point + low, point + high};
+}
+
+ImpactEstimate normalised_effect(const PollutionSeries& series,
+                                 const std::vector<std::size_t>& rows, UtcSeconds intervention,
+                                 const AnalysisSettings& settings) {
+  const NormalisedRecord record = normalise_record(series, rows, settings);
+  ImpactEstimate estimate;
+  estimate.score = record.score;
+  // Per side: the normalised values of its hours, and per day the sum of its cross-fitted
+  // deweathered hours, whose day-to-day spread is the interval's.
+  const std::vector<double> deweathered = cross_fitted_deweathered(series, record, settings);
+  std::vector<double> normalised_before, normalised_after;
+  std::map<long, DayTotal> before_days, after_days;
+  for (std::size_t i = 0; i < record.rows.size(); ++i) {
+    const PollutionHour& hour = series[record.rows[i]];
+    const std::size_t day = record.index.day_of_row[i];
+    const double normalised = record.normalised_daily[day];
+    const bool after = hour.hour >= intervention;
+    (after ? normalised_after : normalised_before).push_back(normalised);
+    DayTotal& total = (after ? after_days : before_days)[record.index.days[day]];
+    total.numerator += deweathered[i];
+    total.denominator += 1;
+  }
+  estimate.normalised_mean_before = mean_of(normalised_before);
+  estimate.normalised_mean_after = mean_of(normalised_after);
+  estimate.effect_percent =
+      percent_change(estimate.normalised_mean_after, estimate.normalised_mean_before);
+
+  std::vector<DayTotal> before, after;
+  for (const auto& [day, total] : before_days) before.push_back(total);
+  for (const auto& [day, total] : after_days) after.push_back(total);
+  const auto ratio = [](DayTotal a, DayTotal b) {
+    return percent_change(a.numerator / a.denominator, b.numerator / b.denominator);
+  };
+  std::mt19937_64 random(settings.model.seed ^ 0xb007'57a9ULL);
+  std::vector<double> resampled;
+  for (int draw = 0; draw < settings.interval.draws; ++draw) {
+    const DayTotal a = resample_blocks(after, settings.interval.block_days, random);
+    const DayTotal b = resample_blocks(before, settings.interval.block_days, random);
+    resampled.push_back(ratio(a, b));
+  }
+  std::tie(estimate.effect_ci_low_percent, estimate.effect_ci_high_percent) =
+      interval_around(estimate.effect_percent, ratio(sum_days(after), sum_days(before)),
+                      std::move(resampled), settings.interval.level);
+  return estimate;
+}
+
+// Trained before D without a trend (a tree cannot extrapolate one), predicting after D with the
+// observed weather: what the hours after D would have been without the change.
+ImpactEstimate counterfactual_effect(const PollutionSeries& series,
+                                     const std::vector<std::size_t>& before_rows,
+                                     const std::vector<std::size_t>& after_rows,
+                                     const AnalysisSettings& settings) {
+  const PollutionModel model(series, before_rows, Trend::without, settings.model);
+  const std::vector<double> predicted = model.predict(series, after_rows);
+  ImpactEstimate estimate;
+  estimate.score = model.score();
+  std::map<long, DayTotal> days;
+  std::vector<double> observed;
+  for (std::size_t i = 0; i < after_rows.size(); ++i) {
+    const PollutionHour& hour = series[after_rows[i]];
+    DayTotal& total = days[day_number(hour.hour)];
+    total.numerator += hour.concentration;
+    total.denominator += predicted[i];
+    observed.push_back(hour.concentration);
+  }
+  estimate.normalised_mean_before = mean_of(predicted);
+  estimate.normalised_mean_after = mean_of(observed);
+  estimate.effect_percent =
+      percent_change(estimate.normalised_mean_after, estimate.normalised_mean_before);
+
+  std::vector<DayTotal> after;
+  for (const auto& [day, total] : days) after.push_back(total);
+  std::mt19937_64 random(settings.model.seed ^ 0xc0f7'57a9ULL);
+  std::vector<double> resampled;
+  for (int draw = 0; draw < settings.interval.draws; ++draw) {
+    const DayTotal a = resample_blocks(after, settings.interval.block_days, random);
+    resampled.push_back(percent_change(a.numerator, a.denominator));
+  }
+  const DayTotal whole = sum_days(after);
+  std::tie(estimate.effect_ci_low_percent, estimate.effect_ci_high_percent) =
+      interval_around(estimate.effect_percent, percent_change(whole.numerator, whole.denominator),
+                      std::move(resampled), settings.interval.level);
+  return estimate;
+}
+
+}  // namespace
+
+ImpactEstimate estimate_impact(const PollutionSeries& series, const ImpactRequest& request,
+                               const AnalysisSettings& settings) {
+  const std::vector<std::size_t> rows = usable_rows(series);
+  std::vector<std::size_t> before_rows, after_rows;
+  for (std::size_t row : rows) {
+    (series[row].hour < request.intervention ? before_rows : after_rows).push_back(row);
+  }
+  const std::string date = date_text(request.intervention);
+  require_days(count_days(series, before_rows), settings.min_days_each_side, "before " + date);
+  require_days(count_days(series, after_rows), settings.min_days_each_side, "after " + date);
+  require_weather(series, rows, settings.min_weather_fraction);
+
+  ImpactEstimate estimate = request.method == ImpactMethod::normalised
+                                ? normalised_effect(series, rows, request.intervention, settings)
+                                : counterfactual_effect(series, before_rows, after_rows, settings);
+  std::vector<double> before, after;
+  for (std::size_t row : before_rows) before.push_back(series[row].concentration);
+  for (std::size_t row : after_rows) after.push_back(series[row].concentration);
+  estimate.hours_before = before_rows.size();
+  estimate.hours_after = after_rows.size();
+  estimate.raw_mean_before = mean_of(before);
+  estimate.raw_mean_after = mean_of(after);
+  estimate.raw_effect_percent = percent_change(estimate.raw_mean_after, estimate.raw_mean_before);
+  return estimate;
+}
+
+NormalisedSeries normalise(const PollutionSeries& series, const AnalysisSettings& settings) {
+  std::vector<std::size_t> rows = usable_rows(series);
+  require_days(count_days(series, rows), settings.min_days_each_side, "in the series");
+  require_weather(series, rows, settings.min_weather_fraction);
+  const NormalisedRecord record = normalise_record(series, std::move(rows), settings);
+  NormalisedSeries result;
+  result.score = record.score;
+  result.hours.reserve(record.rows.size());
+  for (std::size_t i = 0; i < record.rows.size(); ++i) {
+    const PollutionHour& hour = series[record.rows[i]];
+    result.hours.push_back({hour.hour, hour.concentration, record.predicted[i],
+                            record.normalised_daily[record.index.day_of_row[i]]});
+  }
+  return result;
 }
 
 }  // namespace meteo::analysis

@@ -15,8 +15,13 @@ struct ModelSettings {
   int trees = 300;
   int max_depth = 6;
   double learning_rate = 0.05;
-  double subsample = 0.8;         // of the rows, per tree
-  double holdout_fraction = 0.2;  // of the days, kept out of training to score the model
+  double subsample = 0.8;  // of the rows, per tree
+  bool separate_trend = true;
+  double columns_per_split = 1.0;  // share of the features each split may choose from
+  double holdout_fraction = 0.2;   // of the days, kept out of training to score the model
+  // XGBoost's objective. A log link ("count:poisson", "reg:tweedie") makes weather and a step
+  // act as factors, as dispersion does; "reg:squarederror" adds them.
+  std::string objective = "count:poisson";
   int threads = 1;
   std::uint64_t seed = 1;
 };
@@ -32,6 +37,9 @@ struct IntervalSettings {
   int draws = 1000;
   double level = 0.95;
   int block_days = 7;  // consecutive days resampled together: pollution episodes last days
+  // The days are deweathered by models that did not see them (cross-fitting, in this many
+  // folds of block_days runs): a model's own days carry less noise than it would show elsewhere.
+  int folds = 5;
 };
 
 enum class ImpactMethod {
