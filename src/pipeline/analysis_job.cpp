@@ -54,10 +54,14 @@ std::string model_parameters(const analysis::AnalysisSettings& settings) {
   out << "trees=" << settings.model.trees << " max_depth=" << settings.model.max_depth
       << " learning_rate=" << settings.model.learning_rate
       << " subsample=" << settings.model.subsample
+      << " columns_per_split=" << settings.model.columns_per_split
+      << " separate_trend=" << (settings.model.separate_trend ? "true" : "false")
+      << " objective=" << settings.model.objective
       << " holdout_fraction=" << settings.model.holdout_fraction
       << " resamples=" << settings.normalisation.resamples
       << " bootstrap_draws=" << settings.interval.draws
-      << " block_days=" << settings.interval.block_days;
+      << " block_days=" << settings.interval.block_days << " folds=" << settings.interval.folds
+      << " level=" << settings.interval.level;
   return out.str();
 }
 
