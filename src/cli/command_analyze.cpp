@@ -179,14 +179,17 @@ CommandRegistration register_analyze(CLI::App& parent) {
       ->type_name("CODE");
   normalise->add_option("--pollutant", normalise_options->pollutant, "only this pollutant")
       ->type_name("P");
-  set_examples(*app, {"meteo-etl analyze impact --source atmo-occitanie --station FR12021 --pollutant NO2 "
-                      "--intervention 2024-03-01",
-                      "meteo-etl analyze normalise --source atmo-occitanie"});
-  set_examples(*impact, {"meteo-etl analyze impact --source atmo-occitanie --station FR12021 --pollutant NO2 "
-                         "--intervention 2024-03-01 --format json",
-                         "meteo-etl analyze impact --source atmo-occitanie --station FR12021 --pollutant NO2 "
-                         "--intervention 2024-03-01 --before-days 180 --after-days 180 "
-                         "--method counterfactual"});
+  set_examples(
+      *app, {"meteo-etl analyze impact --source atmo-occitanie --station FR12021 --pollutant NO2 "
+             "--intervention 2024-03-01",
+             "meteo-etl analyze normalise --source atmo-occitanie"});
+  set_examples(
+      *impact,
+      {"meteo-etl analyze impact --source atmo-occitanie --station FR12021 --pollutant NO2 "
+       "--intervention 2024-03-01 --format json",
+       "meteo-etl analyze impact --source atmo-occitanie --station FR12021 --pollutant NO2 "
+       "--intervention 2024-03-01 --before-days 180 --after-days 180 "
+       "--method counterfactual"});
   set_examples(*normalise, {"meteo-etl analyze normalise --source atmo-occitanie",
                             "meteo-etl analyze normalise --source atmo-occitanie --station FR12021 "
                             "--pollutant NO2"});
