@@ -42,5 +42,6 @@ CommandRegistration register_status(CLI::App& parent);
 CommandRegistration register_dashboard(CLI::App& parent);
 CommandRegistration register_export(CLI::App& parent);
 CommandRegistration register_verify(CLI::App& parent);
+CommandRegistration register_analyze(CLI::App& parent);
 
 }  // namespace meteo

@@ -97,7 +97,7 @@ Config parse_config(std::string_view toml_text, const std::filesystem::path& ori
   const ConfigReader reader(origin, environment);
   reader.expect_only(root, "",
                      {"database", "archive", "cache", "verify", "logging", "region_sets", "sources",
-                      "dashboard", "monitoring"});
+                      "dashboard", "monitoring", "analysis", "interventions"});
   Config config;
   config.origin = origin;
   config.database = read_database(reader, reader.subtable(root, "", "database"));
@@ -116,6 +116,7 @@ Config parse_config(std::string_view toml_text, const std::filesystem::path& ori
   });
   check_references(reader, config);
   config.monitoring = read_monitoring(reader, reader.subtable(root, "", "monitoring"), config);
+  read_analysis(reader, root, config);
   return config;
 }
 

@@ -24,6 +24,8 @@ DashboardConfig read_dashboard(const ConfigReader& reader, const toml::table& t)
 // Reads after the sources: a per-source override must name a configured source.
 MonitoringConfig read_monitoring(const ConfigReader& reader, const toml::table* t,
                                  const Config& config);
+// [analysis] and [[interventions]] (the root table): the learner's settings and the job's.
+void read_analysis(const ConfigReader& reader, const toml::table& root, Config& config);
 RegionSetConfig read_region_set(const ConfigReader& reader, const toml::table& t,
                                 const std::string& where);
 HttpSettings read_http(const ConfigReader& reader, const toml::table* t, const std::string& where);

@@ -96,11 +96,13 @@ std::optional<FinishedRun> last_finished_run(sql::Connection& connection, const 
   return run;
 }
 
+// An analysis loads no data: its hour (when it ran) must not make a stale source look fresh.
 std::optional<UtcSeconds> newest_succeeded_hour(sql::Connection& connection,
-                                                const std::string& source) {
-  auto statement = store::prepare(connection,
-                                  "SELECT CAST(MAX(hour) AS CHAR) FROM etl_runs"
-                                  " WHERE source = ? AND status = 'succeeded'");
+                                                const std::string& source, bool has_kinds) {
+  auto statement =
+      store::prepare(connection, std::string("SELECT CAST(MAX(hour) AS CHAR) FROM etl_runs"
+                                             " WHERE source = ? AND status = 'succeeded'") +
+                                     (has_kinds ? " AND kind <> 'analyze'" : ""));
   Binder(*statement).text(source);
   auto row = store::run_query(*statement);
   return row->next() ? store::optional_datetime(*row, 1) : std::nullopt;
@@ -198,7 +200,7 @@ SourceState read_source_state(Database& db, const std::string& source, SourceKin
     state.last_success = last_finished_run(connection, source, "succeeded", has_kinds);
     state.last_failure = last_finished_run(connection, source, "failed", has_kinds);
     state.last_finished = last_finished_run(connection, source, std::nullopt, has_kinds);
-    state.newest_succeeded_hour = newest_succeeded_hour(connection, source);
+    state.newest_succeeded_hour = newest_succeeded_hour(connection, source, has_kinds);
     state.rows_today = rows_today(connection, source, kind, now);
     return state;
   });

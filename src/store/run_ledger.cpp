@@ -40,6 +40,8 @@ const char* run_kind_text(RunKind kind) {
       return "replay";
     case RunKind::file:
       return "ingest";
+    case RunKind::analyze:
+      return "analyze";
   }
   return "run";
 }

@@ -34,7 +34,8 @@ struct Config {
   LoggingConfig logging;
   std::optional<DashboardConfig> dashboard;  // present when the file has a [dashboard] table
   MonitoringConfig monitoring;
-  analysis::AnalysisSettings analysis;  // [analysis] and [[interventions]]
+  analysis::AnalysisSettings analysis;  // [analysis]: the learner, normalisation, interval
+  AnalysisJobConfig analysis_job;       // [analysis]'s windows and [[interventions]]
 
   // Throw Error(config) naming the missing entry.
   const RegionSetConfig& region_set(std::string_view name) const;

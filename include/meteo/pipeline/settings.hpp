@@ -1,5 +1,6 @@
-// The pipeline's settings ([monitoring], [cache], [verify]): source health, the metrics file, the
-// region-index cache and verify-after-run are the run's concerns. Plain structs.
+// The pipeline's settings ([monitoring], [cache], [verify], the analysis job's part of [analysis]
+// and [[interventions]]): source health, the metrics file, the region-index cache, verify-after-run
+// and the analysis windows are the run's concerns. Plain structs.
 #pragma once
 
 #include <filesystem>
@@ -7,6 +8,8 @@
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "meteo/analysis/settings.hpp"
 
 namespace meteo {
 
@@ -35,6 +38,14 @@ struct CacheConfig {
 
 struct VerifyConfig {
   bool after_run = false;  // `run` checks the hours it touched (meteo-etl verify) before exiting
+};
+
+// What `analyze` reads beside the learner's settings (config.analysis): the window around an
+// intervention ([analysis] before_days, after_days) and the city's [[interventions]].
+struct AnalysisJobConfig {
+  int before_days = 365;  // `analyze impact` reads [D - before_days, D + after_days)
+  int after_days = 365;
+  std::vector<analysis::Intervention> interventions;  // names unique, in file order
 };
 
 }  // namespace meteo

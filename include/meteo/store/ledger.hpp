@@ -30,10 +30,11 @@ class SourceLock {
 };
 
 // A run fetches from its source; a replay re-reads one archived payload; a file run (ledger kind
-// "ingest") loads a local file given to `ingest --file`.
-enum class RunKind { fetch, replay, file };
+// "ingest") loads a local file given to `ingest --file`; an analysis (ledger kind "analyze")
+// fetches nothing: `analyze normalise` recomputing a source's normalised series.
+enum class RunKind { fetch, replay, file, analyze };
 
-// The ledger's name of a kind (etl_runs.kind): "run", "replay", "ingest".
+// The ledger's name of a kind (etl_runs.kind): "run", "replay", "ingest", "analyze".
 const char* run_kind_text(RunKind kind);
 
 // Inserts the ledger row (status 'running') and returns its id. The row commits together with a

@@ -445,6 +445,10 @@ TEST(ShippedConfigs, EveryConfigFileInTheRepositoryParses) {
   EXPECT_EQ(network.fields.time, "date_mesure");
   EXPECT_EQ(network.fields.pressure_unit, "hPa");
   EXPECT_EQ(network.station_fields.latitude, "lat");
+  const Config toulouse =
+      load_config(meteo::testing::source_path("config/toulouse.toml"), environment);
+  ASSERT_EQ(toulouse.analysis_job.interventions.size(), 1u) << "the example intervention";
+  EXPECT_EQ(toulouse.analysis_job.interventions[0].name, "zfe-m-crit-air-3");
 }
 
 }  // namespace
