@@ -11,4 +11,6 @@ cp src/index.html dist/index.html
 cp src/app.js dist/assets/app.js
 cp src/style.css dist/assets/style.css
 cp "$echarts" dist/assets/echarts.min.js
+# The method and its limits, which the "did it work?" panel links to (when the doc exists).
+if [ -f ../docs/impact.md ]; then cp ../docs/impact.md dist/impact.md; fi
 echo "build.sh: wrote $(pwd)/dist"

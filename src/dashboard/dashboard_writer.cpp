@@ -17,8 +17,10 @@
 #include "meteo/core/names.hpp"
 #include "meteo/geo/regions.hpp"
 #include "meteo/store/dashboard_reads.hpp"
+#include "meteo/store/normalised_read.hpp"
 #include "meteo/store/region_sets.hpp"
 #include "meteo/store/stations.hpp"
+#include "normalised_files.hpp"
 
 namespace meteo::dashboard {
 namespace {
@@ -239,6 +241,31 @@ json write_air_quality(Database& db, const DashboardInputs& inputs, const fs::pa
   return {{"file", "air-quality.json"}, {"source", files->source}, {"label", kAirQualityLabel}};
 }
 
+// The "did it work?" panel of the air-quality source shown: a file per station with a normalised
+// series, the traffic increment; what meta.json says of them, or null when there is neither.
+json write_air_quality_impact(Database& db, const DashboardInputs& inputs,
+                              const std::string& source, const fs::path& data, spdlog::logger& log,
+                              DashboardReport& report) {
+  const auto normalised = normalised_files(db, source, inputs.interventions, log);
+  const auto increment = increment_json(source, query_traffic_increment(db, source));
+  if (!normalised && !increment) return nullptr;
+  if (normalised) {
+    for (const auto& [code, document] : normalised->stations) {
+      write_atomically(file_inside(data / "air-quality" / "normalised", "", code, ".json"),
+                       document.dump());
+      ++report.data_files;
+    }
+  }
+  // Beside air-quality.json, not in air-quality/: no station code can collide with it.
+  if (increment) {
+    write_atomically(data / "air-quality-increment.json", increment->dump());
+    ++report.data_files;
+  }
+  return {{"source", source},
+          {"stations", normalised ? normalised->list : json::array()},
+          {"increment", increment ? json("air-quality-increment.json") : json(nullptr)}};
+}
+
 }  // namespace
 
 DashboardSettings dashboard_settings(const DashboardInputs& inputs,
@@ -287,6 +314,11 @@ DashboardReport write_dashboard(Database& db, const DashboardInputs& inputs,
   }
 
   const json air_quality = write_air_quality(db, inputs, data, log, report);
+  const json air_quality_impact =
+      air_quality.is_null()
+          ? json(nullptr)
+          : write_air_quality_impact(db, inputs, air_quality["source"].get<std::string>(), data,
+                                     log, report);
 
   json sources = json::array();
   for (const auto& source : inputs.sources) {
@@ -300,7 +332,8 @@ DashboardReport write_dashboard(Database& db, const DashboardInputs& inputs,
                   {"region_sets", region_sets},
                   {"stations", stations},
                   {"station_region_set", station_region_set},
-                  {"air_quality", air_quality}};
+                  {"air_quality", air_quality},
+                  {"air_quality_impact", air_quality_impact}};
   // Last: a reader that finds this meta.json finds every file it names.
   write_atomically(data / "meta.json", meta.dump(2));
   ++report.data_files;

@@ -41,6 +41,14 @@
       airIndex: 'Indice du {d} : {c} — {l} (dominant : {p})', airNoIndex: 'Pas d’indice récent',
       windSpeed: 'Vent (km/h)', exceedance: 'Dépassement', calm: 'Heures de calme (< {v} km/h) : {n}',
       roseTitle: 'Rose de pollution ({d} jours)', hours: 'heures',
+      impactTitle: 'L’action a-t-elle marché ? — pollution corrigée de la météo',
+      impactLead: 'Moyennes journalières observées et normalisées : la série normalisée retire ce que la météo explique (vent, température, humidité, pluie, pression) et garde la tendance et les ruptures.',
+      pollutant: 'Polluant', observed: 'Observé', normalised: 'Normalisé (météo moyenne)',
+      effect: 'effet {e} [{lo}, {hi}]', noEffect: 'effet non estimé', rawEffect: 'brut {e}',
+      model: 'Modèle : R² {r2} et RMSE {rmse} µg/m³ sur les jours mis de côté ; {learner}, graine {seed}, appris du {from} au {to} ({hours} h).',
+      impactCaveats: 'Une estimation, pas une preuve : un effet dont l’intervalle contient 0 n’est pas établi ; une mesure de quelques semaines est sous-estimée, jugez sur des mois ; une autre cause au même moment (travaux, trafic) n’est pas séparée. ',
+      impactDoc: 'Méthode et limites',
+      incrementTitle: 'Écart trafic − fond (µg/m³, moyennes journalières)',
     },
     en: {
       title: 'Hourly temperatures',
@@ -66,6 +74,14 @@
       airIndex: 'Index of {d}: {c} — {l} (dominant: {p})', airNoIndex: 'No recent index',
       windSpeed: 'Wind (km/h)', exceedance: 'Exceedance', calm: 'Calm hours (< {v} km/h): {n}',
       roseTitle: 'Pollution rose ({d} days)', hours: 'hours',
+      impactTitle: 'Did it work? — weather-normalised pollution',
+      impactLead: 'Observed and normalised daily means: the normalised series removes what the weather explains (wind, temperature, humidity, rain, pressure) and keeps trends and steps.',
+      pollutant: 'Pollutant', observed: 'Observed', normalised: 'Normalised (average weather)',
+      effect: 'effect {e} [{lo}, {hi}]', noEffect: 'effect not estimated', rawEffect: 'raw {e}',
+      model: 'Model: R² {r2} and RMSE {rmse} µg/m³ on held-out days; {learner}, seed {seed}, trained from {from} to {to} ({hours} h).',
+      impactCaveats: 'An estimate, not a proof: an effect whose interval contains 0 is not established; a measure lasting a few weeks is underestimated, judge over months; another cause at the same time (roadworks, traffic) is not separated. ',
+      impactDoc: 'Method and limits',
+      incrementTitle: 'Traffic − background increment (µg/m³, daily means)',
     },
   };
   let lang = 'fr';
@@ -121,6 +137,7 @@
     meta: null, france: null, franceSet: null, communes: null, stations: null,
     region: null, station: null, generatedAt: null,
     air: null, airStation: null, airFile: null,
+    increment: null, impactStation: null, impactPollutant: null, impactFile: null,
   };
   const charts = {};
   const $ = (id) => document.querySelector('[data-testid="' + id + '"]');
@@ -149,19 +166,22 @@
     const communeSet = sets.find((s) => s.name === meta.station_region_set) || null;
     // The air-quality panel draws its stations on the commune map too, so it needs the shapes.
     const needShapes = communeSet && (meta.stations || meta.air_quality);
-    const [franceShapes, france, communeShapes, communes, stations, air] = await Promise.all([
+    // The impact panel belongs to the air-quality source shown: no air quality, no impact.
+    const impact = (meta.air_quality && meta.air_quality_impact) || null;
+    const [franceShapes, france, communeShapes, communes, stations, air, increment] = await Promise.all([
       franceSet ? getJson(franceSet.shapes) : null,
       franceSet ? getJson(franceSet.hourly) : null,
       needShapes ? getJson(communeSet.shapes) : null,
       meta.stations && communeSet ? getJson(communeSet.hourly) : null,
       meta.stations ? getJson(meta.stations) : null,
       meta.air_quality ? getJson(meta.air_quality.file) : null,
+      impact && impact.increment ? getJson(impact.increment) : null,
     ]);
     if (franceSet) echarts.registerMap(franceSet.name, franceShapes);
     if (communeSet && communeShapes) echarts.registerMap(communeSet.name, communeShapes);
     Object.assign(state, {
       meta, france, franceSet, communes, communeSet, stations, air, airFile: null,
-      generatedAt: meta.generated_at,
+      increment, impactFile: null, generatedAt: meta.generated_at,
     });
   }
 
@@ -653,6 +673,155 @@
     if (state.airStation) selectAirStation(state.airStation);
   }
 
+
+  // ---- Did it work? (weather-normalised series, interventions) --------------------------------
+  const impactOf = (meta) => (meta && meta.air_quality && meta.air_quality_impact) || null;
+  const impactStations = () => (impactOf(state.meta) ? impactOf(state.meta).stations : []);
+  // A percentage rounded to a whole number, its sign always shown: "−23 %".
+  function percent(v) {
+    const r = Math.round(v);
+    return (r < 0 ? '−' : r > 0 ? '+' : '') + num(Math.abs(r), 0) + ' %';
+  }
+  function effectText(effect) {
+    if (!effect) return t('noEffect');
+    return t('effect', { e: percent(effect.effect_percent), lo: percent(effect.effect_ci_low_percent),
+      hi: percent(effect.effect_ci_high_percent) });
+  }
+  function day(iso) {
+    return new Intl.DateTimeFormat(locale(), { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'UTC' })
+      .format(new Date(iso));
+  }
+
+  function impactSeries() {
+    const file = state.impactFile && state.impactFile.code === state.impactStation ? state.impactFile : null;
+    return file && file.pollutants[state.impactPollutant] ? file.pollutants[state.impactPollutant] : null;
+  }
+
+  // Observed and normalised daily means on one time axis (gaps kept); each intervention inside
+  // the series a vertical line labelled with its name and estimated effect.
+  function impactChartOption(series) {
+    const days = series ? series.days : [];
+    const line = (name, values, color, extra) => Object.assign({
+      name, type: 'line', showSymbol: false, connectNulls: false, color,
+      data: days.map((d, i) => [d, values[i]]),
+    }, extra);
+    const inside = (series ? series.interventions : [])
+      .filter((iv) => days.length && iv.date >= days[0] && iv.date <= days[days.length - 1]);
+    return {
+      textStyle: textStyle(),
+      tooltip: { show: !TV, trigger: 'axis', confine: true, textStyle: textStyle(),
+        valueFormatter: (v) => num(v, 1) + ' µg/m³' },
+      legend: { top: 0, textStyle: textStyle() },
+      grid: { left: 8, right: 16, top: TV ? 70 : 44, bottom: 8, containLabel: true },
+      xAxis: timeAxis(),
+      yAxis: valueAxis('µg/m³', { scale: false, min: 0 }),
+      series: series ? [
+        line(t('observed'), series.observed_ugm3, '#9e9e9e', { lineStyle: { width: 1 } }),
+        line(t('normalised'), series.normalised_ugm3, '#364B9A', {
+          lineStyle: { width: TV ? 4 : 2.5 },
+          markLine: {
+            symbol: ['none', 'none'], silent: true,
+            lineStyle: { color: '#DD3D2D', type: 'solid', width: 1.5 },
+            label: { position: 'insideEndTop', fontSize: baseFont(), color: '#7a2e00' },
+            data: inside.map((iv) => ({ name: iv.name, xAxis: iv.date,
+              label: { formatter: iv.name + '\n' + effectText(iv.effect) } })),
+          },
+        }),
+      ] : [],
+    };
+  }
+
+  function incrementOption() {
+    const pollutants = state.increment ? Object.entries(state.increment.pollutants) : [];
+    const colors = { NO2: '#364B9A', PM10: '#F67E4B', 'PM2.5': '#A50026', O3: '#6EA6CD' };
+    return {
+      textStyle: textStyle(),
+      tooltip: { show: !TV, trigger: 'axis', confine: true, textStyle: textStyle(),
+        valueFormatter: (v) => num(v, 1) + ' µg/m³' },
+      legend: { top: 0, textStyle: textStyle() },
+      grid: { left: 8, right: 16, top: TV ? 70 : 36, bottom: 8, containLabel: true },
+      xAxis: timeAxis(),
+      yAxis: valueAxis('µg/m³'),
+      series: pollutants.map(([name, s]) => ({
+        name, type: 'line', showSymbol: false, connectNulls: false, color: colors[name] || '#555',
+        data: s.days.map((d, i) => [d, s.increment_ugm3[i]]),
+      })),
+    };
+  }
+
+  function renderImpactSelects() {
+    const stations = impactStations();
+    const select = $('impact-station-select');
+    select.innerHTML = stations.map((s) => '<option value="' + escapeHtml(s.code) + '">'
+      + escapeHtml((s.name || s.code) + ' (' + s.code + ')') + '</option>').join('');
+    if (!state.impactStation || !stations.some((s) => s.code === state.impactStation)) {
+      state.impactStation = stations.length ? stations[0].code : null;
+    }
+    select.value = state.impactStation || '';
+    const station = stations.find((s) => s.code === state.impactStation);
+    const pollutants = station ? station.pollutants : [];
+    $('impact-pollutant-select').innerHTML = pollutants.map((p) => '<option value="' + escapeHtml(p) + '">'
+      + escapeHtml(p) + '</option>').join('');
+    if (!pollutants.includes(state.impactPollutant)) {
+      state.impactPollutant = pollutants.includes('NO2') ? 'NO2' : pollutants.length ? pollutants[0] : null;
+    }
+    $('impact-pollutant-select').value = state.impactPollutant || '';
+  }
+
+  function renderImpactStation() {
+    const series = impactSeries();
+    const station = impactStations().find((s) => s.code === state.impactStation);
+    $('impact-title').textContent = station && series
+      ? (station.name || station.code) + ' — ' + state.impactPollutant : '';
+    const box = $('impact-chart');
+    box.dataset.station = series ? state.impactStation : '';
+    box.dataset.pollutant = series ? state.impactPollutant : '';
+    chart('impact-chart').setOption(impactChartOption(series), true);
+    $('impact-effects').innerHTML = (series ? series.interventions : []).map((iv) => '<li>'
+      + '<b>' + escapeHtml(iv.name) + '</b> (' + escapeHtml(day(iv.date)) + ') — <span class="effect">'
+      + escapeHtml(effectText(iv.effect)) + '</span>'
+      + (iv.effect ? ' (' + escapeHtml(t('rawEffect', { e: percent(iv.effect.raw_effect_percent) })) + ')' : '')
+      + (iv.description ? ' — ' + escapeHtml(iv.description) : '') + '</li>').join('');
+    const m = series ? series.model : null;
+    $('impact-model').textContent = m ? t('model', { r2: num(m.r2, 2), rmse: num(m.rmse_ugm3, 1),
+      learner: m.learner, seed: m.seed, from: day(m.training_from), to: day(m.training_to),
+      hours: num(m.training_hours, 0) }) : '';
+  }
+
+  // A station's file is loaded when it is chosen; a pollutant is a key of that file.
+  async function selectImpact(code, pollutant) {
+    state.impactStation = code;
+    if (pollutant) state.impactPollutant = pollutant;
+    renderImpactSelects();
+    const station = impactStations().find((s) => s.code === code);
+    if (station && !(state.impactFile && state.impactFile.code === code)) {
+      try {
+        state.impactFile = await getJson(station.file);
+      } catch (error) {
+        console.warn('meteo-etl dashboard: normalised file', error);
+        state.impactFile = null;
+      }
+    }
+    renderImpactStation();
+    if (window.__dashboard) window.__dashboard.impactLoaded = code + '/' + state.impactPollutant;
+  }
+
+  function renderImpact() {
+    const impact = impactOf(state.meta);
+    $('panel-impact').hidden = !impact;
+    if (!impact) return;
+    const hasSeries = impactStations().length > 0;
+    $('impact-normalised').hidden = !hasSeries;
+    $('impact-model').hidden = !hasSeries;
+    const hasIncrement = Boolean(state.increment);
+    $('impact-increment-box').hidden = !hasIncrement;
+    if (hasIncrement) chart('impact-increment').setOption(incrementOption(), true);
+    if (!hasSeries) return;
+    renderImpactSelects();
+    renderImpactStation();
+    if (state.impactStation) selectImpact(state.impactStation);
+  }
+
   // ---- Whole page ------------------------------------------------------------------------------
   function renderAll() {
     applyLanguage();
@@ -668,6 +837,7 @@
       renderStation();
     }
     renderAir();
+    renderImpact();
     if (TV) showSlide(slideIndex);
     resizeAll();
   }
@@ -681,6 +851,9 @@
     $('station-select').addEventListener('change', (e) => selectStation(e.target.value));
     chart('france-map').on('click', (p) => { if (p.name) selectRegion(p.name); });
     $('air-station-select').addEventListener('change', (e) => selectAirStation(e.target.value));
+    $('impact-station-select').addEventListener('change', (e) => selectImpact(e.target.value));
+    $('impact-pollutant-select').addEventListener('change',
+      (e) => selectImpact(state.impactStation, e.target.value));
     chart('air-map').on('click', (p) => {
       if (p.seriesType === 'scatter' && airStations()[p.dataIndex].file) selectAirStation(airStations()[p.dataIndex].code);
     });
@@ -701,7 +874,7 @@
   // ---- Kiosk -----------------------------------------------------------------------------------
   let slideIndex = 0;
   function slides() {
-    return ['panel-france', 'panel-toulouse', 'panel-air'].map($).filter((p) => !p.hidden);
+    return ['panel-france', 'panel-toulouse', 'panel-air', 'panel-impact'].map($).filter((p) => !p.hidden);
   }
   function showSlide(i) {
     const all = slides();

@@ -352,3 +352,111 @@ test('without air_quality in meta.json the page asks for no air-quality file and
     useMeta(null);
   }
 });
+
+// The site of dashboard.normalised.site (tests/integration/dashboard/normalised_panel_test.cpp)
+// seeds these: FR50044's NO2 over 20 days from 2026-02-20 with 2026-03-04 missing, "ZFE phase 1"
+// on 2026-03-02 with its effect, "Bus électriques" (2026-02-25) without one; PM10 over 3 days.
+const IMPACT = { station: 'FR50044', days: 20, gap: '2026-03-04', zfe: '2026-03-02',
+  effect: 'effet −23 % [−27 %, −19 %]', bus: '2026-02-25' };
+
+test('did it work: observed against normalised daily means, interventions marked with their effect, the increment', async () => {
+  useMeta(allFresh());
+  const { page, problems, close } = await open(chrome.browser, server.url);
+  try {
+    const panel = page.locator(byTestId('panel-impact'));
+    const impact = meta.air_quality_impact;
+    if (!impact) {
+      assert.equal(await panel.isHidden(), true, 'no normalised series nor increment: no panel');
+      assert.deepEqual(problems, []);
+      return;
+    }
+    assert.equal(await panel.isVisible(), true);
+    const chartOf = () => page.evaluate(() => {
+      const c = window.__dashboard.charts['impact-chart'].getOption();
+      return { names: c.series.map((x) => x.name), data: c.series.map((x) => x.data),
+        connect: c.series.map((x) => x.connectNulls),
+        marks: c.series.map((x) => (x.markLine ? x.markLine.data.map((d) => ({ x: d.xAxis, name: d.name,
+          label: d.label.formatter })) : [])) };
+    });
+    const station = impact.stations[0];
+    assert.ok(station, 'the seeded site has a normalised series');
+    const pollutant = station.pollutants.includes('NO2') ? 'NO2' : station.pollutants[0];
+    await page.waitForFunction((key) => window.__dashboard.impactLoaded === key, `${station.code}/${pollutant}`);
+    const file = readJson(path.join(site, 'data', station.file));
+    const series = file.pollutants[pollutant];
+
+    // Two series, observed then normalised, one point per day of the file, gaps kept.
+    const o = await chartOf();
+    assert.deepEqual(o.names, ['Observé', 'Normalisé (météo moyenne)']);
+    assert.deepEqual(o.connect, [false, false], 'a missing day stays a gap');
+    assert.equal(o.data[0].length, series.days.length);
+    assert.equal(o.data[1].length, series.days.length);
+    series.days.forEach((d, i) => {
+      assert.deepEqual(o.data[0][i], [d, series.observed_ugm3[i]], d);
+      assert.deepEqual(o.data[1][i], [d, series.normalised_ugm3[i]], d);
+    });
+    // A vertical line at each intervention inside the series, on the normalised one.
+    const first = series.days[0], last = series.days[series.days.length - 1];
+    const inside = series.interventions.filter((iv) => iv.date >= first && iv.date <= last);
+    assert.deepEqual(o.marks[0], []);
+    assert.deepEqual(o.marks[1].map((m) => [m.x, m.name]), inside.map((iv) => [iv.date, iv.name]));
+
+    const effects = await page.textContent(byTestId('impact-effects'));
+    const model = await page.textContent(byTestId('impact-model'));
+    if (station.code === IMPACT.station) {
+      assert.equal(series.days.length, IMPACT.days);
+      const gap = series.days.indexOf(IMPACT.gap);
+      assert.equal(o.data[0][gap][1], null, 'the observed gap');
+      assert.equal(o.data[1][gap][1], null, 'the normalised gap');
+      assert.deepEqual(o.marks[1], [
+        { x: IMPACT.bus, name: 'Bus électriques', label: 'Bus électriques\neffet non estimé' },
+        { x: IMPACT.zfe, name: 'ZFE phase 1', label: `ZFE phase 1\n${IMPACT.effect}` },
+      ]);
+      assert.ok(effects.includes(`ZFE phase 1 (02/03/2026) — ${IMPACT.effect} (brut −25 %)`), effects);
+      assert.ok(effects.includes('Bus électriques (25/02/2026) — effet non estimé'), effects);
+      assert.match(model, /R² 0,74 et RMSE 7,3 µg\/m³/);
+      assert.match(model, /xgboost 1\.7\.4 gbtree, graine 7, appris du 01\/01\/2026 au 01\/05\/2026/);
+    }
+    assert.equal(await page.getAttribute(byTestId('impact-doc'), 'href'), 'impact.md');
+    assert.match(await page.textContent(byTestId('impact-caveats')), /intervalle contient 0/);
+
+    await panel.scrollIntoViewIfNeeded();
+    await page.waitForTimeout(300); // the chart's animation, for the screenshot
+    await screenshot(page, 'did-it-work');
+
+    // Another pollutant of the station: its own days; interventions outside them are not drawn.
+    if (station.pollutants.length > 1) {
+      const other = station.pollutants.find((p) => p !== pollutant);
+      await page.selectOption(byTestId('impact-pollutant-select'), other);
+      await page.waitForFunction((key) => window.__dashboard.impactLoaded === key, `${station.code}/${other}`);
+      const p = await chartOf();
+      const otherSeries = file.pollutants[other];
+      assert.equal(p.data[1].length, otherSeries.days.length);
+      const within = otherSeries.interventions.filter((iv) => iv.date >= otherSeries.days[0]
+        && iv.date <= otherSeries.days[otherSeries.days.length - 1]);
+      assert.equal(p.marks[1].length, within.length);
+      if (station.code === IMPACT.station) assert.equal(p.marks[1].length, 0);
+    }
+
+    // The traffic minus background increment, one line per pollutant, when the site has one.
+    const box = page.locator(byTestId('impact-increment-box'));
+    if (impact.increment) {
+      assert.equal(await box.isVisible(), true);
+      const increment = readJson(path.join(site, 'data', impact.increment));
+      const inc = await page.evaluate(() => window.__dashboard.charts['impact-increment'].getOption().series
+        .map((x) => ({ name: x.name, data: x.data })));
+      assert.deepEqual(inc.map((x) => x.name), Object.keys(increment.pollutants));
+      inc.forEach((x) => {
+        const s = increment.pollutants[x.name];
+        assert.deepEqual(x.data, s.days.map((d, i) => [d, s.increment_ugm3[i]]));
+      });
+      if (station.code === IMPACT.station) assert.deepEqual(inc[0].data.map((x) => x[1]), [30, 22]);
+    } else {
+      assert.equal(await box.isHidden(), true);
+    }
+    await screenshot(page, 'did-it-work-other-pollutant');
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "meteo/analysis/settings.hpp"
 #include "meteo/core/time.hpp"
 #include "meteo/dashboard/settings.hpp"
 #include "meteo/model/region_set_spec.hpp"
@@ -29,11 +30,13 @@ struct EmbeddedFile {
 const std::vector<EmbeddedFile>& dashboard_assets();
 
 // What the dashboard reads of the configuration: [dashboard] (its defaults when the file has no
-// such table), the sources shown and the region sets drawn, each in the configuration's order.
+// such table), the sources shown and the region sets drawn, each in the configuration's order,
+// and the interventions ([[interventions]]) marked on the normalised series.
 struct DashboardInputs {
   DashboardConfig dashboard;
   std::vector<SourceScope> sources;
   std::vector<RegionSetConfig> region_sets;
+  std::vector<analysis::Intervention> interventions;
 };
 
 struct DashboardSettings {

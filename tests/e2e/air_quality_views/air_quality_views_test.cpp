@@ -273,8 +273,11 @@ TEST_F(AirQualityViews, WithoutAirQualityDataTheDashboardSaysNull) {
   const json meta = read_json(site() / "data/meta.json");
   ASSERT_TRUE(meta.contains("air_quality"));
   EXPECT_TRUE(meta["air_quality"].is_null());
+  ASSERT_TRUE(meta.contains("air_quality_impact"));
+  EXPECT_TRUE(meta["air_quality_impact"].is_null());
   EXPECT_FALSE(fs::exists(site() / "data/air-quality.json"));
   EXPECT_FALSE(fs::exists(site() / "data/air-quality"));
+  EXPECT_FALSE(fs::exists(site() / "data/air-quality-increment.json"));
 }
 
 TEST_F(AirQualityViews, DashboardWritesTheStationsTheirHoursAndTheRose) {
@@ -287,6 +290,11 @@ TEST_F(AirQualityViews, DashboardWritesTheStationsTheirHoursAndTheRose) {
             (json{{"file", "air-quality.json"},
                   {"source", "atmo"},
                   {"label", "Indice indicatif, calculé à partir des mesures des stations"}}));
+  // No analysis, and no day with both a traffic and a background representative mean.
+  ASSERT_TRUE(meta.contains("air_quality_impact"));
+  EXPECT_TRUE(meta["air_quality_impact"].is_null());
+  EXPECT_FALSE(fs::exists(site() / "data/air-quality/normalised"));
+  EXPECT_FALSE(fs::exists(site() / "data/air-quality-increment.json"));
 
   const json list = read_json(site() / "data/air-quality.json");
   EXPECT_EQ(list["source"], "atmo");
