@@ -369,6 +369,10 @@ NormalisedSeries normalise(const PollutionSeries& series, const AnalysisSettings
   return result;
 }
 
+std::string xgboost_library_version() {
+  return xgboost_version().substr(sizeof("xgboost"));
+}
+
 std::string learner_text(const ModelSettings& settings) {
   return xgboost_version() + " gbtree " + settings.objective;
 }

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <sstream>
 
 #include "database_run_store.hpp"
 #include "meteo/core/errors.hpp"
@@ -47,22 +46,6 @@ analysis::PollutionSeries slice(const analysis::PollutionSeries& series, UtcSeco
       first, series.end(), to,
       [](const analysis::PollutionHour& hour, UtcSeconds at) { return hour.hour < at; });
   return analysis::PollutionSeries(first, last);
-}
-
-std::string model_parameters(const analysis::AnalysisSettings& settings) {
-  std::ostringstream out;
-  out << "trees=" << settings.model.trees << " max_depth=" << settings.model.max_depth
-      << " learning_rate=" << settings.model.learning_rate
-      << " subsample=" << settings.model.subsample
-      << " columns_per_split=" << settings.model.columns_per_split
-      << " separate_trend=" << (settings.model.separate_trend ? "true" : "false")
-      << " objective=" << settings.model.objective
-      << " holdout_fraction=" << settings.model.holdout_fraction
-      << " resamples=" << settings.normalisation.resamples
-      << " bootstrap_draws=" << settings.interval.draws
-      << " block_days=" << settings.interval.block_days << " folds=" << settings.interval.folds
-      << " level=" << settings.interval.level;
-  return out.str();
 }
 
 bool concerns(const analysis::Intervention& intervention, const std::string& station) {
@@ -117,8 +100,8 @@ class Normaliser {
     NormalisationModelCard card;
     card.run_id = run_id_;
     card.weather = pairing;
-    card.learner = "xgboost gbtree";
-    card.parameters = model_parameters(config_.analysis);
+    card.learner = analysis::learner_text(config_.analysis.model);
+    card.parameters = analysis::settings_text(config_.analysis);
     card.seed = config_.analysis.model.seed;
     card.threads = config_.analysis.model.threads;
     card.training_from = series.front().hour;

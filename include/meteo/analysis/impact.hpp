@@ -63,6 +63,9 @@ struct NormalisedSeries {
 // Trains on the whole series (less the held-out days) and normalises every hour.
 NormalisedSeries normalise(const PollutionSeries& series, const AnalysisSettings& settings);
 
+// "1.7.4": the XGBoost library this process runs with (`--version`).
+std::string xgboost_library_version();
+
 // For a model card: "xgboost 1.7.4 gbtree count:poisson", the library as this process runs it.
 std::string learner_text(const ModelSettings& settings);
 
