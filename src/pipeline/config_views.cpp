@@ -25,7 +25,8 @@ VerifyScope verify_scope(const Config& config) {
 
 dashboard::DashboardInputs dashboard_inputs(const Config& config) {
   // No [dashboard] table: DashboardConfig's defaults, which are the dashboard's own.
-  return {config.dashboard.value_or(DashboardConfig{}), source_scopes(config), config.region_sets};
+  return {config.dashboard.value_or(DashboardConfig{}), source_scopes(config), config.region_sets,
+          config.analysis_job.interventions};
 }
 
 }  // namespace meteo::pipeline
