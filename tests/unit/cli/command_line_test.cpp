@@ -184,6 +184,8 @@ TEST(Version, NamesCommitLibrariesAndSchemaWithoutAConfig) {
       << result.out;
   EXPECT_TRUE(std::regex_search(result.out, std::regex(R"(Connector.* 1\.\d+\.\d+\n)")))
       << result.out;
+  EXPECT_TRUE(std::regex_search(result.out, std::regex(R"(\nXGBoost \d+\.\d+\.\d+\n)")))
+      << result.out;
   EXPECT_TRUE(
       contains(result.out, "\nschema version " + std::to_string(latest_schema_version()) + "\n"))
       << result.out;
