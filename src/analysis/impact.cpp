@@ -219,6 +219,31 @@ std::pair<double, double> interval_around(double point, double on_data,
   return {point + low, point + high};
 }
 
+std::vector<DayTotal> totals_of(const std::map<long, DayTotal>& days) {
+  std::vector<DayTotal> totals;
+  for (const auto& [day, total] : days) totals.push_back(total);
+  return totals;
+}
+
+// The interval of an effect (sum(a.numerator) / sum(a.denominator)) against the same ratio of
+// `before`, in percent: both sides' days resampled in blocks, the spread shifted to `point`.
+std::pair<double, double> ratio_interval(const std::vector<DayTotal>& after,
+                                         const std::vector<DayTotal>& before, double point,
+                                         std::uint64_t seed, const IntervalSettings& interval) {
+  const auto effect = [](DayTotal a, DayTotal b) {
+    return percent_change(a.numerator / a.denominator, b.numerator / b.denominator);
+  };
+  std::mt19937_64 random(seed);
+  std::vector<double> resampled;
+  for (int draw = 0; draw < interval.draws; ++draw) {
+    const DayTotal a = resample_blocks(after, interval.block_days, random);
+    const DayTotal b = resample_blocks(before, interval.block_days, random);
+    resampled.push_back(effect(a, b));
+  }
+  return interval_around(point, effect(sum_days(after), sum_days(before)), std::move(resampled),
+                         interval.level);
+}
+
 ImpactEstimate normalised_effect(const PollutionSeries& series,
                                  const std::vector<std::size_t>& rows,
                                  const std::vector<std::size_t>& before_rows,
@@ -249,22 +274,9 @@ ImpactEstimate normalised_effect(const PollutionSeries& series,
   estimate.effect_percent =
       percent_change(estimate.normalised_mean_after, estimate.normalised_mean_before);
 
-  std::vector<DayTotal> before, after;
-  for (const auto& [day, total] : before_days) before.push_back(total);
-  for (const auto& [day, total] : after_days) after.push_back(total);
-  const auto ratio = [](DayTotal a, DayTotal b) {
-    return percent_change(a.numerator / a.denominator, b.numerator / b.denominator);
-  };
-  std::mt19937_64 random(settings.model.seed ^ 0xb007'57a9ULL);
-  std::vector<double> resampled;
-  for (int draw = 0; draw < settings.interval.draws; ++draw) {
-    const DayTotal a = resample_blocks(after, settings.interval.block_days, random);
-    const DayTotal b = resample_blocks(before, settings.interval.block_days, random);
-    resampled.push_back(ratio(a, b));
-  }
   std::tie(estimate.effect_ci_low_percent, estimate.effect_ci_high_percent) =
-      interval_around(estimate.effect_percent, ratio(sum_days(after), sum_days(before)),
-                      std::move(resampled), settings.interval.level);
+      ratio_interval(totals_of(after_days), totals_of(before_days), estimate.effect_percent,
+                     settings.model.seed ^ 0xb007'57a9ULL, settings.interval);
   return estimate;
 }
 
@@ -303,22 +315,9 @@ ImpactEstimate counterfactual_effect(const PollutionSeries& series,
     total.numerator += series[before_rows[i]].concentration;
     total.denominator += before_predicted[i];
   }
-  std::vector<DayTotal> after, before;
-  for (const auto& [day, total] : days) after.push_back(total);
-  for (const auto& [day, total] : calibration_days) before.push_back(total);
-  const auto calibrated = [](DayTotal a, DayTotal b) {
-    return percent_change(a.numerator / a.denominator, b.numerator / b.denominator);
-  };
-  std::mt19937_64 random(settings.model.seed ^ 0xc0f7'57a9ULL);
-  std::vector<double> resampled;
-  for (int draw = 0; draw < settings.interval.draws; ++draw) {
-    const DayTotal a = resample_blocks(after, settings.interval.block_days, random);
-    const DayTotal b = resample_blocks(before, settings.interval.block_days, random);
-    resampled.push_back(calibrated(a, b));
-  }
   std::tie(estimate.effect_ci_low_percent, estimate.effect_ci_high_percent) =
-      interval_around(estimate.effect_percent, calibrated(sum_days(after), sum_days(before)),
-                      std::move(resampled), settings.interval.level);
+      ratio_interval(totals_of(days), totals_of(calibration_days), estimate.effect_percent,
+                     settings.model.seed ^ 0xc0f7'57a9ULL, settings.interval);
   return estimate;
 }
 

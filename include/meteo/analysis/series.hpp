@@ -27,7 +27,4 @@ struct PollutionHour {
 // In hour order, one entry per hour at most.
 using PollutionSeries = std::vector<PollutionHour>;
 
-// How many of the hours carry at least wind speed and temperature: the weather the model needs.
-std::size_t count_weather_hours(const PollutionSeries& series);
-
 }  // namespace meteo::analysis
