@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -87,6 +88,36 @@ inline std::vector<std::string> describe(const std::vector<Episode>& episodes) {
   std::vector<std::string> lines;
   for (const Episode& episode : episodes) lines.push_back(describe(episode));
   return lines;
+}
+
+struct DayTemperatures {
+  double minimum;
+  double maximum;
+};
+
+// Hourly records from day 0 00:00 to day 7 00:00. Day d is cool (15/28 °C) unless `hot_days`
+// names it. A day's maximum holds from 06:00 to 18:00, its minimum over the night before it
+// (18:00 the day before to 06:00), so each climatological day sees exactly its own extremes.
+inline std::vector<Observation> summer_week(const std::map<int, DayTemperatures>& hot_days) {
+  const auto temperatures = [&](int day) {
+    const auto found = hot_days.find(day);
+    return found == hot_days.end() ? DayTemperatures{15, 28} : found->second;
+  };
+  std::vector<Observation> records = calm_records(at(0h), at(std::chrono::days(7)), 1h);
+  for (Observation& record : records) {
+    const auto since = record.observed_at - day_zero();
+    const int day = static_cast<int>(std::chrono::floor<std::chrono::days>(since).count());
+    const auto hour =
+        std::chrono::floor<std::chrono::hours>(since - std::chrono::days(day)).count();
+    if (hour < 6) {
+      record.temperature_c = temperatures(day).minimum;
+    } else if (hour < 18) {
+      record.temperature_c = temperatures(day).maximum;
+    } else {
+      record.temperature_c = temperatures(day + 1).minimum;
+    }
+  }
+  return records;
 }
 
 // The alerts table as reconcile's caller keeps it: ids given in insertion order, writes and
