@@ -10,6 +10,16 @@ bool is_worse(double candidate, double peak, bool lower_is_worse) {
   return lower_is_worse ? candidate < peak : candidate > peak;
 }
 
+// The time of the first sample later than `moment`; nothing when there is none.
+std::optional<UtcSeconds> first_sample_after(const std::vector<Sample>& samples,
+                                             UtcSeconds moment) {
+  const auto later =
+      std::upper_bound(samples.begin(), samples.end(), moment,
+                       [](UtcSeconds value, const Sample& sample) { return value < sample.at; });
+  if (later == samples.end()) return std::nullopt;
+  return later->at;
+}
+
 // The episode of the given triggers (indices into samples, each with a rank).
 Episode episode_of(const std::vector<Sample>& samples, const std::vector<std::size_t>& triggers,
                    const LevelScale& scale, const EpisodeTiming& timing) {
@@ -33,14 +43,10 @@ Episode episode_of(const std::vector<Sample>& samples, const std::vector<std::si
   episode.level = scale.names[rank - 1];
   episode.threshold = scale.thresholds[rank - 1];
 
-  const std::size_t last = triggers.back();
-  const UtcSeconds data_end = samples.back().at;
-  if (data_end < samples[last].at + timing.close_after) return episode;  // may still last
-  if (timing.trigger_span) {
-    episode.end = samples[last].at + *timing.trigger_span;
-  } else if (last + 1 < samples.size()) {
-    episode.end = samples[last + 1].at;
-  }
+  const UtcSeconds last_trigger = samples[triggers.back()].at;
+  if (samples.back().at < last_trigger + timing.close_after) return episode;  // may still last
+  episode.end = timing.trigger_span ? last_trigger + *timing.trigger_span
+                                    : first_sample_after(samples, last_trigger);
   return episode;
 }
 

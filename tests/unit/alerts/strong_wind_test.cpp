@@ -99,6 +99,15 @@ TEST(StrongWind, MissingGustsNeitherTriggerNorClose) {
   EXPECT_EQ(closed[0].end, at(12h));
 }
 
+TEST(StrongWind, ACalmRecordAtTheGustsTimeDoesNotEndItThere) {
+  // Two records of one moment (a station sending twice): the episode still ends at a later one.
+  std::vector<Observation> records = one_gust(105, 12h);
+  records.insert(records.begin() + 25, calm_record(at(6h)));
+  const std::vector<Episode> episodes = detect_weather_episodes(records, strong_wind_only());
+  ASSERT_EQ(episodes.size(), 1u);
+  EXPECT_EQ(episodes[0].end, at(6h + 15min));
+}
+
 TEST(StrongWind, CalmRecordsGiveNothing) {
   EXPECT_TRUE(detect_weather_episodes(calm_records(at(0h), at(24h)), strong_wind_only()).empty());
   EXPECT_TRUE(detect_weather_episodes({}, AlertSettings{}).empty());
