@@ -55,6 +55,22 @@ TEST(AlertLifecycle, ACorrectionRemovingTheTriggerWithdrawsTheAlert) {
             (Notified{{1, Change::opened}, {1, Change::closed}, {1, Change::withdrawn}}));
 }
 
+TEST(AlertLifecycle, AWithdrawnAlertStaysWithdrawnThenComesBackWithItsValue) {
+  MemoryAlertStore store;
+  store.apply(detect(gusts(12h, {{6h, 105}})));
+  store.apply(detect(gusts(12h, {{6h, 30}})));
+
+  const Reconciliation again = store.apply(detect(gusts(12h, {{6h, 30}})));
+  EXPECT_TRUE(again.writes.empty());
+  EXPECT_TRUE(again.withdrawn.empty()) << "withdrawn once";
+
+  const Reconciliation restored = store.apply(detect(gusts(12h, {{6h, 105}})));
+  ASSERT_EQ(restored.writes.size(), 1u);
+  EXPECT_EQ(restored.writes[0].id, 1) << "the same alert, not a new one";
+  EXPECT_EQ(restored.writes[0].changes, (std::vector<Change>{Change::opened, Change::closed}));
+  EXPECT_EQ(store.live().size(), 1u);
+}
+
 TEST(AlertLifecycle, ARerunOnTheSameRecordsWritesNothing) {
   MemoryAlertStore store;
   const std::vector<Episode> episodes = detect(winter_days());
