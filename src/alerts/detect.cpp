@@ -1,3 +1,4 @@
+// Every enabled weather rule over one station's records, their episodes in one list.
 #include <algorithm>
 #include <iterator>
 

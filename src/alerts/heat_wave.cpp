@@ -11,6 +11,7 @@
 #include <limits>
 #include <map>
 #include <optional>
+#include <string>
 
 #include "episodes.hpp"
 #include "rules.hpp"
