@@ -21,6 +21,8 @@ constexpr HourIndex kMinTrainingHours = 9 * kDay;
 // Fewer cases than this leave a horizon without a chosen model.
 constexpr std::size_t kMinHourlyCases = 24;
 constexpr std::size_t kMinDailyCases = 5;
+// The daily model learns from a few dozen days: its slopes are pulled towards persistence.
+constexpr double kDailyRidge = 1.0;
 
 // Where the backtest stands in the History: its origins, and its refits at each day's first.
 struct Plan {
@@ -179,14 +181,15 @@ void fill_day_maximum(const History& history, const Plan& plan, Pressure pressur
         persistence_day_maximum(history, refit);
     Design design{columns, {}, {}, {}};
     for (HourIndex origin = refit - kDay; origin >= plan.training_start(refit); origin -= kDay) {
-      const double target = day_maximum(history, tomorrow_start(history, origin), refit);
+      const double target = daily_target(history, origin, refit);
       if (!std::isnan(target) && daily_features(history, origin, pressure, row.data())) {
         design.add(row.data(), target);
       }
     }
-    const auto fit = fit_least_squares(design, 0, design.size());
+    const auto fit = fit_least_squares(design, 0, design.size(), kDailyRidge);
     if (fit && daily_features(history, refit, pressure, row.data())) {
-      track.forecasts[model_index(Model::linear)][slot] = predict(*fit, row.data());
+      track.forecasts[model_index(Model::linear)][slot] =
+          persistence_day_maximum(history, refit) + predict(*fit, row.data());
     }
   }
 }

@@ -53,9 +53,23 @@ int daily_columns(Pressure pressure) {
   return pressure == Pressure::with ? 5 : 3;
 }
 
+double last_day_maximum(const History& history, HourIndex origin) {
+  double maximum = kMissing;
+  int observed = 0;
+  for (HourIndex hour = origin - 23; hour <= origin; ++hour) {
+    const double value = history.temperature_at(hour);
+    if (!std::isnan(value)) {
+      maximum = observed == 0 ? value : std::max(maximum, value);
+      ++observed;
+    }
+  }
+  return observed >= kMinDayHours ? maximum : kMissing;
+}
+
 bool daily_features(const History& history, HourIndex origin, Pressure pressure, double* row) {
   row[0] = 1;
-  row[1] = persistence_day_maximum(history, origin);
+  // Today's afternoon once it is past: a newer maximum than the last complete day's.
+  row[1] = last_day_maximum(history, origin) - persistence_day_maximum(history, origin);
   row[2] = history.temperature_at(origin) - history.temperature_at(origin - 24);
   if (pressure == Pressure::with) {
     const double pressure_now = history.pressure_at(origin);
@@ -63,6 +77,11 @@ bool daily_features(const History& history, HourIndex origin, Pressure pressure,
     row[4] = pressure_now - history.pressure_at(origin - 24);
   }
   return all_observed(row, daily_columns(pressure));
+}
+
+double daily_target(const History& history, HourIndex origin, HourIndex seen) {
+  return day_maximum(history, tomorrow_start(history, origin), seen) -
+         persistence_day_maximum(history, origin);
 }
 
 void Design::add(const double* row, double target) {
@@ -78,7 +97,7 @@ void Design::skip() {
 }
 
 std::optional<std::vector<double>> fit_least_squares(const Design& design, std::size_t first,
-                                                     std::size_t last) {
+                                                     std::size_t last, double ridge) {
   last = std::min(last, design.size());
   if (first >= last) {
     return std::nullopt;
@@ -97,8 +116,9 @@ std::optional<std::vector<double>> fit_least_squares(const Design& design, std::
   // The normal equations (a handful of columns, hundreds of rows): cheap, and a skipped row is a
   // zero row. A vanishing ridge keeps a constant column (a pressure that never moved) solvable.
   Eigen::MatrixXd gram = x.transpose() * x;
-  const double ridge = 1e-10 * std::max(1.0, gram.trace() / static_cast<double>(columns));
-  gram.diagonal().array() += ridge;
+  const double guard = 1e-10 * std::max(1.0, gram.trace() / static_cast<double>(columns));
+  gram.diagonal().array() += guard;
+  gram.diagonal().tail(columns - 1).array() += ridge * static_cast<double>(used_rows);
   const Eigen::LDLT<Eigen::MatrixXd> solver(gram);
   if (solver.info() != Eigen::Success) {
     return std::nullopt;

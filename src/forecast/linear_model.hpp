@@ -24,9 +24,12 @@ bool hourly_features(const History& history, HourIndex origin, int horizon_h, Pr
 double hourly_target(const History& history, HourIndex origin, int horizon_h);
 
 int daily_columns(Pressure pressure);
-// The daily model's inputs at `origin` for tomorrow's maximum (the last complete day's maximum,
-// the change since the same hour yesterday, the pressure tendency); false when one is missing.
+// The daily model's inputs at `origin` for tomorrow's maximum (the last 24 hours' maximum against
+// the last complete day's, the change since the same hour yesterday, the pressure tendency);
+// false when one is missing.
 bool daily_features(const History& history, HourIndex origin, Pressure pressure, double* row);
+// What the daily model predicts: tomorrow's maximum against the last complete day's.
+double daily_target(const History& history, HourIndex origin, HourIndex seen);
 
 // Rows of a design matrix, row-major, with their targets. A row left out (missing inputs) is all
 // zeros with a zero target: it adds nothing to the normal equations.
@@ -42,10 +45,11 @@ struct Design {
 };
 
 // The least-squares coefficients on rows [first, last) of the design; nothing when fewer than
-// kMinRowsPerColumn used rows per column are there or the system is singular.
+// kMinRowsPerColumn used rows per column are there or the system is singular. A ridge > 0 pulls
+// every coefficient but the first (the intercept) towards zero, by ridge times the used rows.
 inline constexpr std::size_t kMinRowsPerColumn = 3;
 std::optional<std::vector<double>> fit_least_squares(const Design& design, std::size_t first,
-                                                     std::size_t last);
+                                                     std::size_t last, double ridge = 0);
 
 double predict(const std::vector<double>& coefficients, const double* row);
 
