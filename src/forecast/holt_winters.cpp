@@ -49,22 +49,25 @@ std::vector<double> holt_winters_forecasts(const std::vector<double>& values, st
   if (std::isnan(first_day) || std::isnan(second_day)) {
     return forecasts;
   }
-  // The season: each hour's mean departure from its day's mean over the two days.
+  const double trend_estimate = (second_day - first_day) / kPeriod;
+  // The season: each hour's mean departure from its day's mean over the two days, the trend's
+  // part of that departure (its distance from the day's middle hour) taken out.
   std::array<double, kPeriod> season{};
   for (std::size_t slot = 0; slot < kPeriod; ++slot) {
     const std::size_t hour = from + slot;
+    const double trend_part = trend_estimate * (static_cast<double>(slot) - 11.5);
     double sum = 0;
     int observed = 0;
     for (const auto& [value, day_mean] :
          {std::pair{values[hour], first_day}, std::pair{values[hour + kPeriod], second_day}}) {
       if (!std::isnan(value)) {
-        sum += value - day_mean;
+        sum += value - day_mean - trend_part;
         ++observed;
       }
     }
     season[hour % kPeriod] = observed > 0 ? sum / observed : 0;
   }
-  double trend = (second_day - first_day) / kPeriod;
+  double trend = trend_estimate;
   // The second day's mean is the level at its middle hour, 11.5 hours before its last.
   double level = second_day + 11.5 * trend;
 
