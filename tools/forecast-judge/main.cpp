@@ -45,6 +45,9 @@ struct Tally {
   double persistence_error = 0;
   std::size_t cases = 0;
   std::array<std::size_t, 4> shown_by_model{};  // persistence's slot: nothing shown
+  // Each candidate's errors over the cases where every candidate had a forecast.
+  std::array<double, 4> candidate_error{};
+  std::size_t common_cases = 0;
 };
 
 double day_maximum(const meteo::forecast::HourlySeries& series, std::size_t first) {
@@ -87,6 +90,8 @@ std::vector<Tally> judge_seed(const Options& options, int seed) {
         truth = series.temperature[issue + slot + 1];
       }
       double shown = meteo::forecast::kMissing, reference = meteo::forecast::kMissing;
+      std::array<double, 4> by_model;
+      by_model.fill(meteo::forecast::kMissing);
       Model shown_model = Model::persistence;
       for (const auto& forecast : result->forecasts) {
         if (forecast.quantity != quantity ||
@@ -100,6 +105,7 @@ std::vector<Tally> judge_seed(const Options& options, int seed) {
           shown = forecast.value;
           shown_model = forecast.model;
         }
+        by_model[static_cast<std::size_t>(forecast.model)] = forecast.value;
       }
       if (std::isnan(shown)) {
         shown = reference;
@@ -112,6 +118,19 @@ std::vector<Tally> judge_seed(const Options& options, int seed) {
       tally.persistence_error += std::fabs(reference - truth);
       ++tally.cases;
       ++tally.shown_by_model[static_cast<std::size_t>(shown_model)];
+      // Tomorrow's maximum has two candidates only: persistence and linear.
+      const bool every_candidate = std::all_of(kModels.begin(), kModels.end(), [&](Model model) {
+        const bool offered = !daily || model == Model::persistence || model == Model::linear;
+        return !offered || !std::isnan(by_model[static_cast<std::size_t>(model)]);
+      });
+      if (every_candidate) {
+        for (std::size_t m = 0; m < kModels.size(); ++m) {
+          if (!std::isnan(by_model[m])) {
+            tally.candidate_error[m] += std::fabs(by_model[m] - truth);
+          }
+        }
+        ++tally.common_cases;
+      }
     }
   }
   return tallies;
@@ -119,6 +138,27 @@ std::vector<Tally> judge_seed(const Options& options, int seed) {
 
 double skill_of(const Tally& tally) {
   return tally.persistence_error > 0 ? 1 - tally.shown_error / tally.persistence_error : 0;
+}
+
+// Each candidate alone, over the cases where all had a forecast: what the choice adds.
+void print_candidates(const std::vector<Tally>& total, int horizons) {
+  std::printf("\nEach candidate alone, over the cases where all had a forecast (MAE °C):\n\n");
+  std::printf("| horizon | cases | persistence | diurnal | holt_winters | linear |\n");
+  std::printf("|---|---:|---:|---:|---:|---:|\n");
+  for (std::size_t slot = 0; slot < total.size(); ++slot) {
+    const Tally& tally = total[slot];
+    const double cases = static_cast<double>(std::max<std::size_t>(1, tally.common_cases));
+    const bool daily = slot == static_cast<std::size_t>(horizons);
+    char diurnal[32] = "-", holt_winters[32] = "-";
+    if (!daily) {
+      std::snprintf(diurnal, sizeof diurnal, "%.2f", tally.candidate_error[1] / cases);
+      std::snprintf(holt_winters, sizeof holt_winters, "%.2f", tally.candidate_error[2] / cases);
+    }
+    const std::string label = daily ? "tomorrow's max" : std::to_string(slot + 1) + " h";
+    std::printf("| %s | %zu | %.2f | %s | %s | %.2f |\n", label.c_str(), tally.common_cases,
+                tally.candidate_error[0] / cases, diurnal, holt_winters,
+                tally.candidate_error[3] / cases);
+  }
 }
 
 // Seconds for forecasting every station once, timed `timings` times.
@@ -190,7 +230,9 @@ int main(int argc, char** argv) {
       total[slot].cases += tallies[slot].cases;
       for (std::size_t m = 0; m < kModels.size(); ++m) {
         total[slot].shown_by_model[m] += tallies[slot].shown_by_model[m];
+        total[slot].candidate_error[m] += tallies[slot].candidate_error[m];
       }
+      total[slot].common_cases += tallies[slot].common_cases;
       skill_sum[slot] += skill_of(tallies[slot]);
     }
     std::printf("| %d | %.3f | %.3f | %.3f | %.3f |\n", seed, skill_of(tallies[0]),
@@ -215,6 +257,7 @@ int main(int argc, char** argv) {
                 100.0 * tally.shown_by_model[1] / cases, 100.0 * tally.shown_by_model[2] / cases,
                 100.0 * tally.shown_by_model[3] / cases);
   }
+  print_candidates(total, horizons);
   std::printf(
       "\n%d seed(s) of %d days, issued every %d h over the last %d days; skill: 1 - MAE / "
       "persistence's MAE, averaged over seeds\n",
@@ -223,11 +266,12 @@ int main(int argc, char** argv) {
   if (options.timings > 0 && options.stations > 0) {
     auto seconds = time_stations(options);
     std::sort(seconds.begin(), seconds.end());
+    const double median = seconds[seconds.size() / 2];
     std::printf(
         "cost: forecast_station for %d stations of %d days: median %.3f s (%.3f to %.3f s, "
-        "%d timings)\n",
-        options.stations, options.cost_days, seconds[seconds.size() / 2], seconds.front(),
-        seconds.back(), options.timings);
+        "%d timings), %.1f ms per station\n",
+        options.stations, options.cost_days, median, seconds.front(), seconds.back(),
+        options.timings, 1000 * median / options.stations);
   }
   const double skill_3h =
       skill_sum[static_cast<std::size_t>(std::min(2, horizons - 1))] / options.seeds;
