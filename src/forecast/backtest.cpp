@@ -63,6 +63,9 @@ std::vector<Skill> score_track(const HorizonTrack& track, const History& history
 std::optional<Model> choose_model(const std::vector<Skill>& skill, const HorizonTrack& track,
                                   std::size_t min_cases) {
   std::optional<Model> best;
+  if (std::isnan(track.issued(Model::persistence))) {
+    return best;  // the station has been silent for hours: any other forecast would be stale
+  }
   double best_skill = 0;
   for (const Skill& score : skill) {
     if (score.cases < min_cases || std::isnan(track.issued(score.model))) {

@@ -36,7 +36,9 @@ struct HorizonTrack {
 std::vector<Skill> score_track(const HorizonTrack& track, const History& history);
 
 // The candidate with the best skill among those with at least min_cases cases and a forecast at
-// the issue; nothing when none qualifies. Ties go to the simpler model (kModels' order).
+// the issue; nothing when none qualifies, or when persistence itself has no forecast at the issue
+// (nothing observed lately: the others would be stale, and their live skill unmeasurable). Ties go
+// to the simpler model (kModels' order).
 std::optional<Model> choose_model(const std::vector<Skill>& skill, const HorizonTrack& track,
                                   std::size_t min_cases);
 

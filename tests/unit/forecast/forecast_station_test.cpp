@@ -130,6 +130,24 @@ TEST(ForecastStation, GapsBeforeTheIssueAreSurvived) {
   }
 }
 
+TEST(ForecastStation, AStationSilentForHoursShowsNothing) {
+  HourlySeries series = weather(45, 9);
+  const std::size_t issue = 24 * 44 + 15;
+  for (std::size_t hour = issue - 4; hour <= issue; ++hour) {
+    series.temperature[hour] = kMissing;
+  }
+  const auto result = forecast_station(series, hour_of(series, issue), ForecastSettings{});
+  ASSERT_TRUE(result);
+  bool holt_winters = false;
+  for (const Forecast& forecast : result->forecasts) {
+    EXPECT_FALSE(forecast.shown && forecast.quantity == Quantity::temperature);
+    EXPECT_FALSE(forecast.model == Model::persistence &&
+                 forecast.quantity == Quantity::temperature);
+    holt_winters |= forecast.model == Model::holt_winters;
+  }
+  EXPECT_TRUE(holt_winters);  // still returned, for the record: only not shown
+}
+
 TEST(ForecastStation, AShownModelBeatsPersistenceByMoreThanMinSkill) {
   const HourlySeries series = weather(60, 11);
   for (const double min_skill : {0.0, 0.3, 0.6}) {
