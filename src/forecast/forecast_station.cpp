@@ -197,7 +197,7 @@ void fill_day_maximum(const History& history, const Plan& plan, Pressure pressur
 Plan plan_for(const History& history, const ForecastSettings& settings) {
   Plan plan;
   plan.issue = history.issue();
-  plan.horizons = std::max(1, settings.max_horizon_h);
+  plan.horizons = std::max(0, settings.max_horizon_h);  // 0: tomorrow's maximum only
   plan.training_hours = std::max<HourIndex>(kDay, settings.training_days * kDay);
   const HourIndex backtest_days = std::clamp<HourIndex>((plan.issue - kMinTrainingHours) / kDay, 0,
                                                         std::max(0, settings.backtest_days));
@@ -263,7 +263,9 @@ std::optional<StationForecast> forecast_station(const HourlySeries& series, UtcS
     hourly.emplace_back(Quantity::temperature, h, plan.first_origin, plan.origins());
   }
   fill_reference_candidates(history, plan, hourly);
-  fill_holt_winters(history, plan, hourly);
+  if (!hourly.empty()) {
+    fill_holt_winters(history, plan, hourly);
+  }
   fill_linear(history, plan, pressure, hourly);
   HorizonTrack daily(Quantity::day_maximum, 0, plan.first_origin, plan.origins());
   fill_day_maximum(history, plan, pressure, daily);

@@ -197,6 +197,27 @@ TEST(ForecastStation, TargetsAndHorizonsFollowTheIssueHour) {
   }
 }
 
+TEST(ForecastStation, HorizonsFollowTheSettings) {
+  const HourlySeries series = weather(30, 6);
+  const UtcSeconds issued_at = hour_of(series, 24 * 29 + 2);
+  for (const int max_horizon_h : {0, 3, 12}) {
+    ForecastSettings settings;
+    settings.max_horizon_h = max_horizon_h;
+    const auto result = forecast_station(series, issued_at, settings);
+    ASSERT_TRUE(result);
+    int longest = 0, daily = 0;
+    for (const Forecast& forecast : result->forecasts) {
+      if (forecast.quantity == Quantity::temperature) {
+        longest = std::max(longest, forecast.horizon_h);
+      } else {
+        ++daily;
+      }
+    }
+    EXPECT_EQ(longest, max_horizon_h);
+    EXPECT_EQ(daily, 2);  // persistence and the daily linear model
+  }
+}
+
 TEST(ForecastStation, AStationWithoutPressureStillGetsTheLinearModel) {
   const HourlySeries series = weather(50, 4, false);
   const auto result = forecast_station(series, hour_of(series, 24 * 49 + 6), ForecastSettings{});
