@@ -36,6 +36,7 @@ struct Options {
   int stations = 50;
   int cost_days = 60;
   int timings = 5;
+  bool without_pressure = false;  // stations without a barometer
   ForecastSettings settings;
 };
 
@@ -68,6 +69,7 @@ std::vector<Tally> judge_seed(const Options& options, int seed) {
   spec.start = meteo::parse_hour("2024-01-01T00");
   spec.days = options.days;
   spec.seed = static_cast<std::uint64_t>(seed);
+  spec.with_pressure = !options.without_pressure;
   const auto series = meteo::synthetic::generate_weather(spec);
   const int horizons = options.settings.max_horizon_h;
   std::vector<Tally> tallies(static_cast<std::size_t>(horizons) + 1);
@@ -205,6 +207,8 @@ int main(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber);
   app.add_option("--cost-days", options.cost_days, "days of each timed station's series")
       ->check(CLI::Range(1, 5000));
+  app.add_flag("--without-pressure", options.without_pressure,
+               "judged stations have no barometer (pressure all missing)");
   app.add_option("--timings", options.timings, "times the stations are timed")
       ->check(CLI::NonNegativeNumber);
   app.add_option("--backtest-days", options.settings.backtest_days, "[forecast] backtest_days");
