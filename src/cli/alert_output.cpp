@@ -60,10 +60,9 @@ ViewRows skill_view(const std::vector<ForecastSkillRow>& rows) {
                  {"To", "window_end"}},
                 {}};
   for (const ForecastSkillRow& row : rows) {
-    view.rows.push_back({row.source, row.dataset_id, row.quantity, row.horizon_h,
-                         row.skill_window, row.model, row.mae, row.rmse,
-                         optional_cell(row.skill_vs_persistence), row.cases,
-                         to_iso8601(row.window_start), to_iso8601(row.window_end)});
+    view.rows.push_back({row.source, row.dataset_id, row.quantity, row.horizon_h, row.skill_window,
+                         row.model, row.mae, row.rmse, optional_cell(row.skill_vs_persistence),
+                         row.cases, to_iso8601(row.window_start), to_iso8601(row.window_end)});
   }
   return view;
 }
@@ -102,8 +101,8 @@ void run_alert_query(Database& db, const AlertQueryOptions& options, std::ostrea
   if (!options.from.empty()) filter.from = parse_hour(options.from);
   if (!options.to.empty()) filter.to = parse_hour(options.to);
   if (filter.from && filter.to && *filter.to <= *filter.from) {
-    throw Error(ExitCode::usage, "query alerts: --from " + options.from +
-                                     " must be before --to " + options.to);
+    throw Error(ExitCode::usage,
+                "query alerts: --from " + options.from + " must be before --to " + options.to);
   }
   if (options.format == "table") out << "Alerts: " << kIndicativeAlertsNote << "\n";
   print_view(out, alerts_view(query_alerts(db, filter)), options.format);

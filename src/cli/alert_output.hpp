@@ -27,7 +27,6 @@ void add_forecast_skill_options(CLI::App& app, ForecastSkillOptions& options);
 
 // A table reader is told the alerts are indicative; CSV and JSON stay plain rows.
 void run_alert_query(Database& db, const AlertQueryOptions& options, std::ostream& out);
-void run_forecast_skill_query(Database& db, const ForecastSkillOptions& options,
-                              std::ostream& out);
+void run_forecast_skill_query(Database& db, const ForecastSkillOptions& options, std::ostream& out);
 
 }  // namespace meteo

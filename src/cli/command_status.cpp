@@ -269,9 +269,7 @@ nlohmann::json active_alerts_json(const std::vector<AlertRow>& alerts) {
 }
 
 void print_active_alerts_text(std::ostream& out, const std::vector<AlertRow>& alerts) {
-  out << "
-active alerts (indicative, not official vigilance)
-";
+  out << "\nactive alerts (indicative, not official vigilance)\n";
   if (alerts.empty()) {
     out << "none\n";
     return;

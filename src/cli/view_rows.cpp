@@ -51,5 +51,4 @@ void print_view(std::ostream& out, const ViewRows& view, const std::string& form
   format == "csv" ? print_csv(out, header, text) : print_table(out, header, text);
 }
 
-
 }  // namespace meteo

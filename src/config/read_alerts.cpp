@@ -13,8 +13,8 @@ constexpr double kAnyTemperatureC = 80;
 constexpr double kAnyRainMm = 2000;
 
 // Each level's threshold must be beyond the lower level's, or the higher one would never show.
-void require_order(const ConfigReader& reader, const std::string& key, double lower,
-                   double higher, const char* relation) {
+void require_order(const ConfigReader& reader, const std::string& key, double lower, double higher,
+                   const char* relation) {
   if (!(higher > lower)) {
     reader.fail(key, std::string("must be ") + relation + " the lower level's threshold");
   }
@@ -47,18 +47,16 @@ void read_heat_wave(const ConfigReader& reader, const toml::table& t, const std:
                     alerts::HeatWaveRule& rule) {
   reader.expect_only(t, where, {"enabled", "min_mean_c", "max_mean_c", "days"});
   reader.read_bool(t, where, "enabled", rule.enabled);
-  reader.read_number(t, where, "min_mean_c", rule.min_mean_c, -kAnyTemperatureC,
-                     kAnyTemperatureC);
-  reader.read_number(t, where, "max_mean_c", rule.max_mean_c, -kAnyTemperatureC,
-                     kAnyTemperatureC);
+  reader.read_number(t, where, "min_mean_c", rule.min_mean_c, -kAnyTemperatureC, kAnyTemperatureC);
+  reader.read_number(t, where, "max_mean_c", rule.max_mean_c, -kAnyTemperatureC, kAnyTemperatureC);
   reader.read_integer(t, where, "days", rule.days, 1, 30);
 }
 
 void read_heavy_rain(const ConfigReader& reader, const toml::table& t, const std::string& where,
                      alerts::HeavyRainRule& rule) {
-  reader.expect_only(t, where,
-                     {"enabled", "yellow_hourly_mm", "orange_hourly_mm", "yellow_24h_mm",
-                      "orange_24h_mm"});
+  reader.expect_only(
+      t, where,
+      {"enabled", "yellow_hourly_mm", "orange_hourly_mm", "yellow_24h_mm", "orange_24h_mm"});
   reader.read_bool(t, where, "enabled", rule.enabled);
   reader.read_number(t, where, "yellow_hourly_mm", rule.yellow_hourly_mm, 0.1, kAnyRainMm);
   reader.read_number(t, where, "orange_hourly_mm", rule.orange_hourly_mm, 0.1, kAnyRainMm);
@@ -108,16 +106,14 @@ void read_forecast_settings(const ConfigReader& reader, const toml::table& t,
   reader.read_number(t, where, "min_skill", settings.min_skill, -1, 1);
   // The backtest's origins need a model trained before them, on their own past.
   if (settings.min_history_days < settings.backtest_days + 2) {
-    reader.fail(where + ".min_history_days",
-                "must be at least backtest_days + 2 (" +
-                    std::to_string(settings.backtest_days + 2) + ")");
+    reader.fail(where + ".min_history_days", "must be at least backtest_days + 2 (" +
+                                                 std::to_string(settings.backtest_days + 2) + ")");
   }
 }
 
 }  // namespace
 
-void read_alerts_and_forecast(const ConfigReader& reader, const toml::table& root,
-                              Config& config) {
+void read_alerts_and_forecast(const ConfigReader& reader, const toml::table& root, Config& config) {
   if (const toml::table* t = reader.subtable(root, "", "alerts")) {
     read_alert_settings(reader, *t, config.alerts);
   }

@@ -242,13 +242,17 @@ void conclude(const HorizonTrack& track, const History& history, std::size_t min
 
 }  // namespace
 
+// The backtest's first training stretch and Holt-Winters' initialisation.
+int history_days(const ForecastSettings& settings) {
+  return std::max(settings.min_history_days,
+                  std::max(0, settings.backtest_days) + std::max(1, settings.training_days) + 3);
+}
+
 std::optional<StationForecast> forecast_station(const HourlySeries& series, UtcSeconds issued_at,
                                                 const ForecastSettings& settings) {
-  // Everything below reads this copy, which ends at the issue hour and starts where the backtest's
-  // first training stretch and Holt-Winters' initialisation need it to, whatever the series holds.
-  const auto needed_days = static_cast<std::size_t>(
-      std::max(settings.min_history_days,
-               std::max(0, settings.backtest_days) + std::max(1, settings.training_days) + 3));
+  // Everything below reads this copy, which ends at the issue hour and starts where
+  // history_days says, whatever the series holds.
+  const auto needed_days = static_cast<std::size_t>(history_days(settings));
   const History history = history_up_to(series, issued_at, needed_days * kDay);
   if (history.temperature.empty() ||
       observed_hours(history) <

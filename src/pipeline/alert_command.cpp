@@ -106,8 +106,8 @@ std::optional<Child> spawn(const std::string& command, std::string& error) {
 }
 
 // Feeds stdin and drains the output until both are done or the deadline passes.
-bool exchange(Child& child, const std::string& input, std::chrono::steady_clock::time_point deadline,
-              std::string& output) {
+bool exchange(Child& child, const std::string& input,
+              std::chrono::steady_clock::time_point deadline, std::string& output) {
   std::size_t written = 0;
   if (input.empty()) child.input.close();
   while (child.output.valid()) {
@@ -120,8 +120,8 @@ bool exchange(Child& child, const std::string& input, std::chrono::steady_clock:
       return false;
     }
     if (child.input.valid() && fds.size() > 1 && fds[1].revents != 0) {
-      const ssize_t sent = ::send(child.input.get(), input.data() + written, input.size() - written,
-                                  MSG_NOSIGNAL);
+      const ssize_t sent =
+          ::send(child.input.get(), input.data() + written, input.size() - written, MSG_NOSIGNAL);
       if (sent > 0) written += static_cast<std::size_t>(sent);
       // Done, or the command closed its stdin (EPIPE): either way nothing more goes in.
       if (written == input.size() || (sent < 0 && errno != EAGAIN && errno != EINTR)) {

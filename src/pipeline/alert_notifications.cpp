@@ -19,8 +19,8 @@ NotificationOutcome outcome_of(const CommandResult& result, std::chrono::seconds
   if (!result.error.empty()) {
     outcome.message = result.error;
   } else if (result.timed_out) {
-    outcome.message = "killed after " + std::to_string(timeout.count()) + " s; output: " +
-                      result.output;
+    outcome.message =
+        "killed after " + std::to_string(timeout.count()) + " s; output: " + result.output;
   } else {
     outcome.message = result.output;
   }
@@ -32,9 +32,8 @@ void send_one(Database& db, const PendingNotification& notification,
               spdlog::logger& log) {
   if (!claim_notification(db, notification.id)) return;  // another run has it
   const std::chrono::seconds timeout(settings.command_timeout_s);
-  const NotificationOutcome outcome =
-      outcome_of(run_command_with_input(settings.command, notification.payload + "\n", timeout),
-                 timeout);
+  const NotificationOutcome outcome = outcome_of(
+      run_command_with_input(settings.command, notification.payload + "\n", timeout), timeout);
   record_notification(db, notification.id, outcome);
   LogFields fields;
   fields.add("alert", notification.alert_id).add("event", notification.event);

@@ -17,18 +17,14 @@ constexpr int kMaxIssuesPerRun = 48;
 // The live skill is measured over the scored forecasts of this many days.
 constexpr int kLiveSkillDays = 30;
 
-std::chrono::days history_needed(const forecast::ForecastSettings& settings) {
-  return std::chrono::days(std::max(settings.min_history_days,
-                                    settings.training_days + settings.backtest_days + 2));
-}
-
 // Issues at each unissued hour of [from, through] for one station.
 std::size_t issue_station(Database& db, const ForecastRun& run, const std::string& dataset,
                           UtcSeconds from, UtcSeconds through) {
   const auto hours = unissued_hours(db, run.source, dataset, from, through);
   if (hours.empty()) return 0;
   const forecast::HourlySeries series = read_forecast_series(
-      db, run.source, dataset, hours.front() - history_needed(run.settings), hours.back());
+      db, run.source, dataset,
+      hours.front() - std::chrono::days(forecast::history_days(run.settings)), hours.back());
   std::size_t issues = 0;
   for (const UtcSeconds hour : hours) {
     const auto issue = forecast::forecast_station(series, hour, run.settings);
@@ -67,8 +63,7 @@ ForecastTally forecast_after_run(Database& db, const ForecastRun& run,
       ++tally.failed;
       log_with(log, spdlog::level::warn,
                LogFields().add("source", run.source).add("dataset", dataset),
-               "source {} dataset {}: no forecast this run: {}", run.source, dataset,
-               error.what());
+               "source {} dataset {}: no forecast this run: {}", run.source, dataset, error.what());
     }
   }
   log_with(log, spdlog::level::debug,
@@ -77,8 +72,8 @@ ForecastTally forecast_after_run(Database& db, const ForecastRun& run,
                .add("stations", tally.stations)
                .add("issues", tally.issues)
                .add("scored", tally.scored),
-           "source {}: forecasts for {} stations, {} issues, {} scored", run.source,
-           tally.stations, tally.issues, tally.scored);
+           "source {}: forecasts for {} stations, {} issues, {} scored", run.source, tally.stations,
+           tally.issues, tally.scored);
   return tally;
 }
 

@@ -40,8 +40,7 @@ void after_run(const RunContext& context, const SourceJob& job, std::int64_t run
                const std::optional<HourSpan>& observed, const Source<WeatherObservation>& source) {
   {
     const OptionalStageTimer forecasting(context.metrics, source.config().name, "forecast");
-    forecast_after_run(context.db,
-                       {context.config.forecast, source.config().name, run_id, job.now},
+    forecast_after_run(context.db, {context.config.forecast, source.config().name, run_id, job.now},
                        observed, context.log);
   }
   if (job.window) return;
@@ -74,9 +73,9 @@ class DatabaseStages final : public RunStages<Record> {
   RunCounts load_unit(std::int64_t run_id, const SourceRegions& regions,
                       const sources::FetchUnit& unit, sources::UnitRecords<Record>& records,
                       std::optional<HourSpan>& observed) override {
-    const UnitLoad load{context_.db,      source_.config(), regions,
-                        run_id,           job_.run_hour,    context_.metrics,
-                        context_.log,     &context_.config.alerts, job_.now};
+    const UnitLoad load{context_.db,  source_.config(),        regions,
+                        run_id,       job_.run_hour,           context_.metrics,
+                        context_.log, &context_.config.alerts, job_.now};
     return pipeline::load_unit(load, unit, records, observed);
   }
 

@@ -54,11 +54,11 @@ std::optional<UtcSeconds> earliest_reaching_start(sql::Connection& connection,
                                                   const AlertPlace& place,
                                                   const std::vector<Kind>& kinds, UtcSeconds from,
                                                   std::chrono::seconds reach) {
-  auto statement = prepare(connection,
-                           "SELECT CAST(MIN(start_at) AS CHAR) FROM alerts"
-                           " WHERE scope_type = ? AND source = ? AND scope_id = ? AND kind IN (" +
-                               kinds_list(kinds) +
-                               ") AND start_at < ? AND (end_at IS NULL OR end_at > ?)");
+  auto statement =
+      prepare(connection,
+              "SELECT CAST(MIN(start_at) AS CHAR) FROM alerts"
+              " WHERE scope_type = ? AND source = ? AND scope_id = ? AND kind IN (" +
+                  kinds_list(kinds) + ") AND start_at < ? AND (end_at IS NULL OR end_at > ?)");
   Binder(*statement)
       .text(place.scope_type)
       .text(place.source)
@@ -138,8 +138,7 @@ nlohmann::json alert_json(std::int64_t id, const AlertPlace& place, const alerts
 
 // 'pending' for the command to send; 'not_sent' without a command, or for a change to an alert
 // that ended long ago (a backfill of last winter tells nobody).
-const char* notification_status(const alerts::Episode& episode,
-                                const AlertDerivation& derivation) {
+const char* notification_status(const alerts::Episode& episode, const AlertDerivation& derivation) {
   if (derivation.settings.command.empty()) return "not_sent";
   if (episode.end &&
       derivation.now - *episode.end > std::chrono::hours(derivation.settings.notify_max_age_h)) {
@@ -182,13 +181,13 @@ void bind_episode(Binder& binder, const alerts::Episode& episode) {
 
 std::int64_t insert_alert(sql::Connection& connection, const AlertPlace& place,
                           const alerts::Episode& episode, std::int64_t run_id) {
-  auto statement = prepare(
-      connection,
-      "INSERT INTO alerts (kind, subject, scope_type, source, scope_id, level, level_rank,"
-      " start_at, end_at, peak_value, peak_at, threshold, unit, rule_version, first_run_id,"
-      " last_run_id, created_at, updated_at)"
-      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3),"
-      " UTC_TIMESTAMP(3))");
+  auto statement =
+      prepare(connection,
+              "INSERT INTO alerts (kind, subject, scope_type, source, scope_id, level, level_rank,"
+              " start_at, end_at, peak_value, peak_at, threshold, unit, rule_version, first_run_id,"
+              " last_run_id, created_at, updated_at)"
+              " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3),"
+              " UTC_TIMESTAMP(3))");
   Binder binder(*statement);
   binder.text(alerts::kind_text(episode.kind)).text(episode.subject);
   binder.text(place.scope_type).text(place.source).text(place.scope_id);
@@ -227,8 +226,8 @@ const alerts::Episode& stored_episode(const std::vector<alerts::StoredAlert>& st
   for (const auto& alert : stored) {
     if (alert.id == id) return alert.episode;
   }
-  throw Error(ExitCode::software, "alert " + std::to_string(id) +
-                                      " withdrawn but not among the place's stored alerts");
+  throw Error(ExitCode::software,
+              "alert " + std::to_string(id) + " withdrawn but not among the place's stored alerts");
 }
 
 // Kept with its withdrawal time, never deleted: what was announced stays on record.

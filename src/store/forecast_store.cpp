@@ -35,14 +35,14 @@ void insert_forecasts(sql::Connection& connection, const std::string& source,
       "INSERT INTO station_forecasts (source, dataset_id, quantity, issued_at, horizon_h, model,"
       " target_time, value, shown, run_id)",
       "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", "ON DUPLICATE KEY UPDATE run_id = run_id", 500};
-  store::insert_rows(connection, insert, issue.forecasts.size(),
-                     [&](Binder& binder, std::size_t i) {
-                       const forecast::Forecast& f = issue.forecasts[i];
-                       binder.text(source).text(dataset_id).text(forecast::quantity_text(f.quantity));
-                       binder.datetime(issue.issued_at).count(static_cast<std::size_t>(f.horizon_h));
-                       binder.text(forecast::model_text(f.model)).datetime(f.target_time);
-                       binder.real(finite(f.value, "value", of)).count(f.shown ? 1 : 0).int64(run_id);
-                     });
+  store::insert_rows(
+      connection, insert, issue.forecasts.size(), [&](Binder& binder, std::size_t i) {
+        const forecast::Forecast& f = issue.forecasts[i];
+        binder.text(source).text(dataset_id).text(forecast::quantity_text(f.quantity));
+        binder.datetime(issue.issued_at).count(static_cast<std::size_t>(f.horizon_h));
+        binder.text(forecast::model_text(f.model)).datetime(f.target_time);
+        binder.real(finite(f.value, "value", of)).count(f.shown ? 1 : 0).int64(run_id);
+      });
 }
 
 void replace_backtest_skill(sql::Connection& connection, const std::string& source,
@@ -115,10 +115,11 @@ forecast::HourlySeries read_forecast_series(Database& db, const std::string& sou
                                             const std::string& dataset_id, UtcSeconds from,
                                             UtcSeconds through) {
   return store::guarded("reading the hours of " + station_of(source, dataset_id), [&] {
-    auto statement = store::prepare(db.connection(),
-                                    "SELECT CAST(hour AS CHAR), temperature_mean, pressure_mean"
-                                    " FROM station_hourly_weather WHERE source = ?"
-                                    " AND dataset_id = ? AND hour >= ? AND hour <= ? ORDER BY hour");
+    auto statement =
+        store::prepare(db.connection(),
+                       "SELECT CAST(hour AS CHAR), temperature_mean, pressure_mean"
+                       " FROM station_hourly_weather WHERE source = ?"
+                       " AND dataset_id = ? AND hour >= ? AND hour <= ? ORDER BY hour");
     Binder(*statement).text(source).text(dataset_id).datetime(from).datetime(through);
     auto row = store::run_query(*statement);
     forecast::HourlySeries series;
@@ -127,8 +128,8 @@ forecast::HourlySeries read_forecast_series(Database& db, const std::string& sou
     series.temperature.assign(slots, forecast::kMissing);
     series.pressure.assign(slots, forecast::kMissing);
     while (row->next()) {
-      const auto slot = static_cast<std::size_t>(
-          (parse_sql_datetime(store::text(*row, 1)) - from) / std::chrono::hours(1));
+      const auto slot = static_cast<std::size_t>((parse_sql_datetime(store::text(*row, 1)) - from) /
+                                                 std::chrono::hours(1));
       if (slot >= slots) continue;
       series.temperature[slot] = store::optional_real(*row, 2).value_or(forecast::kMissing);
       series.pressure[slot] = store::optional_real(*row, 3).value_or(forecast::kMissing);
@@ -171,9 +172,8 @@ std::vector<std::string> datasets_with_hours(Database& db, const std::string& so
   });
 }
 
-void write_station_forecast(Database& db, const std::string& source,
-                            const std::string& dataset_id, const forecast::StationForecast& issue,
-                            std::int64_t run_id) {
+void write_station_forecast(Database& db, const std::string& source, const std::string& dataset_id,
+                            const forecast::StationForecast& issue, std::int64_t run_id) {
   const std::string of = "the forecast issued at " + to_iso8601(issue.issued_at) + " for " +
                          station_of(source, dataset_id);
   store::guarded("writing " + of, [&] {

@@ -351,7 +351,8 @@ void StationLoader::derive_alerts() {
   if (batch_.alerts == nullptr || touched_hours_.empty()) return;
   step_ = "re-detecting the station's alerts";
   store::derive_station_alerts(connection_, {"station", batch_.source, dataset_},
-                               *touched_hours_.begin(), {*batch_.alerts, batch_.run_id, batch_.now});
+                               *touched_hours_.begin(),
+                               {*batch_.alerts, batch_.run_id, batch_.now});
 }
 
 RunCounts StationLoader::counts() const {

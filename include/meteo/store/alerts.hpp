@@ -29,8 +29,8 @@ struct AlertRow {
 };
 
 struct AlertFilter {
-  bool active_only = false;        // open and not withdrawn
-  bool include_withdrawn = false;  // withdrawn alerts are hidden unless asked for
+  bool active_only = false;            // open and not withdrawn
+  bool include_withdrawn = false;      // withdrawn alerts are hidden unless asked for
   std::optional<UtcSeconds> from, to;  // alerts overlapping [from, to)
   std::size_t limit = 100;
 };

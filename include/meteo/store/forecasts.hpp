@@ -32,9 +32,8 @@ std::vector<std::string> datasets_with_hours(Database& db, const std::string& so
 
 // One transaction: the issue's forecasts (kept as first written when already there) and the
 // backtest's skill rows (replacing the station's previous backtest).
-void write_station_forecast(Database& db, const std::string& source,
-                            const std::string& dataset_id, const forecast::StationForecast& issue,
-                            std::int64_t run_id);
+void write_station_forecast(Database& db, const std::string& source, const std::string& dataset_id,
+                            const forecast::StationForecast& issue, std::int64_t run_id);
 
 // Scores the station's forecasts whose target is at or after `targets_from` against the stored
 // observation (the hourly mean; for a day's maximum, the day's highest hourly maximum once the
