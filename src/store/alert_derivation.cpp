@@ -312,4 +312,64 @@ std::size_t derive_station_alerts(sql::Connection& connection, const AlertPlace&
                               derivation);
 }
 
+std::vector<alerts::Exceedance> read_exceedances(sql::Connection& connection,
+                                                 const AlertPlace& place,
+                                                 const std::string& pollutant) {
+  // The threshold in force at the run's start (the table has one per level from valid_from on).
+  auto statement = prepare(
+      connection,
+      "SELECT e.level, CAST(e.start_at AS CHAR), CAST(e.end_at AS CHAR), e.peak_ugm3,"
+      " CAST(e.peak_at AS CHAR), (SELECT t.threshold_ugm3 FROM air_quality_thresholds t"
+      " WHERE t.pollutant = e.pollutant AND t.level = e.level AND t.valid_from <= e.start_at"
+      " ORDER BY t.valid_from DESC LIMIT 1) FROM air_quality_exceedances e"
+      " WHERE e.source = ? AND e.station_code = ? AND e.pollutant = ? ORDER BY e.start_at, "
+      "e.level");
+  Binder(*statement).text(place.source).text(place.scope_id).text(pollutant);
+  auto row = run_query(*statement);
+  std::vector<alerts::Exceedance> runs;
+  while (row->next()) {
+    runs.push_back({pollutant, text(*row, 1), parse_sql_datetime(text(*row, 2)),
+                    parse_sql_datetime(text(*row, 3)), static_cast<double>(row->getDouble(4)),
+                    parse_sql_datetime(text(*row, 5)), optional_real(*row, 6).value_or(0)});
+  }
+  return runs;
+}
+
+// The hour after the station's newest measurement of the pollutant: a run reaching it may go on.
+std::optional<UtcSeconds> measured_through(sql::Connection& connection, const AlertPlace& place,
+                                           const std::string& pollutant) {
+  auto statement = prepare(connection,
+                           "SELECT CAST(MAX(measured_at) AS CHAR) FROM air_quality_measurements"
+                           " WHERE source = ? AND station_code = ? AND pollutant = ?");
+  Binder(*statement).text(place.source).text(place.scope_id).text(pollutant);
+  auto row = run_query(*statement);
+  row->next();
+  const auto newest = optional_datetime(*row, 1);
+  if (!newest) return std::nullopt;
+  return *newest + std::chrono::hours(1);
+}
+
+std::size_t derive_pollution_alerts(sql::Connection& connection, const AlertPlace& place,
+                                    const std::vector<std::string>& pollutants,
+                                    const AlertDerivation& derivation) {
+  // Exceedance runs are few (hours above regulatory thresholds): a station's whole record is
+  // re-read, so the alerts always match air_quality_exceedances.
+  std::vector<alerts::Episode> episodes;
+  for (const std::string& pollutant : pollutants) {
+    const auto through = measured_through(connection, place, pollutant);
+    if (!through) continue;
+    auto found =
+        alerts::pollution_episodes(read_exceedances(connection, place, pollutant), *through);
+    episodes.insert(episodes.end(), found.begin(), found.end());
+  }
+  std::vector<alerts::StoredAlert> stored;
+  for (auto& alert : read_place_alerts(connection, place, {Kind::pollution}, UtcSeconds{})) {
+    const bool concerned =
+        std::find(pollutants.begin(), pollutants.end(), alert.episode.subject) != pollutants.end();
+    if (concerned) stored.push_back(std::move(alert));
+  }
+  return apply_reconciliation(connection, place, stored, alerts::reconcile(stored, episodes),
+                              derivation);
+}
+
 }  // namespace meteo::store

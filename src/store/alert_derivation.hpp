@@ -32,6 +32,12 @@ struct AlertDerivation {
 std::size_t derive_station_alerts(sql::Connection& connection, const AlertPlace& place,
                                   UtcSeconds touched_from, const AlertDerivation& derivation);
 
+// Re-derives the pollution alerts of an air-quality station for these pollutants from its
+// exceedance runs (air_quality_exceedances, just rebuilt) and writes the difference.
+std::size_t derive_pollution_alerts(sql::Connection& connection, const AlertPlace& place,
+                                    const std::vector<std::string>& pollutants,
+                                    const AlertDerivation& derivation);
+
 // Writes a reconciliation of one place (`stored`: what it was made from): withdrawals, inserts
 // and updates with their triggers, and one notification row per change (never twice for the
 // same alert, event and level).
