@@ -75,7 +75,8 @@ void add_alert_query_options(CLI::App& app, AlertQueryOptions& options) {
                "also the alerts withdrawn after a correction removed their trigger");
   app.add_option("--from", options.from, "alerts still open at or after this UTC hour")
       ->type_name("HOUR");
-  app.add_option("--to", options.to, "alerts starting before this UTC hour")->type_name("HOUR");
+  app.add_option("--to", options.to, "end UTC hour, exclusive: alerts starting before it")
+      ->type_name("HOUR");
   app.add_option("--format", options.format, "table, csv or json")
       ->check(CLI::IsMember({"table", "csv", "json"}))
       ->capture_default_str();
