@@ -1,28 +1,14 @@
 // [alerts] and [forecast]: the rules' thresholds, the notification command, the forecast's
 // history and backtest.
-#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "meteo/config/config.hpp"
-#include "meteo/core/errors.hpp"
+#include "config_text.hpp"
 
 namespace meteo {
 namespace {
 
-Config parse(const std::string& tables) {
-  return parse_config(tables, "/etc/meteo-etl/test.toml",
-                      [](const std::string&) { return std::nullopt; });
-}
-
-void expect_config_error(const std::string& tables, const std::string& needle) {
-  try {
-    parse(tables);
-    ADD_FAILURE() << "accepted " << tables;
-  } catch (const Error& error) {
-    EXPECT_EQ(error.code(), ExitCode::config);
-    EXPECT_THAT(error.what(), ::testing::HasSubstr(needle));
-  }
-}
+using config_test::expect_config_error;
+using config_test::parse;
 
 TEST(AlertsConfig, DefaultsAreTheIssuesThresholdsAndNoCommand) {
   const Config config = parse("");
