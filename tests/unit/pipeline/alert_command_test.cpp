@@ -6,7 +6,6 @@
 
 #include <chrono>
 
-
 namespace meteo::pipeline {
 namespace {
 
@@ -36,8 +35,8 @@ TEST(AlertCommand, ACommandPastItsDeadlineIsKilledWithItsChildren) {
 }
 
 TEST(AlertCommand, OnlyTheLastOutputIsKept) {
-  const auto result = run_command_with_input("head -c 20000 /dev/zero | tr '\\0' y; echo end",
-                                             "", seconds(10));
+  const auto result =
+      run_command_with_input("head -c 20000 /dev/zero | tr '\\0' y; echo end", "", seconds(10));
   EXPECT_EQ(result.exit_code, 0);
   EXPECT_EQ(result.output.size(), 4096u);
   EXPECT_EQ(result.output.substr(result.output.size() - 4), "end\n");
