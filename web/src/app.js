@@ -265,7 +265,8 @@
     const box = $('alerts');
     const active = alertList().filter((a) => a.active);
     box.hidden = active.length === 0;
-    if (!active.length) { box.innerHTML = ''; return; }
+    if (!active.length) { box.removeAttribute('role'); box.innerHTML = ''; return; }
+    box.setAttribute('role', 'alert');
     const items = active.map((a) => '<li data-kind="' + escapeHtml(a.kind) + '" data-level="'
       + escapeHtml(a.level) + '"><span class="swatch" style="background:' + alertColor(a)
       + '" aria-hidden="true"></span><b>' + escapeHtml(alertHeadline(a)) + '</b> — '

@@ -477,9 +477,10 @@ function alertsAndForecastSite(station) {
     { target_time: iso(lastMs + 3600e3), horizon_h: 1, value: 12.5, model: 'ridge', mae: 0.8 },
     { target_time: iso(lastMs + 2 * 3600e3), horizon_h: 2, value: 13.25, model: 'ridge', mae: 1.1 },
   ];
+  const maximum = { target_time: iso(lastMs + 24 * 3600e3), horizon_h: 24, value: 15.5, model: 'ridge', mae: 1.5 };
   const stations = readJson(path.join(site, 'data', meta.stations));
   stations.stations = stations.stations.map((s) => (s.dataset_id === station.dataset_id
-    ? { ...s, forecast, tomorrow_maximum: null } : s));
+    ? { ...s, forecast, tomorrow_maximum: maximum } : s));
   return { alert, forecast, last, stations: JSON.stringify(stations),
     alerts: JSON.stringify({ note: alert.note, alerts: [alert] }) };
 }
@@ -489,8 +490,8 @@ test('alerts and forecast: banner lists the active alert, the station chart mark
   const station = readJson(path.join(site, 'data', meta.stations)).stations.find((s) => s.hourly.length);
   const fake = alertsAndForecastSite(station);
 
-  // Without alerts in meta.json the banner stays hidden.
-  useMeta(allFresh());
+  // Without alerts in meta.json (a database before schema 8) the banner stays hidden.
+  useMeta(JSON.stringify({ ...JSON.parse(allFresh()), alerts: null }));
   let opened = await open(chrome.browser, server.url);
   try {
     assert.equal(await opened.page.locator(byTestId('alerts')).isHidden(), true);
@@ -506,6 +507,7 @@ test('alerts and forecast: banner lists the active alert, the station chart mark
   try {
     const banner = page.locator(byTestId('alerts'));
     assert.equal(await banner.isVisible(), true);
+    assert.equal(await banner.getAttribute('role'), 'alert');
     const text = await banner.innerText();
     for (const part of ['Alertes en cours', 'Vent fort — niveau orange', 'Toulouse #1', 'depuis le',
       'pic 95,0 km/h (seuil 80,0 km/h)', 'Indicatif, pas une vigilance officielle.']) {
@@ -525,6 +527,8 @@ test('alerts and forecast: banner lists the active alert, the station chart mark
     assert.deepEqual(chartState.data, [[fake.last.hour, fake.last.temperature_mean],
       ...fake.forecast.map((p) => [p.target_time, p.value])]);
     assert.deepEqual(chartState.area, [[fake.alert.start, fake.last.hour, '#F67E4B']]);
+    assert.equal(await page.textContent(byTestId('station-tomorrow')),
+      'Maximum prévu demain : 15,5 °C (modèle ridge, MAE 1,5 °C)');
 
     // The forecast point's tooltip gives the model and its MAE at that horizon.
     await page.locator(byTestId('station-chart')).scrollIntoViewIfNeeded();
