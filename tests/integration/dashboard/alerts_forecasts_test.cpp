@@ -11,7 +11,6 @@
 
 #include "meteo/dashboard/dashboard_writer.hpp"
 #include "meteo/store/migrations.hpp"
-#include "sql_seed.hpp"
 #include "test_database.hpp"
 #include "test_support.hpp"
 
@@ -27,28 +26,28 @@ constexpr const char* kStation = "01-station-a";
 // A station with an observation at 07:45 and the hours 06:00 and 07:00: the charts' span is the
 // 7 days up to 2026-11-22 07:00, from 2026-11-15 08:00.
 void seed_station(Database& db) {
-  execute_sql(db,
-              "INSERT INTO weather_stations (source, dataset_id, number, commune, type, latitude,"
-              " longitude, updated_at) VALUES ('toulouse', '01-station-a', '1', 'Toulouse', 'ISS',"
-              " 43.57, 1.37, NOW(3))");
-  execute_sql(db,
-              "INSERT INTO weather_observations (source, dataset_id, observed_at, temperature_c,"
-              " first_run_id, last_run_id) VALUES ('toulouse', '01-station-a',"
-              " '2026-11-22 07:45:00', 9.3, 1, 1)");
-  execute_sql(db,
-              "INSERT INTO station_hourly_weather (source, dataset_id, hour, temperature_mean,"
-              " observations, updated_at) VALUES ('toulouse', '01-station-a',"
-              " '2026-11-22 06:00:00', 8.5, 4, NOW(3)),"
-              " ('toulouse', '01-station-a', '2026-11-22 07:00:00', 9.0, 4, NOW(3))");
+  db.execute(
+      "INSERT INTO weather_stations (source, dataset_id, number, commune, type, latitude,"
+      " longitude, updated_at) VALUES ('toulouse', '01-station-a', '1', 'Toulouse', 'ISS',"
+      " 43.57, 1.37, NOW(3))");
+  db.execute(
+      "INSERT INTO weather_observations (source, dataset_id, observed_at, temperature_c,"
+      " first_run_id, last_run_id) VALUES ('toulouse', '01-station-a',"
+      " '2026-11-22 07:45:00', 9.3, 1, 1)");
+  db.execute(
+      "INSERT INTO station_hourly_weather (source, dataset_id, hour, temperature_mean,"
+      " observations, updated_at) VALUES ('toulouse', '01-station-a',"
+      " '2026-11-22 06:00:00', 8.5, 4, NOW(3)),"
+      " ('toulouse', '01-station-a', '2026-11-22 07:00:00', 9.0, 4, NOW(3))");
 }
 
 void seed_alert(Database& db, const std::string& values) {
-  execute_sql(db,
-              "INSERT INTO alerts (kind, subject, scope_type, source, scope_id, level, level_rank,"
-              " start_at, end_at, peak_value, peak_at, threshold, unit, rule_version,"
-              " first_run_id, last_run_id, created_at, updated_at, withdrawn_at) VALUES (" +
-                  values + ", 'r1', 1, 1, NOW(3), NOW(3), " +
-                  (values.find("heavy_rain") != std::string::npos ? "NOW(3)" : "NULL") + ")");
+  db.execute(
+      "INSERT INTO alerts (kind, subject, scope_type, source, scope_id, level, level_rank,"
+      " start_at, end_at, peak_value, peak_at, threshold, unit, rule_version,"
+      " first_run_id, last_run_id, created_at, updated_at, withdrawn_at) VALUES (" +
+      values + ", 'r1', 1, 1, NOW(3), NOW(3), " +
+      (values.find("heavy_rain") != std::string::npos ? "NOW(3)" : "NULL") + ")");
 }
 
 // An open gust alert, a closed cold one inside the span, a withdrawn rain alert and one that
@@ -72,28 +71,28 @@ void seed_alerts(Database& db) {
 // The 07:00 issue: ridge shown at h+1 and h+2, persistence computed but not shown, tomorrow's
 // maximum; an older 06:00 issue that is not the latest. Backtest MAE at h+1 and for the maximum.
 void seed_forecasts(Database& db) {
-  execute_sql(db,
-              "INSERT INTO station_forecasts (source, dataset_id, quantity, issued_at, horizon_h,"
-              " model, target_time, value, shown, run_id) VALUES"
-              " ('toulouse', '01-station-a', 'temperature', '2026-11-22 07:00:00', 1, 'ridge',"
-              " '2026-11-22 08:00:00', 9.5, 1, 1),"
-              " ('toulouse', '01-station-a', 'temperature', '2026-11-22 07:00:00', 2, 'ridge',"
-              " '2026-11-22 09:00:00', 10.25, 1, 1),"
-              " ('toulouse', '01-station-a', 'temperature', '2026-11-22 07:00:00', 1,"
-              " 'persistence', '2026-11-22 08:00:00', 9.0, 0, 1),"
-              " ('toulouse', '01-station-a', 'day_maximum', '2026-11-22 07:00:00', 24, 'ridge',"
-              " '2026-11-23 00:00:00', 14.5, 1, 1),"
-              " ('toulouse', '01-station-a', 'temperature', '2026-11-22 06:00:00', 1, 'ridge',"
-              " '2026-11-22 07:00:00', 8.75, 1, 1)");
-  execute_sql(db,
-              "INSERT INTO forecast_skill (source, dataset_id, quantity, horizon_h, model,"
-              " skill_window, mae, rmse, cases, window_start, window_end, updated_at) VALUES"
-              " ('toulouse', '01-station-a', 'temperature', 1, 'ridge', 'backtest', 0.75, 1, 90,"
-              " '2026-10-01 00:00:00', '2026-11-22 00:00:00', NOW(3)),"
-              " ('toulouse', '01-station-a', 'day_maximum', 24, 'ridge', 'backtest', 1.5, 2, 40,"
-              " '2026-10-01 00:00:00', '2026-11-22 00:00:00', NOW(3)),"
-              " ('toulouse', '01-station-a', 'temperature', 2, 'ridge', 'live', 0.5, 1, 5,"
-              " '2026-10-01 00:00:00', '2026-11-22 00:00:00', NOW(3))");
+  db.execute(
+      "INSERT INTO station_forecasts (source, dataset_id, quantity, issued_at, horizon_h,"
+      " model, target_time, value, shown, run_id) VALUES"
+      " ('toulouse', '01-station-a', 'temperature', '2026-11-22 07:00:00', 1, 'ridge',"
+      " '2026-11-22 08:00:00', 9.5, 1, 1),"
+      " ('toulouse', '01-station-a', 'temperature', '2026-11-22 07:00:00', 2, 'ridge',"
+      " '2026-11-22 09:00:00', 10.25, 1, 1),"
+      " ('toulouse', '01-station-a', 'temperature', '2026-11-22 07:00:00', 1,"
+      " 'persistence', '2026-11-22 08:00:00', 9.0, 0, 1),"
+      " ('toulouse', '01-station-a', 'day_maximum', '2026-11-22 07:00:00', 24, 'ridge',"
+      " '2026-11-23 00:00:00', 14.5, 1, 1),"
+      " ('toulouse', '01-station-a', 'temperature', '2026-11-22 06:00:00', 1, 'ridge',"
+      " '2026-11-22 07:00:00', 8.75, 1, 1)");
+  db.execute(
+      "INSERT INTO forecast_skill (source, dataset_id, quantity, horizon_h, model,"
+      " skill_window, mae, rmse, cases, window_start, window_end, updated_at) VALUES"
+      " ('toulouse', '01-station-a', 'temperature', 1, 'ridge', 'backtest', 0.75, 1, 90,"
+      " '2026-10-01 00:00:00', '2026-11-22 00:00:00', NOW(3)),"
+      " ('toulouse', '01-station-a', 'day_maximum', 24, 'ridge', 'backtest', 1.5, 2, 40,"
+      " '2026-10-01 00:00:00', '2026-11-22 00:00:00', NOW(3)),"
+      " ('toulouse', '01-station-a', 'temperature', 2, 'ridge', 'live', 0.5, 1, 5,"
+      " '2026-10-01 00:00:00', '2026-11-22 00:00:00', NOW(3))");
 }
 
 json read_json(const fs::path& path) {
