@@ -312,7 +312,8 @@ UtcSeconds alert_span_start(Database& db, const SourceScope* network, UtcSeconds
   return series_start(floor_to_hour(generated_at));
 }
 
-// data/alerts.json; what meta.json says of it: its name, or null before schema 8 (no alerts).
+// data/alerts.json; returns what meta.json says of it, its name (the caller says null before
+// schema 8, which has no alerts table).
 json write_alerts(Database& db, const SourceScope* network, const fs::path& data,
                   UtcSeconds generated_at, DashboardReport& report) {
   const json alerts =
