@@ -60,9 +60,12 @@ start_portal_at() {  # start_portal_at EPOCH
   portal_url="http://127.0.0.1:$(cat "$work/portal.port")"
 }
 
-# write_config NAME FORECAST(true|false): a stations config on the current simulator.
+# write_config NAME FORECAST(true|false) [START]: a stations config on the current simulator.
+# START: where the first hourly run reads from (a backfill leaves no watermark; without it the
+# first run would re-read the whole history a week at a time).
 write_config() {
   write_stations_config "$work/$1.toml" "bench_$1" "$work/archive-$1" "$work/$1.prom"
+  if [[ -n ${3:-} ]]; then sed -i "s/^start = .*/start = \"$3\"/" "$work/$1.toml"; fi
   printf '\n[forecast]\nenabled = %s\n' "$2" >>"$work/$1.toml"
 }
 
@@ -81,7 +84,8 @@ declare -a stage_s with_s without_s
 for ((k = 1; k <= hours; ++k)); do
   start_portal_at $((first_now + k * 3600))
   for variant in with without; do
-    write_config "$variant" "$([[ $variant == with ]] && echo true || echo false)"
+    write_config "$variant" "$([[ $variant == with ]] && echo true || echo false)" \
+      "$(date -u -d "@$((first_now - 7200))" +%Y-%m-%dT%H:00:00Z)"
     measure "run-$variant-$k" "$bin" --config "$work/$variant.toml" --log-level warn run \
       --source toulouse-stations
     if [[ $variant == with ]]; then

@@ -55,9 +55,11 @@ ForecastTally forecast_after_run(Database& db, const ForecastRun& run,
   }
   for (const std::string& dataset : datasets) {
     try {
+      if (from <= through) tally.issues += issue_station(db, run, dataset, from, through);
+      // After issuing: a backfill's issues whose targets it stored too are scored now, as the
+      // later runs score only the targets of the hours they load.
       tally.scored += score_station_forecasts(db, run.source, dataset, observed->first, run.now,
                                               kLiveSkillDays);
-      if (from <= through) tally.issues += issue_station(db, run, dataset, from, through);
       ++tally.stations;
     } catch (const std::exception& error) {
       ++tally.failed;
