@@ -30,6 +30,7 @@ CREATE TABLE alerts (
   created_at DATETIME(3) NOT NULL,
   updated_at DATETIME(3) NOT NULL,
   withdrawn_at DATETIME(3) NULL,
+  withdrawals INT UNSIGNED NOT NULL DEFAULT 0,
   PRIMARY KEY (id),
   KEY alerts_place (scope_type, source, scope_id, kind, subject, start_at),
   KEY alerts_start (start_at),
@@ -49,13 +50,16 @@ CREATE TABLE alert_triggers (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
 -- The changes to tell the city's [alerts] command, written in the transaction that makes them
--- (an outbox): at most one row per alert, event and level, whatever the re-runs. status:
+-- (an outbox): at most one row per alert, event, level and cycle (the alert's withdrawals
+-- before the change: an alert withdrawn and supported again is told anew), whatever the
+-- re-runs. status:
 -- 'pending' until a run takes it ('sending', before the command starts: a run that dies there
 -- never sends it twice), then 'sent' (exit 0) or 'failed' (exit_code, message); 'not_sent' when
 -- no command is configured or the change is older than notify_max_age_h.
 CREATE TABLE alert_notifications (
   id BIGINT NOT NULL AUTO_INCREMENT,
   alert_id BIGINT NOT NULL,
+  cycle INT UNSIGNED NOT NULL,
   event VARCHAR(16) NOT NULL,
   level VARCHAR(16) NOT NULL,
   payload TEXT NOT NULL,
@@ -65,7 +69,7 @@ CREATE TABLE alert_notifications (
   exit_code INT NULL,
   message TEXT NULL,
   PRIMARY KEY (id),
-  UNIQUE KEY alert_notifications_once (alert_id, event, level),
+  UNIQUE KEY alert_notifications_once (alert_id, cycle, event, level),
   KEY alert_notifications_status (status),
   CONSTRAINT alert_notifications_alert FOREIGN KEY (alert_id) REFERENCES alerts (id)
     ON DELETE CASCADE,

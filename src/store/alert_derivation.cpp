@@ -151,16 +151,19 @@ void insert_notification(sql::Connection& connection, std::int64_t id, const Ale
                          const alerts::Episode& episode, alerts::Change change,
                          const AlertDerivation& derivation) {
   const char* event = alerts::change_text(change);
-  auto statement = prepare(connection,
-                           "INSERT INTO alert_notifications (alert_id, event, level, payload,"
-                           " status, created_at) VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(3))"
-                           " ON DUPLICATE KEY UPDATE id = id");
+  // The cycle is the alert's withdrawals so far: once per change within one life of the alert.
+  auto statement =
+      prepare(connection,
+              "INSERT INTO alert_notifications (alert_id, cycle, event, level, payload,"
+              " status, created_at) SELECT id, withdrawals, ?, ?, ?, ?,"
+              " UTC_TIMESTAMP(3) FROM alerts WHERE id = ?"
+              " ON DUPLICATE KEY UPDATE alert_id = alert_notifications.alert_id");
   Binder(*statement)
-      .int64(id)
       .text(event)
       .text(episode.level)
       .text(alert_json(id, place, episode, event).dump())
-      .text(notification_status(episode, derivation));
+      .text(notification_status(episode, derivation))
+      .int64(id);
   statement->executeUpdate();
 }
 
@@ -230,11 +233,13 @@ const alerts::Episode& stored_episode(const std::vector<alerts::StoredAlert>& st
               "alert " + std::to_string(id) + " withdrawn but not among the place's stored alerts");
 }
 
-// Kept with its withdrawal time, never deleted: what was announced stays on record.
+// Kept with its withdrawal time, never deleted: what was announced stays on record. Counted, so
+// that the alert's next life notifies its changes again.
 void withdraw_alert(sql::Connection& connection, std::int64_t id, std::int64_t run_id) {
   auto statement = prepare(connection,
                            "UPDATE alerts SET withdrawn_at = UTC_TIMESTAMP(3), last_run_id = ?,"
-                           " updated_at = UTC_TIMESTAMP(3) WHERE id = ?");
+                           " updated_at = UTC_TIMESTAMP(3), withdrawals = withdrawals + 1"
+                           " WHERE id = ?");
   Binder(*statement).int64(run_id).int64(id);
   statement->executeUpdate();
 }
@@ -282,9 +287,10 @@ std::size_t apply_reconciliation(sql::Connection& connection, const AlertPlace& 
                                  const alerts::Reconciliation& reconciliation,
                                  const AlertDerivation& derivation) {
   for (const std::int64_t id : reconciliation.withdrawn) {
-    withdraw_alert(connection, id, derivation.run_id);
+    // The notice first: it belongs to the life the withdrawal ends.
     insert_notification(connection, id, place, stored_episode(stored, id),
                         alerts::Change::withdrawn, derivation);
+    withdraw_alert(connection, id, derivation.run_id);
   }
   for (const alerts::AlertWrite& write : reconciliation.writes) {
     std::int64_t id = 0;
