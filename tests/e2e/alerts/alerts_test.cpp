@@ -1,0 +1,267 @@
+// The alerts and the forecasts of the hourly run, end to end: meteo-etl as cron runs it against
+// the portal simulator with planted events (--events) and MariaDB. The portal's present is the
+// last full hour before the real clock (the notification age and the live skill are judged on
+// it); every event is placed relative to it, so what triggers is known whatever the day.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "cli_job.hpp"
+#include "config_files.hpp"
+#include "db_snapshot.hpp"
+#include "meteo/core/time.hpp"
+#include "paths.hpp"
+#include "portal_sim.hpp"
+#include "subprocess.hpp"
+#include "test_database.hpp"
+#include "test_support.hpp"
+
+namespace meteo::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using std::chrono::days;
+using std::chrono::hours;
+using std::chrono::minutes;
+
+constexpr const char* kSource = "toulouse";
+// The first three datasets of the Toulouse schema (--no-odd-schema --datasets 3).
+constexpr const char* kWindy = "01-station-meteo-toulouse-meteopole";  // the gust, the cold
+constexpr const char* kHot = "51-station-meteo-toulouse-lardenne";     // a heat wave
+constexpr const char* kWarm = "38-station-meteo-toulouse-parc-jardin-des-plantes";  // just below
+
+std::string describe(const ProcessResult& result) {
+  return "exit " + std::to_string(result.exit_code) + "\nstdout:\n" + result.out + "\nstderr:\n" +
+         result.err;
+}
+
+// The JAG/TI wind chill of docs/alerts.md.
+double wind_chill(double temperature_c, double wind_kmh) {
+  const double v = std::pow(wind_kmh, 0.16);
+  return 13.12 + 0.6215 * temperature_c - 11.37 * v + 0.3965 * temperature_c * v;
+}
+
+std::string hour_argument(UtcSeconds moment) {
+  return to_iso8601(moment).substr(0, 13);  // 2026-12-05T09
+}
+
+class Alerts : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    METEO_SKIP_WITHOUT_SHARED_DATA("geo/communes-31-haute-garonne.geojson",
+                                   "toulouse/stations-meteo-en-place.exports.json",
+                                   "toulouse/catalog-v1-search-q-meteo.json");
+  }
+
+  // The portal's present: an hour before the real clock's hour, so the tool's clock is later.
+  const UtcSeconds now_ = floor_to_hour(std::chrono::system_clock::now()) - hours(1);
+  // One 105 km/h gust, ten hours ago: a single record, on the full hour (never a gap).
+  const UtcSeconds gust_at_ = now_ - hours(10);
+  // A cold windy night: -6 °C in a 30 km/h wind for six hours, ending long before now.
+  const UtcSeconds cold_from_ = now_ - hours(22);
+  const UtcSeconds cold_to_ = now_ - hours(16);
+  static constexpr double kColdC = -6;
+  static constexpr double kColdWindKmh = 30;
+  // The newest climatological day whose maximum window [J 06:00, J+1 06:00) is complete; the
+  // heat wave's three days end with it.
+  const UtcSeconds hot_day_ = std::chrono::floor<days>(now_ - hours(6)) - days(1);
+
+  std::string config_path() const { return (directory_ / "meteo.toml").string(); }
+
+  ProcessResult meteo(std::vector<std::string> args) {
+    args.insert(args.begin(), meteo_etl_binary());
+    return run_process(args, cron_environment(config_path(), database_.config()),
+                       std::chrono::seconds(300));
+  }
+
+  json event(const char* dataset, UtcSeconds from, UtcSeconds to, const char* field,
+             double value) const {
+    return {{"dataset", dataset},
+            {"from", to_iso8601(from)},
+            {"to", to_iso8601(to)},
+            {"field", field},
+            {"value", value}};
+  }
+  // Three hot days ending with hot_day_: from the first day's minimum window to the last day's
+  // maximum window.
+  json heat(const char* dataset, double daily_min, double daily_max) const {
+    return {{"dataset", dataset},
+            {"from", to_iso8601(hot_day_ - days(2) - hours(6))},
+            {"to", to_iso8601(hot_day_ + hours(30))},
+            {"field", "temperature"},
+            {"daily_min", daily_min},
+            {"daily_max", daily_max}};
+  }
+
+  // Every planted event; `gust` is the value of the gust record (105, or 40 once corrected).
+  std::string write_events(double gust, const std::string& name = "events.json") const {
+    json events = json::array();
+    events.push_back(event(kWindy, gust_at_, gust_at_ + minutes(15), "gust", gust));
+    events.push_back(event(kWindy, cold_from_, cold_to_, "temperature", kColdC));
+    events.push_back(event(kWindy, cold_from_, cold_to_, "wind", kColdWindKmh));
+    events.push_back(heat(kHot, 21.5, 36.5));
+    events.push_back(heat(kWarm, 20.8, 36.5));
+    const fs::path path = directory_ / name;
+    std::ofstream(path) << events.dump(2);
+    return path.string();
+  }
+
+  PortalSimOptions portal_options(UtcSeconds now, hours history, std::string events = {}) const {
+    PortalSimOptions options;
+    options.now = to_iso8601(now);
+    options.from = to_iso8601(now_ - history);
+    options.datasets = 3;
+    options.include_odd_schema = false;
+    options.future_row = false;
+    options.events_file = std::move(events);
+    return options;
+  }
+
+  void write_config(const PortalSim& portal, hours since, const std::string& alerts_toml = "") {
+    std::ofstream config(config_path());
+    config << database_toml(database_.config()) << "\n[archive]\nroot = \""
+           << (directory_ / "archive").string()
+           << "\"\n[[region_sets]]\nname = \"toulouse-communes\"\nlocation = \""
+           << shared_data("geo/communes-31-haute-garonne.geojson") << "\"\n"
+           << "\n[[sources]]\nname = \"" << kSource << "\"\ntype = \"opendatasoft-stations\"\n"
+           << "base_url = \"" << portal.base_url() << "\"\ndataset_pattern = \"station-meteo\"\n"
+           << "start = \"" << to_iso8601(now_ - since) << "\"\nlookback_hours = 2\n"
+           << "max_catch_up_hours = " << 24 * 60 << "\nregion_sets = [\"toulouse-communes\"]\n"
+           << "[sources.http]\nretry_attempts = 4\nretry_initial_backoff_ms = 50\n"
+           << "retry_max_backoff_ms = 2000\n"
+           << alerts_toml;
+  }
+
+  void prepare_database() {
+    const auto migrate = meteo({"migrate"});
+    ASSERT_EQ(migrate.exit_code, 0) << describe(migrate);
+    const auto load = meteo({"regions", "load"});
+    ASSERT_EQ(load.exit_code, 0) << describe(load);
+  }
+
+  void run_ok(std::vector<std::string> args) {
+    const auto result = meteo(args);
+    ASSERT_EQ(result.exit_code, 0) << args.front() << ": " << describe(result);
+  }
+
+  // The alerts as `query alerts --format json` gives them, with extra options.
+  json query_alerts(std::vector<std::string> options = {}) {
+    std::vector<std::string> args{"query", "alerts", "--format", "json"};
+    args.insert(args.end(), options.begin(), options.end());
+    const auto result = meteo(args);
+    EXPECT_EQ(result.exit_code, 0) << describe(result);
+    return json::parse(result.out);
+  }
+
+  static std::vector<json> of_kind(const json& alerts, const std::string& kind) {
+    std::vector<json> found;
+    for (const json& alert : alerts) {
+      if (alert["kind"] == kind) found.push_back(alert);
+    }
+    return found;
+  }
+
+  // What detection and notification write, whole.
+  std::string alert_tables(Database& db) {
+    return "alerts:\n" + table_contents(db, "alerts") + "alert_triggers:\n" +
+           table_contents(db, "alert_triggers") + "alert_notifications:\n" +
+           table_contents(db, "alert_notifications");
+  }
+
+  ScratchDatabase database_;
+  TestDirectory directory_;
+};
+
+TEST_F(Alerts, RunDetectsThePlantedPeaksAndAgainChangesNothing) {
+  PortalSim portal(portal_options(now_, days(6), write_events(105)));
+  write_config(portal, days(5));
+  ASSERT_NO_FATAL_FAILURE(prepare_database());
+  ASSERT_NO_FATAL_FAILURE(run_ok({"run"}));
+  Database db = database_.connect();
+
+  // The gust: one orange alert, one record long, that record its one trigger; closed, since
+  // more than quiet_hours (3) of records follow it.
+  const json alerts = query_alerts();
+  const auto wind = of_kind(alerts, "strong_wind");
+  ASSERT_EQ(wind.size(), 1u) << alerts.dump(2);
+  EXPECT_EQ(wind[0]["level"], "orange");
+  EXPECT_EQ(wind[0]["scope_type"], "station");
+  EXPECT_EQ(wind[0]["source"], kSource);
+  EXPECT_EQ(wind[0]["scope_id"], kWindy);
+  EXPECT_EQ(wind[0]["start"], to_iso8601(gust_at_));
+  EXPECT_EQ(wind[0]["end"], to_iso8601(gust_at_ + minutes(15)));
+  EXPECT_EQ(wind[0]["peak_value"], 105.0);
+  EXPECT_EQ(wind[0]["peak_at"], to_iso8601(gust_at_));
+  EXPECT_EQ(wind[0]["threshold"], 100.0);
+  EXPECT_EQ(wind[0]["unit"], "km/h");
+  EXPECT_EQ(wind[0]["triggers"], 1);
+  EXPECT_TRUE(wind[0]["withdrawn_at"].is_null());
+  const std::string wind_id = std::to_string(wind[0]["id"].get<long long>());
+  EXPECT_EQ(query_value(db,
+                        "SELECT CAST(triggered_at AS CHAR) FROM alert_triggers"
+                        " WHERE alert_id = " +
+                            wind_id),
+            to_sql_datetime(gust_at_));
+  EXPECT_EQ(count_rows(db, "weather_observations",
+                       "dataset_id = '" + std::string(kWindy) + "' AND observed_at = '" +
+                           to_sql_datetime(gust_at_) + "' AND gust_kmh = 105"),
+            1u)
+      << "the trigger names the stored record";
+
+  // The heat wave: one alert, at the station just above the thresholds, on its third day.
+  const auto heat = of_kind(alerts, "heat_wave");
+  ASSERT_EQ(heat.size(), 1u) << alerts.dump(2);
+  EXPECT_EQ(heat[0]["scope_id"], kHot) << "minima 20.8 at " << kWarm << " are not a heat wave";
+  EXPECT_EQ(heat[0]["level"], "canicule");
+  EXPECT_EQ(heat[0]["start"], to_iso8601(hot_day_));
+  EXPECT_NEAR(heat[0]["peak_value"].get<double>(), 36.5, 1e-9);
+  EXPECT_EQ(heat[0]["threshold"], 36.0);
+  EXPECT_TRUE(heat[0]["end"].is_null()) << "no later day is complete yet";
+
+  // The cold night: grand froid, its peak the wind chill of -6 °C in a 30 km/h wind.
+  const auto cold = of_kind(alerts, "severe_cold");
+  std::vector<json> planted_cold;
+  for (const json& alert : cold) {
+    if (alert["scope_id"] == kWindy && alert["start"] == to_iso8601(cold_from_)) {
+      planted_cold.push_back(alert);
+    }
+  }
+  ASSERT_EQ(planted_cold.size(), 1u) << alerts.dump(2);
+  EXPECT_EQ(planted_cold[0]["level"], "grand_froid");
+  EXPECT_NEAR(planted_cold[0]["peak_value"].get<double>(), wind_chill(kColdC, kColdWindKmh), 0.05);
+  EXPECT_NEAR(wind_chill(kColdC, kColdWindKmh), -14.3, 0.05);
+  EXPECT_EQ(planted_cold[0]["threshold"], -10.0);
+  EXPECT_EQ(planted_cold[0]["unit"], "°C");
+  EXPECT_EQ(planted_cold[0]["end"], to_iso8601(cold_to_)) << "the first record without it";
+  EXPECT_EQ(planted_cold[0]["triggers"].get<std::size_t>(),
+            count_rows(db, "weather_observations",
+                       "dataset_id = '" + std::string(kWindy) + "' AND observed_at >= '" +
+                           to_sql_datetime(cold_from_) + "' AND observed_at < '" +
+                           to_sql_datetime(cold_to_) + "'"))
+      << "every record of the night triggers";
+  EXPECT_GT(planted_cold[0]["triggers"].get<std::size_t>(), 20u);
+
+  // No command: the changes are recorded, not sent.
+  EXPECT_EQ(count_rows(db, "alert_notifications", "status <> 'not_sent'"), 0u);
+  EXPECT_EQ(count_rows(db, "alert_notifications",
+                       "event = 'opened' AND alert_id = " + wind_id + " AND level = 'orange'"),
+            1u);
+
+  // The same run again, then a backfill of the same window: nothing changes.
+  const std::string written = alert_tables(db);
+  ASSERT_NO_FATAL_FAILURE(run_ok({"run"}));
+  EXPECT_EQ(alert_tables(db), written) << "a second run";
+  ASSERT_NO_FATAL_FAILURE(
+      run_ok({"backfill", "--from", hour_argument(now_ - days(5)), "--to", hour_argument(now_)}));
+  EXPECT_EQ(alert_tables(db), written) << "a backfill of the same records";
+}
+
+}  // namespace
+}  // namespace meteo::testing
