@@ -263,5 +263,159 @@ TEST_F(Alerts, RunDetectsThePlantedPeaksAndAgainChangesNothing) {
   EXPECT_EQ(alert_tables(db), written) << "a backfill of the same records";
 }
 
+TEST_F(Alerts, ACorrectionWithdrawsTheAlertAndKeepsIt) {
+  {
+    PortalSim portal(portal_options(now_, days(2), write_events(105)));
+    write_config(portal, days(1));
+    ASSERT_NO_FATAL_FAILURE(prepare_database());
+    ASSERT_NO_FATAL_FAILURE(run_ok({"run"}));
+  }
+  Database db = database_.connect();
+  const auto wind = of_kind(query_alerts(), "strong_wind");
+  ASSERT_EQ(wind.size(), 1u);
+  const std::string wind_id = std::to_string(wind[0]["id"].get<long long>());
+
+  // The portal corrects the gust's record to 40 km/h; a backfill of its window reads it again.
+  PortalSim corrected(portal_options(now_, days(2), write_events(40, "corrected.json")));
+  write_config(corrected, days(1));
+  ASSERT_NO_FATAL_FAILURE(run_ok({"backfill", "--from", hour_argument(gust_at_ - hours(2)), "--to",
+                                  hour_argument(gust_at_ + hours(3))}));
+  EXPECT_EQ(query_value(db, "SELECT gust_kmh FROM weather_observations WHERE dataset_id = '" +
+                                std::string(kWindy) + "' AND observed_at = '" +
+                                to_sql_datetime(gust_at_) + "'"),
+            "40");
+  EXPECT_EQ(count_rows(db, "alerts", "id = " + wind_id + " AND withdrawn_at IS NOT NULL"), 1u)
+      << "withdrawn, never deleted";
+  EXPECT_EQ(
+      count_rows(db, "alert_notifications", "alert_id = " + wind_id + " AND event = 'withdrawn'"),
+      1u);
+
+  const auto withdrawn = of_kind(query_alerts({"--withdrawn"}), "strong_wind");
+  ASSERT_EQ(withdrawn.size(), 1u);
+  EXPECT_EQ(withdrawn[0]["id"], wind[0]["id"]);
+  EXPECT_FALSE(withdrawn[0]["withdrawn_at"].is_null());
+  EXPECT_TRUE(of_kind(query_alerts(), "strong_wind").empty()) << "hidden without --withdrawn";
+  const json active = query_alerts({"--active"});
+  for (const json& alert : active) {
+    EXPECT_NE(alert["id"], wind[0]["id"]) << "--active shows no withdrawn alert";
+    EXPECT_TRUE(alert["withdrawn_at"].is_null()) << alert.dump();
+    EXPECT_TRUE(alert["end"].is_null()) << alert.dump();
+  }
+}
+
+// `[alerts] command` gets each change once, as a JSON line; a failing command is recorded and
+// the run still succeeds.
+TEST_F(Alerts, NotificationsGoToTheCommandOnceAndAFailureIsRecorded) {
+  const fs::path received = directory_ / "received.jsonl";
+  const fs::path script = directory_ / "notify.sh";
+  std::ofstream(script) << "#!/bin/sh\ncat >> '" << received.string() << "'\nexit \"${1:-0}\"\n";
+  const auto alerts_toml = [&](int exit_code) {
+    return "\n[alerts]\ncommand = \"sh '" + script.string() + "' " + std::to_string(exit_code) +
+           "\"\n";
+  };
+  {
+    PortalSim portal(portal_options(now_, days(2), write_events(105)));
+    write_config(portal, days(1), alerts_toml(0));
+    ASSERT_NO_FATAL_FAILURE(prepare_database());
+    ASSERT_NO_FATAL_FAILURE(run_ok({"run"}));
+  }
+  Database db = database_.connect();
+  const auto wind = of_kind(query_alerts(), "strong_wind");
+  ASSERT_EQ(wind.size(), 1u);
+  const long long wind_id = wind[0]["id"].get<long long>();
+
+  std::vector<json> lines;
+  for (const std::string& line : lines_of(read_text(received))) {
+    if (!line.empty()) lines.push_back(json::parse(line));
+  }
+  ASSERT_FALSE(lines.empty());
+  int opened = 0;
+  for (const json& line : lines) {
+    for (const char* key : {"id", "event", "kind", "level", "scope", "start", "end", "peak_value",
+                            "peak_at", "threshold", "unit", "rule_version", "note"}) {
+      EXPECT_TRUE(line.contains(key)) << key << " missing from " << line.dump();
+    }
+    if (line["id"] == wind_id && line["event"] == "opened") {
+      ++opened;
+      EXPECT_EQ(line["kind"], "strong_wind");
+      EXPECT_EQ(line["level"], "orange");
+      EXPECT_EQ(line["peak_value"], 105.0);
+    }
+  }
+  EXPECT_EQ(opened, 1) << read_text(received);
+  EXPECT_EQ(lines.size(), count_rows(db, "alert_notifications", "status = 'sent'"))
+      << "one line per sent change";
+  EXPECT_EQ(count_rows(db, "alert_notifications",
+                       "alert_id = " + std::to_string(wind_id) +
+                           " AND event = 'opened' AND status = 'sent' AND exit_code = 0"),
+            1u);
+  EXPECT_EQ(count_rows(db, "alert_notifications", "status IN ('pending', 'sending', 'failed')"),
+            0u);
+
+  // Again: nothing new is sent.
+  const std::string sent = read_text(received);
+  const std::string notifications = table_contents(db, "alert_notifications");
+  {
+    PortalSim portal(portal_options(now_, days(2), write_events(105)));
+    write_config(portal, days(1), alerts_toml(0));
+    ASSERT_NO_FATAL_FAILURE(run_ok({"run"}));
+  }
+  EXPECT_EQ(read_text(received), sent);
+  EXPECT_EQ(table_contents(db, "alert_notifications"), notifications);
+
+  // A new gust an hour before now (within the lookback) and a command that exits 3.
+  const fs::path later = directory_ / "later.json";
+  json events = json::parse(read_text(write_events(105)));
+  events.push_back(event(kWindy, now_ - hours(1), now_ - hours(1) + minutes(15), "gust", 85));
+  std::ofstream(later) << events.dump();
+  PortalSim portal(portal_options(now_, days(2), later.string()));
+  write_config(portal, days(1), alerts_toml(3));
+  const auto run = meteo({"run"});
+  EXPECT_EQ(run.exit_code, 0) << "a failed notification is a warning: " << describe(run);
+  EXPECT_EQ(count_rows(db, "alert_notifications",
+                       "event = 'opened' AND level = 'yellow' AND status = 'failed' AND "
+                       "exit_code = 3"),
+            1u)
+      << table_contents(db, "alert_notifications");
+  EXPECT_EQ(count_rows(db, "alert_notifications", "status IN ('pending', 'sending')"), 0u);
+}
+
+TEST_F(Alerts, StatusAndTheDocumentedQueryShowTheActiveAlert) {
+  PortalSim portal(portal_options(now_, days(6), write_events(105)));
+  write_config(portal, days(5));
+  ASSERT_NO_FATAL_FAILURE(prepare_database());
+  ASSERT_NO_FATAL_FAILURE(run_ok({"run"}));
+
+  // The heat wave is open (no later day is complete); the gust and the cold night are closed.
+  const auto text = meteo({"status"});
+  EXPECT_NE(text.out.find("active alerts (indicative, not official vigilance)"), std::string::npos)
+      << describe(text);
+  EXPECT_NE(text.out.find("heat_wave"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find(kHot), std::string::npos) << text.out;
+  EXPECT_EQ(text.out.find("strong_wind"), std::string::npos) << text.out;
+
+  const auto status = meteo({"status", "--json"});
+  const json report = json::parse(status.out);
+  ASSERT_TRUE(report.contains("active_alerts")) << status.out;
+  const auto heat = of_kind(report["active_alerts"], "heat_wave");
+  ASSERT_EQ(heat.size(), 1u) << status.out;
+  EXPECT_EQ(heat[0]["scope_id"], kHot);
+  EXPECT_EQ(heat[0]["level"], "canicule");
+  EXPECT_EQ(heat[0]["start"], to_iso8601(hot_day_));
+  EXPECT_TRUE(of_kind(report["active_alerts"], "strong_wind").empty()) << status.out;
+  EXPECT_EQ(text.exit_code, status.exit_code) << "alerts do not change the exit code";
+
+  // docs/operations.md's line, verbatim.
+  const std::vector<std::string> documented = documented_command("meteo-etl query alerts");
+  ASSERT_EQ(documented, (std::vector<std::string>{"query", "alerts", "--active"}));
+  const auto listed = meteo(documented);
+  ASSERT_EQ(listed.exit_code, 0) << describe(listed);
+  EXPECT_NE(listed.out.find("heat_wave"), std::string::npos) << listed.out;
+  EXPECT_NE(listed.out.find(kHot), std::string::npos) << listed.out;
+  EXPECT_NE(listed.out.find("canicule"), std::string::npos) << listed.out;
+  EXPECT_EQ(listed.out.find("strong_wind"), std::string::npos) << listed.out;
+  EXPECT_EQ(listed.out.find(kWarm), std::string::npos) << listed.out;
+}
+
 }  // namespace
 }  // namespace meteo::testing
