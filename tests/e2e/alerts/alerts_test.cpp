@@ -113,11 +113,12 @@ class Alerts : public ::testing::Test {
     return path.string();
   }
 
-  PortalSimOptions portal_options(UtcSeconds now, hours history, std::string events = {}) const {
+  PortalSimOptions portal_options(UtcSeconds now, hours history, std::string events = {},
+                                  int datasets = 3) const {
     PortalSimOptions options;
     options.now = to_iso8601(now);
     options.from = to_iso8601(now_ - history);
-    options.datasets = 3;
+    options.datasets = datasets;
     options.include_odd_schema = false;
     options.future_row = false;
     options.events_file = std::move(events);
@@ -415,6 +416,107 @@ TEST_F(Alerts, StatusAndTheDocumentedQueryShowTheActiveAlert) {
   EXPECT_NE(listed.out.find("canicule"), std::string::npos) << listed.out;
   EXPECT_EQ(listed.out.find("strong_wind"), std::string::npos) << listed.out;
   EXPECT_EQ(listed.out.find(kWarm), std::string::npos) << listed.out;
+}
+
+// Forecasts after a station run: 31 days of history (min_history_days is 21), then a run an hour
+// later that scores the first run's newest issue.
+class Forecasts : public Alerts {
+ protected:
+  std::string forecasts_at(Database& db, UtcSeconds issued_at, const std::string& quantity) {
+    return query_contents(db,
+                          "SELECT dataset_id, COUNT(DISTINCT horizon_h), MIN(horizon_h),"
+                          " MAX(horizon_h), SUM(target_time = issued_at + INTERVAL horizon_h HOUR)"
+                          " = COUNT(*), SUM(shown) > 0 FROM station_forecasts WHERE issued_at = '" +
+                              to_sql_datetime(issued_at) + "' AND quantity = '" + quantity +
+                              "' GROUP BY dataset_id ORDER BY dataset_id");
+  }
+};
+
+TEST_F(Forecasts, ARunIssuesEachStationsForecastsAndTheNextOneScoresThem) {
+  constexpr int kStations = 2;
+  const UtcSeconds issue = now_ - hours(1);  // the newest complete hour of the first run
+  {
+    PortalSim portal(portal_options(now_, days(31), {}, kStations));
+    write_config(portal, days(31));
+    ASSERT_NO_FATAL_FAILURE(prepare_database());
+    ASSERT_NO_FATAL_FAILURE(run_ok({"run"}));
+  }
+  Database db = database_.connect();
+  ASSERT_EQ(count_rows(db, "station_datasets", "status = 'active'"),
+            static_cast<std::size_t>(kStations));
+  EXPECT_EQ(query_value(db, "SELECT CAST(MAX(issued_at) AS CHAR) FROM station_forecasts"),
+            to_sql_datetime(issue));
+  const std::string expected =
+      std::string(kWindy) + "\t6\t1\t6\t1\t1\n" + kHot + "\t6\t1\t6\t1\t1\n";
+  EXPECT_EQ(forecasts_at(db, issue, "temperature"), expected)
+      << "horizons 1 to 6 for each station, each target its issue plus its horizon, one shown";
+  EXPECT_EQ(
+      count_rows(db, "station_forecasts",
+                 "quantity = 'day_maximum' AND issued_at = '" + to_sql_datetime(issue) +
+                     "' AND target_time = '" +
+                     to_sql_datetime(UtcSeconds(std::chrono::floor<days>(issue) + days(1))) + "'"),
+      count_rows(db, "station_forecasts",
+                 "quantity = 'day_maximum' AND issued_at = '" + to_sql_datetime(issue) + "'"));
+  EXPECT_EQ(query_value(db,
+                        "SELECT COUNT(DISTINCT dataset_id) FROM station_forecasts WHERE"
+                        " quantity = 'day_maximum' AND issued_at = '" +
+                            to_sql_datetime(issue) + "'"),
+            std::to_string(kStations));
+  EXPECT_LE(std::stoul(query_value(db, "SELECT COUNT(DISTINCT issued_at) FROM station_forecasts")),
+            48u)
+      << "at most the newest 48 hours are issued";
+  EXPECT_EQ(count_rows(db, "forecast_skill", "skill_window = 'live'"), 0u);
+
+  // docs/operations.md's line, verbatim: the backtest's table.
+  const std::vector<std::string> documented = documented_command("meteo-etl query forecast-skill");
+  ASSERT_EQ(documented, (std::vector<std::string>{"query", "forecast-skill", "--source", kSource,
+                                                  "--format", "csv"}));
+  const auto skill = meteo(documented);
+  ASSERT_EQ(skill.exit_code, 0) << describe(skill);
+  const auto lines = lines_of(skill.out);
+  ASSERT_FALSE(lines.empty());
+  std::size_t backtest_lines = 0;
+  for (std::size_t i = 1; i < lines.size(); ++i) {
+    if (lines[i].empty()) continue;
+    EXPECT_EQ(lines[i].rfind(std::string(kSource) + ",", 0), 0u) << lines[i];
+    if (contains(lines[i], ",backtest,")) ++backtest_lines;
+  }
+  EXPECT_EQ(backtest_lines, count_rows(db, "forecast_skill", "skill_window = 'backtest'"))
+      << skill.out;
+  EXPECT_GE(backtest_lines, static_cast<std::size_t>(kStations) * 7) << skill.out;
+  EXPECT_TRUE(contains(lines[0], "skill_vs_persistence") ||
+              contains(lines[0], "SkillVsPersistence"))
+      << lines[0];
+
+  // An hour later: the hour `issue` forecast an hour ahead is observed and scored.
+  {
+    PortalSim portal(portal_options(now_ + hours(1), days(31), {}, kStations));
+    write_config(portal, days(31));
+    ASSERT_NO_FATAL_FAILURE(run_ok({"run"}));
+  }
+  EXPECT_EQ(forecasts_at(db, now_, "temperature"), expected) << "the new hour is issued";
+  const std::string first_issue_1h =
+      "quantity = 'temperature' AND horizon_h = 1 AND issued_at = '" + to_sql_datetime(issue) + "'";
+  const std::size_t one_hour = count_rows(db, "station_forecasts", first_issue_1h);
+  EXPECT_GE(one_hour, static_cast<std::size_t>(kStations) * 2);
+  EXPECT_EQ(count_rows(db, "station_forecasts",
+                       first_issue_1h + " AND observed IS NOT NULL AND abs_error IS NOT NULL"),
+            one_hour);
+  EXPECT_EQ(query_value(db,
+                        "SELECT COUNT(*) FROM station_forecasts f JOIN station_hourly_weather h"
+                        " ON h.source = f.source AND h.dataset_id = f.dataset_id AND h.hour ="
+                        " f.target_time WHERE f." +
+                            first_issue_1h +
+                            " AND f.observed = h.temperature_mean"
+                            " AND ABS(f.abs_error - ABS(f.value - f.observed)) < 1e-9"),
+            std::to_string(one_hour))
+      << "observed is the target hour's mean";
+  EXPECT_GE(count_rows(db, "forecast_skill", "skill_window = 'live' AND horizon_h = 1"),
+            static_cast<std::size_t>(kStations) * 2);
+  EXPECT_EQ(count_rows(db, "forecast_skill",
+                       "skill_window = 'live' AND model = 'persistence' AND horizon_h = 1 AND "
+                       "cases >= 1 AND skill_vs_persistence = 0"),
+            static_cast<std::size_t>(kStations));
 }
 
 }  // namespace
