@@ -418,6 +418,95 @@ TEST_F(Alerts, StatusAndTheDocumentedQueryShowTheActiveAlert) {
   EXPECT_EQ(listed.out.find(kWarm), std::string::npos) << listed.out;
 }
 
+// The thresholds are inclusive (docs/alerts.md: ≥ 80, ≥ 100, means ≥ 21 and ≥ 36), an alert that
+// rises a level on a later run is escalated and notified, and changes to alerts that ended more
+// than notify_max_age_h (24) ago are recorded, not sent.
+TEST_F(Alerts, ThresholdsAreInclusiveEscalationsNotifiedOldChangesNotSent) {
+  const fs::path received = directory_ / "received.jsonl";
+  const std::string alerts_toml = "\n[alerts]\ncommand = \"cat >> '" + received.string() + "'\"\n";
+  json events = json::array();
+  const auto gust = [&](UtcSeconds at, double kmh) {
+    events.push_back(event(kWindy, at, at + minutes(15), "gust", kmh));
+  };
+  gust(now_ - hours(46), 79);
+  gust(now_ - hours(40), 80);
+  gust(now_ - hours(34), 100);
+  gust(now_ - hours(2), 85);  // yellow, still open at now
+  events.push_back(heat(kHot, 21.0, 36.0));
+  events.push_back(heat(kWarm, 21.0, 35.9));
+  const fs::path first = directory_ / "first.json";
+  std::ofstream(first) << events.dump();
+  {
+    PortalSim portal(portal_options(now_, days(6), first.string()));
+    write_config(portal, days(5), alerts_toml);
+    ASSERT_NO_FATAL_FAILURE(prepare_database());
+    ASSERT_NO_FATAL_FAILURE(run_ok({"run"}));
+  }
+  Database db = database_.connect();
+  const json alerts = query_alerts();
+  const auto wind = of_kind(alerts, "strong_wind");
+  ASSERT_EQ(wind.size(), 3u) << "79 km/h is no alert: " << alerts.dump(2);
+  // Newest first.
+  EXPECT_EQ(wind[0]["start"], to_iso8601(now_ - hours(2)));
+  EXPECT_EQ(wind[0]["level"], "yellow");
+  EXPECT_TRUE(wind[0]["end"].is_null());
+  EXPECT_EQ(wind[1]["start"], to_iso8601(now_ - hours(34)));
+  EXPECT_EQ(wind[1]["level"], "orange");
+  EXPECT_EQ(wind[1]["threshold"], 100.0);
+  EXPECT_EQ(wind[2]["start"], to_iso8601(now_ - hours(40)));
+  EXPECT_EQ(wind[2]["level"], "yellow");
+  EXPECT_EQ(wind[2]["threshold"], 80.0);
+  const auto heat_alerts = of_kind(alerts, "heat_wave");
+  ASSERT_EQ(heat_alerts.size(), 1u) << alerts.dump(2);
+  EXPECT_EQ(heat_alerts[0]["scope_id"], kHot) << "means of exactly 21 and 36 are a heat wave";
+
+  const std::string old_orange = std::to_string(wind[1]["id"].get<long long>());
+  EXPECT_EQ(count_rows(db, "alert_notifications", "alert_id = " + old_orange),
+            count_rows(db, "alert_notifications",
+                       "alert_id = " + old_orange + " AND status = 'not_sent'"));
+  EXPECT_EQ(count_rows(db, "alert_notifications",
+                       "alert_id = " + old_orange + " AND event IN ('opened', 'closed')"),
+            2u)
+      << "first seen closed: opened and closed";
+  const std::string open_yellow = std::to_string(wind[0]["id"].get<long long>());
+  EXPECT_EQ(count_rows(db, "alert_notifications",
+                       "alert_id = " + open_yellow + " AND event = 'opened' AND status = 'sent'"),
+            1u);
+
+  // An hour later, a 105 km/h gust within quiet_hours of the 85: the same alert, escalated.
+  gust(now_, 105);
+  const fs::path second = directory_ / "second.json";
+  std::ofstream(second) << events.dump();
+  {
+    PortalSim portal(portal_options(now_ + hours(1), days(6), second.string()));
+    write_config(portal, days(5), alerts_toml);
+    ASSERT_NO_FATAL_FAILURE(run_ok({"run"}));
+  }
+  const auto after = of_kind(query_alerts(), "strong_wind");
+  ASSERT_EQ(after.size(), 3u);
+  EXPECT_EQ(after[0]["id"], wind[0]["id"]);
+  EXPECT_EQ(after[0]["level"], "orange");
+  EXPECT_EQ(after[0]["start"], to_iso8601(now_ - hours(2)));
+  EXPECT_EQ(after[0]["peak_value"], 105.0);
+  EXPECT_EQ(after[0]["peak_at"], to_iso8601(now_));
+  EXPECT_EQ(count_rows(db, "alert_notifications",
+                       "alert_id = " + open_yellow +
+                           " AND event = 'escalated' AND level = 'orange' AND status = 'sent'"),
+            1u)
+      << table_contents(db, "alert_notifications");
+  int escalated = 0;
+  for (const std::string& line : lines_of(read_text(received))) {
+    if (line.empty()) continue;
+    const json change = json::parse(line);
+    if (change["event"] == "escalated") {
+      ++escalated;
+      EXPECT_EQ(change["level"], "orange");
+      EXPECT_EQ(change["id"], wind[0]["id"]);
+    }
+  }
+  EXPECT_EQ(escalated, 1) << read_text(received);
+}
+
 // Forecasts after a station run: 31 days of history (min_history_days is 21), then a run an hour
 // later that scores the first run's newest issue.
 class Forecasts : public Alerts {
@@ -519,7 +608,7 @@ TEST_F(Forecasts, ARunIssuesEachStationsForecastsAndTheNextOneScoresThem) {
             static_cast<std::size_t>(kStations));
 }
 
-// BUG (src/pipeline/forecast_after_run.cpp, forecast_after_run): each station's forecasts are
+// BUG (src/pipeline/forecast_after_run.cpp:58-60, forecast_after_run): each station's forecasts are
 // scored (score_station_forecasts, targets >= the run's first loaded hour) BEFORE the run issues
 // its hours (issue_station), and later runs score only targets from their own first loaded hour
 // (observed->first, the lookback). So the forecasts a first run or a backfill issues for its
