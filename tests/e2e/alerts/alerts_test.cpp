@@ -262,6 +262,12 @@ TEST_F(Alerts, RunDetectsThePlantedPeaksAndAgainChangesNothing) {
   ASSERT_NO_FATAL_FAILURE(
       run_ok({"backfill", "--from", hour_argument(now_ - days(5)), "--to", hour_argument(now_)}));
   EXPECT_EQ(alert_tables(db), written) << "a backfill of the same records";
+  // Backfills of a single hour inside an episode re-detect it whole: nothing changes either.
+  for (const UtcSeconds hour : {cold_from_ + hours(2), hot_day_ - hours(12), gust_at_}) {
+    ASSERT_NO_FATAL_FAILURE(run_ok(
+        {"backfill", "--from", hour_argument(hour), "--to", hour_argument(hour + hours(1))}));
+    EXPECT_EQ(alert_tables(db), written) << "a backfill of the hour " << to_iso8601(hour);
+  }
 }
 
 TEST_F(Alerts, ACorrectionWithdrawsTheAlertAndKeepsIt) {
