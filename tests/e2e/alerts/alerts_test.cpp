@@ -614,6 +614,43 @@ TEST_F(Forecasts, ARunIssuesEachStationsForecastsAndTheNextOneScoresThem) {
             static_cast<std::size_t>(kStations));
 }
 
+TEST_F(Forecasts, ARerunKeepsWhatWasSaidAndABackfillIssuesItsNewest48Hours) {
+  PortalSim portal(portal_options(now_, days(31), {}, 1));
+  write_config(portal, days(31));
+  ASSERT_NO_FATAL_FAILURE(prepare_database());
+  ASSERT_NO_FATAL_FAILURE(run_ok({"run"}));
+  Database db = database_.connect();
+  const auto said = [&] {
+    return query_contents(db,
+                          "SELECT dataset_id, quantity, issued_at, horizon_h, model, target_time,"
+                          " value, shown, run_id FROM station_forecasts ORDER BY 1, 2, 3, 4, 5");
+  };
+  const std::string first = said();
+  ASSERT_NO_FATAL_FAILURE(run_ok({"run"}));
+  EXPECT_EQ(said(), first) << "an issue is written once";
+
+  // A backfill two days wide, a week ago: its newest 48 hours are issued, each once.
+  const UtcSeconds to = now_ - days(7);
+  ASSERT_NO_FATAL_FAILURE(
+      run_ok({"backfill", "--from", hour_argument(to - days(2)), "--to", hour_argument(to)}));
+  const std::string window = "issued_at >= '" + to_sql_datetime(to - days(2)) +
+                             "' AND issued_at < '" + to_sql_datetime(to) + "'";
+  EXPECT_EQ(query_value(db, "SELECT COUNT(DISTINCT issued_at) FROM station_forecasts WHERE " +
+                                window + " AND quantity = 'temperature'"),
+            "48");
+  EXPECT_EQ(
+      query_value(db, "SELECT CAST(MAX(issued_at) AS CHAR) FROM station_forecasts WHERE " + window),
+      to_sql_datetime(to - hours(1)));
+  EXPECT_EQ(count_rows(db, "station_forecasts",
+                       window + " AND quantity = 'temperature' AND horizon_h = 1 AND model = "
+                                "'persistence' AND target_time = issued_at + INTERVAL 1 HOUR"),
+            48u);
+  const std::string backfilled = said();
+  ASSERT_NO_FATAL_FAILURE(
+      run_ok({"backfill", "--from", hour_argument(to - days(2)), "--to", hour_argument(to)}));
+  EXPECT_EQ(said(), backfilled) << "the same backfill again issues nothing new";
+}
+
 // BUG (src/pipeline/forecast_after_run.cpp:58-60, forecast_after_run): each station's forecasts are
 // scored (score_station_forecasts, targets >= the run's first loaded hour) BEFORE the run issues
 // its hours (issue_station), and later runs score only targets from their own first loaded hour
