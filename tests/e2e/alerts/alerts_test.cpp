@@ -3,13 +3,17 @@
 // last full hour before the real clock (the notification age and the live skill are judged on
 // it); every event is placed relative to it, so what triggers is known whatever the day.
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/types.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "cli_job.hpp"
@@ -422,6 +426,47 @@ TEST_F(Alerts, StatusAndTheDocumentedQueryShowTheActiveAlert) {
   EXPECT_NE(listed.out.find("canicule"), std::string::npos) << listed.out;
   EXPECT_EQ(listed.out.find("strong_wind"), std::string::npos) << listed.out;
   EXPECT_EQ(listed.out.find(kWarm), std::string::npos) << listed.out;
+}
+
+// A command that outlasts command_timeout_s is killed with its whole process group (here a
+// background sleep it started), recorded failed, and the run goes on.
+TEST_F(Alerts, ACommandPastItsTimeoutIsKilledWithItsProcessGroup) {
+  const fs::path pids = directory_ / "pids";
+  const fs::path script = directory_ / "slow.sh";
+  std::ofstream(script) << "#!/bin/sh\necho $$ > '" << pids.string()
+                        << "'\nsleep 60 &\necho $! >> '" << pids.string() << "'\nwait\n";
+  const fs::path events = directory_ / "gust.json";
+  std::ofstream(events) << json::array({event(kWindy, now_ - hours(1),
+                                              now_ - hours(1) + minutes(15), "gust", 105)})
+                               .dump();
+  PortalSim portal(portal_options(now_, hours(6), events.string(), 1));
+  write_config(portal, hours(4),
+               "\n[alerts]\ncommand_timeout_s = 1\ncommand = \"sh '" + script.string() + "'\"\n");
+  ASSERT_NO_FATAL_FAILURE(prepare_database());
+  const auto started = std::chrono::steady_clock::now();
+  const auto run = meteo({"run"});
+  const auto took = std::chrono::steady_clock::now() - started;
+  ASSERT_EQ(run.exit_code, 0) << describe(run);
+  Database db = database_.connect();
+  const std::size_t tried = count_rows(db, "alert_notifications", "status <> 'not_sent'");
+  ASSERT_GE(tried, 1u);
+  EXPECT_LT(took, std::chrono::seconds(10 + 2 * static_cast<int>(tried))) << "not 60 s per change";
+  EXPECT_EQ(count_rows(db, "alert_notifications",
+                       "status = 'failed' AND message LIKE 'killed after 1 s%'"),
+            tried)
+      << table_contents(db, "alert_notifications");
+  const auto alive = lines_of(read_text(pids));
+  ASSERT_GE(alive.size(), 2u) << "the script ran";
+  for (const std::string& pid_text : alive) {
+    if (pid_text.empty()) continue;
+    const pid_t pid = static_cast<pid_t>(std::stol(pid_text));
+    bool gone = false;
+    for (int wait = 0; wait < 40 && !gone; ++wait) {
+      gone = ::kill(pid, 0) != 0 && errno == ESRCH;
+      if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    EXPECT_TRUE(gone) << "process " << pid << " of the command's group outlived it";
+  }
 }
 
 // The thresholds are inclusive (docs/alerts.md: ≥ 80, ≥ 100, means ≥ 21 and ≥ 36), an alert that
