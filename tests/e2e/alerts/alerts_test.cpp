@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <sys/types.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
@@ -312,6 +313,18 @@ TEST_F(Alerts, ACorrectionWithdrawsTheAlertAndKeepsIt) {
     EXPECT_TRUE(alert["withdrawn_at"].is_null()) << alert.dump();
     EXPECT_TRUE(alert["end"].is_null()) << alert.dump();
   }
+
+  // The portal restores 105 km/h: the same alert comes back, no longer withdrawn.
+  PortalSim restored(portal_options(now_, days(2), write_events(105, "restored.json")));
+  write_config(restored, days(1));
+  ASSERT_NO_FATAL_FAILURE(run_ok({"backfill", "--from", hour_argument(gust_at_ - hours(2)), "--to",
+                                  hour_argument(gust_at_ + hours(3))}));
+  const auto back = of_kind(query_alerts(), "strong_wind");
+  ASSERT_EQ(back.size(), 1u);
+  EXPECT_EQ(back[0]["id"], wind[0]["id"]) << "re-opened, not a new alert";
+  EXPECT_TRUE(back[0]["withdrawn_at"].is_null());
+  EXPECT_EQ(back[0]["level"], "orange");
+  EXPECT_EQ(count_rows(db, "alerts"), count_rows(db, "alerts", "withdrawn_at IS NULL"));
 }
 
 // `[alerts] command` gets each change once, as a JSON line; a failing command is recorded and
@@ -426,6 +439,46 @@ TEST_F(Alerts, StatusAndTheDocumentedQueryShowTheActiveAlert) {
   EXPECT_NE(listed.out.find("canicule"), std::string::npos) << listed.out;
   EXPECT_EQ(listed.out.find("strong_wind"), std::string::npos) << listed.out;
   EXPECT_EQ(listed.out.find(kWarm), std::string::npos) << listed.out;
+}
+
+// BUG (src/store/alert_derivation.cpp:154-157, insert_notification): the outbox row is written
+// with "ON DUPLICATE KEY UPDATE id = id" under the key (alert_id, event, level) of
+// sql/migrations/0008. When a withdrawn alert comes back (docs/alerts.md: "`opened` again for an
+// alert that had been withdrawn"), its second `opened` has the key of the first and is silently
+// dropped: the [alerts] command was told "opened" then "withdrawn", and never hears that the
+// alert stands again. (The same holds for a second withdrawal after a re-opening.)
+TEST_F(Alerts, DISABLED_AWithdrawnAlertThatComesBackIsNotifiedAgain) {
+  const fs::path received = directory_ / "received.jsonl";
+  const std::string alerts_toml = "\n[alerts]\ncommand = \"cat >> '" + received.string() + "'\"\n";
+  const auto backfill_gust = [&](double gust, const std::string& name) {
+    PortalSim portal(portal_options(now_, days(2), write_events(gust, name)));
+    write_config(portal, days(1), alerts_toml);
+    ASSERT_NO_FATAL_FAILURE(run_ok({"backfill", "--from", hour_argument(gust_at_ - hours(2)),
+                                    "--to", hour_argument(gust_at_ + hours(3))}));
+    ASSERT_NO_FATAL_FAILURE(run_ok({"run"}));  // a backfill records changes; a run sends them
+  };
+  {
+    PortalSim portal(portal_options(now_, days(2), write_events(105)));
+    write_config(portal, days(1), alerts_toml);
+    ASSERT_NO_FATAL_FAILURE(prepare_database());
+    ASSERT_NO_FATAL_FAILURE(run_ok({"run"}));
+  }
+  ASSERT_NO_FATAL_FAILURE(backfill_gust(40, "corrected.json"));
+  ASSERT_NO_FATAL_FAILURE(backfill_gust(105, "restored.json"));
+  const auto wind = of_kind(query_alerts(), "strong_wind");
+  ASSERT_EQ(wind.size(), 1u);
+  ASSERT_TRUE(wind[0]["withdrawn_at"].is_null()) << "the alert stands again";
+  std::vector<std::string> events;
+  for (const std::string& line : lines_of(read_text(received))) {
+    if (line.empty()) continue;
+    const json change = json::parse(line);
+    if (change["id"] == wind[0]["id"]) events.push_back(change["event"].get<std::string>());
+  }
+  ASSERT_FALSE(events.empty());
+  EXPECT_NE(std::find(events.begin(), events.end(), "withdrawn"), events.end())
+      << "the withdrawal was told";
+  EXPECT_EQ(events.back(), "opened")
+      << "the last change the command heard of: " << read_text(received);
 }
 
 // A command that outlasts command_timeout_s is killed with its whole process group (here a
