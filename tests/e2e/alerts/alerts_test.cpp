@@ -611,6 +611,86 @@ TEST_F(Alerts, ThresholdsAreInclusiveEscalationsNotifiedOldChangesNotSent) {
   EXPECT_EQ(escalated, 1) << read_text(received);
 }
 
+// docs/alerts.md's two worked examples of the wind chill, an hour of heavy rain, and a gust that
+// the portal corrects within the next run's lookback (no backfill needed).
+TEST_F(Alerts, TheDocumentedColdExamplesHeavyRainAndACorrectionWithinTheLookback) {
+  const UtcSeconds extreme_from = now_ - hours(30);
+  const UtcSeconds grand_from = now_ - hours(20);
+  const UtcSeconds rain_hour = now_ - hours(12);
+  const UtcSeconds late_gust = now_ - hours(1);
+  const auto write = [&](double late_gust_kmh, const std::string& name) {
+    const json events =
+        json::array({event(kWindy, extreme_from, extreme_from + hours(2), "temperature", -12),
+                     event(kWindy, extreme_from, extreme_from + hours(2), "wind", 40),
+                     event(kWindy, grand_from, grand_from + hours(2), "temperature", -5),
+                     event(kWindy, grand_from, grand_from + hours(2), "wind", 30),
+                     event(kWindy, rain_hour, rain_hour + hours(1), "rain", 7),
+                     event(kWindy, late_gust, late_gust + minutes(15), "gust", late_gust_kmh)});
+    const fs::path path = directory_ / name;
+    std::ofstream(path) << events.dump();
+    return path.string();
+  };
+  {
+    PortalSim portal(portal_options(now_, days(2), write(90, "first.json"), 1));
+    write_config(portal, days(2));
+    ASSERT_NO_FATAL_FAILURE(prepare_database());
+    ASSERT_NO_FATAL_FAILURE(run_ok({"run"}));
+  }
+  Database db = database_.connect();
+  const json alerts = query_alerts();
+  const auto starting = [&](const std::string& kind, UtcSeconds start) {
+    std::vector<json> found;
+    for (const json& alert : of_kind(alerts, kind)) {
+      if (alert["start"] == to_iso8601(start)) found.push_back(alert);
+    }
+    return found;
+  };
+  const auto extreme = starting("severe_cold", extreme_from);
+  ASSERT_EQ(extreme.size(), 1u) << alerts.dump(2);
+  EXPECT_EQ(extreme[0]["level"], "froid_extreme");
+  EXPECT_NEAR(extreme[0]["peak_value"].get<double>(), -23.4, 0.05) << "docs/alerts.md";
+  EXPECT_EQ(extreme[0]["threshold"], -18.0);
+  const auto grand = starting("severe_cold", grand_from);
+  ASSERT_EQ(grand.size(), 1u) << alerts.dump(2);
+  EXPECT_EQ(grand[0]["level"], "grand_froid");
+  EXPECT_NEAR(grand[0]["peak_value"].get<double>(), -13.0, 0.05) << "docs/alerts.md";
+
+  const auto rain = of_kind(alerts, "heavy_rain");
+  ASSERT_EQ(rain.size(), 1u) << alerts.dump(2);
+  EXPECT_EQ(rain[0]["start"], to_iso8601(rain_hour));
+  EXPECT_EQ(rain[0]["end"], to_iso8601(rain_hour + hours(1)));
+  EXPECT_EQ(rain[0]["level"], "yellow");
+  EXPECT_EQ(rain[0]["unit"], "mm");
+  EXPECT_EQ(rain[0]["threshold"], 20.0) << "the hourly amount reached the level";
+  EXPECT_NEAR(
+      rain[0]["peak_value"].get<double>(),
+      std::stod(query_value(db, "SELECT rain_sum FROM station_hourly_weather WHERE hour = '" +
+                                    to_sql_datetime(rain_hour) + "'")),
+      1e-9)
+      << "the hour's rain as station_hourly_weather counts it";
+
+  const auto gust = starting("strong_wind", late_gust);
+  ASSERT_EQ(gust.size(), 1u) << alerts.dump(2);
+  EXPECT_EQ(gust[0]["level"], "yellow");
+  EXPECT_TRUE(gust[0]["end"].is_null()) << "open: fewer than quiet_hours of records follow it";
+
+  // The portal corrects the late gust to 50 km/h; the next hourly run re-reads it.
+  {
+    PortalSim portal(portal_options(now_ + hours(1), days(2), write(50, "corrected.json"), 1));
+    write_config(portal, days(2));
+    ASSERT_NO_FATAL_FAILURE(run_ok({"run"}));
+  }
+  const auto withdrawn = of_kind(query_alerts({"--withdrawn"}), "strong_wind");
+  ASSERT_EQ(withdrawn.size(), 1u);
+  EXPECT_EQ(withdrawn[0]["id"], gust[0]["id"]);
+  EXPECT_FALSE(withdrawn[0]["withdrawn_at"].is_null());
+  EXPECT_TRUE(of_kind(query_alerts({"--active"}), "strong_wind").empty());
+  for (const json& alert : of_kind(query_alerts(), "severe_cold")) {
+    if (alert["id"] == extreme[0]["id"]) EXPECT_EQ(alert, extreme[0]) << "untouched";
+    if (alert["id"] == grand[0]["id"]) EXPECT_EQ(alert, grand[0]) << "untouched";
+  }
+}
+
 // Forecasts after a station run: 31 days of history (min_history_days is 21), then a run an hour
 // later that scores the first run's newest issue.
 class Forecasts : public Alerts {
