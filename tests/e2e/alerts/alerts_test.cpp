@@ -81,8 +81,12 @@ class Alerts : public ::testing::Test {
   std::string config_path() const { return (directory_ / "meteo.toml").string(); }
 
   ProcessResult meteo(std::vector<std::string> args) {
+    return meteo_on(database_, config_path(), std::move(args));
+  }
+  static ProcessResult meteo_on(const ScratchDatabase& database, const std::string& config,
+                                std::vector<std::string> args) {
     args.insert(args.begin(), meteo_etl_binary());
-    return run_process(args, cron_environment(config_path(), database_.config()),
+    return run_process(args, cron_environment(config, database.config()),
                        std::chrono::seconds(300));
   }
 
@@ -131,18 +135,24 @@ class Alerts : public ::testing::Test {
   }
 
   void write_config(const PortalSim& portal, hours since, const std::string& alerts_toml = "") {
-    std::ofstream config(config_path());
-    config << database_toml(database_.config()) << "\n[archive]\nroot = \""
-           << (directory_ / "archive").string()
-           << "\"\n[[region_sets]]\nname = \"toulouse-communes\"\nlocation = \""
-           << shared_data("geo/communes-31-haute-garonne.geojson") << "\"\n"
-           << "\n[[sources]]\nname = \"" << kSource << "\"\ntype = \"opendatasoft-stations\"\n"
-           << "base_url = \"" << portal.base_url() << "\"\ndataset_pattern = \"station-meteo\"\n"
-           << "start = \"" << to_iso8601(now_ - since) << "\"\nlookback_hours = 2\n"
-           << "max_catch_up_hours = " << 24 * 60 << "\nregion_sets = [\"toulouse-communes\"]\n"
-           << "[sources.http]\nretry_attempts = 4\nretry_initial_backoff_ms = 50\n"
-           << "retry_max_backoff_ms = 2000\n"
-           << alerts_toml;
+    write_config_for(database_, config_path(), portal, since, alerts_toml);
+  }
+  void write_config_for(const ScratchDatabase& database, const std::string& path,
+                        const PortalSim& portal, hours since,
+                        const std::string& alerts_toml = "") const {
+    std::ofstream config(path);
+    config
+        << database_toml(database.config()) << "\n[archive]\nroot = \""
+        << (fs::path(path).parent_path() / (fs::path(path).stem().string() + "-archive")).string()
+        << "\"\n[[region_sets]]\nname = \"toulouse-communes\"\nlocation = \""
+        << shared_data("geo/communes-31-haute-garonne.geojson") << "\"\n"
+        << "\n[[sources]]\nname = \"" << kSource << "\"\ntype = \"opendatasoft-stations\"\n"
+        << "base_url = \"" << portal.base_url() << "\"\ndataset_pattern = \"station-meteo\"\n"
+        << "start = \"" << to_iso8601(now_ - since) << "\"\nlookback_hours = 2\n"
+        << "max_catch_up_hours = " << 24 * 60 << "\nregion_sets = [\"toulouse-communes\"]\n"
+        << "[sources.http]\nretry_attempts = 4\nretry_initial_backoff_ms = 50\n"
+        << "retry_max_backoff_ms = 2000\n"
+        << alerts_toml;
   }
 
   void prepare_database() {
@@ -520,6 +530,48 @@ TEST_F(Alerts, ACommandPastItsTimeoutIsKilledWithItsProcessGroup) {
     }
     EXPECT_TRUE(gone) << "process " << pid << " of the command's group outlived it";
   }
+}
+
+// docs/alerts.md: the rules are causal, so a backfill in pieces ends in the same alerts as one
+// pass. Here the pieces split the heat wave's days and the cold night.
+TEST_F(Alerts, ABackfillInPiecesEndsInTheSameAlertsAsOnePass) {
+  PortalSim portal(portal_options(now_, days(6), write_events(105)));
+  ScratchDatabase pieces_db;
+  const std::string pieces_config = (directory_ / "pieces.toml").string();
+  write_config(portal, days(5));
+  write_config_for(pieces_db, pieces_config, portal, days(5));
+  ASSERT_NO_FATAL_FAILURE(prepare_database());
+  for (const char* step : {"migrate", "regions"}) {
+    std::vector<std::string> args{step};
+    if (std::string(step) == "regions") args.push_back("load");
+    const auto result = meteo_on(pieces_db, pieces_config, args);
+    ASSERT_EQ(result.exit_code, 0) << describe(result);
+  }
+  const std::vector<UtcSeconds> bounds{now_ - days(5), hot_day_ - hours(12), cold_from_ + hours(3),
+                                       now_};
+  ASSERT_NO_FATAL_FAILURE(run_ok(
+      {"backfill", "--from", hour_argument(bounds.front()), "--to", hour_argument(bounds.back())}));
+  for (std::size_t i = 0; i + 1 < bounds.size(); ++i) {
+    const auto piece = meteo_on(
+        pieces_db, pieces_config,
+        {"backfill", "--from", hour_argument(bounds[i]), "--to", hour_argument(bounds[i + 1])});
+    ASSERT_EQ(piece.exit_code, 0) << describe(piece);
+  }
+  const auto alerts = [](Database& db) {
+    return query_contents(
+        db,
+        "SELECT a.kind, a.subject, a.scope_id, a.level, a.start_at, a.end_at, a.peak_value,"
+        " a.peak_at, a.threshold, a.rule_version, a.withdrawn_at IS NULL,"
+        " (SELECT GROUP_CONCAT(t.triggered_at ORDER BY t.triggered_at) FROM alert_triggers t"
+        " WHERE t.alert_id = a.id) FROM alerts a ORDER BY a.kind, a.scope_id, a.start_at");
+  };
+  Database one_pass = database_.connect();
+  Database in_pieces = pieces_db.connect();
+  const std::string expected = alerts(one_pass);
+  EXPECT_NE(expected.find("heat_wave"), std::string::npos) << expected;
+  EXPECT_NE(expected.find("severe_cold"), std::string::npos) << expected;
+  EXPECT_NE(expected.find("strong_wind"), std::string::npos) << expected;
+  EXPECT_EQ(alerts(in_pieces), expected);
 }
 
 // The thresholds are inclusive (docs/alerts.md: ≥ 80, ≥ 100, means ≥ 21 and ≥ 36), an alert that
