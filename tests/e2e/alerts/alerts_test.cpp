@@ -491,6 +491,26 @@ TEST_F(Alerts, DISABLED_AWithdrawnAlertThatComesBackIsNotifiedAgain) {
       << "the last change the command heard of: " << read_text(received);
 }
 
+TEST_F(Alerts, QueryAlertsFromAndToSelectByTime) {
+  PortalSim portal(portal_options(now_, days(2), write_events(105)));
+  write_config(portal, days(1));
+  ASSERT_NO_FATAL_FAILURE(prepare_database());
+  ASSERT_NO_FATAL_FAILURE(run_ok({"run"}));
+  // The gust's alert is [gust, gust + 15 min); the cold night's [cold_from, cold_to).
+  const json around_gust =
+      query_alerts({"--from", hour_argument(gust_at_), "--to", hour_argument(gust_at_ + hours(1))});
+  EXPECT_EQ(of_kind(around_gust, "strong_wind").size(), 1u) << around_gust.dump(2);
+  EXPECT_TRUE(of_kind(around_gust, "severe_cold").empty()) << around_gust.dump(2);
+  const json before_gust = query_alerts({"--to", hour_argument(gust_at_)});
+  EXPECT_TRUE(of_kind(before_gust, "strong_wind").empty()) << "--to is exclusive";
+  const json after_gust = query_alerts({"--from", hour_argument(gust_at_ + hours(1))});
+  EXPECT_TRUE(of_kind(after_gust, "strong_wind").empty()) << "ended before --from";
+  const auto bad = meteo(
+      {"query", "alerts", "--from", hour_argument(now_), "--to", hour_argument(now_ - hours(1))});
+  EXPECT_NE(bad.exit_code, 0) << describe(bad);
+  EXPECT_NE(bad.err.find("must be before --to"), std::string::npos) << bad.err;
+}
+
 // A command that outlasts command_timeout_s is killed with its whole process group (here a
 // background sleep it started), recorded failed, and the run goes on.
 TEST_F(Alerts, ACommandPastItsTimeoutIsKilledWithItsProcessGroup) {
@@ -879,6 +899,20 @@ TEST_F(Forecasts, ARerunKeepsWhatWasSaidAndABackfillIssuesItsNewest48Hours) {
   ASSERT_NO_FATAL_FAILURE(
       run_ok({"backfill", "--from", hour_argument(to - days(2)), "--to", hour_argument(to)}));
   EXPECT_EQ(said(), backfilled) << "the same backfill again issues nothing new";
+}
+
+TEST_F(Forecasts, AStationWithLessThanMinHistoryDaysGetsNone) {
+  PortalSim portal(portal_options(now_, days(20), {}, 1));
+  write_config(portal, days(20));
+  ASSERT_NO_FATAL_FAILURE(prepare_database());
+  ASSERT_NO_FATAL_FAILURE(run_ok({"run"}));
+  Database db = database_.connect();
+  EXPECT_GT(count_rows(db, "station_hourly_weather"), 24u * 19);
+  EXPECT_EQ(count_rows(db, "station_forecasts"), 0u);
+  EXPECT_EQ(count_rows(db, "forecast_skill"), 0u);
+  const auto skill = meteo(documented_command("meteo-etl query forecast-skill"));
+  EXPECT_EQ(skill.exit_code, 0) << describe(skill);
+  EXPECT_EQ(skill.out.find(kWindy), std::string::npos) << skill.out;
 }
 
 // BUG (src/pipeline/forecast_after_run.cpp:58-60, forecast_after_run): each station's forecasts are
