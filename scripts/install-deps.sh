@@ -8,6 +8,7 @@ packages=(
   libcurl4-openssl-dev nlohmann-json3-dev libgeos-dev libmysqlcppconn-dev zlib1g-dev libssl-dev
   libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev libcpp-httplib-dev libcsv-dev
   libxgboost-dev  # src/analysis: the boosted trees of `analyze impact` and `analyze normalise`
+  libeigen3-dev  # src/forecast: the least squares of the temperature forecast's linear model
   libgtest-dev libgmock-dev libbenchmark-dev
   mariadb-server mariadb-client python3 curl ca-certificates chromium
   openssl  # tests/harness/tls_certs.sh: the database TLS test's throw-away CA

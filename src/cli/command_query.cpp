@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "air_quality_output.hpp"
+#include "alert_output.hpp"
 #include "commands.hpp"
 #include "json_rows.hpp"
 #include "manual.hpp"
@@ -103,6 +104,12 @@ CommandRegistration register_query(CLI::App& parent) {
       "air-quality",
       "air quality: the daily index (indicative), daily figures, hourly values, "
       "exceedances or station pairs, newest first");
+  CLI::App* alerts = app->add_subcommand(
+      "alerts", "indicative weather and pollution alerts (peaks), newest first");
+  CLI::App* forecast_skill = app->add_subcommand(
+      "forecast-skill",
+      "each station's forecast error per horizon and model, backtest and live, against "
+      "persistence");
   // One set of options per subcommand: only the chosen one is parsed.
   auto options = std::make_shared<QueryOptions>();
   auto station_options = std::make_shared<QueryOptions>();
@@ -110,6 +117,12 @@ CommandRegistration register_query(CLI::App& parent) {
   add_query_options(three_hours, *options);
   add_query_options(station_hourly, *station_options);
   add_air_quality_query_options(*air_quality, *air_quality_options);
+  auto alert_options = std::make_shared<AlertQueryOptions>();
+  auto skill_options = std::make_shared<ForecastSkillOptions>();
+  add_alert_query_options(*alerts, *alert_options);
+  add_forecast_skill_options(*forecast_skill, *skill_options);
+  set_examples(*alerts, {"meteo-etl query alerts --active"});
+  set_examples(*forecast_skill, {"meteo-etl query forecast-skill --format csv"});
   set_examples(*app,
                {"meteo-etl query temperature-3h", "meteo-etl query station-hourly --limit 48"});
   set_examples(*three_hours, {"meteo-etl query temperature-3h --format csv --limit 100"});
@@ -117,11 +130,15 @@ CommandRegistration register_query(CLI::App& parent) {
   set_examples(*air_quality, {"meteo-etl query air-quality",
                               "meteo-etl query air-quality --view hourly --station FR50044 "
                               "--pollutant NO2 --from 2026-11-22T00 --to 2026-11-23T00"});
-  return {app, [options, station_options, station_hourly, air_quality,
-                air_quality_options](CommandContext& context) {
+  return {app, [options, station_options, station_hourly, air_quality, air_quality_options, alerts,
+                alert_options, forecast_skill, skill_options](CommandContext& context) {
             Database db = Database::connect(context.config.database);
             require_current_schema(db, bundled_migrations());
-            if (air_quality->parsed()) {
+            if (alerts->parsed()) {
+              run_alert_query(db, *alert_options, context.out);
+            } else if (forecast_skill->parsed()) {
+              run_forecast_skill_query(db, *skill_options, context.out);
+            } else if (air_quality->parsed()) {
               run_air_quality_query(db, *air_quality_options, context.out);
             } else if (station_hourly->parsed()) {
               print_station_hourly(context.out, query_station_hourly(db, station_options->limit),

@@ -7,6 +7,7 @@
 #include "manual.hpp"
 #include "meteo/pipeline/run_metrics.hpp"
 #include "meteo/pipeline/source_health.hpp"
+#include "meteo/store/alerts.hpp"
 #include "meteo/store/reports.hpp"
 #include "table_output.hpp"
 
@@ -238,6 +239,50 @@ void print_datasets_text(std::ostream& out, const std::vector<DatasetState>& dat
               rows);
 }
 
+// Alerts exist from schema version 8 on; an older database shows none (and `status` says to
+// migrate).
+constexpr int kAlertsSchemaVersion = 8;
+
+std::vector<AlertRow> read_active_alerts(Database& db, const StatusReport& report) {
+  if (report.schema_version < kAlertsSchemaVersion) return {};
+  AlertFilter filter;
+  filter.active_only = true;
+  return query_alerts(db, filter);
+}
+
+nlohmann::json active_alerts_json(const std::vector<AlertRow>& alerts) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const AlertRow& alert : alerts) {
+    list.push_back({{"id", alert.id},
+                    {"kind", alert.kind},
+                    {"level", alert.level},
+                    {"subject", alert.subject},
+                    {"scope_type", alert.scope_type},
+                    {"source", alert.source},
+                    {"scope_id", alert.scope_id},
+                    {"start", to_iso8601(alert.start)},
+                    {"peak_value", alert.peak_value},
+                    {"unit", alert.unit},
+                    {"threshold", alert.threshold}});
+  }
+  return list;
+}
+
+void print_active_alerts_text(std::ostream& out, const std::vector<AlertRow>& alerts) {
+  out << "\nactive alerts (indicative, not official vigilance)\n";
+  if (alerts.empty()) {
+    out << "none\n";
+    return;
+  }
+  std::vector<TextRow> rows;
+  for (const AlertRow& alert : alerts) {
+    rows.push_back({std::to_string(alert.id), alert.kind, alert.level, alert.source,
+                    alert.scope_id + (alert.subject.empty() ? "" : " " + alert.subject),
+                    to_iso8601(alert.start), table_number(alert.peak_value) + " " + alert.unit});
+  }
+  print_table(out, {"alert", "kind", "level", "source", "place", "since", "peak"}, rows);
+}
+
 void print_status_text(std::ostream& out, const StatusReport& report) {
   out << "schema version " << report.schema_version << " (this build expects "
       << report.bundled_version << ")"
@@ -282,12 +327,15 @@ CommandRegistration register_status(CLI::App& parent) {
             const auto now =
                 std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
             const HealthSummary health = read_health(db, context.config, now);
+            const std::vector<AlertRow> alerts = read_active_alerts(db, report);
             if (*as_json) {
               nlohmann::json json = status_json(report);
               json["health"] = health_json(health, now, report.datasets);
+              json["active_alerts"] = active_alerts_json(alerts);
               context.out << json.dump(2) << '\n';
             } else {
               print_status_text(context.out, report);
+              print_active_alerts_text(context.out, alerts);
               print_health_text(context.out, health);
             }
             return health.exit_code();

@@ -95,9 +95,10 @@ Config parse_config(std::string_view toml_text, const std::filesystem::path& ori
                                       std::string(error.description()));
   }
   const ConfigReader reader(origin, environment);
-  reader.expect_only(root, "",
-                     {"database", "archive", "cache", "verify", "logging", "region_sets", "sources",
-                      "dashboard", "monitoring", "analysis", "interventions"});
+  reader.expect_only(
+      root, "",
+      {"database", "archive", "cache", "verify", "logging", "region_sets", "sources", "dashboard",
+       "monitoring", "analysis", "interventions", "alerts", "forecast"});
   Config config;
   config.origin = origin;
   config.database = read_database(reader, reader.subtable(root, "", "database"));
@@ -117,6 +118,7 @@ Config parse_config(std::string_view toml_text, const std::filesystem::path& ori
   check_references(reader, config);
   config.monitoring = read_monitoring(reader, reader.subtable(root, "", "monitoring"), config);
   read_analysis(reader, root, config);
+  read_alerts_and_forecast(reader, root, config);
   return config;
 }
 

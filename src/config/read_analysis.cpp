@@ -16,22 +16,12 @@ namespace {
 
 constexpr long long kMaxDays = 366 * 20;
 
+// XGBoost's eta: 0 would learn nothing, above 1 overshoots.
 void read_rate(const ConfigReader& reader, const toml::table& t, const std::string& where,
                std::string_view key, double& out) {
-  const toml::node* node = t.get(key);
-  if (node == nullptr) return;
-  double value = 0;
-  if (const auto* real = node->as_floating_point()) {
-    value = real->get();
-  } else if (const auto* integer = node->as_integer()) {
-    value = static_cast<double>(integer->get());
-  } else {
-    reader.fail(ConfigReader::join(where, key), "must be a number");
-  }
-  // XGBoost's eta: 0 would learn nothing, above 1 overshoots.
-  if (!std::isfinite(value) || value <= 0 || value > 1) {
-    reader.fail(ConfigReader::join(where, key), "must be above 0 and at most 1");
-  }
+  double value = out;
+  reader.read_number(t, where, key, value, 0, 1);
+  if (value <= 0) reader.fail(ConfigReader::join(where, key), "must be above 0 and at most 1");
   out = value;
 }
 

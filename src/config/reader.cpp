@@ -75,6 +75,36 @@ void ConfigReader::read_bool(const toml::table& t, const std::string& where, std
   }
 }
 
+namespace {
+
+// "0.5", "-10", "100": as few digits as say the value.
+std::string format_number(double value) {
+  std::ostringstream text;
+  text << value;
+  return text.str();
+}
+
+}  // namespace
+
+void ConfigReader::read_number(const toml::table& t, const std::string& where, std::string_view key,
+                               double& out, double min, double max) const {
+  const toml::node* node = t.get(key);
+  if (node == nullptr) return;
+  double value = 0;
+  if (const auto* real = node->as_floating_point()) {
+    value = real->get();
+  } else if (const auto* integer = node->as_integer()) {
+    value = static_cast<double>(integer->get());
+  } else {
+    fail(join(where, key), "must be a number");
+  }
+  if (!(value >= min && value <= max)) {  // NaN fails too
+    fail(join(where, key), "must be between " + format_number(min) + " and " + format_number(max) +
+                               " (got " + format_number(value) + ")");
+  }
+  out = value;
+}
+
 std::string ConfigReader::required_string(const toml::table& t, const std::string& where,
                                           std::string_view key) const {
   std::string out;

@@ -49,6 +49,9 @@ class ConfigReader {
                  bool& out) const;
   std::string required_string(const toml::table& t, const std::string& where,
                               std::string_view key) const;
+  // An integer or a float, within [min, max].
+  void read_number(const toml::table& t, const std::string& where, std::string_view key,
+                   double& out, double min, double max) const;
 
   template <typename Int>
   void read_integer(const toml::table& t, const std::string& where, std::string_view key, Int& out,

@@ -26,6 +26,8 @@ MonitoringConfig read_monitoring(const ConfigReader& reader, const toml::table* 
                                  const Config& config);
 // [analysis] and [[interventions]] (the root table): the learner's settings and the job's.
 void read_analysis(const ConfigReader& reader, const toml::table& root, Config& config);
+// [alerts] and [forecast] (the root table): the hourly run's peaks, alerts and forecasts.
+void read_alerts_and_forecast(const ConfigReader& reader, const toml::table& root, Config& config);
 RegionSetConfig read_region_set(const ConfigReader& reader, const toml::table& t,
                                 const std::string& where);
 HttpSettings read_http(const ConfigReader& reader, const toml::table* t, const std::string& where);

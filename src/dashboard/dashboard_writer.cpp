@@ -12,10 +12,12 @@
 #include <nlohmann/json.hpp>
 
 #include "air_quality_files.hpp"
+#include "alert_forecast_files.hpp"
 #include "meteo/core/errors.hpp"
 #include "meteo/core/file_modes.hpp"
 #include "meteo/core/names.hpp"
 #include "meteo/geo/regions.hpp"
+#include "meteo/store/air_quality_read.hpp"
 #include "meteo/store/dashboard_reads.hpp"
 #include "meteo/store/normalised_read.hpp"
 #include "meteo/store/region_sets.hpp"
@@ -154,7 +156,16 @@ json station_hour_json(const StationHourlyRow& row) {
           {"observations", row.observations}};
 }
 
-json stations_json(Database& db, const SourceScope& source, const std::string& region_set) {
+// The station's forecast fields: none (empty, null) without forecasts or before schema 8.
+json forecast_of(const std::map<std::string, json>& forecasts, const std::string& dataset_id,
+                 const char* field) {
+  const auto found = forecasts.find(dataset_id);
+  if (found != forecasts.end()) return found->second[field];
+  return std::string_view(field) == "forecast" ? json::array() : json(nullptr);
+}
+
+json stations_json(Database& db, const SourceScope& source, const std::string& region_set,
+                   const std::map<std::string, json>& forecasts) {
   std::map<std::string, json> latest_by_dataset;
   for (const auto& observation : query_latest_observations(db, source.name)) {
     latest_by_dataset[observation.dataset_id] = latest_observation_json(observation);
@@ -180,7 +191,9 @@ json stations_json(Database& db, const SourceScope& source, const std::string& r
          {"longitude", station.longitude},
          {"type", station.type},
          {"latest", latest == latest_by_dataset.end() ? json(nullptr) : latest->second},
-         {"hourly", hourly == hourly_by_dataset.end() ? json::array() : hourly->second}});
+         {"hourly", hourly == hourly_by_dataset.end() ? json::array() : hourly->second},
+         {"forecast", forecast_of(forecasts, station.dataset_id, "forecast")},
+         {"tomorrow_maximum", forecast_of(forecasts, station.dataset_id, "tomorrow_maximum")}});
   }
   return {{"source", source.name}, {"region_set", region_set}, {"stations", stations}};
 }
@@ -266,6 +279,50 @@ json write_air_quality_impact(Database& db, const DashboardInputs& inputs,
           {"increment", increment ? json("air-quality-increment.json") : json(nullptr)}};
 }
 
+// ---- data/alerts.json -------------------------------------------------------------------------
+
+// Where each alert scope is, as the page names it: a weather station by its commune and number,
+// an air-quality station by its name.
+std::map<std::string, std::string> alert_places(Database& db, const SourceScope* network) {
+  std::map<std::string, std::string> places;
+  if (network) {
+    for (const auto& [station, region_code] :
+         query_stations(db, network->name, network->region_sets.front())) {
+      // As the page names a station: "Toulouse #1".
+      places["station:" + station.dataset_id] =
+          station.number.empty() ? station.commune : station.commune + " #" + station.number;
+    }
+  }
+  for (const auto& source : air_quality_sources(db)) {
+    for (const auto& station : query_air_quality_stations(db, source)) {
+      places["air_quality_station:" + station.code] = station.name;
+    }
+  }
+  return places;
+}
+
+// The first hour the station chart shows (the 7 days up to the network's newest observation),
+// else the 7 days up to now: alerts ending before it are not written.
+UtcSeconds alert_span_start(Database& db, const SourceScope* network, UtcSeconds generated_at) {
+  if (network) {
+    if (const auto newest = newest_observation(db, network->name)) {
+      return series_start(floor_to_hour(*newest));
+    }
+  }
+  return series_start(floor_to_hour(generated_at));
+}
+
+// data/alerts.json; returns what meta.json says of it, its name (the caller says null before
+// schema 8, which has no alerts table).
+json write_alerts(Database& db, const SourceScope* network, const fs::path& data,
+                  UtcSeconds generated_at, DashboardReport& report) {
+  const json alerts =
+      alerts_json(db, alert_span_start(db, network, generated_at), alert_places(db, network));
+  write_atomically(data / "alerts.json", alerts.dump());
+  ++report.data_files;
+  return "alerts.json";
+}
+
 }  // namespace
 
 DashboardSettings dashboard_settings(const DashboardInputs& inputs,
@@ -304,10 +361,15 @@ DashboardReport write_dashboard(Database& db, const DashboardInputs& inputs,
     region_sets.push_back({{"name", set.name}, {"shapes", shapes}, {"hourly", hourly}});
   }
 
+  // Alerts and forecasts exist from schema 8 on: an older database gives a dashboard without.
+  const bool alerts_and_forecasts = has_alerts_and_forecasts(db);
+  const SourceScope* network = station_network(inputs);
   json stations = nullptr, station_region_set = nullptr;
-  if (const SourceScope* network = station_network(inputs)) {
+  if (network) {
     const std::string& set = network->region_sets.front();
-    write_atomically(data / "stations.json", stations_json(db, *network, set).dump());
+    const auto forecasts =
+        alerts_and_forecasts ? station_forecasts(db, network->name) : std::map<std::string, json>{};
+    write_atomically(data / "stations.json", stations_json(db, *network, set, forecasts).dump());
     ++report.data_files;
     stations = "stations.json";
     station_region_set = set;
@@ -319,6 +381,9 @@ DashboardReport write_dashboard(Database& db, const DashboardInputs& inputs,
           ? json(nullptr)
           : write_air_quality_impact(db, inputs, air_quality["source"].get<std::string>(), data,
                                      log, report);
+
+  const json alerts =
+      alerts_and_forecasts ? write_alerts(db, network, data, generated_at, report) : json(nullptr);
 
   json sources = json::array();
   for (const auto& source : inputs.sources) {
@@ -333,7 +398,8 @@ DashboardReport write_dashboard(Database& db, const DashboardInputs& inputs,
                   {"stations", stations},
                   {"station_region_set", station_region_set},
                   {"air_quality", air_quality},
-                  {"air_quality_impact", air_quality_impact}};
+                  {"air_quality_impact", air_quality_impact},
+                  {"alerts", alerts}};
   // Last: a reader that finds this meta.json finds every file it names.
   write_atomically(data / "meta.json", meta.dump(2));
   ++report.data_files;

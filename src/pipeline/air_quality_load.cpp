@@ -73,6 +73,8 @@ RunCounts load_unit(const UnitLoad& load, const sources::FetchUnit& unit,
     batch.weather_source = load.source.air_quality->weather_source;
     batch.max_pair_distance_km = load.source.air_quality->max_pair_distance_km;
   }
+  batch.alerts = load.alerts;
+  batch.now = load.now;
   CollectingSink collecting(batch, load.regions);
   records.produce(sources::BatchLimits{}, collecting);
   for (const auto& measurement : batch.measurements) widen(observed, measurement.measured_at);

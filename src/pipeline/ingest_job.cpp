@@ -67,7 +67,15 @@ RunCounts load_file(Database& db, const Config& config, sources::Source<Record>&
                          log);
     const sources::LandedPayload landed = lander.land_file(file);
     auto records = source.adopt(landed, Shard{});
-    const UnitLoad load{db, source.config(), regions, run_id, hour, nullptr, log};
+    const UnitLoad load{db,
+                        source.config(),
+                        regions,
+                        run_id,
+                        hour,
+                        nullptr,
+                        log,
+                        &config.alerts,
+                        std::chrono::floor<std::chrono::seconds>(now)};
     std::optional<HourSpan> observed;
     const RunCounts counts = load_unit(
         load, file_unit(file, std::chrono::floor<std::chrono::seconds>(now)), *records, observed);

@@ -10,6 +10,7 @@
 #include "meteo/core/log_fields.hpp"
 #include "meteo/dashboard/dashboard_writer.hpp"
 #include "meteo/metrics/registry.hpp"
+#include "meteo/pipeline/alert_notifications.hpp"
 #include "meteo/pipeline/config_views.hpp"
 #include "meteo/pipeline/source_run.hpp"
 #include "meteo/store/ledger.hpp"
@@ -71,6 +72,8 @@ std::vector<SourceRunOutcome> run_sources(Database& db, const Config& config,
     }
     outcome.duration = std::chrono::steady_clock::now() - started;
   }
+  // After the loads committed the alerts' changes; a failing command never fails the run.
+  send_alert_notifications(db, config.alerts, log);
   prune_archive(db, archive, log);
   refresh_dashboard(db, config, log);
   // Failed sources included: last-success times come from the ledger, not this run.

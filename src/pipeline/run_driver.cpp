@@ -177,7 +177,7 @@ RunCounts drive_run(RunStore& store, RunStages<Record>& stages, Source<Record>& 
     if (!job.dry_run) record_run_failure(store, run_id, name, error, log);
     throw;
   }
-  if (!job.dry_run) stages.verify(run_id, tally.observed);
+  if (!job.dry_run) stages.after_run(run_id, tally.observed);
   return tally.total;
 }
 

@@ -34,8 +34,9 @@ class RunStages {
   virtual RunCounts load_unit(std::int64_t run_id, const SourceRegions& regions,
                               const sources::FetchUnit& unit, sources::UnitRecords<Record>& records,
                               std::optional<HourSpan>& observed) = 0;
-  // After a run that succeeded, still under its lock.
-  virtual void verify(std::int64_t run_id, const std::optional<HourSpan>& observed) = 0;
+  // After a run that succeeded, still under its lock: what derives from the loads (forecasts)
+  // and verify after run.
+  virtual void after_run(std::int64_t run_id, const std::optional<HourSpan>& observed) = 0;
 };
 
 // Runs `source` as `job` says and returns what its units counted. Throws Error(temporary) when

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "database_run_store.hpp"
+#include "forecast_after_run.hpp"
 #include "lander.hpp"
 #include "meteo/archive/raw_archive.hpp"
 #include "meteo/pipeline/replay_job.hpp"
@@ -27,23 +28,29 @@ struct RunContext {
 };
 
 // Under the source's lock; a backfill is not the hourly job, so only the hourly run verifies.
-void verify_run(const RunContext& context, const SourceJob& job, std::int64_t run_id,
-                const std::optional<HourSpan>&, const Source<SensorReading>& source) {
+void after_run(const RunContext& context, const SourceJob& job, std::int64_t run_id,
+               const std::optional<HourSpan>&, const Source<SensorReading>& source) {
   const OptionalStageTimer verifying(context.metrics, source.config().name, "verify");
   verify_after_sensor_run(context.db, context.config, source.config().name, run_id, job.run_hour,
                           context.log);
 }
 
-void verify_run(const RunContext& context, const SourceJob& job, std::int64_t,
-                const std::optional<HourSpan>& observed, const Source<WeatherObservation>& source) {
+// Forecasts follow the hourly run and a backfill alike: each issue sees only its own past.
+void after_run(const RunContext& context, const SourceJob& job, std::int64_t run_id,
+               const std::optional<HourSpan>& observed, const Source<WeatherObservation>& source) {
+  {
+    const OptionalStageTimer forecasting(context.metrics, source.config().name, "forecast");
+    forecast_after_run(context.db, {context.config.forecast, source.config().name, run_id, job.now},
+                       observed, context.log);
+  }
   if (job.window) return;
   verify_after_station_run(context.db, context.config, source.config().name, job.run_hour, observed,
                            context.log);
 }
 
 // Nothing is checked after an air-quality run yet (design: left for later).
-void verify_run(const RunContext&, const SourceJob&, std::int64_t, const std::optional<HourSpan>&,
-                const Source<AirQualityMeasurement>&) {}
+void after_run(const RunContext&, const SourceJob&, std::int64_t, const std::optional<HourSpan>&,
+               const Source<AirQualityMeasurement>&) {}
 
 // The stages of a run on the database: region sets, the raw archive, the loads, verify.
 template <class Record>
@@ -66,13 +73,14 @@ class DatabaseStages final : public RunStages<Record> {
   RunCounts load_unit(std::int64_t run_id, const SourceRegions& regions,
                       const sources::FetchUnit& unit, sources::UnitRecords<Record>& records,
                       std::optional<HourSpan>& observed) override {
-    const UnitLoad load{context_.db,   source_.config(), regions,     run_id,
-                        job_.run_hour, context_.metrics, context_.log};
+    const UnitLoad load{context_.db,  source_.config(),        regions,
+                        run_id,       job_.run_hour,           context_.metrics,
+                        context_.log, &context_.config.alerts, job_.now};
     return pipeline::load_unit(load, unit, records, observed);
   }
 
-  void verify(std::int64_t run_id, const std::optional<HourSpan>& observed) override {
-    verify_run(context_, job_, run_id, observed, source_);
+  void after_run(std::int64_t run_id, const std::optional<HourSpan>& observed) override {
+    pipeline::after_run(context_, job_, run_id, observed, source_);
   }
 
  private:

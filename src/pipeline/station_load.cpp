@@ -41,6 +41,8 @@ RunCounts load_unit(const UnitLoad& load, const sources::FetchUnit& unit,
   batch.region_sets = load.regions.set_pointers();
   batch.fetched = census.fetched;
   batch.watermark = unit.watermark;
+  batch.alerts = load.alerts;
+  batch.now = load.now;
   CollectingSink collecting(batch);
   records.produce(sources::BatchLimits{}, collecting);
   for (const auto& observation : batch.observations) widen(observed, observation.observed_at);

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "meteo/alerts/settings.hpp"
 #include "meteo/core/errors.hpp"
 #include "meteo/metrics/registry.hpp"
 #include "meteo/pipeline/source_regions.hpp"
@@ -28,6 +29,8 @@ struct UnitLoad {
   UtcSeconds run_hour;
   metrics::Registry* metrics;  // stage timings when given
   spdlog::logger& log;
+  const alerts::AlertSettings* alerts = nullptr;  // re-detect alerts in the load; none: do not
+  UtcSeconds now{};                               // the run's clock, for the alerts' outbox
 };
 
 // A sensor payload: the census ("parse") checks it whole before the transaction; then a thread

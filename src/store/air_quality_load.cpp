@@ -7,6 +7,7 @@
 
 #include "air_quality_derived.hpp"
 #include "air_quality_pairs.hpp"
+#include "alert_derivation.hpp"
 #include "meteo/core/errors.hpp"
 #include "meteo/store/air_quality.hpp"
 #include "station_support.hpp"
@@ -92,6 +93,7 @@ class AirQualityLoader {
   void upsert_measurements();
   void insert_rejects();
   void update_layer();
+  void derive_alerts();
   RunCounts counts() const;
 
   sql::Connection& connection_;
@@ -244,6 +246,20 @@ void AirQualityLoader::insert_rejects() {
 }
 
 // The watermark moved forward only; the newest measurement as stored for the source.
+// The pollutants each touched station changed, their alerts re-derived from the exceedances.
+void AirQualityLoader::derive_alerts() {
+  if (batch_.alerts == nullptr || !batch_.alerts->pollution || touched_.empty()) return;
+  step_ = "re-deriving the stations' pollution alerts";
+  std::map<std::string, std::vector<std::string>> pollutants_by_station;
+  for (const auto& [series, days] : touched_) {
+    pollutants_by_station[series.station_code].push_back(series.pollutant);
+  }
+  for (const auto& [station, pollutants] : pollutants_by_station) {
+    store::derive_pollution_alerts(connection_, {"air_quality_station", batch_.source, station},
+                                   pollutants, {*batch_.alerts, batch_.run_id, batch_.now});
+  }
+}
+
 void AirQualityLoader::update_layer() {
   step_ = "advancing the layer's watermark";
   auto newest = store::prepare(connection_,
@@ -296,6 +312,7 @@ RunCounts AirQualityLoader::load() {
     upsert_measurements();
     insert_rejects();
     store::rebuild_air_quality_figures(connection_, batch_.source, touched_, step_);
+    derive_alerts();
     update_layer();
     return counts();
   });

@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "alert_derivation.hpp"
 #include "meteo/aggregate/sums.hpp"
 #include "meteo/core/errors.hpp"
 #include "meteo/store/stations.hpp"
@@ -124,6 +125,7 @@ class StationLoader {
   void add_new_observations(std::size_t set, const std::string& code,
                             const std::map<UtcSeconds, TemperatureSum>& sums);
   void update_dataset();
+  void derive_alerts();
   RunCounts counts() const;
 
   sql::Connection& connection_;
@@ -344,6 +346,15 @@ void StationLoader::update_dataset() {
   upsert->executeUpdate();
 }
 
+// Only when the batch changed something: an unchanged re-run leaves the alerts as they are.
+void StationLoader::derive_alerts() {
+  if (batch_.alerts == nullptr || touched_hours_.empty()) return;
+  step_ = "re-detecting the station's alerts";
+  store::derive_station_alerts(connection_, {"station", batch_.source, dataset_},
+                               *touched_hours_.begin(),
+                               {*batch_.alerts, batch_.run_id, batch_.now});
+}
+
 RunCounts StationLoader::counts() const {
   RunCounts counts;
   counts.fetched = batch_.fetched;
@@ -365,6 +376,7 @@ RunCounts StationLoader::load() {
     insert_rejects();
     recompute_station_hours();
     update_region_aggregates();
+    derive_alerts();
     update_dataset();
     return counts();
   });

@@ -2,6 +2,9 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <sstream>
+
+#include "test_support.hpp"
 
 namespace meteo::testing {
 
@@ -33,6 +36,19 @@ std::string portal_sim_binary() {
 }
 std::string arcgis_sim_binary() {
   return METEO_ARCGIS_SIM_BINARY;
+}
+
+std::vector<std::string> documented_command(const std::string& starting, const std::string& page) {
+  const std::string doc = read_text(source_path(page));
+  // A line that starts with the command: the prose may name it in backquotes.
+  auto at = doc.find("\n" + starting);
+  if (at == std::string::npos) return {};
+  ++at;
+  std::istringstream line(doc.substr(at, doc.find('\n', at) - at));
+  std::vector<std::string> words;
+  for (std::string word; line >> word;) words.push_back(word);
+  if (words.empty()) return {};
+  return std::vector<std::string>(words.begin() + 1, words.end());  // without "meteo-etl"
 }
 
 }  // namespace meteo::testing

@@ -5,6 +5,7 @@
 
 #include <initializer_list>
 #include <string>
+#include <vector>
 
 namespace meteo::testing {
 
@@ -18,6 +19,12 @@ std::string meteo_etl_binary();
 std::string sensor_sim_binary();
 std::string portal_sim_binary();
 std::string arcgis_sim_binary();
+
+// The command line a page of docs/ shows on a line of its own starting with `starting`, split
+// into words without the leading "meteo-etl": what the tests run verbatim (with their config).
+// Empty when no line starts so.
+std::vector<std::string> documented_command(const std::string& starting,
+                                            const std::string& page = "docs/operations.md");
 
 }  // namespace meteo::testing
 

@@ -32,6 +32,7 @@ std::vector<std::string> command_line(const PortalSimOptions& o) {
   argv.emplace_back(o.future_row ? "--future-row" : "--no-future-row");
   argv.emplace_back(o.include_odd_schema ? "--include-odd-schema" : "--no-odd-schema");
   if (o.overflow_row) argv.emplace_back("--overflow-row");
+  if (!o.events_file.empty()) add("--events", o.events_file);
   return argv;
 }
 

@@ -5,26 +5,14 @@
 #include <cmath>
 #include <random>
 
+#include "../common/persistent_noise.hpp"
+
 namespace meteo::synthetic {
 namespace {
 
 constexpr double kPi = 3.14159265358979323846;
 
-// A first-order autoregressive state: persistence `phi`, stationary spread `sigma`.
-class Persistent {
- public:
-  Persistent(double phi, double sigma) : phi_(phi), shock_(sigma * std::sqrt(1 - phi * phi)) {}
-  double next(std::mt19937_64& random) {
-    state_ = phi_ * state_ + shock_ * normal_(random);
-    return state_;
-  }
-
- private:
-  double phi_;
-  double shock_;
-  double state_ = 0;
-  std::normal_distribution<double> normal_{0, 1};
-};
+using judge::Persistent;
 
 struct DayWeather {
   double temperature_anomaly;

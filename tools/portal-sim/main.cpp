@@ -7,7 +7,8 @@
 // [--from, --now) (--now exclusive); ~2% of slots missing, never the first one nor one on the
 // full hour; one record a UTC day repeated; --revision >= 1 adds 0.5 °C to the record at
 // --now - 1 h; --future-row adds a record at --now + 2 days; --overflow-row gives the record at
-// --now - 2 h a temperature of 1e309 (valid JSON, past a double's range).
+// --now - 2 h a temperature of 1e309 (valid JSON, past a double's range); --events FILE overrides
+// the generated values of one dataset's records in a time range (planted_events.hpp).
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
@@ -18,6 +19,7 @@
 #include <string>
 
 #include "civil_time.hpp"
+#include "planted_events.hpp"
 #include "portal_catalogue.hpp"
 #include "portal_server.hpp"
 
@@ -44,6 +46,7 @@ struct Options {
   int retry_after = 1;
   bool future_row = true;
   bool overflow_row = false;
+  std::string events_file;
 };
 
 void define_command_line(CLI::App& app, Options& o) {
@@ -79,6 +82,14 @@ void define_command_line(CLI::App& app, Options& o) {
                "Each series also holds one record dated now + 2 days (default on)");
   app.add_flag("--overflow-row", o.overflow_row,
                "The record at now - 2 h gives its temperature as 1e309, past a double's range");
+  app.add_option("--events", o.events_file,
+                 "A JSON array of events overriding generated values: each "
+                 "{\"dataset\": ID, \"from\": ISO, \"to\": ISO (exclusive), \"field\": "
+                 "\"gust\"|\"wind\"|\"temperature\"|\"rain\", \"value\": N} sets that "
+                 "field of every record of the dataset in [from, to) (km/h, °C, mm per "
+                 "quarter-hour); a temperature may give \"daily_min\" and \"daily_max\" "
+                 "instead: a daily curve, lowest at 05:00 UTC, highest at 15:00 UTC")
+      ->check(CLI::ExistingFile);
 }
 
 Seconds parse_instant(const std::string& option, const std::string& text) {
@@ -98,6 +109,13 @@ portal_sim::ServerOptions server_options(const Options& o) {
   options.series.revision = o.revision;
   options.series.future_row = o.future_row;
   options.series.overflow_row = o.overflow_row;
+  if (!o.events_file.empty()) {
+    try {
+      options.series.events = portal_sim::load_planted_events(o.events_file);
+    } catch (const std::runtime_error& error) {
+      throw std::invalid_argument(error.what());
+    }
+  }
   options.rate_limit_first = o.rate_limit_first;
   options.retry_after_seconds = o.retry_after;
   return options;

@@ -273,6 +273,7 @@ std::vector<std::size_t> RecordSeries::all_columns() const {
 
 std::string RecordSeries::render(Seconds at, const std::vector<std::size_t>& columns) const {
   Reading reading = weather_.reading(dataset_.key, dataset_.site, at);
+  apply_planted_events(options_.events, dataset_.id, at, reading);
   const CivilTime utc = civil_from_seconds(at);
   const int offset = paris_offset_seconds(at);
   // The raw message predates the correction: only the published temperature changes.

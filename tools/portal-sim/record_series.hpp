@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "civil_time.hpp"
+#include "planted_events.hpp"
 #include "portal_catalogue.hpp"
 #include "weather_model.hpp"
 
@@ -24,7 +25,8 @@ struct SeriesOptions {
   Seconds now = 0;   // exclusive: the quarter-hour starting at `now` is not published yet
   int revision = 0;  // >= 1: the record an hour before `now` carries a +0.5 °C correction
   bool future_row = true;
-  bool overflow_row = false;  // one record's temperature is 1e309 (see below)
+  bool overflow_row = false;         // one record's temperature is 1e309 (see below)
+  std::vector<PlantedEvent> events;  // override the generated values (planted_events.hpp)
 };
 
 // Conventions (documented in main.cpp's help as well):
@@ -36,6 +38,7 @@ struct SeriesOptions {
 // - revision: the corrected record is the one at now - 1 h (the latest at or before it when
 //   now - 1 h is not a full hour that the series holds);
 // - future row: one extra record at now + 2 days, after every other record;
+// - events: applied to the generated reading before anything else (the raw message included);
 // - overflow row: the record at now - 2 h (the latest held once at or before it) gives its
 //   temperature_en_degre_c as 1e309: valid JSON grammar, but past a double's range.
 class RecordSeries {

@@ -49,6 +49,15 @@
       impactCaveats: 'Une estimation, pas une preuve : un effet dont l’intervalle contient 0 n’est pas établi ; une mesure de quelques semaines est sous-estimée, jugez sur des mois ; une autre cause au même moment (travaux, trafic) n’est pas séparée. ',
       impactDoc: 'Méthode et limites',
       incrementTitle: 'Écart trafic − fond (µg/m³, moyennes journalières)',
+      alertsTitle: 'Alertes en cours', alertSince: 'depuis le {t}', alertPeak: 'pic {v} {u} (seuil {s} {u})',
+      alertNote: 'Indicatif, pas une vigilance officielle.',
+      kind_strong_wind: 'Vent fort', kind_severe_cold: 'Grand froid', kind_heat_wave: 'Canicule',
+      kind_heavy_rain: 'Fortes pluies', kind_pollution: 'Pollution',
+      level_yellow: 'jaune', level_orange: 'orange', level_canicule: 'canicule',
+      level_grand_froid: 'grand froid', level_froid_extreme: 'froid extrême',
+      level_information: 'information', level_alert: 'alerte', levelWord: 'niveau {l}',
+      forecast: 'Prévision', forecastMae: 'MAE {e} °C à h+{h}', forecastModel: 'modèle {m}',
+      tomorrowMax: 'Maximum prévu demain : {v} (modèle {m}, MAE {e} °C)',
     },
     en: {
       title: 'Hourly temperatures',
@@ -82,6 +91,15 @@
       impactCaveats: 'An estimate, not a proof: an effect whose interval contains 0 is not established; a measure lasting a few weeks is underestimated, judge over months; another cause at the same time (roadworks, traffic) is not separated. ',
       impactDoc: 'Method and limits',
       incrementTitle: 'Traffic − background increment (µg/m³, daily means)',
+      alertsTitle: 'Active alerts', alertSince: 'since {t}', alertPeak: 'peak {v} {u} (threshold {s} {u})',
+      alertNote: 'Indicative, not official vigilance.',
+      kind_strong_wind: 'Strong wind', kind_severe_cold: 'Severe cold', kind_heat_wave: 'Heat wave',
+      kind_heavy_rain: 'Heavy rain', kind_pollution: 'Pollution',
+      level_yellow: 'yellow', level_orange: 'orange', level_canicule: 'heat wave',
+      level_grand_froid: 'severe cold', level_froid_extreme: 'extreme cold',
+      level_information: 'information', level_alert: 'alert', levelWord: '{l} level',
+      forecast: 'Forecast', forecastMae: 'MAE {e} °C at h+{h}', forecastModel: 'model {m}',
+      tomorrowMax: 'Tomorrow’s forecast maximum: {v} (model {m}, MAE {e} °C)',
     },
   };
   let lang = 'fr';
@@ -138,6 +156,7 @@
     region: null, station: null, generatedAt: null,
     air: null, airStation: null, airFile: null,
     increment: null, impactStation: null, impactPollutant: null, impactFile: null,
+    alerts: null,
   };
   const charts = {};
   const $ = (id) => document.querySelector('[data-testid="' + id + '"]');
@@ -168,7 +187,7 @@
     const needShapes = communeSet && (meta.stations || meta.air_quality);
     // The impact panel belongs to the air-quality source shown: no air quality, no impact.
     const impact = (meta.air_quality && meta.air_quality_impact) || null;
-    const [franceShapes, france, communeShapes, communes, stations, air, increment] = await Promise.all([
+    const [franceShapes, france, communeShapes, communes, stations, air, increment, alerts] = await Promise.all([
       franceSet ? getJson(franceSet.shapes) : null,
       franceSet ? getJson(franceSet.hourly) : null,
       needShapes ? getJson(communeSet.shapes) : null,
@@ -176,12 +195,13 @@
       meta.stations ? getJson(meta.stations) : null,
       meta.air_quality ? getJson(meta.air_quality.file) : null,
       impact && impact.increment ? getJson(impact.increment) : null,
+      meta.alerts ? getJson(meta.alerts) : null, // absent before the database had alerts
     ]);
     if (franceSet) echarts.registerMap(franceSet.name, franceShapes);
     if (communeSet && communeShapes) echarts.registerMap(communeSet.name, communeShapes);
     Object.assign(state, {
       meta, france, franceSet, communes, communeSet, stations, air, airFile: null,
-      increment, impactFile: null, generatedAt: meta.generated_at,
+      increment, impactFile: null, generatedAt: meta.generated_at, alerts,
     });
   }
 
@@ -222,6 +242,47 @@
     banner.classList.add('stale', 'error');
     banner.setAttribute('role', 'alert');
     banner.textContent = t('loadError', { e: error.message });
+  }
+
+  // ---- Alerts ----------------------------------------------------------------------------------
+  const alertList = () => (state.alerts ? state.alerts.alerts : []);
+  // A word for a code the page knows; the code itself otherwise (a newer rule's level).
+  function word(prefix, code) {
+    const key = prefix + code;
+    return DICT[lang][key] || DICT.fr[key] || code;
+  }
+  function alertHeadline(a) {
+    return word('kind_', a.kind) + ' — ' + t('levelWord', { l: word('level_', a.level) });
+  }
+  function alertPeakText(a) {
+    return t('alertPeak', { v: num(a.peak, 1), s: num(a.threshold, 1), u: a.unit });
+  }
+  // Colour by rank, not by name: a level's rank says how serious it is whatever the rule calls it.
+  const ALERT_COLORS = ['#F2C500', '#F67E4B', '#DD3D2D'];
+  const alertColor = (a) => ALERT_COLORS[Math.min(Math.max(a.level_rank || 1, 1), 3) - 1];
+
+  function renderAlerts() {
+    const box = $('alerts');
+    const active = alertList().filter((a) => a.active);
+    box.hidden = active.length === 0;
+    if (!active.length) { box.removeAttribute('role'); box.innerHTML = ''; return; }
+    box.setAttribute('role', 'alert');
+    const items = active.map((a) => '<li data-kind="' + escapeHtml(a.kind) + '" data-level="'
+      + escapeHtml(a.level) + '"><span class="swatch" style="background:' + alertColor(a)
+      + '" aria-hidden="true"></span><b>' + escapeHtml(alertHeadline(a)) + '</b> — '
+      + escapeHtml(a.place) + ', ' + escapeHtml(t('alertSince', { t: when(a.start) })) + ', '
+      + escapeHtml(alertPeakText(a)) + '</li>');
+    box.innerHTML = '<strong>⚠ ' + escapeHtml(t('alertsTitle')) + '</strong><ul>' + items.join('')
+      + '</ul><p class="note">' + escapeHtml(t('alertNote')) + '</p>';
+  }
+
+  // The station's alerts as shaded spans of its chart; an open alert runs to the chart's end.
+  function stationAlertAreas(s, lastHour) {
+    const mine = alertList().filter((a) => a.scope_type === 'station' && a.scope_id === stationKey(s));
+    return mine.map((a) => [
+      { name: alertHeadline(a), xAxis: a.start, itemStyle: { color: alertColor(a), opacity: 0.25 } },
+      { xAxis: a.end || lastHour },
+    ]);
   }
 
   // ---- Shared chart pieces ---------------------------------------------------------------------
@@ -471,8 +532,26 @@
       + escapeHtml(v) + '</dd></div>').join('');
   }
 
+  // The forecast continues the mean from the last observed hour, so the dashed line joins it.
+  function forecastSeries(s, hourly) {
+    const points = s && s.forecast ? s.forecast : [];
+    if (!points.length) return [];
+    const last = [...hourly].reverse().find((h) => h.temperature_mean !== null);
+    const data = (last ? [{ value: [last.hour, last.temperature_mean], observed: true }] : [])
+      .concat(points.map((p) => ({ value: [p.target_time, p.value], point: p })));
+    return [{ id: 'forecast', name: t('forecast'), type: 'line', symbol: 'none', color: '#364B9A',
+      lineStyle: { type: 'dashed', width: TV ? 3 : 1.5 }, data }];
+  }
+
+  function forecastTip(p) {
+    return when(p.target_time) + '<br>' + t('forecast') + ' : ' + degrees(p.value) + '<br>'
+      + escapeHtml(t('forecastModel', { m: p.model })) + ' — '
+      + escapeHtml(p.mae === null ? '—' : t('forecastMae', { e: num(p.mae, 1), h: p.horizon_h }));
+  }
+
   function stationChartOption(s) {
     const hourly = s ? s.hourly : [];
+    const lastHour = hourly.length ? hourly[hourly.length - 1].hour : null;
     const minOf = (h) => h.temperature_min;
     // Band = invisible min line + stacked (max - min) area on top of it.
     const range = (h) => (h.temperature_min === null || h.temperature_max === null
@@ -482,13 +561,19 @@
       tooltip: {
         show: !TV, trigger: 'axis', confine: true, textStyle: textStyle(),
         formatter: (items) => {
+          // Past the last observed hour only the forecast has a point.
+          const ahead = items.find((i) => i.seriesId === 'forecast' && i.data.point);
+          if (ahead && (!lastHour || Date.parse(ahead.data.point.target_time) > Date.parse(lastHour))) {
+            return forecastTip(ahead.data.point);
+          }
           const h = hourly[items[0].dataIndex];
           return when(h.hour) + '<br>' + t('mean') + ' : ' + degrees(h.temperature_mean)
             + '<br>' + t('min') + ' / ' + t('max') + ' : ' + degrees(h.temperature_min) + ' / '
             + degrees(h.temperature_max) + '<br>' + t('rain') + ' : ' + num(h.rain_sum, 1) + ' mm';
         },
       },
-      legend: { top: 0, data: [t('mean'), t('min') + '–' + t('max'), t('rain')], textStyle: textStyle() },
+      legend: { top: 0, data: [t('mean'), t('min') + '–' + t('max'), t('rain')]
+        .concat(s && s.forecast && s.forecast.length ? [t('forecast')] : []), textStyle: textStyle() },
       grid: { left: 8, right: 8, top: TV ? 70 : 44, bottom: 8, containLabel: true },
       xAxis: timeAxis(),
       yAxis: [valueAxis('°C'), valueAxis('mm', { scale: false, min: 0, splitLine: { show: false } })],
@@ -499,10 +584,12 @@
           color: '#98CAE1', areaStyle: { color: '#98CAE1', opacity: 0.6 }, silent: true,
           data: hourly.map((h) => [h.hour, range(h)]) },
         { name: t('mean'), type: 'line', symbol: 'none', color: '#364B9A', lineStyle: { width: TV ? 4 : 2 },
-          data: hourly.map((h) => [h.hour, h.temperature_mean]) },
+          data: hourly.map((h) => [h.hour, h.temperature_mean]),
+          markArea: { silent: true, label: { fontSize: baseFont() * 0.9, position: 'insideTop' },
+            data: s ? stationAlertAreas(s, lastHour) : [] } },
         { name: t('rain'), type: 'bar', yAxisIndex: 1, color: '#F67E4B', barMaxWidth: 6,
           data: hourly.map((h) => [h.hour, h.rain_sum]) },
-      ],
+      ].concat(forecastSeries(s, hourly)),
     };
   }
 
@@ -512,6 +599,9 @@
     $('station-chart').dataset.station = state.station || '';
     renderStationLatest(s);
     chart('station-chart').setOption(stationChartOption(s), true);
+    const m = s && s.tomorrow_maximum;
+    $('station-tomorrow').textContent = m ? t('tomorrowMax', { v: degrees(m.value), m: m.model,
+      e: m.mae === null ? '—' : num(m.mae, 1) }) : '';
   }
 
   function selectStation(key) {
@@ -826,6 +916,7 @@
   function renderAll() {
     applyLanguage();
     renderBanner();
+    renderAlerts();
     renderFranceMap();
     renderRegionSelect();
     renderRegionSeries();

@@ -460,3 +460,92 @@ test('did it work: observed against normalised daily means, interventions marked
     await close();
   }
 });
+
+// One active alert and a two-hour forecast added to the site's first station with data, served in
+// place of its files (meta.json names alerts.json; stations.json gains the forecast fields).
+function alertsAndForecastSite(station) {
+  const hourly = station.hourly;
+  const last = hourly[hourly.length - 1];
+  const lastMs = Date.parse(last.hour);
+  const iso = (ms) => new Date(ms).toISOString().replace('.000Z', 'Z');
+  const start = hourly[Math.max(0, hourly.length - 6)].hour;
+  const alert = { kind: 'strong_wind', level: 'orange', level_rank: 2, scope_type: 'station',
+    source: 'toulouse-stations', scope_id: station.dataset_id, place: 'Toulouse #1', start, end: null,
+    active: true, peak: 95, peak_at: start, unit: 'km/h', threshold: 80,
+    note: 'indicative, not official vigilance' };
+  const forecast = [
+    { target_time: iso(lastMs + 3600e3), horizon_h: 1, value: 12.5, model: 'ridge', mae: 0.8 },
+    { target_time: iso(lastMs + 2 * 3600e3), horizon_h: 2, value: 13.25, model: 'ridge', mae: 1.1 },
+  ];
+  const maximum = { target_time: iso(lastMs + 24 * 3600e3), horizon_h: 24, value: 15.5, model: 'ridge', mae: 1.5 };
+  const stations = readJson(path.join(site, 'data', meta.stations));
+  stations.stations = stations.stations.map((s) => (s.dataset_id === station.dataset_id
+    ? { ...s, forecast, tomorrow_maximum: maximum } : s));
+  return { alert, forecast, last, stations: JSON.stringify(stations),
+    alerts: JSON.stringify({ note: alert.note, alerts: [alert] }) };
+}
+
+test('alerts and forecast: banner lists the active alert, the station chart marks it and continues dashed', async (t) => {
+  if (!meta.stations) return t.skip('no station network in this site');
+  const station = readJson(path.join(site, 'data', meta.stations)).stations.find((s) => s.hourly.length);
+  const fake = alertsAndForecastSite(station);
+
+  // Without alerts in meta.json (a database before schema 8) the banner stays hidden.
+  useMeta(JSON.stringify({ ...JSON.parse(allFresh()), alerts: null }));
+  let opened = await open(chrome.browser, server.url);
+  try {
+    assert.equal(await opened.page.locator(byTestId('alerts')).isHidden(), true);
+  } finally {
+    await opened.close();
+  }
+
+  useMeta(withMeta({ alerts: 'alerts.json' }));
+  server.overrides.set('/data/alerts.json', fake.alerts);
+  server.overrides.set('/data/' + meta.stations, fake.stations);
+  opened = await open(chrome.browser, server.url);
+  const { page, problems } = opened;
+  try {
+    const banner = page.locator(byTestId('alerts'));
+    assert.equal(await banner.isVisible(), true);
+    assert.equal(await banner.getAttribute('role'), 'alert');
+    const text = await banner.innerText();
+    for (const part of ['Alertes en cours', 'Vent fort — niveau orange', 'Toulouse #1', 'depuis le',
+      'pic 95,0 km/h (seuil 80,0 km/h)', 'Indicatif, pas une vigilance officielle.']) {
+      assert.ok(text.includes(part), `"${part}" in ${text}`);
+    }
+
+    await page.selectOption(byTestId('station-select'), station.dataset_id);
+    const chartState = await page.evaluate(() => {
+      const o = window.__dashboard.charts['station-chart'].getOption();
+      const forecast = o.series.find((s) => s.id === 'forecast');
+      const mean = o.series.find((s) => s.markArea && s.markArea.data && s.markArea.data.length);
+      return { dashed: forecast && forecast.lineStyle.type, data: forecast && forecast.data.map((d) => d.value),
+        area: mean ? mean.markArea.data.map(([a, b]) => [a.xAxis, b.xAxis, a.itemStyle.color]) : null };
+    });
+    assert.equal(chartState.dashed, 'dashed');
+    // The dashed line starts on the last observed mean, then the forecast's hours.
+    assert.deepEqual(chartState.data, [[fake.last.hour, fake.last.temperature_mean],
+      ...fake.forecast.map((p) => [p.target_time, p.value])]);
+    assert.deepEqual(chartState.area, [[fake.alert.start, fake.last.hour, '#F67E4B']]);
+    assert.equal(await page.textContent(byTestId('station-tomorrow')),
+      'Maximum prévu demain : 15,5 °C (modèle ridge, MAE 1,5 °C)');
+
+    // The forecast point's tooltip gives the model and its MAE at that horizon.
+    await page.locator(byTestId('station-chart')).scrollIntoViewIfNeeded();
+    const tip = await page.evaluate(() => {
+      const c = window.__dashboard.charts['station-chart'];
+      const index = c.getOption().series.findIndex((s) => s.id === 'forecast');
+      c.dispatchAction({ type: 'showTip', seriesIndex: index, dataIndex: 2 });
+      const boxes = [...c.getDom().querySelectorAll('div[style*="z-index"]')];
+      return boxes.length ? boxes[boxes.length - 1].innerText : '';
+    });
+    assert.ok(tip.includes('modèle ridge') && tip.includes('MAE 1,1 °C à h+2') && tip.includes('13,3 °C'), tip);
+    await screenshot(page, 'alerts-forecast');
+    assert.deepEqual(problems, []);
+  } finally {
+    server.overrides.delete('/data/alerts.json');
+    server.overrides.delete('/data/' + meta.stations);
+    useMeta(null);
+    await opened.close();
+  }
+});

@@ -33,7 +33,7 @@ struct Observation {
 // One measured run above a threshold (air_quality_exceedances) at one air-quality station.
 struct Exceedance {
   std::string pollutant;
-  std::string level;  // "information" or "alert"
+  std::string level;            // "information" or "alert"
   UtcSeconds start_at, end_at;  // end exclusive
   double peak_ugm3 = 0;
   UtcSeconds peak_at;

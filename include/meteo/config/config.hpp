@@ -10,10 +10,12 @@
 #include <string_view>
 #include <vector>
 
+#include "meteo/alerts/settings.hpp"
 #include "meteo/analysis/settings.hpp"
 #include "meteo/archive/settings.hpp"
 #include "meteo/core/logging_settings.hpp"
 #include "meteo/dashboard/settings.hpp"
+#include "meteo/forecast/settings.hpp"
 #include "meteo/geo/settings.hpp"
 #include "meteo/http/settings.hpp"
 #include "meteo/pipeline/settings.hpp"
@@ -36,6 +38,8 @@ struct Config {
   MonitoringConfig monitoring;
   analysis::AnalysisSettings analysis;  // [analysis]: the learner, normalisation, interval
   AnalysisJobConfig analysis_job;       // [analysis]'s windows and [[interventions]]
+  alerts::AlertSettings alerts;         // [alerts]: the rules, the notification command
+  forecast::ForecastSettings forecast;  // [forecast]: horizons, history, the backtest
 
   // Throw Error(config) naming the missing entry.
   const RegionSetConfig& region_set(std::string_view name) const;

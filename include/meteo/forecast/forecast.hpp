@@ -64,6 +64,9 @@ struct StationForecast {
   std::vector<Skill> skill;         // the backtest's table
 };
 
+// How many days up to the issue a forecast reads: the caller reads at least these.
+int history_days(const ForecastSettings& settings);
+
 // Forecasts issued at the hour issued_at: the newest input is the hourly mean labelled issued_at
 // (the last complete hour of the run) and horizon h targets the hour issued_at + h. Returns
 // nothing when the series holds fewer than settings.min_history_days of hours up to issued_at.

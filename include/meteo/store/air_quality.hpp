@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "meteo/alerts/settings.hpp"
 #include "meteo/core/time.hpp"
 #include "meteo/model/air_quality.hpp"
 #include "meteo/model/records.hpp"
@@ -40,6 +41,10 @@ struct AirQualityBatch {
   // and the greatest distance of a pair.
   std::optional<std::string> weather_source;
   double max_pair_distance_km = 0;
+  // When set (and its pollution rule on), the touched stations' pollution alerts follow their
+  // rebuilt exceedances in the same transaction (alerts/alerts.hpp).
+  const alerts::AlertSettings* alerts = nullptr;
+  UtcSeconds now;  // the run's clock: whether an alert's change is recent enough to notify
 };
 
 // One transaction (re-run after a deadlock): upserts the stations, their regions and their pairs

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "meteo/alerts/settings.hpp"
 #include "meteo/core/time.hpp"
 #include "meteo/model/records.hpp"
 #include "meteo/model/run_counts.hpp"
@@ -37,12 +38,17 @@ struct StationBatch {
   std::vector<RejectedRecord> rejected;
   std::size_t fetched = 0;
   std::optional<UtcSeconds> watermark;  // advance to this (never backwards) in the same transaction
+  // When set, the station's alerts are re-detected from its stored records in the same
+  // transaction, from the earliest hour the batch changed (alerts/alerts.hpp).
+  const alerts::AlertSettings* alerts = nullptr;
+  UtcSeconds now;  // the run's clock: whether an alert's change is recent enough to notify
 };
 
 // One transaction: upserts observations keyed by (source, dataset_id, observed_at) (a changed
 // value is a correction), stores rejects once per (source, run hour, record), recomputes
 // station_hourly_weather for every measurement hour touched, recomputes region_hourly_temperature
-// for those hours in every region set of the batch, and advances the watermark. Fills fetched,
+// for those hours in every region set of the batch, re-detects the station's alerts (when
+// batch.alerts is set) and advances the watermark. Fills fetched,
 // rejected, stored, corrections, unchanged and hours_recomputed.
 RunCounts load_station_batch(Database& db, const StationBatch& batch);
 

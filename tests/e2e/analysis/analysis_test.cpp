@@ -187,20 +187,8 @@ class Analysis : public ::testing::Test {
   TestDirectory directory_;
 };
 
-// The command line a page of docs/ shows (operations.md; impact.md, the officers' page, shows the
-// same lines), run verbatim (the config is the test's).
-std::vector<std::string> documented_command(const std::string& starting,
-                                            const std::string& page = "docs/operations.md") {
-  const std::string doc = read_text(source_path(page));
-  // A line that starts with the command: the prose may name it in backquotes.
-  auto at = doc.find("\n" + starting);
-  if (at == std::string::npos) return {};
-  ++at;
-  std::istringstream line(doc.substr(at, doc.find('\n', at) - at));
-  std::vector<std::string> words;
-  for (std::string word; line >> word;) words.push_back(word);
-  return std::vector<std::string>(words.begin() + 1, words.end());  // without "meteo-etl"
-}
+// documented_command (paths.hpp): the command line a page of docs/ shows (operations.md;
+// impact.md, the officers' page, shows the same lines), run verbatim (the config is the test's).
 
 TEST_F(Analysis, ImpactFindsTheStepOnIngestedData) {
   ASSERT_NO_FATAL_FAILURE(load_everything());

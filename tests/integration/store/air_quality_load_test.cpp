@@ -355,3 +355,43 @@ TEST_F(AirQualityStore, PairsTheNearestWeatherStationWithinTheDistanceAndTheView
 
 }  // namespace
 }  // namespace meteo::testing
+
+namespace meteo::testing {
+namespace {
+
+class AirQualityAlerts : public AirQualityStore {
+ protected:
+  void load_with_alerts(std::vector<AirQualityMeasurement> measurements) {
+    AirQualityBatch with_alerts = batch(std::move(measurements));
+    with_alerts.alerts = &settings_;
+    with_alerts.now = at("2026-11-22 14:00:00");
+    load_air_quality_batch(db_, with_alerts);
+  }
+  Rows alerts() {
+    return sql_rows(db_,
+                    "SELECT kind, subject, level, scope_type, scope_id, start_at, end_at,"
+                    " peak_value, threshold, withdrawn_at IS NOT NULL FROM alerts ORDER BY id");
+  }
+  alerts::AlertSettings settings_;
+};
+
+TEST_F(AirQualityAlerts, AnExceedanceRunIsAPollutionAlertThatEscalatesAndFollowsCorrections) {
+  load_with_alerts({value("FR50044", "NO2", "2026-11-22 10:00:00", 250, false)});
+  EXPECT_EQ(alerts(), (Rows{{"pollution", "NO2", "information", "air_quality_station", "FR50044",
+                             "2026-11-22 10:00:00", std::nullopt, "250", "200", "0"}}))
+      << "open: the station's newest hour is in the run";
+  load_with_alerts({value("FR50044", "NO2", "2026-11-22 11:00:00", 450, false),
+                    value("FR50044", "NO2", "2026-11-22 12:00:00", 100, false)});
+  EXPECT_EQ(alerts(), (Rows{{"pollution", "NO2", "alert", "air_quality_station", "FR50044",
+                             "2026-11-22 10:00:00", "2026-11-22 12:00:00", "450", "400", "0"}}));
+  EXPECT_EQ(sql_rows(db_, "SELECT event, level FROM alert_notifications ORDER BY id"),
+            (Rows{{"opened", "information"}, {"escalated", "alert"}, {"closed", "alert"}}));
+  // Validated values below the thresholds: no exceedance any more, the alert is withdrawn.
+  load_with_alerts({value("FR50044", "NO2", "2026-11-22 10:00:00", 150, true),
+                    value("FR50044", "NO2", "2026-11-22 11:00:00", 190, true)});
+  EXPECT_EQ(alerts(), (Rows{{"pollution", "NO2", "alert", "air_quality_station", "FR50044",
+                             "2026-11-22 10:00:00", "2026-11-22 12:00:00", "450", "400", "1"}}));
+}
+
+}  // namespace
+}  // namespace meteo::testing

@@ -210,7 +210,7 @@ TEST(Help, ShowsDefaultsAndExclusiveEnds) {
     ++to_options;
     EXPECT_TRUE(contains(to->get_description(), "exclusive")) << command->get_name();
   }
-  EXPECT_EQ(to_options, 5) << "backfill, replay, export, verify, query air-quality";
+  EXPECT_EQ(to_options, 6) << "backfill, replay, export, verify, query air-quality, query alerts";
 }
 
 TEST(Help, LogLevelNamesEverySpellingTheConfigurationAccepts) {

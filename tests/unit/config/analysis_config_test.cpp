@@ -1,27 +1,13 @@
 // [analysis] and [[interventions]]: the learner's settings, the window, the city's dated actions.
-#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "meteo/config/config.hpp"
-#include "meteo/core/errors.hpp"
+#include "config_text.hpp"
 
 namespace meteo {
 namespace {
 
-Config parse(const std::string& tables) {
-  return parse_config(tables, "/etc/meteo-etl/test.toml",
-                      [](const std::string&) { return std::nullopt; });
-}
-
-void expect_config_error(const std::string& tables, const std::string& needle) {
-  try {
-    parse(tables);
-    ADD_FAILURE() << "accepted " << tables;
-  } catch (const Error& error) {
-    EXPECT_EQ(error.code(), ExitCode::config);
-    EXPECT_THAT(error.what(), ::testing::HasSubstr(needle));
-  }
-}
+using config_test::expect_config_error;
+using config_test::parse;
 
 TEST(AnalysisConfig, DefaultsWithoutTheTables) {
   const Config config = parse("");

@@ -1,9 +1,7 @@
 // [monitoring]: the staleness `status` judges by and the Prometheus textfile `run` writes.
-#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "meteo/config/config.hpp"
-#include "meteo/core/errors.hpp"
+#include "config_text.hpp"
 
 namespace meteo {
 namespace {
@@ -27,18 +25,11 @@ region_sets = ["fr-regions"]
 )";
 
 Config parse(const std::string& tables) {
-  return parse_config(kSources + tables, "/etc/meteo-etl/test.toml",
-                      [](const std::string&) { return std::nullopt; });
+  return config_test::parse(kSources + tables);
 }
 
 void expect_config_error(const std::string& tables, const std::string& needle) {
-  try {
-    parse(tables);
-    ADD_FAILURE() << "accepted " << tables;
-  } catch (const Error& error) {
-    EXPECT_EQ(error.code(), ExitCode::config);
-    EXPECT_THAT(error.what(), ::testing::HasSubstr(needle));
-  }
+  config_test::expect_config_error(kSources + tables, needle);
 }
 
 TEST(MonitoringConfig, DefaultsToNinetyMinutesAndNoMetricsFile) {

@@ -170,8 +170,8 @@ class FakeStages final : public RunStages<WeatherObservation> {
     counts.stored = counting.count;
     return counts;
   }
-  void verify(std::int64_t run_id, const std::optional<HourSpan>&) override {
-    calls_.push_back("verify " + std::to_string(run_id));
+  void after_run(std::int64_t run_id, const std::optional<HourSpan>&) override {
+    calls_.push_back("after_run " + std::to_string(run_id));
   }
 
  private:
@@ -227,7 +227,7 @@ TEST_F(RunDriverTest, ADryRunPrintsThePlanAndWritesNothing) {
   EXPECT_TRUE(called("plan without lander"));
   for (const char* write :
        {"close_abandoned_runs", "begin_run", "sync_stations", "record_skipped_dataset", "fetch",
-        "load_unit", "finish_run", "fail_run", "verify"}) {
+        "load_unit", "finish_run", "fail_run", "after_run"}) {
     EXPECT_FALSE(called(write)) << write;
   }
 }
@@ -241,7 +241,7 @@ TEST_F(RunDriverTest, ARunLoadsEveryUnitInPlanOrderAndClosesWithTheSums) {
                            "read_watermark b", "read_watermark c", "sync_stations 1",
                            "record_skipped_dataset d", "fetch a", "load_unit 42 a", "fetch b",
                            "load_unit 42 b", "fetch c", "load_unit 42 c", "finish_run 42 stored 6",
-                           "verify 42"}));
+                           "after_run 42"}));
   EXPECT_TRUE(out_.str().empty());
 }
 
@@ -257,7 +257,7 @@ TEST_F(RunDriverTest, AFailedUnitFailsTheRunAndStopsIt) {
   EXPECT_FALSE(called("fetch c"));
   EXPECT_FALSE(called("load_unit 42 c"));
   EXPECT_FALSE(called("finish_run"));
-  EXPECT_FALSE(called("verify"));
+  EXPECT_FALSE(called("after_run"));
   EXPECT_EQ(calls_.back(), "fail_run 42 deadlock found on b");
 }
 
