@@ -15,6 +15,7 @@
 #include <tuple>
 
 #include "meteo/core/errors.hpp"
+#include "meteo/core/file_descriptor.hpp"
 #include "meteo/core/file_modes.hpp"
 #include "meteo/core/hashing.hpp"
 
@@ -31,27 +32,10 @@ Error io_error(const std::string& what, const fs::path& path, int error_number) 
                                  std::strerror(error_number));
 }
 
-class FileDescriptor {
- public:
-  FileDescriptor(const fs::path& path, int flags, mode_t mode = 0)
-      : fd_(::open(path.c_str(), flags | O_CLOEXEC, mode)) {}
-  ~FileDescriptor() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  FileDescriptor(const FileDescriptor&) = delete;
-  FileDescriptor& operator=(const FileDescriptor&) = delete;
-  int get() const { return fd_; }
-  bool valid() const { return fd_ >= 0; }
-  // Closing can report a deferred write error: checked for files we commit.
-  int close() {
-    const int result = ::close(fd_);
-    fd_ = -1;
-    return result;
-  }
-
- private:
-  int fd_;
-};
+// Close-on-exec: a notification command the run spawns must not inherit the archive's files.
+FileDescriptor open_file(const fs::path& path, int flags, mode_t mode = 0) {
+  return FileDescriptor(::open(path.c_str(), flags | O_CLOEXEC, mode));
+}
 
 void write_all(int fd, const unsigned char* data, std::size_t size, const fs::path& path) {
   while (size > 0) {
@@ -67,7 +51,7 @@ void write_all(int fd, const unsigned char* data, std::size_t size, const fs::pa
 
 // A directory entry (a rename, a new file) is durable only once its directory is synced.
 void sync_directory(const fs::path& directory) {
-  FileDescriptor fd(directory, O_RDONLY | O_DIRECTORY);
+  const FileDescriptor fd = open_file(directory, O_RDONLY | O_DIRECTORY);
   if (!fd.valid() || ::fsync(fd.get()) != 0) throw io_error("sync the directory", directory, errno);
 }
 
@@ -126,8 +110,8 @@ struct ArchiveWriter::Impl {
         final_path(root / relative),
         temporary_path(final_path.parent_path() /
                        (".tmp-" + final_path.filename().string() + "-" + random_suffix())),
-        file((create_directories_durably(final_path.parent_path()), temporary_path),
-             O_WRONLY | O_CREAT | O_EXCL, 0640) {
+        file(open_file((create_directories_durably(final_path.parent_path()), temporary_path),
+                       O_WRONLY | O_CREAT | O_EXCL, 0640)) {
     if (!file.valid()) throw io_error("create", temporary_path, errno);
     // open(2) applied the umask: the mode is exactly 0640 whatever it is.
     if (::fchmod(file.get(), static_cast<mode_t>(kPrivateFileMode)) != 0) {
@@ -214,7 +198,7 @@ class GzipFileBuffer final : public std::streambuf {
   GzipFileBuffer(fs::path path, std::string expected_sha256)
       : path_(std::move(path)),
         expected_sha256_(std::move(expected_sha256)),
-        file_(path_, O_RDONLY) {
+        file_(open_file(path_, O_RDONLY)) {
     if (!file_.valid()) throw io_error("open", path_, errno);
     refuse_unless_private(file_.get(), path_);
     if (inflateInit2(&zlib_, 15 + 16) != Z_OK) {

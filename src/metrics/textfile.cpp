@@ -6,28 +6,13 @@
 #include <cstring>
 
 #include "meteo/core/errors.hpp"
+#include "meteo/core/file_descriptor.hpp"
 #include "meteo/metrics/registry.hpp"
 
 namespace meteo::metrics {
 namespace {
 
 namespace fs = std::filesystem;
-
-// Closes the descriptor it owns; close() errors of a written file are checked by close_checked.
-class FileDescriptor {
- public:
-  explicit FileDescriptor(int fd) : fd_(fd) {}
-  ~FileDescriptor() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  FileDescriptor(const FileDescriptor&) = delete;
-  FileDescriptor& operator=(const FileDescriptor&) = delete;
-  int get() const { return fd_; }
-  int release_and_close() { return ::close(std::exchange(fd_, -1)); }
-
- private:
-  int fd_;
-};
 
 // Removes the temporary file unless it was renamed into place.
 class TemporaryFile {
@@ -79,7 +64,7 @@ void write_file_atomically(const fs::path& path, std::string_view text) {
   // mkstemp creates 0600; node_exporter usually runs as another user.
   if (::fchmod(fd.get(), 0644) != 0) fail(path, "cannot set mode 0644");
   if (::fsync(fd.get()) != 0) fail(path, "cannot sync");
-  if (fd.release_and_close() != 0) fail(path, "cannot close");
+  if (fd.close() != 0) fail(path, "cannot close");
   if (::rename(temporary.path().c_str(), path.c_str()) != 0) fail(path, "cannot rename into place");
   temporary.keep();
   sync_directory(directory, path);
