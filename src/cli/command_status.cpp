@@ -239,10 +239,7 @@ void print_datasets_text(std::ostream& out, const std::vector<DatasetState>& dat
               rows);
 }
 
-// Alerts exist from schema version 8 on; an older database shows none (and `status` says to
-// migrate).
-constexpr int kAlertsSchemaVersion = 8;
-
+// An older database shows none (and `status` says to migrate).
 std::vector<AlertRow> read_active_alerts(Database& db, const StatusReport& report) {
   if (report.schema_version < kAlertsSchemaVersion) return {};
   AlertFilter filter;

@@ -9,7 +9,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr int kAlertsSchemaVersion = 8;
 // Far more than a week of alerts of one network; the file stays small.
 constexpr std::size_t kAlertLimit = 1000;
 

@@ -14,6 +14,10 @@
 
 namespace meteo {
 
+// The schema version that holds alerts and forecasts (migration 0008): readers of an older
+// database show none.
+inline constexpr int kAlertsSchemaVersion = 8;
+
 struct AlertRow {
   std::int64_t id = 0;
   std::string kind, subject, scope_type, source, scope_id, level;
