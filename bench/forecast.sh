@@ -42,23 +42,8 @@ start_server "${TMPDIR:-/tmp}" meteo-bench-forecast 256M
 
 # The simulator's present, an hour apart per sample; the series start DAYS before the first.
 first_now=$(($(date -u +%s) / 3600 * 3600 - hours * 3600))
-portal_from=$(date -u -d "@$((first_now - days * 86400))" +%Y-%m-%dT%H:00:00Z)
+first_from=$((first_now - days * 86400))
 
-start_portal_at() {  # start_portal_at EPOCH
-  portal_now=$(date -u -d "@$1" +%Y-%m-%dT%H:00:00Z)
-  rm -f "$work/portal.port"
-  "$portal_sim" --port 0 --port-file "$work/portal.port" \
-    --stations "$shared/data/toulouse/stations-meteo-en-place.exports.json" \
-    --catalog "$shared/data/toulouse/catalog-v1-search-q-meteo.json" --no-odd-schema \
-    --datasets "$stations" --now "$portal_now" --from "$portal_from" --no-future-row \
-    2>>"$work/portal.log" &
-  sim_pid=$!
-  until [[ -s $work/portal.port ]]; do
-    kill -0 "$sim_pid" 2>/dev/null || die "meteo-portal-sim exited (see $work/portal.log)"
-    sleep 0.05
-  done
-  portal_url="http://127.0.0.1:$(cat "$work/portal.port")"
-}
 
 # write_config NAME FORECAST(true|false) [START]: a stations config on the current simulator.
 # START: where the first hourly run reads from (a backfill leaves no watermark; without it the
@@ -69,7 +54,7 @@ write_config() {
   printf '\n[forecast]\nenabled = %s\n' "$2" >>"$work/$1.toml"
 }
 
-start_portal_at "$first_now"
+start_portal_sim "$stations" "$days" "$first_now" "$first_from"
 for variant in with without; do
   write_config "$variant" "$([[ $variant == with ]] && echo true || echo false)"
   prepare_database "$work/$variant.toml" toulouse-communes
@@ -82,7 +67,7 @@ stop_sim
 
 declare -a stage_s with_s without_s
 for ((k = 1; k <= hours; ++k)); do
-  start_portal_at $((first_now + k * 3600))
+  start_portal_sim "$stations" "$days" $((first_now + k * 3600)) "$first_from"
   for variant in with without; do
     write_config "$variant" "$([[ $variant == with ]] && echo true || echo false)" \
       "$(date -u -d "@$((first_now - 7200))" +%Y-%m-%dT%H:00:00Z)"

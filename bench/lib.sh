@@ -209,14 +209,16 @@ stop_sim() {
 
 # ---- The Toulouse backfill case ---------------------------------------------------------------------
 
-# start_portal_sim STATIONS DAYS: meteo-portal-sim serving the first STATIONS datasets over the
-# DAYS before the current hour (portal_from, portal_now); sets portal_url.
+# start_portal_sim STATIONS DAYS [NOW_EPOCH [FROM_EPOCH]]: meteo-portal-sim serving the first
+# STATIONS datasets over the DAYS before NOW_EPOCH (default: the current hour), or from
+# FROM_EPOCH when given (portal_from, portal_now); sets portal_url.
 start_portal_sim() {
   local toulouse="$shared/data/toulouse"
-  # The portal's present is the current hour: nothing it serves is in the tool's future.
-  local now_epoch=$(($(date -u +%s) / 3600 * 3600))
+  # The portal's present is an hour not after now: nothing it serves is in the tool's future.
+  local now_epoch=${3:-$(($(date -u +%s) / 3600 * 3600))}
+  local from_epoch=${4:-$((now_epoch - $2 * 86400))}
   portal_now=$(date -u -d "@$now_epoch" +%Y-%m-%dT%H:00:00Z)
-  portal_from=$(date -u -d "@$((now_epoch - $2 * 86400))" +%Y-%m-%dT%H:00:00Z)
+  portal_from=$(date -u -d "@$from_epoch" +%Y-%m-%dT%H:00:00Z)
   rm -f "$work/portal.port"
   # --no-odd-schema: the catalogue's first N datasets that the tool loads (45 have that schema).
   "$portal_sim" --port 0 --port-file "$work/portal.port" \
