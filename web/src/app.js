@@ -1235,7 +1235,9 @@
   // site) and `reset` (refresh everything); heartbeats are comments. The URL is relative, so a
   // reverse proxy's prefix works. A plain static server (or file://) has no /events: an error
   // before the stream ever opened closes it for good and the page keeps polling meta.json.
-  const live = { state: 'static', source: null, opened: false, queue: Promise.resolve() };
+  const live = { state: 'static', source: null, opened: false, failures: 0, queue: Promise.resolve() };
+  // A server that went away for good: after this many failed reconnections in a row, poll instead.
+  const MAX_RECONNECTS = 5;
 
   function setLive(next) {
     live.state = next;
@@ -1320,10 +1322,12 @@
       // Back after a drop: runs may have been missed meanwhile, so everything is read again.
       if (live.opened) enqueue(refreshAll);
       live.opened = true;
+      live.failures = 0;
       setLive('connected');
     };
     source.onerror = () => {
-      if (!live.opened || source.readyState === EventSource.CLOSED) {
+      live.failures += 1;
+      if (!live.opened || source.readyState === EventSource.CLOSED || live.failures > MAX_RECONNECTS) {
         source.close(); // no /events here (or it went away for good): polling, as without a server
         live.source = null;
         setLive('static');

@@ -26,14 +26,17 @@ const byTestId = (id) => `[data-testid="${id}"]`;
 
 // A tiny server of the site directory and of /events, standing in for `meteo-etl serve`: `send`
 // writes an event to every open stream, `overrides` replaces a file's body (the directory is
-// never written), `requests` lists every path asked for, `drop` ends the open streams.
+// never written), `requests` lists every path asked for, `drop` ends the open streams, `gone`
+// makes /events fail like a server that went away (the connection cut before any answer).
 async function serveLive(root) {
   const overrides = new Map();
   const streams = new Set();
   const requests = [];
+  let gone = false;
   const server = http.createServer((req, res) => {
     const urlPath = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     requests.push(urlPath);
+    if (urlPath === '/events' && gone) return req.socket.destroy();
     if (urlPath === '/events') {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
       res.write('retry: 300\n: connected\n\n'); // a comment, as the server's heartbeats are
@@ -61,6 +64,7 @@ async function serveLive(root) {
   const drop = () => { for (const res of streams) res.end(); streams.clear(); };
   return {
     url: `http://127.0.0.1:${server.address().port}/`, overrides, requests, send, drop,
+    goAway: () => { gone = true; drop(); },
     streams: () => streams.size,
     close: () => { drop(); return new Promise((resolve) => server.close(resolve)); },
   };
@@ -172,6 +176,15 @@ test('desktop: a run event updates the named file in place, keeps the selection,
     await page.waitForFunction(() => Number(document.body.dataset.updates) >= 3, null, { timeout: 10000 });
     await page.waitForFunction(() => document.querySelector('[data-testid="live"]').dataset.state === 'connected');
     assert.deepEqual(problems, []);
+
+    // The server goes away for good: a few reconnections (retry: 300 ms), then polling, no loop.
+    server.goAway();
+    await page.waitForFunction(() => document.querySelector('[data-testid="live"]').dataset.state === 'static',
+      null, { timeout: 15000 });
+    const tries = server.requests.filter((p) => p === '/events').length;
+    await page.waitForTimeout(2000);
+    assert.equal(server.requests.filter((p) => p === '/events').length, tries, 'no more requests to /events');
+    assert.equal(await page.evaluate(() => window.__dashboard.live.source), null);
   } finally {
     server.overrides.clear();
     await close();
