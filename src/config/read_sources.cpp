@@ -1,5 +1,6 @@
 // [[sources]]: the keys every source has, and the table of source types, each read by its own
 // read_<type>.cpp. A new source type is one such file and one row of kSourceTypes.
+#include <algorithm>
 #include <iterator>
 #include <vector>
 
@@ -21,8 +22,8 @@ constexpr SourceType kSourceTypes[] = {
 };
 
 // The keys of every source, whatever its type; a type names its own in expect_source_keys.
-constexpr std::string_view kCommonSourceKeys[] = {"name",         "type",        "api_key_env",
-                                                  "api_key_file", "region_sets", "http"};
+constexpr std::string_view kCommonSourceKeys[] = {
+    "name", "display_name", "type", "api_key_env", "api_key_file", "region_sets", "http"};
 
 const SourceType* find_source_type(std::string_view name) {
   for (const auto& type : kSourceTypes) {
@@ -53,6 +54,20 @@ void read_common_keys(const ConfigReader& reader, const toml::table& t, const st
   source.http = read_http(reader, reader.subtable(t, where, "http"), where + ".http");
 }
 
+// What pages call the source; shown as text, so any words, but one line of a sensible length.
+std::string read_display_name(const ConfigReader& reader, const toml::table& t,
+                              const std::string& where, const std::string& name) {
+  if (!t.contains("display_name")) return name;
+  const std::string display = reader.required_string(t, where, "display_name");
+  const bool blank = display.find_first_not_of(" \t") == std::string::npos;
+  const bool control = std::any_of(display.begin(), display.end(),
+                                   [](char c) { return static_cast<unsigned char>(c) < 0x20; });
+  if (blank || control || display.size() > 120) {
+    reader.fail(where + ".display_name", "use 1 to 120 characters on one line");
+  }
+  return display;
+}
+
 }  // namespace
 
 void expect_source_keys(const ConfigReader& reader, const toml::table& t, const std::string& where,
@@ -68,6 +83,7 @@ SourceConfig read_source(const ConfigReader& reader, const toml::table& t,
   source.name = reader.required_string(t, where, "name");
   // The name becomes a directory of the raw archive and a label of the metrics.
   reader.require_plain_name(where + ".name", source.name);
+  source.display_name = read_display_name(reader, t, where, source.name);
   source.type = reader.required_string(t, where, "type");
   const SourceType* type = find_source_type(source.type);
   if (!type) {

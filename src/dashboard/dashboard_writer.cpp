@@ -23,6 +23,7 @@
 #include "meteo/store/region_sets.hpp"
 #include "meteo/store/stations.hpp"
 #include "normalised_files.hpp"
+#include "station_names.hpp"
 
 namespace meteo::dashboard {
 namespace {
@@ -184,6 +185,7 @@ json stations_json(Database& db, const SourceScope& source, const std::string& r
     const auto hourly = hourly_by_dataset.find(station.dataset_id);
     stations.push_back(
         {{"dataset_id", station.dataset_id},
+         {"name", station_display_name(station.dataset_id, station.commune)},
          {"number", station.number},
          {"commune", station.commune},
          {"region_code", region_code ? json(*region_code) : json(nullptr)},
@@ -214,6 +216,7 @@ json source_json(Database& db, const SourceScope& source, UtcSeconds generated_a
   const bool stale = !health.last_success || generated_at - *health.last_success >
                                                  std::chrono::minutes(stale_after_minutes);
   return {{"name", source.name},
+          {"display_name", source.display_name.empty() ? source.name : source.display_name},
           {"type", source_type_name(source.kind)},
           {"last_success", optional_time(health.last_success)},
           {"last_failure", optional_time(health.last_failure)},
@@ -281,16 +284,15 @@ json write_air_quality_impact(Database& db, const DashboardInputs& inputs,
 
 // ---- data/alerts.json -------------------------------------------------------------------------
 
-// Where each alert scope is, as the page names it: a weather station by its commune and number,
+// Where each alert scope is, as the page names it: a weather station by its name and commune,
 // an air-quality station by its name.
 std::map<std::string, std::string> alert_places(Database& db, const SourceScope* network) {
   std::map<std::string, std::string> places;
   if (network) {
     for (const auto& [station, region_code] :
          query_stations(db, network->name, network->region_sets.front())) {
-      // As the page names a station: "Toulouse #1".
-      places["station:" + station.dataset_id] =
-          station.number.empty() ? station.commune : station.commune + " #" + station.number;
+      // As the page names a station: "Meteopole (Toulouse)".
+      places["station:" + station.dataset_id] = station_label(station.dataset_id, station.commune);
     }
   }
   for (const auto& source : air_quality_sources(db)) {

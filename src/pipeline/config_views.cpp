@@ -14,7 +14,7 @@ std::vector<SourceScope> source_scopes(const Config& config) {
   std::vector<SourceScope> scopes;
   scopes.reserve(config.sources.size());
   for (const auto& source : config.sources) {
-    scopes.push_back({source.name, source_kind(source), source.region_sets});
+    scopes.push_back({source.name, source_kind(source), source.region_sets, source.display_name});
   }
   return scopes;
 }

@@ -9,6 +9,8 @@
   // Kiosk timings in seconds; overridable so a test does not wait 30 s.
   const ROTATE_S = positive(params.get('rotate'), 20);
   const POLL_S = positive(params.get('poll'), 30);
+  // ?live=off: no EventSource even when served over http(s) (a test, or a proxy without SSE).
+  const LIVE = params.get('live') !== 'off';
 
   function positive(text, fallback) {
     const n = Number(text);
@@ -58,6 +60,18 @@
       level_information: 'information', level_alert: 'alerte', levelWord: 'niveau {l}',
       forecast: 'Prévision', forecastMae: 'MAE {e} °C à h+{h}', forecastModel: 'modèle {m}',
       tomorrowMax: 'Maximum prévu demain : {v} (modèle {m}, MAE {e} °C)',
+      stationsTitle: '{place} — stations météo', airPlaceTitle: 'Qualité de l’air — {place}',
+      inHours: '{d} en 3 h', now: '{place} maintenant {v}', nowDelta: '{place} maintenant {v}, {d} en 3 h',
+      meanOf: 'moyenne de {n} stations à {h}',
+      regionsExtremes: 'Région la plus chaude : {w} ; la plus froide : {c}',
+      stationsExtremes: 'Station la plus chaude : {w} ; la plus froide : {c}',
+      airHighest: 'Indice le plus élevé : {s}, {c} — {l}', airNone: 'Aucun indice récent',
+      alertsNone: 'aucune alerte en cours', alertsOne: '1 alerte en cours', alertsMany: '{n} alertes en cours',
+      tableToggle: 'Tableau des valeurs', regionsCaption: 'Température par région, {h}',
+      stationsCaption: 'Stations : dernière mesure', communesCaption: 'Température par commune, {h}',
+      airCaption: 'Stations de qualité de l’air : indice du jour', indexClass: 'Classe', indexLabel: 'Indice',
+      dominant: 'Dominant', liveConnected: 'En direct', liveConnecting: 'Connexion…',
+      liveReconnecting: 'Reconnexion…', liveStatic: 'Vérifié toutes les {s} s',
     },
     en: {
       title: 'Hourly temperatures',
@@ -100,6 +114,18 @@
       level_information: 'information', level_alert: 'alert', levelWord: '{l} level',
       forecast: 'Forecast', forecastMae: 'MAE {e} °C at h+{h}', forecastModel: 'model {m}',
       tomorrowMax: 'Tomorrow’s forecast maximum: {v} (model {m}, MAE {e} °C)',
+      stationsTitle: '{place} — weather stations', airPlaceTitle: 'Air quality — {place}',
+      inHours: '{d} in 3 h', now: '{place} now {v}', nowDelta: '{place} now {v}, {d} in 3 h',
+      meanOf: 'mean of {n} stations at {h}',
+      regionsExtremes: 'Warmest region: {w}; coldest: {c}',
+      stationsExtremes: 'Warmest station: {w}; coldest: {c}',
+      airHighest: 'Highest index: {s}, {c} — {l}', airNone: 'No recent index',
+      alertsNone: 'no active alert', alertsOne: '1 active alert', alertsMany: '{n} active alerts',
+      tableToggle: 'Table of the values', regionsCaption: 'Temperature per region, {h}',
+      stationsCaption: 'Stations: latest measurement', communesCaption: 'Temperature per commune, {h}',
+      airCaption: 'Air-quality stations: the day’s index', indexClass: 'Class', indexLabel: 'Index',
+      dominant: 'Dominant', liveConnected: 'Live', liveConnecting: 'Connecting…',
+      liveReconnecting: 'Reconnecting…', liveStatic: 'Checked every {s} s',
     },
   };
   let lang = 'fr';
@@ -120,6 +146,13 @@
   function signed(v) {
     if (v === null || v === undefined) return '—';
     return (v > 0 ? '+' : v < 0 ? '−' : '±') + num(Math.abs(v), 1) + ' °C';
+  }
+  // "+0,9 °C en 3 h"; empty when there is no value 3 hours before.
+  const inThreeHours = (d) => (d === null || d === undefined ? '' : t('inHours', { d: signed(d) }));
+  // "9,1 °C (+0,9 °C en 3 h)": a value with its comparison, readable without hovering.
+  function withDelta(v, d) {
+    const delta = inThreeHours(d);
+    return degrees(v) + (delta && v !== null && v !== undefined ? ' (' + delta + ')' : '');
   }
   function when(iso) {
     if (!iso) return '—';
@@ -168,6 +201,13 @@
     return charts[id];
   }
 
+  // ---- Names -----------------------------------------------------------------------------------
+  // A source as the page names it: its configured display_name (meta.json), else its name.
+  function sourceName(name) {
+    const source = ((state.meta && state.meta.sources) || []).find((s) => s.name === name);
+    return (source && source.display_name) || name;
+  }
+
   // ---- Data loading ----------------------------------------------------------------------------
   async function getJson(name) {
     // no-store: the generator rewrites these files in place every hour.
@@ -212,6 +252,14 @@
     document.title = t('title');
     document.querySelectorAll('[data-i18n]').forEach((el) => { el.textContent = t(el.dataset.i18n); });
     $('generated').textContent = t('generated', { t: when(state.meta.generated_at) });
+    // Panels named after their source's display name when the data says which source it is.
+    if (state.stations && state.stations.source) {
+      $('toulouse-title-text').textContent = t('stationsTitle', { place: sourceName(state.stations.source) });
+    }
+    if (state.meta.air_quality && state.meta.air_quality.source) {
+      $('air-title-text').textContent = t('airPlaceTitle', { place: sourceName(state.meta.air_quality.source) });
+    }
+    renderLive();
   }
 
   function renderBanner() {
@@ -222,14 +270,14 @@
     banner.classList.toggle('stale', stale.length > 0);
     if (stale.length) banner.setAttribute('role', 'alert'); else banner.removeAttribute('role');
     const head = stale.length
-      ? '<strong>⚠ ' + escapeHtml(t('staleWarning', { names: stale.map((s) => s.name).join(', ') })) + '</strong>'
+      ? '<strong>⚠ ' + escapeHtml(t('staleWarning', { names: stale.map((s) => sourceName(s.name)).join(', ') })) + '</strong>'
       : '<strong>✓ ' + escapeHtml(t('sourcesOk')) + '</strong>';
     const items = sources.map((s) => {
       const bad = s.stale || !s.last_success;
       const parts = [s.last_success ? t('lastSuccess', { t: when(s.last_success) }) : t('never')];
       if (s.last_failure) parts.push(t('lastFailure', { t: when(s.last_failure) }));
       return '<li data-source="' + escapeHtml(s.name) + '" class="' + (bad ? 'is-stale' : 'is-fresh') + '">'
-        + '<span class="dot" aria-hidden="true"></span><b>' + escapeHtml(s.name) + '</b> — '
+        + '<span class="dot" aria-hidden="true"></span><b>' + escapeHtml(sourceName(s.name)) + '</b> — '
         + escapeHtml(parts.join(' · ')) + ' (' + escapeHtml(bad ? t('stale') : t('fresh')) + ')'
         + (s.last_failure_message && bad ? ' <span class="why">' + escapeHtml(s.last_failure_message) + '</span>' : '')
         + '</li>';
@@ -274,6 +322,34 @@
       + escapeHtml(alertPeakText(a)) + '</li>');
     box.innerHTML = '<strong>⚠ ' + escapeHtml(t('alertsTitle')) + '</strong><ul>' + items.join('')
       + '</ul><p class="note">' + escapeHtml(t('alertNote')) + '</p>';
+  }
+
+  // "2 alertes en cours", or nothing when the site has no alerts file (a database before schema 8).
+  function alertsCountText() {
+    if (!state.alerts) return '';
+    const n = alertList().filter((a) => a.active).length;
+    return n === 0 ? t('alertsNone') : n === 1 ? t('alertsOne') : t('alertsMany', { n });
+  }
+
+  // A panel's headline: its parts joined with " · ", the alerts count last. `value` and `delta`
+  // (numbers) go in data attributes so a test can read what is shown without parsing the words.
+  function renderHeadline(id, parts, value, delta) {
+    const el = $(id);
+    el.textContent = parts.concat(alertsCountText()).filter(Boolean).join(' · ');
+    el.dataset.value = value === null || value === undefined ? '' : String(value);
+    el.dataset.delta = delta === null || delta === undefined ? '' : String(delta);
+  }
+
+  // A map's text alternative: a table with a caption, column headers and a row header per line.
+  // rows: [{ key, cells: [header text, ...cell texts], values: [...numbers for data-value] }].
+  function renderTable(id, caption, headers, rows) {
+    const head = '<thead><tr>' + headers.map((h) => '<th scope="col">' + escapeHtml(h) + '</th>').join('')
+      + '</tr></thead>';
+    const body = rows.map((r) => '<tr data-key="' + escapeHtml(r.key) + '"><th scope="row">'
+      + escapeHtml(r.cells[0]) + '</th>' + r.cells.slice(1).map((c, i) => '<td'
+        + (r.values && r.values[i] !== undefined && r.values[i] !== null ? ' data-value="' + r.values[i] + '"' : '')
+        + '>' + escapeHtml(c) + '</td>').join('') + '</tr>').join('');
+    $(id).innerHTML = '<caption>' + escapeHtml(caption) + '</caption>' + head + '<tbody>' + body + '</tbody>';
   }
 
   // The station's alerts as shaded spans of its chart; an open alert runs to the chart's end.
@@ -372,11 +448,44 @@
         label: {
           // The kiosk has no tooltip, so it prints the values on the map instead.
           show: TV, fontSize: baseFont() * 0.8, color: '#111',
-          formatter: (p) => (Number.isFinite(p.value) ? num(p.value, 1) + ' °C' : ''),
+          formatter: (p) => {
+            if (!Number.isFinite(p.value)) return '';
+            const d = delta3h((byCode.get(p.name) || {}).latest);
+            return num(p.value, 1) + ' °C' + (d === null ? '' : '\n' + signed(d));
+          },
         },
         data: mapData(state.france),
       }],
     }, true);
+  }
+
+  // The regions with a value now, warmest first.
+  function regionsByTemperature() {
+    return (state.france ? state.france.regions : [])
+      .filter((r) => r.latest && r.latest.temperature !== null)
+      .sort((a, b) => b.latest.temperature - a.latest.temperature);
+  }
+
+  // "Région la plus chaude : Corse 19,0 °C ; la plus froide : … · 1 alerte en cours".
+  function renderFranceHeadline() {
+    const sorted = regionsByTemperature();
+    const named = (r) => r.name + ' ' + withDelta(r.latest.temperature, delta3h(r.latest));
+    const parts = sorted.length ? [t('regionsExtremes', { w: named(sorted[0]), c: named(sorted[sorted.length - 1]) })] : [];
+    renderHeadline('france-headline', parts, sorted.length ? sorted[0].latest.temperature : null,
+      sorted.length ? delta3h(sorted[0].latest) : null);
+  }
+
+  // The same values as the map (each region's latest hour), in name order.
+  function renderFranceTable() {
+    const regions = (state.france ? state.france.regions.slice() : [])
+      .sort((a, b) => a.name.localeCompare(b.name, locale()));
+    renderTable('france-table', t('regionsCaption', { h: when(state.france && state.france.latest_hour) }),
+      [t('region'), t('temperature'), t('delta3h'), t('points')],
+      regions.map((r) => {
+        const l = r.latest && r.latest.temperature !== null ? r.latest : null;
+        return { key: r.code, cells: [r.name, l ? degrees(l.temperature) : t('noData'), l ? signed(delta3h(l)) : '—',
+          l ? num(l.numberOfPoints, 0) : '—'], values: [l ? l.temperature : null, l ? delta3h(l) : null] };
+      }));
   }
 
   function renderRegionSelect() {
@@ -423,7 +532,9 @@
 
   function renderRegionSeries() {
     const region = regionsByCode().get(state.region) || null;
-    $('region-series-title').textContent = region ? region.name : '';
+    // The latest value and its change in 3 hours beside the name: no hovering needed.
+    const l = region && region.latest && region.latest.temperature !== null ? region.latest : null;
+    $('region-series-title').textContent = region ? region.name + (l ? ' — ' + withDelta(l.temperature, delta3h(l)) : '') : '';
     $('region-series').dataset.region = state.region || '';
     chart('region-series-48h').setOption(regionSeriesOption(region, 48, t('last48h')), true);
     chart('region-series-7d').setOption(regionSeriesOption(region, 24 * 7, t('last7d')), true);
@@ -438,13 +549,89 @@
   // ---- Toulouse --------------------------------------------------------------------------------
   const stationList = () => (state.stations ? state.stations.stations : []);
   const stationKey = (s) => s.dataset_id;
-  const stationName = (s) => s.commune + (s.number ? ' #' + s.number : '');
+  // "Meteopole (Toulouse)": the name stations.json gives (read from the dataset id, see
+  // docs/dashboard-data.md) and its commune; a file without names gives the commune alone.
+  function stationName(s) {
+    const name = s.name || s.commune || s.dataset_id;
+    return s.commune && name !== s.commune ? name + ' (' + s.commune + ')' : name;
+  }
+
+  // The station's hourly mean at its newest hour and the change since 3 hours before (null when
+  // either hour is missing): the comparison shown beside its latest value.
+  function stationDelta(s) {
+    const hourly = s ? s.hourly : [];
+    const last = hourly.length ? hourly[hourly.length - 1] : null;
+    if (!last || last.temperature_mean === null) return null;
+    const before = hourly.find((h) => Date.parse(h.hour) === Date.parse(last.hour) - 3 * 3600e3);
+    return before && before.temperature_mean !== null ? last.temperature_mean - before.temperature_mean : null;
+  }
+
+  // The network "now": the mean of the stations' hourly means at the network's newest hour, and
+  // its change in 3 hours over the stations that have both hours (so the same stations are
+  // compared). A mean rather than a reference station: any station may be down.
+  function networkNow() {
+    const list = stationList().filter((s) => s.hourly.length);
+    if (!list.length) return null;
+    const newest = Math.max(...list.map((s) => Date.parse(s.hourly[s.hourly.length - 1].hour)));
+    const at = (s, ms) => {
+      const h = s.hourly.find((x) => Date.parse(x.hour) === ms);
+      return h && h.temperature_mean !== null ? h.temperature_mean : null;
+    };
+    const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
+    const now = list.map((s) => at(s, newest)).filter((v) => v !== null);
+    if (!now.length) return null;
+    const pairs = list.map((s) => [at(s, newest), at(s, newest - 3 * 3600e3)])
+      .filter(([a, b]) => a !== null && b !== null);
+    const delta = pairs.length ? mean(pairs.map((p) => p[0])) - mean(pairs.map((p) => p[1])) : null;
+    return { value: mean(now), delta, stations: now.length, hour: new Date(newest).toISOString() };
+  }
+
+  // "Toulouse Métropole maintenant 6,8 °C, +1,9 °C en 3 h (moyenne de 2 stations à …) · Station
+  // la plus chaude : … · aucune alerte en cours".
+  function renderToulouseHeadline() {
+    const place = sourceName(state.stations.source);
+    const now = networkNow();
+    const parts = [];
+    if (now) {
+      const v = degrees(now.value);
+      parts.push((now.delta === null ? t('now', { place, v }) : t('nowDelta', { place, v, d: signed(now.delta) }))
+        + ' (' + t('meanOf', { n: now.stations, h: when(now.hour) }) + ')');
+    }
+    const measured = stationList().filter((s) => s.latest && s.latest.temperature_c !== null)
+      .sort((a, b) => b.latest.temperature_c - a.latest.temperature_c);
+    const named = (s) => stationName(s) + ' ' + withDelta(s.latest.temperature_c, stationDelta(s));
+    if (measured.length > 1) {
+      parts.push(t('stationsExtremes', { w: named(measured[0]), c: named(measured[measured.length - 1]) }));
+    }
+    renderHeadline('toulouse-headline', parts, now ? Math.round(now.value * 10) / 10 : null,
+      now && now.delta !== null ? Math.round(now.delta * 10) / 10 : null);
+  }
+
+  // The same values as the map: the stations' latest measurement, then the communes' latest hour.
+  function renderToulouseTables() {
+    const stations = stationList().slice().sort((a, b) => stationName(a).localeCompare(stationName(b), locale()));
+    renderTable('stations-table', t('stationsCaption'),
+      [t('station'), t('temperature'), t('delta3h'), t('observedAt')],
+      stations.map((s) => {
+        const l = s.latest;
+        return { key: stationKey(s), cells: [stationName(s), l ? degrees(l.temperature_c) : t('noData'),
+          signed(stationDelta(s)), l ? when(l.observed_at) : '—'],
+        values: [l ? l.temperature_c : null, stationDelta(s)] };
+      }));
+    const communes = (state.communes ? state.communes.regions : [])
+      .filter((r) => r.latest && r.latest.temperature !== null)
+      .sort((a, b) => a.name.localeCompare(b.name, locale()));
+    renderTable('communes-table', t('communesCaption', { h: when(state.communes && state.communes.latest_hour) }),
+      [t('commune'), t('temperature'), t('delta3h')],
+      communes.map((r) => ({ key: r.code, cells: [r.name, degrees(r.latest.temperature), signed(delta3h(r.latest))],
+        values: [r.latest.temperature, delta3h(r.latest)] })));
+  }
 
   function stationTooltip(s) {
     const l = s.latest;
     const lines = ['<b>' + escapeHtml(stationName(s)) + '</b>'];
     if (!l) return lines.concat(escapeHtml(t('noData'))).join('<br>');
-    lines.push(t('temperature') + ' : ' + degrees(l.temperature_c));
+    lines.push(t('temperature') + ' : ' + withDelta(l.temperature_c, stationDelta(s)));
     lines.push(t('humidity') + ' : ' + num(l.humidity_pct, 0) + ' %');
     lines.push(t('wind') + ' : ' + num(l.wind_speed_kmh, 0) + ' km/h (' + t('gust') + ' '
       + num(l.gust_kmh, 0) + ' km/h)');
@@ -500,7 +687,11 @@
           label: {
             show: TV, position: 'right', fontSize: baseFont() * 0.8, color: '#111',
             backgroundColor: 'rgba(255,255,255,0.8)', padding: 2,
-            formatter: (p) => degrees(stations[p.dataIndex].latest && stations[p.dataIndex].latest.temperature_c),
+            formatter: (p) => {
+              const s = stations[p.dataIndex];
+              const d = stationDelta(s);
+              return degrees(s.latest && s.latest.temperature_c) + (d === null ? '' : ' ' + signed(d));
+            },
           },
           data: stations.map((s) => ({ name: stationKey(s), value: [s.longitude, s.latitude] })),
         },
@@ -523,13 +714,16 @@
   function renderStationLatest(s) {
     const l = s && s.latest;
     const rows = !l ? [[t('noData'), '']] : [
-      [t('temperature'), degrees(l.temperature_c)], [t('humidity'), num(l.humidity_pct, 0) + ' %'],
+      [t('temperature'), degrees(l.temperature_c)], [t('delta3h'), signed(stationDelta(s))],
+      [t('humidity'), num(l.humidity_pct, 0) + ' %'],
       [t('wind'), num(l.wind_speed_kmh, 0) + ' km/h'], [t('gust'), num(l.gust_kmh, 0) + ' km/h'],
       [t('rain'), num(l.rain_mm, 1) + ' mm'], [t('pressure'), num(l.pressure_hpa, 1) + ' hPa'],
       [t('observedAt'), when(l.observed_at)],
     ];
     $('station-latest').innerHTML = rows.map(([k, v]) => '<div><dt>' + escapeHtml(k) + '</dt><dd>'
       + escapeHtml(v) + '</dd></div>').join('');
+    // The shown temperature as a number, for tests and the integrator's latency check.
+    $('station-latest').dataset.temperature = l && l.temperature_c !== null ? String(l.temperature_c) : '';
   }
 
   // The forecast continues the mean from the last observed hour, so the dashed line joins it.
@@ -751,6 +945,22 @@
     return point ? point.itemStyle.color : null;
   }
 
+  // "Indice le plus élevé : Toulouse Périphérique, 4 — Mauvais · 1 alerte en cours".
+  function renderAirHeadline() {
+    const indexed = airStations().filter((s) => s.index).sort((a, b) => b.index.class - a.index.class);
+    const top = indexed[0];
+    renderHeadline('air-headline', [top ? t('airHighest', { s: top.name, c: top.index.class, l: top.index.label })
+      : t('airNone')], top ? top.index.class : null, null);
+  }
+
+  function renderAirTable() {
+    const stations = airStations().slice().sort((a, b) => a.name.localeCompare(b.name, locale()));
+    renderTable('air-table', t('airCaption'), [t('station'), t('commune'), t('indexClass'), t('indexLabel'),
+      t('dominant')], stations.map((s) => ({ key: s.code, cells: [s.name + ' (' + s.code + ')', s.commune,
+      s.index ? String(s.index.class) : t('noData'), s.index ? s.index.label : '—', s.index ? s.index.dominant : '—'],
+    values: [null, s.index ? s.index.class : null] })));
+  }
+
   // Synchronous like the other panels; the chosen station's file follows when it has loaded.
   function renderAir() {
     const has = Boolean(state.meta.air_quality && state.air);
@@ -758,6 +968,8 @@
     if (!has) return;
     $('air-label').textContent = state.meta.air_quality.label || state.air.label || '';
     chart('air-map').setOption(airMapOption(), true);
+    renderAirHeadline();
+    renderAirTable();
     renderAirSelect();
     renderAirStation();
     if (state.airStation) selectAirStation(state.airStation);
@@ -918,12 +1130,16 @@
     renderBanner();
     renderAlerts();
     renderFranceMap();
+    renderFranceHeadline();
+    renderFranceTable();
     renderRegionSelect();
     renderRegionSeries();
     const hasStations = Boolean(state.meta.stations && state.stations && state.communeSet);
     $('panel-toulouse').hidden = !hasStations;
     if (hasStations) {
       renderToulouseMap();
+      renderToulouseHeadline();
+      renderToulouseTables();
       renderStationSelect();
       renderStation();
     }
@@ -999,12 +1215,14 @@
   }
 
   async function poll() {
+    if (live.state === 'connected') return; // the server says when files change
     try {
       const meta = await getJson('meta.json');
       if (meta.generated_at !== state.generatedAt) {
         await loadAll();
         renderAll();
         document.body.dataset.reloads = String(Number(document.body.dataset.reloads || 0) + 1);
+        markUpdated();
       }
     } catch (error) {
       // Keep showing the last good data; the generator may be mid-rename. Next poll retries.
@@ -1012,10 +1230,127 @@
     }
   }
 
+  // ---- Live updates ----------------------------------------------------------------------------
+  // `meteo-etl serve` sends on /events `run` (data: the data files a run rewrote, relative to the
+  // site) and `reset` (refresh everything); heartbeats are comments. The URL is relative, so a
+  // reverse proxy's prefix works. A plain static server (or file://) has no /events: an error
+  // before the stream ever opened closes it for good and the page keeps polling meta.json.
+  const live = { state: 'static', source: null, opened: false, failures: 0, queue: Promise.resolve() };
+  // A server that went away for good: after this many failed reconnections in a row, poll instead.
+  const MAX_RECONNECTS = 5;
+
+  function setLive(next) {
+    live.state = next;
+    renderLive();
+  }
+  function renderLive() {
+    const el = $('live');
+    el.dataset.state = live.state;
+    const key = { connected: 'liveConnected', connecting: 'liveConnecting', reconnecting: 'liveReconnecting' }[live.state];
+    $('live-text').textContent = key ? t(key) : t('liveStatic', { s: num(POLL_S, 0) });
+  }
+
+  // One update at a time, in the order the events came: two runs never interleave their fetches.
+  function enqueue(work, eventId) {
+    live.queue = live.queue.then(work).then(() => {
+      if (eventId) document.body.dataset.lastEventId = eventId;
+    }).catch((error) => console.warn('meteo-etl dashboard: live update failed', error));
+  }
+
+  // What decides which files the page reads: when it changes, everything is reloaded.
+  function layoutOf(meta) {
+    return JSON.stringify([meta.region_sets, meta.stations, meta.station_region_set,
+      meta.air_quality && meta.air_quality.file, meta.air_quality_impact, meta.alerts]);
+  }
+
+  // The data files the page holds, each with where it goes in the state (path relative to data/).
+  function heldFiles() {
+    const held = new Map();
+    const impact = impactOf(state.meta);
+    if (state.franceSet) held.set(state.franceSet.hourly, (v) => { state.france = v; });
+    if (state.meta.stations && state.communeSet) held.set(state.communeSet.hourly, (v) => { state.communes = v; });
+    if (state.meta.stations) held.set(state.meta.stations, (v) => { state.stations = v; });
+    if (state.meta.air_quality) held.set(state.meta.air_quality.file, (v) => { state.air = v; });
+    const airStation = airStations().find((x) => x.code === state.airStation);
+    if (state.airFile && airStation && airStation.file) held.set(airStation.file, (v) => { state.airFile = v; });
+    if (impact && impact.increment) held.set(impact.increment, (v) => { state.increment = v; });
+    const impactStation = impactStations().find((x) => x.code === state.impactStation);
+    if (state.impactFile && impactStation) held.set(impactStation.file, (v) => { state.impactFile = v; });
+    if (state.meta.alerts) held.set(state.meta.alerts, (v) => { state.alerts = v; });
+    return held;
+  }
+
+  // A `run` event: fetch only the named files the page shows, then redraw in place (the charts'
+  // setOption; the selected region, station and kiosk slide are kept in the state).
+  async function refreshFiles(files) {
+    const named = new Set(files.map((f) => String(f).replace(/^\.?\//, '').replace(/^data\//, '')));
+    if ([...named].some((f) => f.startsWith('shapes-'))) return refreshAll();
+    if (named.has('meta.json')) {
+      const meta = await getJson('meta.json');
+      if (layoutOf(meta) !== layoutOf(state.meta)) return refreshAll();
+      Object.assign(state, { meta, generatedAt: meta.generated_at });
+    }
+    const wanted = [...heldFiles()].filter(([file]) => named.has(file));
+    if (!wanted.length && !named.has('meta.json')) return undefined; // nothing this page shows
+    const bodies = await Promise.all(wanted.map(([file]) => getJson(file)));
+    wanted.forEach(([, assign], i) => assign(bodies[i]));
+    renderAll();
+    markUpdated();
+    return undefined;
+  }
+
+  async function refreshAll() {
+    await loadAll();
+    renderAll();
+    markUpdated();
+  }
+
+  // Markers for tests and the end-to-end latency check: how many updates, from which data.
+  function markUpdated() {
+    const body = document.body;
+    body.dataset.updates = String(Number(body.dataset.updates || 0) + 1);
+    body.dataset.updatedAt = state.meta.generated_at || '';
+  }
+
+  function startLive() {
+    const served = location.protocol === 'http:' || location.protocol === 'https:';
+    if (!LIVE || !served || typeof EventSource !== 'function') { setLive('static'); return; }
+    const source = new EventSource('events');
+    live.source = source;
+    setLive('connecting');
+    source.onopen = () => {
+      // Back after a drop: runs may have been missed meanwhile, so everything is read again.
+      if (live.opened) enqueue(refreshAll);
+      live.opened = true;
+      live.failures = 0;
+      setLive('connected');
+    };
+    source.onerror = () => {
+      live.failures += 1;
+      if (!live.opened || source.readyState === EventSource.CLOSED || live.failures > MAX_RECONNECTS) {
+        source.close(); // no /events here (or it went away for good): polling, as without a server
+        live.source = null;
+        setLive('static');
+        return;
+      }
+      setLive('reconnecting'); // the browser retries by itself, after the server's `retry:`
+    };
+    source.addEventListener('run', (e) => {
+      let files = [];
+      try {
+        files = JSON.parse(e.data).files || [];
+      } catch (error) {
+        console.warn('meteo-etl dashboard: unreadable run event', error);
+      }
+      enqueue(() => refreshFiles(files), e.lastEventId);
+    });
+    source.addEventListener('reset', (e) => enqueue(refreshAll, e.lastEventId));
+  }
+
   // ---- Start -----------------------------------------------------------------------------------
   async function start() {
     document.body.classList.toggle('tv', TV);
-    window.__dashboard = { charts, state, ready: false, tv: TV, regionColor, communeColor, airStationColor };
+    window.__dashboard = { charts, state, live, ready: false, tv: TV, regionColor, communeColor, airStationColor };
     try {
       await loadAll();
     } catch (error) {
@@ -1031,6 +1366,7 @@
       wireInteractions();
     }
     setInterval(poll, POLL_S * 1000); // also outside the kiosk: a left-open tab stays current
+    startLive();
     window.__dashboard.ready = true;
   }
 

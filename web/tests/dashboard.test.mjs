@@ -218,7 +218,8 @@ test('stale banner appears only when meta says a source is stale', async () => {
     const banner = stale.page.locator(byTestId('banner'));
     assert.equal(await banner.getAttribute('role'), 'alert');
     assert.equal(await banner.evaluate((el) => el.classList.contains('stale')), true);
-    const staleName = JSON.parse(someStale()).sources.find((s) => s.stale).name;
+    const staleSource = JSON.parse(someStale()).sources.find((s) => s.stale);
+    const staleName = staleSource.display_name || staleSource.name; // the page shows display names
     assert.match(await banner.innerText(), new RegExp(`Attention.*${staleName}`));
     assert.ok(await banner.isVisible());
     await screenshot(stale.page, 'stale');
@@ -470,7 +471,7 @@ function alertsAndForecastSite(station) {
   const iso = (ms) => new Date(ms).toISOString().replace('.000Z', 'Z');
   const start = hourly[Math.max(0, hourly.length - 6)].hour;
   const alert = { kind: 'strong_wind', level: 'orange', level_rank: 2, scope_type: 'station',
-    source: 'toulouse-stations', scope_id: station.dataset_id, place: 'Toulouse #1', start, end: null,
+    source: 'toulouse-stations', scope_id: station.dataset_id, place: 'Meteopole (Toulouse)', start, end: null,
     active: true, peak: 95, peak_at: start, unit: 'km/h', threshold: 80,
     note: 'indicative, not official vigilance' };
   const forecast = [
@@ -509,7 +510,7 @@ test('alerts and forecast: banner lists the active alert, the station chart mark
     assert.equal(await banner.isVisible(), true);
     assert.equal(await banner.getAttribute('role'), 'alert');
     const text = await banner.innerText();
-    for (const part of ['Alertes en cours', 'Vent fort — niveau orange', 'Toulouse #1', 'depuis le',
+    for (const part of ['Alertes en cours', 'Vent fort — niveau orange', 'Meteopole (Toulouse)', 'depuis le',
       'pic 95,0 km/h (seuil 80,0 km/h)', 'Indicatif, pas une vigilance officielle.']) {
       assert.ok(text.includes(part), `"${part}" in ${text}`);
     }

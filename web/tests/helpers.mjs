@@ -94,14 +94,25 @@ export async function open(browser, url, { width = 1366, height = 900, timezoneI
     deviceScaleFactor: 1 });
   const page = await context.newPage();
   const problems = [];
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  // A static server has no /events: the page asks once, gets a 404 and keeps polling (app.js's
+  // live section). That one answer is expected, so it is counted in `events`, not a problem.
+  const events = [];
+  const isEvents = (url) => { try { return new URL(url).pathname.endsWith('/events'); } catch { return false; } };
+  page.on('request', (r) => { if (isEvents(r.url())) events.push(r.url()); });
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !isEvents(m.location()?.url || '')) problems.push(`console: ${m.text()}`);
+  });
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('requestfailed', (r) => problems.push(`requestfailed: ${r.url()} ${r.failure()?.errorText}`));
-  page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
+  page.on('requestfailed', (r) => {
+    if (!isEvents(r.url())) problems.push(`requestfailed: ${r.url()} ${r.failure()?.errorText}`);
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 400 && !(isEvents(r.url()) && r.status() === 404)) problems.push(`HTTP ${r.status()}: ${r.url()}`);
+  });
   await page.goto(url);
   await page.waitForFunction(() => window.__dashboard && (window.__dashboard.ready || window.__dashboard.error));
   await page.waitForTimeout(300); // let ECharts finish its first animation frame for screenshots
-  return { page, problems, close: () => context.close() };
+  return { page, problems, events, close: () => context.close() };
 }
 
 export async function screenshot(page, name) {

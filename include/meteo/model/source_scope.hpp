@@ -13,6 +13,7 @@ struct SourceScope {
   std::string name;
   SourceKind kind = SourceKind::sensor_feed;
   std::vector<std::string> region_sets;  // the names of the sets it is matched against, in order
+  std::string display_name;              // how pages name it; empty: the name
 };
 
 }  // namespace meteo

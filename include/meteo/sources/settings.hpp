@@ -15,6 +15,8 @@ namespace meteo {
 
 struct SourceConfig {
   std::string name;
+  // How pages name the source ("Toulouse Métropole"); the name when not configured.
+  std::string display_name;
   std::string type;  // "sensor-api", "opendatasoft-stations" or "arcgis-air-quality"
   std::string url;   // sensor-api only
   Secret api_key;    // sent as X-API-Key

@@ -108,6 +108,7 @@ class Dashboard : public ::testing::Test {
     config << "\n[[region_sets]]\nname = \"toulouse-communes\"\nlocation = \""
            << shared_data("geo/communes-31-haute-garonne.geojson") << "\"\n"
            << "\n[[sources]]\nname = \"toulouse\"\ntype = \"opendatasoft-stations\"\n"
+           << "display_name = \"Toulouse Métropole\"\n"
            << "base_url = \"" << portal.base_url() << "\"\ndataset_pattern = \"station-meteo\"\n"
            << "start = \"" << to_iso8601(portal_now() - std::chrono::hours(24)) << "\"\n"
            << "region_sets = [\"toulouse-communes\"]\n";
@@ -354,11 +355,21 @@ TEST_F(Dashboard, StationsComeWithTheirLatestObservationAndHours) {
   EXPECT_EQ(meta["region_sets"].size(), 2u);
   EXPECT_EQ(source_named(meta, "toulouse")["stale"], false);
   EXPECT_EQ(source_named(meta, "toulouse")["type"], "opendatasoft-stations");
+  // The configured display name; without one, the source's name.
+  EXPECT_EQ(source_named(meta, "toulouse")["display_name"], "Toulouse Métropole");
+  EXPECT_EQ(source_named(meta, "sensors")["display_name"], "sensors");
 
   const json stations = read_json(site() / "data/stations.json");
   EXPECT_EQ(stations["source"], "toulouse");
   EXPECT_EQ(stations["region_set"], "toulouse-communes");
   ASSERT_EQ(stations["stations"].size(), 77u);
+  // Named from their dataset ids (the portal's list has no other name): no "Toulouse #1".
+  for (const json& station : stations["stations"]) {
+    EXPECT_FALSE(station["name"].get<std::string>().empty()) << station["dataset_id"];
+    if (station["dataset_id"] == "01-station-meteo-toulouse-meteopole") {
+      EXPECT_EQ(station["name"], "Meteopole");
+    }
+  }
   std::size_t observed = 0;
   const std::string newest_hour = to_iso8601(portal_now());
   for (const json& station : stations["stations"]) {

@@ -133,18 +133,23 @@ TEST_F(AlertsAndForecasts, AlertsFileHasTheActiveAndTheSpansAlertsNotTheWithdraw
   seed_alerts(db);
   write(db);
   EXPECT_EQ(read_json(site() / "data/meta.json")["alerts"], "alerts.json");
-  const json expected = json::parse(R"({"note": "indicative, not official vigilance", "alerts": [
+  const json expected =
+      json::parse(R"json({"note": "indicative, not official vigilance", "alerts": [
     {"kind": "strong_wind", "level": "orange", "level_rank": 2, "scope_type": "station",
-     "source": "toulouse", "scope_id": "01-station-a", "place": "Toulouse #1",
+     "source": "toulouse", "scope_id": "01-station-a", "place": "Station a (Toulouse)",
      "start": "2026-11-22T05:00:00Z", "end": null, "active": true, "peak": 95.0,
      "peak_at": "2026-11-22T06:15:00Z", "unit": "km/h", "threshold": 80.0,
      "note": "indicative, not official vigilance"},
     {"kind": "severe_cold", "level": "yellow", "level_rank": 1, "scope_type": "station",
-     "source": "toulouse", "scope_id": "01-station-a", "place": "Toulouse #1",
+     "source": "toulouse", "scope_id": "01-station-a", "place": "Station a (Toulouse)",
      "start": "2026-11-20T02:00:00Z", "end": "2026-11-20T08:00:00Z", "active": false,
      "peak": -6.0, "peak_at": "2026-11-20T05:00:00Z", "unit": "°C", "threshold": -5.0,
-     "note": "indicative, not official vigilance"}]})");
+     "note": "indicative, not official vigilance"}]})json");
   EXPECT_EQ(read_json(site() / "data/alerts.json"), expected);
+  // The station's name as stations.json gives it, read from its dataset id; the source without a
+  // configured display name is shown by its name.
+  EXPECT_EQ(station()["name"], "Station a");
+  EXPECT_EQ(read_json(site() / "data/meta.json")["sources"][0]["display_name"], kSource);
 }
 
 TEST_F(AlertsAndForecasts, StationCarriesItsLatestShownForecastWithItsBacktestMae) {

@@ -67,6 +67,20 @@ TEST(Config, DefaultsWhenOnlyTheRequiredKeysAreGiven) {
   EXPECT_EQ(config.logging.level, "info");
 }
 
+TEST(Config, ASourcesDisplayNameDefaultsToItsName) {
+  EXPECT_EQ(
+      parse_config(kMinimal, "test.toml", fake_environment({})).source("sensors").display_name,
+      "sensors");
+  const Config named = parse_config(std::string(kMinimal) + "display_name = \"Capteurs Météo\"\n",
+                                    "test.toml", fake_environment({}));
+  EXPECT_EQ(named.source("sensors").display_name, "Capteurs Météo");
+  expect_config_error(std::string(kMinimal) + "display_name = \" \"\n",
+                      "sources[0].display_name: use 1 to 120 characters on one line");
+  expect_config_error(std::string(kMinimal) + "display_name = \"a\\nb\"\n",
+                      "sources[0].display_name");
+  expect_config_error(std::string(kMinimal) + "display_name = 3\n", "sources[0].display_name");
+}
+
 TEST(Config, TheCacheDirectoryIsTakenFromTheConfigFilesDirectory) {
   const auto env = fake_environment({});
   const std::string minimal = kMinimal;
@@ -449,6 +463,7 @@ TEST(ShippedConfigs, EveryConfigFileInTheRepositoryParses) {
       load_config(meteo::testing::source_path("config/toulouse.toml"), environment);
   ASSERT_EQ(toulouse.analysis_job.interventions.size(), 1u) << "the example intervention";
   EXPECT_EQ(toulouse.analysis_job.interventions[0].name, "zfe-m-crit-air-3");
+  EXPECT_EQ(toulouse.source("toulouse-stations").display_name, "Toulouse Métropole");
 }
 
 }  // namespace
