@@ -240,7 +240,7 @@ void Server::Impl::serve_file(const httplib::Request& request, httplib::Response
   const std::optional<fs::path> file = relative ? resolve_in_site(site, *relative) : std::nullopt;
   std::ifstream in;
   if (file) in.open(*file, std::ios::binary);
-  if (!in) {
+  if (!in.is_open()) {
     answer_text(response, 404, "not found");
     return;
   }
