@@ -43,5 +43,6 @@ CommandRegistration register_dashboard(CLI::App& parent);
 CommandRegistration register_export(CLI::App& parent);
 CommandRegistration register_verify(CLI::App& parent);
 CommandRegistration register_analyze(CLI::App& parent);
+CommandRegistration register_serve(CLI::App& parent);
 
 }  // namespace meteo

@@ -98,7 +98,7 @@ Config parse_config(std::string_view toml_text, const std::filesystem::path& ori
   reader.expect_only(
       root, "",
       {"database", "archive", "cache", "verify", "logging", "region_sets", "sources", "dashboard",
-       "monitoring", "analysis", "interventions", "alerts", "forecast"});
+       "monitoring", "analysis", "interventions", "alerts", "forecast", "serve"});
   Config config;
   config.origin = origin;
   config.database = read_database(reader, reader.subtable(root, "", "database"));
@@ -109,6 +109,7 @@ Config parse_config(std::string_view toml_text, const std::filesystem::path& ori
   if (const toml::table* dashboard = reader.subtable(root, "", "dashboard")) {
     config.dashboard = read_dashboard(reader, *dashboard);
   }
+  config.serve = read_serve(reader, reader.subtable(root, "", "serve"));
   reader.for_each_table_in_array(root, "region_sets", [&](const toml::table& t, const auto& where) {
     config.region_sets.push_back(read_region_set(reader, t, where));
   });

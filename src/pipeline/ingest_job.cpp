@@ -54,8 +54,8 @@ void log_ingest_run(spdlog::logger& log, const std::string& source, std::int64_t
 }
 
 template <class Record>
-RunCounts load_file(Database& db, const Config& config, sources::Source<Record>& source,
-                    const fs::path& file, spdlog::logger& log) {
+IngestOutcome load_file(Database& db, const Config& config, sources::Source<Record>& source,
+                        const fs::path& file, spdlog::logger& log) {
   const std::string& name = source.config().name;
   const auto now = std::chrono::system_clock::now();
   const UtcSeconds hour = floor_to_hour(now);
@@ -81,7 +81,7 @@ RunCounts load_file(Database& db, const Config& config, sources::Source<Record>&
         load, file_unit(file, std::chrono::floor<std::chrono::seconds>(now)), *records, observed);
     close_file_run(db, run_id, counts, source);
     log_ingest_run(log, name, run_id, hour, landed.archived.origin.url, counts);
-    return counts;
+    return {run_id, counts};
   } catch (const std::exception& error) {
     DatabaseRunStore ledger(db);
     record_run_failure(ledger, run_id, name, error, log);
@@ -125,13 +125,16 @@ RunCounts count_records(sources::Source<Record>& source, const fs::path& file) {
 
 }  // namespace
 
-RunCounts ingest_file(Database& db, const Config& config, const SourceConfig& source,
-                      const fs::path& file, spdlog::logger& log) {
+IngestOutcome ingest_file(Database& db, const Config& config, const SourceConfig& source,
+                          const fs::path& file, spdlog::logger& log) {
   // A mistyped path is not worth a ledger run.
   require_readable_file(file);
   DatabaseRunStore ledger(db);
   const auto lock = ledger.try_lock(source_lock_key(source.name, Shard{}));
-  if (!lock) throw lock_held_error(source.name, Shard{});
+  if (!lock) {
+    const Error held = lock_held_error(source.name, Shard{});
+    throw SourceBusy(held.code(), held.what());
+  }
   recover_abandoned_runs(ledger, source.name, log);
   sources::AnySource typed_source = sources::make_source(source, log);
   return std::visit([&](auto& typed) { return load_file(db, config, *typed, file, log); },

@@ -124,7 +124,23 @@ void add_outcomes(metrics::Registry& registry, const std::vector<SourceRunOutcom
   }
 }
 
+// The ledger's view of every configured source: what the textfile and GET /metrics share.
+void add_ledger_metrics(Database& db, const Config& config, metrics::Registry& registry,
+                        UtcSeconds now) {
+  describe_run_metrics(registry);
+  for (const auto& health : read_source_health_reports(db, config, now)) {
+    add_source_state(registry, health);
+  }
+  add_dataset_watermarks(registry, read_status(db, 0).datasets);
+}
+
 }  // namespace
+
+std::string render_ledger_metrics(Database& db, const Config& config, UtcSeconds now) {
+  metrics::Registry registry;
+  add_ledger_metrics(db, config, registry, now);
+  return registry.render();
+}
 
 void describe_run_metrics(metrics::Registry& registry) {
   const std::pair<const char*, const char*> gauges[] = {
@@ -155,11 +171,7 @@ void write_run_metrics(Database& db, const Config& config, metrics::Registry& re
   if (file.empty()) return;
   std::string failure;
   try {
-    describe_run_metrics(registry);
-    for (const auto& health : read_source_health_reports(db, config, now)) {
-      add_source_state(registry, health);
-    }
-    add_dataset_watermarks(registry, read_status(db, 0).datasets);
+    add_ledger_metrics(db, config, registry, now);
     add_outcomes(registry, outcomes);
     metrics::write_file_atomically(file, registry.render());
     log.debug("metrics written to {}", file.string());

@@ -193,4 +193,38 @@ std::size_t close_abandoned_runs(Database& db, const std::string& source) {
   });
 }
 
+LedgerChanges ledger_changes_after(Database& db, std::int64_t after, std::size_t limit) {
+  auto& connection = db.connection();
+  return store::guarded("reading the runs committed after run " + std::to_string(after), [&] {
+    LedgerChanges changes;
+    auto committed = store::prepare(connection,
+                                    "SELECT id, source, kind, CAST(hour AS CHAR) FROM etl_runs"
+                                    " WHERE id > ? AND status = 'succeeded' ORDER BY id LIMIT ?");
+    store::Binder(*committed).int64(after).count(limit);
+    auto row = store::run_query(*committed);
+    while (row->next()) {
+      changes.committed.push_back({static_cast<std::int64_t>(row->getInt64(1)),
+                                   store::text(*row, 2), store::text(*row, 3),
+                                   parse_sql_datetime(store::text(*row, 4))});
+    }
+    auto running = store::prepare(
+        connection, "SELECT MIN(id) FROM etl_runs WHERE status = 'running' AND id > ?");
+    store::Binder(*running).int64(after);
+    auto oldest = store::run_query(*running);
+    if (oldest->next() && !oldest->isNull(1)) {
+      changes.oldest_running = static_cast<std::int64_t>(oldest->getInt64(1));
+    }
+    return changes;
+  });
+}
+
+std::int64_t newest_run_id(Database& db) {
+  auto& connection = db.connection();
+  return store::guarded("reading the newest run id", [&] {
+    auto select = store::prepare(connection, "SELECT COALESCE(MAX(id), 0) FROM etl_runs");
+    auto row = store::run_query(*select);
+    return row->next() ? static_cast<std::int64_t>(row->getInt64(1)) : std::int64_t{0};
+  });
+}
+
 }  // namespace meteo

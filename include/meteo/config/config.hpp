@@ -19,6 +19,7 @@
 #include "meteo/geo/settings.hpp"
 #include "meteo/http/settings.hpp"
 #include "meteo/pipeline/settings.hpp"
+#include "meteo/serve/settings.hpp"
 #include "meteo/sources/settings.hpp"
 #include "meteo/sources/stations/settings.hpp"
 #include "meteo/store/settings.hpp"
@@ -40,6 +41,7 @@ struct Config {
   AnalysisJobConfig analysis_job;       // [analysis]'s windows and [[interventions]]
   alerts::AlertSettings alerts;         // [alerts]: the rules, the notification command
   forecast::ForecastSettings forecast;  // [forecast]: horizons, history, the backtest
+  ServeConfig serve;                    // [serve]: `meteo-etl serve`
 
   // Throw Error(config) naming the missing entry.
   const RegionSetConfig& region_set(std::string_view name) const;

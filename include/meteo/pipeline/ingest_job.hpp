@@ -4,9 +4,11 @@
 // (kind "ingest"). Loads are idempotent, so ingesting a file twice counts nothing twice.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 
 #include "meteo/config/config.hpp"
+#include "meteo/core/errors.hpp"
 #include "meteo/model/run_counts.hpp"
 #include "meteo/store/database.hpp"
 
@@ -16,12 +18,26 @@ class logger;
 
 namespace meteo::pipeline {
 
+// What an ingest loaded, under which ledger run.
+struct IngestOutcome {
+  std::int64_t run_id = 0;
+  RunCounts counts;
+};
+
+// Thrown by ingest_file when another run holds the source's lock (ExitCode::temporary): a caller
+// may tell it from an unreachable database (`serve` answers 429, not 503).
+class SourceBusy : public Error {
+ public:
+  using Error::Error;
+};
+
 // Holds the source's lock, closes its abandoned runs, then lands, reads and loads `file` as one
 // unit of partition "file" (no window, no watermark). Throws Error(usage) naming the file when it
-// cannot be read or when the source takes no files (a station network), Error(data) when the
-// source's reader finds it malformed; a failure once the ledger run is begun is recorded on it.
-RunCounts ingest_file(Database& db, const Config& config, const SourceConfig& source,
-                      const std::filesystem::path& file, spdlog::logger& log);
+// cannot be read or when the source takes no files (a station network), SourceBusy when its lock
+// is held, Error(data) when the source's reader finds it malformed; a failure once the ledger run
+// is begun is recorded on it.
+IngestOutcome ingest_file(Database& db, const Config& config, const SourceConfig& source,
+                          const std::filesystem::path& file, spdlog::logger& log);
 
 // --dry-run: reads `file` as ingest_file would and counts what it holds; needs no database and
 // writes nothing (the file goes through a scratch archive, deleted after).

@@ -35,6 +35,10 @@ void write_run_metrics(Database& db, const Config& config, metrics::Registry& re
                        const std::vector<SourceRunOutcome>& outcomes, UtcSeconds now,
                        spdlog::logger& log);
 
+// The same families as the textfile, from the ledger alone (as `serve` exposes them at GET
+// /metrics): no invocation's outcomes, so the exit codes, run and stage durations are absent.
+std::string render_ledger_metrics(Database& db, const Config& config, UtcSeconds now);
+
 // What `status` says of [monitoring] metrics_file.
 struct MetricsFileCheck {
   std::filesystem::path path;  // the configured file; empty: none configured, nothing checked

@@ -70,4 +70,24 @@ void fail_run(Database& db, std::int64_t run_id, const std::string& message);
 // are left alone. Returns how many rows it closed.
 std::size_t close_abandoned_runs(Database& db, const std::string& source);
 
+// A run that committed (status 'succeeded'), as `serve` announces it.
+struct CommittedRun {
+  std::int64_t id = 0;
+  std::string source;
+  std::string kind;  // run_kind_text's words
+  UtcSeconds hour;
+};
+
+// What changed in the ledger since a poll: the runs that committed with an id above `after`,
+// ascending, at most `limit`; and the lowest id still 'running', since a run begun earlier may
+// commit later (the next poll must look from below it).
+struct LedgerChanges {
+  std::vector<CommittedRun> committed;
+  std::optional<std::int64_t> oldest_running;
+};
+LedgerChanges ledger_changes_after(Database& db, std::int64_t after, std::size_t limit);
+
+// The highest id of the ledger, 0 when it is empty.
+std::int64_t newest_run_id(Database& db);
+
 }  // namespace meteo
