@@ -40,6 +40,7 @@ struct Config {
   AnalysisJobConfig analysis_job;       // [analysis]'s windows and [[interventions]]
   alerts::AlertSettings alerts;         // [alerts]: the rules, the notification command
   forecast::ForecastSettings forecast;  // [forecast]: horizons, history, the backtest
+  WatchConfig watch;                    // [watch]: the backoff of `meteo-etl watch`
 
   // Throw Error(config) naming the missing entry.
   const RegionSetConfig& region_set(std::string_view name) const;
