@@ -57,6 +57,8 @@ function(meteo_install_for_prefix file destination)
 endfunction()
 meteo_install_for_prefix(deploy/meteo-etl.service lib/systemd/system)
 meteo_install_for_prefix(deploy/meteo-etl.timer lib/systemd/system)
+# The alternative to the timer: `watch` as a Type=notify service, disabled like the timer.
+meteo_install_for_prefix(deploy/meteo-etl-watch.service lib/systemd/system)
 # Examples only: the timer is the scheduler; a package never starts cron beside it.
 meteo_install_for_prefix(deploy/meteo-etl.cron ${CMAKE_INSTALL_DOCDIR}/examples)
 meteo_install_for_prefix(deploy/meteo-etl.logrotate ${CMAKE_INSTALL_DOCDIR}/examples)

@@ -21,6 +21,6 @@ fi
 METEO_SANITIZE_EXCLUDE='browser|bench' bash scripts/sanitize.sh "$@"
 # The optimised build: the tool and simulators, plus the targets the browser and bench tests run.
 bash scripts/build.sh meteo-etl meteo-sensor-sim meteo-portal-sim e2e_dashboard e2e_air_quality_views \
-  integration_dashboard meteo_micro_bench meteo-impact-judge meteo-forecast-judge
+  integration_dashboard e2e_watch meteo_micro_bench meteo-impact-judge meteo-forecast-judge
 cd "${BUILD_DIR:-build}"
 ctest --output-on-failure --timeout 300 -j "$(nproc)" -L 'browser|bench' "$@"

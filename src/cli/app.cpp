@@ -36,14 +36,19 @@ int run_action(const CommandAction& action, const GlobalOptions& options,
   auto log = make_logger(err, options.log_format.empty() ? "text" : options.log_format,
                          options.log_level.empty() ? "info" : options.log_level, destination);
   try {
-    const Config config = load_config(config_path(options, environment), environment,
-                                      [&](const std::string& warning) { log->warn(warning); });
+    const std::filesystem::path path = config_path(options, environment);
+    const Config config =
+        load_config(path, environment, [&](const std::string& warning) { log->warn(warning); });
     // The command line wins over the configuration file.
     log = make_logger(err, options.log_format.empty() ? config.logging.format : options.log_format,
                       options.log_level.empty() ? config.logging.level : options.log_level,
                       destination);
     const CurlGlobal curl;
-    CommandContext context{config, *log, out};
+    CommandContext context{config, *log, out, [&, path] {
+                             return load_config(path, environment, [&](const std::string& warning) {
+                               log->warn(warning);
+                             });
+                           }};
     return action(context);
   } catch (const Error& error) {
     const int code = static_cast<int>(error.code());

@@ -180,7 +180,7 @@ CommandLine::CommandLine()
                register_backfill(app_), register_replay(app_),  register_ingest(app_),
                register_query(app_),    register_status(app_),  register_dashboard(app_),
                register_export(app_),   register_verify(app_),  register_analyze(app_),
-               register_serve(app_)};
+               register_serve(app_),    register_watch(app_)};
   for_each_command(app_, [](CLI::App& command) {
     const std::string footer = command.get_footer();
     command.footer(footer.empty() ? kGlobalOptionsNote : footer + "\n\n" + kGlobalOptionsNote);

@@ -21,6 +21,8 @@ struct CommandContext {
   const Config& config;
   spdlog::logger& log;
   std::ostream& out;  // results for the user or a pipe; logs go to the logger
+  // Reads the configuration file again, as at start (`watch` on SIGHUP); throws Error.
+  std::function<Config()> reload_config = {};
 };
 
 // Each command registers its subcommand and options, and returns the action to run once argv is
@@ -44,5 +46,6 @@ CommandRegistration register_export(CLI::App& parent);
 CommandRegistration register_verify(CLI::App& parent);
 CommandRegistration register_analyze(CLI::App& parent);
 CommandRegistration register_serve(CLI::App& parent);
+CommandRegistration register_watch(CLI::App& parent);
 
 }  // namespace meteo

@@ -98,13 +98,14 @@ Config parse_config(std::string_view toml_text, const std::filesystem::path& ori
   reader.expect_only(
       root, "",
       {"database", "archive", "cache", "verify", "logging", "region_sets", "sources", "dashboard",
-       "monitoring", "analysis", "interventions", "alerts", "forecast", "serve"});
+       "monitoring", "analysis", "interventions", "alerts", "forecast", "serve", "watch"});
   Config config;
   config.origin = origin;
   config.database = read_database(reader, reader.subtable(root, "", "database"));
   config.archive = read_archive(reader, reader.subtable(root, "", "archive"));
   config.cache = read_cache(reader, reader.subtable(root, "", "cache"));
   config.verify = read_verify(reader, reader.subtable(root, "", "verify"));
+  config.watch = read_watch(reader, reader.subtable(root, "", "watch"));
   config.logging = read_logging(reader, reader.subtable(root, "", "logging"));
   if (const toml::table* dashboard = reader.subtable(root, "", "dashboard")) {
     config.dashboard = read_dashboard(reader, *dashboard);

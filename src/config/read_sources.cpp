@@ -1,6 +1,7 @@
 // [[sources]]: the keys every source has, and the table of source types, each read by its own
 // read_<type>.cpp. A new source type is one such file and one row of kSourceTypes.
 #include <algorithm>
+#include <chrono>
 #include <iterator>
 #include <vector>
 
@@ -12,18 +13,20 @@ namespace {
 struct SourceType {
   std::string_view name;  // the `type` value in the file
   SourceTypeReader read;
+  int poll_seconds;  // watch's default cadence: how often the source has something new
 };
 
 // In the order the "(known: ...)" message lists them.
 constexpr SourceType kSourceTypes[] = {
-    {"sensor-api", read_sensor_feed},
-    {"opendatasoft-stations", read_station_network},
-    {"arcgis-air-quality", read_air_quality},
+    {"sensor-api", read_sensor_feed, 60},
+    {"opendatasoft-stations", read_station_network, 300},
+    {"arcgis-air-quality", read_air_quality, 3600},
 };
 
 // The keys of every source, whatever its type; a type names its own in expect_source_keys.
-constexpr std::string_view kCommonSourceKeys[] = {
-    "name", "display_name", "type", "api_key_env", "api_key_file", "region_sets", "http"};
+constexpr std::string_view kCommonSourceKeys[] = {"name",        "display_name", "type",
+                                                  "api_key_env", "api_key_file", "region_sets",
+                                                  "http",        "poll_seconds"};
 
 const SourceType* find_source_type(std::string_view name) {
   for (const auto& type : kSourceTypes) {
@@ -68,6 +71,18 @@ std::string read_display_name(const ConfigReader& reader, const toml::table& t,
   return display;
 }
 
+// Fractions are allowed (tests run watch at a few milliseconds); zero would be a busy loop.
+void read_poll_interval(const ConfigReader& reader, const toml::table& t, const std::string& where,
+                        int default_seconds, SourceConfig& source) {
+  double seconds = default_seconds;
+  reader.read_number(t, where, "poll_seconds", seconds, -1e18, 7 * 24 * 3600);
+  if (!(seconds >= 0.001)) {
+    reader.fail(where + ".poll_seconds",
+                "source \"" + source.name + "\": must be more than 0 (at least 0.001)");
+  }
+  source.poll_interval = std::chrono::milliseconds(static_cast<long long>(seconds * 1000 + 0.5));
+}
+
 }  // namespace
 
 void expect_source_keys(const ConfigReader& reader, const toml::table& t, const std::string& where,
@@ -92,6 +107,7 @@ SourceConfig read_source(const ConfigReader& reader, const toml::table& t,
   }
   type->read(reader, t, where, source);
   read_common_keys(reader, t, where, source);
+  read_poll_interval(reader, t, where, type->poll_seconds, source);
   return source;
 }
 

@@ -20,6 +20,7 @@ LoggingConfig read_logging(const ConfigReader& reader, const toml::table* t);
 ArchiveConfig read_archive(const ConfigReader& reader, const toml::table* t);
 CacheConfig read_cache(const ConfigReader& reader, const toml::table* t);
 VerifyConfig read_verify(const ConfigReader& reader, const toml::table* t);
+WatchConfig read_watch(const ConfigReader& reader, const toml::table* t);
 DashboardConfig read_dashboard(const ConfigReader& reader, const toml::table& t);
 ServeConfig read_serve(const ConfigReader& reader, const toml::table* t);
 // Reads after the sources: a per-source override must name a configured source.

@@ -74,7 +74,7 @@ std::vector<SourceRunOutcome> run_sources(Database& db, const Config& config,
   }
   // After the loads committed the alerts' changes; a failing command never fails the run.
   send_alert_notifications(db, config.alerts, log);
-  prune_archive(db, archive, log);
+  if (request.prune_archive) prune_archive(db, archive, log);
   refresh_dashboard(db, config, log);
   // Failed sources included: last-success times come from the ledger, not this run.
   write_run_metrics(db, config, metrics, outcomes,

@@ -221,6 +221,26 @@ KillableProcess::~KillableProcess() {
   if (pid_ > 0) kill_hard();
 }
 
+void KillableProcess::send(int signal) const {
+  if (pid_ > 0) ::kill(pid_, signal);
+}
+
+int KillableProcess::wait_exit(std::chrono::milliseconds timeout) {
+  if (pid_ <= 0) return -1;
+  const auto deadline = Clock::now() + timeout;
+  int status = 0;
+  while (true) {
+    const pid_t done = ::waitpid(pid_, &status, WNOHANG);
+    if (done == pid_) {
+      pid_ = -1;
+      return exit_code_of(status);
+    }
+    if (done < 0 && errno != EINTR) return -1;
+    if (Clock::now() >= deadline) return -1;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
 int KillableProcess::kill_hard() {
   ::kill(pid_, SIGKILL);
   const int exit_code = wait_for(pid_);

@@ -52,6 +52,12 @@ class KillableProcess {
   // reach a stranger).
   int kill_hard();
 
+  // Sends `signal` (SIGTERM, SIGHUP...) while the child runs; nothing once it was reaped.
+  void send(int signal) const;
+  // Waits up to `timeout` for the child to exit and reaps it: its exit code (128 + signal when a
+  // signal ended it), or -1 when it still runs.
+  int wait_exit(std::chrono::milliseconds timeout);
+
  private:
   pid_t pid_ = -1;
 };

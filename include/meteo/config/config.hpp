@@ -42,6 +42,7 @@ struct Config {
   alerts::AlertSettings alerts;         // [alerts]: the rules, the notification command
   forecast::ForecastSettings forecast;  // [forecast]: horizons, history, the backtest
   ServeConfig serve;                    // [serve]: `meteo-etl serve`
+  WatchConfig watch;                    // [watch]: the backoff of `meteo-etl watch`
 
   // Throw Error(config) naming the missing entry.
   const RegionSetConfig& region_set(std::string_view name) const;

@@ -22,6 +22,7 @@ struct RunRequest {
   UtcSeconds hour;                           // stamps the ledger rows
   Shard shard;                               // sensor feeds: load only this shard's readings
   std::vector<const SourceConfig*> sources;  // in the order they run
+  bool prune_archive = true;                 // watch prunes once an hour, not every cycle
 };
 
 // Every source gets its chance: a failed source is logged (with its exit code) and the next one

@@ -3,6 +3,7 @@
 // and the analysis windows are the run's concerns. Plain structs.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -28,6 +29,13 @@ struct MonitoringConfig {
     }
     return stale_after_minutes;
   }
+};
+
+// [watch]: how `meteo-etl watch` backs off a failing source. The first retry waits the source's
+// cadence or 30 s, whichever is smaller, then doubles per consecutive failure (with jitter) up to
+// backoff_max; a success resets it.
+struct WatchConfig {
+  std::chrono::milliseconds backoff_max{std::chrono::seconds(900)};  // backoff_max_seconds
 };
 
 // Derived files that are safe to delete: today the region index, one file per region set

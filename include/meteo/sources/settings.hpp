@@ -2,6 +2,7 @@
 // station network or an air-quality layer, that type's own table. Plain structs.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,6 +25,9 @@ struct SourceConfig {
   // Country labels that mean "France" when counting label/geometry disagreements.
   std::vector<std::string> home_country_labels{"France", "FR", "FRA"};
   HttpSettings http;
+  // `poll_seconds`: how often `watch` runs the source. Default by type (sensor-api 60 s,
+  // opendatasoft-stations 300 s, arcgis-air-quality 3600 s); fractions allowed, for tests.
+  std::chrono::milliseconds poll_interval{60'000};
   std::optional<StationNetworkConfig> stations;  // opendatasoft-stations only
   std::optional<AirQualityConfig> air_quality;   // arcgis-air-quality only
 };

@@ -110,6 +110,7 @@ expect "bash -n on the completion" bash -n "$completion"
 
 expected_files=(
   usr/lib/systemd/system/meteo-etl.service usr/lib/systemd/system/meteo-etl.timer
+  usr/lib/systemd/system/meteo-etl-watch.service
   usr/lib/sysusers.d/meteo-etl.conf usr/lib/tmpfiles.d/meteo-etl.conf
   usr/share/doc/meteo-etl/README.md usr/share/doc/meteo-etl/deploy/README.md
   usr/share/doc/meteo-etl/examples/meteo-etl.cron usr/share/doc/meteo-etl/examples/meteo-etl.logrotate
@@ -140,7 +141,18 @@ expect "the timer's Documentation= too" documentation_exists "$root" "$root/usr/
 expect "the textfile directory is writable, if present" \
   contains "$service" '^ReadWritePaths=.* -/var/lib/prometheus/node-exporter'
 expect "UMask=0022 for the published dashboard" contains "$service" '^UMask=0022$'
-for file in "$service" "$root/usr/lib/systemd/system/meteo-etl.timer" "$doc/examples/meteo-etl.cron"; do
+watch_service=$root/usr/lib/systemd/system/meteo-etl-watch.service
+expect "the watch service runs /usr/bin/meteo-etl ... watch" \
+  contains "$watch_service" '^ExecStart=/usr/bin/meteo-etl .* watch$'
+expect "the watch service is Type=notify" contains "$watch_service" '^Type=notify$'
+expect "the watch service has a watchdog" contains "$watch_service" '^WatchdogSec='
+expect "the watch service reloads with SIGHUP" contains "$watch_service" '^ExecReload=/bin/kill -HUP \$MAINPID$'
+expect "the watch service's Documentation= points at installed files" \
+  documentation_exists "$root" "$watch_service"
+# The same sandbox as the hourly service: every hardening line of one is in the other.
+expect "the watch service is sandboxed like the hourly one" \
+  diff <(sed -n '/^ProtectSystem=/,$p' "$service") <(sed -n '/^ProtectSystem=/,$p' "$watch_service")
+for file in "$service" "$watch_service" "$root/usr/lib/systemd/system/meteo-etl.timer" "$doc/examples/meteo-etl.cron"; do
   expect "no /usr/local/ path in ${file#"$root"}" lacks "$file" '/usr/local/'
 done
 cron_binary=$(awk '!/^#/ && NF { print $7; exit }' "$doc/examples/meteo-etl.cron")
@@ -154,9 +166,12 @@ if command -v systemd-analyze >/dev/null 2>&1; then
   # the man:meteo-etl(1) of Documentation= resolve to the extracted page.
   mkdir -p "$scratch/units"
   sed "s#^ExecStart=/usr/bin/#ExecStart=$root/usr/bin/#" "$service" >"$scratch/units/meteo-etl.service"
+  sed "s#^ExecStart=/usr/bin/#ExecStart=$root/usr/bin/#" "$watch_service" \
+    >"$scratch/units/meteo-etl-watch.service"
   cp "$root/usr/lib/systemd/system/meteo-etl.timer" "$scratch/units/"
   expect_run "systemd-analyze verify" "$scratch/verify.log" env MANPATH="$root/usr/share/man" \
-    systemd-analyze verify "$scratch/units/meteo-etl.service" "$scratch/units/meteo-etl.timer"
+    systemd-analyze verify "$scratch/units/meteo-etl.service" "$scratch/units/meteo-etl.timer" \
+    "$scratch/units/meteo-etl-watch.service"
 fi
 
 # --- logrotate: the installed snippet as is, then a real rotation of a scratch copy --------------
