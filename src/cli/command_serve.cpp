@@ -10,11 +10,8 @@
 #include "commands.hpp"
 #include "manual.hpp"
 #include "meteo/core/errors.hpp"
-#include "meteo/dashboard/dashboard_writer.hpp"
-#include "meteo/pipeline/config_views.hpp"
-#include "meteo/serve/listen_address.hpp"
 #include "meteo/serve/server.hpp"
-#include "meteo/store/migrations.hpp"
+#include "site_server.hpp"
 
 namespace meteo {
 namespace {
@@ -43,16 +40,6 @@ class BlockedStopSignals {
   sigset_t signals_{}, previous_{};
 };
 
-// The site exists before the first request: written once from what is stored now.
-void write_site(const Config& config, const std::string& site, spdlog::logger& log) {
-  const dashboard::DashboardInputs inputs = pipeline::dashboard_inputs(config);
-  const dashboard::DashboardSettings settings = dashboard::dashboard_settings(inputs, site);
-  Database db = Database::connect(config.database, &log);
-  require_current_schema(db, bundled_migrations());
-  const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-  dashboard::write_dashboard(db, inputs, settings, now, log);
-}
-
 }  // namespace
 
 CommandRegistration register_serve(CLI::App& parent) {
@@ -72,24 +59,10 @@ CommandRegistration register_serve(CLI::App& parent) {
       ->type_name("DIR");
   set_examples(*app, {"meteo-etl serve", "meteo-etl serve --listen 127.0.0.1:8080"});
   return {app, [options](CommandContext& context) {
-            Config config = context.config;
-            if (!options->listen.empty()) config.serve.listen = options->listen;
-            // Checked before connecting: a usage mistake needs no database to be reported.
-            const serve::ListenAddress address = serve::parse_listen_address(config.serve.listen);
-            const std::string site =
-                dashboard::dashboard_settings(pipeline::dashboard_inputs(config), options->site)
-                    .out.string();
-            if (!serve::is_loopback_host(address.host)) {
-              context.log.warn(
-                  "serve: listening on {}, not loopback: put a TLS reverse proxy in front "
-                  "(docs/serve.md)",
-                  config.serve.listen);
-            }
+            SiteServer live(context.config, options->listen, options->site, context.log);
             const BlockedStopSignals signals;
-            write_site(config, site, context.log);
-            serve::Server server(config, site, context.log);
-            server.start();
-            context.log.info("serve: http://{}:{}/ serving {}", address.host, server.port(), site);
+            live.start();
+            serve::Server& server = live.server();
             std::thread stopper([&] {
               const int received = signals.wait();
               context.log.info("serve: signal {} received, stopping", received);

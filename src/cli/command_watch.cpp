@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <thread>
 
 #include "commands.hpp"
@@ -19,6 +20,7 @@
 #include "meteo/core/file_descriptor.hpp"
 #include "meteo/pipeline/watch.hpp"
 #include "service_notifier.hpp"
+#include "site_server.hpp"
 
 namespace meteo {
 namespace {
@@ -84,6 +86,11 @@ class SignalRequests {
   std::thread thread_;
 };
 
+Config without_dashboard_refresh(Config config) {
+  if (config.dashboard) config.dashboard->refresh_after_run = false;
+  return config;
+}
+
 }  // namespace
 
 CommandRegistration register_watch(CLI::App& parent) {
@@ -92,6 +99,7 @@ CommandRegistration register_watch(CLI::App& parent) {
   struct Options {
     std::vector<std::string> sources;
     long long cycles = 0;
+    std::string serve;
   };
   auto options = std::make_shared<Options>();
   app->add_option("--source", options->sources, "watch only this source (repeatable); default: all")
@@ -101,27 +109,46 @@ CommandRegistration register_watch(CLI::App& parent) {
                   "until SIGTERM or SIGINT")
       ->type_name("N")
       ->check(CLI::PositiveNumber);
-  set_examples(*app, {"meteo-etl watch", "meteo-etl watch --source sensors --cycles 3"});
-  return {app, [options](CommandContext& context) {
-            pipeline::WatchRequest request{options->sources, std::nullopt};
-            if (options->cycles > 0) request.max_cycles = options->cycles;
-            for (const auto& name : request.sources) (void)context.config.source(name);
+  app->add_option("--serve", options->serve,
+                  "also serve the dashboard, its live events, /healthz, /metrics and /ingest on "
+                  "host:port in this process (as `meteo-etl serve --listen ADDR`)")
+      ->type_name("ADDR");
+  set_examples(*app, {"meteo-etl watch", "meteo-etl watch --source sensors --cycles 3",
+                      "meteo-etl watch --serve 127.0.0.1:8080"});
+  return {
+      app, [options](CommandContext& context) {
+        pipeline::WatchRequest request{options->sources, std::nullopt};
+        if (options->cycles > 0) request.max_cycles = options->cycles;
+        for (const auto& name : request.sources) (void)context.config.source(name);
 
-            pipeline::WatchControl control;
-            const ServiceNotifier notifier;
-            const SignalRequests signals(control, context.log);
-            pipeline::WatchHooks hooks;
-            hooks.reload_config = context.reload_config;
-            hooks.ready = [&] { notifier.ready(); };
-            hooks.alive = [&] { notifier.watchdog(); };
-            hooks.status = [&](const std::string& text) { notifier.status(text); };
-            hooks.reloading = [&](bool started) { notifier.reloading(started); };
-            hooks.alive_interval = notifier.watchdog_interval();
-            const int code =
-                pipeline::watch(context.config, request, control, hooks, context.log, context.out);
-            notifier.stopping();
-            return code;
-          }};
+        // Serving, the server regenerates the site after each committed run: the runs must
+        // not write the same files at the same time.
+        const bool serving = !options->serve.empty();
+        std::optional<SiteServer> live;
+        if (serving) live.emplace(context.config, options->serve, "", context.log);
+        const Config config = serving ? without_dashboard_refresh(context.config) : context.config;
+
+        pipeline::WatchControl control;
+        const ServiceNotifier notifier;
+        const SignalRequests signals(control, context.log);
+        if (live) live->start();
+        pipeline::WatchHooks hooks;
+        if (context.reload_config) {
+          hooks.reload_config = [&context, serving] {
+            Config reloaded = context.reload_config();
+            return serving ? without_dashboard_refresh(std::move(reloaded)) : reloaded;
+          };
+        }
+        hooks.ready = [&] { notifier.ready(); };
+        hooks.alive = [&] { notifier.watchdog(); };
+        hooks.status = [&](const std::string& text) { notifier.status(text); };
+        hooks.reloading = [&](bool started) { notifier.reloading(started); };
+        hooks.alive_interval = notifier.watchdog_interval();
+        const int code = pipeline::watch(config, request, control, hooks, context.log, context.out);
+        notifier.stopping();
+        if (live) live->server().stop();
+        return code;
+      }};
 }
 
 }  // namespace meteo

@@ -540,6 +540,40 @@ TEST_F(Serve, TheDocumentedCommandsRunAndSigtermEndsWithExitZero) {
   EXPECT_EQ(terminate_serve(), 0) << read_text(directory_ / "serve.log");
 }
 
+// The README's live way to run: one process watching the sources and serving the page, whose
+// event stream announces each cycle's commit. Only the address is replaced.
+TEST_F(Serve, TheReadmesWatchWithServeAnnouncesEachCycleAndSigtermEndsWithExitZero) {
+  SensorSim sim({.records = 30, .seed = 4, .api_key = kApiKey});
+  prepare(sim);
+  std::string config = read_text(config_path());
+  config.replace(config.find("[sources.http]"), 0, "poll_seconds = 1\n");
+  std::ofstream(config_path()) << config;
+  std::vector<std::string> documented = documented_command("meteo-etl watch --serve", "README.md");
+  ASSERT_EQ(documented, (std::vector<std::string>{"watch", "--serve", "127.0.0.1:8080"}));
+  documented.back() = "127.0.0.1:" + std::to_string(port_);
+  start_serve(documented);
+
+  // Two cycles after the stream opened: both announced, by the watch's own server.
+  EventStream stream(port_);
+  ASSERT_TRUE(stream.wait_for("\"sources\":[\"sensors\"]", 20s)) << stream.text();
+  const std::size_t first = run_events(stream.text()).size();
+  for (int i = 0; i < 100 && run_events(stream.text()).size() <= first; ++i) {
+    std::this_thread::sleep_for(100ms);
+  }
+  const std::vector<json> events = run_events(stream.text());
+  ASSERT_GT(events.size(), first) << stream.text();
+  EXPECT_EQ(events.back()["runs"][0]["source"], "sensors");
+  EXPECT_TRUE(fs::exists(site() / "data" / "meta.json"));
+  const auto health = client().Get("/healthz");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200) << health->body;
+
+  EXPECT_EQ(terminate_serve(), 0) << read_text(directory_ / "serve.log");
+  Database db = database_.connect();
+  EXPECT_EQ(query_value(db, "SELECT COUNT(*) FROM etl_runs WHERE status = 'running'"), "0");
+  EXPECT_NE(query_value(db, "SELECT COUNT(*) FROM etl_runs WHERE status = 'succeeded'"), "0");
+}
+
 TEST_F(Serve, RefusesAMalformedAddressBeforeConnecting) {
   SensorSim sim({.records = 10, .seed = 1, .api_key = kApiKey});
   write_config(sim);

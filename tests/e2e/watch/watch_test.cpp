@@ -299,7 +299,7 @@ long resident_kib(pid_t pid) {
 // most 1 000: the warm-up is over) against the largest while the last fifth runs. Peaks, not
 // samples: the allocator gives pages back and takes them again, so one sample proves little.
 // METEO_WATCH_CYCLES sets N: 100 in the sanitizer suite (a cycle is about 0.2 s optimised),
-// 10 000 in the optimised build (ctest label bench, watch.memory).
+// 10 000 in the optimised build (ctest label soak, watch.memory: by hand, half an hour).
 TEST_F(Watch, MemoryStaysFlatOverManyCycles) {
   const char* wanted = std::getenv("METEO_WATCH_CYCLES");
   const long long cycles = wanted ? std::atoll(wanted) : 100;
