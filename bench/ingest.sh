@@ -18,7 +18,7 @@
 #
 # --readings: the payload's readings (default 100000). --samples: N (default 5, at least 5).
 # Without --build-dir it builds Release (meteo-etl, meteo-sensor-sim) of a clean export of HEAD
-# in ${TMPDIR:-/tmp}/meteo-bench-ingest/ (kept between runs, rebuilt by content); with it, that
+# in ${TMPDIR:-/tmp}/meteo-bench-ingest-build/ (kept between runs, rebuilt by content); with it, that
 # build's binaries as they are. --tiny (ctest's check of the script): 2000 readings, 2 samples,
 # the report marked "not a measurement". The ingest token and the simulator's key reach curl
 # through private header files (-H @file), never its arguments.
@@ -59,7 +59,7 @@ fi
 require_tools mariadb curl python3 /usr/bin/time
 
 if [[ -z $build_dir ]]; then
-  bench_root="${TMPDIR:-/tmp}/meteo-bench-ingest"
+  bench_root="${TMPDIR:-/tmp}/meteo-bench-ingest-build"
   # Resolved once: HEAD may move while the benchmark runs.
   export_commit "$(git -C "$repo" rev-parse HEAD)" "$bench_root/src"
   build_dir="$bench_root/build"
@@ -180,10 +180,12 @@ report() {
   echo "## /ingest vs run: $readings readings ($payload_mb MB), $samples samples"
   echo
   if $tiny; then echo "**Tiny run of the script: not a measurement.**" && echo; fi
-  echo "\`bench/ingest.sh --readings $readings --samples $samples\`"
+  if $tiny; then command="--tiny"; else command="--readings $readings --samples $samples"; fi
+  echo "\`bench/ingest.sh $command\`"
   echo
   describe_machine "$buffer_pool"
   describe_compiler "$build_dir"
+  echo "- Build: $(cache_value "$build_dir" CMAKE_BUILD_TYPE) ($build_dir)"
   describe_date
   echo
   echo "| sample | order | run (s) | /ingest (s) | ingest/run |"
