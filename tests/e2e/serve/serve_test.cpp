@@ -180,9 +180,13 @@ class Serve : public ::testing::Test {
   void SetUp() override { METEO_SKIP_WITHOUT_SHARED_DATA("geo/regions.geojson"); }
 
   void write_config(const SensorSim& sim, int max_clients = 8) {
+    write_config(sim, database_.config(), max_clients);
+  }
+  // The same configuration on another database (the scratch databases share one server).
+  void write_config(const SensorSim& sim, const DatabaseConfig& database, int max_clients) {
     port_ = free_port();
     std::ofstream config(config_path());
-    config << database_toml(database_.config()) << "\n[archive]\nroot = \""
+    config << database_toml(database) << "\n[archive]\nroot = \""
            << (directory_ / "archive").string() << "\"\n"
            << "\n[[region_sets]]\nname = \"fr-regions\"\nlocation = \""
            << shared_data("geo/regions.geojson") << "\"\n"
@@ -511,6 +515,52 @@ TEST_F(Serve, IngestOverHttpLoadsWhatIngestFileLoads) {
   EXPECT_EQ(region_hours(), over_http);
   EXPECT_EQ(read_text(directory_ / "serve.log").find(kIngestToken), std::string::npos)
       << "the token is never logged";
+}
+
+// The issue's "same result as run": the simulator's payload loaded by `run` into database A, and
+// the very bytes (fetched from the simulator as the tool does) POSTed to a `serve` on database B.
+// Readings, their regions, rejects and aggregates match; ledger ids and archive paths may not.
+TEST_F(Serve, IngestOverHttpGivesWhatRunGives) {
+  SensorSim sim({.records = 400, .seed = 11, .api_key = kApiKey, .invalid = 6, .duplicates = 5});
+  prepare(sim);
+  expect_ok({"run", "--source", "sensors"});
+  std::string by_run;
+  {
+    Database a = database_.connect();
+    by_run = product_contents(a);
+  }
+  ASSERT_NE(by_run.find("fr-regions"), std::string::npos) << "the run loaded aggregates";
+
+  httplib::Client feed("127.0.0.1", sim.port());
+  const auto fetched = feed.Get("/sensor/temperatures", {{"X-API-Key", kApiKey}});
+  ASSERT_TRUE(fetched);
+  ASSERT_EQ(fetched->status, 200);
+  const std::string payload = fetched->body;
+
+  ScratchDatabase database_b;
+  write_config(sim, database_b.config(), 8);
+  // One server, one account: the environment's password serves database B as well.
+  expect_ok({"migrate"});
+  expect_ok({"regions", "load", "--set", "fr-regions"});
+  start_serve();
+  auto http = client();
+  const httplib::Headers good{{"Authorization", std::string("Bearer ") + kIngestToken}};
+
+  const auto first = http.Post("/ingest/sensors", good, payload, "application/json");
+  ASSERT_TRUE(first);
+  ASSERT_EQ(first->status, 202) << first->body;
+  Database b = database_b.connect();
+  const std::string by_ingest = product_contents(b);
+  EXPECT_EQ(by_ingest, by_run);
+  EXPECT_NE(count_rows(b, "rejected_records"), 0u) << "the invalid records were rejected";
+
+  // The same body again counts nothing twice.
+  const auto second = http.Post("/ingest/sensors", good, payload, "application/json");
+  ASSERT_TRUE(second);
+  ASSERT_EQ(second->status, 202) << second->body;
+  EXPECT_NE(json::parse(second->body)["run_id"], json::parse(first->body)["run_id"]);
+  EXPECT_EQ(product_contents(b), by_ingest);
+  EXPECT_EQ(count_rows(b, "etl_runs", "kind = 'ingest' AND status = 'succeeded'"), 2u);
 }
 
 TEST_F(Serve, TheDocumentedCommandsRunAndSigtermEndsWithExitZero) {
