@@ -22,7 +22,7 @@ using portal::kMeteopole;
 std::int64_t newest_record(const PortalSim& sim) {
   const auto answer =
       get(sim.base_url(),
-          portal::dataset_path(kMeteopole, "records", "order_by=heure_utc%20desc&limit=1"));
+          portal::dataset_path(kMeteopole, "records", "order_by=heure_de_paris%20desc&limit=1"));
   if (answer.status != 200) throw std::runtime_error("records failed: " + answer.body);
   return portal::unix_seconds(answer.json().at("results").at(0).at("heure_utc").get<std::string>());
 }
