@@ -33,6 +33,7 @@ std::vector<std::string> command_line(const PortalSimOptions& o) {
   argv.emplace_back(o.include_odd_schema ? "--include-odd-schema" : "--no-odd-schema");
   if (o.overflow_row) argv.emplace_back("--overflow-row");
   if (!o.events_file.empty()) add("--events", o.events_file);
+  if (!o.now_file.empty()) add("--now-file", o.now_file);
   return argv;
 }
 

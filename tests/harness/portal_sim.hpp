@@ -19,6 +19,7 @@ struct PortalSimOptions {
   bool include_odd_schema = true;  // keep the real catalogue's datasets without heure_de_paris
   bool overflow_row = false;       // the record at now - 2 h gives its temperature as 1e309
   std::string events_file;  // --events: a JSON array of planted events (tools/portal-sim --help)
+  std::string now_file;     // --now-file: re-read per request, replaces `now` while it parses
 };
 
 class PortalSim {

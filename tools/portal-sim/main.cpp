@@ -8,7 +8,8 @@
 // full hour; one record a UTC day repeated; --revision >= 1 adds 0.5 °C to the record at
 // --now - 1 h; --future-row adds a record at --now + 2 days; --overflow-row gives the record at
 // --now - 2 h a temperature of 1e309 (valid JSON, past a double's range); --events FILE overrides
-// the generated values of one dataset's records in a time range (planted_events.hpp).
+// the generated values of one dataset's records in a time range (planted_events.hpp); --now-file
+// FILE moves the present from outside while the server runs (a live test's new record).
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
@@ -47,6 +48,7 @@ struct Options {
   bool future_row = true;
   bool overflow_row = false;
   std::string events_file;
+  std::string now_file;
 };
 
 void define_command_line(CLI::App& app, Options& o) {
@@ -90,6 +92,9 @@ void define_command_line(CLI::App& app, Options& o) {
                  "quarter-hour); a temperature may give \"daily_min\" and \"daily_max\" "
                  "instead: a daily curve, lowest at 05:00 UTC, highest at 15:00 UTC")
       ->check(CLI::ExistingFile);
+  app.add_option("--now-file", o.now_file,
+                 "Re-read on every request: its ISO 8601 instant replaces --now, so records "
+                 "appear when a test moves it (absent or unreadable: --now)");
 }
 
 Seconds parse_instant(const std::string& option, const std::string& text) {
@@ -118,6 +123,7 @@ portal_sim::ServerOptions server_options(const Options& o) {
   }
   options.rate_limit_first = o.rate_limit_first;
   options.retry_after_seconds = o.retry_after;
+  options.now_file = o.now_file;
   return options;
 }
 

@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <fstream>
 #include <memory>
 #include <optional>
 #include <string_view>
 
+#include "civil_time.hpp"
 #include "explore_query.hpp"
 
 namespace portal_sim {
@@ -170,7 +172,7 @@ httplib::Server::HandlerResponse PortalServer::before_routing(const httplib::Req
   ++counters_.rate_limited;
   const int wait = options_.retry_after_seconds;
   const Seconds reset =
-      options_.series.now + wait;  // the portal's clock, so answers stay repeatable
+      current_series().now + wait;  // the portal's clock, so answers stay repeatable
   res.set_header("Retry-After", std::to_string(wait));
   res.set_header("X-RateLimit-Limit", std::to_string(options_.rate_limit_first));
   res.set_header("X-RateLimit-Remaining", "0");
@@ -192,14 +194,25 @@ const Dataset& PortalServer::dataset_or_404(const std::string& id) const {
   return *dataset;
 }
 
-std::size_t PortalServer::records_count(const Dataset& dataset) const {
+std::size_t PortalServer::records_count(const Dataset& dataset, const SeriesOptions& series) const {
   if (dataset.kind == DatasetKind::stations) return catalogue_.station_objects().size();
-  return RecordSeries(dataset, weather_, options_.series).record_count();
+  return RecordSeries(dataset, weather_, series).record_count();
+}
+
+SeriesOptions PortalServer::current_series() const {
+  SeriesOptions series = options_.series;
+  if (options_.now_file.empty()) return series;
+  std::ifstream in(options_.now_file);
+  std::string text;
+  in >> text;  // a test replaces the file by rename, so a read never sees half of it
+  if (const auto now = parse_iso8601(text); now && *now >= series.from) series.now = *now;
+  return series;
 }
 
 void PortalServer::list_catalogue(const httplib::Request& req, httplib::Response& res) const {
   const Paging paging = records_paging(parameter(req, "limit"), parameter(req, "offset"));
   const auto filter = parse_catalogue_where(parameter_or_empty(req, "where"));
+  const SeriesOptions series = current_series();
   std::vector<const Dataset*> matches;
   for (const auto& dataset : catalogue_.datasets()) {
     if (!filter || filter->accepts(dataset)) matches.push_back(&dataset);
@@ -207,14 +220,15 @@ void PortalServer::list_catalogue(const httplib::Request& req, httplib::Response
   const auto [begin, end] = page_bounds(matches.size(), paging);
   ordered_json results = ordered_json::array();
   for (std::size_t i = begin; i < end; ++i) {
-    results.push_back(dataset_object(*matches[i], records_count(*matches[i]), options_.series.now));
+    results.push_back(dataset_object(*matches[i], records_count(*matches[i], series), series.now));
   }
   send_json(res, 200, ordered_json{{"total_count", matches.size()}, {"results", results}});
 }
 
 void PortalServer::describe_dataset(const httplib::Request& req, httplib::Response& res) const {
   const Dataset& dataset = dataset_or_404(req.matches[1].str());
-  send_json(res, 200, dataset_object(dataset, records_count(dataset), options_.series.now));
+  const SeriesOptions series = current_series();
+  send_json(res, 200, dataset_object(dataset, records_count(dataset, series), series.now));
 }
 
 void PortalServer::records(const httplib::Request& req, httplib::Response& res) const {
@@ -225,7 +239,7 @@ void PortalServer::records(const httplib::Request& req, httplib::Response& res) 
   const bool descending = parse_descending(parameter_or_empty(req, "order_by"), dataset);
   const auto columns = parse_select(parameter_or_empty(req, "select"), dataset);
 
-  const RecordSeries series(dataset, weather_, options_.series);
+  const RecordSeries series(dataset, weather_, current_series());
   auto times = series.record_times([&](Seconds t) { return filter.accepts(t); });
   if (descending) std::reverse(times.begin(), times.end());
   const auto [begin, end] = page_bounds(times.size(), paging);
@@ -249,7 +263,7 @@ void PortalServer::exports(const httplib::Request& req, httplib::Response& res) 
   const bool descending = parse_descending(parameter_or_empty(req, "order_by"), dataset);
   auto columns = parse_select(parameter_or_empty(req, "select"), dataset);
 
-  RecordSeries series(dataset, weather_, options_.series);
+  RecordSeries series(dataset, weather_, current_series());
   auto times = series.record_times([&](Seconds t) { return filter.accepts(t); });
   if (descending) std::reverse(times.begin(), times.end());
   const auto [begin, end] = page_bounds(times.size(), paging);

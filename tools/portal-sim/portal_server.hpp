@@ -17,6 +17,9 @@ struct ServerOptions {
   SeriesOptions series;
   int rate_limit_first = 0;  // answer 429 to the first N API requests
   int retry_after_seconds = 1;
+  // When set, the portal's present is this file's ISO 8601 instant, re-read on every request, so
+  // a test can make a record appear at a moment it chooses; absent or unreadable: series.now.
+  std::string now_file;
 };
 
 // What /stats reports. Requests answered 429 count in their kind as well.
@@ -46,7 +49,8 @@ class PortalServer {
   void stats(httplib::Response& res) const;
 
   const Dataset& dataset_or_404(const std::string& id) const;
-  std::size_t records_count(const Dataset& dataset) const;
+  std::size_t records_count(const Dataset& dataset, const SeriesOptions& series) const;
+  SeriesOptions current_series() const;
 
   Catalogue catalogue_;
   ServerOptions options_;
