@@ -323,6 +323,13 @@ TEST_F(Watch, MemoryStaysFlatOverManyCycles) {
   ASSERT_EQ(exit_code, 0) << watch_log();
   EXPECT_EQ(runs(), static_cast<std::size_t>(cycles));
   EXPECT_EQ(runs("status = 'succeeded'"), static_cast<std::size_t>(cycles)) << watch_log();
+#if defined(__SANITIZE_ADDRESS__)
+  // The sanitizer suite's binary keeps freed blocks in ASan's quarantine (hundreds of MB), so its
+  // RSS says nothing about leaks: there, LeakSanitizer judges them at the watch's exit (the exit
+  // code above); the RSS bound is the optimised build's (ctest -L soak).
+  GTEST_SKIP() << "RSS under AddressSanitizer (" << early << " then " << late
+               << " KiB) is not a leak measure; LeakSanitizer checked the exit";
+#endif
   ASSERT_GT(early, 0) << "no sample while cycles " << warm << " to " << 2 * warm << " ran";
   ASSERT_GT(late, 0) << "no sample in the last fifth";
   // A leak of even 1 KiB a cycle would pass this after 100 cycles but not after 10 000.
