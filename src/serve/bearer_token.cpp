@@ -7,15 +7,6 @@
 #include "meteo/core/hashing.hpp"
 
 namespace meteo::serve {
-namespace {
-
-std::string sha256_hex(std::string_view text) {
-  Sha256 digest;
-  digest.update(text);
-  return digest.hex();
-}
-
-}  // namespace
 
 bool bearer_token_matches(const Secret& token, std::string_view authorization) {
   constexpr std::string_view kScheme = "Bearer ";
