@@ -6,7 +6,6 @@
 
 #include "meteo/dashboard/dashboard_writer.hpp"
 #include "meteo/pipeline/config_views.hpp"
-#include "meteo/serve/listen_address.hpp"
 #include "meteo/store/migrations.hpp"
 
 namespace meteo {
@@ -27,9 +26,9 @@ SiteServer::SiteServer(const Config& config, const std::string& listen, const st
                        spdlog::logger& log)
     : config_(config), log_(log) {
   if (!listen.empty()) config_.serve.listen = listen;
-  const serve::ListenAddress address = serve::parse_listen_address(config_.serve.listen);
+  address_ = serve::parse_listen_address(config_.serve.listen);
   site_ = dashboard::dashboard_settings(pipeline::dashboard_inputs(config_), site).out.string();
-  if (!serve::is_loopback_host(address.host)) {
+  if (!serve::is_loopback_host(address_.host)) {
     log_.warn(
         "serve: listening on {}, not loopback: put a TLS reverse proxy in front "
         "(docs/serve.md)",
@@ -41,8 +40,7 @@ void SiteServer::start() {
   write_site(config_, site_, log_);
   server_ = std::make_unique<serve::Server>(config_, site_, log_);
   server_->start();
-  const serve::ListenAddress address = serve::parse_listen_address(config_.serve.listen);
-  log_.info("serve: http://{}:{}/ serving {}", address.host, server_->port(), site_);
+  log_.info("serve: http://{}:{}/ serving {}", address_.host, server_->port(), site_);
 }
 
 }  // namespace meteo

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "meteo/config/config.hpp"
+#include "meteo/serve/listen_address.hpp"
 #include "meteo/serve/server.hpp"
 
 namespace spdlog {
@@ -26,7 +27,8 @@ class SiteServer {
   serve::Server& server() { return *server_; }
 
  private:
-  Config config_;  // the server keeps a reference: [serve] changes need a restart
+  Config config_;                 // the server keeps a reference: [serve] changes need a restart
+  serve::ListenAddress address_;  // config_.serve.listen, parsed
   std::string site_;
   spdlog::logger& log_;
   std::unique_ptr<serve::Server> server_;
