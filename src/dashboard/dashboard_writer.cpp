@@ -23,7 +23,7 @@
 #include "meteo/store/region_sets.hpp"
 #include "meteo/store/stations.hpp"
 #include "normalised_files.hpp"
-#include "station_names.hpp"
+#include "meteo/dashboard/station_names.hpp"
 
 namespace meteo::dashboard {
 namespace {

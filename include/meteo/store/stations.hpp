@@ -75,4 +75,22 @@ struct StationHourlyRow {
 // Rows of station_hourly_weather, newest hour first, then source and dataset.
 std::vector<StationHourlyRow> query_station_hourly(Database& db, std::size_t limit = 1000);
 
+// A station with days in station_daily_weather and its commune (empty when the station list
+// never named the dataset), by source then dataset.
+struct DailyStation {
+  std::string source, dataset_id, commune;
+};
+std::vector<DailyStation> query_daily_stations(Database& db);
+
+// One station's figures over the local days [from_day, to_day) ("2023-03-01") of
+// station_daily_weather: the mean of the daily means, the extremes of the days' extremes, the
+// rain total, the heavy-rain days and the days with a row. Values NULL when no day has one.
+struct StationPeriodFigures {
+  std::optional<double> temperature_mean, temperature_min, temperature_max;
+  std::optional<double> pressure_mean, wind_mean, gust_max, rain_sum;
+  std::size_t heavy_rain_days = 0, days_observed = 0;
+};
+StationPeriodFigures query_station_period(Database& db, const DailyStation& station,
+                                          const std::string& from_day, const std::string& to_day);
+
 }  // namespace meteo
