@@ -17,8 +17,8 @@ const date::time_zone* locate(const std::string& time_zone) {
   try {
     return date::locate_zone(time_zone);
   } catch (const std::runtime_error& error) {
-    throw Error(ExitCode::config, "time zone \"" + time_zone + "\" is not in the system's tzdata (" +
-                                      error.what() + ")");
+    throw Error(ExitCode::config, "time zone \"" + time_zone +
+                                      "\" is not in the system's tzdata (" + error.what() + ")");
   }
 }
 
@@ -63,7 +63,8 @@ std::chrono::year_month_day parse_local_date(const std::string& text) {
   if (!in || in.peek() != std::char_traits<char>::eof() || text.size() != 10) {
     throw Error(ExitCode::usage, "\"" + text + "\" is not a date (YYYY-MM-DD)");
   }
-  return std::chrono::year_month_day{std::chrono::sys_days{date::sys_days{parsed}.time_since_epoch()}};
+  return std::chrono::year_month_day{
+      std::chrono::sys_days{date::sys_days{parsed}.time_since_epoch()}};
 }
 
 std::optional<bool> is_heavy_rain(const std::optional<double>& rain_sum_mm, double threshold_mm) {

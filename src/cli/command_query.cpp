@@ -135,9 +135,9 @@ CommandRegistration register_query(CLI::App& parent) {
   set_examples(*three_hours, {"meteo-etl query temperature-3h --format csv --limit 100"});
   set_examples(*station_hourly, {"meteo-etl query station-hourly --format json --limit 48"});
   set_examples(*period, {"meteo-etl query period --station 01-station-meteo-toulouse-meteopole "
-                          "--from 2026-11-23 --to 2026-11-24",
-                          "meteo-etl query period --station Meteopole --from 2026-11-23 "
-                          "--to 2026-11-24 --compare-to 2026-11-22 --format csv"});
+                         "--from 2026-11-23 --to 2026-11-24",
+                         "meteo-etl query period --station Meteopole --from 2026-11-23 "
+                         "--to 2026-11-24 --compare-to 2026-11-22 --format csv"});
   set_examples(*air_quality, {"meteo-etl query air-quality",
                               "meteo-etl query air-quality --view hourly --station FR50044 "
                               "--pollutant NO2 --from 2026-11-22T00 --to 2026-11-23T00"});

@@ -6,8 +6,8 @@
 
 #include "meteo/aggregate/local_days.hpp"
 #include "meteo/core/errors.hpp"
-#include "meteo/store/stations.hpp"
 #include "meteo/dashboard/station_names.hpp"
+#include "meteo/store/stations.hpp"
 #include "view_rows.hpp"
 
 namespace meteo {
@@ -50,8 +50,8 @@ std::pair<Period, std::optional<Period>> checked_periods(const PeriodQueryOption
   if (compare >= from) {
     usage("--compare-to " + options.compare_to + " must be before --from " + options.from);
   }
-  return {period,
-          Period{options.compare_to, aggregate::to_date_text(year_month_day{compare + (to - from)})}};
+  return {period, Period{options.compare_to,
+                         aggregate::to_date_text(year_month_day{compare + (to - from)})}};
 }
 
 std::string station_name(const DailyStation& station) {
@@ -82,20 +82,21 @@ DailyStation resolve_station(const std::vector<DailyStation>& known, const std::
         "): use its dataset id or --source");
 }
 
-std::vector<Column> figure_columns(const std::string& header_prefix, const std::string& key_prefix) {
+std::vector<Column> figure_columns(const std::string& header_prefix,
+                                   const std::string& key_prefix) {
   std::vector<Column> columns;
-  for (const auto& [header, key] : std::vector<std::pair<std::string, std::string>>{
-           {"From", "from"},
-           {"To", "to"},
-           {"DaysObserved", "days_observed"},
-           {"TemperatureMean", "temperature_mean"},
-           {"TemperatureMin", "temperature_min"},
-           {"TemperatureMax", "temperature_max"},
-           {"PressureMean", "pressure_mean"},
-           {"WindMean", "wind_mean"},
-           {"GustMax", "gust_max"},
-           {"RainSum", "rain_sum"},
-           {"HeavyRainDays", "heavy_rain_days"}}) {
+  for (const auto& [header, key] :
+       std::vector<std::pair<std::string, std::string>>{{"From", "from"},
+                                                        {"To", "to"},
+                                                        {"DaysObserved", "days_observed"},
+                                                        {"TemperatureMean", "temperature_mean"},
+                                                        {"TemperatureMin", "temperature_min"},
+                                                        {"TemperatureMax", "temperature_max"},
+                                                        {"PressureMean", "pressure_mean"},
+                                                        {"WindMean", "wind_mean"},
+                                                        {"GustMax", "gust_max"},
+                                                        {"RainSum", "rain_sum"},
+                                                        {"HeavyRainDays", "heavy_rain_days"}}) {
     columns.push_back({header_prefix + header, key_prefix + key});
   }
   return columns;
@@ -129,8 +130,7 @@ void add_period_query_options(CLI::App& app, PeriodQueryOptions& options) {
   app.add_option("--compare-to", options.compare_to,
                  "also the period of the same length starting on this earlier local day")
       ->type_name("DATE");
-  app.add_option("--source", options.source, "only the stations of this source")
-      ->type_name("NAME");
+  app.add_option("--source", options.source, "only the stations of this source")->type_name("NAME");
   app.add_option("--format", options.format, "table, csv or json")
       ->check(CLI::IsMember({"table", "csv", "json"}))
       ->capture_default_str();

@@ -49,8 +49,8 @@ RunCounts replay_payload(Database& db, const RawArchive& archive, sources::Sourc
   const std::int64_t run_id = begin_run(db, name, hour, RunKind::replay, payload_id);
   try {
     auto records = source.adopt(landed, shard);
-    const UnitLoad load{db, source.config(), regions, run_id, hour, nullptr, log, nullptr, {},
-                        daily};
+    const UnitLoad load{db,  source.config(), regions, run_id, hour, nullptr,
+                        log, nullptr,         {},      daily};
     std::optional<HourSpan> observed;
     const RunCounts counts = load_unit(load, sources::FetchUnit{}, *records, observed);
     progress.step(path.string());

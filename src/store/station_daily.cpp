@@ -58,8 +58,8 @@ bool needs_every_day(sql::Connection& connection, const std::string& source,
   row->next();
   if (row->getUInt64(1) == 0) return true;  // observations without days: the caller's range says
   if (row->getUInt64(2) == 0) return false;
-  auto stale = prepare(connection,
-                       "DELETE FROM station_daily_weather WHERE source = ? AND dataset_id = ?");
+  auto stale =
+      prepare(connection, "DELETE FROM station_daily_weather WHERE source = ? AND dataset_id = ?");
   Binder(*stale).text(source).text(dataset);
   stale->executeUpdate();
   return true;
@@ -79,7 +79,8 @@ std::vector<LocalDay> every_day(sql::Connection& connection, const LocalCalendar
   std::vector<LocalDay> days;
   if (!first || !last) return days;
   const std::chrono::sys_days end{calendar.day_of(*last)};
-  for (std::chrono::sys_days day{calendar.day_of(*first)}; day <= end; day += std::chrono::days(1)) {
+  for (std::chrono::sys_days day{calendar.day_of(*first)}; day <= end;
+       day += std::chrono::days(1)) {
     days.push_back(calendar.bounds(std::chrono::year_month_day{day}));
   }
   return days;

@@ -156,8 +156,8 @@ ViolationQuery aggregate_violations(const Bounds& window) {
 
 // `a` and `b` differ: one NULL and not the other, or apart by more than a rounding.
 std::string differ(const std::string& a, const std::string& b) {
-  return "NOT (" + a + " <=> " + b + " OR COALESCE(ABS(" + a + " - " + b + ") <= 1e-9 * GREATEST(ABS(" +
-         a + "), ABS(" + b + "), 1), FALSE))";
+  return "NOT (" + a + " <=> " + b + " OR COALESCE(ABS(" + a + " - " + b +
+         ") <= 1e-9 * GREATEST(ABS(" + a + "), ABS(" + b + "), 1), FALSE))";
 }
 
 // station_daily_weather rows overlapping the window that differ from their observations over
@@ -188,9 +188,10 @@ ViolationQuery daily_violations(const Bounds& window) {
       " COALESCE(x.rain, 'NULL'), ' over ', x.hours, ' hour(s)'))) AS description FROM (" +
       recomputed + ") AS x WHERE x.n = 0 OR x.hours_observed <> x.hours OR " +
       differ("x.temperature_mean", "x.t_mean") + " OR " + differ("x.temperature_min", "x.t_min") +
-      " OR " + differ("x.temperature_max", "x.t_max") + " OR " + differ("x.pressure_mean", "x.pres") +
-      " OR " + differ("x.wind_mean", "x.wind") + " OR " + differ("x.gust_max", "x.gust") + " OR " +
-      differ("x.rain_sum", "x.rain") + " OR NOT (x.heavy_rain <=> (x.rain >= x.heavy_rain_mm))";
+      " OR " + differ("x.temperature_max", "x.t_max") + " OR " +
+      differ("x.pressure_mean", "x.pres") + " OR " + differ("x.wind_mean", "x.wind") + " OR " +
+      differ("x.gust_max", "x.gust") + " OR " + differ("x.rain_sum", "x.rain") +
+      " OR NOT (x.heavy_rain <=> (x.rain >= x.heavy_rain_mm))";
   // A dataset with days must have one for each of its observations; one without any (stored
   // before migration 0009) gets them all on its next load.
   const std::string uncovered =

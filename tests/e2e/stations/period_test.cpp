@@ -103,9 +103,9 @@ TEST_F(StationPeriod, TheDocumentedTableGivesOneDayOfMeteopole) {
 }
 
 TEST_F(StationPeriod, JsonFiguresEqualTheObservationsOfTheLocalDays) {
-  const auto result = meteo({"query", "period", "--station", "meteopole", "--from", "2026-11-22",
-                             "--to", "2026-11-24", "--compare-to", "2026-11-20", "--format",
-                             "json"});
+  const auto result =
+      meteo({"query", "period", "--station", "meteopole", "--from", "2026-11-22", "--to",
+             "2026-11-24", "--compare-to", "2026-11-20", "--format", "json"});
   ASSERT_EQ(result.exit_code, 0) << describe(result);
   const auto rows = nlohmann::json::parse(result.out);
   ASSERT_EQ(rows.size(), 1u);
@@ -161,9 +161,9 @@ TEST_F(StationPeriod, TheDocumentedCsvComparesWithTheDayBefore) {
             "CompareTo,CompareDaysObserved,CompareTemperatureMean,CompareTemperatureMin,"
             "CompareTemperatureMax,ComparePressureMean,CompareWindMean,CompareGustMax,"
             "CompareRainSum,CompareHeavyRainDays");
-  EXPECT_EQ(first.rfind(std::string("toulouse,") + kMeteopole + ",Meteopole,2026-11-23,2026-11-24,1,",
-                        0),
-            0u)
+  EXPECT_EQ(
+      first.rfind(std::string("toulouse,") + kMeteopole + ",Meteopole,2026-11-23,2026-11-24,1,", 0),
+      0u)
       << first;
   EXPECT_NE(first.find(",2026-11-22,2026-11-23,1,"), std::string::npos) << first;
   Database db = database_.connect();
@@ -176,9 +176,8 @@ TEST_F(StationPeriod, AnUnknownStationOrABadPeriodIsAUsageError) {
                               "2026-11-22", "--to", "2026-11-24"});
   EXPECT_EQ(unknown.exit_code, 64) << describe(unknown);
   EXPECT_NE(unknown.err.find("no station \"nowhere\""), std::string::npos) << unknown.err;
-  const auto backwards =
-      meteo({"query", "period", "--station", "meteopole", "--from", "2026-11-24", "--to",
-             "2026-11-22"});
+  const auto backwards = meteo(
+      {"query", "period", "--station", "meteopole", "--from", "2026-11-24", "--to", "2026-11-22"});
   EXPECT_EQ(backwards.exit_code, 64) << describe(backwards);
   EXPECT_NE(backwards.err.find("--to 2026-11-22 must be after --from 2026-11-24"),
             std::string::npos)
@@ -186,8 +185,8 @@ TEST_F(StationPeriod, AnUnknownStationOrABadPeriodIsAUsageError) {
   const auto later = meteo({"query", "period", "--station", "meteopole", "--from", "2026-11-22",
                             "--to", "2026-11-24", "--compare-to", "2026-11-23"});
   EXPECT_EQ(later.exit_code, 64) << describe(later);
-  const auto other_source = meteo({"query", "period", "--station", "meteopole", "--source",
-                                   "synop", "--from", "2026-11-22", "--to", "2026-11-24"});
+  const auto other_source = meteo({"query", "period", "--station", "meteopole", "--source", "synop",
+                                   "--from", "2026-11-22", "--to", "2026-11-24"});
   EXPECT_EQ(other_source.exit_code, 64) << describe(other_source);
   EXPECT_NE(other_source.err.find("in source synop"), std::string::npos) << other_source.err;
 }

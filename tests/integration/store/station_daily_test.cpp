@@ -71,7 +71,8 @@ std::map<std::string, ExpectedDay> expected_days(const std::vector<WeatherObserv
   return days;
 }
 
-void expect_near(const std::optional<std::string>& stored, double expected, const std::string& what) {
+void expect_near(const std::optional<std::string>& stored, double expected,
+                 const std::string& what) {
   ASSERT_TRUE(stored.has_value()) << what;
   EXPECT_NEAR(std::stod(*stored), expected, 1e-9 * std::max(1.0, std::abs(expected))) << what;
 }
@@ -91,8 +92,7 @@ class StationDaily : public StationStoreTest {
 
   RunCounts load(std::vector<WeatherObservation> observations,
                  aggregate::DailySettings settings = {}) {
-    const std::int64_t run_id =
-        begin_run(db_, kStationSource, run_hour_);
+    const std::int64_t run_id = begin_run(db_, kStationSource, run_hour_);
     auto batch = station_batch(run_id, kStationA, std::move(observations));
     batch.daily = std::move(settings);
     return load_station_batch(db_, batch);
@@ -176,9 +176,9 @@ TEST_F(StationDaily, ReloadingChangesNothingAndACorrectionRebuildsItsDayOnly) {
   expect_days_match(observations, 10.0);
   EXPECT_EQ(sql_value(db_, "SELECT heavy_rain FROM station_daily_weather WHERE day = '2023-03-26'"),
             "1");
-  EXPECT_EQ(sql_rows(db_,
-                     "SELECT * FROM station_daily_weather WHERE day <> '2023-03-26' ORDER BY day"),
-            untouched);
+  EXPECT_EQ(
+      sql_rows(db_, "SELECT * FROM station_daily_weather WHERE day <> '2023-03-26' ORDER BY day"),
+      untouched);
 }
 
 TEST_F(StationDaily, OtherSettingsRebuildEveryDayAndMissingDaysAreBuilt) {

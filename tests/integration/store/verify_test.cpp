@@ -179,12 +179,14 @@ TEST_F(Verify, AStationDayThatDiffersFromItsObservationsIsReported) {
 TEST_F(Verify, AnObservationOutsideEveryDayOfItsStationIsReported) {
   load_clean_history();
   // 09:15 UTC left outside the day's bounds; the day still holds 09:45, so only the first is.
-  db_.execute("UPDATE station_daily_weather SET start_utc = '2026-11-22 09:30:00',"
-              " temperature_mean = 13, temperature_min = 13, hours_observed = 1"
-              " WHERE dataset_id = '" + kStationA + "'");
-  expect_single_violation(verify(), "aggregates",
-                          {kStationA, "observation at 2026-11-22 09:15:00",
-                           "is in no station_daily_weather day"});
+  db_.execute(
+      "UPDATE station_daily_weather SET start_utc = '2026-11-22 09:30:00',"
+      " temperature_mean = 13, temperature_min = 13, hours_observed = 1"
+      " WHERE dataset_id = '" +
+      kStationA + "'");
+  expect_single_violation(
+      verify(), "aggregates",
+      {kStationA, "observation at 2026-11-22 09:15:00", "is in no station_daily_weather day"});
 }
 
 TEST_F(Verify, AReadingWithoutItsRegionSetEntryIsReported) {

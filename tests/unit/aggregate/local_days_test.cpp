@@ -1,8 +1,9 @@
 // Local days of a time zone: their UTC bounds, 23 and 25 hours on the days the clocks change, and
 // the heavy-rain flag of the daily station aggregates.
+#include "meteo/aggregate/local_days.hpp"
+
 #include <gtest/gtest.h>
 
-#include "meteo/aggregate/local_days.hpp"
 #include "meteo/core/errors.hpp"
 
 namespace meteo::aggregate {
@@ -11,7 +12,9 @@ namespace {
 using namespace std::chrono_literals;
 using std::chrono::year_month_day;
 
-UtcSeconds utc(const char* text) { return parse_sql_datetime(text); }
+UtcSeconds utc(const char* text) {
+  return parse_sql_datetime(text);
+}
 
 year_month_day ymd(int y, unsigned m, unsigned d) {
   return year_month_day{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
