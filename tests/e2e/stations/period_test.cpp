@@ -2,24 +2,16 @@
 // local days read back as a table, CSV and JSON, beside an earlier period; the figures checked
 // against the observations themselves over the Paris days' UTC bounds.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
-#include <fstream>
+#include <memory>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
-#include "config_files.hpp"
 #include "db_snapshot.hpp"
-#include "meteo/core/time.hpp"
-#include "paths.hpp"
-#include "portal_sim.hpp"
-#include "subprocess.hpp"
-#include "test_database.hpp"
+#include "toulouse_network.hpp"
 
 namespace meteo::testing {
 namespace {
-
-namespace fs = std::filesystem;
 
 constexpr const char* kMeteopole = "01-station-meteo-toulouse-meteopole";
 // Paris is UTC+1 in November: 23 November runs over [22 Nov 23:00, 23 Nov 23:00) UTC.
@@ -27,21 +19,11 @@ constexpr const char* kDay23Start = "2026-11-22 23:00:00";
 constexpr const char* kDay23End = "2026-11-23 23:00:00";
 constexpr const char* kDay22Start = "2026-11-21 23:00:00";
 
-std::string describe(const ProcessResult& result) {
-  return "exit " + std::to_string(result.exit_code) + "\nstdout:\n" + result.out + "\nstderr:\n" +
-         result.err;
-}
-
-class StationPeriod : public ::testing::Test {
+class StationPeriod : public ToulouseNetworkTest {
  protected:
   void SetUp() override {
-    METEO_SKIP_WITHOUT_SHARED_DATA("geo/communes-31-haute-garonne.geojson",
-                                   "toulouse/stations-meteo-en-place.exports.json",
-                                   "toulouse/catalog-v1-search-q-meteo.json");
-    directory_ = fs::temp_directory_path() /
-                 ("meteo-e2e-period-" + std::to_string(::getpid()) + "-" +
-                  ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(directory_);
+    ToulouseNetworkTest::SetUp();
+    if (IsSkipped()) return;
     // A fixed past: the portal's records end at 24 November 00:00 UTC (01:00 in Paris), and
     // none is dated after it, so the dates of the documented commands hold.
     PortalSimOptions options;
@@ -49,30 +31,12 @@ class StationPeriod : public ::testing::Test {
     options.from = "2026-11-21T00:00:00Z";
     options.future_row = false;
     portal_ = std::make_unique<PortalSim>(options);
-    std::ofstream config(config_path());
-    config << database_toml(database_.config())
-           << "\n[[region_sets]]\nname = \"toulouse-communes\"\nlocation = \""
-           << shared_data("geo/communes-31-haute-garonne.geojson") << "\"\n"
-           << "\n[[sources]]\nname = \"toulouse\"\ntype = \"opendatasoft-stations\"\nbase_url = \""
-           << portal_->base_url()
-           << "\"\ndataset_pattern = \"station-meteo\"\nstart = \"2026-11-21T23\"\n"
-           << "export_window_hours = 240\nregion_sets = [\"toulouse-communes\"]\n"
-           << "[sources.daily]\ntime_zone = \"Europe/Paris\"\nheavy_rain_mm = 10\n";
-    config.close();
-    ASSERT_EQ(meteo({"migrate"}).exit_code, 0);
-    const auto regions = meteo({"regions", "load"});
-    ASSERT_EQ(regions.exit_code, 0) << describe(regions);
+    write_config(*portal_,
+                 "start = \"2026-11-21T23\"\nexport_window_hours = 240\n"
+                 "[sources.daily]\ntime_zone = \"Europe/Paris\"\nheavy_rain_mm = 10\n");
+    prepare_database();
     const auto run = meteo({"run"});
     ASSERT_EQ(run.exit_code, 0) << describe(run);
-  }
-  void TearDown() override { fs::remove_all(directory_); }
-
-  std::string config_path() const { return (directory_ / "toulouse.toml").string(); }
-
-  ProcessResult meteo(std::vector<std::string> args) {
-    args.insert(args.begin(), meteo_etl_binary());
-    return run_process(args, cron_environment(config_path(), database_.config()),
-                       std::chrono::seconds(300));
   }
 
   // An aggregate of Meteopole's observations over [start, end) UTC, straight from
@@ -85,8 +49,6 @@ class StationPeriod : public ::testing::Test {
                                          "' AND observed_at < '" + end + "'"));
   }
 
-  ScratchDatabase database_;
-  fs::path directory_;
   std::unique_ptr<PortalSim> portal_;
 };
 
