@@ -36,9 +36,8 @@ std::int64_t ledger_id(Database& db, const RawArchive& archive, ArchivedPayload&
 
 template <class Record>
 RunCounts replay_payload(Database& db, const RawArchive& archive, sources::Source<Record>& source,
-                         const SourceRegions& regions, const aggregate::DailySettings& daily,
-                         ArchivedPayload payload, const Shard& shard, spdlog::logger& log,
-                         StepProgress& progress) {
+                         const SourceRegions& regions, ArchivedPayload payload, const Shard& shard,
+                         spdlog::logger& log, StepProgress& progress) {
   const std::string& name = source.config().name;
   const auto recorded = find_raw_payload(db, payload.relative_path);
   const std::int64_t payload_id = ledger_id(db, archive, payload, recorded);
@@ -49,8 +48,7 @@ RunCounts replay_payload(Database& db, const RawArchive& archive, sources::Sourc
   const std::int64_t run_id = begin_run(db, name, hour, RunKind::replay, payload_id);
   try {
     auto records = source.adopt(landed, shard);
-    const UnitLoad load{db,  source.config(), regions, run_id, hour, nullptr,
-                        log, nullptr,         {},      daily};
+    const UnitLoad load{db, source.config(), regions, run_id, hour, nullptr, log};
     std::optional<HourSpan> observed;
     const RunCounts counts = load_unit(load, sources::FetchUnit{}, *records, observed);
     progress.step(path.string());
@@ -117,14 +115,13 @@ class ReplayWorkers {
     try {
       Database db = Database::connect(config_.database, &log_);
       const SourceRegions regions = load_source_regions(db, config_, source_, log_);
-      const aggregate::DailySettings daily = config_.daily_settings(source_.name);
       // A source of its own: each worker parses on its own thread.
       auto source = sources::make_source(source_, log_);
       for (auto& payload : part) {
         if (stop_) return;
         const RunCounts counts = std::visit(
             [&](auto& typed) {
-              return replay_payload(db, archive_, *typed, regions, daily, payload, shard_, log_,
+              return replay_payload(db, archive_, *typed, regions, payload, shard_, log_,
                                     progress_);
             },
             source);

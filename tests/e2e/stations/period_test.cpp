@@ -133,6 +133,28 @@ TEST_F(StationPeriod, TheDocumentedCsvComparesWithTheDayBefore) {
       << "both Toulouse-schema stations have the day";
 }
 
+// A backfill reads the same records again under the configuration's settings: another zone and
+// threshold rebuild every day though no observation changed.
+TEST_F(StationPeriod, ABackfillUnderOtherSettingsRebuildsEveryDay) {
+  write_config(*portal_,
+               "start = \"2026-11-21T23\"\nexport_window_hours = 240\n"
+               "[sources.daily]\ntime_zone = \"UTC\"\nheavy_rain_mm = 5\n");
+  const auto backfill = meteo(
+      {"backfill", "--from", "2026-11-21T23", "--to", "2026-11-24T01", "--source", "toulouse"});
+  ASSERT_EQ(backfill.exit_code, 0) << describe(backfill);
+  Database db = database_.connect();
+  EXPECT_GT(count_rows(db, "station_daily_weather"), 0u);
+  EXPECT_EQ(count_rows(db, "station_daily_weather", "time_zone <> 'UTC' OR heavy_rain_mm <> 5"),
+            0u);
+  EXPECT_EQ(query_value(db, std::string("SELECT start_utc FROM station_daily_weather WHERE"
+                                        " dataset_id = '") +
+                                kMeteopole + "' AND day = '2026-11-22'"),
+            "2026-11-22 00:00:00");
+  // Every UTC hour of an observation counts in exactly one day.
+  EXPECT_EQ(query_value(db, "SELECT SUM(hours_observed) FROM station_daily_weather"),
+            query_value(db, "SELECT COUNT(*) FROM station_hourly_weather"));
+}
+
 TEST_F(StationPeriod, AnUnknownStationOrABadPeriodIsAUsageError) {
   const auto unknown = meteo({"query", "period", "--station", "meteopole,nowhere", "--from",
                               "2026-11-22", "--to", "2026-11-24"});

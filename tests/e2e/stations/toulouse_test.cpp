@@ -199,6 +199,9 @@ TEST_F(ToulouseStations, BackfillIsIdempotentAndItsDryRunChangesNothing) {
   // The portal's record dated two days ahead is rejected, once per dataset, with its reason.
   EXPECT_EQ(count_rows(db, "rejected_records", "reason LIKE '%dated in the future%'"),
             kSupportedDatasets);
+  // The backfill built the local day of every hour it loaded, each hour in exactly one day.
+  EXPECT_EQ(query_value(db, "SELECT SUM(hours_observed) FROM station_daily_weather"),
+            query_value(db, "SELECT COUNT(*) FROM station_hourly_weather"));
   const std::string after = station_tables(db);
   ASSERT_EQ(meteo({"backfill", "--from", from, "--to", to}).exit_code, 0);
   EXPECT_EQ(station_tables(db), after);
