@@ -43,6 +43,7 @@ RunCounts load_unit(const UnitLoad& load, const sources::FetchUnit& unit,
   batch.watermark = unit.watermark;
   batch.alerts = load.alerts;
   batch.now = load.now;
+  batch.daily = load.daily;
   CollectingSink collecting(batch);
   records.produce(sources::BatchLimits{}, collecting);
   for (const auto& observation : batch.observations) widen(observed, observation.observed_at);
