@@ -20,8 +20,12 @@ std::vector<std::string> command_line(const PortalSimOptions& o) {
     argv.push_back(std::move(flag));
     argv.push_back(std::move(value));
   };
-  add("--stations", toulouse_file("stations-meteo-en-place.exports.json"));
-  add("--catalog", toulouse_file("catalog-v1-search-q-meteo.json"));
+  if (o.toulouse_datasets || !o.synop) {
+    add("--stations", toulouse_file("stations-meteo-en-place.exports.json"));
+    add("--catalog", toulouse_file("catalog-v1-search-q-meteo.json"));
+  }
+  if (o.synop) argv.emplace_back("--synop");
+  add("--daily-quota", std::to_string(o.daily_quota));
   add("--now", o.now);
   add("--from", o.from);
   add("--datasets", std::to_string(o.datasets));

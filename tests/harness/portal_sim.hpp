@@ -21,6 +21,13 @@ struct PortalSimOptions {
   std::string events_file;  // --events: a JSON array of planted events (tools/portal-sim --help)
   std::string now_file;     // --now-file: re-read per request, replaces `now` while it parses
   int port = 0;             // 0: any free port; a restarted portal asks for the one it had
+  // --synop: also serve Météo-France's SYNOP dataset donnees-synop-essentielles-omm (26 stations,
+  // 3-hourly, records + exports/json + exports/csv; conventions in tools/portal-sim --help).
+  bool synop = false;
+  // false (only with synop): leave out Toulouse's reference files, so the portal serves SYNOP
+  // alone and the test needs no shared data.
+  bool toulouse_datasets = true;
+  int daily_quota = 5000;  // --daily-quota: X-RateLimit-Limit on every API answer
 };
 
 class PortalSim {

@@ -10,6 +10,10 @@
 // --now - 2 h a temperature of 1e309 (valid JSON, past a double's range); --events FILE overrides
 // the generated values of one dataset's records in a time range (planted_events.hpp); --now-file
 // FILE moves the present from outside while the server runs (a live test's new record).
+//
+// --synop adds Météo-France's SYNOP dataset, donnees-synop-essentielles-omm (many stations, one
+// record each every 3 hours; conventions in synop_dataset.hpp). With --synop, --stations and
+// --catalog may both be left out: the portal then serves SYNOP alone.
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
@@ -49,17 +53,19 @@ struct Options {
   bool overflow_row = false;
   std::string events_file;
   std::string now_file;
+  bool synop = false;
+  int daily_quota = 5000;
 };
 
 void define_command_line(CLI::App& app, Options& o) {
   app.add_option("--host", o.host, "Address to listen on")->capture_default_str();
   app.add_option("--port", o.port, "Port, 0 for an ephemeral one")->check(CLI::Range(0, 65535));
   app.add_option("--port-file", o.port_file, "Write the bound port here once listening");
-  app.add_option("--stations", o.stations_file, "The stations export (a JSON array)")
-      ->required()
+  app.add_option("--stations", o.stations_file,
+                 "The stations export (a JSON array); required unless --synop")
       ->check(CLI::ExistingFile);
-  app.add_option("--catalog", o.catalog_file, "The saved v1 catalogue search (JSON)")
-      ->required()
+  app.add_option("--catalog", o.catalog_file,
+                 "The saved v1 catalogue search (JSON); required unless --synop")
       ->check(CLI::ExistingFile);
   app.add_option("--now", o.now, "The portal's present (ISO 8601); series stop before it")
       ->capture_default_str();
@@ -92,6 +98,24 @@ void define_command_line(CLI::App& app, Options& o) {
                  "quarter-hour); a temperature may give \"daily_min\" and \"daily_max\" "
                  "instead: a daily curve, lowest at 05:00 UTC, highest at 15:00 UTC")
       ->check(CLI::ExistingFile);
+  app.add_flag("--synop", o.synop,
+               "Also serve Météo-France's SYNOP dataset donnees-synop-essentielles-omm: 26 "
+               "French stations, one record each at 00, 03, ..., 21 UTC in [--from, --now), by "
+               "date then station; records, exports/json and exports/csv (';'-separated, a "
+               "header of field names); where/order_by on `date`. t/tn12/tx12/tn24/tx24 in K "
+               "(t = tc + 273.15), pmer/pres in Pa, ff/raf10 in m/s (raf10 >= ff), rr1..rr24 "
+               "in mm over the hours ending at the record (rr6 = rr3 + the previous rr3; -0.1 "
+               "is a trace); rr12/tn12/tx12 only at 06 and 18 UTC, rr24/tn24/tx24 only at 06 "
+               "UTC; ~1 record in 250 missing (never a station's first); 07558 MILLAU starts "
+               "at the first 3-hourly slot at or after --from + 14 days. --revision, "
+               "--future-row, --overflow-row and --events do not apply to it. With --synop, "
+               "--stations and --catalog may be left out: SYNOP alone");
+  app.add_option("--daily-quota", o.daily_quota,
+                 "X-RateLimit-Limit sent on every API answer, X-RateLimit-Remaining counting "
+                 "down per request, X-RateLimit-Reset the next UTC midnight (Unix seconds); "
+                 "informational: only --rate-limit-first answers 429")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   app.add_option("--now-file", o.now_file,
                  "Re-read on every request: its ISO 8601 instant replaces --now, so records "
                  "appear when a test moves it (absent or unreadable: --now)");
@@ -124,7 +148,15 @@ portal_sim::ServerOptions server_options(const Options& o) {
   options.rate_limit_first = o.rate_limit_first;
   options.retry_after_seconds = o.retry_after;
   options.now_file = o.now_file;
+  options.daily_quota = o.daily_quota;
   return options;
+}
+
+// Toulouse's reference files are required unless SYNOP alone is asked for.
+void require_toulouse_files(const Options& o) {
+  if (o.synop && o.stations_file.empty() && o.catalog_file.empty()) return;
+  if (o.stations_file.empty()) throw CLI::RequiredError("--stations");
+  if (o.catalog_file.empty()) throw CLI::RequiredError("--catalog");
 }
 
 }  // namespace
@@ -134,7 +166,12 @@ int main(int argc, char** argv) {
       "meteo-portal-sim: a deterministic stand-in for Toulouse Métropole's Opendatasoft portal"};
   Options options;
   define_command_line(app, options);
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+    require_toulouse_files(options);
+  } catch (const CLI::ParseError& error) {
+    return app.exit(error);
+  }
 
   loopback::block_stop_signals();  // before any thread exists: all inherit it
   signal(SIGPIPE, SIG_IGN);        // a client hanging up must not kill the server
@@ -148,9 +185,10 @@ int main(int argc, char** argv) {
   }
   std::optional<portal_sim::PortalServer> portal;
   try {
-    portal.emplace(portal_sim::Catalogue::load(options.stations_file, options.catalog_file,
-                                               {options.datasets, options.include_odd_schema}),
-                   settings);
+    portal.emplace(
+        portal_sim::Catalogue::load(options.stations_file, options.catalog_file,
+                                    {options.datasets, options.include_odd_schema, options.synop}),
+        settings);
   } catch (const std::runtime_error& error) {
     std::fprintf(stderr, "portal-sim: %s\n", error.what());
     return kInputError;

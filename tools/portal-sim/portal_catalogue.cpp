@@ -8,6 +8,8 @@
 #include <map>
 #include <stdexcept>
 
+#include "synop_dataset.hpp"
+
 namespace portal_sim {
 namespace {
 
@@ -180,29 +182,37 @@ const Field* Dataset::field(std::string_view name) const {
 Catalogue Catalogue::load(const std::string& stations_file, const std::string& catalog_file,
                           const CatalogueSelection& selection) {
   Catalogue catalogue;
-  catalogue.stations_ = read_json_file(stations_file);
-  if (!catalogue.stations_.is_array()) {
+  if (!stations_file.empty() || !catalog_file.empty()) {
+    catalogue.load_toulouse(stations_file, catalog_file, selection);
+  }
+  if (selection.synop) catalogue.datasets_.push_back(synop_dataset());
+  return catalogue;
+}
+
+void Catalogue::load_toulouse(const std::string& stations_file, const std::string& catalog_file,
+                              const CatalogueSelection& selection) {
+  stations_ = read_json_file(stations_file);
+  if (!stations_.is_array()) {
     throw std::runtime_error(stations_file + ": expected a JSON array of stations");
   }
   const ordered_json search = read_json_file(catalog_file);
   if (!search.contains("datasets") || !search["datasets"].is_array()) {
     throw std::runtime_error(catalog_file + ": expected a v1 catalogue search with `datasets`");
   }
-  const auto listings = station_listings(catalogue.stations_);
+  const auto listings = station_listings(stations_);
   try {
     for (const auto& entry : search["datasets"]) {
       if (selection.datasets > 0 &&
-          catalogue.datasets_.size() >= static_cast<std::size_t>(selection.datasets)) {
+          datasets_.size() >= static_cast<std::size_t>(selection.datasets)) {
         break;
       }
       if (!selection.include_odd_schema && !has_standard_schema(entry)) continue;
-      catalogue.datasets_.push_back(measurement_dataset(entry, listings));
+      datasets_.push_back(measurement_dataset(entry, listings));
     }
   } catch (const nlohmann::json::exception& error) {
     throw std::runtime_error(catalog_file + ": " + error.what());
   }
-  catalogue.datasets_.push_back(stations_dataset(catalogue.stations_));
-  return catalogue;
+  datasets_.push_back(stations_dataset(stations_));
 }
 
 const Dataset* Catalogue::find(std::string_view id) const {

@@ -23,7 +23,8 @@ struct Field {
   std::string type;  // text, int, double, date, datetime, geo_point_2d
 };
 
-enum class DatasetKind { stations, measurements };
+// measurements: one Toulouse station per dataset; synop: Météo-France's many-station dataset.
+enum class DatasetKind { stations, measurements, synop };
 
 struct Dataset {
   std::string id;
@@ -47,22 +48,27 @@ struct Dataset {
 struct CatalogueSelection {
   int datasets = 0;  // the first N measurement datasets in catalogue order, 0 = all
   bool include_odd_schema = true;
+  bool synop = false;  // also serve Météo-France's SYNOP dataset (synop_dataset.hpp)
 };
 
 class Catalogue {
  public:
-  // Throws std::runtime_error naming the file when one is missing or malformed.
+  // Throws std::runtime_error naming the file when one is missing or malformed. Both file names
+  // empty: no Toulouse dataset at all (a SYNOP-only portal).
   static Catalogue load(const std::string& stations_file, const std::string& catalog_file,
                         const CatalogueSelection& selection);
 
-  // The measurement datasets in catalogue order, then the stations dataset.
+  // The measurement datasets in catalogue order, then the stations dataset, then SYNOP.
   const std::vector<Dataset>& datasets() const { return datasets_; }
   const Dataset* find(std::string_view id) const;
   const ordered_json& station_objects() const { return stations_; }  // the file, verbatim
 
  private:
+  void load_toulouse(const std::string& stations_file, const std::string& catalog_file,
+                     const CatalogueSelection& selection);
+
   std::vector<Dataset> datasets_;
-  ordered_json stations_;
+  ordered_json stations_ = ordered_json::array();
 };
 
 // One dataset as GET /catalog/datasets lists it and /catalog/datasets/{id} answers it.

@@ -9,12 +9,14 @@
 
 #include "civil_time.hpp"
 #include "explore_query.hpp"
+#include "synop_dataset.hpp"
 
 namespace portal_sim {
 namespace {
 
 constexpr std::string_view kCatalogPrefix = "/api/explore/v2.1/catalog/datasets";
 constexpr const char* kJson = "application/json; charset=utf-8";
+constexpr const char* kCsv = "text/csv; charset=utf-8";
 constexpr std::size_t kRecordsPerChunk = 256;
 
 enum class RequestKind { service, catalog, records, exports, other };
@@ -84,35 +86,93 @@ std::string station_text(const ordered_json& station, const Dataset& dataset,
   return projected.dump();
 }
 
+// How an export frames its items: JSON's brackets and commas, or CSV's header line.
+struct ExportFraming {
+  std::string open;
+  std::string separator;
+  std::string close;
+};
+
+const ExportFraming kJsonFraming{"[", ",\n", "]\n"};
+
 // An export written in chunks as the client reads, so a year of records never sits in memory.
 class ExportStream {
  public:
-  ExportStream(RecordSeries series, std::vector<Seconds> times, std::vector<std::size_t> columns)
-      : series_(std::move(series)), times_(std::move(times)), columns_(std::move(columns)) {}
+  using RenderItem = std::function<std::string(std::size_t)>;
+  ExportStream(std::size_t count, RenderItem render, ExportFraming framing)
+      : count_(count), render_(std::move(render)), framing_(std::move(framing)) {}
 
-  // The next piece of the JSON array; empty once the array is closed.
+  // The next piece of the export; empty once it is complete.
   std::string next_chunk() {
     if (closed_) return {};
-    std::string chunk = next_ == 0 ? "[" : "";
-    const std::size_t end = std::min(times_.size(), next_ + kRecordsPerChunk);
+    std::string chunk = next_ == 0 ? framing_.open : "";
+    const std::size_t end = std::min(count_, next_ + kRecordsPerChunk);
     for (; next_ < end; ++next_) {
-      if (next_ > 0) chunk += ",\n";
-      chunk += series_.render(times_[next_], columns_);
+      if (next_ > 0) chunk += framing_.separator;
+      chunk += render_(next_);
     }
-    if (next_ == times_.size()) {
-      chunk += "]\n";
+    if (next_ == count_) {
+      chunk += framing_.close;
       closed_ = true;
     }
     return chunk;
   }
 
  private:
-  RecordSeries series_;
-  std::vector<Seconds> times_;
-  std::vector<std::size_t> columns_;
+  std::size_t count_;
+  RenderItem render_;
+  ExportFraming framing_;
   std::size_t next_ = 0;
   bool closed_ = false;
 };
+
+void send_stream(httplib::Response& res, const char* content_type,
+                 std::shared_ptr<ExportStream> stream) {
+  res.set_chunked_content_provider(content_type, [stream](std::size_t, httplib::DataSink& sink) {
+    const std::string chunk = stream->next_chunk();
+    if (chunk.empty()) {
+      sink.done();
+      return true;
+    }
+    return sink.write(chunk.data(), chunk.size());
+  });
+}
+
+// What a records or export request asks of a time series, read in the portal's order so the
+// same error wins.
+struct SeriesQuery {
+  TimeFilter filter;
+  bool descending = false;
+  std::vector<std::size_t> columns;
+};
+
+SeriesQuery parse_series_query(const httplib::Request& req, const Dataset& dataset) {
+  SeriesQuery query;
+  query.filter = parse_where(parameter_or_empty(req, "where"), dataset);
+  query.descending = parse_descending(parameter_or_empty(req, "order_by"), dataset);
+  query.columns = parse_select(parameter_or_empty(req, "select"), dataset);
+  return query;
+}
+
+// The items in the order asked, then the page [offset, offset + limit) of them.
+template <typename Item>
+std::vector<Item> ordered_page(std::vector<Item> items, bool descending, const Paging& paging) {
+  if (descending) std::reverse(items.begin(), items.end());
+  const auto [begin, end] = page_bounds(items.size(), paging);
+  return std::vector<Item>(items.begin() + static_cast<std::ptrdiff_t>(begin),
+                           items.begin() + static_cast<std::ptrdiff_t>(end));
+}
+
+// A records answer: total_count counts every match, results hold the page.
+template <typename Item, typename Render>
+std::string records_body(std::size_t total, const std::vector<Item>& page, Render render) {
+  std::string body = "{\"total_count\":" + std::to_string(total) + ",\"results\":[";
+  for (std::size_t i = 0; i < page.size(); ++i) {
+    if (i > 0) body += ',';
+    body += render(page[i]);
+  }
+  return body + "]}";
+}
 
 }  // namespace
 
@@ -166,8 +226,11 @@ httplib::Server::HandlerResponse PortalServer::before_routing(const httplib::Req
   if (kind == RequestKind::catalog) ++counters_.catalog;
   if (kind == RequestKind::records) ++counters_.records;
   if (kind == RequestKind::exports) ++counters_.exports;
-  if (++api_requests_ > options_.rate_limit_first)
+  const int request_number = ++api_requests_;
+  if (request_number > options_.rate_limit_first) {
+    set_quota_headers(res, request_number);
     return httplib::Server::HandlerResponse::Unhandled;
+  }
 
   ++counters_.rate_limited;
   const int wait = options_.retry_after_seconds;
@@ -188,6 +251,17 @@ httplib::Server::HandlerResponse PortalServer::before_routing(const httplib::Req
   return httplib::Server::HandlerResponse::Handled;
 }
 
+// The portal's daily quota as its headers tell it: calls left today, and the next UTC midnight
+// on the portal's clock. Informational: only --rate-limit-first answers 429.
+void PortalServer::set_quota_headers(httplib::Response& res, int request_number) const {
+  const int quota = options_.daily_quota;
+  const Seconds now = current_series().now;
+  const Seconds next_midnight = now - ((now % kDay) + kDay) % kDay + kDay;
+  res.set_header("X-RateLimit-Limit", std::to_string(quota));
+  res.set_header("X-RateLimit-Remaining", std::to_string(std::max(0, quota - request_number)));
+  res.set_header("X-RateLimit-Reset", std::to_string(next_midnight));
+}
+
 const Dataset& PortalServer::dataset_or_404(const std::string& id) const {
   const Dataset* dataset = catalogue_.find(id);
   if (dataset == nullptr) throw ApiError(404, "NoSuchDataset", "Unknown dataset: " + id);
@@ -196,6 +270,7 @@ const Dataset& PortalServer::dataset_or_404(const std::string& id) const {
 
 std::size_t PortalServer::records_count(const Dataset& dataset, const SeriesOptions& series) const {
   if (dataset.kind == DatasetKind::stations) return catalogue_.station_objects().size();
+  if (dataset.kind == DatasetKind::synop) return SynopSeries(dataset, series).record_count();
   return RecordSeries(dataset, weather_, series).record_count();
 }
 
@@ -235,50 +310,66 @@ void PortalServer::records(const httplib::Request& req, httplib::Response& res) 
   const Dataset& dataset = dataset_or_404(req.matches[1].str());
   if (dataset.kind == DatasetKind::stations) return station_records(req, res);
   const Paging paging = records_paging(parameter(req, "limit"), parameter(req, "offset"));
-  const TimeFilter filter = parse_where(parameter_or_empty(req, "where"), dataset);
-  const bool descending = parse_descending(parameter_or_empty(req, "order_by"), dataset);
-  const auto columns = parse_select(parameter_or_empty(req, "select"), dataset);
+  const SeriesQuery query = parse_series_query(req, dataset);
+  const auto keep = [&](Seconds t) { return query.filter.accepts(t); };
 
-  const RecordSeries series(dataset, weather_, current_series());
-  auto times = series.record_times([&](Seconds t) { return filter.accepts(t); });
-  if (descending) std::reverse(times.begin(), times.end());
-  const auto [begin, end] = page_bounds(times.size(), paging);
-  std::string body = "{\"total_count\":" + std::to_string(times.size()) + ",\"results\":[";
-  for (std::size_t i = begin; i < end; ++i) {
-    if (i > begin) body += ',';
-    body += series.render(times[i], columns);
+  if (dataset.kind == DatasetKind::synop) {
+    const SynopSeries series(dataset, current_series());
+    const auto matches = series.records(keep);
+    const auto page = ordered_page(matches, query.descending, paging);
+    res.set_content(records_body(matches.size(), page,
+                                 [&](const SynopSeries::Record& record) {
+                                   return series.render_json(record, query.columns);
+                                 }),
+                    kJson);
+    return;
   }
-  res.set_content(body + "]}", kJson);
+  const RecordSeries series(dataset, weather_, current_series());
+  const auto matches = series.record_times(keep);
+  const auto page = ordered_page(matches, query.descending, paging);
+  res.set_content(records_body(matches.size(), page,
+                               [&](Seconds at) { return series.render(at, query.columns); }),
+                  kJson);
 }
 
 void PortalServer::exports(const httplib::Request& req, httplib::Response& res) const {
   const Dataset& dataset = dataset_or_404(req.matches[1].str());
-  if (req.matches[2].str() != "json") {
-    throw bad_parameter("portal-sim only simulates exports/json, not exports/" +
-                        req.matches[2].str());
+  const std::string format = req.matches[2].str();
+  const bool csv = format == "csv" && dataset.kind == DatasetKind::synop;
+  if (format != "json" && !csv) {
+    throw bad_parameter("portal-sim only simulates exports/json (and exports/csv for " +
+                        std::string(kSynopDatasetId) + "), not exports/" + format);
   }
   if (dataset.kind == DatasetKind::stations) return station_export(req, res);
   const Paging paging = exports_paging(parameter(req, "limit"), parameter(req, "offset"));
-  const TimeFilter filter = parse_where(parameter_or_empty(req, "where"), dataset);
-  const bool descending = parse_descending(parameter_or_empty(req, "order_by"), dataset);
-  auto columns = parse_select(parameter_or_empty(req, "select"), dataset);
+  const SeriesQuery query = parse_series_query(req, dataset);
+  const auto keep = [&](Seconds t) { return query.filter.accepts(t); };
 
-  RecordSeries series(dataset, weather_, current_series());
-  auto times = series.record_times([&](Seconds t) { return filter.accepts(t); });
-  if (descending) std::reverse(times.begin(), times.end());
-  const auto [begin, end] = page_bounds(times.size(), paging);
-  times = std::vector<Seconds>(times.begin() + static_cast<std::ptrdiff_t>(begin),
-                               times.begin() + static_cast<std::ptrdiff_t>(end));
-  auto stream =
-      std::make_shared<ExportStream>(std::move(series), std::move(times), std::move(columns));
-  res.set_chunked_content_provider(kJson, [stream](std::size_t, httplib::DataSink& sink) {
-    const std::string chunk = stream->next_chunk();
-    if (chunk.empty()) {
-      sink.done();
-      return true;
+  if (dataset.kind == DatasetKind::synop) {
+    auto series = std::make_shared<const SynopSeries>(dataset, current_series());
+    auto page = std::make_shared<const std::vector<SynopSeries::Record>>(
+        ordered_page(series->records(keep), query.descending, paging));
+    const auto& columns = query.columns;
+    if (csv) {
+      auto render = [series, page, columns](std::size_t i) {
+        return series->render_csv((*page)[i], columns) + "\n";
+      };
+      const ExportFraming framing{series->csv_header(columns) + "\n", "", ""};
+      return send_stream(res, kCsv, std::make_shared<ExportStream>(page->size(), render, framing));
     }
-    return sink.write(chunk.data(), chunk.size());
-  });
+    auto render = [series, page, columns](std::size_t i) {
+      return series->render_json((*page)[i], columns);
+    };
+    return send_stream(res, kJson,
+                       std::make_shared<ExportStream>(page->size(), render, kJsonFraming));
+  }
+  auto series = std::make_shared<const RecordSeries>(dataset, weather_, current_series());
+  auto page = std::make_shared<const std::vector<Seconds>>(
+      ordered_page(series->record_times(keep), query.descending, paging));
+  auto render = [series, page, columns = query.columns](std::size_t i) {
+    return series->render((*page)[i], columns);
+  };
+  send_stream(res, kJson, std::make_shared<ExportStream>(page->size(), render, kJsonFraming));
 }
 
 // The stations dataset is served from the file; where and order_by do not apply to it.

@@ -17,6 +17,8 @@ struct ServerOptions {
   SeriesOptions series;
   int rate_limit_first = 0;  // answer 429 to the first N API requests
   int retry_after_seconds = 1;
+  // X-RateLimit-Limit on every other API answer; X-RateLimit-Remaining counts it down per request.
+  int daily_quota = 5000;
   // When set, the portal's present is this file's ISO 8601 instant, re-read on every request, so
   // a test can make a record appear at a moment it chooses; absent or unreadable: series.now.
   std::string now_file;
@@ -48,6 +50,7 @@ class PortalServer {
   void station_export(const httplib::Request& req, httplib::Response& res) const;
   void stats(httplib::Response& res) const;
 
+  void set_quota_headers(httplib::Response& res, int request_number) const;
   const Dataset& dataset_or_404(const std::string& id) const;
   std::size_t records_count(const Dataset& dataset, const SeriesOptions& series) const;
   SeriesOptions current_series() const;
