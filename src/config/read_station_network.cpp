@@ -12,37 +12,6 @@
 namespace meteo::config_detail {
 namespace {
 
-// Météo-France's SYNOP dataset (donnees-synop-essentielles-omm): the defaults of a network whose
-// datasets hold many stations. Sea-level pressure (pmer), comparable between stations at any
-// altitude; rain over the last 3 hours (rr3), the records' own interval, so no rain is counted
-// twice.
-ObservationFields synop_observation_fields() {
-  ObservationFields fields;
-  fields.time = "date";
-  fields.temperature = "t";
-  fields.temperature_unit = "K";
-  fields.humidity = "u";
-  fields.pressure = "pmer";
-  fields.pressure_unit = "Pa";
-  fields.rain = "rr3";
-  fields.rain_intensity_max = "";
-  fields.wind_speed = "ff";
-  fields.wind_speed_unit = "m/s";
-  fields.gust = "raf10";
-  fields.gust_unit = "m/s";
-  fields.wind_direction = "dd";
-  return fields;
-}
-
-StationListFields synop_station_fields(const std::string& station_field) {
-  StationListFields fields;
-  fields.dataset = station_field;
-  fields.number = station_field;
-  fields.type = "";
-  fields.commune = "libgeo";
-  return fields;
-}
-
 void require_unit(const ConfigReader& reader, const std::string& key, const std::string& unit,
                   std::initializer_list<const char*> known) {
   std::string listed;

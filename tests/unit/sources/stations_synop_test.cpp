@@ -21,32 +21,12 @@ constexpr const char* kOrigin = "https://public.opendatasoft.com/api/explore/v2.
 const UtcSeconds kNow =
     std::chrono::sys_days{std::chrono::year{2026} / 11 / 22} + std::chrono::hours{6};
 
-// The config reader's SYNOP defaults (tested in unit_config), spelt out.
 ObservationFields synop_fields() {
-  ObservationFields fields;
-  fields.time = "date";
-  fields.temperature = "t";
-  fields.temperature_unit = "K";
-  fields.humidity = "u";
-  fields.pressure = "pmer";
-  fields.pressure_unit = "Pa";
-  fields.rain = "rr3";
-  fields.rain_intensity_max = "";
-  fields.wind_speed = "ff";
-  fields.wind_speed_unit = "m/s";
-  fields.gust = "raf10";
-  fields.gust_unit = "m/s";
-  fields.wind_direction = "dd";
-  return fields;
+  return synop_observation_fields();
 }
 
 StationKeying synop_keying() {
-  StationKeying keying;
-  keying.field = "numer_sta";
-  keying.attributes.number = "numer_sta";
-  keying.attributes.type = "";
-  keying.attributes.commune = "libgeo";
-  return keying;
+  return {"numer_sta", synop_station_fields("numer_sta")};
 }
 
 // A Toulouse-Blagnac record with real SYNOP field names; `changes` replaces fields' JSON values.

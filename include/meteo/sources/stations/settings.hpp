@@ -40,6 +40,37 @@ struct StationListFields {
   std::string commune = "ville";
 };
 
+// Météo-France's SYNOP dataset (donnees-synop-essentielles-omm): the defaults of a network whose
+// datasets hold many stations (station_field set). Sea-level pressure (pmer), comparable between
+// stations at any altitude; rain over the last 3 hours (rr3), the records' own interval, so no rain
+// is counted twice.
+inline ObservationFields synop_observation_fields() {
+  ObservationFields fields;
+  fields.time = "date";
+  fields.temperature = "t";
+  fields.temperature_unit = "K";
+  fields.humidity = "u";
+  fields.pressure = "pmer";
+  fields.pressure_unit = "Pa";
+  fields.rain = "rr3";
+  fields.rain_intensity_max = "";
+  fields.wind_speed = "ff";
+  fields.wind_speed_unit = "m/s";
+  fields.gust = "raf10";
+  fields.gust_unit = "m/s";
+  fields.wind_direction = "dd";
+  return fields;
+}
+
+inline StationListFields synop_station_fields(const std::string& station_field) {
+  StationListFields fields;
+  fields.dataset = station_field;
+  fields.number = station_field;
+  fields.type = "";
+  fields.commune = "libgeo";
+  return fields;
+}
+
 // An Opendatasoft portal publishing one dataset per weather station (Toulouse), or datasets each
 // holding many stations told apart by a field (Météo-France SYNOP's numer_sta).
 struct StationNetworkConfig {
