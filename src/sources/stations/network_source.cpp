@@ -16,9 +16,11 @@ std::string describe(const TimeWindow& window) {
   return "[" + to_iso8601(window.from) + ", " + to_iso8601(window.to) + ")";
 }
 
+// The load counts the rejects it stores again; a dry run (`ingest --dry-run`) has only these.
 RunCounts census_of(const ParsedObservations& parsed) {
   RunCounts counts;
   counts.fetched = parsed.record_count;
+  counts.rejected = parsed.rejected.size();
   counts.duplicates = parsed.duplicates;
   return counts;
 }

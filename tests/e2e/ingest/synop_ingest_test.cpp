@@ -234,6 +234,17 @@ TEST_F(SynopIngest, JsonJsonLinesAndCsvStoreTheSameAndTwiceChangesNothing) {
   EXPECT_EQ(stored(), from_json) << "the portal's CSV export";
 }
 
+TEST_F(SynopIngest, DryRunCountsTheRecordsAndRejectsAndWritesNothing) {
+  const fs::path csv = write("donnees-synop-essentielles-omm.csv", export_csv());
+  const auto result = meteo({"ingest", "--source", kSource, "--file", csv.string(), "--dry-run"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find(": 7 record(s), rejected 2, duplicates 0"), std::string::npos)
+      << result.out;
+  Database db = database_.connect();
+  EXPECT_EQ(count_rows(db, "weather_observations"), 0u);
+  EXPECT_EQ(count_rows(db, "etl_runs"), 0u);
+}
+
 TEST_F(SynopIngest, AFileOfAnotherFormatExits64) {
   const auto result =
       meteo({"ingest", "--source", kSource, "--file", write("synop.xml", "<synop/>").string()});
