@@ -181,6 +181,7 @@ TEST_F(SynopIngest, JsonJsonLinesAndCsvStoreTheSameAndTwiceChangesNothing) {
   const fs::path json = write("donnees-synop-essentielles-omm.json", export_json());
   ingest(json);
   const std::string from_json = stored();
+  expect_ok({"verify", "--from", "2026-11-19T00", "--to", "2026-11-21T00"});
 
   {
     Database db = database_.connect();
