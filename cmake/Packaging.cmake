@@ -84,9 +84,10 @@ disabled until configured) and a sandboxed service.")
 set(CPACK_DEBIAN_PACKAGE_SECTION utils)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
-# The libraries' packages come from dpkg-shlibdeps (they are Debian's); these are for postinst.
+# The libraries' packages come from dpkg-shlibdeps (they are Debian's); systemd | adduser are for
+# postinst, tzdata for the time zones libdate-tz reads (the stations' local days).
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "systemd | adduser")
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "systemd | adduser, tzdata")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS
     "default-mysql-server | virtual-mysql-server, prometheus-node-exporter, logrotate")
 set(CPACK_STRIP_FILES ON)

@@ -10,6 +10,7 @@ packages=(
   libxgboost-dev  # src/analysis: the boosted trees of `analyze impact` and `analyze normalise`
   libeigen3-dev  # src/forecast: the least squares of the temperature forecast's linear model
   libsystemd-dev  # `watch` under systemd: sd_notify (Type=notify, READY, WATCHDOG, STOPPING)
+  libhowardhinnant-date-dev tzdata  # src/aggregate: the stations' local days (GCC 12 has no tzdb)
   libgtest-dev libgmock-dev libbenchmark-dev
   mariadb-server mariadb-client python3 curl ca-certificates chromium
   openssl  # tests/harness/tls_certs.sh: the database TLS test's throw-away CA

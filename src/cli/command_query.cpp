@@ -9,6 +9,7 @@
 #include "meteo/store/migrations.hpp"
 #include "meteo/store/reports.hpp"
 #include "meteo/store/stations.hpp"
+#include "period_output.hpp"
 #include "table_output.hpp"
 
 namespace meteo {
@@ -100,6 +101,10 @@ CommandRegistration register_query(CLI::App& parent) {
       "temperature-3h", "each region's hourly temperature beside the one 3 hours before");
   CLI::App* station_hourly = app->add_subcommand(
       "station-hourly", "each weather station's hourly means, extremes and rain, newest first");
+  CLI::App* period = app->add_subcommand(
+      "period",
+      "each station's temperature, pressure, wind and rain over local days, beside an earlier "
+      "period");
   CLI::App* air_quality = app->add_subcommand(
       "air-quality",
       "air quality: the daily index (indicative), daily figures, hourly values, "
@@ -114,6 +119,8 @@ CommandRegistration register_query(CLI::App& parent) {
   auto options = std::make_shared<QueryOptions>();
   auto station_options = std::make_shared<QueryOptions>();
   auto air_quality_options = std::make_shared<AirQualityQueryOptions>();
+  auto period_options = std::make_shared<PeriodQueryOptions>();
+  add_period_query_options(*period, *period_options);
   add_query_options(three_hours, *options);
   add_query_options(station_hourly, *station_options);
   add_air_quality_query_options(*air_quality, *air_quality_options);
@@ -127,17 +134,24 @@ CommandRegistration register_query(CLI::App& parent) {
                {"meteo-etl query temperature-3h", "meteo-etl query station-hourly --limit 48"});
   set_examples(*three_hours, {"meteo-etl query temperature-3h --format csv --limit 100"});
   set_examples(*station_hourly, {"meteo-etl query station-hourly --format json --limit 48"});
+  set_examples(*period, {"meteo-etl query period --station 01-station-meteo-toulouse-meteopole "
+                         "--from 2026-11-23 --to 2026-11-24",
+                         "meteo-etl query period --station Meteopole --from 2026-11-23 "
+                         "--to 2026-11-24 --compare-to 2026-11-22 --format csv"});
   set_examples(*air_quality, {"meteo-etl query air-quality",
                               "meteo-etl query air-quality --view hourly --station FR50044 "
                               "--pollutant NO2 --from 2026-11-22T00 --to 2026-11-23T00"});
-  return {app, [options, station_options, station_hourly, air_quality, air_quality_options, alerts,
-                alert_options, forecast_skill, skill_options](CommandContext& context) {
+  return {app, [options, station_options, station_hourly, period, period_options, air_quality,
+                air_quality_options, alerts, alert_options, forecast_skill,
+                skill_options](CommandContext& context) {
             Database db = Database::connect(context.config.database);
             require_current_schema(db, bundled_migrations());
             if (alerts->parsed()) {
               run_alert_query(db, *alert_options, context.out);
             } else if (forecast_skill->parsed()) {
               run_forecast_skill_query(db, *skill_options, context.out);
+            } else if (period->parsed()) {
+              run_period_query(db, *period_options, context.out);
             } else if (air_quality->parsed()) {
               run_air_quality_query(db, *air_quality_options, context.out);
             } else if (station_hourly->parsed()) {

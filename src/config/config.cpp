@@ -75,6 +75,11 @@ const SourceConfig& Config::source(std::string_view name) const {
               origin.string() + ": no [[sources]] entry is named \"" + std::string(name) + "\"");
 }
 
+aggregate::DailySettings Config::daily_settings(std::string_view source) const {
+  const auto found = station_daily.find(source);
+  return found == station_daily.end() ? aggregate::DailySettings{} : found->second;
+}
+
 EnvironmentLookup process_environment() {
   return [](const std::string& name) -> std::optional<std::string> {
     const char* value = std::getenv(name.c_str());
@@ -116,6 +121,7 @@ Config parse_config(std::string_view toml_text, const std::filesystem::path& ori
   });
   reader.for_each_table_in_array(root, "sources", [&](const toml::table& t, const auto& where) {
     config.sources.push_back(read_source(reader, t, where));
+    read_station_daily(reader, t, where, config);
   });
   check_references(reader, config);
   config.monitoring = read_monitoring(reader, reader.subtable(root, "", "monitoring"), config);

@@ -24,9 +24,10 @@ constexpr SourceType kSourceTypes[] = {
 };
 
 // The keys of every source, whatever its type; a type names its own in expect_source_keys.
+// `daily` is read by read_daily.cpp, which refuses it on a source that is not a station network.
 constexpr std::string_view kCommonSourceKeys[] = {"name",        "display_name", "type",
                                                   "api_key_env", "api_key_file", "region_sets",
-                                                  "http",        "poll_seconds"};
+                                                  "http",        "poll_seconds", "daily"};
 
 const SourceType* find_source_type(std::string_view name) {
   for (const auto& type : kSourceTypes) {

@@ -30,6 +30,9 @@ MonitoringConfig read_monitoring(const ConfigReader& reader, const toml::table* 
 void read_analysis(const ConfigReader& reader, const toml::table& root, Config& config);
 // [alerts] and [forecast] (the root table): the hourly run's peaks, alerts and forecasts.
 void read_alerts_and_forecast(const ConfigReader& reader, const toml::table& root, Config& config);
+// [sources.daily] of the source just read (config.sources.back()): only a station network has one.
+void read_station_daily(const ConfigReader& reader, const toml::table& t, const std::string& where,
+                        Config& config);
 RegionSetConfig read_region_set(const ConfigReader& reader, const toml::table& t,
                                 const std::string& where);
 HttpSettings read_http(const ConfigReader& reader, const toml::table* t, const std::string& where);

@@ -16,6 +16,7 @@
 #include "meteo/core/errors.hpp"
 #include "meteo/core/file_modes.hpp"
 #include "meteo/core/names.hpp"
+#include "meteo/dashboard/station_names.hpp"
 #include "meteo/geo/regions.hpp"
 #include "meteo/store/air_quality_read.hpp"
 #include "meteo/store/dashboard_reads.hpp"
@@ -23,7 +24,6 @@
 #include "meteo/store/region_sets.hpp"
 #include "meteo/store/stations.hpp"
 #include "normalised_files.hpp"
-#include "station_names.hpp"
 
 namespace meteo::dashboard {
 namespace {

@@ -1,4 +1,4 @@
-#include "station_names.hpp"
+#include "meteo/dashboard/station_names.hpp"
 
 #include <cctype>
 #include <string_view>

@@ -75,7 +75,8 @@ IngestOutcome load_file(Database& db, const Config& config, sources::Source<Reco
                         nullptr,
                         log,
                         &config.alerts,
-                        std::chrono::floor<std::chrono::seconds>(now)};
+                        std::chrono::floor<std::chrono::seconds>(now),
+                        config.daily_settings(name)};
     std::optional<HourSpan> observed;
     const RunCounts counts = load_unit(
         load, file_unit(file, std::chrono::floor<std::chrono::seconds>(now)), *records, observed);

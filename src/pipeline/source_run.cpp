@@ -73,9 +73,11 @@ class DatabaseStages final : public RunStages<Record> {
   RunCounts load_unit(std::int64_t run_id, const SourceRegions& regions,
                       const sources::FetchUnit& unit, sources::UnitRecords<Record>& records,
                       std::optional<HourSpan>& observed) override {
-    const UnitLoad load{context_.db,  source_.config(),        regions,
-                        run_id,       job_.run_hour,           context_.metrics,
-                        context_.log, &context_.config.alerts, job_.now};
+    const UnitLoad load{context_.db,   source_.config(),
+                        regions,       run_id,
+                        job_.run_hour, context_.metrics,
+                        context_.log,  &context_.config.alerts,
+                        job_.now,      context_.config.daily_settings(source_.config().name)};
     return pipeline::load_unit(load, unit, records, observed);
   }
 

@@ -65,6 +65,7 @@ StationBatch station_batch(const StationBatch& unit_batch, const std::string& st
   batch.observations = std::move(observations);
   batch.alerts = unit_batch.alerts;
   batch.now = unit_batch.now;
+  batch.daily = unit_batch.daily;
   return batch;
 }
 
@@ -84,6 +85,7 @@ RunCounts load_unit(const UnitLoad& load, const sources::FetchUnit& unit,
   batch.watermark = unit.watermark;
   batch.alerts = load.alerts;
   batch.now = load.now;
+  batch.daily = load.daily;
   std::vector<WeatherStation> stations;
   CollectingSink collecting(batch, stations);
   records.produce(sources::BatchLimits{}, collecting);

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "meteo/aggregate/settings.hpp"
 #include "meteo/alerts/settings.hpp"
 #include "meteo/core/errors.hpp"
 #include "meteo/metrics/registry.hpp"
@@ -31,6 +32,7 @@ struct UnitLoad {
   spdlog::logger& log;
   const alerts::AlertSettings* alerts = nullptr;  // re-detect alerts in the load; none: do not
   UtcSeconds now{};                               // the run's clock, for the alerts' outbox
+  aggregate::DailySettings daily{};  // a station source's local days (Config::daily_settings)
 };
 
 // A sensor payload: the census ("parse") checks it whole before the transaction; then a thread

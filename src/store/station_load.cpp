@@ -1,5 +1,5 @@
 // The transactional load of one batch of a station dataset: observations, rejects, the station's
-// hourly weather, the region temperatures it feeds and the dataset's watermark.
+// hourly and daily weather, the region temperatures it feeds and the dataset's watermark.
 #include <algorithm>
 #include <iterator>
 #include <map>
@@ -10,6 +10,7 @@
 #include "meteo/core/errors.hpp"
 #include "meteo/store/stations.hpp"
 #include "region_aggregates.hpp"
+#include "station_daily.hpp"
 #include "station_support.hpp"
 #include "transaction.hpp"
 
@@ -120,6 +121,7 @@ class StationLoader {
   void upsert_observations();
   void insert_rejects();
   void recompute_station_hours();
+  void rebuild_station_days();
   std::vector<std::optional<std::string>> station_region_codes();
   void update_region_aggregates();
   void add_new_observations(std::size_t set, const std::string& code,
@@ -136,6 +138,7 @@ class StationLoader {
   std::map<UtcSeconds, WeatherObservation> stored_;  // by observed_at
   std::vector<Change> changes_;                      // per observation
   std::set<UtcSeconds> touched_hours_;               // of new and corrected observations
+  std::set<UtcSeconds> touched_moments_;             // their observed_at, for the local days
   std::set<UtcSeconds> corrected_hours_;  // recomputed; new observations elsewhere are added
 };
 
@@ -213,6 +216,7 @@ void StationLoader::classify() {
     }
     changes_.push_back(stored == stored_.end() ? Change::fresh : Change::corrected);
     touched_hours_.insert(floor_to_hour(observation.observed_at));
+    touched_moments_.insert(observation.observed_at);
     if (changes_.back() == Change::corrected) {
       corrected_hours_.insert(floor_to_hour(observation.observed_at));
     }
@@ -261,6 +265,11 @@ void StationLoader::recompute_station_hours() {
     Binder(*statement).text(batch_.source).text(dataset_).datetime(from).datetime(to);
     statement->executeUpdate();
   }
+}
+
+void StationLoader::rebuild_station_days() {
+  store::rebuild_station_days(connection_, batch_.source, dataset_, batch_.daily, touched_moments_,
+                              step_);
 }
 
 // The station's region in each set (same order as the batch's), nothing when outside it.
@@ -376,6 +385,7 @@ RunCounts StationLoader::load() {
     upsert_observations();
     insert_rejects();
     recompute_station_hours();
+    rebuild_station_days();
     update_region_aggregates();
     derive_alerts();
     update_dataset();

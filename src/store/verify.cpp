@@ -154,14 +154,70 @@ ViolationQuery aggregate_violations(const Bounds& window) {
           joined(joined(measurements, measurements), {window.from, window.to})};
 }
 
+// `a` and `b` differ: one NULL and not the other, or apart by more than a rounding.
+std::string differ(const std::string& a, const std::string& b) {
+  return "NOT (" + a + " <=> " + b + " OR COALESCE(ABS(" + a + " - " + b +
+         ") <= 1e-9 * GREATEST(ABS(" + a + "), ABS(" + b + "), 1), FALSE))";
+}
+
+// station_daily_weather rows overlapping the window that differ from their observations over
+// their own [start_utc, end_utc) (the bounds the load computed from tzdata), or have none left.
+ViolationQuery daily_violations(const Bounds& window) {
+  const std::string recomputed =
+      std::string(
+          "SELECT d.source, d.dataset_id, d.day, d.temperature_mean, d.rain_sum,"
+          " d.hours_observed, d.heavy_rain, d.temperature_min, d.temperature_max,"
+          " d.pressure_mean, d.wind_mean, d.gust_max, d.heavy_rain_mm, COUNT(o.observed_at) AS n,"
+          " AVG(o.temperature_c) AS t_mean, MIN(o.temperature_c) AS t_min,"
+          " MAX(o.temperature_c) AS t_max, AVG(o.pressure_hpa) AS pres,"
+          " AVG(o.wind_speed_kmh) AS wind, MAX(o.gust_kmh) AS gust, SUM(o.rain_mm) AS rain,"
+          " COUNT(DISTINCT ") +
+      store::kObservationHour +  // observed_at: only the observations have one
+      ") AS hours FROM station_daily_weather AS d LEFT JOIN weather_observations AS o"
+      " ON o.source = d.source AND o.dataset_id = d.dataset_id"
+      " AND o.observed_at >= d.start_utc AND o.observed_at < d.end_utc"
+      " WHERE d.end_utc > ? AND d.start_utc < ?"
+      " GROUP BY d.source, d.dataset_id, d.day, d.temperature_mean, d.rain_sum,"
+      " d.hours_observed, d.heavy_rain, d.temperature_min, d.temperature_max, d.pressure_mean,"
+      " d.wind_mean, d.gust_max, d.heavy_rain_mm";
+  const std::string wrong =
+      "SELECT CONCAT('station ', x.source, ' ', x.dataset_id, ' day ', x.day, ': ',"
+      " IF(x.n = 0, 'stale, no stored observation in its bounds', CONCAT('stored mean ',"
+      " COALESCE(x.temperature_mean, 'NULL'), ', rain ', COALESCE(x.rain_sum, 'NULL'), ' over ',"
+      " x.hours_observed, ' hour(s); recomputed mean ', COALESCE(x.t_mean, 'NULL'), ', rain ',"
+      " COALESCE(x.rain, 'NULL'), ' over ', x.hours, ' hour(s)'))) AS description FROM (" +
+      recomputed + ") AS x WHERE x.n = 0 OR x.hours_observed <> x.hours OR " +
+      differ("x.temperature_mean", "x.t_mean") + " OR " + differ("x.temperature_min", "x.t_min") +
+      " OR " + differ("x.temperature_max", "x.t_max") + " OR " +
+      differ("x.pressure_mean", "x.pres") + " OR " + differ("x.wind_mean", "x.wind") + " OR " +
+      differ("x.gust_max", "x.gust") + " OR " + differ("x.rain_sum", "x.rain") +
+      " OR NOT (x.heavy_rain <=> (x.rain >= x.heavy_rain_mm))";
+  // A dataset with days must have one for each of its observations; one without any (stored
+  // before migration 0009) gets them all on its next load.
+  const std::string uncovered =
+      "SELECT CONCAT('station ', o.source, ' ', o.dataset_id, ': observation at ', o.observed_at,"
+      " ' is in no station_daily_weather day') AS description FROM weather_observations AS o"
+      " WHERE o.observed_at >= ? AND o.observed_at < ?"
+      " AND EXISTS (SELECT 1 FROM station_daily_weather AS a"
+      " WHERE a.source = o.source AND a.dataset_id = o.dataset_id)"
+      " AND NOT EXISTS (SELECT 1 FROM station_daily_weather AS d"
+      " WHERE d.source = o.source AND d.dataset_id = o.dataset_id"
+      " AND d.day BETWEEN DATE(o.observed_at) - INTERVAL 1 DAY"
+      " AND DATE(o.observed_at) + INTERVAL 1 DAY"
+      " AND d.start_utc <= o.observed_at AND d.end_utc > o.observed_at)";
+  return {wrong + " UNION ALL " + uncovered, {window.from, window.to, window.from, window.to}};
+}
+
 VerifyCheck check_aggregates(sql::Connection& connection, const Bounds& window) {
   VerifyCheck check{"aggregates",
                     "every region_hourly_temperature row of the window equals the mean and count"
                     " of the stored readings and station observations of its region and hour;"
-                    " none is missing or stale",
+                    " none is missing or stale; every station_daily_weather day equals its"
+                    " observations and covers each of them",
                     0,
                     {}};
   collect(connection, check, aggregate_violations(window));
+  collect(connection, check, daily_violations(window));
   return check;
 }
 
@@ -375,7 +431,13 @@ const std::vector<ExpectedRelation>& expected_relations() {
        "BASE TABLE",
        {"source", "dataset_id", "hour", "temperature_mean", "temperature_min", "temperature_max",
         "humidity_mean", "pressure_mean", "rain_sum", "wind_mean", "gust_max",
-        "wind_direction_mean", "observations"}}};
+        "wind_direction_mean", "observations"}},
+      // Rebuilt by each station load too (migration 0009).
+      {"station_daily_weather",
+       "BASE TABLE",
+       {"source", "dataset_id", "day", "start_utc", "end_utc", "temperature_mean",
+        "temperature_min", "temperature_max", "pressure_mean", "wind_mean", "gust_max", "rain_sum",
+        "hours_observed", "heavy_rain", "updated_at"}}};
   return relations;
 }
 
@@ -437,7 +499,8 @@ void check_relation(sql::Connection& connection, const ExpectedRelation& expecte
 VerifyCheck check_views(sql::Connection& connection) {
   VerifyCheck check{"views",
                     "region_temperature_3h and region_temperature_3h_v1 exist with their columns"
-                    " and can be read; so does the table station_hourly_weather",
+                    " and can be read; so do the tables station_hourly_weather and"
+                    " station_daily_weather",
                     0,
                     {}};
   for (const auto& relation : expected_relations()) check_relation(connection, relation, check);

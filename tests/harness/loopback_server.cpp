@@ -65,11 +65,11 @@ void remove_directory(const std::string& directory) {
 
 }  // namespace
 
-LoopbackServer::LoopbackServer(std::string name, std::vector<std::string> argv)
+LoopbackServer::LoopbackServer(std::string name, std::vector<std::string> argv, int port)
     : name_(std::move(name)), directory_(make_temporary_directory(name_)) {
   const std::string port_file = directory_ + "/port";
-  const std::vector<std::string> listen{"--host", "127.0.0.1",   "--port",
-                                        "0",      "--port-file", port_file};
+  const std::vector<std::string> listen{"--host",      "127.0.0.1", "--port", std::to_string(port),
+                                        "--port-file", port_file};
   argv.insert(argv.begin() + 1, listen.begin(), listen.end());
   process_ = std::make_unique<BackgroundProcess>(argv, Environment{});
 
@@ -98,6 +98,19 @@ std::string LoopbackServer::get(const std::string& path) const {
   auto body = http_get_loopback(port_, path);
   if (!body) throw std::runtime_error(name_ + ": GET " + path + " failed on " + base_url());
   return std::move(*body);
+}
+
+int unused_loopback_port() {
+  Socket socket;
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t size = sizeof address;
+  if (::bind(socket.get(), reinterpret_cast<sockaddr*>(&address), size) != 0 ||
+      ::getsockname(socket.get(), reinterpret_cast<sockaddr*>(&address), &size) != 0) {
+    throw std::runtime_error("no free loopback port");
+  }
+  return ntohs(address.sin_port);
 }
 
 std::string loopback_get(int port, const std::string& path, std::chrono::seconds timeout,

@@ -12,12 +12,14 @@
 
 namespace meteo::testing {
 
-// Starts `argv` with `--host 127.0.0.1 --port 0 --port-file <file>` inserted after argv[0], waits
-// until its port file names a port and GET /healthz answers "ok", stops it on destruction.
-// `name` names it in the temporary directory and in errors.
+// Starts `argv` with `--host 127.0.0.1 --port <port> --port-file <file>` inserted after argv[0],
+// waits until its port file names a port and GET /healthz answers "ok", stops it on destruction.
+// `port` 0 lets the server pick a free one; a restarted server asks for its old port, so the
+// clients configured with its URL find it again. `name` names it in the temporary directory and
+// in errors.
 class LoopbackServer {
  public:
-  LoopbackServer(std::string name, std::vector<std::string> argv);
+  LoopbackServer(std::string name, std::vector<std::string> argv, int port = 0);
   ~LoopbackServer();
   LoopbackServer(const LoopbackServer&) = delete;
   LoopbackServer& operator=(const LoopbackServer&) = delete;
@@ -32,6 +34,10 @@ class LoopbackServer {
   std::unique_ptr<BackgroundProcess> process_;
   int port_ = 0;
 };
+
+// A loopback TCP port that was free a moment ago, for a server the test configures before it
+// starts (the server may still lose it to another process: tests retry nothing on that).
+int unused_loopback_port();
 
 // Sends `GET path` (HTTP/1.1, Connection: close, plus `extra_headers`, each "Name: value") to
 // 127.0.0.1:port and returns the whole response, head included and bytes as sent (no decoding),

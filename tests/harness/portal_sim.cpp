@@ -40,7 +40,7 @@ std::vector<std::string> command_line(const PortalSimOptions& o) {
 }  // namespace
 
 PortalSim::PortalSim(PortalSimOptions options)
-    : server_("meteo-portal-sim", command_line(options)) {}
+    : server_("meteo-portal-sim", command_line(options), options.port) {}
 
 int PortalSim::requests(const std::string& kind) const {
   return nlohmann::json::parse(server_.get("/stats")).at(kind).get<int>();

@@ -20,12 +20,14 @@ struct PortalSimOptions {
   bool overflow_row = false;       // the record at now - 2 h gives its temperature as 1e309
   std::string events_file;  // --events: a JSON array of planted events (tools/portal-sim --help)
   std::string now_file;     // --now-file: re-read per request, replaces `now` while it parses
+  int port = 0;             // 0: any free port; a restarted portal asks for the one it had
 };
 
 class PortalSim {
  public:
   explicit PortalSim(PortalSimOptions options = {});
   std::string base_url() const { return server_.base_url(); }  // http://127.0.0.1:PORT
+  int port() const { return server_.port(); }
   // GET /stats: "records", "exports", "catalog", "all"
   int requests(const std::string& kind) const;
 

@@ -5,11 +5,13 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "meteo/aggregate/settings.hpp"
 #include "meteo/alerts/settings.hpp"
 #include "meteo/analysis/settings.hpp"
 #include "meteo/archive/settings.hpp"
@@ -43,10 +45,14 @@ struct Config {
   forecast::ForecastSettings forecast;  // [forecast]: horizons, history, the backtest
   ServeConfig serve;                    // [serve]: `meteo-etl serve`
   WatchConfig watch;                    // [watch]: the backoff of `meteo-etl watch`
+  // [sources.daily] of each opendatasoft-stations source, by source name: its local days.
+  std::map<std::string, aggregate::DailySettings, std::less<>> station_daily;
 
   // Throw Error(config) naming the missing entry.
   const RegionSetConfig& region_set(std::string_view name) const;
   const SourceConfig& source(std::string_view name) const;
+  // The source's [sources.daily], or the defaults when it has none.
+  aggregate::DailySettings daily_settings(std::string_view source) const;
 };
 
 // Reads one environment variable; injected so tests never touch the process environment.

@@ -1,5 +1,5 @@
 // Weather stations in the database: the station table, per-dataset watermarks, observations and
-// their hourly aggregates, and the commune temperatures they feed.
+// their hourly and daily aggregates, and the commune temperatures they feed.
 #pragma once
 
 #include <cstdint>
@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "meteo/aggregate/settings.hpp"
 #include "meteo/alerts/settings.hpp"
 #include "meteo/core/time.hpp"
 #include "meteo/model/records.hpp"
@@ -48,11 +49,13 @@ struct StationBatch {
   // transaction, from the earliest hour the batch changed (alerts/alerts.hpp).
   const alerts::AlertSettings* alerts = nullptr;
   UtcSeconds now;  // the run's clock: whether an alert's change is recent enough to notify
+  aggregate::DailySettings daily;  // the source's local days, for station_daily_weather
 };
 
 // One transaction: upserts observations keyed by (source, dataset_id, observed_at) (a changed
 // value is a correction), stores rejects once per (source, run hour, record), recomputes
-// station_hourly_weather for every measurement hour touched, recomputes region_hourly_temperature
+// station_hourly_weather for every measurement hour touched and station_daily_weather for every
+// local day touched (batch.daily), recomputes region_hourly_temperature
 // for those hours in every region set of the batch, re-detects the station's alerts (when
 // batch.alerts is set) and advances the watermark. Fills fetched,
 // rejected, stored, corrections, unchanged and hours_recomputed.
@@ -77,5 +80,23 @@ struct StationHourlyRow {
 
 // Rows of station_hourly_weather, newest hour first, then source and dataset.
 std::vector<StationHourlyRow> query_station_hourly(Database& db, std::size_t limit = 1000);
+
+// A station with days in station_daily_weather and its commune (empty when the station list
+// never named the dataset), by source then dataset.
+struct DailyStation {
+  std::string source, dataset_id, commune;
+};
+std::vector<DailyStation> query_daily_stations(Database& db);
+
+// One station's figures over the local days [from_day, to_day) ("2023-03-01") of
+// station_daily_weather: the mean of the daily means, the extremes of the days' extremes, the
+// rain total, the heavy-rain days and the days with a row. Values NULL when no day has one.
+struct StationPeriodFigures {
+  std::optional<double> temperature_mean, temperature_min, temperature_max;
+  std::optional<double> pressure_mean, wind_mean, gust_max, rain_sum;
+  std::size_t heavy_rain_days = 0, days_observed = 0;
+};
+StationPeriodFigures query_station_period(Database& db, const DailyStation& station,
+                                          const std::string& from_day, const std::string& to_day);
 
 }  // namespace meteo

@@ -22,6 +22,7 @@
 #include "cli_job.hpp"  // TestDirectory
 #include "config_files.hpp"
 #include "db_snapshot.hpp"
+#include "loopback_server.hpp"
 #include "meteo/archive/raw_archive.hpp"
 #include "meteo/store/ledger.hpp"
 #include "paths.hpp"
@@ -40,18 +41,6 @@ using namespace std::chrono_literals;
 constexpr const char* kApiKey = "serve-key-4b1d";
 constexpr const char* kIngestToken = "ingest-token-93fa";
 constexpr std::size_t kIngestMaxBytes = 1 << 20;
-
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  socklen_t size = sizeof address;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size);
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
 
 // Sends `request` as is (no client normalises the path) and returns the whole answer.
 std::string raw_exchange(int port, const std::string& request) {
@@ -184,7 +173,7 @@ class Serve : public ::testing::Test {
   }
   // The same configuration on another database (the scratch databases share one server).
   void write_config(const SensorSim& sim, const DatabaseConfig& database, int max_clients) {
-    port_ = free_port();
+    port_ = unused_loopback_port();
     std::ofstream config(config_path());
     config << database_toml(database) << "\n[archive]\nroot = \""
            << (directory_ / "archive").string() << "\"\n"

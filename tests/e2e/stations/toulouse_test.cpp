@@ -1,24 +1,16 @@
 // The Toulouse station network end to end: meteo-etl against the portal simulator and MariaDB.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <chrono>
-#include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "config_files.hpp"
 #include "db_snapshot.hpp"
 #include "meteo/core/time.hpp"
-#include "paths.hpp"
-#include "portal_sim.hpp"
-#include "subprocess.hpp"
-#include "test_database.hpp"
+#include "toulouse_network.hpp"
 
 namespace meteo::testing {
 namespace {
 
-namespace fs = std::filesystem;
 using std::chrono::hours;
 
 // The portal's present: an hour ago, so the tool's real clock is always later.
@@ -30,19 +22,8 @@ UtcSeconds portal_now() {
 constexpr int kDatasets = 4;
 constexpr std::size_t kSupportedDatasets = 2;
 
-class ToulouseStations : public ::testing::Test {
+class ToulouseStations : public ToulouseNetworkTest {
  protected:
-  void SetUp() override {
-    METEO_SKIP_WITHOUT_SHARED_DATA("geo/communes-31-haute-garonne.geojson",
-                                   "toulouse/stations-meteo-en-place.exports.json",
-                                   "toulouse/catalog-v1-search-q-meteo.json");
-    directory_ = fs::temp_directory_path() /
-                 ("meteo-e2e-stations-" + std::to_string(::getpid()) + "-" +
-                  ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(directory_);
-  }
-  void TearDown() override { fs::remove_all(directory_); }
-
   PortalSimOptions portal_options(hours history) const {
     PortalSimOptions options;
     options.now = to_iso8601(now_);
@@ -52,38 +33,21 @@ class ToulouseStations : public ::testing::Test {
   }
 
   void write_config(const PortalSim& portal, hours since, hours max_catch_up = hours(24 * 7)) {
-    std::ofstream config(config_path());
-    config << database_toml(database_.config())
-           << "\n[[region_sets]]\nname = \"toulouse-communes\"\nlocation = \""
-           << shared_data("geo/communes-31-haute-garonne.geojson") << "\"\n"
-           << "\n[[sources]]\nname = \"toulouse\"\ntype = \"opendatasoft-stations\"\nbase_url = \""
-           << portal.base_url() << "\"\ndataset_pattern = \"station-meteo\"\nstart = \""
-           << to_iso8601(now_ - since)
-           << "\"\nlookback_hours = 2\nmax_catch_up_hours = " << max_catch_up.count()
-           << "\nexport_window_hours = 240\n"
-           << "region_sets = [\"toulouse-communes\"]\n"
-           << "[sources.http]\nretry_attempts = 4\nretry_initial_backoff_ms = 50\n"
-           << "retry_max_backoff_ms = 2000\n";
-  }
-  std::string config_path() const { return (directory_ / "toulouse.toml").string(); }
-
-  ProcessResult meteo(std::vector<std::string> args) {
-    args.insert(args.begin(), meteo_etl_binary());
-    return run_process(args, cron_environment(config_path(), database_.config()),
-                       std::chrono::seconds(300));
-  }
-
-  void prepare_database() {
-    ASSERT_EQ(meteo({"migrate"}).exit_code, 0);
-    const auto load = meteo({"regions", "load"});
-    ASSERT_EQ(load.exit_code, 0) << load.err;
+    ToulouseNetworkTest::write_config(
+        portal,
+        "start = \"" + to_iso8601(now_ - since) +
+            "\"\nlookback_hours = 2\nmax_catch_up_hours = " + std::to_string(max_catch_up.count()) +
+            "\nexport_window_hours = 240\n"
+            "[sources.http]\nretry_attempts = 4\nretry_initial_backoff_ms = 50\n"
+            "retry_max_backoff_ms = 2000\n");
   }
 
   // Everything the station runs write, as row counts and content hashes.
   std::string station_tables(Database& db) {
     std::string text = data_tables_contents(db);
-    for (const char* table : {"weather_stations", "station_regions", "weather_observations",
-                              "station_hourly_weather", "station_datasets"}) {
+    for (const char* table :
+         {"weather_stations", "station_regions", "weather_observations", "station_hourly_weather",
+          "station_daily_weather", "station_datasets"}) {
       text += std::string(table) + ":\n" + table_contents(db, table);
     }
     return text;
@@ -92,14 +56,7 @@ class ToulouseStations : public ::testing::Test {
   std::size_t observations(Database& db) { return count_rows(db, "weather_observations"); }
 
   const UtcSeconds now_ = portal_now();
-  ScratchDatabase database_;
-  fs::path directory_;
 };
-
-std::string describe(const ProcessResult& result) {
-  return "exit " + std::to_string(result.exit_code) + "\nstdout:\n" + result.out + "\nstderr:\n" +
-         result.err;
-}
 
 TEST_F(ToulouseStations, FirstRunLoadsStationsObservationsAndCommuneAggregates) {
   PortalSim portal(portal_options(hours(30)));
@@ -242,6 +199,9 @@ TEST_F(ToulouseStations, BackfillIsIdempotentAndItsDryRunChangesNothing) {
   // The portal's record dated two days ahead is rejected, once per dataset, with its reason.
   EXPECT_EQ(count_rows(db, "rejected_records", "reason LIKE '%dated in the future%'"),
             kSupportedDatasets);
+  // The backfill built the local day of every hour it loaded, each hour in exactly one day.
+  EXPECT_EQ(query_value(db, "SELECT SUM(hours_observed) FROM station_daily_weather"),
+            query_value(db, "SELECT COUNT(*) FROM station_hourly_weather"));
   const std::string after = station_tables(db);
   ASSERT_EQ(meteo({"backfill", "--from", from, "--to", to}).exit_code, 0);
   EXPECT_EQ(station_tables(db), after);

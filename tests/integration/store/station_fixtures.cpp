@@ -78,6 +78,7 @@ StationStoreTest::StationSnapshot StationStoreTest::station_snapshot() {
       sql_rows(db_, "SELECT * FROM rejected_records ORDER BY id"),
       sql_rows(db_,
                "SELECT * FROM region_hourly_temperature ORDER BY region_set, region_code, hour"),
+      sql_rows(db_, "SELECT * FROM station_daily_weather ORDER BY source, dataset_id, day"),
   };
 }
 

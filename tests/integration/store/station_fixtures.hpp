@@ -43,7 +43,7 @@ class StationStoreTest : public StoreTest {
 
   // Every row of every table a station load writes, updated_at included.
   struct StationSnapshot {
-    Rows stations, station_regions, datasets, observations, hourly, rejected, aggregates;
+    Rows stations, station_regions, datasets, observations, hourly, rejected, aggregates, daily;
     bool operator==(const StationSnapshot&) const = default;
   };
   StationSnapshot station_snapshot();

@@ -167,6 +167,28 @@ TEST_F(Verify, AMissingAggregateIsReported) {
                            "recomputed 8 over 1 point(s)"});
 }
 
+TEST_F(Verify, AStationDayThatDiffersFromItsObservationsIsReported) {
+  load_clean_history();
+  db_.execute("UPDATE station_daily_weather SET rain_sum = 3.5 WHERE dataset_id = '" + kStationA +
+              "'");
+  expect_single_violation(verify(), "aggregates",
+                          {"station toulouse " + kStationA + " day 2026-11-22", "rain 3.5",
+                           "over 1 hour(s); recomputed mean 12.5"});
+}
+
+TEST_F(Verify, AnObservationOutsideEveryDayOfItsStationIsReported) {
+  load_clean_history();
+  // 09:15 UTC left outside the day's bounds; the day still holds 09:45, so only the first is.
+  db_.execute(
+      "UPDATE station_daily_weather SET start_utc = '2026-11-22 09:30:00',"
+      " temperature_mean = 13, temperature_min = 13, hours_observed = 1"
+      " WHERE dataset_id = '" +
+      kStationA + "'");
+  expect_single_violation(
+      verify(), "aggregates",
+      {kStationA, "observation at 2026-11-22 09:15:00", "is in no station_daily_weather day"});
+}
+
 TEST_F(Verify, AReadingWithoutItsRegionSetEntryIsReported) {
   load_clean_history();
   // The reading outside every region: its aggregates stay right, only the entry is gone.

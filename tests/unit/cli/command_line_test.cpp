@@ -210,7 +210,8 @@ TEST(Help, ShowsDefaultsAndExclusiveEnds) {
     ++to_options;
     EXPECT_TRUE(contains(to->get_description(), "exclusive")) << command->get_name();
   }
-  EXPECT_EQ(to_options, 6) << "backfill, replay, export, verify, query air-quality, query alerts";
+  EXPECT_EQ(to_options, 7)
+      << "backfill, replay, export, verify, query air-quality, query alerts, query period";
 }
 
 TEST(Help, LogLevelNamesEverySpellingTheConfigurationAccepts) {

@@ -1,5 +1,5 @@
 // A station's name read from its dataset id, as the page shows it.
-#include "station_names.hpp"
+#include "meteo/dashboard/station_names.hpp"
 
 #include <gtest/gtest.h>
 
