@@ -1,5 +1,9 @@
 // An "opendatasoft-stations" source: a network of weather stations published as Opendatasoft
-// datasets, one per station, read window by window from a start hour.
+// datasets, one per station (Toulouse) or many per dataset told apart by a field (Météo-France
+// SYNOP), read window by window from a start hour.
+#include <initializer_list>
+#include <string>
+
 #include "meteo/core/errors.hpp"
 #include "meteo/core/names.hpp"
 #include "meteo/core/time.hpp"
@@ -8,36 +12,56 @@
 namespace meteo::config_detail {
 namespace {
 
+void require_unit(const ConfigReader& reader, const std::string& key, const std::string& unit,
+                  std::initializer_list<const char*> known) {
+  std::string listed;
+  for (const char* candidate : known) {
+    if (unit == candidate) return;
+    listed += (listed.empty() ? "" : " or ") + std::string(candidate);
+  }
+  reader.fail(key, "must be " + listed + " (got \"" + unit + "\")");
+}
+
 ObservationFields read_observation_fields(const ConfigReader& reader, const toml::table* t,
-                                          const std::string& where) {
-  ObservationFields fields;
+                                          const std::string& where, ObservationFields fields) {
   if (!t) return fields;
   reader.expect_only(*t, where,
-                     {"time", "temperature", "humidity", "pressure", "pressure_unit", "rain",
-                      "rain_intensity_max", "wind_speed", "gust", "wind_direction"});
+                     {"time", "temperature", "temperature_unit", "humidity", "pressure",
+                      "pressure_unit", "rain", "rain_intensity_max", "wind_speed",
+                      "wind_speed_unit", "gust", "gust_unit", "wind_direction"});
   reader.read_string(*t, where, "time", fields.time);
   reader.read_string(*t, where, "temperature", fields.temperature);
+  reader.read_string(*t, where, "temperature_unit", fields.temperature_unit);
   reader.read_string(*t, where, "humidity", fields.humidity);
   reader.read_string(*t, where, "pressure", fields.pressure);
   reader.read_string(*t, where, "pressure_unit", fields.pressure_unit);
   reader.read_string(*t, where, "rain", fields.rain);
   reader.read_string(*t, where, "rain_intensity_max", fields.rain_intensity_max);
   reader.read_string(*t, where, "wind_speed", fields.wind_speed);
+  reader.read_string(*t, where, "wind_speed_unit", fields.wind_speed_unit);
   reader.read_string(*t, where, "gust", fields.gust);
+  reader.read_string(*t, where, "gust_unit", fields.gust_unit);
   reader.read_string(*t, where, "wind_direction", fields.wind_direction);
-  if (fields.pressure_unit != "Pa" && fields.pressure_unit != "hPa") {
-    reader.fail(where + ".pressure_unit", "must be Pa or hPa");
-  }
+  require_unit(reader, where + ".temperature_unit", fields.temperature_unit, {"degC", "K"});
+  require_unit(reader, where + ".pressure_unit", fields.pressure_unit, {"Pa", "hPa"});
+  require_unit(reader, where + ".wind_speed_unit", fields.wind_speed_unit, {"km/h", "m/s"});
+  require_unit(reader, where + ".gust_unit", fields.gust_unit, {"km/h", "m/s"});
   if (fields.time.empty()) reader.fail(where + ".time", "must not be empty");
   return fields;
 }
 
 StationListFields read_station_fields(const ConfigReader& reader, const toml::table* t,
-                                      const std::string& where) {
-  StationListFields fields;
+                                      const std::string& where, StationListFields fields,
+                                      bool many_per_dataset) {
   if (!t) return fields;
-  reader.expect_only(*t, where,
-                     {"dataset", "number", "latitude", "longitude", "altitude", "type", "commune"});
+  // In a dataset of many stations the station field names the station, not `dataset`.
+  if (many_per_dataset) {
+    reader.expect_only(*t, where,
+                       {"number", "latitude", "longitude", "altitude", "type", "commune"});
+  } else {
+    reader.expect_only(
+        *t, where, {"dataset", "number", "latitude", "longitude", "altitude", "type", "commune"});
+  }
   reader.read_string(*t, where, "dataset", fields.dataset);
   reader.read_string(*t, where, "number", fields.number);
   reader.read_string(*t, where, "latitude", fields.latitude);
@@ -59,6 +83,20 @@ void read_base_url(const ConfigReader& reader, const toml::table& t, const std::
 void require_dataset_id(const ConfigReader& reader, const std::string& key, const std::string& id) {
   if (!is_plain_name(id, kMaxDatasetIdLength)) {
     reader.fail(key, std::string(kPlainDatasetIdRule) + " (got \"" + id + "\")");
+  }
+}
+
+// A field name, as a record's key: its text is stored as the station key.
+void read_station_field(const ConfigReader& reader, const toml::table& t, const std::string& where,
+                        StationNetworkConfig& network) {
+  reader.read_string(t, where, "station_field", network.station_field);
+  if (t.contains("station_field") && network.station_field.empty()) {
+    reader.fail(where + ".station_field", "must not be empty");
+  }
+  if (!network.station_field.empty() && t.contains("stations_dataset")) {
+    reader.fail(where + ".stations_dataset",
+                "a dataset of many stations (station_field) has no stations dataset: its records "
+                "name their stations");
   }
 }
 
@@ -95,16 +133,21 @@ void read_station_network(const ConfigReader& reader, const toml::table& t,
                           const std::string& where, SourceConfig& source) {
   expect_source_keys(
       reader, t, where,
-      {"base_url", "stations_dataset", "datasets", "dataset_pattern", "start", "lookback_hours",
-       "max_catch_up_hours", "export_window_hours", "fields", "station_fields"});
+      {"base_url", "station_field", "stations_dataset", "datasets", "dataset_pattern", "start",
+       "lookback_hours", "max_catch_up_hours", "export_window_hours", "fields", "station_fields"});
   StationNetworkConfig network;
   read_base_url(reader, t, where, network);
+  read_station_field(reader, t, where, network);
   read_datasets(reader, t, where, network);
   read_windows(reader, t, where, network);
+  const bool many_per_dataset = !network.station_field.empty();
   network.fields =
-      read_observation_fields(reader, reader.subtable(t, where, "fields"), where + ".fields");
-  network.station_fields = read_station_fields(reader, reader.subtable(t, where, "station_fields"),
-                                               where + ".station_fields");
+      read_observation_fields(reader, reader.subtable(t, where, "fields"), where + ".fields",
+                              many_per_dataset ? synop_observation_fields() : ObservationFields{});
+  network.station_fields = read_station_fields(
+      reader, reader.subtable(t, where, "station_fields"), where + ".station_fields",
+      many_per_dataset ? synop_station_fields(network.station_field) : StationListFields{},
+      many_per_dataset);
   source.stations = std::move(network);
 }
 

@@ -1,31 +1,73 @@
-#include "meteo/core/errors.hpp"
+// A station network's unit: a dataset of one station loads in one transaction; a dataset of many
+// (SYNOP) first stores the stations its records named, then each station's observations in a
+// transaction of their own, and last the dataset's own state (its rejects and watermark), so the
+// watermark moves only once every station of the window is stored.
+#include <iterator>
+#include <map>
+
+#include "meteo/geo/match.hpp"
 #include "meteo/store/stations.hpp"
 #include "unit_load.hpp"
 
 namespace meteo::pipeline {
 namespace {
 
-// A window's records, gathered into the one batch its transaction loads.
+template <class T>
+void append(std::vector<T>& to, std::vector<T>&& batch) {
+  to.insert(to.end(), std::make_move_iterator(batch.begin()), std::make_move_iterator(batch.end()));
+}
+
+// A unit's records, gathered; the stations its records named beside them.
 class CollectingSink final : public sources::BatchSink<WeatherObservation> {
  public:
-  explicit CollectingSink(StationBatch& batch) : batch_(batch) {}
-  // A station network's list comes with the plan and is stored before its units.
-  void stations(std::vector<WeatherStation>&&) override {
-    throw Error(ExitCode::software,
-                "a station network's unit handed over stations: its list comes with the plan");
+  CollectingSink(StationBatch& batch, std::vector<WeatherStation>& stations)
+      : batch_(batch), stations_(stations) {}
+  void stations(std::vector<WeatherStation>&& batch) override {
+    append(stations_, std::move(batch));
   }
   void records(std::vector<WeatherObservation>&& batch) override {
-    batch_.observations.insert(batch_.observations.end(), std::make_move_iterator(batch.begin()),
-                               std::make_move_iterator(batch.end()));
+    append(batch_.observations, std::move(batch));
   }
   void rejected(std::vector<RejectedRecord>&& batch) override {
-    batch_.rejected.insert(batch_.rejected.end(), std::make_move_iterator(batch.begin()),
-                           std::make_move_iterator(batch.end()));
+    append(batch_.rejected, std::move(batch));
   }
 
  private:
   StationBatch& batch_;
+  std::vector<WeatherStation>& stations_;
 };
+
+// The observations of other stations than the unit's dataset, by station; the dataset's own stay.
+std::map<std::string, std::vector<WeatherObservation>> take_other_stations(StationBatch& batch) {
+  std::map<std::string, std::vector<WeatherObservation>> by_station;
+  std::vector<WeatherObservation> own;
+  for (auto& observation : batch.observations) {
+    if (observation.dataset_id == batch.dataset_id) {
+      own.push_back(std::move(observation));
+    } else {
+      by_station[observation.dataset_id].push_back(std::move(observation));
+    }
+  }
+  batch.observations = std::move(own);
+  return by_station;
+}
+
+// One station of a dataset of many: its observations only; the unit's census, rejects and
+// watermark stay with the dataset's batch.
+StationBatch station_batch(const StationBatch& unit_batch, const std::string& station,
+                           std::vector<WeatherObservation>&& observations) {
+  StationBatch batch;
+  batch.run_id = unit_batch.run_id;
+  batch.source = unit_batch.source;
+  batch.dataset_id = station;
+  batch.run_hour = unit_batch.run_hour;
+  batch.region_sets = unit_batch.region_sets;
+  batch.observations = std::move(observations);
+  batch.alerts = unit_batch.alerts;
+  batch.now = unit_batch.now;
+  batch.daily = unit_batch.daily;
+  return batch;
+}
 
 }  // namespace
 
@@ -44,10 +86,29 @@ RunCounts load_unit(const UnitLoad& load, const sources::FetchUnit& unit,
   batch.alerts = load.alerts;
   batch.now = load.now;
   batch.daily = load.daily;
-  CollectingSink collecting(batch);
+  std::vector<WeatherStation> stations;
+  CollectingSink collecting(batch, stations);
   records.produce(sources::BatchLimits{}, collecting);
   for (const auto& observation : batch.observations) widen(observed, observation.observed_at);
-  RunCounts counts = load_station_batch(load.db, batch);
+  if (!stations.empty()) {
+    sync_stations(load.db, load.source.name, batch.region_sets,
+                  geo::match_stations(std::move(stations), load.regions.matcher_pointers()));
+  }
+  RunCounts counts;
+  for (auto& [station, observations] : take_other_stations(batch)) {
+    counts += load_station_batch(load.db, station_batch(batch, station, std::move(observations)));
+  }
+  // A file has no dataset state to keep: only its rejects, if any, are stored.
+  const bool is_file = !unit.window && !unit.watermark;
+  if (is_file && batch.observations.empty()) {
+    batch.dataset_state = false;
+    if (batch.rejected.empty()) {
+      counts.fetched += batch.fetched;
+      counts.duplicates += census.duplicates;
+      return counts;
+    }
+  }
+  counts += load_station_batch(load.db, batch);
   counts.duplicates += census.duplicates;
   return counts;
 }

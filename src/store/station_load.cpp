@@ -328,6 +328,7 @@ void StationLoader::add_new_observations(std::size_t set, const std::string& cod
 
 // Active, the watermark moved forward only, the newest observation as stored.
 void StationLoader::update_dataset() {
+  if (!batch_.dataset_state) return;
   step_ = "advancing the dataset's watermark";
   auto newest = store::prepare(connection_,
                                "SELECT CAST(MAX(observed_at) AS CHAR) FROM weather_observations"

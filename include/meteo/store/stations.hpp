@@ -32,6 +32,9 @@ std::optional<UtcSeconds> read_watermark(Database& db, const std::string& source
 struct StationBatch {
   std::int64_t run_id = 0;
   std::string source;
+  // The station key: the dataset id, or the station field's value in a dataset holding many
+  // stations (SYNOP's "07630"); for that dataset's own batch (its rejects, its watermark), the
+  // dataset id.
   std::string dataset_id;
   UtcSeconds run_hour;                        // for rejected_records.hour
   std::vector<const RegionSet*> region_sets;  // the source's sets, for commune aggregates
@@ -39,6 +42,9 @@ struct StationBatch {
   std::vector<RejectedRecord> rejected;
   std::size_t fetched = 0;
   std::optional<UtcSeconds> watermark;  // advance to this (never backwards) in the same transaction
+  // False for a batch that is no dataset's (the rejects of a file of many stations): no
+  // station_datasets row is written for it.
+  bool dataset_state = true;
   // When set, the station's alerts are re-detected from its stored records in the same
   // transaction, from the earliest hour the batch changed (alerts/alerts.hpp).
   const alerts::AlertSettings* alerts = nullptr;

@@ -9,8 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "../csv_reader.hpp"
 #include "census.hpp"
-#include "csv_reader.hpp"
 #include "meteo/core/errors.hpp"
 #include "meteo/sources/air_quality/parse.hpp"
 #include "record.hpp"
@@ -20,6 +20,7 @@ namespace air_quality {
 namespace {
 
 using Json = nlohmann::ordered_json;
+using sources_csv::CsvRow;
 using Column = std::optional<std::size_t>;
 
 // Where each attribute of kRawFields is in a row (the same order).
@@ -120,7 +121,7 @@ std::variant<ValidRecord, std::string> read_row(const CsvRow& row, const CsvRow&
 ParsedAirQuality parse_air_quality_csv(std::string_view body, const AirQualityFields& fields,
                                        const AirQualityRules& rules, UtcSeconds now,
                                        std::string_view origin) {
-  air_quality::CsvReader reader(body);
+  sources_csv::CsvReader reader(body);
   auto header = reader.next(origin);
   if (!header) throw Error(ExitCode::data, std::string(origin) + ": no CSV header (empty text)");
   air_quality::trim_names(*header);

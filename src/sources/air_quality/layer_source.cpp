@@ -7,8 +7,8 @@
 #include <iterator>
 #include <map>
 #include <ostream>
-#include <sstream>
 
+#include "../landed_body.hpp"
 #include "arcgis_client.hpp"
 #include "meteo/core/errors.hpp"
 #include "meteo/http/client.hpp"
@@ -81,14 +81,6 @@ bool is_json_page(std::string_view body) {
   if (body.substr(0, kBom.size()) == kBom) body.remove_prefix(kBom.size());
   const auto first = body.find_first_not_of(" \t\r\n");
   return first != std::string_view::npos && body[first] == '{';
-}
-
-std::string read_whole(const LandedPayload& payload) {
-  ArchiveReader reader = payload.open();
-  std::ostringstream body;
-  body << reader.body().rdbuf();
-  reader.read_to_end();
-  return body.str();
 }
 
 class AirQualitySource final : public Source<AirQualityMeasurement> {

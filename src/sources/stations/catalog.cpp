@@ -56,7 +56,25 @@ std::optional<double> number_field(const Json& record, const std::string& field)
   return it->get<double>();
 }
 
-// The station, or why the record cannot be one.
+// The dataset object: v2.1 answers it bare; older answers wrap it in {"dataset": {...}}.
+const Json& dataset_object(const Json& body) {
+  const auto wrapped = body.is_object() ? body.find("dataset") : body.end();
+  if (body.is_object() && wrapped != body.end() && wrapped->is_object()) return *wrapped;
+  return body;
+}
+
+bool has_field(const Json& field_list, const std::string& name) {
+  return std::any_of(field_list.begin(), field_list.end(), [&](const Json& field) {
+    if (!field.is_object()) return false;
+    const auto field_name = field.find("name");
+    return field_name != field.end() && field_name->is_string() && *field_name == name;
+  });
+}
+
+}  // namespace
+
+namespace stations_json {
+
 std::variant<WeatherStation, std::string> read_station(const Json& record,
                                                        const StationListFields& fields) {
   if (auto problem = sources_json::overflow_problem(record)) return std::move(*problem);
@@ -83,22 +101,7 @@ std::variant<WeatherStation, std::string> read_station(const Json& record,
   return station;
 }
 
-// The dataset object: v2.1 answers it bare; older answers wrap it in {"dataset": {...}}.
-const Json& dataset_object(const Json& body) {
-  const auto wrapped = body.is_object() ? body.find("dataset") : body.end();
-  if (body.is_object() && wrapped != body.end() && wrapped->is_object()) return *wrapped;
-  return body;
-}
-
-bool has_field(const Json& field_list, const std::string& name) {
-  return std::any_of(field_list.begin(), field_list.end(), [&](const Json& field) {
-    if (!field.is_object()) return false;
-    const auto field_name = field.find("name");
-    return field_name != field.end() && field_name->is_string() && *field_name == name;
-  });
-}
-
-}  // namespace
+}  // namespace stations_json
 
 std::vector<WeatherStation> parse_station_list(std::string_view body,
                                                const StationListFields& fields,
@@ -108,7 +111,7 @@ std::vector<WeatherStation> parse_station_list(std::string_view body,
   std::vector<WeatherStation> stations;
   std::size_t position = 0;
   for (const Json& record : stations_json::record_array(document, origin, "station list")) {
-    auto outcome = read_station(record, fields);
+    auto outcome = stations_json::read_station(record, fields);
     if (auto* station = std::get_if<WeatherStation>(&outcome)) {
       stations.push_back(std::move(*station));
     } else if (skipped) {

@@ -1,8 +1,10 @@
 #include "meteo/sources/stations/network_source.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <ostream>
 
+#include "../landed_body.hpp"
 #include "meteo/core/errors.hpp"
 #include "meteo/http/client.hpp"
 #include "meteo/sources/stations/portal.hpp"
@@ -14,9 +16,11 @@ std::string describe(const TimeWindow& window) {
   return "[" + to_iso8601(window.from) + ", " + to_iso8601(window.to) + ")";
 }
 
+// The load counts the rejects it stores again; a dry run (`ingest --dry-run`) has only these.
 RunCounts census_of(const ParsedObservations& parsed) {
   RunCounts counts;
   counts.fetched = parsed.record_count;
+  counts.rejected = parsed.rejected.size();
   counts.duplicates = parsed.duplicates;
   return counts;
 }
@@ -29,9 +33,10 @@ class WindowRecords final : public UnitRecords<WeatherObservation> {
 
   RunCounts census() override { return census_of(parsed_); }
 
-  // One batch of each: a window fits in memory and loads in one transaction. Copies, so that a
-  // second call hands over the same batches.
+  // One batch of each: a window fits in memory. Copies, so that a second call hands over the same
+  // batches. The stations its records named (a dataset of many stations) come first.
   void produce(const BatchLimits&, BatchSink<WeatherObservation>& sink) override {
+    if (!parsed_.stations.empty()) sink.stations(std::vector<WeatherStation>(parsed_.stations));
     sink.records(std::vector<WeatherObservation>(parsed_.observations));
     sink.rejected(std::vector<RejectedRecord>(parsed_.rejected));
   }
@@ -45,6 +50,7 @@ class StationNetworkSource final : public Source<WeatherObservation> {
   StationNetworkSource(const SourceConfig& config, spdlog::logger& log)
       : config_(config),
         network_(*config.stations),
+        keying_(station_keying(network_)),
         http_(config.http, log),
         portal_(network_.base_url, http_) {}
 
@@ -70,8 +76,9 @@ class StationNetworkSource final : public Source<WeatherObservation> {
             {id, window, watermark, config_.name + " " + id + " " + describe(window), request.now});
       }
     }
-    // A dry run stops at the plan: the station list is fetched only to be stored.
-    if (lander != nullptr) {
+    // A dry run stops at the plan: the station list is fetched only to be stored. A dataset of
+    // many stations has no list: its records name them.
+    if (lander != nullptr && !many_stations_per_dataset()) {
       plan.stations =
           portal_.stations(network_.stations_dataset, network_.station_fields, &plan.problems);
     }
@@ -102,20 +109,34 @@ class StationNetworkSource final : public Source<WeatherObservation> {
                                                          const Shard&) override {
     land_through(&lander);
     return std::make_unique<WindowRecords>(
-        portal_.observations(unit.partition, *unit.window, network_.fields, unit.now));
+        portal_.observations(unit.partition, *unit.window, network_.fields, unit.now, keying_));
   }
 
-  // A page names its dataset only in its URL: a past window is read again from the portal.
-  std::unique_ptr<UnitRecords<WeatherObservation>> adopt(const LandedPayload&,
+  // A page of a dataset of one station names it only in its URL: a past window is read again
+  // from the portal. A file of a dataset of many stations names each record's station.
+  std::unique_ptr<UnitRecords<WeatherObservation>> adopt(const LandedPayload& payload,
                                                          const Shard&) override {
-    throw Error(ExitCode::usage, "source " + config_.name +
-                                     ": a station network is read again from its portal "
-                                     "(backfill); it takes no archived payload or file");
+    if (!many_stations_per_dataset()) {
+      throw Error(ExitCode::usage, "source " + config_.name +
+                                       ": a station network is read again from its portal "
+                                       "(backfill); it takes no archived payload or file, unless "
+                                       "its records name their station (station_field)");
+    }
+    const std::string body = read_whole(payload);
+    const std::string& name = payload.archived.origin.url;
+    const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    return std::make_unique<WindowRecords>(
+        parse_observation_file(body, name, kFileDataset, network_.fields, now, keying_));
   }
 
   std::size_t requests_made() const override { return portal_.requests_made(); }
 
  private:
+  // The dataset of a file's records that name no station: none does, each is rejected.
+  static constexpr const char* kFileDataset = "file";
+
+  bool many_stations_per_dataset() const { return !keying_.field.empty(); }
+
   void land_through(Lander* lander) {
     if (lander == nullptr) {
       portal_.set_payload_sink({});
@@ -144,6 +165,7 @@ class StationNetworkSource final : public Source<WeatherObservation> {
 
   const SourceConfig& config_;
   const StationNetworkConfig& network_;
+  const StationKeying keying_;
   HttpClient http_;
   PortalClient portal_;
 };

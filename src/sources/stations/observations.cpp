@@ -5,9 +5,12 @@
 #include <cmath>
 #include <cstdio>
 #include <optional>
+#include <tuple>
 #include <utility>
 
 #include "../duplicate_keys.hpp"
+#include "catalog.hpp"
+#include "file_records.hpp"
 #include "meteo/core/errors.hpp"
 
 namespace meteo::stations_json {
@@ -36,12 +39,28 @@ std::string range_text(const Range& range) {
   return "[" + format_number(range.min) + ", " + format_number(range.max) + "] " + range.unit;
 }
 
-// Pressure arrives in Pa on Toulouse's portal; everything is stored in hPa.
-double pressure_divisor(const ObservationFields& fields) {
-  if (fields.pressure_unit == "Pa") return 100;
-  if (fields.pressure_unit == "hPa") return 1;
-  throw Error(ExitCode::config, "pressure unit \"" + fields.pressure_unit + "\" is not Pa or hPa");
+// A portal unit into the stored one: stored = value * scale / divisor + offset (Pa divides by
+// 100, as it always has, so Toulouse's stored pressures stay the same to the last bit).
+struct Conversion {
+  double scale = 1;
+  double divisor = 1;
+  double offset = 0;
+  bool identity() const { return scale == 1 && divisor == 1 && offset == 0; }
+  double apply(double value) const { return value * scale / divisor + offset; }
+};
+
+// Units the config reader accepted; anything else is a configuration error naming the unit.
+Conversion unit_conversion(const std::string& unit, const char* what) {
+  if (unit == "degC" || unit == "hPa" || unit == "km/h") return {};
+  if (unit == "K") return {1, 1, -273.15};
+  if (unit == "Pa") return {1, 100, 0};
+  if (unit == "m/s") return {3.6, 1, 0};
+  throw Error(ExitCode::config, std::string(what) + " unit \"" + unit + "\" is not known");
 }
+
+// A rain accumulation this little below zero is how a trace is coded (SYNOP reports "-0.1"):
+// less than 0.1 mm fell, stored as 0 mm.
+constexpr double kRainTraceFloor = -0.1;
 
 // Builds the observation field by field; the first problem stops it.
 class RecordValidator {
@@ -67,8 +86,9 @@ class RecordValidator {
     return moment;
   }
 
-  // Missing or null: nothing measured. `divisor` converts the portal's unit into the stored one.
-  std::optional<double> measure(const std::string& field, const Range& range, double divisor = 1) {
+  // Missing or null: nothing measured. `conversion` turns the portal's unit into the stored one.
+  std::optional<double> measure(const std::string& field, const Range& range,
+                                Conversion conversion = {}) {
     if (field.empty() || failed()) return std::nullopt;
     const auto it = record_.find(field);
     if (it == record_.end() || it->is_null()) return std::nullopt;
@@ -77,21 +97,34 @@ class RecordValidator {
       fail("field " + field + " is not a number (" + describe(*it) + ")");
       return std::nullopt;
     }
-    const double value = it->get<double>() / divisor;
+    const double value = conversion.apply(it->get<double>());
     if (!std::isfinite(value) || value < range.min || value > range.max) {
-      fail(field + " " + compact(*it) + converted_note(value, divisor, range) + " is outside " +
+      fail(field + " " + compact(*it) + converted_note(value, conversion, range) + " is outside " +
            range_text(range));
       return std::nullopt;
     }
     return value;
   }
 
+  // One accumulation field, never a sum of several: a trace (kRainTraceFloor <= value < 0) is 0.
+  std::optional<double> rain(const std::string& field) {
+    if (field.empty() || failed()) return std::nullopt;
+    const auto it = record_.find(field);
+    if (it != record_.end() && it->is_number() && it->get<double>() < 0) {
+      if (it->get<double>() >= kRainTraceFloor) return 0.0;
+      fail(field + " " + compact(*it) + " is below " + format_number(kRainTraceFloor) +
+           " mm, the trace code: a negative accumulation");
+      return std::nullopt;
+    }
+    return measure(field, kRain);
+  }
+
   bool failed() const { return reason_.has_value(); }
   std::string take_reason() { return std::move(*reason_); }
 
  private:
-  static std::string converted_note(double value, double divisor, const Range& range) {
-    if (divisor == 1) return "";
+  static std::string converted_note(double value, Conversion conversion, const Range& range) {
+    if (conversion.identity()) return "";
     return " (" + format_number(value) + " " + range.unit + ")";
   }
 
@@ -120,44 +153,83 @@ std::variant<WeatherObservation, std::string> validate_record(const Json& record
   WeatherObservation observation;
   observation.dataset_id = dataset_id;
   observation.observed_at = *observed_at;
-  observation.temperature_c = check.measure(fields.temperature, kTemperature);
+  observation.temperature_c = check.measure(
+      fields.temperature, kTemperature, unit_conversion(fields.temperature_unit, "temperature"));
   observation.humidity_pct = check.measure(fields.humidity, kHumidity);
-  observation.pressure_hpa = check.measure(fields.pressure, kPressure, pressure_divisor(fields));
-  observation.rain_mm = check.measure(fields.rain, kRain);
+  observation.pressure_hpa =
+      check.measure(fields.pressure, kPressure, unit_conversion(fields.pressure_unit, "pressure"));
+  observation.rain_mm = check.rain(fields.rain);
   observation.rain_intensity_max_mm = check.measure(fields.rain_intensity_max, kRain);
-  observation.wind_speed_kmh = check.measure(fields.wind_speed, kWind);
-  observation.gust_kmh = check.measure(fields.gust, kWind);
+  observation.wind_speed_kmh = check.measure(fields.wind_speed, kWind,
+                                             unit_conversion(fields.wind_speed_unit, "wind speed"));
+  observation.gust_kmh =
+      check.measure(fields.gust, kWind, unit_conversion(fields.gust_unit, "gust"));
   observation.wind_direction_deg = check.measure(fields.wind_direction, kDirection);
   if (check.failed()) return check.take_reason();
   return observation;
 }
 
 ObservationCollector::ObservationCollector(std::string dataset_id, const ObservationFields& fields,
-                                           UtcSeconds now)
-    : dataset_id_(std::move(dataset_id)), fields_(fields), now_(now) {}
+                                           UtcSeconds now, StationKeying keying)
+    : dataset_id_(std::move(dataset_id)), fields_(fields), now_(now), keying_(std::move(keying)) {
+  // The station field is the key; the attributes are read beside it.
+  keying_.attributes.dataset = keying_.field;
+}
 
+std::optional<std::string> ObservationCollector::station_key(const Json& record,
+                                                             std::string& reason) {
+  if (keying_.field.empty()) return dataset_id_;
+  const auto it = record.find(keying_.field);
+  if (it == record.end() || it->is_null()) {
+    reason = "missing field " + keying_.field + " (the station)";
+    return std::nullopt;
+  }
+  // A WMO id is text: 07630 read as a number would lose its leading zero.
+  if (!it->is_string()) {
+    reason = "field " + keying_.field + " is not text (" + describe(*it) + ")";
+    return std::nullopt;
+  }
+  auto station = read_station(record, keying_.attributes);
+  if (auto* problem = std::get_if<std::string>(&station)) {
+    reason = "station " + std::move(*problem);
+    return std::nullopt;
+  }
+  auto& found = std::get<WeatherStation>(station);
+  std::string key = found.dataset_id;
+  if (seen_stations_.insert(key).second) parsed_.stations.push_back(std::move(found));
+  return key;
+}
+
+// The record is checked whole first (its shape, time and measurements), then its station.
 void ObservationCollector::add(const Json& body, std::string_view origin) {
   for (const Json& record : record_array(body, origin, "body")) {
     const std::size_t position = parsed_.record_count++;
     auto outcome = validate_record(record, dataset_id_, fields_, now_);
+    std::string reason;
     if (auto* observation = std::get_if<WeatherObservation>(&outcome)) {
-      parsed_.observations.push_back(std::move(*observation));
+      if (auto key = station_key(record, reason)) {
+        observation->dataset_id = std::move(*key);
+        parsed_.observations.push_back(std::move(*observation));
+        continue;
+      }
     } else {
-      parsed_.rejected.push_back(
-          {position, std::move(std::get<std::string>(outcome)), compact(record)});
+      reason = std::move(std::get<std::string>(outcome));
     }
+    parsed_.rejected.push_back({position, std::move(reason), compact(record)});
   }
 }
 
 ParsedObservations ObservationCollector::finish() && {
   auto& all = parsed_.observations;
-  // Stable: among records of the same time, the one that came later stays later.
-  std::stable_sort(all.begin(), all.end(),
-                   [](const auto& a, const auto& b) { return a.observed_at < b.observed_at; });
+  // Stable: among records of the same station and time, the one that came later stays later.
+  std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.dataset_id, a.observed_at) < std::tie(b.dataset_id, b.observed_at);
+  });
   std::vector<WeatherObservation> unique;
   unique.reserve(all.size());
   for (auto& observation : all) {
-    if (!unique.empty() && unique.back().observed_at == observation.observed_at) {
+    if (!unique.empty() && unique.back().observed_at == observation.observed_at &&
+        unique.back().dataset_id == observation.dataset_id) {
       unique.back() = std::move(observation);  // the later record wins
       ++parsed_.duplicates;
     } else {
@@ -188,11 +260,24 @@ std::variant<WeatherObservation, std::string> validate_observation(std::string_v
   return stations_json::validate_record(record, dataset_id, fields, now);
 }
 
+StationKeying station_keying(const StationNetworkConfig& network) {
+  return {network.station_field, network.station_fields};
+}
+
 ParsedObservations parse_observations(std::string_view body, const std::string& dataset_id,
                                       const ObservationFields& fields, UtcSeconds now,
-                                      std::string_view origin) {
-  stations_json::ObservationCollector collector(dataset_id, fields, now);
+                                      std::string_view origin, const StationKeying& keying) {
+  stations_json::ObservationCollector collector(dataset_id, fields, now, keying);
   collector.add(stations_json::parse_records(body, origin, "body"), origin);
+  return std::move(collector).finish();
+}
+
+ParsedObservations parse_observation_file(std::string_view body, std::string_view name,
+                                          const std::string& dataset_id,
+                                          const ObservationFields& fields, UtcSeconds now,
+                                          const StationKeying& keying) {
+  stations_json::ObservationCollector collector(dataset_id, fields, now, keying);
+  collector.add(stations_json::file_records(body, name, fields, keying.attributes), name);
   return std::move(collector).finish();
 }
 

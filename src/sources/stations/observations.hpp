@@ -2,6 +2,8 @@
 // bodies (pages of one window) into one ParsedObservations.
 #pragma once
 
+#include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -18,19 +20,27 @@ std::variant<WeatherObservation, std::string> validate_record(const Json& record
                                                               UtcSeconds now);
 
 // Accumulates the records of one or more bodies (positions run on across bodies), then drops
-// duplicate times (the later record wins) and orders by time.
+// duplicate times of a station (the later record wins) and orders by station, then time. With a
+// station field, each record's station is learnt from its own attributes, the first valid record
+// of each station giving them; a record without the field is rejected.
 class ObservationCollector {
  public:
-  ObservationCollector(std::string dataset_id, const ObservationFields& fields, UtcSeconds now);
+  ObservationCollector(std::string dataset_id, const ObservationFields& fields, UtcSeconds now,
+                       StationKeying keying = {});
 
   // `body` is a records page or an export array; throws Error(data) naming `origin`.
   void add(const Json& body, std::string_view origin);
   ParsedObservations finish() &&;
 
  private:
+  // The record's station key (remembering its station when first seen), or why it has none.
+  std::optional<std::string> station_key(const Json& record, std::string& reason);
+
   std::string dataset_id_;
   const ObservationFields& fields_;
   UtcSeconds now_;
+  StationKeying keying_;
+  std::set<std::string> seen_stations_;
   ParsedObservations parsed_;
 };
 

@@ -86,7 +86,8 @@ std::vector<WeatherStation> PortalClient::stations(const std::string& stations_d
 }
 
 ParsedObservations PortalClient::observations(const std::string& dataset_id, TimeWindow window,
-                                              const ObservationFields& fields, UtcSeconds now) {
+                                              const ObservationFields& fields, UtcSeconds now,
+                                              const StationKeying& keying) {
   const portal_query::Parameters selection{
       {"where", portal_query::time_window_where(fields.time, window)}, {"order_by", fields.time}};
   const auto page_path = [&](int offset) {
@@ -96,7 +97,7 @@ ParsedObservations PortalClient::observations(const std::string& dataset_id, Tim
     return portal_query::dataset_path(dataset_id, "records") +
            portal_query::query_string(parameters);
   };
-  stations_json::ObservationCollector collector(dataset_id, fields, now);
+  stations_json::ObservationCollector collector(dataset_id, fields, now, keying);
 
   // The first page tells how many records the window holds, hence how to read them.
   const std::string first_path = page_path(0);

@@ -449,7 +449,8 @@ namespace {
 // The shipped configuration files parse: a second city really is one file away.
 TEST(ShippedConfigs, EveryConfigFileInTheRepositoryParses) {
   const auto environment = fake_environment({{"METEO_DB_PASSWORD", "x"}, {"SENSOR_API_KEY", "y"}});
-  for (const char* name : {"meteo-etl.example.toml", "toulouse.toml", "grenoble.example.toml"}) {
+  for (const char* name :
+       {"meteo-etl.example.toml", "toulouse.toml", "grenoble.example.toml", "synop-france.toml"}) {
     const std::string path = meteo::testing::source_path(std::string("config/") + name);
     EXPECT_NO_THROW(load_config(path, environment)) << path;
   }

@@ -130,7 +130,8 @@ TEST(StationsObservation, OutOfRangeValuesNameFieldValueAndRange) {
   EXPECT_EQ(rejection(with("humidite", "101")), "humidite 101 is outside [0, 100] %");
   EXPECT_EQ(rejection(with("pression", "84000")),
             "pression 84000 (840 hPa) is outside [850, 1100] hPa");
-  EXPECT_EQ(rejection(with("pluie", "-0.2")), "pluie -0.2 is outside [0, 500] mm");
+  EXPECT_EQ(rejection(with("pluie", "-0.2")),
+            "pluie -0.2 is below -0.1 mm, the trace code: a negative accumulation");
   EXPECT_EQ(rejection(with("pluie_intensite_max", "501")),
             "pluie_intensite_max 501 is outside [0, 500] mm");
   EXPECT_EQ(rejection(with("force_moyenne_du_vecteur_vent", "401")),

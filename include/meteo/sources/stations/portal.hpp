@@ -25,7 +25,21 @@ struct ParsedObservations {
   std::size_t duplicates = 0;  // earlier records of the same time, dropped: the later one wins
   std::vector<WeatherObservation> observations;  // valid, one per time, in time order
   std::vector<RejectedRecord> rejected;          // future-dated, unparseable, out of range
+  // A dataset holding many stations: each station its records name, once, in order of first
+  // appearance (empty for a dataset of one station: its list comes from the stations dataset).
+  std::vector<WeatherStation> stations;
 };
+
+// How the records of a dataset name their station: by the dataset itself (one station per
+// dataset), or by a field of each record whose text is the station key (many per dataset), the
+// station's attributes read beside it.
+struct StationKeying {
+  std::string field;             // empty: the dataset is the station
+  StationListFields attributes;  // with `field`: where each record gives its station's attributes
+};
+
+// The keying a network's configuration gives.
+StationKeying station_keying(const StationNetworkConfig& network);
 
 // "2021-03-28T03:15:00+02:00", "...+0200", "...Z", fractional seconds allowed; an offset is
 // required (a local time without one is ambiguous across daylight-saving changes).
@@ -64,9 +78,20 @@ std::variant<WeatherObservation, std::string> validate_observation(std::string_v
 
 // A records page ({"total_count": N, "results": [...]}) or an export (bare array). A record
 // holding a number past a double's range is rejected alone; the stored text shows null there.
+// With a keying field, each observation's dataset_id is its record's station key, a record
+// without one is rejected, and `stations` lists the stations named.
 ParsedObservations parse_observations(std::string_view body, const std::string& dataset_id,
                                       const ObservationFields& fields, UtcSeconds now,
-                                      std::string_view origin);
+                                      std::string_view origin, const StationKeying& keying = {});
+
+// A file saved from the portal (`ingest --file`), its format told by its name's extension: .json
+// (exports/json), .jsonl (one record per line) or .csv (the portal's ';'-separated export, header
+// of field names). Parsed as parse_observations parses a body. Throws Error(usage) for another
+// extension, Error(data) for a malformed file.
+ParsedObservations parse_observation_file(std::string_view body, std::string_view name,
+                                          const std::string& dataset_id,
+                                          const ObservationFields& fields, UtcSeconds now,
+                                          const StationKeying& keying);
 
 // ---- the portal's API ------------------------------------------------------------------------
 
@@ -90,7 +115,8 @@ class PortalClient {
                                        std::vector<std::string>* skipped = nullptr);
   // Records of `dataset_id` with fields.time in the window, ordered by time.
   ParsedObservations observations(const std::string& dataset_id, TimeWindow window,
-                                  const ObservationFields& fields, UtcSeconds now);
+                                  const ObservationFields& fields, UtcSeconds now,
+                                  const StationKeying& keying = {});
 
   std::size_t requests_made() const { return requests_; }
   void set_payload_sink(PayloadSink sink) { sink_ = std::move(sink); }

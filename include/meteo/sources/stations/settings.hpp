@@ -12,17 +12,24 @@ namespace meteo {
 struct ObservationFields {
   std::string time = "heure_de_paris";  // ISO 8601 with offset
   std::string temperature = "temperature_en_degre_c";
+  std::string temperature_unit = "degC";  // degC or K; stored in °C
   std::string humidity = "humidite";
   std::string pressure = "pression";
   std::string pressure_unit = "Pa";  // Pa or hPa; stored in hPa
-  std::string rain = "pluie";        // mm over the record's interval
+  // mm over the record's interval, from this one field (never summed with another: overlapping
+  // accumulations would count twice). -0.1 <= value < 0 is a trace, stored as 0.
+  std::string rain = "pluie";
   std::string rain_intensity_max = "pluie_intensite_max";
-  std::string wind_speed = "force_moyenne_du_vecteur_vent";        // km/h
-  std::string gust = "force_rafale_max";                           // km/h
+  std::string wind_speed = "force_moyenne_du_vecteur_vent";
+  std::string wind_speed_unit = "km/h";  // km/h or m/s; stored in km/h
+  std::string gust = "force_rafale_max";
+  std::string gust_unit = "km/h";                                  // km/h or m/s; stored in km/h
   std::string wind_direction = "direction_du_vecteur_vent_moyen";  // degrees
 };
 
-// Field names of the stations dataset (one record per station).
+// Field names of the stations dataset (one record per station), or of the station attributes each
+// record repeats in a dataset holding many stations (then `dataset` is unused: the station field
+// names the station).
 struct StationListFields {
   std::string dataset = "id_nom";  // the station's measurement dataset id (any case)
   std::string number = "id_numero";
@@ -33,9 +40,45 @@ struct StationListFields {
   std::string commune = "ville";
 };
 
-// An Opendatasoft portal publishing one dataset per weather station.
+// Météo-France's SYNOP dataset (donnees-synop-essentielles-omm): the defaults of a network whose
+// datasets hold many stations (station_field set). Sea-level pressure (pmer), comparable between
+// stations at any altitude; rain over the last 3 hours (rr3), the records' own interval, so no rain
+// is counted twice.
+inline ObservationFields synop_observation_fields() {
+  ObservationFields fields;
+  fields.time = "date";
+  fields.temperature = "t";
+  fields.temperature_unit = "K";
+  fields.humidity = "u";
+  fields.pressure = "pmer";
+  fields.pressure_unit = "Pa";
+  fields.rain = "rr3";
+  fields.rain_intensity_max = "";
+  fields.wind_speed = "ff";
+  fields.wind_speed_unit = "m/s";
+  fields.gust = "raf10";
+  fields.gust_unit = "m/s";
+  fields.wind_direction = "dd";
+  return fields;
+}
+
+inline StationListFields synop_station_fields(const std::string& station_field) {
+  StationListFields fields;
+  fields.dataset = station_field;
+  fields.number = station_field;
+  fields.type = "";
+  fields.commune = "libgeo";
+  return fields;
+}
+
+// An Opendatasoft portal publishing one dataset per weather station (Toulouse), or datasets each
+// holding many stations told apart by a field (Météo-France SYNOP's numer_sta).
 struct StationNetworkConfig {
   std::string base_url;  // https://data.toulouse-metropole.fr
+  // Empty: one station per dataset, listed by `stations_dataset`. Set: each record's station is
+  // this field's text ("07630", leading zeros kept), the station key stored as its dataset_id,
+  // and the stations are learnt from the records (no stations dataset is read).
+  std::string station_field;
   std::string stations_dataset = "stations-meteo-en-place";
   std::vector<std::string> datasets;          // explicit list, or:
   std::string dataset_pattern;                // discover: catalogue ids containing this text

@@ -1,6 +1,6 @@
 // Internal to the sources module: the rows of a CSV text, read by Debian's libcsv (RFC 4180:
-// comma-separated, fields in double quotes may hold commas, line ends and "" for a quote; LF or
-// CRLF line ends).
+// comma-separated unless told otherwise (an Opendatasoft export uses ';'), fields in double quotes
+// may hold the separator, line ends and "" for a quote; LF or CRLF line ends).
 #pragma once
 
 #include <csv.h>
@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-namespace meteo::air_quality {
+namespace meteo::sources_csv {
 
 struct CsvRow {
   std::size_t line = 0;  // 1-based line of the row's first byte
@@ -26,7 +26,7 @@ class CsvParser {
   using FieldCallback = void (*)(void* data, std::size_t size, void* context);
   using RowCallback = void (*)(int terminator, void* context);
 
-  CsvParser();
+  explicit CsvParser(char delimiter = ',');
   ~CsvParser();
   CsvParser(const CsvParser&) = delete;
   CsvParser& operator=(const CsvParser&) = delete;
@@ -47,7 +47,7 @@ class CsvParser {
 class CsvReader {
  public:
   // `text` must outlive the reader; a UTF-8 BOM at its start is skipped.
-  explicit CsvReader(std::string_view text);
+  explicit CsvReader(std::string_view text, char delimiter = ',');
 
   // The next non-blank row, or nothing at the end. Throws Error(data) naming `origin` for a
   // quote left open at the end of the text.
@@ -60,6 +60,7 @@ class CsvReader {
   void finish(std::string_view origin);
 
   CsvParser parser_;
+  char delimiter_;
   std::string_view text_;
   std::size_t at_ = 0;
   std::size_t line_ = 1;
@@ -71,4 +72,4 @@ class CsvReader {
   std::exception_ptr failure_;  // thrown in a callback, rethrown once libcsv has returned
 };
 
-}  // namespace meteo::air_quality
+}  // namespace meteo::sources_csv

@@ -6,7 +6,7 @@
 
 #include "meteo/core/errors.hpp"
 
-namespace meteo::air_quality {
+namespace meteo::sources_csv {
 namespace {
 
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
@@ -27,8 +27,9 @@ int is_term(unsigned char c) {
 
 }  // namespace
 
-CsvParser::CsvParser() {
+CsvParser::CsvParser(char delimiter) {
   if (csv_init(&parser_, kOptions) != 0) throw std::logic_error("csv_init refused its parser");
+  csv_set_delim(&parser_, static_cast<unsigned char>(delimiter));
   csv_set_space_func(&parser_, is_space);
   csv_set_term_func(&parser_, is_term);
 }
@@ -58,7 +59,8 @@ int CsvParser::error() {
   return csv_error(&parser_);
 }
 
-CsvReader::CsvReader(std::string_view text) : text_(text) {
+CsvReader::CsvReader(std::string_view text, char delimiter)
+    : parser_(delimiter), delimiter_(delimiter), text_(text) {
   if (text_.substr(0, kBom.size()) == kBom) at_ = kBom.size();
 }
 
@@ -120,13 +122,14 @@ void CsvReader::read_line() {
       ++done;
       continue;
     }
-    // Text after a closing quote: the field keeps it up to the next comma or line end (its '\r'
-    // left to libcsv), and the row is flagged.
+    // Text after a closing quote: the field keeps it up to the next delimiter or line end (its
+    // '\r' left to libcsv), and the row is flagged.
     if (!row_.problem) {
       row_.problem =
           "text after a closing quote in field " + std::to_string(row_.fields.size() + 1);
     }
-    std::size_t tail_end = line.find_first_of(",\n", done);
+    const char stops[] = {delimiter_, '\n', '\0'};
+    std::size_t tail_end = line.find_first_of(stops, done);
     if (tail_end == std::string_view::npos) tail_end = line.size();
     while (tail_end > done && line[tail_end - 1] == '\r') --tail_end;
     if (tail_end == done) tail_end = done + 1;  // never empty: libcsv stops only at text
@@ -145,4 +148,4 @@ void CsvReader::finish(std::string_view origin) {
   if (failure_) std::rethrow_exception(std::exchange(failure_, nullptr));
 }
 
-}  // namespace meteo::air_quality
+}  // namespace meteo::sources_csv
