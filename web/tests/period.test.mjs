@@ -100,7 +100,8 @@ test('CSV of the figures: the columns of query period --format csv, CRLF, nulls 
   // Without a comparison: no Compare columns.
   const plain = P.figuresCsv([{ ...entry, compare: null }]).split('\r\n');
   assert.equal(plain[0].includes('Compare'), false);
-  assert.equal(plain[1].split(',').length, 0 + plain[0].split(',').length + 1); // the quoted comma
+  assert.equal(plain[1], 'toulouse,01-station-meteo-toulouse-meteopole,"Meteo, ""pole""",'
+    + '2026-03-04,2026-03-06,2,4,-1.5,9,1010,30,20,3.5,0');
 });
 
 test('CSV of the days: every date of the period, empty cells on a gap', () => {
