@@ -20,11 +20,16 @@ json optional_json(const std::optional<double>& value) {
 
 // One station's days in columns: the same index in every array is the same day.
 json station_days_json(const std::vector<const StationDayRow*>& rows) {
-  json columns = {{"days", json::array()},          {"temperature_mean", json::array()},
-                  {"temperature_min", json::array()}, {"temperature_max", json::array()},
-                  {"pressure_mean", json::array()},   {"wind_mean", json::array()},
-                  {"gust_max", json::array()},        {"rain_sum", json::array()},
-                  {"hours_observed", json::array()},  {"heavy_rain", json::array()}};
+  json columns = {{"days", json::array()},
+                  {"temperature_mean", json::array()},
+                  {"temperature_min", json::array()},
+                  {"temperature_max", json::array()},
+                  {"pressure_mean", json::array()},
+                  {"wind_mean", json::array()},
+                  {"gust_max", json::array()},
+                  {"rain_sum", json::array()},
+                  {"hours_observed", json::array()},
+                  {"heavy_rain", json::array()}};
   for (const StationDayRow* row : rows) {
     columns["days"].push_back(row->day);
     columns["temperature_mean"].push_back(optional_json(row->temperature_mean));

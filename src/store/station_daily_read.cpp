@@ -59,7 +59,6 @@ StationPeriodFigures query_station_period(Database& db, const DailyStation& stat
       });
 }
 
-
 std::vector<StationDayRow> query_recent_station_days(Database& db, const std::string& source,
                                                      unsigned span_days) {
   auto& connection = db.connection();
@@ -78,10 +77,9 @@ std::vector<StationDayRow> query_recent_station_days(Database& db, const std::st
     std::vector<StationDayRow> days;
     while (row->next()) {
       StationDayRow day{.dataset_id = store::text(*row, 1), .day = store::text(*row, 2)};
-      std::optional<double>* values[] = {&day.temperature_mean, &day.temperature_min,
-                                         &day.temperature_max,  &day.pressure_mean,
-                                         &day.wind_mean,        &day.gust_max,
-                                         &day.rain_sum};
+      std::optional<double>* values[] = {
+          &day.temperature_mean, &day.temperature_min, &day.temperature_max, &day.pressure_mean,
+          &day.wind_mean,        &day.gust_max,        &day.rain_sum};
       for (unsigned i = 0; i < std::size(values); ++i) {
         *values[i] = store::optional_real(*row, 3 + i);
       }
