@@ -1543,7 +1543,8 @@
   // What decides which files the page reads: when it changes, everything is reloaded.
   function layoutOf(meta) {
     return JSON.stringify([meta.region_sets, meta.stations, meta.station_region_set,
-      meta.air_quality && meta.air_quality.file, meta.air_quality_impact, meta.alerts]);
+      meta.air_quality && meta.air_quality.file, meta.air_quality_impact, meta.alerts,
+      (meta.daily || []).map((d) => d.file)]);
   }
 
   // The data files the page holds, each with where it goes in the state (path relative to data/).
@@ -1560,6 +1561,8 @@
     const impactStation = impactStations().find((x) => x.code === state.impactStation);
     if (state.impactFile && impactStation) held.set(impactStation.file, (v) => { state.impactFile = v; });
     if (state.meta.alerts) held.set(state.meta.alerts, (v) => { state.alerts = v; });
+    // The period view keeps its choice (state.period) across a new daily file.
+    (state.meta.daily || []).forEach((d, i) => held.set(d.file, (v) => { state.daily[i] = v; }));
     return held;
   }
 
