@@ -3,6 +3,7 @@
 // against the observations themselves over the Paris days' UTC bounds.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -217,6 +218,19 @@ TEST_F(StationPeriod, ThePagesPeriodFiguresEqualQueryPeriod) {
   ASSERT_EQ(meta["daily"].size(), 1u) << meta["daily"];
   EXPECT_EQ(meta["daily"][0]["source"], "toulouse");
   const auto daily_file = site / "data" / meta["daily"][0]["file"].get<std::string>();
+  // The contract's columns: one value per day in every array, days ascending.
+  std::ifstream daily_stream(daily_file);
+  const auto daily = nlohmann::json::parse(daily_stream);
+  EXPECT_EQ(daily["source"], "toulouse");
+  for (const auto& station : daily["stations"]) {
+    const auto& days = station["days"];
+    EXPECT_TRUE(std::is_sorted(days.begin(), days.end())) << station["key"];
+    for (const char* column :
+         {"temperature_mean", "temperature_min", "temperature_max", "pressure_mean", "wind_mean",
+          "gust_max", "rain_sum", "hours_observed", "heavy_rain"}) {
+      EXPECT_EQ(station[column].size(), days.size()) << station["key"] << " " << column;
+    }
+  }
 
   const std::string from = "2026-11-22", to = "2026-11-25", compare_to = "2026-11-21";
   const auto page = run_process({kNode, "-e", kPeriodScript, source_path("web/src/period.js"),
