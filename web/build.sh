@@ -9,6 +9,7 @@ rm -rf dist
 mkdir -p dist/assets
 cp src/index.html dist/index.html
 cp src/app.js dist/assets/app.js
+cp src/period.js dist/assets/period.js
 cp src/style.css dist/assets/style.css
 cp "$echarts" dist/assets/echarts.min.js
 # The method and its limits, which the "did it work?" panel links to (when the doc exists).

@@ -13,6 +13,7 @@
 
 #include "air_quality_files.hpp"
 #include "alert_forecast_files.hpp"
+#include "daily_files.hpp"
 #include "meteo/core/errors.hpp"
 #include "meteo/core/file_modes.hpp"
 #include "meteo/core/names.hpp"
@@ -325,6 +326,28 @@ json write_alerts(Database& db, const SourceScope* network, const fs::path& data
   return "alerts.json";
 }
 
+// ---- data/daily-<source>.json -----------------------------------------------------------------
+
+// A file per configured source with local days (schema 9 on); what meta.json says of them.
+json write_daily(Database& db, const DashboardInputs& inputs, const fs::path& data,
+                 DashboardReport& report) {
+  json files = json::array();
+  if (!has_daily_weather(db)) return files;
+  for (const auto& source : inputs.sources) {
+    const auto document = daily_json(db, source.name);
+    if (!document) continue;
+    // Built from the checked name, so no source name can write outside the site.
+    write_atomically(file_inside(data, "daily-", source.name, ".json"), document->dump());
+    ++report.data_files;
+    files.push_back(
+        {{"source", source.name},
+         {"display_name", source.display_name.empty() ? source.name : source.display_name},
+         {"file", "daily-" + source.name + ".json"},
+         {"newest_day", (*document)["newest_day"]}});
+  }
+  return files;
+}
+
 }  // namespace
 
 DashboardSettings dashboard_settings(const DashboardInputs& inputs,
@@ -387,6 +410,8 @@ DashboardReport write_dashboard(Database& db, const DashboardInputs& inputs,
   const json alerts =
       alerts_and_forecasts ? write_alerts(db, network, data, generated_at, report) : json(nullptr);
 
+  const json daily = write_daily(db, inputs, data, report);
+
   json sources = json::array();
   for (const auto& source : inputs.sources) {
     sources.push_back(source_json(db, source, generated_at, settings.stale_after_minutes));
@@ -401,7 +426,8 @@ DashboardReport write_dashboard(Database& db, const DashboardInputs& inputs,
                   {"station_region_set", station_region_set},
                   {"air_quality", air_quality},
                   {"air_quality_impact", air_quality_impact},
-                  {"alerts", alerts}};
+                  {"alerts", alerts},
+                  {"daily", daily}};
   // Last: a reader that finds this meta.json finds every file it names.
   write_atomically(data / "meta.json", meta.dump(2));
   ++report.data_files;

@@ -1,4 +1,4 @@
-// Reading station_daily_weather back for `query period`.
+// Reading station_daily_weather back for `query period` and the dashboard's period view.
 #include "meteo/store/stations.hpp"
 #include "station_support.hpp"
 
@@ -57,6 +57,38 @@ StationPeriodFigures query_station_period(Database& db, const DailyStation& stat
         figures.days_observed = row->getUInt64(9);
         return figures;
       });
+}
+
+std::vector<StationDayRow> query_recent_station_days(Database& db, const std::string& source,
+                                                     unsigned span_days) {
+  auto& connection = db.connection();
+  return store::guarded("reading the recent days of station_daily_weather of " + source, [&] {
+    // The source's newest day, joined once, bounds the span.
+    auto statement = store::prepare(
+        connection,
+        "SELECT d.dataset_id, DATE_FORMAT(d.day, '%Y-%m-%d'), d.temperature_mean,"
+        " d.temperature_min, d.temperature_max, d.pressure_mean, d.wind_mean, d.gust_max,"
+        " d.rain_sum, d.hours_observed, d.heavy_rain FROM station_daily_weather AS d"
+        " JOIN (SELECT MAX(day) AS newest FROM station_daily_weather WHERE source = ?) AS n"
+        " ON d.day > DATE_SUB(n.newest, INTERVAL ? DAY) WHERE d.source = ?"
+        " ORDER BY d.dataset_id, d.day");
+    Binder(*statement).text(source).int64(span_days).text(source);
+    auto row = store::run_query(*statement);
+    std::vector<StationDayRow> days;
+    while (row->next()) {
+      StationDayRow day{.dataset_id = store::text(*row, 1), .day = store::text(*row, 2)};
+      std::optional<double>* values[] = {
+          &day.temperature_mean, &day.temperature_min, &day.temperature_max, &day.pressure_mean,
+          &day.wind_mean,        &day.gust_max,        &day.rain_sum};
+      for (unsigned i = 0; i < std::size(values); ++i) {
+        *values[i] = store::optional_real(*row, 3 + i);
+      }
+      day.hours_observed = row->getUInt(10);
+      if (!row->isNull(11)) day.heavy_rain = row->getBoolean(11);
+      days.push_back(std::move(day));
+    }
+    return days;
+  });
 }
 
 }  // namespace meteo

@@ -72,6 +72,21 @@
       airCaption: 'Stations de qualité de l’air : indice du jour', indexClass: 'Classe', indexLabel: 'Indice',
       dominant: 'Dominant', liveConnected: 'En direct', liveConnecting: 'Connexion…',
       liveReconnecting: 'Reconnexion…', liveStatic: 'Vérifié toutes les {s} s',
+      periodTitle: 'Période — analyse par station',
+      periodLead: 'Chiffres des jours locaux choisis, calculés comme « meteo-etl query period » : moyenne des moyennes journalières, minimum et maximum des extrêmes du jour, cumul de pluie. Un jour sans donnée reste un trou.',
+      periodStations: 'Stations (plusieurs avec Ctrl ou Maj)', periodFrom: 'Du', periodTo: 'Au (inclus)',
+      periodCompare: 'Comparer à la période de même durée commençant le',
+      periodCsv: 'CSV (chiffres)', periodDaysCsv: 'CSV (jours)',
+      periodNoStation: 'Choisissez au moins une station.', periodNoDates: 'Choisissez les dates de début et de fin.',
+      periodBadRange: 'La fin de la période doit suivre son début.',
+      periodBadCompare: 'La période de comparaison doit commencer avant la période choisie.',
+      periodTempMean: 'Température moyenne', periodTempMin: 'Température min', periodTempMax: 'Température max',
+      periodPressure: 'Pression moyenne', periodWindMean: 'Vent moyen', periodGustMax: 'Rafale max',
+      periodRain: 'Cumul de pluie', periodHeavyRain: 'Jours de forte pluie', periodDays: 'Jours observés',
+      periodDaysOf: '{n} sur {d}', periodVs: 'comparaison {v}, écart {d}', periodDay: 'Jour',
+      periodTempChart: 'Température journalière (min–max, moyenne)', periodPressureChart: 'Pression moyenne journalière',
+      periodWindChart: 'Vent moyen et rafale max journaliers', periodRainChart: 'Pluie journalière',
+      periodCaption: 'Chiffres de la période par station', periodDaysCaption: 'Valeurs journalières',
     },
     en: {
       title: 'Hourly temperatures',
@@ -126,6 +141,21 @@
       airCaption: 'Air-quality stations: the day’s index', indexClass: 'Class', indexLabel: 'Index',
       dominant: 'Dominant', liveConnected: 'Live', liveConnecting: 'Connecting…',
       liveReconnecting: 'Reconnecting…', liveStatic: 'Checked every {s} s',
+      periodTitle: 'Period — per station',
+      periodLead: 'Figures of the chosen local days, computed as “meteo-etl query period” does: mean of the daily means, extremes of the daily extremes, rain total. A day without data stays a gap.',
+      periodStations: 'Stations (several with Ctrl or Shift)', periodFrom: 'From', periodTo: 'To (included)',
+      periodCompare: 'Compare with the period of the same length starting on',
+      periodCsv: 'CSV (figures)', periodDaysCsv: 'CSV (days)',
+      periodNoStation: 'Choose at least one station.', periodNoDates: 'Choose the first and last days.',
+      periodBadRange: 'The period must end after it starts.',
+      periodBadCompare: 'The comparison period must start before the chosen one.',
+      periodTempMean: 'Mean temperature', periodTempMin: 'Min temperature', periodTempMax: 'Max temperature',
+      periodPressure: 'Mean pressure', periodWindMean: 'Mean wind', periodGustMax: 'Max gust',
+      periodRain: 'Rain total', periodHeavyRain: 'Heavy-rain days', periodDays: 'Days observed',
+      periodDaysOf: '{n} of {d}', periodVs: 'compared {v}, difference {d}', periodDay: 'Day',
+      periodTempChart: 'Daily temperature (min–max, mean)', periodPressureChart: 'Daily mean pressure',
+      periodWindChart: 'Daily mean wind and max gust', periodRainChart: 'Daily rain',
+      periodCaption: 'The period’s figures per station', periodDaysCaption: 'Daily values',
     },
   };
   let lang = 'fr';
@@ -189,7 +219,8 @@
     region: null, station: null, generatedAt: null,
     air: null, airStation: null, airFile: null,
     increment: null, impactStation: null, impactPollutant: null, impactFile: null,
-    alerts: null,
+    alerts: null, daily: null,
+    period: { stations: [], from: null, to: null, compare: null }, periodShown: null,
   };
   const charts = {};
   const $ = (id) => document.querySelector('[data-testid="' + id + '"]');
@@ -227,7 +258,7 @@
     const needShapes = communeSet && (meta.stations || meta.air_quality);
     // The impact panel belongs to the air-quality source shown: no air quality, no impact.
     const impact = (meta.air_quality && meta.air_quality_impact) || null;
-    const [franceShapes, france, communeShapes, communes, stations, air, increment, alerts] = await Promise.all([
+    const [franceShapes, france, communeShapes, communes, stations, air, increment, alerts, daily] = await Promise.all([
       franceSet ? getJson(franceSet.shapes) : null,
       franceSet ? getJson(franceSet.hourly) : null,
       needShapes ? getJson(communeSet.shapes) : null,
@@ -236,12 +267,13 @@
       meta.air_quality ? getJson(meta.air_quality.file) : null,
       impact && impact.increment ? getJson(impact.increment) : null,
       meta.alerts ? getJson(meta.alerts) : null, // absent before the database had alerts
+      Promise.all((meta.daily || []).map((d) => getJson(d.file))), // absent before schema 9
     ]);
     if (franceSet) echarts.registerMap(franceSet.name, franceShapes);
     if (communeSet && communeShapes) echarts.registerMap(communeSet.name, communeShapes);
     Object.assign(state, {
       meta, france, franceSet, communes, communeSet, stations, air, airFile: null,
-      increment, impactFile: null, generatedAt: meta.generated_at, alerts,
+      increment, impactFile: null, generatedAt: meta.generated_at, alerts, daily,
     });
   }
 
@@ -1124,6 +1156,255 @@
     if (state.impactStation) selectImpact(state.impactStation);
   }
 
+  // ---- Période ---------------------------------------------------------------------------------
+  // A period per station from data/daily-<source>.json: the figures by web/src/period.js (the rule
+  // of `meteo-etl query period`), a comparison period of the same length, daily charts where a day
+  // without a row is a gap, and the CSV of exactly what is shown.
+  const P = window.MeteoPeriod;
+  // Every station with days, over every daily file: { id: "<source>|<key>", source, station }.
+  function periodStations() {
+    return (state.daily || []).flatMap((file) => file.stations.map((station) => ({
+      id: file.source + '|' + station.key, source: file.source, station })));
+  }
+  const periodStationName = (e) => stationName({ name: e.station.name, commune: e.station.commune,
+    dataset_id: e.station.key });
+  // The newest day of any file: the default period ends there.
+  const periodNewest = () => (state.daily || []).map((f) => f.newest_day).filter(Boolean).sort().pop() || null;
+
+  // The form's choice, checked: { entries, period, compare } or { error }.
+  function periodChoice() {
+    const all = periodStations();
+    const chosen = all.filter((e) => state.period.stations.includes(e.id));
+    const { from, to } = state.period;
+    if (!chosen.length) return { error: t('periodNoStation') };
+    if (!from || !to) return { error: t('periodNoDates') };
+    if (to < from) return { error: t('periodBadRange') };
+    const period = { from, to: P.addDays(to, 1) }; // the form's end is included; --to is not
+    let compare = null;
+    if (state.period.compare) {
+      compare = P.comparisonPeriod(period.from, period.to, state.period.compare);
+      if (!compare) return { error: t('periodBadCompare') };
+    }
+    const entries = chosen.map((e) => ({
+      source: e.source, station: e.station, name: periodStationName(e), period,
+      figures: P.periodFigures(e.station, period.from, period.to),
+      compare, compareFigures: compare ? P.periodFigures(e.station, compare.from, compare.to) : null,
+    }));
+    return { entries, period, compare };
+  }
+
+  // How each figure is shown: its label key, unit and digits.
+  const PERIOD_FIGURES = [
+    ['temperature_mean', 'periodTempMean', '°C', 1], ['temperature_min', 'periodTempMin', '°C', 1],
+    ['temperature_max', 'periodTempMax', '°C', 1], ['pressure_mean', 'periodPressure', 'hPa', 1],
+    ['wind_mean', 'periodWindMean', 'km/h', 1], ['gust_max', 'periodGustMax', 'km/h', 1],
+    ['rain_sum', 'periodRain', 'mm', 1], ['heavy_rain_days', 'periodHeavyRain', '', 0],
+    ['days_observed', 'periodDays', '', 0],
+  ];
+  const withUnit = (v, unit, digits) => (v === null || v === undefined ? t('noData')
+    : num(v, digits) + (unit ? ' ' + unit : ''));
+  function signedFigure(v, unit, digits) {
+    if (v === null || v === undefined) return '—';
+    return (v > 0 ? '+' : v < 0 ? '−' : '±') + num(Math.abs(v), digits) + (unit ? ' ' + unit : '');
+  }
+
+  function periodCard(e) {
+    const diff = e.compare ? P.differences(e.figures, e.compareFigures) : null;
+    const rows = PERIOD_FIGURES.map(([key, label, unit, digits]) => {
+      const shown = key === 'days_observed'
+        ? t('periodDaysOf', { n: e.figures.days_observed, d: P.daysBetween(e.period.from, e.period.to) })
+        : withUnit(e.figures[key], unit, digits);
+      const compared = e.compare ? ' <span class="compare" data-compare="' + key + '">('
+        + escapeHtml(t('periodVs', { v: withUnit(e.compareFigures[key], unit, digits),
+          d: signedFigure(diff[key], unit, digits) })) + ')</span>' : '';
+      return '<dt>' + escapeHtml(t(label)) + '</dt><dd data-figure="' + key + '" data-value="'
+        + (e.figures[key] === null ? '' : e.figures[key]) + '">' + escapeHtml(shown) + compared + '</dd>';
+    });
+    return '<article class="period-card" data-testid="period-card" data-key="' + escapeHtml(e.station.key)
+      + '"><h3>' + escapeHtml(e.name) + '</h3><dl>' + rows.join('') + '</dl></article>';
+  }
+
+  // Paul Tol's "bright" qualitative scheme: one colour per station, distinct for colour-blind readers.
+  const PERIOD_COLORS = ['#4477AA', '#EE6677', '#228833', '#CCBB44', '#66CCEE', '#AA3377', '#BBBBBB'];
+  const periodColor = (i) => PERIOD_COLORS[i % PERIOD_COLORS.length];
+  const gap = (v) => (v === null || v === undefined ? null : v);
+
+  function periodChartBase(title, unit, dates) {
+    return {
+      title: { text: title, textStyle: { fontSize: baseFont() * 1.1 }, left: 0, top: 0 },
+      textStyle: textStyle(),
+      tooltip: { show: !TV, trigger: 'axis', confine: true, textStyle: textStyle(),
+        valueFormatter: (v) => withUnit(v, unit, 1) },
+      legend: { top: narrow() ? 22 : 0, right: 0, textStyle: textStyle() },
+      grid: { left: 8, right: 16, top: narrow() ? 70 : 48, bottom: 8, containLabel: true },
+      xAxis: { type: 'category', data: dates, axisLabel: { fontSize: baseFont(), hideOverlap: true } },
+      yAxis: valueAxis(unit),
+      series: [],
+    };
+  }
+  const line = (name, color, data, extra) => Object.assign({ name, type: 'line', color, data,
+    connectNulls: false, showSymbol: data.length <= 62, symbolSize: 4 }, extra);
+
+  // Temperature: per station the min–max band (the minimum, then the range stacked on it, both
+  // null on a gap) and the daily mean line.
+  function periodTemperatureOption(days, dates, entries) {
+    const option = periodChartBase(t('periodTempChart'), '°C', dates);
+    entries.forEach((e, i) => {
+      const d = days[i];
+      const stack = 'band' + i;
+      option.series.push(
+        line(e.name + ' — ' + t('min'), periodColor(i), d.map((x) => gap(x.temperature_min)),
+          { stack, lineStyle: { opacity: 0 }, showSymbol: false, tooltip: { show: false }, legendHoverLink: false }),
+        line(e.name + ' — ' + t('max'), periodColor(i), d.map((x) => (x.temperature_min === null
+          || x.temperature_max === null ? null : x.temperature_max - x.temperature_min)),
+        { stack, lineStyle: { opacity: 0 }, showSymbol: false, areaStyle: { opacity: 0.2 }, tooltip: { show: false } }),
+        line(e.name + ' — ' + t('mean'), periodColor(i), d.map((x) => gap(x.temperature_mean)),
+          { lineStyle: { width: 2 } }));
+    });
+    // The band's series are stacked (max − min): the tooltip says min and max as they are.
+    option.tooltip.formatter = (params) => {
+      const i = params.length ? params[0].dataIndex : 0;
+      return escapeHtml(dates[i]) + entries.map((e, k) => {
+        const x = days[k][i];
+        return '<br>' + escapeHtml(e.name) + ' : ' + escapeHtml(t('mean')) + ' ' + withUnit(x.temperature_mean, '°C', 1)
+          + ', ' + escapeHtml(t('min')) + ' ' + withUnit(x.temperature_min, '°C', 1) + ', '
+          + escapeHtml(t('max')) + ' ' + withUnit(x.temperature_max, '°C', 1);
+      }).join('');
+    };
+    option.legend.data = entries.map((e) => e.name + ' — ' + t('mean'));
+    return option;
+  }
+
+  function periodSimpleOption(title, unit, dates, series) {
+    const option = periodChartBase(title, unit, dates);
+    option.series = series;
+    return option;
+  }
+
+  function renderPeriodCharts(choice) {
+    const { entries, period } = choice;
+    const dates = P.datesOf(period.from, period.to);
+    const days = entries.map((e) => P.stationDays(e.station, period.from, period.to));
+    const values = (i, key) => days[i].map((x) => gap(x[key]));
+    chart('period-temperature').setOption(periodTemperatureOption(days, dates, entries), true);
+    chart('period-pressure').setOption(periodSimpleOption(t('periodPressureChart'), 'hPa', dates,
+      entries.map((e, i) => line(e.name, periodColor(i), values(i, 'pressure_mean')))), true);
+    chart('period-wind').setOption(periodSimpleOption(t('periodWindChart'), 'km/h', dates,
+      entries.flatMap((e, i) => [
+        line(e.name + ' — ' + t('mean'), periodColor(i), values(i, 'wind_mean')),
+        line(e.name + ' — ' + t('gust'), periodColor(i), values(i, 'gust_max'), { lineStyle: { type: 'dashed' } }),
+      ])), true);
+    chart('period-rain').setOption(periodSimpleOption(t('periodRainChart'), 'mm', dates,
+      entries.map((e, i) => ({ name: e.name, type: 'bar', color: periodColor(i), data: values(i, 'rain_sum') }))), true);
+  }
+
+  function renderPeriodTables(choice) {
+    const { entries, compare } = choice;
+    const headers = [t('station')].concat(PERIOD_FIGURES.map(([, label]) => t(label)));
+    const rows = [];
+    entries.forEach((e) => {
+      const cells = (f) => PERIOD_FIGURES.map(([key, , unit, digits]) => withUnit(f[key], unit, digits));
+      const values = (f) => PERIOD_FIGURES.map(([key]) => f[key]);
+      rows.push({ key: e.station.key, cells: [e.name + ' — ' + e.period.from + ' → ' + P.addDays(e.period.to, -1)]
+        .concat(cells(e.figures)), values: values(e.figures) });
+      if (compare) {
+        rows.push({ key: e.station.key + '|compare', cells: [e.name + ' — ' + compare.from + ' → '
+          + P.addDays(compare.to, -1)].concat(cells(e.compareFigures)), values: values(e.compareFigures) });
+      }
+    });
+    renderTable('period-table', t('periodCaption'), headers, rows);
+    const dayHeaders = [t('periodDay'), t('station'), t('periodTempMean'), t('periodTempMin'), t('periodTempMax'),
+      t('periodPressure'), t('periodWindMean'), t('periodGustMax'), t('periodRain')];
+    const dayKeys = ['temperature_mean', 'temperature_min', 'temperature_max', 'pressure_mean', 'wind_mean',
+      'gust_max', 'rain_sum'];
+    const dayRows = [];
+    entries.forEach((e) => P.stationDays(e.station, e.period.from, e.period.to).forEach((d) => {
+      dayRows.push({ key: e.station.key + '|' + d.day, cells: [d.day, e.name]
+        .concat(dayKeys.map((k) => (d[k] === null ? t('noData') : num(d[k], 1)))),
+      values: [null].concat(dayKeys.map((k) => d[k])) });
+    }));
+    renderTable('period-days-table', t('periodDaysCaption'), dayHeaders, dayRows);
+  }
+
+  function renderPeriodForm() {
+    const all = periodStations();
+    const select = $('period-stations');
+    select.innerHTML = all.map((e) => '<option value="' + escapeHtml(e.id) + '"'
+      + (state.period.stations.includes(e.id) ? ' selected' : '') + '>'
+      + escapeHtml(periodStationName(e) + (state.daily.length > 1 ? ' — ' + sourceName(e.source) : ''))
+      + '</option>').join('');
+    const newest = periodNewest();
+    for (const id of ['period-from', 'period-to', 'period-compare']) $(id).max = newest || '';
+    $('period-from').value = state.period.from || '';
+    $('period-to').value = state.period.to || '';
+    $('period-compare').value = state.period.compare || '';
+  }
+
+  function renderPeriodView() {
+    const choice = periodChoice();
+    state.periodShown = choice.error ? null : choice;
+    $('period-message').textContent = choice.error || '';
+    $('period-csv').disabled = Boolean(choice.error);
+    $('period-days-csv').disabled = Boolean(choice.error);
+    if (choice.error) {
+      $('period-cards').innerHTML = '';
+      ['period-temperature', 'period-pressure', 'period-wind', 'period-rain'].forEach((id) => chart(id).clear());
+      $('period-table').innerHTML = '';
+      $('period-days-table').innerHTML = '';
+      return;
+    }
+    $('period-cards').innerHTML = choice.entries.map(periodCard).join('');
+    renderPeriodCharts(choice);
+    renderPeriodTables(choice);
+  }
+
+  function renderPeriod() {
+    const has = periodStations().length > 0;
+    $('panel-period').hidden = !has;
+    if (!has) return;
+    // The first time (or when the chosen stations are gone): the first station, the last 7 days.
+    const ids = periodStations().map((e) => e.id);
+    state.period.stations = state.period.stations.filter((id) => ids.includes(id));
+    if (!state.period.stations.length) state.period.stations = [ids[0]];
+    if (!state.period.to) {
+      const newest = periodNewest();
+      state.period.to = newest;
+      state.period.from = newest ? P.addDays(newest, -6) : null;
+    }
+    renderPeriodForm();
+    renderPeriodView();
+  }
+
+  // Exactly what is shown, as a file: the cards (the columns of `query period --format csv`) or
+  // the charts' days.
+  const periodCsvText = (kind) => (state.periodShown
+    ? (kind === 'days' ? P.daysCsv : P.figuresCsv)(state.periodShown.entries) : '');
+  function downloadPeriodCsv(kind) {
+    const shown = state.periodShown;
+    if (!shown) return;
+    const blob = new Blob([periodCsvText(kind)], { type: 'text/csv;charset=utf-8' });
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = 'periode-' + (kind === 'days' ? 'jours-' : '') + shown.period.from + '-'
+      + P.addDays(shown.period.to, -1) + '.csv';
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  }
+
+  function wirePeriod() {
+    $('period-stations').addEventListener('change', (e) => {
+      state.period.stations = Array.from(e.target.selectedOptions).map((o) => o.value);
+      renderPeriodView();
+    });
+    for (const [id, key] of [['period-from', 'from'], ['period-to', 'to'], ['period-compare', 'compare']]) {
+      $(id).addEventListener('change', (e) => { state.period[key] = e.target.value || null; renderPeriodView(); });
+    }
+    $('period-csv').addEventListener('click', () => downloadPeriodCsv('figures'));
+    $('period-days-csv').addEventListener('click', () => downloadPeriodCsv('days'));
+  }
+
   // ---- Whole page ------------------------------------------------------------------------------
   function renderAll() {
     applyLanguage();
@@ -1145,6 +1426,7 @@
     }
     renderAir();
     renderImpact();
+    renderPeriod();
     if (TV) showSlide(slideIndex);
     resizeAll();
   }
@@ -1161,6 +1443,7 @@
     $('impact-station-select').addEventListener('change', (e) => selectImpact(e.target.value));
     $('impact-pollutant-select').addEventListener('change',
       (e) => selectImpact(state.impactStation, e.target.value));
+    wirePeriod();
     chart('air-map').on('click', (p) => {
       if (p.seriesType === 'scatter' && airStations()[p.dataIndex].file) selectAirStation(airStations()[p.dataIndex].code);
     });
@@ -1181,7 +1464,7 @@
   // ---- Kiosk -----------------------------------------------------------------------------------
   let slideIndex = 0;
   function slides() {
-    return ['panel-france', 'panel-toulouse', 'panel-air', 'panel-impact'].map($).filter((p) => !p.hidden);
+    return ['panel-france', 'panel-toulouse', 'panel-air', 'panel-impact', 'panel-period'].map($).filter((p) => !p.hidden);
   }
   function showSlide(i) {
     const all = slides();
@@ -1260,7 +1543,8 @@
   // What decides which files the page reads: when it changes, everything is reloaded.
   function layoutOf(meta) {
     return JSON.stringify([meta.region_sets, meta.stations, meta.station_region_set,
-      meta.air_quality && meta.air_quality.file, meta.air_quality_impact, meta.alerts]);
+      meta.air_quality && meta.air_quality.file, meta.air_quality_impact, meta.alerts,
+      (meta.daily || []).map((d) => d.file)]);
   }
 
   // The data files the page holds, each with where it goes in the state (path relative to data/).
@@ -1277,6 +1561,8 @@
     const impactStation = impactStations().find((x) => x.code === state.impactStation);
     if (state.impactFile && impactStation) held.set(impactStation.file, (v) => { state.impactFile = v; });
     if (state.meta.alerts) held.set(state.meta.alerts, (v) => { state.alerts = v; });
+    // The period view keeps its choice (state.period) across a new daily file.
+    (state.meta.daily || []).forEach((d, i) => held.set(d.file, (v) => { state.daily[i] = v; }));
     return held;
   }
 
@@ -1350,7 +1636,8 @@
   // ---- Start -----------------------------------------------------------------------------------
   async function start() {
     document.body.classList.toggle('tv', TV);
-    window.__dashboard = { charts, state, live, ready: false, tv: TV, regionColor, communeColor, airStationColor };
+    window.__dashboard = { charts, state, live, ready: false, tv: TV, regionColor, communeColor, airStationColor,
+      periodCsv: periodCsvText };
     try {
       await loadAll();
     } catch (error) {

@@ -99,4 +99,19 @@ struct StationPeriodFigures {
 StationPeriodFigures query_station_period(Database& db, const DailyStation& station,
                                           const std::string& from_day, const std::string& to_day);
 
+// One row of station_daily_weather, for the dashboard's period view: the local day
+// ("2023-03-01") and its figures as stored.
+struct StationDayRow {
+  std::string dataset_id, day;
+  std::optional<double> temperature_mean, temperature_min, temperature_max;
+  std::optional<double> pressure_mean, wind_mean, gust_max, rain_sum;
+  unsigned hours_observed = 0;
+  std::optional<bool> heavy_rain;
+};
+
+// The days of `source` in station_daily_weather within the `span_days` days that end with its
+// newest day (both included), by dataset then day; empty when the source has no day.
+std::vector<StationDayRow> query_recent_station_days(Database& db, const std::string& source,
+                                                     unsigned span_days);
+
 }  // namespace meteo

@@ -3,11 +3,15 @@
 // against the observations themselves over the Paris days' UTC bounds.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "db_snapshot.hpp"
+#include "paths.hpp"
 #include "toulouse_network.hpp"
 
 namespace meteo::testing {
@@ -173,6 +177,96 @@ TEST_F(StationPeriod, AnUnknownStationOrABadPeriodIsAUsageError) {
                                    "--from", "2026-11-22", "--to", "2026-11-24"});
   EXPECT_EQ(other_source.exit_code, 64) << describe(other_source);
   EXPECT_NE(other_source.err.find("in source synop"), std::string::npos) << other_source.err;
+}
+
+// The page's arithmetic (web/src/period.js run by node on the site's data/daily-<source>.json)
+// gives each station the same figures as `query period --format json` over the same periods.
+// Node's and MariaDB's doubles may differ in the last bits of a mean (the order of the sums),
+// so means are compared to 1e-9; counts, extremes and the period bounds exactly.
+constexpr const char* kNode = "/usr/bin/node";
+// argv: period.js, the daily file, from, to (exclusive), compare-to. Prints per station its key
+// and the figures of the period and of the comparison.
+constexpr const char* kPeriodScript = R"(
+const [script, file, from, to, compareFrom] = process.argv.slice(1);
+require(script);
+const P = globalThis.MeteoPeriod;
+const daily = JSON.parse(require('fs').readFileSync(file, 'utf8'));
+const compare = P.comparisonPeriod(from, to, compareFrom);
+console.log(JSON.stringify(daily.stations.map((s) => ({ key: s.key, name: s.name, compare,
+  figures: P.periodFigures(s, from, to), compareFigures: P.periodFigures(s, compare.from, compare.to) }))));
+)";
+
+void expect_same_figure(const nlohmann::json& page, const nlohmann::json& cli,
+                        const std::string& what) {
+  if (cli.is_null()) {
+    EXPECT_TRUE(page.is_null()) << what << ": page " << page << ", query period null";
+  } else if (cli.is_number_float()) {
+    ASSERT_TRUE(page.is_number()) << what << ": page " << page << ", query period " << cli;
+    EXPECT_NEAR(page.get<double>(), cli.get<double>(), 1e-9) << what;
+  } else {
+    EXPECT_EQ(page, cli) << what;
+  }
+}
+
+TEST_F(StationPeriod, ThePagesPeriodFiguresEqualQueryPeriod) {
+  if (!std::filesystem::exists(kNode)) GTEST_SKIP() << "needs node (" << kNode << ")";
+  const auto site = directory_ / "site";
+  const auto dashboard = meteo({"dashboard", "--out", site.string()});
+  ASSERT_EQ(dashboard.exit_code, 0) << describe(dashboard);
+  std::ifstream meta_file(site / "data/meta.json");
+  const auto meta = nlohmann::json::parse(meta_file);
+  ASSERT_EQ(meta["daily"].size(), 1u) << meta["daily"];
+  EXPECT_EQ(meta["daily"][0]["source"], "toulouse");
+  const auto daily_file = site / "data" / meta["daily"][0]["file"].get<std::string>();
+  // The contract's columns: one value per day in every array, days ascending.
+  std::ifstream daily_stream(daily_file);
+  const auto daily = nlohmann::json::parse(daily_stream);
+  EXPECT_EQ(daily["source"], "toulouse");
+  for (const auto& station : daily["stations"]) {
+    const auto& days = station["days"];
+    EXPECT_TRUE(std::is_sorted(days.begin(), days.end())) << station["key"];
+    for (const char* column :
+         {"temperature_mean", "temperature_min", "temperature_max", "pressure_mean", "wind_mean",
+          "gust_max", "rain_sum", "hours_observed", "heavy_rain"}) {
+      EXPECT_EQ(station[column].size(), days.size()) << station["key"] << " " << column;
+    }
+  }
+
+  const std::string from = "2026-11-22", to = "2026-11-25", compare_to = "2026-11-21";
+  const auto page = run_process({kNode, "-e", kPeriodScript, source_path("web/src/period.js"),
+                                 daily_file.string(), from, to, compare_to},
+                                {});
+  ASSERT_EQ(page.exit_code, 0) << describe(page);
+  const auto page_rows = nlohmann::json::parse(page.out);
+  ASSERT_GE(page_rows.size(), 2u) << "every Toulouse-schema station has days";
+
+  std::string stations;
+  for (const auto& row : page_rows)
+    stations += (stations.empty() ? "" : ",") + row["key"].get<std::string>();
+  const auto cli = meteo({"query", "period", "--station", stations, "--from", from, "--to", to,
+                          "--compare-to", compare_to, "--format", "json"});
+  ASSERT_EQ(cli.exit_code, 0) << describe(cli);
+  const auto cli_rows = nlohmann::json::parse(cli.out);
+  ASSERT_EQ(cli_rows.size(), page_rows.size());
+
+  const char* figures[] = {"days_observed",   "temperature_mean", "temperature_min",
+                           "temperature_max", "pressure_mean",    "wind_mean",
+                           "gust_max",        "rain_sum",         "heavy_rain_days"};
+  for (std::size_t i = 0; i < cli_rows.size(); ++i) {
+    const auto& mine = page_rows[i];
+    const auto& theirs = cli_rows[i];
+    const std::string key = mine["key"];
+    ASSERT_EQ(theirs["station"], key);
+    EXPECT_EQ(mine["name"], theirs["name"]) << "the page and the CLI name the station alike";
+    EXPECT_EQ(mine["compare"]["from"], theirs["compare_from"]);
+    EXPECT_EQ(mine["compare"]["to"], theirs["compare_to"]);
+    for (const char* figure : figures) {
+      expect_same_figure(mine["figures"][figure], theirs[figure], key + " " + figure);
+      expect_same_figure(mine["compareFigures"][figure], theirs[std::string("compare_") + figure],
+                         key + " compare_" + figure);
+    }
+  }
+  EXPECT_GT(cli_rows[0]["days_observed"].get<int>(), 0) << "the period has days to compare";
 }
 
 }  // namespace

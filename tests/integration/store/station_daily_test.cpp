@@ -203,5 +203,31 @@ TEST_F(StationDaily, OtherSettingsRebuildEveryDayAndMissingDaysAreBuilt) {
   expect_days_match(observations, 10.0);
 }
 
+// The dashboard's read (data/daily-<source>.json): the days within the span that ends with the
+// source's newest day, as stored, in day order; an unknown source has none.
+TEST_F(StationDaily, TheRecentDaysAreTheSpanEndingWithTheNewestDay) {
+  sync_default_stations();
+  load(series("2023-03-24 22:00:00", 30min, 4 * 48 + 4));  // 24 to 29 March in Paris
+  const Rows stored = daily();
+  ASSERT_EQ(stored.size(), 6u);
+  const auto all = query_recent_station_days(db_, "toulouse", 400);
+  ASSERT_EQ(all.size(), stored.size());
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    EXPECT_EQ(all[i].dataset_id, kStationA);
+    EXPECT_EQ(all[i].day, *stored[i][0]);
+    expect_near(stored[i][4], *all[i].temperature_mean, all[i].day + " mean");
+    expect_near(stored[i][5], *all[i].temperature_min, all[i].day + " min");
+    expect_near(stored[i][7], *all[i].pressure_mean, all[i].day + " pressure");
+    expect_near(stored[i][10], *all[i].rain_sum, all[i].day + " rain");
+    EXPECT_EQ(std::to_string(all[i].hours_observed), *stored[i][11]) << all[i].day;
+    EXPECT_EQ(all[i].heavy_rain, *stored[i][13] == "1") << all[i].day;
+  }
+  const auto last_two = query_recent_station_days(db_, "toulouse", 2);
+  ASSERT_EQ(last_two.size(), 2u);
+  EXPECT_EQ(last_two.front().day, "2023-03-28");
+  EXPECT_EQ(last_two.back().day, "2023-03-29");
+  EXPECT_TRUE(query_recent_station_days(db_, "nowhere", 400).empty());
+}
+
 }  // namespace
 }  // namespace meteo::testing
