@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
@@ -113,32 +114,58 @@ int unused_loopback_port() {
   return ntohs(address.sin_port);
 }
 
-std::string loopback_get(int port, const std::string& path, std::chrono::seconds timeout,
-                         const std::vector<std::string>& extra_headers) {
-  Socket socket;
+LoopbackConnection::LoopbackConnection(int port, std::chrono::seconds timeout)
+    : fd_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
+  if (fd_ < 0) throw std::runtime_error("socket() failed");
   timeval limit{static_cast<time_t>(timeout.count()), 0};
-  ::setsockopt(socket.get(), SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
-  ::setsockopt(socket.get(), SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit);
+  ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+  ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit);
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_port = htons(static_cast<std::uint16_t>(port));
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(socket.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-    throw std::runtime_error("cannot connect to port " + std::to_string(port));
+  if (::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    ::close(fd_);
+    fd_ = -1;
   }
+}
+
+LoopbackConnection::~LoopbackConnection() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+bool LoopbackConnection::send_all(const std::string& bytes) const {
+  return open() && ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) ==
+                       static_cast<ssize_t>(bytes.size());
+}
+
+long LoopbackConnection::receive(char* buffer, std::size_t size) const {
+  return open() ? ::recv(fd_, buffer, size, 0) : -1;
+}
+
+bool LoopbackConnection::timed_out() {
+  return errno == EAGAIN || errno == EWOULDBLOCK;
+}
+
+std::string LoopbackConnection::receive_all() const {
+  std::string received;
+  char buffer[65536];
+  for (long n; (n = receive(buffer, sizeof buffer)) > 0;) {
+    received.append(buffer, static_cast<std::size_t>(n));
+  }
+  return received;
+}
+
+std::string loopback_get(int port, const std::string& path, std::chrono::seconds timeout,
+                         const std::vector<std::string>& extra_headers) {
+  const LoopbackConnection connection(port, timeout);
+  if (!connection.open())
+    throw std::runtime_error("cannot connect to port " + std::to_string(port));
   std::string request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
   for (const auto& header : extra_headers) request += header + "\r\n";
   request += "\r\n";
-  if (::send(socket.get(), request.data(), request.size(), MSG_NOSIGNAL) !=
-      static_cast<ssize_t>(request.size())) {
-    throw std::runtime_error("cannot send the request");
-  }
-  std::string response;
-  char buffer[65536];
-  for (ssize_t n; (n = ::recv(socket.get(), buffer, sizeof buffer, 0)) > 0;) {
-    response.append(buffer, n);
-  }
-  return response;
+  if (!connection.send_all(request)) throw std::runtime_error("cannot send the request");
+  return connection.receive_all();
 }
 
 std::optional<std::string> http_get_loopback(int port, const std::string& path) {

@@ -35,6 +35,27 @@ class LoopbackServer {
   int port_ = 0;
 };
 
+// A TCP connection to 127.0.0.1:port for raw HTTP (requests sent as written, bytes read as sent),
+// closed on destruction. Not open when nothing listens. Each read waits at most `timeout`.
+class LoopbackConnection {
+ public:
+  LoopbackConnection(int port, std::chrono::seconds timeout);
+  ~LoopbackConnection();
+  LoopbackConnection(const LoopbackConnection&) = delete;
+  LoopbackConnection& operator=(const LoopbackConnection&) = delete;
+  bool open() const { return fd_ >= 0; }
+  bool send_all(const std::string& bytes) const;
+  // Up to `size` bytes: > 0 read, 0 when the server closed, < 0 on an error or the timeout
+  // (`timed_out()` tells which).
+  long receive(char* buffer, std::size_t size) const;
+  static bool timed_out();  // after a negative receive: errno says the timeout passed
+  // Everything until the server closes (or a read times out or fails).
+  std::string receive_all() const;
+
+ private:
+  int fd_;
+};
+
 // A loopback TCP port that was free a moment ago, for a server the test configures before it
 // starts (the server may still lose it to another process: tests retry nothing on that).
 int unused_loopback_port();

@@ -13,16 +13,12 @@
 // Memory is judged there: the largest RSS of the second quarter of the soak against the largest of
 // the last quarter (under AddressSanitizer RSS measures the quarantine, and LeakSanitizer judges
 // the exit instead).
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
-#include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -71,37 +67,6 @@ long resident_kib(pid_t pid) {
   return -1;
 }
 
-// A socket to 127.0.0.1:port, closed on destruction; invalid when nothing listens.
-class Connection {
- public:
-  explicit Connection(int port) : fd_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(static_cast<std::uint16_t>(port));
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    timeval limit{1, 0};
-    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
-    if (::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-      ::close(fd_);
-      fd_ = -1;
-    }
-  }
-  ~Connection() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Connection(const Connection&) = delete;
-  Connection& operator=(const Connection&) = delete;
-  bool open() const { return fd_ >= 0; }
-  bool send_text(const std::string& text) const {
-    return ::send(fd_, text.data(), text.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(text.size());
-  }
-  // Up to `size` bytes: > 0 read, 0 closed by the server, < 0 nothing within a second.
-  ssize_t receive(char* buffer, std::size_t size) const { return ::recv(fd_, buffer, size, 0); }
-
- private:
-  int fd_;
-};
-
 const std::string kEventsRequest = "GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
 
 // The slow client: reads its event stream one byte every 100 ms (heartbeats alone come faster),
@@ -119,16 +84,16 @@ class SlowEventReader {
  private:
   void read(int port) {
     while (!stopping_) {
-      Connection stream(port);
-      if (!stream.open() || !stream.send_text(kEventsRequest)) {
+      const LoopbackConnection stream(port, 1s);
+      if (!stream.send_all(kEventsRequest)) {
         std::this_thread::sleep_for(500ms);
         continue;
       }
       ++connections_;
       char byte = 0;
       while (!stopping_) {
-        const ssize_t n = stream.receive(&byte, 1);
-        if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) break;  // ended
+        const long n = stream.receive(&byte, 1);
+        if (n == 0 || (n < 0 && !LoopbackConnection::timed_out())) break;  // ended
         if (n > 0) ++bytes_;
         std::this_thread::sleep_for(100ms);
       }
@@ -437,14 +402,14 @@ TEST_F(LiveSoakDrill, WatchAndServeOutlastEveryFaultAndStoreWhatOneRunStores) {
 
   // The live stream still announces runs after every fault: a new client hears one.
   {
-    Connection stream(serve_port_);
-    ASSERT_TRUE(stream.open() && stream.send_text(kEventsRequest));
+    const LoopbackConnection stream(serve_port_, 1s);
+    ASSERT_TRUE(stream.send_all(kEventsRequest));
     std::string text;
     char buffer[4096];
     const auto deadline = Clock::now() + 60s;
     while (text.find("event: run") == std::string::npos && Clock::now() < deadline) {
-      const ssize_t n = stream.receive(buffer, sizeof buffer);
-      if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) break;
+      const long n = stream.receive(buffer, sizeof buffer);
+      if (n == 0 || (n < 0 && !LoopbackConnection::timed_out())) break;
       if (n > 0) text.append(buffer, static_cast<std::size_t>(n));
     }
     EXPECT_NE(text.find("event: run"), std::string::npos) << text;

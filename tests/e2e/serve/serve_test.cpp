@@ -2,12 +2,9 @@
 // HTTP clients. Static files and their headers, every way out of the site refused, /healthz and
 // /metrics, the event stream of runs committed by other processes (resume, cap, a client that
 // never reads), POST /ingest/<source> and its refusals, and SIGTERM ending it with exit 0.
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -44,21 +41,8 @@ constexpr std::size_t kIngestMaxBytes = 1 << 20;
 
 // Sends `request` as is (no client normalises the path) and returns the whole answer.
 std::string raw_exchange(int port, const std::string& request) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<std::uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  timeval timeout{5, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-  std::string answer;
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) {
-    ::send(fd, request.data(), request.size(), 0);
-    char buffer[4096];
-    for (ssize_t n; (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0;) answer.append(buffer, n);
-  }
-  ::close(fd);
-  return answer;
+  const LoopbackConnection connection(port, 5s);
+  return connection.send_all(request) ? connection.receive_all() : std::string();
 }
 
 int raw_get_status(int port, const std::string& target, std::string* body = nullptr) {
@@ -373,16 +357,8 @@ TEST_F(Serve, ARunCommittedElsewhereIsAnnouncedWithItsChangedFiles) {
   EXPECT_TRUE(stream.wait_for(": heartbeat", 5s)) << "a heartbeat comment each second here";
 
   // A client that never reads its stream must hold up nobody.
-  const int silent = ::socket(AF_INET, SOCK_STREAM, 0);
-  {
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(static_cast<std::uint16_t>(port_));
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ASSERT_EQ(::connect(silent, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-    const std::string request = "GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
-    ::send(silent, request.data(), request.size(), 0);
-  }
+  auto silent = std::make_unique<LoopbackConnection>(port_, 5s);
+  ASSERT_TRUE(silent->send_all("GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
 
   expect_ok({"run", "--source", "sensors"});
   const auto committed = std::chrono::steady_clock::now();
@@ -415,7 +391,7 @@ TEST_F(Serve, ARunCommittedElsewhereIsAnnouncedWithItsChangedFiles) {
     EXPECT_EQ(refused->get_header_value("Retry-After"), "5");
   }
   // Their slots free once the server's next heartbeat finds them gone.
-  ::close(silent);
+  silent.reset();
   std::this_thread::sleep_for(2500ms);
 
   // A second run; a client resuming from the first event gets the second at once, and one
