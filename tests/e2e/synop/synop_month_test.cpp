@@ -76,12 +76,7 @@ struct Store {
   // Everything a load stores, run ids and clocks aside.
   std::string stored() const {
     Database db = database.connect();
-    return query_contents(db,
-                          "SELECT source, dataset_id, number, commune, type, latitude, longitude,"
-                          " altitude FROM weather_stations ORDER BY dataset_id") +
-           query_contents(db,
-                          "SELECT dataset_id, region_set, region_code FROM station_regions"
-                          " ORDER BY dataset_id, region_set") +
+    return station_contents(db) +
            query_contents(db,
                           "SELECT source, dataset_id, observed_at, temperature_c, humidity_pct,"
                           " pressure_hpa, rain_mm, rain_intensity_max_mm, wind_speed_kmh,"
