@@ -49,6 +49,15 @@ std::string query_contents(Database& db, const std::string& select) {
   return render(*run_query(db, select));
 }
 
+std::string station_contents(Database& db) {
+  return query_contents(db,
+                        "SELECT source, dataset_id, number, commune, type, latitude, longitude,"
+                        " altitude FROM weather_stations ORDER BY source, dataset_id") +
+         query_contents(db,
+                        "SELECT source, dataset_id, region_set, region_code FROM station_regions"
+                        " ORDER BY source, dataset_id, region_set");
+}
+
 std::string product_contents(Database& db) {
   return query_contents(db,
                         "SELECT source, reading_id, hour, latitude, longitude, temperature,"

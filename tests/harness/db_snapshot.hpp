@@ -19,6 +19,9 @@ std::string query_contents(Database& db, const std::string& select);
 // rejects and aggregates. Equal strings mean the same product.
 std::string product_contents(Database& db);
 
+// The weather stations of every source and their regions, clocks aside.
+std::string station_contents(Database& db);
+
 // Row count and content hash of each table a run writes (readings, matches, rejects,
 // aggregates, regions): equal strings mean equal contents.
 std::string data_tables_contents(Database& db);

@@ -142,12 +142,7 @@ class SynopIngest : public ::testing::Test {
   // Everything the ingest stores, run ids and clocks aside.
   std::string stored() {
     Database db = database_.connect();
-    return query_contents(db,
-                          "SELECT source, dataset_id, number, commune, type, latitude, longitude,"
-                          " altitude FROM weather_stations ORDER BY dataset_id") +
-           query_contents(db,
-                          "SELECT dataset_id, region_set, region_code FROM station_regions"
-                          " ORDER BY dataset_id, region_set") +
+    return station_contents(db) +
            query_contents(db,
                           "SELECT dataset_id, observed_at, temperature_c, humidity_pct,"
                           " pressure_hpa, rain_mm, wind_speed_kmh, gust_kmh, wind_direction_deg"
