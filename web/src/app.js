@@ -1394,6 +1394,9 @@
   }
 
   function wirePeriod() {
+    // Enter in a date field must not submit (and reload) the page; no inline handler: the CSP of
+    // `meteo-etl serve` allows scripts from files only.
+    $('period-form').addEventListener('submit', (e) => e.preventDefault());
     $('period-stations').addEventListener('change', (e) => {
       state.period.stations = Array.from(e.target.selectedOptions).map((o) => o.value);
       renderPeriodView();
