@@ -461,8 +461,10 @@ TEST_F(LiveSoakDrill, WatchAndServeOutlastEveryFaultAndStoreWhatOneRunStores) {
             << "; slow client: " << slow_client << "; RSS peak " << early
             << " KiB in the second quarter, " << late << " KiB in the last\n";
 #if defined(__SANITIZE_ADDRESS__)
-  GTEST_SKIP()
-      << "RSS under AddressSanitizer is not a leak measure; LeakSanitizer checked the exit";
+  // Every fault above was judged; only the RSS bound is the optimised build's (ASan's quarantine
+  // grows RSS by design, and LeakSanitizer judged the watch's exit). Not a skip: the drill ran.
+  std::cerr << "live soak: RSS not judged under AddressSanitizer\n";
+  return;
 #endif
   ASSERT_GT(early, 0);
   ASSERT_GT(late, 0);
