@@ -3,6 +3,7 @@
 #include <date/date.h>
 #include <date/tz.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <sstream>
 #include <stdexcept>
@@ -70,6 +71,61 @@ std::chrono::year_month_day parse_local_date(const std::string& text) {
 std::optional<bool> is_heavy_rain(const std::optional<double>& rain_sum_mm, double threshold_mm) {
   if (!rain_sum_mm) return std::nullopt;
   return *rain_sum_mm >= threshold_mm;
+}
+
+namespace {
+
+// A mean or a sum of the values present, in the order they are added.
+class Accumulator {
+ public:
+  void add(const std::optional<double>& value) {
+    if (!value) return;
+    sum_ += *value;
+    ++count_;
+    lowest_ = count_ == 1 ? *value : std::min(lowest_, *value);
+    highest_ = count_ == 1 ? *value : std::max(highest_, *value);
+  }
+  std::optional<double> mean() const {
+    return count_ == 0 ? std::nullopt : std::optional(sum_ / static_cast<double>(count_));
+  }
+  std::optional<double> sum() const { return count_ == 0 ? std::nullopt : std::optional(sum_); }
+  std::optional<double> lowest() const {
+    return count_ == 0 ? std::nullopt : std::optional(lowest_);
+  }
+  std::optional<double> highest() const {
+    return count_ == 0 ? std::nullopt : std::optional(highest_);
+  }
+
+ private:
+  double sum_ = 0;
+  double lowest_ = 0;
+  double highest_ = 0;
+  std::size_t count_ = 0;
+};
+
+}  // namespace
+
+std::vector<DayWeather> daily_weather(const std::vector<LocalDay>& days,
+                                      const std::vector<WeatherObservation>& observations) {
+  std::vector<DayWeather> weather;
+  auto next = observations.begin();
+  for (const auto& day : days) {
+    while (next != observations.end() && next->observed_at < day.start) ++next;
+    Accumulator temperature, pressure, wind, gust, rain;
+    std::set<UtcSeconds> hours;
+    for (; next != observations.end() && next->observed_at < day.end; ++next) {
+      temperature.add(next->temperature_c);
+      pressure.add(next->pressure_hpa);
+      wind.add(next->wind_speed_kmh);
+      gust.add(next->gust_kmh);
+      rain.add(next->rain_mm);
+      hours.insert(floor_to_hour(next->observed_at));
+    }
+    if (hours.empty()) continue;
+    weather.push_back({day, temperature.mean(), temperature.lowest(), temperature.highest(),
+                       pressure.mean(), wind.mean(), gust.highest(), rain.sum(), hours.size()});
+  }
+  return weather;
 }
 
 }  // namespace meteo::aggregate

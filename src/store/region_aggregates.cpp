@@ -33,24 +33,6 @@ const std::string kMeasurements =
     " WHERE s.region_set = ? AND s.region_code IS NOT NULL"
     " AND o.observed_at >= ? AND o.observed_at < ? AND o.temperature_c IS NOT NULL";
 
-// Consecutive hours [from, to): each range is read in one pass.
-struct HourRange {
-  UtcSeconds from;
-  UtcSeconds to;
-};
-
-std::vector<HourRange> consecutive_ranges(const std::set<UtcSeconds>& hours) {
-  std::vector<HourRange> ranges;
-  for (const auto hour : hours) {
-    if (!ranges.empty() && ranges.back().to == hour) {
-      ranges.back().to = hour + std::chrono::hours(1);
-    } else {
-      ranges.push_back({hour, hour + std::chrono::hours(1)});
-    }
-  }
-  return ranges;
-}
-
 Binder& bind_measurements(Binder& binder, const std::string& region_set, const HourRange& range) {
   return binder.datetime(range.from)
       .datetime(range.to)
@@ -145,7 +127,7 @@ std::string exact_temperature_sum_sql(const std::string& column) {
 
 void recompute_region_hours(sql::Connection& connection, const std::string& region_set,
                             const std::set<UtcSeconds>& hours) {
-  for (const auto& range : consecutive_ranges(hours)) {
+  for (const auto& range : hour_ranges(hours)) {
     const auto totals = stored_hour_totals(connection, region_set, range);
     remove_unsupported_rows(connection, region_set, range, totals);
     write_region_rows(connection, region_set, totals);

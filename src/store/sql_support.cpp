@@ -104,6 +104,18 @@ std::string placeholders(std::size_t n) {
   return list;
 }
 
+std::vector<HourRange> hour_ranges(const std::set<UtcSeconds>& hours, std::chrono::hours bridged) {
+  std::vector<HourRange> ranges;
+  for (const auto hour : hours) {
+    if (!ranges.empty() && hour <= ranges.back().to + bridged) {
+      ranges.back().to = hour + std::chrono::hours(1);
+    } else {
+      ranges.push_back({hour, hour + std::chrono::hours(1)});
+    }
+  }
+  return ranges;
+}
+
 namespace {
 
 std::string multi_row_statement(const MultiRowInsert& insert, std::size_t rows) {

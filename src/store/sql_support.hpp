@@ -12,9 +12,11 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "meteo/core/errors.hpp"
 #include "meteo/core/time.hpp"
@@ -78,6 +80,18 @@ std::optional<double> optional_real(const sql::ResultSet& row, unsigned column);
 
 // "?,?,?" with n placeholders.
 std::string placeholders(std::size_t n);
+
+// Hours [from, to) read or rebuilt in one statement.
+struct HourRange {
+  UtcSeconds from;
+  UtcSeconds to;
+};
+
+// The hours as ranges of consecutive hours; a gap of at most `bridged` hours between two ranges
+// joins them (its hours are rebuilt too, to the same values), so sparse hours, a SYNOP station's
+// every third, cost one statement rather than one each.
+std::vector<HourRange> hour_ranges(const std::set<UtcSeconds>& hours,
+                                   std::chrono::hours bridged = std::chrono::hours(0));
 
 // Runs `head VALUES row,row,... tail` over `rows` rows, in chunks of at most `max_rows` rows and
 // about kChunkBytes of parameters (rows whose size is given by `row_bytes`), so no statement

@@ -1,5 +1,6 @@
 #include "station_daily.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <vector>
 
@@ -13,23 +14,14 @@ namespace {
 using aggregate::LocalCalendar;
 using aggregate::LocalDay;
 
-// One local day of one station over [start_utc, end_utc), as migration 0009 describes it. No row
-// when the day holds no observation (GROUP BY over no row). A row whose values do not change
-// keeps its updated_at (ON DUPLICATE KEY UPDATE assigns left to right).
-const std::string kRebuildDay =
-    std::string(
-        "INSERT INTO station_daily_weather (source, dataset_id, day, start_utc, end_utc,"
-        " time_zone, temperature_mean, temperature_min, temperature_max, pressure_mean,"
-        " wind_mean, gust_max, rain_sum, hours_observed, heavy_rain_mm, heavy_rain, updated_at)"
-        " SELECT source, dataset_id, ?, ?, ?, ?, AVG(temperature_c), MIN(temperature_c),"
-        " MAX(temperature_c), AVG(pressure_hpa), AVG(wind_speed_kmh), MAX(gust_kmh),"
-        " SUM(rain_mm), COUNT(DISTINCT ") +
-    kObservationHour +
-    "), ?, SUM(rain_mm) >= ?, UTC_TIMESTAMP(3)"
-    " FROM weather_observations"
-    " WHERE source = ? AND dataset_id = ? AND observed_at >= ? AND observed_at < ?"
-    " GROUP BY source, dataset_id"
-    " ON DUPLICATE KEY UPDATE"
+// Upserts days of station_daily_weather (migration 0009's rows). A row whose values do not
+// change keeps its updated_at (ON DUPLICATE KEY UPDATE assigns left to right).
+const MultiRowInsert kUpsertDays{
+    "INSERT INTO station_daily_weather (source, dataset_id, day, start_utc, end_utc,"
+    " time_zone, temperature_mean, temperature_min, temperature_max, pressure_mean,"
+    " wind_mean, gust_max, rain_sum, hours_observed, heavy_rain_mm, heavy_rain, updated_at)",
+    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3))",
+    "ON DUPLICATE KEY UPDATE"
     " updated_at = IF(start_utc = VALUES(start_utc) AND end_utc = VALUES(end_utc)"
     " AND time_zone = VALUES(time_zone)"
     " AND temperature_mean <=> VALUES(temperature_mean)"
@@ -44,7 +36,61 @@ const std::string kRebuildDay =
     " temperature_max = VALUES(temperature_max), pressure_mean = VALUES(pressure_mean),"
     " wind_mean = VALUES(wind_mean), gust_max = VALUES(gust_max), rain_sum = VALUES(rain_sum),"
     " hours_observed = VALUES(hours_observed), heavy_rain_mm = VALUES(heavy_rain_mm),"
-    " heavy_rain = VALUES(heavy_rain)";
+    " heavy_rain = VALUES(heavy_rain)"};
+
+// Days read and rebuilt at once: a month of SYNOP in one read and one write per station (not a
+// statement per day), a year of days after migration 0009 in a few, memory bounded.
+constexpr std::size_t kDaysPerPass = 64;
+
+// The stored observations of [from, to) in key order: the order the daily figures add them in.
+std::vector<WeatherObservation> stored_observations(sql::Connection& connection,
+                                                    const std::string& source,
+                                                    const std::string& dataset, UtcSeconds from,
+                                                    UtcSeconds to) {
+  auto select = prepare(connection,
+                        "SELECT CAST(observed_at AS CHAR), temperature_c, pressure_hpa,"
+                        " wind_speed_kmh, gust_kmh, rain_mm FROM weather_observations"
+                        " WHERE source = ? AND dataset_id = ? AND observed_at >= ?"
+                        " AND observed_at < ? ORDER BY observed_at");
+  Binder(*select).text(source).text(dataset).datetime(from).datetime(to);
+  std::vector<WeatherObservation> observations;
+  auto row = run_query(*select);
+  while (row->next()) {
+    WeatherObservation& observation = observations.emplace_back();
+    observation.observed_at = parse_sql_datetime(text(*row, 1));
+    observation.temperature_c = optional_real(*row, 2);
+    observation.pressure_hpa = optional_real(*row, 3);
+    observation.wind_speed_kmh = optional_real(*row, 4);
+    observation.gust_kmh = optional_real(*row, 5);
+    observation.rain_mm = optional_real(*row, 6);
+  }
+  return observations;
+}
+
+void write_days(sql::Connection& connection, const std::string& source, const std::string& dataset,
+                const aggregate::DailySettings& daily,
+                const std::vector<aggregate::DayWeather>& days) {
+  insert_rows(connection, kUpsertDays, days.size(), [&](Binder& binder, std::size_t i) {
+    const auto& day = days[i];
+    binder.text(source)
+        .text(dataset)
+        .text(aggregate::to_date_text(day.day.day))
+        .datetime(day.day.start)
+        .datetime(day.day.end)
+        .text(daily.time_zone);
+    for (const auto* value : {&day.temperature_mean, &day.temperature_min, &day.temperature_max,
+                              &day.pressure_mean, &day.wind_mean, &day.gust_max, &day.rain_sum}) {
+      bind_measurement(binder, *value);
+    }
+    binder.int64(static_cast<std::int64_t>(day.hours_observed)).real(daily.heavy_rain_mm);
+    const auto heavy = aggregate::is_heavy_rain(day.rain_sum, daily.heavy_rain_mm);
+    if (heavy) {
+      binder.int64(*heavy ? 1 : 0);
+    } else {
+      binder.null_value();
+    }
+  });
+}
 
 // Whether the dataset's days must all be built again: observations without any daily row, or
 // rows of other settings (deleted here, in the load's transaction).
@@ -96,22 +142,16 @@ std::size_t rebuild_station_days(sql::Connection& connection, const std::string&
   const auto days = needs_every_day(connection, source, dataset, daily)
                         ? every_day(connection, calendar, source, dataset)
                         : calendar.days_of(changed);
-  auto statement = prepare(connection, kRebuildDay);
-  for (const auto& day : days) {
-    const std::string text = aggregate::to_date_text(day.day);
-    step = "rebuilding the station's day " + text + " (" + daily.time_zone + ")";
-    Binder(*statement)
-        .text(text)
-        .datetime(day.start)
-        .datetime(day.end)
-        .text(daily.time_zone)
-        .real(daily.heavy_rain_mm)
-        .real(daily.heavy_rain_mm)
-        .text(source)
-        .text(dataset)
-        .datetime(day.start)
-        .datetime(day.end);
-    statement->executeUpdate();
+  for (std::size_t first = 0; first < days.size(); first += kDaysPerPass) {
+    const std::vector<LocalDay> pass(
+        days.begin() + static_cast<std::ptrdiff_t>(first),
+        days.begin() + static_cast<std::ptrdiff_t>(std::min(days.size(), first + kDaysPerPass)));
+    step = "rebuilding the station's days " + aggregate::to_date_text(pass.front().day) + " to " +
+           aggregate::to_date_text(pass.back().day) + " (" + daily.time_zone + ")";
+    write_days(
+        connection, source, dataset, daily,
+        aggregate::daily_weather(pass, stored_observations(connection, source, dataset,
+                                                           pass.front().start, pass.back().end)));
   }
   return days.size();
 }

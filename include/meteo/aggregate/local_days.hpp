@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "meteo/core/time.hpp"
+#include "meteo/model/records.hpp"
 
 namespace date {
 class time_zone;
@@ -50,5 +51,19 @@ std::chrono::year_month_day parse_local_date(const std::string& text);
 
 // Whether a day's rain total makes it a heavy-rain day; unknown without a rain total.
 std::optional<bool> is_heavy_rain(const std::optional<double>& rain_sum_mm, double threshold_mm);
+
+// One station's weather over one local day. A figure without any value that day is missing.
+struct DayWeather {
+  LocalDay day;
+  std::optional<double> temperature_mean, temperature_min, temperature_max, pressure_mean,
+      wind_mean, gust_max, rain_sum;
+  std::size_t hours_observed = 0;  // distinct UTC hours holding an observation
+};
+
+// The days of `days` (in order) that hold at least one of `observations` (in observed_at
+// order). Means and sums add the values in that order, as SQL's AVG and SUM over the same rows
+// read in key order do, so a day gives the same figures however its rows were loaded.
+std::vector<DayWeather> daily_weather(const std::vector<LocalDay>& days,
+                                      const std::vector<WeatherObservation>& observations);
 
 }  // namespace meteo::aggregate
