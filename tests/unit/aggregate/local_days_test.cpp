@@ -103,5 +103,55 @@ TEST(HeavyRain, TheThresholdIsIncluded) {
   EXPECT_EQ(is_heavy_rain(std::nullopt, 10.0), std::nullopt);
 }
 
+WeatherObservation observation(const char* at, std::optional<double> temperature,
+                               std::optional<double> rain) {
+  WeatherObservation o;
+  o.observed_at = utc(at);
+  o.temperature_c = temperature;
+  o.rain_mm = rain;
+  o.pressure_hpa = 1000.5;
+  return o;
+}
+
+TEST(DailyWeather, EachDayTakesItsOwnObservationsAndADayWithoutAnyHasNoFigures) {
+  const LocalCalendar paris("Europe/Paris");
+  const std::vector<LocalDay> days{paris.bounds(ymd(2023, 12, 1)), paris.bounds(ymd(2023, 12, 2)),
+                                   paris.bounds(ymd(2023, 12, 3))};
+  // 23:00 UTC on 1 December is already the 2nd in Paris; nothing falls on the 3rd.
+  const std::vector<WeatherObservation> observations{
+      observation("2023-11-30 22:59:59", 40, 40),  // the 30th: before the first day
+      observation("2023-12-01 00:00:00", 2, 0.5),
+      observation("2023-12-01 00:30:00", 4, std::nullopt),
+      observation("2023-12-01 12:00:00", -3, 1.5),
+      observation("2023-12-01 23:00:00", 7, std::nullopt),
+      observation("2023-12-02 22:00:00", std::nullopt, std::nullopt)};
+  const auto weather = daily_weather(days, observations);
+  ASSERT_EQ(weather.size(), 2u);
+  EXPECT_EQ(weather[0].day, days[0]);
+  EXPECT_DOUBLE_EQ(*weather[0].temperature_mean, 1.0);
+  EXPECT_EQ(weather[0].temperature_min, -3);
+  EXPECT_EQ(weather[0].temperature_max, 4);
+  EXPECT_EQ(weather[0].rain_sum, 2.0);
+  EXPECT_EQ(weather[0].hours_observed, 2u) << "00:00 and 00:30 share their hour";
+  EXPECT_EQ(weather[0].gust_max, std::nullopt) << "no gust that day";
+  EXPECT_DOUBLE_EQ(*weather[0].pressure_mean, 1000.5);
+  EXPECT_EQ(weather[1].day, days[1]);
+  EXPECT_EQ(weather[1].temperature_mean, 7);
+  EXPECT_EQ(weather[1].rain_sum, std::nullopt) << "no rain value is no rain total, not zero";
+  EXPECT_EQ(weather[1].hours_observed, 2u);
+}
+
+TEST(DailyWeather, MeansAddInTheObservationsOrderAsTheServersAvgDoes) {
+  const LocalCalendar utc_days("UTC");
+  const std::vector<LocalDay> days{utc_days.bounds(ymd(2023, 12, 1))};
+  const std::vector<WeatherObservation> observations{observation("2023-12-01 00:00:00", 0.1, 0.1),
+                                                     observation("2023-12-01 03:00:00", 0.2, 0.2),
+                                                     observation("2023-12-01 06:00:00", 0.3, 0.3)};
+  const auto weather = daily_weather(days, observations);
+  ASSERT_EQ(weather.size(), 1u);
+  EXPECT_EQ(*weather[0].rain_sum, (0.1 + 0.2) + 0.3) << "not 0.1 + (0.2 + 0.3)";
+  EXPECT_EQ(*weather[0].temperature_mean, ((0.1 + 0.2) + 0.3) / 3);
+}
+
 }  // namespace
 }  // namespace meteo::aggregate
