@@ -1,7 +1,7 @@
-// A station network's unit: a dataset of one station loads in one transaction; a dataset of many
-// (SYNOP) first stores the stations its records named, then each station's observations in a
-// transaction of their own, and last the dataset's own state (its rejects and watermark), so the
-// watermark moves only once every station of the window is stored.
+// A station network's unit loads in one transaction. A dataset of many stations (SYNOP) first
+// stores the stations its records named, then loads each station's observations as a batch of its
+// own and last the dataset's own state (its rejects and watermark), all in that one transaction:
+// the watermark moves only with every station of the window.
 #include <iterator>
 #include <map>
 
@@ -94,21 +94,20 @@ RunCounts load_unit(const UnitLoad& load, const sources::FetchUnit& unit,
     sync_stations(load.db, load.source.name, batch.region_sets,
                   geo::match_stations(std::move(stations), load.regions.matcher_pointers()));
   }
-  RunCounts counts;
+  std::vector<StationBatch> batches;
   for (auto& [station, observations] : take_other_stations(batch)) {
-    counts += load_station_batch(load.db, station_batch(batch, station, std::move(observations)));
+    batches.push_back(station_batch(batch, station, std::move(observations)));
   }
   // A file has no dataset state to keep: only its rejects, if any, are stored.
   const bool is_file = !unit.window && !unit.watermark;
-  if (is_file && batch.observations.empty()) {
-    batch.dataset_state = false;
-    if (batch.rejected.empty()) {
-      counts.fetched += batch.fetched;
-      counts.duplicates += census.duplicates;
-      return counts;
-    }
+  if (is_file && batch.observations.empty()) batch.dataset_state = false;
+  RunCounts counts;
+  if (batch.dataset_state || !batch.rejected.empty()) {
+    batches.push_back(std::move(batch));
+  } else {
+    counts.fetched = batch.fetched;  // no batch of its own counts them
   }
-  counts += load_station_batch(load.db, batch);
+  counts += load_station_batches(load.db, batches);
   counts.duplicates += census.duplicates;
   return counts;
 }

@@ -4,6 +4,7 @@
 #include <iterator>
 #include <map>
 #include <set>
+#include <span>
 
 #include "alert_derivation.hpp"
 #include "meteo/aggregate/sums.hpp"
@@ -98,11 +99,15 @@ constexpr std::chrono::hours kBridgedHours(24);
 
 class StationLoader {
  public:
-  StationLoader(sql::Connection& connection, const StationBatch& batch)
-      : connection_(connection), batch_(batch), dataset_(store::dataset_key(batch.dataset_id)) {}
+  // `step` names what the transaction does when it fails: one string for every loader of it.
+  StationLoader(sql::Connection& connection, const StationBatch& batch, std::string& step)
+      : connection_(connection),
+        batch_(batch),
+        dataset_(store::dataset_key(batch.dataset_id)),
+        step_(step) {}
 
   void validate() const;
-  RunCounts load();
+  RunCounts load();  // within the caller's transaction
 
  private:
   void lock_dataset();
@@ -124,7 +129,7 @@ class StationLoader {
   sql::Connection& connection_;
   const StationBatch& batch_;
   const std::string dataset_;  // the stored form of batch_.dataset_id
-  std::string step_ = "starting the transaction";
+  std::string& step_;
   std::optional<DatasetRow> dataset_row_;
   std::map<UtcSeconds, WeatherObservation> stored_;  // by observed_at
   std::vector<Change> changes_;                      // per observation
@@ -366,31 +371,62 @@ RunCounts StationLoader::counts() const {
 }
 
 RunCounts StationLoader::load() {
-  const std::string purpose = "loading dataset " + batch_.dataset_id + " of " + batch_.source +
-                              " (run " + std::to_string(batch_.run_id) + ")";
-  // The transaction has rolled back when this throws.
-  return store::run_load(connection_, batch_.region_sets, purpose, step_, [this] {
-    lock_dataset();
-    read_existing();
-    classify();
-    upsert_observations();
-    insert_rejects();
-    recompute_station_hours();
-    rebuild_station_days();
-    update_region_aggregates();
-    derive_alerts();
-    update_dataset();
-    return counts();
-  });
+  lock_dataset();
+  read_existing();
+  classify();
+  upsert_observations();
+  insert_rejects();
+  recompute_station_hours();
+  rebuild_station_days();
+  update_region_aggregates();
+  derive_alerts();
+  update_dataset();
+  return counts();
+}
+
+// The region sets of every batch, each once: locked before any batch loads.
+std::vector<const RegionSet*> region_sets_of(std::span<const StationBatch> batches) {
+  std::vector<const RegionSet*> sets;
+  for (const auto& batch : batches) {
+    for (const auto* set : batch.region_sets) {
+      if (std::find(sets.begin(), sets.end(), set) == sets.end()) sets.push_back(set);
+    }
+  }
+  return sets;
+}
+
+std::string purpose_of(std::span<const StationBatch> batches) {
+  const auto& first = batches.front();
+  const std::string what = batches.size() == 1
+                               ? "dataset " + first.dataset_id
+                               : std::to_string(batches.size()) + " datasets (" + first.dataset_id +
+                                     " to " + batches.back().dataset_id + ")";
+  return "loading " + what + " of " + first.source + " (run " + std::to_string(first.run_id) + ")";
 }
 
 }  // namespace
 
+RunCounts load_station_batches(Database& db, std::span<const StationBatch> batches) {
+  if (batches.empty()) return {};
+  std::string step = "checking the batches";
+  for (const auto& batch : batches) StationLoader(db.connection(), batch, step).validate();
+  const auto region_sets = region_sets_of(batches);
+  const std::string purpose = purpose_of(batches);
+  // Fresh loaders per attempt: nothing a rolled-back attempt read may leak into the next. The
+  // transaction has rolled back when run_load throws.
+  return store::with_transaction_retries(db.transaction_retry(), [&] {
+    step = "starting the transaction";
+    return store::run_load(db.connection(), region_sets, purpose, step, [&] {
+      RunCounts counts;
+      for (const auto& batch : batches)
+        counts += StationLoader(db.connection(), batch, step).load();
+      return counts;
+    });
+  });
+}
+
 RunCounts load_station_batch(Database& db, const StationBatch& batch) {
-  StationLoader(db.connection(), batch).validate();
-  // A fresh loader per attempt: nothing a rolled-back attempt read may leak into the next.
-  return store::with_transaction_retries(
-      db.transaction_retry(), [&] { return StationLoader(db.connection(), batch).load(); });
+  return load_station_batches(db, std::span(&batch, 1));
 }
 
 }  // namespace meteo

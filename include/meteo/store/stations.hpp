@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -60,6 +61,11 @@ struct StationBatch {
 // batch.alerts is set) and advances the watermark. Fills fetched,
 // rejected, stored, corrections, unchanged and hours_recomputed.
 RunCounts load_station_batch(Database& db, const StationBatch& batch);
+
+// The batches of one unit (a dataset of many stations: a batch per station, then the dataset's
+// own) loaded as above, in order, in one transaction: all of them or none. Fills the counts
+// summed over the batches.
+RunCounts load_station_batches(Database& db, std::span<const StationBatch> batches);
 
 // Closes a ledger row that spanned several batches (station sources commit per dataset).
 void finish_run(Database& db, std::int64_t run_id, const RunCounts& counts);

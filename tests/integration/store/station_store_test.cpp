@@ -379,6 +379,34 @@ TEST_F(StationStore, ABatchIsCheckedBeforeAnythingIsWritten) {
   EXPECT_EQ(sql_value(db_, "SELECT COUNT(*) FROM weather_observations"), "0");
 }
 
+// A dataset of many stations (SYNOP) loads a batch per station in one transaction: a failure
+// in the last station's batch leaves the first one's observations unstored too.
+TEST_F(StationStore, TheBatchesOfOneUnitAreStoredTogetherOrNotAtAll) {
+  sync_default_stations();
+  const auto run_id = begin_run(db_, kStationSource, run_hour_);
+  const std::vector<StationBatch> batches{
+      station_batch(run_id, kStationA, {observation(kStationA, "2026-11-22 06:00:00", 10)}),
+      station_batch(run_id, kStationB, {observation(kStationB, "2026-11-22 06:00:00", 12)},
+                    at("2026-11-22 07:00:00"))};
+  db_.execute(
+      "CREATE TRIGGER refuse_station_b BEFORE INSERT ON weather_observations FOR EACH ROW"
+      " BEGIN IF NEW.dataset_id = '" +
+      kStationB +
+      "' THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'refused by the test'; END IF;"
+      " END");
+  const auto error = error_of([&] { load_station_batches(db_, batches); });
+  EXPECT_THAT(error.what(), HasSubstr("refused by the test"));
+  EXPECT_THAT(error.what(), HasSubstr("2 datasets"));
+  EXPECT_EQ(sql_value(db_, "SELECT COUNT(*) FROM weather_observations"), "0");
+  EXPECT_EQ(sql_value(db_, "SELECT COUNT(*) FROM station_hourly_weather"), "0");
+
+  db_.execute("DROP TRIGGER refuse_station_b");
+  const auto counts = load_station_batches(db_, batches);
+  EXPECT_EQ(counts.stored, 2u);
+  EXPECT_EQ(sql_value(db_, "SELECT COUNT(*) FROM station_hourly_weather"), "2");
+  EXPECT_EQ(read_watermark(db_, kStationSource, kStationB), at("2026-11-22 07:00:00"));
+}
+
 TEST_F(StationStore, StatusListsActiveAndSkippedDatasets) {
   record_skipped_dataset(db_, kStationSource, "03-Station-C", "no field heure_de_paris");
   load_stations(kStationA, {observation(kStationA, "2026-11-22 06:00:00", 10)},
