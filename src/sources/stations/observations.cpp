@@ -283,11 +283,13 @@ ParsedObservations parse_observations(std::string_view body, const std::string& 
 }
 
 ParsedObservations parse_observation_file(std::string_view body, std::string_view name,
+                                          std::optional<sources::FileFormat> format,
                                           const std::string& dataset_id,
                                           const ObservationFields& fields, UtcSeconds now,
                                           const StationKeying& keying) {
+  if (!format) format = stations_json::file_format_of_name(name);
   stations_json::ObservationCollector collector(dataset_id, fields, now, keying);
-  collector.add(stations_json::file_records(body, name, fields, keying.attributes), name);
+  collector.add(stations_json::file_records(body, name, *format, fields, keying.attributes), name);
   return std::move(collector).finish();
 }
 

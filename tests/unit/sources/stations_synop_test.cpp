@@ -189,8 +189,10 @@ TEST(SynopParse, ConvertedValuesAreRangeCheckedInStoredUnits) {
 
 // ---- saved files ------------------------------------------------------------------------------
 
+// By the name's extension, as `ingest --file` reads a file.
 ParsedObservations parse_file(const std::string& body, const std::string& name) {
-  return parse_observation_file(body, name, "file", synop_fields(), kNow, synop_keying());
+  return parse_observation_file(body, name, std::nullopt, "file", synop_fields(), kNow,
+                                synop_keying());
 }
 
 const std::string kTours = R"({"numer_sta":"07240","date":"2026-11-22T00:00:00+00:00",)"
@@ -239,6 +241,23 @@ TEST(SynopFile, JsonJsonLinesAndCsvReadAlike) {
   EXPECT_EQ(csv.stations[1].name, "TOULOUSE-BLAGNAC");
   EXPECT_EQ(csv.stations[0].name, "") << "an empty cell names nothing";
   EXPECT_FALSE(csv.observations[0].humidity_pct) << "an empty cell is null";
+}
+
+// A body saved under a scratch name (serve's POST /ingest): the format its sender declared, the
+// name's extension (none, or a misleading one) never consulted.
+TEST(SynopFile, ADeclaredFormatWinsOverTheName) {
+  const auto read = [](const std::string& body, sources::FileFormat format,
+                       const std::string& name) {
+    return parse_observation_file(body, name, format, "file", synop_fields(), kNow, synop_keying());
+  };
+  const auto json = parse_file("[" + kTours + "," + kBlagnacShort + "]", "file:/d/synop.json");
+  expect_same(json, read("[" + kTours + "," + kBlagnacShort + "]", sources::FileFormat::json,
+                         "file:/tmp/meteo-etl-serve-ingest-a1b2c3"));
+  expect_same(json, read(kTours + "\n" + kBlagnacShort + "\n", sources::FileFormat::json_lines,
+                         "file:/tmp/meteo-etl-serve-ingest-a1b2c3"));
+  expect_same(json, read(kCsv, sources::FileFormat::csv, "file:/tmp/upload.json"));
+  EXPECT_THROW(parse_file(kCsv, "file:/tmp/meteo-etl-serve-ingest-a1b2c3"), Error)
+      << "without a declared format, a name without extension tells nothing";
 }
 
 TEST(SynopFile, ACsvCellThatIsNoNumberIsRejectedAsJsonWouldBe) {
