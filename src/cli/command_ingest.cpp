@@ -29,22 +29,23 @@ CommandRegistration register_ingest(CLI::App& parent) {
   set_examples(*app, {"meteo-etl ingest --source sensors --file sensors-2026-11-22T06.json",
                       "meteo-etl ingest --source sensors --file sensors-2026-11-22T06.json "
                       "--dry-run"});
-  return {app, [options](CommandContext& context) {
-            const SourceConfig& source = context.config.source(options->source);
-            if (options->dry_run) {
-              const RunCounts counts = pipeline::count_file(source, options->file, context.log);
-              context.out << "source " << source.name
-                          << ": file:" << std::filesystem::absolute(options->file).string() << ": "
-                          << counts.fetched << " record(s), rejected " << counts.rejected
-                          << ", duplicates " << counts.duplicates
-                          << " (dry run: nothing written)\n";
-              return 0;
-            }
-            Database db = Database::connect(context.config.database, &context.log);
-            require_current_schema(db, bundled_migrations());
-            pipeline::ingest_file(db, context.config, source, options->file, context.log);
-            return 0;
-          }};
+  return {
+      app, [options](CommandContext& context) {
+        const SourceConfig& source = context.config.source(options->source);
+        if (options->dry_run) {
+          const RunCounts counts = pipeline::count_file(source, options->file, context.log);
+          context.out << "source " << source.name
+                      << ": file:" << std::filesystem::absolute(options->file).string() << ": "
+                      << counts.fetched << " record(s), rejected " << counts.rejected
+                      << ", duplicates " << counts.duplicates << " (dry run: nothing written)\n";
+          return 0;
+        }
+        Database db = Database::connect(context.config.database, &context.log);
+        require_current_schema(db, bundled_migrations());
+        // A file's extension tells its format.
+        pipeline::ingest_file(db, context.config, source, options->file, std::nullopt, context.log);
+        return 0;
+      }};
 }
 
 }  // namespace meteo

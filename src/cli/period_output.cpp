@@ -55,7 +55,7 @@ std::pair<Period, std::optional<Period>> checked_periods(const PeriodQueryOption
 }
 
 std::string station_name(const DailyStation& station) {
-  return dashboard::station_display_name(station.dataset_id, station.commune);
+  return dashboard::station_display_name(station.dataset_id, station.commune, station.name);
 }
 
 // The stations a name gives: its dataset id or its name, in any case, within --source.

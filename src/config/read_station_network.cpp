@@ -57,10 +57,11 @@ StationListFields read_station_fields(const ConfigReader& reader, const toml::ta
   // In a dataset of many stations the station field names the station, not `dataset`.
   if (many_per_dataset) {
     reader.expect_only(*t, where,
-                       {"number", "latitude", "longitude", "altitude", "type", "commune"});
+                       {"number", "latitude", "longitude", "altitude", "type", "commune", "name"});
   } else {
     reader.expect_only(
-        *t, where, {"dataset", "number", "latitude", "longitude", "altitude", "type", "commune"});
+        *t, where,
+        {"dataset", "number", "latitude", "longitude", "altitude", "type", "commune", "name"});
   }
   reader.read_string(*t, where, "dataset", fields.dataset);
   reader.read_string(*t, where, "number", fields.number);
@@ -69,6 +70,7 @@ StationListFields read_station_fields(const ConfigReader& reader, const toml::ta
   reader.read_string(*t, where, "altitude", fields.altitude);
   reader.read_string(*t, where, "type", fields.type);
   reader.read_string(*t, where, "commune", fields.commune);
+  reader.read_string(*t, where, "name", fields.name);
   return fields;
 }
 

@@ -56,17 +56,17 @@ std::optional<json> daily_json(Database& db, const std::string& source) {
   if (rows.empty()) return std::nullopt;
   std::map<std::string, std::vector<const StationDayRow*>> rows_by_dataset;
   for (const auto& row : rows) rows_by_dataset[row.dataset_id].push_back(&row);
-  std::map<std::string, std::string> communes;
-  for (const auto& station : query_daily_stations(db)) {
-    if (station.source == source) communes[station.dataset_id] = station.commune;
+  std::map<std::string, DailyStation> known;
+  for (auto& station : query_daily_stations(db)) {
+    if (station.source == source) known[station.dataset_id] = std::move(station);
   }
   std::string newest_day;
   json stations = json::array();
   for (const auto& [dataset_id, days] : rows_by_dataset) {
-    const std::string& commune = communes[dataset_id];
+    const DailyStation& named = known[dataset_id];
     json station = {{"key", dataset_id},
-                    {"name", station_display_name(dataset_id, commune)},
-                    {"commune", commune}};
+                    {"name", station_display_name(dataset_id, named.commune, named.name)},
+                    {"commune", named.commune}};
     station.update(station_days_json(days));
     newest_day = std::max(newest_day, days.back()->day);
     stations.push_back(std::move(station));

@@ -186,7 +186,7 @@ json stations_json(Database& db, const SourceScope& source, const std::string& r
     const auto hourly = hourly_by_dataset.find(station.dataset_id);
     stations.push_back(
         {{"dataset_id", station.dataset_id},
-         {"name", station_display_name(station.dataset_id, station.commune)},
+         {"name", station_display_name(station.dataset_id, station.commune, station.name)},
          {"number", station.number},
          {"commune", station.commune},
          {"region_code", region_code ? json(*region_code) : json(nullptr)},
@@ -293,7 +293,8 @@ std::map<std::string, std::string> alert_places(Database& db, const SourceScope*
     for (const auto& [station, region_code] :
          query_stations(db, network->name, network->region_sets.front())) {
       // As the page names a station: "Meteopole (Toulouse)".
-      places["station:" + station.dataset_id] = station_label(station.dataset_id, station.commune);
+      places["station:" + station.dataset_id] =
+          station_label(station.dataset_id, station.commune, station.name);
     }
   }
   for (const auto& source : air_quality_sources(db)) {

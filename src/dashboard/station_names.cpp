@@ -38,7 +38,9 @@ void drop_prefix(std::string_view& rest, std::string_view prefix) {
 
 }  // namespace
 
-std::string station_display_name(const std::string& dataset_id, const std::string& commune) {
+std::string station_display_name(const std::string& dataset_id, const std::string& commune,
+                                 const std::string& stored_name) {
+  if (!stored_name.empty()) return stored_name;
   std::string_view rest = dataset_id;
   std::size_t digits = 0;
   while (digits < rest.size() && std::isdigit(static_cast<unsigned char>(rest[digits]))) ++digits;
@@ -54,8 +56,9 @@ std::string station_display_name(const std::string& dataset_id, const std::strin
   return name;
 }
 
-std::string station_label(const std::string& dataset_id, const std::string& commune) {
-  const std::string name = station_display_name(dataset_id, commune);
+std::string station_label(const std::string& dataset_id, const std::string& commune,
+                          const std::string& stored_name) {
+  const std::string name = station_display_name(dataset_id, commune, stored_name);
   return name == commune || commune.empty() ? name : name + " (" + commune + ")";
 }
 

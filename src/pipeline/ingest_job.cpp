@@ -55,7 +55,8 @@ void log_ingest_run(spdlog::logger& log, const std::string& source, std::int64_t
 
 template <class Record>
 IngestOutcome load_file(Database& db, const Config& config, sources::Source<Record>& source,
-                        const fs::path& file, spdlog::logger& log) {
+                        const fs::path& file, std::optional<sources::FileFormat> format,
+                        spdlog::logger& log) {
   const std::string& name = source.config().name;
   const auto now = std::chrono::system_clock::now();
   const UtcSeconds hour = floor_to_hour(now);
@@ -65,7 +66,8 @@ IngestOutcome load_file(Database& db, const Config& config, sources::Source<Reco
   try {
     ArchiveLander lander(db, archive, PayloadOrigin{name, hour, run_id, 0, {}, {}, 0}, nullptr,
                          log);
-    const sources::LandedPayload landed = lander.land_file(file);
+    sources::LandedPayload landed = lander.land_file(file);
+    landed.format = format;
     auto records = source.adopt(landed, Shard{});
     const UnitLoad load{db,
                         source.config(),
@@ -127,7 +129,8 @@ RunCounts count_records(sources::Source<Record>& source, const fs::path& file) {
 }  // namespace
 
 IngestOutcome ingest_file(Database& db, const Config& config, const SourceConfig& source,
-                          const fs::path& file, spdlog::logger& log) {
+                          const fs::path& file, std::optional<sources::FileFormat> format,
+                          spdlog::logger& log) {
   // A mistyped path is not worth a ledger run.
   require_readable_file(file);
   DatabaseRunStore ledger(db);
@@ -138,7 +141,7 @@ IngestOutcome ingest_file(Database& db, const Config& config, const SourceConfig
   }
   recover_abandoned_runs(ledger, source.name, log);
   sources::AnySource typed_source = sources::make_source(source, log);
-  return std::visit([&](auto& typed) { return load_file(db, config, *typed, file, log); },
+  return std::visit([&](auto& typed) { return load_file(db, config, *typed, file, format, log); },
                     typed_source);
 }
 

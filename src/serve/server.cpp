@@ -24,6 +24,7 @@
 #include "meteo/pipeline/status_report.hpp"
 #include "meteo/serve/bearer_token.hpp"
 #include "meteo/serve/events.hpp"
+#include "meteo/serve/ingest_format.hpp"
 #include "meteo/serve/listen_address.hpp"
 #include "meteo/serve/site_files.hpp"
 
@@ -131,8 +132,9 @@ struct Server::Impl {
   void serve_file(const httplib::Request& request, httplib::Response& response);
   void serve_ingest(const httplib::Request& request, httplib::Response& response,
                     const httplib::ContentReader& reader);
-  void ingest_body(const SourceConfig& source, const httplib::Request& request,
-                   httplib::Response& response, const httplib::ContentReader& reader);
+  void ingest_body(const SourceConfig& source, std::optional<sources::FileFormat> format,
+                   const httplib::Request& request, httplib::Response& response,
+                   const httplib::ContentReader& reader);
 };
 
 void Server::Impl::configure() {
@@ -274,17 +276,34 @@ void Server::Impl::serve_ingest(const httplib::Request& request, httplib::Respon
     answer_json(response, 404, {{"error", "no configured source is named " + name}});
     return;
   }
+  // A station network's file has several formats, and the scratch file no name to tell them.
+  std::optional<sources::FileFormat> format;
   if (source->stations) {
-    response.set_header("Connection", "close");
-    answer_json(response, 400,
-                {{"error", "source " + name + " is a station network: it takes no files"}});
-    return;
+    if (source->stations->station_field.empty()) {
+      response.set_header("Connection", "close");
+      answer_json(response, 400,
+                  {{"error", "source " + name +
+                                 " is a station network of one dataset per station: it takes "
+                                 "no files (its records do not name their station)"}});
+      return;
+    }
+    const std::string content_type = request.get_header_value("Content-Type");
+    format = file_format_of_content_type(content_type);
+    if (!format) {
+      log.warn("serve: POST /ingest/{} from {}: refused: Content-Type \"{}\"", name,
+               request.remote_addr, content_type);
+      response.set_header("Connection", "close");  // the body is not read
+      answer_json(response, 415, {{"error", unsupported_content_type_message(name, content_type)}});
+      return;
+    }
   }
-  ingest_body(*source, request, response, reader);
+  ingest_body(*source, format, request, response, reader);
 }
 
-void Server::Impl::ingest_body(const SourceConfig& source, const httplib::Request& request,
-                               httplib::Response& response, const httplib::ContentReader& reader) {
+void Server::Impl::ingest_body(const SourceConfig& source,
+                               std::optional<sources::FileFormat> format,
+                               const httplib::Request& request, httplib::Response& response,
+                               const httplib::ContentReader& reader) {
   const std::size_t cap = config.serve.ingest_max_bytes;
   const std::string length = request.get_header_value("Content-Length");
   if (!length.empty() && std::strtoull(length.c_str(), nullptr, 10) > cap) {
@@ -317,7 +336,7 @@ void Server::Impl::ingest_body(const SourceConfig& source, const httplib::Reques
   try {
     Database db = Database::connect(config.database, &log);
     const pipeline::IngestOutcome outcome =
-        pipeline::ingest_file(db, config, source, scratch.path(), log);
+        pipeline::ingest_file(db, config, source, scratch.path(), format, log);
     answer_json(response, 202,
                 {{"run_id", outcome.run_id},
                  {"source", source.name},

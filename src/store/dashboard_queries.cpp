@@ -112,9 +112,11 @@ std::vector<StationWithRegion> query_stations(Database& db, const std::string& s
     auto statement = store::prepare(
         db.connection(),
         "SELECT s.dataset_id, s.number, s.commune, s.type, s.latitude, s.longitude, s.altitude,"
-        " r.region_code FROM weather_stations AS s LEFT JOIN station_regions AS r"
-        " ON r.source = s.source AND r.dataset_id = s.dataset_id AND r.region_set = ?"
-        " WHERE s.source = ? ORDER BY s.commune, s.dataset_id");
+        " r.region_code, " +
+            store::station_name_column(db.connection(), "s") +
+            " FROM weather_stations AS s LEFT JOIN station_regions AS r"
+            " ON r.source = s.source AND r.dataset_id = s.dataset_id AND r.region_set = ?"
+            " WHERE s.source = ? ORDER BY s.commune, s.dataset_id");
     Binder(*statement).text(region_set).text(source);
     auto row = store::run_query(*statement);
     std::vector<StationWithRegion> stations;
@@ -128,6 +130,7 @@ std::vector<StationWithRegion> query_stations(Database& db, const std::string& s
       out.station.longitude = static_cast<double>(row->getDouble(6));
       out.station.altitude = store::optional_real(*row, 7);
       out.region_code = store::optional_text(*row, 8);
+      out.station.name = store::optional_text(*row, 9).value_or("");
       stations.push_back(std::move(out));
     }
     return stations;

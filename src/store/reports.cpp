@@ -56,17 +56,6 @@ std::vector<RegionSetRecord> region_set_records(sql::Connection& connection) {
   return sets;
 }
 
-bool column_exists(sql::Connection& connection, const std::string& table,
-                   const std::string& column) {
-  auto statement = store::prepare(connection,
-                                  "SELECT COUNT(*) FROM information_schema.COLUMNS"
-                                  " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?"
-                                  " AND COLUMN_NAME = ?");
-  Binder(*statement).text(table).text(column);
-  auto row = store::run_query(*statement);
-  return row->next() && row->getInt64(1) > 0;
-}
-
 // The newest finished run of a source, of one status or of any. `fetches_only`: leave replays out.
 std::optional<FinishedRun> last_finished_run(sql::Connection& connection, const std::string& source,
                                              const std::optional<std::string>& status,
@@ -196,7 +185,7 @@ SourceState read_source_state(Database& db, const std::string& source, SourceKin
   return store::guarded("reading the ledger of source " + source, [&] {
     SourceState state;
     if (!store::table_exists(connection, "etl_runs")) return state;
-    const bool has_kinds = column_exists(connection, "etl_runs", "kind");
+    const bool has_kinds = store::column_exists(connection, "etl_runs", "kind");
     state.last_success = last_finished_run(connection, source, "succeeded", has_kinds);
     state.last_failure = last_finished_run(connection, source, "failed", has_kinds);
     state.last_finished = last_finished_run(connection, source, std::nullopt, has_kinds);

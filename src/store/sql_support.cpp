@@ -228,4 +228,15 @@ bool table_exists(sql::Connection& connection, const std::string& table) {
   return row->next() && row->getInt(1) > 0;
 }
 
+bool column_exists(sql::Connection& connection, const std::string& table,
+                   const std::string& column) {
+  auto statement = prepare(connection,
+                           "SELECT COUNT(*) FROM information_schema.COLUMNS"
+                           " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?"
+                           " AND COLUMN_NAME = ?");
+  Binder(*statement).text(table).text(column);
+  auto row = run_query(*statement);
+  return row->next() && row->getInt64(1) > 0;
+}
+
 }  // namespace meteo::store

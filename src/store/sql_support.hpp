@@ -135,5 +135,9 @@ void release_lock(sql::Connection& connection, const std::string& name);
 
 // Whether a table (or view) exists in the connection's database.
 bool table_exists(sql::Connection& connection, const std::string& table);
+// Whether a table of the connection's database has this column: for reads that an older schema
+// (the dashboard of a database not yet migrated) must still answer.
+bool column_exists(sql::Connection& connection, const std::string& table,
+                   const std::string& column);
 
 }  // namespace meteo::store

@@ -10,15 +10,17 @@ std::vector<DailyStation> query_daily_stations(Database& db) {
   auto& connection = db.connection();
   return store::guarded("reading the stations of station_daily_weather", [&] {
     auto statement = store::prepare(
-        connection,
-        "SELECT d.source, d.dataset_id, s.commune FROM (SELECT DISTINCT source, dataset_id"
-        " FROM station_daily_weather) AS d LEFT JOIN weather_stations AS s"
-        " ON s.source = d.source AND s.dataset_id = d.dataset_id ORDER BY d.source, d.dataset_id");
+        connection, "SELECT d.source, d.dataset_id, s.commune, " +
+                        store::station_name_column(connection, "s") +
+                        " FROM (SELECT DISTINCT source, dataset_id FROM station_daily_weather) AS d"
+                        " LEFT JOIN weather_stations AS s ON s.source = d.source"
+                        " AND s.dataset_id = d.dataset_id ORDER BY d.source, d.dataset_id");
     auto row = store::run_query(*statement);
     std::vector<DailyStation> stations;
     while (row->next()) {
-      stations.push_back(
-          {store::text(*row, 1), store::text(*row, 2), store::optional_text(*row, 3).value_or("")});
+      stations.push_back({store::text(*row, 1), store::text(*row, 2),
+                          store::optional_text(*row, 3).value_or(""),
+                          store::optional_text(*row, 4).value_or("")});
     }
     return stations;
   });

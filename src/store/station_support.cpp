@@ -15,6 +15,10 @@ std::string dataset_key(std::string_view dataset_id) {
   return key;
 }
 
+std::string station_name_column(sql::Connection& connection, const std::string& table_alias) {
+  return column_exists(connection, "weather_stations", "name") ? table_alias + ".name" : "NULL";
+}
+
 void bind_measurement(Binder& binder, const std::optional<double>& value) {
   // Binder has no nullable double: a NULL parameter is untyped anyway.
   if (value) {

@@ -18,6 +18,10 @@ namespace meteo::store {
 // and the observations may spell it otherwise).
 std::string dataset_key(std::string_view dataset_id);
 
+// `table_alias`.name of weather_stations as a SELECT expression, or NULL on a schema before
+// migration 0010: the dashboard of a database not yet migrated still names its stations.
+std::string station_name_column(sql::Connection& connection, const std::string& table_alias);
+
 // The UTC hour an observation counts in (floor_to_hour), as SQL over
 // weather_observations.observed_at.
 inline constexpr const char* kObservationHour =

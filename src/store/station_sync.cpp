@@ -18,9 +18,12 @@ constexpr std::size_t kLookupChunk = 500;
 
 using RegionCodes = std::map<std::string, std::optional<std::string>>;  // by region set
 
-bool same_station(const WeatherStation& a, const WeatherStation& b) {
-  return a.number == b.number && a.commune == b.commune && a.type == b.type &&
-         a.latitude == b.latitude && a.longitude == b.longitude && a.altitude == b.altitude;
+// A record without a name does not unname its station: SYNOP's `nom` is null now and then.
+bool same_station(const WeatherStation& incoming, const WeatherStation& stored) {
+  return incoming.number == stored.number && incoming.commune == stored.commune &&
+         incoming.type == stored.type && incoming.latitude == stored.latitude &&
+         incoming.longitude == stored.longitude && incoming.altitude == stored.altitude &&
+         (incoming.name.empty() || incoming.name == stored.name);
 }
 
 class StationSync {
@@ -100,7 +103,7 @@ void StationSync::read_existing() {
   step_ = "reading the stored stations";
   auto stations = store::prepare(connection_,
                                  "SELECT dataset_id, number, commune, type,"
-                                 " latitude, longitude, altitude FROM weather_stations"
+                                 " latitude, longitude, altitude, name FROM weather_stations"
                                  " WHERE source = ? FOR UPDATE");
   Binder(*stations).text(source_);
   auto row = store::run_query(*stations);
@@ -111,7 +114,8 @@ void StationSync::read_existing() {
                            store::text(*row, 4),
                            static_cast<double>(row->getDouble(5)),
                            static_cast<double>(row->getDouble(6)),
-                           store::optional_real(*row, 7)};
+                           store::optional_real(*row, 7),
+                           store::optional_text(*row, 8).value_or("")};
     stored_[station.dataset_id] = std::move(station);
   }
   auto codes = store::prepare(connection_,
@@ -150,25 +154,27 @@ void StationSync::upsert_stations() {
   step_ = "storing the stations";
   const store::MultiRowInsert insert{
       "INSERT INTO weather_stations (source, dataset_id, number, commune, type,"
-      " latitude, longitude, altitude, updated_at)",
-      "(?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3))",
+      " latitude, longitude, altitude, name, updated_at)",
+      "(?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3))",
       "ON DUPLICATE KEY UPDATE number = VALUES(number),"
       " commune = VALUES(commune), type = VALUES(type),"
       " latitude = VALUES(latitude), longitude = VALUES(longitude), altitude = VALUES(altitude),"
-      " updated_at = VALUES(updated_at)"};
-  store::insert_rows(connection_, insert, changed_stations_.size(),
-                     [&](Binder& binder, std::size_t row) {
-                       const auto& key = changed_stations_[row];
-                       const auto& station = stations_[chosen_.at(key)].station;
-                       binder.text(source_)
-                           .text(key)
-                           .text(station.number)
-                           .text(station.commune)
-                           .text(station.type)
-                           .real(station.latitude)
-                           .real(station.longitude);
-                       store::bind_measurement(binder, station.altitude);
-                     });
+      " name = COALESCE(VALUES(name), name), updated_at = VALUES(updated_at)"};
+  store::insert_rows(
+      connection_, insert, changed_stations_.size(), [&](Binder& binder, std::size_t row) {
+        const auto& key = changed_stations_[row];
+        const auto& station = stations_[chosen_.at(key)].station;
+        binder.text(source_)
+            .text(key)
+            .text(station.number)
+            .text(station.commune)
+            .text(station.type)
+            .real(station.latitude)
+            .real(station.longitude);
+        store::bind_measurement(binder, station.altitude);
+        binder.optional_text(station.name.empty() ? std::nullopt
+                                                  : std::optional<std::string>(station.name));
+      });
 }
 
 void StationSync::upsert_matches() {

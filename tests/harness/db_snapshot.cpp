@@ -52,10 +52,26 @@ std::string query_contents(Database& db, const std::string& select) {
 std::string station_contents(Database& db) {
   return query_contents(db,
                         "SELECT source, dataset_id, number, commune, type, latitude, longitude,"
-                        " altitude FROM weather_stations ORDER BY source, dataset_id") +
+                        " altitude, name FROM weather_stations ORDER BY source, dataset_id") +
          query_contents(db,
                         "SELECT source, dataset_id, region_set, region_code FROM station_regions"
                         " ORDER BY source, dataset_id, region_set");
+}
+
+std::string station_network_contents(Database& db) {
+  return station_contents(db) +
+         query_contents(db,
+                        "SELECT dataset_id, observed_at, temperature_c, humidity_pct,"
+                        " pressure_hpa, rain_mm, wind_speed_kmh, gust_kmh, wind_direction_deg"
+                        " FROM weather_observations ORDER BY dataset_id, observed_at") +
+         query_contents(db,
+                        "SELECT dataset_id, hour, temperature_mean, rain_sum, observations"
+                        " FROM station_hourly_weather ORDER BY dataset_id, hour") +
+         query_contents(db,
+                        "SELECT region_set, region_code, hour, temperature, numberOfPoints"
+                        " FROM region_hourly_temperature ORDER BY region_code, hour") +
+         query_contents(db, "SELECT reason, record FROM rejected_records ORDER BY reason") +
+         query_contents(db, "SELECT dataset_id FROM station_datasets ORDER BY dataset_id");
 }
 
 std::string product_contents(Database& db) {
@@ -92,6 +108,15 @@ void forget_everything_but_regions(Database& db) {
                             "rejected_records", "raw_payloads", "etl_runs"}) {
     db.execute(std::string("DELETE FROM ") + table);
   }
+}
+
+void forget_station_networks_and_everything_but_regions(Database& db) {
+  for (const char* table : {"alert_notifications", "alert_triggers", "alerts", "station_regions",
+                            "weather_stations", "station_daily_weather", "station_hourly_weather",
+                            "weather_observations", "station_datasets"}) {
+    db.execute(std::string("DELETE FROM ") + table);
+  }
+  forget_everything_but_regions(db);
 }
 
 std::string query_value(Database& db, const std::string& sql) {

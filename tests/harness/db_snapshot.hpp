@@ -22,6 +22,10 @@ std::string product_contents(Database& db);
 // The weather stations of every source and their regions, clocks aside.
 std::string station_contents(Database& db);
 
+// What a station network's load stores, run ids and clocks aside: the stations and their regions,
+// the observations, hourly weather, region temperatures, rejects and datasets.
+std::string station_network_contents(Database& db);
+
 // Row count and content hash of each table a run writes (readings, matches, rejects,
 // aggregates, regions): equal strings mean equal contents.
 std::string data_tables_contents(Database& db);
@@ -29,6 +33,8 @@ std::string data_tables_contents(Database& db);
 // Deletes every sensor-feed row and the run ledger, keeping the regions: the state of a site
 // that must rebuild its data from saved payloads alone.
 void forget_everything_but_regions(Database& db);
+// The same, the station networks' rows (stations, observations, aggregates, alerts) forgotten too.
+void forget_station_networks_and_everything_but_regions(Database& db);
 
 // A single value from a query (first column of the first row), "NULL" for SQL NULL.
 std::string query_value(Database& db, const std::string& sql);

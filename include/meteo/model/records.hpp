@@ -55,6 +55,7 @@ struct WeatherStation {
   double latitude = 0;
   double longitude = 0;
   std::optional<double> altitude;
+  std::string name;  // the source's own (SYNOP's nom, "TOULOUSE-BLAGNAC"); empty when it has none
 };
 
 // One record, units normalised: hPa, mm, km/h, degrees, °C, %.

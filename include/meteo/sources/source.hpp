@@ -19,6 +19,7 @@
 #include "meteo/model/air_quality.hpp"
 #include "meteo/model/records.hpp"
 #include "meteo/model/run_counts.hpp"
+#include "meteo/sources/file_format.hpp"
 #include "meteo/sources/sensor/payload.hpp"
 #include "meteo/sources/settings.hpp"
 #include "meteo/sources/windows.hpp"
@@ -52,6 +53,9 @@ struct RunPlan {
 struct LandedPayload {
   ArchivedPayload archived;
   std::function<ArchiveReader()> open;
+  // The format its sender declared (`serve`: the request's Content-Type); none: told by the
+  // extension of its url, as `ingest --file` and a replay tell it.
+  std::optional<FileFormat> format;
 };
 
 // What stores an answer as it came (the raw archive and its ledger row) before it is parsed.

@@ -91,6 +91,7 @@ std::vector<StationHourlyRow> query_station_hourly(Database& db, std::size_t lim
 // never named the dataset), by source then dataset.
 struct DailyStation {
   std::string source, dataset_id, commune;
+  std::string name;  // the source's own; empty when it gives none
 };
 std::vector<DailyStation> query_daily_stations(Database& db);
 

@@ -98,6 +98,7 @@ std::variant<WeatherStation, std::string> read_station(const Json& record,
   station.latitude = *latitude;
   station.longitude = *longitude;
   station.altitude = number_field(record, fields.altitude);
+  station.name = text_field(record, fields.name).value_or("");
   return station;
 }
 

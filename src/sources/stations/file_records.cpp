@@ -13,23 +13,12 @@
 namespace meteo::stations_json {
 namespace {
 
-enum class FileFormat { json, json_lines, csv };
-
 bool ends_with_ignoring_case(std::string_view text, std::string_view suffix) {
   if (text.size() < suffix.size()) return false;
   return std::equal(suffix.begin(), suffix.end(), text.end() - suffix.size(),
                     [](char wanted, char given) {
                       return std::tolower(static_cast<unsigned char>(given)) == wanted;
                     });
-}
-
-FileFormat format_of(std::string_view name) {
-  if (ends_with_ignoring_case(name, ".json")) return FileFormat::json;
-  if (ends_with_ignoring_case(name, ".jsonl")) return FileFormat::json_lines;
-  if (ends_with_ignoring_case(name, ".csv")) return FileFormat::csv;
-  throw Error(ExitCode::usage, std::string(name) +
-                                   ": a station file is .json (the portal's exports/json), .jsonl "
-                                   "(JSON Lines) or .csv (the portal's CSV export)");
 }
 
 Json json_lines(std::string_view body, std::string_view name) {
@@ -98,9 +87,19 @@ Json csv_rows(std::string_view body, std::string_view name, const ObservationFie
 
 }  // namespace
 
-Json file_records(std::string_view body, std::string_view name, const ObservationFields& fields,
-                  const StationListFields& station_fields) {
-  switch (format_of(name)) {
+sources::FileFormat file_format_of_name(std::string_view name) {
+  if (ends_with_ignoring_case(name, ".json")) return sources::FileFormat::json;
+  if (ends_with_ignoring_case(name, ".jsonl")) return sources::FileFormat::json_lines;
+  if (ends_with_ignoring_case(name, ".csv")) return sources::FileFormat::csv;
+  throw Error(ExitCode::usage, std::string(name) +
+                                   ": a station file is .json (the portal's exports/json), .jsonl "
+                                   "(JSON Lines) or .csv (the portal's CSV export)");
+}
+
+Json file_records(std::string_view body, std::string_view name, sources::FileFormat format,
+                  const ObservationFields& fields, const StationListFields& station_fields) {
+  using sources::FileFormat;
+  switch (format) {
     case FileFormat::json:
       return parse_records(body, name, "file");
     case FileFormat::json_lines:

@@ -113,7 +113,8 @@ class StationNetworkSource final : public Source<WeatherObservation> {
   }
 
   // A page of a dataset of one station names it only in its URL: a past window is read again
-  // from the portal. A file of a dataset of many stations names each record's station.
+  // from the portal. A file of a dataset of many stations names each record's station; its format
+  // is the one its sender declared, else its url's extension.
   std::unique_ptr<UnitRecords<WeatherObservation>> adopt(const LandedPayload& payload,
                                                          const Shard&) override {
     if (!many_stations_per_dataset()) {
@@ -125,8 +126,8 @@ class StationNetworkSource final : public Source<WeatherObservation> {
     const std::string body = read_whole(payload);
     const std::string& name = payload.archived.origin.url;
     const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-    return std::make_unique<WindowRecords>(
-        parse_observation_file(body, name, kFileDataset, network_.fields, now, keying_));
+    return std::make_unique<WindowRecords>(parse_observation_file(
+        body, name, payload.format, kFileDataset, network_.fields, now, keying_));
   }
 
   std::size_t requests_made() const override { return portal_.requests_made(); }

@@ -177,6 +177,7 @@ ObservationCollector::ObservationCollector(std::string dataset_id, const Observa
 }
 
 std::optional<std::string> ObservationCollector::station_key(const Json& record,
+                                                             UtcSeconds observed_at,
                                                              std::string& reason) {
   if (keying_.field.empty()) return dataset_id_;
   const auto it = record.find(keying_.field);
@@ -196,7 +197,16 @@ std::optional<std::string> ObservationCollector::station_key(const Json& record,
   }
   auto& found = std::get<WeatherStation>(station);
   std::string key = found.dataset_id;
-  if (seen_stations_.insert(key).second) parsed_.stations.push_back(std::move(found));
+  const auto [seen, first] = seen_stations_.try_emplace(key, SeenStation{parsed_.stations.size()});
+  // On equal times the later record names the station, as it wins among observations.
+  auto& named_at = seen->second.named_at;
+  const bool newer_name = !found.name.empty() && (!named_at || observed_at >= *named_at);
+  if (newer_name) named_at = observed_at;
+  if (first) {
+    parsed_.stations.push_back(std::move(found));
+  } else if (newer_name) {
+    parsed_.stations[seen->second.index].name = std::move(found.name);
+  }
   return key;
 }
 
@@ -207,7 +217,7 @@ void ObservationCollector::add(const Json& body, std::string_view origin) {
     auto outcome = validate_record(record, dataset_id_, fields_, now_);
     std::string reason;
     if (auto* observation = std::get_if<WeatherObservation>(&outcome)) {
-      if (auto key = station_key(record, reason)) {
+      if (auto key = station_key(record, observation->observed_at, reason)) {
         observation->dataset_id = std::move(*key);
         parsed_.observations.push_back(std::move(*observation));
         continue;
@@ -273,11 +283,13 @@ ParsedObservations parse_observations(std::string_view body, const std::string& 
 }
 
 ParsedObservations parse_observation_file(std::string_view body, std::string_view name,
+                                          std::optional<sources::FileFormat> format,
                                           const std::string& dataset_id,
                                           const ObservationFields& fields, UtcSeconds now,
                                           const StationKeying& keying) {
+  if (!format) format = stations_json::file_format_of_name(name);
   stations_json::ObservationCollector collector(dataset_id, fields, now, keying);
-  collector.add(stations_json::file_records(body, name, fields, keying.attributes), name);
+  collector.add(stations_json::file_records(body, name, *format, fields, keying.attributes), name);
   return std::move(collector).finish();
 }
 

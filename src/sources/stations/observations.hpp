@@ -2,8 +2,8 @@
 // bodies (pages of one window) into one ParsedObservations.
 #pragma once
 
+#include <map>
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -22,7 +22,9 @@ std::variant<WeatherObservation, std::string> validate_record(const Json& record
 // Accumulates the records of one or more bodies (positions run on across bodies), then drops
 // duplicate times of a station (the later record wins) and orders by station, then time. With a
 // station field, each record's station is learnt from its own attributes, the first valid record
-// of each station giving them; a record without the field is rejected.
+// of each station giving them but its name, which is the newest naming record's (a renamed
+// station takes its new name whatever order the records came in); a record without the field is
+// rejected.
 class ObservationCollector {
  public:
   ObservationCollector(std::string dataset_id, const ObservationFields& fields, UtcSeconds now,
@@ -34,13 +36,21 @@ class ObservationCollector {
 
  private:
   // The record's station key (remembering its station when first seen), or why it has none.
-  std::optional<std::string> station_key(const Json& record, std::string& reason);
+  std::optional<std::string> station_key(const Json& record, UtcSeconds observed_at,
+                                         std::string& reason);
+
+  // A station learnt from the records: where it is in parsed_.stations, and the time of the
+  // record its name came from.
+  struct SeenStation {
+    std::size_t index = 0;
+    std::optional<UtcSeconds> named_at;
+  };
 
   std::string dataset_id_;
   const ObservationFields& fields_;
   UtcSeconds now_;
   StationKeying keying_;
-  std::set<std::string> seen_stations_;
+  std::map<std::string, SeenStation> seen_stations_;
   ParsedObservations parsed_;
 };
 

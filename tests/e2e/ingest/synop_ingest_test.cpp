@@ -14,6 +14,7 @@
 #include "db_snapshot.hpp"
 #include "paths.hpp"
 #include "subprocess.hpp"
+#include "synop_records.hpp"
 #include "test_database.hpp"
 #include "test_support.hpp"
 
@@ -21,77 +22,13 @@ namespace meteo::testing {
 namespace {
 
 namespace fs = std::filesystem;
+using synop_records::export_csv;
+using synop_records::export_json;
+using synop_records::json_lines;
+using synop_records::json_record;
 
 // The source name docs/operations.md's SYNOP section uses.
 constexpr const char* kSource = "synop-france";
-
-// Columns of the portal's export, in its order; the records, one cell per column ("" is null).
-const std::vector<std::string> kColumns = {
-    "numer_sta", "date", "nom", "t",   "u",        "pmer",      "ff",       "dd",
-    "raf10",     "rr1",  "rr3", "rr6", "latitude", "longitude", "altitude", "libgeo"};
-// Text columns: quoted in JSON; the others are numbers.
-bool is_text(const std::string& column) {
-  return column == "numer_sta" || column == "date" || column == "nom" || column == "libgeo";
-}
-
-const std::vector<std::vector<std::string>> kRows = {
-    {"07630", "2026-11-20T00:00:00+00:00", "TOULOUSE-BLAGNAC", "281.55", "91", "101320", "2.5",
-     "230", "6", "0", "0.4", "0.6", "43.621", "1.378667", "151", "Blagnac"},
-    {"07630", "2026-11-20T03:00:00+00:00", "TOULOUSE-BLAGNAC", "280.15", "94", "101290", "1.5",
-     "210", "", "0", "-0.1", "0.4", "43.621", "1.378667", "151", "Blagnac"},
-    {"07240", "2026-11-20T00:00:00+00:00", "TOURS", "279.35", "", "101850", "4", "180", "8.2", "",
-     "1.2", "2", "47.4445", "0.727333", "108", "Parçay-Meslay"},
-    {"07240", "2026-11-20T03:00:00+00:00", "TOURS", "", "88", "101800", "3.1", "190", "7", "0", "0",
-     "1.2", "47.4445", "0.727333", "108", "Parçay-Meslay"},
-    {"07486", "2026-11-20T03:00:00+00:00", "GRENOBLE-ST GEOIRS", "276.45", "97", "102010", "0.5",
-     "", "", "", "", "", "45.362667", "5.312833", "384", "Saint-Étienne-de-Saint-Geoirs"},
-    // No station: rejected with its reason.
-    {"", "2026-11-20T03:00:00+00:00", "", "280", "90", "", "", "", "", "", "", "", "", "", "", ""},
-    // A negative accumulation larger than a trace: rejected.
-    {"07486", "2026-11-20T00:00:00+00:00", "GRENOBLE-ST GEOIRS", "276.85", "96", "102030", "0", "",
-     "", "", "-2", "", "45.362667", "5.312833", "384", "Saint-Étienne-de-Saint-Geoirs"},
-};
-
-std::string json_record(const std::vector<std::string>& row) {
-  std::string json = "{";
-  for (std::size_t i = 0; i < kColumns.size(); ++i) {
-    if (i > 0) json += ", ";
-    json += "\"" + kColumns[i] + "\": ";
-    if (row[i].empty()) {
-      json += "null";
-    } else if (is_text(kColumns[i])) {
-      json += "\"" + row[i] + "\"";
-    } else {
-      json += row[i];
-    }
-  }
-  return json + "}";
-}
-
-std::string export_json() {
-  std::string json = "[\n";
-  for (std::size_t i = 0; i < kRows.size(); ++i) {
-    json += (i > 0 ? ",\n" : "") + json_record(kRows[i]);
-  }
-  return json + "\n]\n";
-}
-
-std::string json_lines() {
-  std::string lines;
-  for (const auto& row : kRows) lines += json_record(row) + "\n";
-  return lines;
-}
-
-std::string export_csv() {
-  const auto joined = [](const std::vector<std::string>& cells) {
-    std::string line;
-    for (std::size_t i = 0; i < cells.size(); ++i) line += (i > 0 ? ";" : "") + cells[i];
-    return line + "\r\n";
-  };
-  std::string csv = "\xEF\xBB\xBF" + joined(kColumns);  // the portal's export starts with a BOM
-  for (const auto& row : kRows) csv += joined(row);
-  return csv;
-}
 
 class SynopIngest : public ::testing::Test {
  protected:
@@ -142,30 +79,12 @@ class SynopIngest : public ::testing::Test {
   // Everything the ingest stores, run ids and clocks aside.
   std::string stored() {
     Database db = database_.connect();
-    return station_contents(db) +
-           query_contents(db,
-                          "SELECT dataset_id, observed_at, temperature_c, humidity_pct,"
-                          " pressure_hpa, rain_mm, wind_speed_kmh, gust_kmh, wind_direction_deg"
-                          " FROM weather_observations ORDER BY dataset_id, observed_at") +
-           query_contents(db,
-                          "SELECT dataset_id, hour, temperature_mean, rain_sum, observations"
-                          " FROM station_hourly_weather ORDER BY dataset_id, hour") +
-           query_contents(db,
-                          "SELECT region_set, region_code, hour, temperature, numberOfPoints"
-                          " FROM region_hourly_temperature ORDER BY region_code, hour") +
-           query_contents(db, "SELECT reason, record FROM rejected_records ORDER BY reason") +
-           query_contents(db, "SELECT dataset_id FROM station_datasets ORDER BY dataset_id");
+    return station_network_contents(db);
   }
 
-  // The harness's forgetting keeps station data: this one drops it too (alerts with it).
   void forget_everything_but_regions() {
     Database db = database_.connect();
-    for (const char* table :
-         {"alert_notifications", "alert_triggers", "alerts", "station_regions", "weather_stations",
-          "station_hourly_weather", "weather_observations", "station_datasets"}) {
-      db.execute(std::string("DELETE FROM ") + table);
-    }
-    meteo::testing::forget_everything_but_regions(db);
+    forget_station_networks_and_everything_but_regions(db);
   }
 
   ScratchDatabase database_;
@@ -184,6 +103,11 @@ TEST_F(SynopIngest, JsonJsonLinesAndCsvStoreTheSameAndTwiceChangesNothing) {
     EXPECT_EQ(query_value(db, "SELECT number FROM weather_stations WHERE dataset_id = '07630'"),
               "07630")
         << "the WMO id keeps its leading zero";
+    EXPECT_EQ(query_value(db,
+                          "SELECT GROUP_CONCAT(name ORDER BY dataset_id SEPARATOR ', ')"
+                          " FROM weather_stations"),
+              "TOURS, GRENOBLE-ST GEOIRS, TOULOUSE-BLAGNAC")
+        << "each station's nom";
     EXPECT_EQ(query_value(db, "SELECT COUNT(*) FROM weather_observations"), "5");
     EXPECT_EQ(query_value(db,
                           "SELECT ROUND(temperature_c * 10) FROM weather_observations"
@@ -228,6 +152,25 @@ TEST_F(SynopIngest, JsonJsonLinesAndCsvStoreTheSameAndTwiceChangesNothing) {
   forget_everything_but_regions();
   ingest(write("donnees-synop-essentielles-omm.csv", export_csv()));
   EXPECT_EQ(stored(), from_json) << "the portal's CSV export";
+}
+
+// Météo-France renames a station now and then; a record whose nom is null says nothing of it.
+TEST_F(SynopIngest, ANewerRecordRenamesAStationAndOneWithoutANameKeepsIt) {
+  ingest(write("donnees-synop-essentielles-omm.json", export_json()));
+  std::vector<std::string> renamed = synop_records::rows()[1];  // Blagnac, 03:00
+  renamed[1] = "2026-11-20T06:00:00+00:00";
+  renamed[2] = "TOULOUSE-BLAGNAC AEROPORT";
+  std::vector<std::string> unnamed = synop_records::rows()[3];  // Tours, 03:00
+  unnamed[1] = "2026-11-20T06:00:00+00:00";
+  unnamed[2] = "";
+  ingest(write("later.json", "[" + json_record(renamed) + ",\n" + json_record(unnamed) + "]\n"));
+
+  Database db = database_.connect();
+  EXPECT_EQ(query_value(db,
+                        "SELECT GROUP_CONCAT(CONCAT(dataset_id, ' ', name) ORDER BY dataset_id"
+                        " SEPARATOR ', ') FROM weather_stations"),
+            "07240 TOURS, 07486 GRENOBLE-ST GEOIRS, 07630 TOULOUSE-BLAGNAC AEROPORT");
+  EXPECT_EQ(query_value(db, "SELECT COUNT(*) FROM weather_observations"), "7");
 }
 
 TEST_F(SynopIngest, DryRunCountsTheRecordsAndRejectsAndWritesNothing) {

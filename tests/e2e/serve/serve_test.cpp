@@ -25,6 +25,7 @@
 #include "paths.hpp"
 #include "sensor_sim.hpp"
 #include "subprocess.hpp"
+#include "synop_records.hpp"
 #include "test_database.hpp"
 #include "test_support.hpp"
 
@@ -171,6 +172,16 @@ class Serve : public ::testing::Test {
            << "\nheartbeat_seconds = 1\nledger_poll_ms = 200\n"
            << "ingest_token_env = \"METEO_INGEST_TOKEN\"\ningest_max_bytes = " << kIngestMaxBytes
            << "\n";
+  }
+
+  // Météo-France SYNOP beside the sensors, as docs/operations.md names it: one dataset of many
+  // stations, its portal never asked (a body is all it reads here).
+  void add_synop_source() {
+    std::ofstream(config_path(), std::ios::app)
+        << "\n[[sources]]\nname = \"synop-france\"\ntype = \"opendatasoft-stations\"\n"
+        << "base_url = \"http://127.0.0.1:9\"\ndatasets = [\"donnees-synop-essentielles-omm\"]\n"
+        << "station_field = \"numer_sta\"\nstart = \"2026-11-01T00\"\n"
+        << "region_sets = [\"fr-regions\"]\n";
   }
 
   std::string config_path() const { return (directory_ / "meteo-etl.toml").string(); }
@@ -528,9 +539,67 @@ TEST_F(Serve, IngestOverHttpGivesWhatRunGives) {
   EXPECT_EQ(count_rows(b, "etl_runs", "kind = 'ingest' AND status = 'succeeded'"), 2u);
 }
 
+// A station network's scratch file has no name to tell its format: the Content-Type does. Each of
+// the portal's formats stores what `ingest --file` of the same bytes stores; another is a 415.
+TEST_F(Serve, IngestOfAStationNetworkReadsTheFormatItsContentTypeNames) {
+  SensorSim sim({.records = 10, .seed = 3, .api_key = kApiKey});
+  write_config(sim);
+  add_synop_source();
+  expect_ok({"migrate"});
+  expect_ok({"regions", "load", "--set", "fr-regions"});
+  start_serve();
+  auto http = client();
+  const httplib::Headers good{{"Authorization", std::string("Bearer ") + kIngestToken}};
+  Database db = database_.connect();
+
+  struct Format {
+    std::string content_type, file, body;
+  };
+  for (const Format& format :
+       {Format{"application/json", "synop.json", synop_records::export_json()},
+        Format{"application/x-ndjson", "synop.jsonl", synop_records::json_lines()},
+        Format{"application/jsonl; charset=utf-8", "synop.jsonl", synop_records::json_lines()},
+        Format{"text/csv", "synop.csv", synop_records::export_csv()}}) {
+    forget_station_networks_and_everything_but_regions(db);
+    const auto posted = http.Post("/ingest/synop-france", good, format.body, format.content_type);
+    ASSERT_TRUE(posted);
+    ASSERT_EQ(posted->status, 202) << format.content_type << ": " << posted->body;
+    EXPECT_EQ(json::parse(posted->body)["counts"]["rejected"], 2) << format.content_type;
+    const std::string over_http = station_network_contents(db);
+    EXPECT_NE(over_http.find("TOULOUSE-BLAGNAC"), std::string::npos) << over_http;
+
+    forget_station_networks_and_everything_but_regions(db);
+    const fs::path file = directory_ / format.file;
+    std::ofstream(file, std::ios::binary) << format.body;
+    expect_ok({"ingest", "--source", "synop-france", "--file", file.string()});
+    EXPECT_EQ(station_network_contents(db), over_http) << format.content_type;
+  }
+
+  forget_station_networks_and_everything_but_regions(db);
+  for (const std::string type : {"text/plain", "application/x-www-form-urlencoded"}) {
+    const auto refused =
+        http.Post("/ingest/synop-france", good, synop_records::export_json(), type);
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(refused->status, 415) << type;
+    const std::string error = json::parse(refused->body)["error"];
+    EXPECT_NE(error.find("\"" + type + "\""), std::string::npos) << error;
+    EXPECT_NE(error.find("text/csv"), std::string::npos) << "it names what it takes: " << error;
+  }
+  const std::string untyped = raw_exchange(
+      port_, "POST /ingest/synop-france HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " +
+                 std::string(kIngestToken) +
+                 "\r\nContent-Length: 2\r\nConnection: close\r\n\r\n[]");
+  EXPECT_EQ(untyped.rfind("HTTP/1.1 415", 0), 0u) << untyped;
+  EXPECT_EQ(station_network_contents(db), "") << "no refused body loaded anything";
+  EXPECT_EQ(count_rows(db, "etl_runs"), 0u) << "nor began a run";
+}
+
 TEST_F(Serve, TheDocumentedCommandsRunAndSigtermEndsWithExitZero) {
   SensorSim sim({.records = 40, .seed = 2, .api_key = kApiKey});
-  prepare(sim);
+  write_config(sim);
+  add_synop_source();  // docs/serve.md's SYNOP line
+  expect_ok({"migrate"});
+  expect_ok({"regions", "load", "--set", "fr-regions"});
   const std::vector<std::string> documented =
       documented_command("meteo-etl serve", "docs/serve.md");
   ASSERT_EQ(documented, std::vector<std::string>{"serve"});
@@ -538,6 +607,8 @@ TEST_F(Serve, TheDocumentedCommandsRunAndSigtermEndsWithExitZero) {
   // The curl lines of docs/serve.md, through /bin/sh, only the address (and the file) replaced.
   const std::string address = "127.0.0.1:" + std::to_string(port_);
   run_and_save_the_payload(directory_ / "sensors-2026-11-22T06.json");
+  std::ofstream(directory_ / "donnees-synop-essentielles-omm.csv", std::ios::binary)
+      << synop_records::export_csv();
   int curl_lines = 0;
   for (std::string line : lines_of(read_text(source_path("docs/serve.md")))) {
     if (line.rfind("curl ", 0) != 0) continue;
@@ -551,7 +622,11 @@ TEST_F(Serve, TheDocumentedCommandsRunAndSigtermEndsWithExitZero) {
         run_process({"/bin/sh", "-c", "cd '" + directory_.path().string() + "' && " + line}, env);
     EXPECT_EQ(result.exit_code, 0) << line << "\n" << result.out << result.err;
   }
-  EXPECT_GE(curl_lines, 3) << "docs/serve.md shows /healthz, /metrics and an ingest with curl";
+  EXPECT_GE(curl_lines, 4)
+      << "docs/serve.md shows /healthz, /metrics, an ingest and a SYNOP ingest with curl";
+  Database db = database_.connect();
+  EXPECT_EQ(query_value(db, "SELECT COUNT(*) FROM weather_observations"), "5")
+      << "the SYNOP line's CSV was read and loaded";
   EXPECT_EQ(terminate_serve(), 0) << read_text(directory_ / "serve.log");
 }
 

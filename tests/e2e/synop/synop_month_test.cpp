@@ -263,6 +263,13 @@ class SynopMonth : public ::testing::Test {
     EXPECT_EQ(query_value(db, "SELECT number FROM weather_stations WHERE dataset_id = '07630'"),
               "07630")
         << "the WMO id keeps its leading zero";
+    EXPECT_EQ(query_value(db, "SELECT name FROM weather_stations WHERE dataset_id = '07630'"),
+              "TOULOUSE-BLAGNAC")
+        << "the station's nom";
+    EXPECT_EQ(query_value(db, "SELECT COUNT(*) FROM weather_stations WHERE name IS NULL"), "0")
+        << "every station named, Millau (added mid-month) too";
+    EXPECT_EQ(query_value(db, "SELECT name FROM weather_stations WHERE dataset_id = '07558'"),
+              "MILLAU");
     EXPECT_EQ(query_value(db,
                           "SELECT CAST(MIN(observed_at) AS CHAR) FROM weather_observations"
                           " WHERE dataset_id = '07558'"),
@@ -276,14 +283,16 @@ class SynopMonth : public ::testing::Test {
          {std::vector<std::string>{"query", "period", "--station", "07630,07558,07240", "--from",
                                    "2023-12-16", "--to", "2023-12-31", "--compare-to", "2023-12-01",
                                    "--format", "json"},
-          std::vector<std::string>{"query", "period", "--source", kSource, "--station", "07630",
-                                   "--from", "2023-12-01", "--to", "2024-01-01", "--format",
-                                   "json"}}) {
+          std::vector<std::string>{"query", "period", "--source", kSource, "--station",
+                                   "toulouse-blagnac", "--from", "2023-12-01", "--to", "2024-01-01",
+                                   "--format", "json"}}) {
       const auto from_backfill = backfilled_->meteo(args);
       const auto from_ingest = ingested_->meteo(args);
       ASSERT_EQ(from_backfill.exit_code, 0) << describe(from_backfill);
       ASSERT_EQ(from_ingest.exit_code, 0) << describe(from_ingest);
       EXPECT_EQ(from_backfill.out, from_ingest.out);
+      EXPECT_NE(from_backfill.out.find(R"("name": "TOULOUSE-BLAGNAC")"), std::string::npos)
+          << from_backfill.out;
     }
     const auto result =
         backfilled_->meteo({"query", "period", "--station", "07558", "--from", "2023-12-16", "--to",
@@ -292,6 +301,7 @@ class SynopMonth : public ::testing::Test {
     const auto rows = json::parse(result.out);
     ASSERT_EQ(rows.size(), 1u) << result.out;
     EXPECT_EQ(rows[0]["station"], "07558");
+    EXPECT_EQ(rows[0]["name"], "MILLAU") << "the station's nom, not its WMO id";
     EXPECT_EQ(rows[0]["days_observed"], 15);
     EXPECT_EQ(rows[0]["compare_days_observed"], 1) << "Millau's first day is 15 December";
   }

@@ -36,6 +36,7 @@ TEST(SynopConfig, AStationFieldBringsSynopDefaults) {
   EXPECT_EQ(network.fields.gust_unit, "m/s");
   EXPECT_EQ(network.station_fields.number, "numer_sta");
   EXPECT_EQ(network.station_fields.commune, "libgeo");
+  EXPECT_EQ(network.station_fields.name, "nom");
   EXPECT_EQ(network.station_fields.latitude, "latitude");
   EXPECT_EQ(network.station_fields.type, "");
 }
@@ -49,14 +50,15 @@ TEST(SynopConfig, WithoutAStationFieldTheDefaultsStayToulouses) {
   EXPECT_EQ(network.fields.wind_speed_unit, "km/h");
   EXPECT_EQ(network.fields.gust_unit, "km/h");
   EXPECT_EQ(network.station_fields.commune, "ville");
+  EXPECT_EQ(network.station_fields.name, "") << "Toulouse's station list names no station";
 }
 
 TEST(SynopConfig, FieldsAndUnitsAreOverridable) {
-  const Config config =
-      parse(kHead +
-            "station_field = \"numer_sta\"\n[sources.fields]\n"
-            "temperature = \"tc\"\ntemperature_unit = \"degC\"\nrain = \"rr1\"\n"
-            "gust_unit = \"km/h\"\n[sources.station_fields]\ncommune = \"nom\"\n");
+  const Config config = parse(kHead +
+                              "station_field = \"numer_sta\"\n[sources.fields]\n"
+                              "temperature = \"tc\"\ntemperature_unit = \"degC\"\nrain = \"rr1\"\n"
+                              "gust_unit = \"km/h\"\n[sources.station_fields]\ncommune = \"nom\"\n"
+                              "name = \"libgeo\"\n");
   const auto& network = *config.source("synop").stations;
   EXPECT_EQ(network.fields.temperature, "tc");
   EXPECT_EQ(network.fields.temperature_unit, "degC");
@@ -64,6 +66,7 @@ TEST(SynopConfig, FieldsAndUnitsAreOverridable) {
   EXPECT_EQ(network.fields.gust_unit, "km/h");
   EXPECT_EQ(network.fields.wind_speed_unit, "m/s") << "the other defaults stay";
   EXPECT_EQ(network.station_fields.commune, "nom");
+  EXPECT_EQ(network.station_fields.name, "libgeo");
 }
 
 TEST(SynopConfig, AnUnknownUnitIsNamedByItsKey) {

@@ -10,6 +10,7 @@
 #include "meteo/core/errors.hpp"
 #include "meteo/serve/bearer_token.hpp"
 #include "meteo/serve/events.hpp"
+#include "meteo/serve/ingest_format.hpp"
 #include "meteo/serve/listen_address.hpp"
 #include "meteo/serve/site_files.hpp"
 
@@ -18,6 +19,32 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
+
+TEST(IngestFormat, TheContentTypeNamesAStationFilesFormat) {
+  using sources::FileFormat;
+  EXPECT_EQ(file_format_of_content_type("application/json"), FileFormat::json);
+  EXPECT_EQ(file_format_of_content_type("Application/JSON; charset=utf-8"), FileFormat::json);
+  EXPECT_EQ(file_format_of_content_type("application/x-ndjson"), FileFormat::json_lines);
+  EXPECT_EQ(file_format_of_content_type(" application/jsonl ;charset=UTF-8"),
+            FileFormat::json_lines);
+  EXPECT_EQ(file_format_of_content_type("text/csv; header=present"), FileFormat::csv);
+  for (const char* other : {"", "text/plain", "application/x-www-form-urlencoded",
+                            "multipart/form-data; boundary=x", "application/jsonx", "text/csvx"}) {
+    EXPECT_EQ(file_format_of_content_type(other), std::nullopt) << other;
+  }
+}
+
+TEST(IngestFormat, TheRefusalNamesWhatWasSentAndWhatIsTaken) {
+  const std::string sent = unsupported_content_type_message("synop-france", "text/plain");
+  EXPECT_NE(sent.find("synop-france"), std::string::npos) << sent;
+  EXPECT_NE(sent.find("got \"text/plain\""), std::string::npos) << sent;
+  for (const char* taken :
+       {"application/json", "application/x-ndjson", "application/jsonl", "text/csv"}) {
+    EXPECT_NE(sent.find(taken), std::string::npos) << taken;
+  }
+  EXPECT_NE(unsupported_content_type_message("synop-france", "").find("got none"),
+            std::string::npos);
+}
 
 TEST(ListenAddress, ParsesHostAndPort) {
   const ListenAddress v4 = parse_listen_address("127.0.0.1:8080");

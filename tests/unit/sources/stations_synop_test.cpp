@@ -95,16 +95,34 @@ TEST(SynopParse, LearnsEachStationOnceFromItsRecords) {
   EXPECT_EQ(parsed.stations[0].dataset_id, "07630");
   EXPECT_EQ(parsed.stations[0].number, "07630");
   EXPECT_EQ(parsed.stations[0].commune, "Blagnac");
+  EXPECT_EQ(parsed.stations[0].name, "TOULOUSE-BLAGNAC");
   EXPECT_DOUBLE_EQ(parsed.stations[0].latitude, 43.621);
   EXPECT_DOUBLE_EQ(*parsed.stations[0].altitude, 151);
   EXPECT_EQ(parsed.stations[1].dataset_id, "07240");
   EXPECT_EQ(parsed.stations[1].commune, "Parçay-Meslay");
+  EXPECT_EQ(parsed.stations[1].name, "") << "Tours's record has no nom";
   ASSERT_EQ(parsed.observations.size(), 3u);
   // By station, then time.
   EXPECT_EQ(parsed.observations[0].dataset_id, "07240");
   EXPECT_EQ(parsed.observations[1].dataset_id, "07630");
   EXPECT_EQ(to_iso8601(parsed.observations[1].observed_at), "2026-11-22T00:00:00Z");
   EXPECT_EQ(parsed.observations[2].dataset_id, "07630");
+}
+
+// A renamed station takes the name of its newest record, in whichever order the records came; a
+// record without a name names nothing.
+TEST(SynopParse, TheNewestRecordNamingAStationGivesItsName) {
+  const std::string renamed = blagnac("2026-11-22T03:00:00+00:00", {{"nom", "\"BLAGNAC-AERO\""}});
+  const std::string older = blagnac("2026-11-22T00:00:00+00:00");
+  const std::string unnamed = blagnac("2026-11-22T06:00:00+00:00", {{"nom", "null"}});
+  for (const std::string& body : {"[" + older + "," + renamed + "," + unnamed + "]",
+                                  "[" + unnamed + "," + renamed + "," + older + "]"}) {
+    const auto parsed = parse(body);
+    ASSERT_EQ(parsed.stations.size(), 1u) << body;
+    EXPECT_EQ(parsed.stations[0].name, "BLAGNAC-AERO") << body;
+    EXPECT_EQ(parsed.observations.size(), 3u);
+  }
+  EXPECT_EQ(parse("[" + unnamed + "]").stations.at(0).name, "");
 }
 
 TEST(SynopParse, TheSameTimeAtTwoStationsIsNoDuplicate) {
@@ -171,8 +189,10 @@ TEST(SynopParse, ConvertedValuesAreRangeCheckedInStoredUnits) {
 
 // ---- saved files ------------------------------------------------------------------------------
 
+// By the name's extension, as `ingest --file` reads a file.
 ParsedObservations parse_file(const std::string& body, const std::string& name) {
-  return parse_observation_file(body, name, "file", synop_fields(), kNow, synop_keying());
+  return parse_observation_file(body, name, std::nullopt, "file", synop_fields(), kNow,
+                                synop_keying());
 }
 
 const std::string kTours = R"({"numer_sta":"07240","date":"2026-11-22T00:00:00+00:00",)"
@@ -180,11 +200,13 @@ const std::string kTours = R"({"numer_sta":"07240","date":"2026-11-22T00:00:00+0
                            R"("longitude":0.727333,"altitude":108,"libgeo":"Parçay-Meslay"})";
 
 const std::string kCsv =
-    "numer_sta;date;t;u;rr3;latitude;longitude;altitude;libgeo\n"
-    "07240;2026-11-22T00:00:00+00:00;279.15;;-0.1;47.4445;0.727333;108;Parçay-Meslay\n"
-    "07630;2026-11-22T03:00:00+00:00;281.55;91;0.4;43.621;1.378667;151;\"Blagnac\"\n";
+    "numer_sta;date;nom;t;u;rr3;latitude;longitude;altitude;libgeo\n"
+    "07240;2026-11-22T00:00:00+00:00;;279.15;;-0.1;47.4445;0.727333;108;Parçay-Meslay\n"
+    "07630;2026-11-22T03:00:00+00:00;TOULOUSE-BLAGNAC;281.55;91;0.4;43.621;1.378667;151;"
+    "\"Blagnac\"\n";
 
 const std::string kBlagnacShort = R"({"numer_sta":"07630","date":"2026-11-22T03:00:00+00:00",)"
+                                  R"("nom":"TOULOUSE-BLAGNAC",)"
                                   R"("t":281.55,"u":91,"rr3":0.4,"latitude":43.621,)"
                                   R"("longitude":1.378667,"altitude":151,"libgeo":"Blagnac"})";
 
@@ -201,6 +223,7 @@ void expect_same(const ParsedObservations& a, const ParsedObservations& b) {
   for (std::size_t i = 0; i < a.stations.size(); ++i) {
     EXPECT_EQ(a.stations[i].dataset_id, b.stations[i].dataset_id);
     EXPECT_EQ(a.stations[i].commune, b.stations[i].commune);
+    EXPECT_EQ(a.stations[i].name, b.stations[i].name);
     EXPECT_EQ(a.stations[i].altitude, b.stations[i].altitude);
   }
 }
@@ -215,7 +238,26 @@ TEST(SynopFile, JsonJsonLinesAndCsvReadAlike) {
   expect_same(json, lines);
   expect_same(json, csv);
   EXPECT_EQ(csv.stations[1].commune, "Blagnac");
+  EXPECT_EQ(csv.stations[1].name, "TOULOUSE-BLAGNAC");
+  EXPECT_EQ(csv.stations[0].name, "") << "an empty cell names nothing";
   EXPECT_FALSE(csv.observations[0].humidity_pct) << "an empty cell is null";
+}
+
+// A body saved under a scratch name (serve's POST /ingest): the format its sender declared, the
+// name's extension (none, or a misleading one) never consulted.
+TEST(SynopFile, ADeclaredFormatWinsOverTheName) {
+  const auto read = [](const std::string& body, sources::FileFormat format,
+                       const std::string& name) {
+    return parse_observation_file(body, name, format, "file", synop_fields(), kNow, synop_keying());
+  };
+  const auto json = parse_file("[" + kTours + "," + kBlagnacShort + "]", "file:/d/synop.json");
+  expect_same(json, read("[" + kTours + "," + kBlagnacShort + "]", sources::FileFormat::json,
+                         "file:/tmp/meteo-etl-serve-ingest-a1b2c3"));
+  expect_same(json, read(kTours + "\n" + kBlagnacShort + "\n", sources::FileFormat::json_lines,
+                         "file:/tmp/meteo-etl-serve-ingest-a1b2c3"));
+  expect_same(json, read(kCsv, sources::FileFormat::csv, "file:/tmp/upload.json"));
+  EXPECT_THROW(parse_file(kCsv, "file:/tmp/meteo-etl-serve-ingest-a1b2c3"), Error)
+      << "without a declared format, a name without extension tells nothing";
 }
 
 TEST(SynopFile, ACsvCellThatIsNoNumberIsRejectedAsJsonWouldBe) {

@@ -12,6 +12,7 @@
 
 #include "meteo/core/time.hpp"
 #include "meteo/model/records.hpp"
+#include "meteo/sources/file_format.hpp"
 #include "meteo/sources/stations/settings.hpp"
 #include "meteo/sources/windows.hpp"
 
@@ -84,11 +85,13 @@ ParsedObservations parse_observations(std::string_view body, const std::string& 
                                       const ObservationFields& fields, UtcSeconds now,
                                       std::string_view origin, const StationKeying& keying = {});
 
-// A file saved from the portal (`ingest --file`), its format told by its name's extension: .json
-// (exports/json), .jsonl (one record per line) or .csv (the portal's ';'-separated export, header
-// of field names). Parsed as parse_observations parses a body. Throws Error(usage) for another
-// extension, Error(data) for a malformed file.
+// A file saved from the portal (`ingest --file`) in `format` (json: exports/json; json_lines: one
+// record per line; csv: the portal's ';'-separated export, header of field names), or, when none
+// is given, the format its name's extension tells (.json, .jsonl, .csv). Parsed as
+// parse_observations parses a body. Throws Error(usage) for another extension, Error(data) for a
+// malformed file.
 ParsedObservations parse_observation_file(std::string_view body, std::string_view name,
+                                          std::optional<sources::FileFormat> format,
                                           const std::string& dataset_id,
                                           const ObservationFields& fields, UtcSeconds now,
                                           const StationKeying& keying);

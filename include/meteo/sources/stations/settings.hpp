@@ -38,6 +38,7 @@ struct StationListFields {
   std::string altitude = "altitude";
   std::string type = "type_stati";
   std::string commune = "ville";
+  std::string name;  // none: Toulouse's list names the commune, the dashboard reads the dataset id
 };
 
 // Météo-France's SYNOP dataset (donnees-synop-essentielles-omm): the defaults of a network whose
@@ -68,6 +69,7 @@ inline StationListFields synop_station_fields(const std::string& station_field) 
   fields.number = station_field;
   fields.type = "";
   fields.commune = "libgeo";
+  fields.name = "nom";
   return fields;
 }
 

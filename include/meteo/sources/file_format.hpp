@@ -1,0 +1,15 @@
+// How a saved file of records is written, for a source that reads more than one format (a station
+// network whose records name their station: the portal's exports). `ingest --file` tells it by
+// the file's extension; `serve` by the request's Content-Type, its scratch file having no name
+// that could.
+#pragma once
+
+namespace meteo::sources {
+
+enum class FileFormat {
+  json,        // the portal's exports/json array, or a records page
+  json_lines,  // one record per line
+  csv,         // the portal's CSV export: ';'-separated, a header of field names
+};
+
+}  // namespace meteo::sources
