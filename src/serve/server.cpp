@@ -73,12 +73,14 @@ std::optional<std::int64_t> last_event_id(const httplib::Request& request) {
   return id;
 }
 
-// A private scratch file for an ingest body (mkstemp: 0600), removed with this object.
+// A private scratch file for an ingest body (mkstemps: 0600), removed with this object. Its
+// extension (a declared format's) stays in the archived payload's url, which then names its format.
 class ScratchFile {
  public:
-  ScratchFile() {
-    std::string pattern = (fs::temp_directory_path() / "meteo-etl-serve-ingest-XXXXXX").string();
-    const int fd = ::mkstemp(pattern.data());
+  explicit ScratchFile(const std::string& extension) {
+    std::string pattern =
+        (fs::temp_directory_path() / ("meteo-etl-serve-ingest-XXXXXX" + extension)).string();
+    const int fd = ::mkstemps(pattern.data(), static_cast<int>(extension.size()));
     if (fd < 0) throw Error(ExitCode::io, "cannot create a scratch file in " + pattern);
     ::close(fd);
     path_ = pattern;
@@ -311,7 +313,7 @@ void Server::Impl::ingest_body(const SourceConfig& source,
     answer_json(response, 413, {{"error", "the body exceeds " + std::to_string(cap) + " bytes"}});
     return;
   }
-  ScratchFile scratch;
+  ScratchFile scratch(format ? sources::extension_of(*format) : "");
   std::size_t received = 0;
   {
     std::ofstream out(scratch.path(), std::ios::binary | std::ios::trunc);

@@ -12,4 +12,17 @@ enum class FileFormat {
   csv,         // the portal's CSV export: ';'-separated, a header of field names
 };
 
+// The extension `ingest --file` tells the format by: a body saved under it says what it holds.
+constexpr const char* extension_of(FileFormat format) {
+  switch (format) {
+    case FileFormat::json:
+      return ".json";
+    case FileFormat::json_lines:
+      return ".jsonl";
+    case FileFormat::csv:
+      return ".csv";
+  }
+  return "";
+}
+
 }  // namespace meteo::sources

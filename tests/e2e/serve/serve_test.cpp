@@ -567,6 +567,10 @@ TEST_F(Serve, IngestOfAStationNetworkReadsTheFormatItsContentTypeNames) {
     EXPECT_EQ(json::parse(posted->body)["counts"]["rejected"], 2) << format.content_type;
     const std::string over_http = station_network_contents(db);
     EXPECT_NE(over_http.find("TOULOUSE-BLAGNAC"), std::string::npos) << over_http;
+    const std::string archived_url = query_value(
+        db, "SELECT url FROM raw_payloads WHERE source = 'synop-france' ORDER BY id DESC LIMIT 1");
+    EXPECT_EQ(fs::path(archived_url).extension(), fs::path(format.file).extension())
+        << "the archived body names its format: " << archived_url;
 
     forget_station_networks_and_everything_but_regions(db);
     const fs::path file = directory_ / format.file;
