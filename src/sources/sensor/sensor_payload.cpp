@@ -163,8 +163,8 @@ class PayloadReader final : public nlohmann::json_sax<json> {
                    const nlohmann::detail::exception& error) override {
     // `position` counts the offending byte (or the end of input) itself.
     failed_ = true;
-    error_byte_ = static_cast<std::size_t>(static_cast<std::ptrdiff_t>(position > 0 ? position - 1 : 0) +
-                                           byte_offset_);
+    error_byte_ = static_cast<std::size_t>(
+        static_cast<std::ptrdiff_t>(position > 0 ? position - 1 : 0) + byte_offset_);
     error_detail_ = sensor_feed::json_error_detail(error.what());
     return false;
   }
@@ -386,8 +386,8 @@ class StreamSource {
       const std::size_t take = std::min(static_cast<std::size_t>(ready), most - added);
       const std::size_t old_size = to.size();
       to.resize(old_size + take);
-      added += static_cast<std::size_t>(buffer_.sgetn(to.data() + old_size,
-                                                       static_cast<std::streamsize>(take)));
+      added += static_cast<std::size_t>(
+          buffer_.sgetn(to.data() + old_size, static_cast<std::streamsize>(take)));
     }
     return added > 0;
   }
@@ -554,7 +554,14 @@ std::optional<std::string_view> plain_other_key(const ondemand::raw_json_string&
 
 // The fields of a record as the fast path finds them (views into the batch).
 struct FastFields {
-  enum Seen : unsigned { kId = 1, kLat = 2, kLon = 4, kTemperature = 8, kTimestamp = 16, kCountry = 32 };
+  enum Seen : unsigned {
+    kId = 1,
+    kLat = 2,
+    kLon = 4,
+    kTemperature = 8,
+    kTimestamp = 16,
+    kCountry = 32
+  };
   static constexpr unsigned kRequired = kId | kLat | kLon | kTemperature;
   static constexpr std::size_t kMaxOtherKeys = 8;
 
