@@ -672,6 +672,8 @@ FastOutcome read_fast(ondemand::value& element, SensorReading& reading) {
 // The payload is parsed a batch of elements at a time, so memory stays bounded whatever its size
 // (simdjson indexes a whole document at once, at several bytes of index per byte of text).
 constexpr std::size_t kBatchBytes = std::size_t{1} << 20;
+// Bytes held with no place to end a batch before the exact reader takes over.
+constexpr std::size_t kMaxHeldBytes = 16 * kBatchBytes;
 
 bool json_space(char c) {
   return c == ' ' || c == '\n' || c == '\r' || c == '\t';
@@ -693,7 +695,12 @@ class BatchedPayload {
         return read_rest_exactly(0, std::current_exception());
       }
       const std::size_t cut = exhausted_ ? std::string::npos : last_cut();
-      if (!exhausted_ && cut == std::string::npos) continue;  // one element past a batch
+      if (!exhausted_ && cut == std::string::npos) {
+        // Not a list of records, or one far larger than a batch: what is left streams through
+        // the exact reader rather than being held whole.
+        if (held_.size() >= kMaxHeldBytes) return read_rest_exactly(0, nullptr);
+        continue;
+      }
       const std::string_view held(held_);
       std::size_t settled = 0;
       if (!read_batch(exhausted_ ? held : held.substr(0, cut), settled)) {
