@@ -60,6 +60,15 @@ void report_throughput(benchmark::State& state) {
   state.counters["payload_bytes"] = static_cast<double>(payload().size());
 }
 
+// The rates, when `seen` (readings, records or objects) is the whole payload; else `error`.
+void report_if_whole(benchmark::State& state, std::size_t seen, const char* error) {
+  if (seen != bench_scale().payload_readings) {
+    state.SkipWithError(error);
+    return;
+  }
+  report_throughput(state);
+}
+
 void BM_ParseSensorPayload(benchmark::State& state) {
   const std::string& body = payload();
   std::size_t valid = 0;
@@ -68,11 +77,7 @@ void BM_ParseSensorPayload(benchmark::State& state) {
     valid = parsed.readings.size();
     benchmark::DoNotOptimize(valid);
   }
-  if (valid != bench_scale().payload_readings) {
-    state.SkipWithError("parse_sensor_payload rejected some of the generated readings");
-    return;
-  }
-  report_throughput(state);
+  report_if_whole(state, valid, "parse_sensor_payload rejected some of the generated readings");
 }
 BENCHMARK(BM_ParseSensorPayload)->Unit(benchmark::kMillisecond);
 
@@ -113,11 +118,7 @@ void BM_ParseSensorPayloadFromArchive(benchmark::State& state) {
     valid = parsed.readings.size();
     benchmark::DoNotOptimize(valid);
   }
-  if (valid != bench_scale().payload_readings) {
-    state.SkipWithError("the archived payload did not parse back whole");
-    return;
-  }
-  report_throughput(state);
+  report_if_whole(state, valid, "the archived payload did not parse back whole");
 }
 BENCHMARK(BM_ParseSensorPayloadFromArchive)->Unit(benchmark::kMillisecond);
 
@@ -133,11 +134,7 @@ void BM_NlohmannSaxBaseline(benchmark::State& state) {
     objects = handler.objects;
     benchmark::DoNotOptimize(objects);
   }
-  if (objects != bench_scale().payload_readings) {
-    state.SkipWithError("the SAX baseline saw the wrong number of records");
-    return;
-  }
-  report_throughput(state);
+  report_if_whole(state, objects, "the SAX baseline saw the wrong number of records");
 }
 BENCHMARK(BM_NlohmannSaxBaseline)->Unit(benchmark::kMillisecond);
 
@@ -179,11 +176,7 @@ void BM_SimdjsonOnDemandBaseline(benchmark::State& state) {
     benchmark::DoNotOptimize(sum);
     benchmark::DoNotOptimize(text_bytes);
   }
-  if (records != bench_scale().payload_readings) {
-    state.SkipWithError("simdjson saw the wrong number of records");
-    return;
-  }
-  report_throughput(state);
+  report_if_whole(state, records, "simdjson saw the wrong number of records");
 }
 BENCHMARK(BM_SimdjsonOnDemandBaseline)->Unit(benchmark::kMillisecond);
 
