@@ -8,6 +8,7 @@ packages=(
   libcurl4-openssl-dev nlohmann-json3-dev libgeos-dev libmysqlcppconn-dev zlib1g-dev libssl-dev
   libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev libcpp-httplib-dev libcsv-dev
   libxgboost-dev  # src/analysis: the boosted trees of `analyze impact` and `analyze normalise`
+  libsimdjson-dev  # src/sources: the on-demand parser of the sensor feed's payload
   libeigen3-dev  # src/forecast: the least squares of the temperature forecast's linear model
   libsystemd-dev  # `watch` under systemd: sd_notify (Type=notify, READY, WATCHDOG, STOPPING)
   libhowardhinnant-date-dev tzdata  # src/aggregate: the stations' local days (GCC 12 has no tzdb)

@@ -86,16 +86,19 @@ def parser_table(runs):
     ours = runs.get("BM_ParseSensorPayload")
     archived = runs.get("BM_ParseSensorPayloadFromArchive")
     sax = runs.get("BM_NlohmannSaxBaseline")
-    print("| parser | MB/s | readings/s | vs SAX |")
-    print("|---|---:|---:|---:|")
+    simdjson = runs.get("BM_SimdjsonOnDemandBaseline")
+    print("| parser | MB/s | readings/s | vs SAX | vs simdjson |")
+    print("|---|---:|---:|---:|---:|")
     for label, run in (("parse_sensor_payload, body in memory", ours),
                        ("parse_sensor_payload, streamed from its gzip archive file", archived),
+                       ("simdjson on-demand, reading every field", simdjson),
                        ("nlohmann SAX, do-nothing handler", sax)):
         bytes_rate = None if run is None else run["bytes_per_second"] / 1e6
         items_rate = None if run is None else run["items_per_second"]
-        versus = ratio(items_rate, None if sax is None else sax["items_per_second"])
+        versus = [ratio(items_rate, None if base is None else base["items_per_second"])
+                  for base in (sax, simdjson)]
         print(f"| {label} | {number(bytes_rate, 1)} | {number(items_rate)} "
-              f"| {times(versus, 2)} |")
+              f"| {times(versus[0], 2)} | {times(versus[1], 2)} |")
 
 
 def writer_table(runs):

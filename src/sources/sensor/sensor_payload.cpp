@@ -1,6 +1,14 @@
-// Parses the partner's payload in one streaming pass: each array element is built, validated and
-// dropped before the next, so a big payload is never held twice (body text + full DOM).
+// Parses the partner's payload a batch at a time with simdjson's on-demand API: a valid record is
+// read straight from the text. Whatever it cannot settle (a rejected record, an escape, a nested
+// value, a malformed payload) goes to the exact reader, nlohmann's SAX parser, which words every
+// reject and error. Each element is validated and dropped before the next, so a big payload is
+// never held whole.
+#include <simdjson.h>
+
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
+#include <exception>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -11,6 +19,7 @@
 
 #include "../duplicate_keys.hpp"
 #include "../number_overflow.hpp"
+#include "fast_record.hpp"
 #include "meteo/core/errors.hpp"
 #include "meteo/sources/sensor/payload.hpp"
 #include "sensor_record.hpp"
@@ -99,10 +108,26 @@ class DeepRecordText {
 // to the element under construction.
 class PayloadReader final : public nlohmann::json_sax<json> {
  public:
-  PayloadReader(SensorRecordSink& out, sources_json::NumberOverflows& overflows)
-      : out_(out), overflows_(overflows) {}
+  // Where the text read starts in the payload: its records from `first_position` on (those before
+  // `emit_from` already reached the sink), and `byte_offset` added to error offsets.
+  struct Start {
+    std::size_t first_position = 0;
+    std::size_t emit_from = 0;
+    std::ptrdiff_t byte_offset = 0;
+    // Stop at the token after the first element (a malformed one makes the read fail).
+    bool single_element = false;
+  };
+
+  PayloadReader(SensorRecordSink& out, sources_json::NumberOverflows& overflows, Start start)
+      : out_(out),
+        overflows_(overflows),
+        record_count_(start.first_position),
+        emit_from_(start.emit_from),
+        byte_offset_(start.byte_offset),
+        single_element_(start.single_element) {}
 
   std::size_t record_count() const { return record_count_; }
+  bool failed() const { return failed_; }
 
   bool null() override {
     // An overflowing number arrives as null, its text queued by the filter.
@@ -139,7 +164,8 @@ class PayloadReader final : public nlohmann::json_sax<json> {
                    const nlohmann::detail::exception& error) override {
     // `position` counts the offending byte (or the end of input) itself.
     failed_ = true;
-    error_byte_ = position > 0 ? position - 1 : 0;
+    error_byte_ = static_cast<std::size_t>(
+        static_cast<std::ptrdiff_t>(position > 0 ? position - 1 : 0) + byte_offset_);
     error_detail_ = sensor_feed::json_error_detail(error.what());
     return false;
   }
@@ -158,8 +184,10 @@ class PayloadReader final : public nlohmann::json_sax<json> {
 
  private:
   bool inside_array_payload() const { return top_level_ == json::value_t::array; }
+  bool single_element_done() const { return single_element_ && record_count_ > emit_from_; }
 
   bool open(json::value_t type) {
+    if (single_element_done()) return false;
     ++depth_;
     if (depth_ == 1) {
       top_level_ = type;
@@ -179,6 +207,7 @@ class PayloadReader final : public nlohmann::json_sax<json> {
   }
 
   bool close(char closer) {
+    if (single_element_done()) return false;
     --depth_;
     if (depth_ == 0 || !inside_array_payload()) return true;
     if (deep_) {
@@ -192,6 +221,7 @@ class PayloadReader final : public nlohmann::json_sax<json> {
   }
 
   bool add_value(json&& value) {
+    if (single_element_done()) return false;
     if (depth_ == 0) {
       top_level_ = value.type();
       return true;
@@ -266,14 +296,20 @@ class PayloadReader final : public nlohmann::json_sax<json> {
   void finish_deep_element() {
     const std::size_t position = record_count_++;
     element_problem_.reset();
-    std::string reason = deep_->reason();
-    out_.rejected({position, std::move(reason), std::move(*deep_).take_text()});
+    if (position >= emit_from_) {
+      std::string reason = deep_->reason();
+      out_.rejected({position, std::move(reason), std::move(*deep_).take_text()});
+    }
     deep_.reset();
   }
 
   void finish_element(json&& element) {
     json record = std::move(element);
     const std::size_t position = record_count_++;
+    if (position < emit_from_) {
+      element_problem_.reset();
+      return;
+    }
     auto outcome = outcome_of(record);
     if (auto* reading = std::get_if<SensorReading>(&outcome)) {
       out_.reading(std::move(*reading));
@@ -286,7 +322,10 @@ class PayloadReader final : public nlohmann::json_sax<json> {
   SensorRecordSink& out_;
   sources_json::NumberOverflows& overflows_;
   std::optional<std::string> element_problem_;  // the reason the element is rejected
-  std::size_t record_count_ = 0;
+  std::size_t record_count_;
+  std::size_t emit_from_;
+  std::ptrdiff_t byte_offset_;
+  bool single_element_;
   int depth_ = 0;
   json::value_t top_level_ = json::value_t::discarded;  // not seen yet
   json element_;
@@ -308,10 +347,51 @@ class CollectingSink final : public SensorRecordSink {
   ParsedPayload& out_;
 };
 
-// The bytes of a stream, read straight from its buffer as nlohmann's stream adapter does.
-class StreamBytes {
+// ---- the bytes of a payload: a text in memory or a stream ---------------------------------------
+
+// A text in memory: appended to the batch a piece at a time, or read byte by byte.
+class TextSource {
  public:
-  explicit StreamBytes(std::istream& stream) : stream_(stream), buffer_(*stream.rdbuf()) {}
+  explicit TextSource(std::string_view text) : text_(text) {}
+  // Appends up to `most` bytes to `to`; false once the text is used up.
+  bool append(std::string& to, std::size_t most) {
+    const std::string_view piece = text_.substr(at_, most);
+    to.append(piece);
+    at_ += piece.size();
+    return !piece.empty();
+  }
+  int next() { return at_ < text_.size() ? static_cast<unsigned char>(text_[at_++]) : EOF; }
+
+ private:
+  std::string_view text_;
+  std::size_t at_ = 0;
+};
+
+// A stream, read straight from its buffer. Only what the buffer already holds is copied in one
+// go, so a buffer that throws (a damaged archive file) does so with every byte before the damage
+// appended, as a byte-by-byte reader would have seen them.
+class StreamSource {
+ public:
+  explicit StreamSource(std::istream& stream) : stream_(stream), buffer_(*stream.rdbuf()) {}
+  bool append(std::string& to, std::size_t most) {
+    std::size_t added = 0;
+    while (added < most) {
+      const std::streamsize ready = buffer_.in_avail();
+      if (ready <= 0) {
+        const int c = next();  // refills the buffer, or throws
+        if (c == EOF) break;
+        to.push_back(static_cast<char>(c));
+        ++added;
+        continue;
+      }
+      const std::size_t take = std::min(static_cast<std::size_t>(ready), most - added);
+      const std::size_t old_size = to.size();
+      to.resize(old_size + take);
+      added += static_cast<std::size_t>(
+          buffer_.sgetn(to.data() + old_size, static_cast<std::streamsize>(take)));
+    }
+    return added > 0;
+  }
   int next() {
     const auto c = buffer_.sbumpc();
     if (c != std::char_traits<char>::eof()) return c;
@@ -324,37 +404,249 @@ class StreamBytes {
   std::streambuf& buffer_;
 };
 
+// What the exact reader reads when it takes over: `prefix`, the bytes held, then the rest of the
+// source. A failure of the source met while reading ahead is rethrown where the bytes ran out.
+template <typename Source>
+class ResumedBytes {
+ public:
+  ResumedBytes(std::string_view prefix, std::string_view held, Source& rest,
+               std::exception_ptr failure)
+      : prefix_(prefix), held_(held), rest_(&rest), failure_(std::move(failure)) {}
+  int next() {
+    if (prefix_at_ < prefix_.size()) return static_cast<unsigned char>(prefix_[prefix_at_++]);
+    if (held_at_ < held_.size()) return static_cast<unsigned char>(held_[held_at_++]);
+    if (failure_) std::rethrow_exception(failure_);
+    return rest_->next();
+  }
+
+ private:
+  std::string_view prefix_;
+  std::string_view held_;
+  Source* rest_;
+  std::exception_ptr failure_;
+  std::size_t prefix_at_ = 0;
+  std::size_t held_at_ = 0;
+};
+
+// The exact reader: nlohmann's SAX parser over the overflow filter. It decides every record the
+// fast path leaves, and every malformed payload, so rejects and errors read as they always did.
 template <typename Bytes>
-std::size_t parse_into(std::string_view origin, SensorRecordSink& sink, Bytes bytes) {
+std::size_t read_exactly(std::string_view origin, SensorRecordSink& sink, Bytes bytes,
+                         PayloadReader::Start start) {
   sources_json::NumberOverflows overflows;
   sources_json::OverflowFilter<Bytes> filter(std::move(bytes), overflows);
-  PayloadReader reader(sink, overflows);
+  PayloadReader reader(sink, overflows, start);
   json::sax_parse(filter.begin(), filter.end(), &reader);
   reader.throw_if_not_a_payload(origin);
   return reader.record_count();
 }
 
-template <typename Bytes>
-ParsedPayload collect(std::string_view origin, Bytes bytes) {
+// One record held until the text after it is known to be well formed.
+class HeldRecord final : public SensorRecordSink {
+ public:
+  void reading(SensorReading&& reading) override { reading_ = std::move(reading); }
+  void rejected(RejectedRecord&& record) override { rejected_ = std::move(record); }
+  void hand_to(SensorRecordSink& sink) && {
+    if (reading_) sink.reading(std::move(*reading_));
+    if (rejected_) sink.rejected(std::move(*rejected_));
+  }
+
+ private:
+  std::optional<SensorReading> reading_;
+  std::optional<RejectedRecord> rejected_;
+};
+
+// The element at the start of `text` (which runs on to the end of its batch) through the exact
+// reader, handed to `sink` as record `position`. False, and nothing handed over, when that reader
+// finds it or the token after it malformed.
+bool read_element_exactly(std::string_view text, std::size_t position, SensorRecordSink& sink) {
+  TextSource nothing_more({});
+  sources_json::NumberOverflows overflows;
+  using Bytes = ResumedBytes<TextSource>;
+  sources_json::OverflowFilter<Bytes> filter(Bytes("[", text, nothing_more, nullptr), overflows);
+  PayloadReader::Start start;
+  start.first_position = position;
+  start.emit_from = position;
+  start.single_element = true;
+  HeldRecord held;
+  PayloadReader reader(held, overflows, start);
+  json::sax_parse(filter.begin(), filter.end(), &reader);
+  if (reader.failed() || reader.record_count() != position + 1) return false;
+  std::move(held).hand_to(sink);
+  return true;
+}
+
+namespace ondemand = simdjson::ondemand;
+using sensor_feed::FastOutcome;
+
+// ---- batches ---------------------------------------------------------------------------------
+
+// The payload is parsed a batch of elements at a time, so memory stays bounded whatever its size
+// (simdjson indexes a whole document at once, at several bytes of index per byte of text).
+constexpr std::size_t kBatchBytes = std::size_t{1} << 20;
+// Bytes held with no place to end a batch before the exact reader takes over.
+constexpr std::size_t kMaxHeldBytes = 16 * kBatchBytes;
+
+bool json_space(char c) {
+  return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
+// Reads a payload from `Source` a batch at a time: each batch with simdjson, each record the fast
+// path cannot settle, and the rest of a payload simdjson cannot read, with the exact reader.
+template <typename Source>
+class BatchedPayload {
+ public:
+  BatchedPayload(std::string_view origin, SensorRecordSink& sink, Source& source)
+      : origin_(origin), sink_(sink), source_(source) {}
+
+  std::size_t parse() {
+    while (true) {
+      try {
+        fill();
+      } catch (...) {
+        return read_rest_exactly(0, std::current_exception());
+      }
+      const std::size_t cut = exhausted_ ? std::string::npos : last_cut();
+      if (!exhausted_ && cut == std::string::npos) {
+        // Not a list of records, or one far larger than a batch: what is left streams through
+        // the exact reader rather than being held whole.
+        if (held_.size() >= kMaxHeldBytes) return read_rest_exactly(0, nullptr);
+        continue;
+      }
+      const std::string_view held(held_);
+      std::size_t settled = 0;
+      if (!read_batch(exhausted_ ? held : held.substr(0, cut), settled)) {
+        return read_rest_exactly(settled, nullptr);
+      }
+      records_ += settled;
+      if (exhausted_) return records_;
+      held_.erase(0, cut + 1);
+      batch_offset_ += cut + 1;
+      first_batch_ = false;
+    }
+  }
+
+ private:
+  // Appends about a batch of bytes to those held; exhausted_ once the source has no more.
+  void fill() {
+    const std::size_t target = held_.size() + kBatchBytes;
+    while (held_.size() < target) {
+      if (!source_.append(held_, target - held_.size())) {
+        exhausted_ = true;
+        return;
+      }
+    }
+  }
+
+  // The last comma between two records ('}' before it, '{' after it, whitespace aside): where a
+  // batch may end. A guess: inside a string or a nested array, the batch fails to parse and the
+  // exact reader takes over, so a wrong guess costs time, never a different result.
+  std::size_t last_cut() const {
+    for (std::size_t comma = held_.rfind(','); comma != std::string::npos && comma > 0;
+         comma = held_.rfind(',', comma - 1)) {
+      std::size_t after = comma + 1;
+      while (after < held_.size() && json_space(held_[after])) ++after;
+      if (after == held_.size() || held_[after] != '{') continue;
+      std::size_t before = comma;
+      while (before > 0 && json_space(held_[before - 1])) --before;
+      if (before > 0 && held_[before - 1] == '}') return comma;
+    }
+    return std::string::npos;
+  }
+
+  // Parses `batch` (the payload's start when it is the first, elements after a comma otherwise)
+  // as a document of its own. `settled`: how many of its records reached the sink. False when
+  // the batch is no list of elements simdjson reads whole.
+  bool read_batch(std::string_view batch, std::size_t& settled) {
+    document_.assign(first_batch_ ? "" : "[");
+    document_.append(batch);
+    if (!exhausted_) document_ += ']';
+    const std::size_t length = document_.size();
+    document_.resize(length + simdjson::SIMDJSON_PADDING);
+    ondemand::document document;
+    ondemand::array array;
+    if (parser_.iterate(document_.data(), length, document_.size()).get(document) ||
+        document.get_array().get(array)) {
+      return false;
+    }
+    const char* const end = document_.data() + length;
+    for (auto result : array) {
+      ondemand::value element;
+      if (std::move(result).get(element)) return false;
+      const std::string_view token = element.raw_json_token();
+      SensorReading reading;
+      switch (sensor_feed::read_fast(element, reading)) {
+        case FastOutcome::reading:
+          sink_.reading(std::move(reading));
+          break;
+        case FastOutcome::exact: {
+          const std::string_view rest(token.data(), static_cast<std::size_t>(end - token.data()));
+          if (!read_element_exactly(rest, records_ + settled, sink_)) return false;
+          break;
+        }
+        case FastOutcome::broken:
+          return false;
+      }
+      ++settled;
+    }
+    // Nothing may follow the array: current_location() fails only at the document's end.
+    const char* trailing = nullptr;
+    return document.current_location().get(trailing) == simdjson::OUT_OF_BOUNDS &&
+           (first_batch_ || settled > 0);
+  }
+
+  // The exact reader from the current batch's start to the payload's end, past the records the
+  // batch already handed over; `failure`: the source's, rethrown where its bytes ran out.
+  std::size_t read_rest_exactly(std::size_t settled, std::exception_ptr failure) {
+    // After a comma, "[0," stands for the elements before: "]" is still an error there.
+    const std::string_view prefix = first_batch_ ? "" : "[0,";
+    PayloadReader::Start start;
+    start.first_position = first_batch_ ? 0 : records_ - 1;
+    start.emit_from = records_ + settled;
+    start.byte_offset =
+        static_cast<std::ptrdiff_t>(batch_offset_) - static_cast<std::ptrdiff_t>(prefix.size());
+    return read_exactly(origin_, sink_,
+                        ResumedBytes<Source>(prefix, held_, source_, std::move(failure)), start);
+  }
+
+  std::string_view origin_;
+  SensorRecordSink& sink_;
+  Source& source_;
+  ondemand::parser parser_;
+  std::string held_;      // the payload's bytes from batch_offset_ on, as read so far
+  std::string document_;  // the batch as a document, padded as simdjson reads it
+  std::size_t batch_offset_ = 0;
+  std::size_t records_ = 0;  // before the current batch
+  bool first_batch_ = true;
+  bool exhausted_ = false;
+};
+
+template <typename Source>
+std::size_t parse_into(std::string_view origin, SensorRecordSink& sink, Source source) {
+  return BatchedPayload<Source>(origin, sink, source).parse();
+}
+
+template <typename Source>
+ParsedPayload collect(std::string_view origin, Source source) {
   ParsedPayload payload;
   CollectingSink sink(payload);
-  payload.record_count = parse_into(origin, sink, std::move(bytes));
+  payload.record_count = parse_into(origin, sink, std::move(source));
   return payload;
 }
 
 }  // namespace
 
 ParsedPayload parse_sensor_payload(std::string_view body, std::string_view origin) {
-  return collect(origin, sources_json::TextBytes(body));
+  return collect(origin, TextSource(body));
 }
 
 ParsedPayload parse_sensor_payload(std::istream& body, std::string_view origin) {
-  return collect(origin, StreamBytes(body));
+  return collect(origin, StreamSource(body));
 }
 
 std::size_t stream_sensor_payload(std::istream& body, std::string_view origin,
                                   SensorRecordSink& sink) {
-  return parse_into(origin, sink, StreamBytes(body));
+  return parse_into(origin, sink, StreamSource(body));
 }
 
 }  // namespace meteo

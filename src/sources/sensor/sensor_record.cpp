@@ -20,16 +20,6 @@ using json = Json;
 // Offending values are quoted in reasons; an object or a long string is shortened.
 constexpr std::size_t kMaxQuotedChars = 40;
 
-struct Bounds {
-  double min;
-  double max;
-  const char* text;
-};
-
-constexpr Bounds kLatitude{-90, 90, "[-90, 90]"};
-constexpr Bounds kLongitude{-180, 180, "[-180, 180]"};
-constexpr Bounds kTemperature{-90, 60, "[-90, 60]"};
-
 std::string shortened(std::string text) {
   return sources_text::shortened(std::move(text), kMaxQuotedChars);
 }
@@ -75,10 +65,6 @@ Fields fields_of(json& record) {
   return fields;
 }
 
-// sensor_readings keeps ids, timestamps and countries in 255-wide columns: a longer value is
-// rejected here rather than failing the whole run's transaction in strict SQL mode.
-constexpr std::size_t kMaxStoredTextBytes = 255;
-
 std::string too_long(const char* name, std::size_t size) {
   return "field " + quoted(name) + " is longer than " + std::to_string(kMaxStoredTextBytes) +
          " bytes (" + std::to_string(size) + ")";
@@ -111,7 +97,7 @@ std::optional<std::string> number_problem(const json* field, const char* name, B
   const double value = field->get<double>();
   // JSON cannot spell NaN or infinity, but a huge literal can overflow a double.
   if (!std::isfinite(value)) return "field " + quoted(name) + " is not a finite number";
-  if (value < bounds.min || value > bounds.max) {
+  if (!bounds.contains(value)) {
     return std::string(name) + " " + compact_json(*field) + " is outside " + bounds.text;
   }
   return std::nullopt;

@@ -1,6 +1,7 @@
 // Internal to the sources module: validation of one already-parsed sensor record.
 #pragma once
 
+#include <cstddef>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <variant>
@@ -12,6 +13,21 @@ namespace meteo::sensor_feed {
 // Insertion-ordered objects: a rejected record is dumped in its original key order, and a small
 // flat vector per object is cheaper to build than a std::map.
 using Json = nlohmann::ordered_json;
+
+// The range each number of a record must lie in (bounds included).
+struct Bounds {
+  double min;
+  double max;
+  const char* text;
+  bool contains(double value) const { return value >= min && value <= max; }  // false for NaN
+};
+constexpr Bounds kLatitude{-90, 90, "[-90, 90]"};
+constexpr Bounds kLongitude{-180, 180, "[-180, 180]"};
+constexpr Bounds kTemperature{-90, 60, "[-90, 60]"};
+
+// sensor_readings keeps ids, timestamps and countries in 255-wide columns: a longer value is
+// rejected here rather than failing the whole run's transaction in strict SQL mode.
+constexpr std::size_t kMaxStoredTextBytes = 255;
 
 // Records nesting deeper are rejected unread: dumping them would recurse once per level.
 constexpr int kMaxRecordNesting = 64;

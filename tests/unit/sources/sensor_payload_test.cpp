@@ -2,9 +2,11 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <istream>
+#include <stdexcept>
 #include <streambuf>
 #include <string>
 #include <vector>
@@ -383,6 +385,128 @@ TEST(SensorPayload, InvalidUtf8IsNotJsonAndTheMessageShowsTheByteAsText) {
   EXPECT_NE(message.find("payload is not valid JSON at byte"), std::string::npos) << message;
   EXPECT_EQ(message.find('\xFF'), std::string::npos) << "the raw byte must not reach the ledger";
   EXPECT_NE(message.find("\\xFF"), std::string::npos) << message;
+}
+
+// ---- payloads parsed a batch (about 1 MiB) at a time --------------------------------------------
+
+// `count` records of about 150 bytes, every 1000th rejected (lat 95): a few batches' worth.
+std::string many_records(std::size_t count) {
+  std::string body = "[";
+  for (std::size_t i = 0; i < count; ++i) {
+    if (i > 0) body += ",\n";
+    body += i % 1000 == 999 ? R"({"id": ")" + std::to_string(i) + R"(", "lat": 95, "lon": 1})"
+                            : reading(std::to_string(i), 1);
+  }
+  return body + "]";
+}
+
+TEST(SensorPayload, ABodyOfSeveralBatchesKeepsEveryRecordAndPosition) {
+  const std::string body = many_records(30000);
+  ASSERT_GT(body.size(), 3u << 20);
+  const ParsedPayload payload = parse_sensor_payload(body, kOrigin);
+  EXPECT_EQ(payload.record_count, 30000u);
+  ASSERT_EQ(payload.readings.size(), 29970u);
+  EXPECT_EQ(payload.readings.back().id, "29998");
+  ASSERT_EQ(payload.rejected.size(), 30u);
+  EXPECT_EQ(payload.rejected[29].position, 29999u);
+  EXPECT_EQ(payload.rejected[29].reason, "lat 95 is outside [-90, 90]");
+
+  SmallChunks chunks(body);
+  std::istream stream(&chunks);
+  const ParsedPayload streamed = parse_sensor_payload(stream, kOrigin);
+  EXPECT_EQ(streamed.record_count, payload.record_count);
+  EXPECT_EQ(streamed.readings.size(), payload.readings.size());
+  ASSERT_EQ(streamed.rejected.size(), payload.rejected.size());
+  EXPECT_EQ(streamed.rejected[29].position, 29999u);
+}
+
+TEST(SensorPayload, ARecordSeparatorInsideAStringAcrossABatchEndIsText) {
+  // Batches end at the last "},{" read so far: here it lies inside an id spanning the first
+  // batch's end, so that guess fails and the records are still read as the text says.
+  std::string body = "[";
+  while (body.size() < (1u << 20) - 200)
+    body += reading("r" + std::to_string(body.size()), 1) + ",";
+  std::string id;
+  while (id.size() + 3 <= 255) id += "},{";
+  body += reading(id, 2) + "," + reading("last", 3) + "]";
+  const ParsedPayload payload = parse_sensor_payload(body, kOrigin);
+  ASSERT_GE(payload.readings.size(), 2u);
+  EXPECT_EQ(payload.readings[payload.readings.size() - 2].id, id);
+  EXPECT_EQ(payload.readings.back().id, "last");
+  EXPECT_EQ(payload.record_count, payload.readings.size());
+}
+
+TEST(SensorPayload, AnErrorInALaterBatchNamesItsByteInTheWholeBody) {
+  std::string body = many_records(20000);
+  const std::size_t garbage = body.size() - 30;
+  body.insert(garbage, "x");
+  const Error error = payload_error(body);
+  EXPECT_NE(std::string(error.what())
+                .find("payload is not valid JSON at byte " + std::to_string(garbage) + ":"),
+            std::string::npos)
+      << error.what();
+}
+
+TEST(SensorPayload, ZeroKeepsTheSignTheJsonNumberGives) {
+  // "-0" is the integer 0; "-0.0" and "-0e0" are the float -0.
+  const ParsedPayload payload = parse_sensor_payload(
+      R"([{"id": "a", "lat": -0, "lon": -0.0, "temperature": -0e0}])", kOrigin);
+  ASSERT_EQ(payload.readings.size(), 1u);
+  EXPECT_FALSE(std::signbit(payload.readings[0].latitude));
+  EXPECT_TRUE(std::signbit(payload.readings[0].longitude));
+  EXPECT_TRUE(std::signbit(payload.readings[0].temperature));
+}
+
+TEST(SensorPayload, EscapesAreDecodedInKeysAndValues) {
+  const ParsedPayload payload = parse_sensor_payload(
+      R"([{"\u0069d": "a\u00e9\n", "lat": 1, "lon": 2, "temperature": 3, "x\u0000": "\ud83d\ude00"}])",
+      kOrigin);
+  ASSERT_EQ(payload.readings.size(), 1u);
+  EXPECT_EQ(payload.readings[0].id, "a\xC3\xA9\n");
+}
+
+TEST(SensorPayload, AControlCharacterInAnyStringIsNotJson) {
+  for (const std::string body : {"[{\"id\": \"a\tb\", \"lat\": 1, \"lon\": 2, \"temperature\": 3}]",
+                                 "[{\"id\": \"a\", \"lat\": 1, \"lon\": 2, \"temperature\": 3, "
+                                 "\"k\x01\": 1}]"}) {
+    const Error error = payload_error(body);
+    EXPECT_NE(std::string(error.what()).find("must be escaped"), std::string::npos) << error.what();
+  }
+}
+
+// A stream whose buffer throws once the first `good` bytes are read, as a damaged archive does.
+class DamagedAfter final : public std::streambuf {
+ public:
+  DamagedAfter(std::string text, std::size_t good) : text_(std::move(text)), good_(good) {}
+
+ protected:
+  int_type underflow() override {
+    if (next_ == good_) throw std::runtime_error("damaged archive");
+    const std::size_t size = std::min<std::size_t>(5, good_ - next_);
+    setg(text_.data() + next_, text_.data() + next_, text_.data() + next_ + size);
+    next_ += size;
+    return traits_type::to_int_type(*gptr());
+  }
+
+ private:
+  std::string text_;
+  std::size_t good_;
+  std::size_t next_ = 0;
+};
+
+TEST(SensorPayload, AStreamThatFailsHandsOverTheRecordsBeforeTheDamageThenRethrows) {
+  const std::string body =
+      "[" + reading("a", 1) + "," + reading("b", 2) + "," + reading("c", 3) + "]";
+  DamagedAfter damaged(body, body.find("\"c\"") - 2);
+  std::istream stream(&damaged);
+  RecordingSink sink;
+  try {
+    stream_sensor_payload(stream, kOrigin, sink);
+    ADD_FAILURE() << "a damaged stream was accepted";
+  } catch (const std::runtime_error& error) {
+    EXPECT_STREQ(error.what(), "damaged archive");
+  }
+  EXPECT_EQ(sink.events, (std::vector<std::string>{"reading a", "reading b"}));
 }
 
 }  // namespace
