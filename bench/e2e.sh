@@ -20,7 +20,7 @@
 #                [--days D] [--cases "run replay backfill"] [--tiny] [--build-dir DIR | --commit REV]
 #                [--out FILE] [--keep-work] [--buffer-pool SIZE]
 #
-# --samples: pairs of samples per ratio, at least 5. A ratio is the median of the per-pair ratios
+# --samples: pairs of samples per ratio, at least 5, after one discarded warm-up pair. A ratio is the median of the per-pair ratios
 # (tool/baseline of each pair; for replay, --jobs 1 over --jobs 2), its spread their min-max.
 # --tiny (2000 readings, 2 stations x 2 days, 2 samples) checks the script: not a measurement.
 # --buffer-pool sets the benchmark server's InnoDB buffer pool (default 256M, the tests' size);
@@ -148,12 +148,18 @@ figure() {
   echo "${s[0]} (${s[1]}..${s[2]})"
 }
 
-# pairs LABEL TOOL_SAMPLE BASELINE_SAMPLE: $samples pairs, the tool first in odd pairs, the
-# baseline first in even ones; each function takes the pair's number and sets seconds (and
-# rss_mb). Sets tool_runs, base_runs, tool_rsses (space-separated, in pair order).
+# pairs LABEL TOOL_SAMPLE BASELINE_SAMPLE: a discarded warm-up pair (number 0), then $samples
+# pairs, the tool first in odd pairs, the baseline first in even ones; each function takes the
+# pair's number and sets seconds (and rss_mb). Sets tool_runs, base_runs, tool_rsses
+# (space-separated, in pair order).
 pairs() {
   local label=$1 tool_sample=$2 base_sample=$3 round side
   tool_runs="" base_runs="" tool_rsses=""
+  # The first samples of a series pay for the server's first touch of its buffer pool and of the
+  # files (seen: 3.3 s against 1.9 s for the next ones at 100k readings): not measured.
+  "$tool_sample" 0
+  "$base_sample" 0
+  log "$label: warm-up pair done (discarded)"
   for ((round = 1; round <= samples; round++)); do
     for side in $(pair_order "$round" tool base); do
       if [[ $side == tool ]]; then
@@ -228,9 +234,10 @@ case_run() {
   local startup_runs="" round
   n=1
   start_sensor_sim 1 42
-  for ((round = 1; round <= samples; round++)); do
+  for ((round = 0; round <= samples; round++)); do
     run_tool "$round"
-    startup_runs+="${startup_runs:+ }$seconds"
+    # Run 0 warms the server up, as in pairs.
+    ((round == 0)) || startup_runs+="${startup_runs:+ }$seconds"
   done
   stop_sim
   rm -f "$work/readings-1.tsv"
@@ -282,7 +289,12 @@ case_run() {
     before=${size_list[i - 1]}
     now=$(per_million "${tool_of[$n]}" "$n")
     previous=$(per_million "${tool_of[$before]}" "$before")
-    judge "scaling $before -> $n" "$(pair_ratios "$now" "$previous")" "<=" 1.5
+    # A size with a run not longer than the start-up has no per-reading cost to compare.
+    if above "$(stats "$previous" | cut -d' ' -f2)" 0 && above "$(stats "$now" | cut -d' ' -f2)" 0; then
+      judge "scaling $before -> $n" "$(pair_ratios "$now" "$previous")" "<=" 1.5
+    else
+      ratio_figure="-" met="n/a (within the start-up's noise)"
+    fi
     row "sensor scaling: s per 1M readings beyond start-up, N vs $before" "$n" \
       "$(figure "$now")" "$(figure "$previous")" "$ratio_figure" "<= 1.5" "$met" "-"
   done
@@ -382,8 +394,10 @@ backfill_base() {
   load_key_ordered "load-observations-$1" bench_stations weather_observations \
     "$work/observations.tsv" "$observation_columns"
   [[ $loaded -eq $observations ]] || die "LOAD DATA of $observations observations loaded $loaded"
-  serve_runs+="${serve_runs:+ }$serve"
-  load_runs+="${load_runs:+ }$seconds"
+  if (($1 > 0)); then  # not the warm-up
+    serve_runs+="${serve_runs:+ }$serve"
+    load_runs+="${load_runs:+ }$seconds"
+  fi
   seconds=$(awk -v a="$serve" -v b="$seconds" 'BEGIN { printf "%.3f", a + b }')
 }
 
