@@ -168,18 +168,21 @@ spread_verdict() {
 }
 
 # settle_server DATABASE: the same server state before every sample. The previous sample's dirty
-# pages are flushed (a server still writing back the last load is ~15 % slower), then every table
-# of DATABASE is read once, so each sample starts from the same warmed buffer pool.
+# pages are flushed (a server still writing back the last load is ~15 % slower) and its undo
+# purged, then every table of DATABASE is read once, so each sample starts from the same warmed
+# buffer pool.
 settle_server() {
-  local pct dirty deadline=$((SECONDS + 300)) table
+  local pct dirty history deadline=$((SECONDS + 300)) table
   pct=$(sql -e "SELECT @@GLOBAL.innodb_max_dirty_pages_pct")
   sql -e "SET GLOBAL innodb_max_dirty_pages_pct = 0"
   while :; do
-    dirty=$(sql -e "SELECT variable_value FROM information_schema.global_status
-                    WHERE variable_name = 'INNODB_BUFFER_POOL_PAGES_DIRTY'")
-    ((dirty > 16)) || break
+    read -r dirty history < <(sql -e "SELECT
+      SUM(IF(variable_name = 'INNODB_BUFFER_POOL_PAGES_DIRTY', variable_value, 0)),
+      SUM(IF(variable_name = 'INNODB_HISTORY_LIST_LENGTH', variable_value, 0))
+      FROM information_schema.global_status")
+    ((dirty > 16 || history > 16)) || break
     if ((SECONDS > deadline)); then
-      log "warning: $dirty dirty pages still unflushed after 300 s"
+      log "warning: $dirty dirty pages, history list $history, still there after 300 s"
       break
     fi
     sleep 0.2
