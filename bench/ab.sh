@@ -215,21 +215,13 @@ for case in "${case_list[@]}"; do
     start_portal_sim "$stations" "$days"
   fi
   for ((round = 1; round <= rounds; round++)); do
-    if ((round % 2)); then order=(old new); else order=(new old); fi
-    for side in "${order[@]}"; do sample "$case" "$round" "$side"; done
+    for side in $(pair_order "$round" old new); do sample "$case" "$round" "$side"; done
   done
   stop_sim
 done
 
 # ---- Report ----------------------------------------------------------------------------------------
 
-# stats "VALUE ..." [DECIMALS]: "median min max"; the median of an even count is the mean of the
-# middle two.
-stats() {
-  tr ' ' '\n' <<<"$1" | awk 'NF' | sort -g | awk -v d="${2:-3}" '{ v[NR] = $1 }
-    END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-          f = "%." d "f"; printf f " " f " " f, m, v[1], v[NR] }'
-}
 # Three decimals: the verdict's thresholds are 1.02 and 1.05.
 ratio3() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3f", a / b; else printf "-" }'; }
 

@@ -4,7 +4,7 @@
 #
 # Globals it reads: keep_work (true|false). Globals it sets: repo, shared, work, db_dir, socket,
 # sim_pid, sim_url, portal_url, portal_from, portal_now, seconds, rss_mb, mariadb_version,
-# load_at_start. The caller sets bin (the meteo-etl that prepare_database runs), sensor_sim and
+# load_at_start, loaded. The caller sets bin (the meteo-etl that prepare_database runs), sensor_sim and
 # portal_sim before using them.
 # shellcheck shell=bash disable=SC2034,SC2154 # those globals are set and read by the callers
 
@@ -138,6 +138,86 @@ stage_seconds() {
 }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+
+# ---- Interleaved samples ---------------------------------------------------------------------------
+
+# pair_order ROUND A B: "A B" on odd rounds, "B A" on even ones (ABBA), so that a drift of the
+# machine or the server favours neither side.
+pair_order() { if (($1 % 2)); then echo "$2 $3"; else echo "$3 $2"; fi; }
+
+# stats "VALUE ..." [DECIMALS]: "median min max"; the median of an even count is the mean of the
+# middle two.
+stats() {
+  tr ' ' '\n' <<<"$1" | awk 'NF' | sort -g | awk -v d="${2:-3}" '{ v[NR] = $1 }
+    END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+          f = "%." d "f"; printf f " " f " " f, m, v[1], v[NR] }'
+}
+
+# pair_ratios "A1 A2 ..." "B1 B2 ...": "A1/B1 A2/B2 ...", the ratio of each pair.
+pair_ratios() {
+  awk -v a="$1" -v b="$2" 'BEGIN { n = split(a, x, " "); split(b, y, " ")
+    for (i = 1; i <= n; i++) printf "%s%.4f", (i > 1 ? " " : ""), (y[i] > 0 ? x[i] / y[i] : 0) }'
+}
+
+# spread_verdict MIN MAX OP GOAL (OP "<=" or ">"): "yes" when every pair meets the goal, "no"
+# when none does, "ambiguous" when the goal lies inside the spread.
+spread_verdict() {
+  awk -v lo="$1" -v hi="$2" -v op="$3" -v g="$4" 'BEGIN {
+    if (op == "<=") { all = hi <= g; none = lo > g } else { all = lo > g; none = hi <= g }
+    print (all ? "yes" : none ? "no" : "ambiguous") }'
+}
+
+# settle_server DATABASE: the same server state before every sample. The previous sample's dirty
+# pages are flushed (a server still writing back the last load is ~15 % slower) and its undo
+# purged, then every table of DATABASE is read once, so each sample starts from the same warmed
+# buffer pool.
+settle_server() {
+  local pct dirty history deadline=$((SECONDS + 300)) table
+  pct=$(sql -e "SELECT @@GLOBAL.innodb_max_dirty_pages_pct")
+  sql -e "SET GLOBAL innodb_max_dirty_pages_pct = 0"
+  while :; do
+    read -r dirty history < <(sql -e "SELECT
+      SUM(IF(variable_name = 'INNODB_BUFFER_POOL_PAGES_DIRTY', variable_value, 0)),
+      SUM(IF(variable_name = 'INNODB_HISTORY_LIST_LENGTH', variable_value, 0))
+      FROM information_schema.global_status")
+    ((dirty > 16 || history > 16)) || break
+    if ((SECONDS > deadline)); then
+      log "warning: $dirty dirty pages, history list $history, still there after 300 s"
+      break
+    fi
+    sleep 0.2
+  done
+  sql -e "SET GLOBAL innodb_max_dirty_pages_pct = $pct"
+  for table in $(sql -e "SELECT table_name FROM information_schema.tables
+                         WHERE table_schema = '$1' AND table_type = 'BASE TABLE'"); do
+    sql -e "SELECT COUNT(*) FROM \`$1\`.\`$table\`" >/dev/null
+  done
+}
+
+# dump_key_ordered DATABASE TABLE TSV: the table's rows as LOAD DATA reads them (NULL as \N), in
+# primary key order, the order in which LOAD DATA fills a clustered index fastest; prints the
+# column list for LOAD DATA.
+dump_key_ordered() {
+  local columns select_list key
+  columns=$(sql -e "SELECT GROUP_CONCAT(CONCAT('\`', column_name, '\`') ORDER BY ordinal_position)
+    FROM information_schema.columns WHERE table_schema = '$1' AND table_name = '$2'")
+  key=$(sql -e "SELECT GROUP_CONCAT(CONCAT('\`', column_name, '\`') ORDER BY seq_in_index)
+    FROM information_schema.statistics
+    WHERE table_schema = '$1' AND table_name = '$2' AND index_name = 'PRIMARY'")
+  [[ -n $columns && $columns != NULL && -n $key && $key != NULL ]] || die "no table $1.$2 with a primary key"
+  select_list=$(tr ',' '\n' <<<"$columns" | awk '{ printf "%sIFNULL(%s, \"\\\\N\")", sep, $1; sep = ", " }')
+  sql --raw -e "SELECT $select_list FROM \`$1\`.\`$2\` ORDER BY $key" >"$3"
+  echo "$columns"
+}
+
+# load_key_ordered NAME DATABASE TABLE TSV COLUMNS: LOAD DATA LOCAL INFILE of TSV into that (empty)
+# table, timed around the mariadb client (seconds, rss_mb); sets loaded to the table's row count.
+load_key_ordered() {
+  local name=$1 db=$2 table=$3 tsv=$4 columns=$5
+  measure "$name" mariadb --no-defaults --socket="$socket" --user=root --local-infile=1 \
+    -e "LOAD DATA LOCAL INFILE '$tsv' INTO TABLE \`$db\`.\`$table\` CHARACTER SET utf8mb4 ($columns)"
+  loaded=$(sql -e "SELECT COUNT(*) FROM \`$db\`.\`$table\`")
+}
 at_most() { awk -v r="$1" -v g="$2" 'BEGIN { exit !(r <= g) }'; }
 above() { awk -v r="$1" -v g="$2" 'BEGIN { exit !(r > g) }'; }
 
