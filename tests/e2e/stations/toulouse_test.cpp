@@ -64,6 +64,15 @@ class ToulouseStations : public ToulouseNetworkTest {
     return count_rows(db, "raw_payloads", "url LIKE '%/exports/json?%'");
   }
 
+  // Runs `args` against `portal` on a fresh database: it succeeds, having logged its 429s.
+  void expect_waited_out(const PortalSim& portal, hours since, std::vector<std::string> args) {
+    write_config(portal, since);
+    prepare_database();
+    const auto result = meteo(std::move(args));
+    ASSERT_EQ(result.exit_code, 0) << describe(result);
+    EXPECT_NE(result.err.find("429"), std::string::npos) << "each retry is logged";
+  }
+
   // Forty hours of each supported dataset: 160 records, two pages.
   std::vector<std::string> two_page_window() const {
     return {"backfill", "--from", to_iso8601(now_ - hours(40)).substr(0, 13), "--to",
@@ -241,11 +250,7 @@ TEST_F(ToulouseStations, RateLimitsAreWaitedOut) {
   PortalSimOptions options = portal_options(hours(6));
   options.rate_limit_first = 2;
   PortalSim portal(options);
-  write_config(portal, hours(3));
-  prepare_database();
-  const auto run = meteo({"run"});
-  ASSERT_EQ(run.exit_code, 0) << describe(run);
-  EXPECT_NE(run.err.find("429"), std::string::npos) << "each retry is logged";
+  expect_waited_out(portal, hours(3), {"run"});
   Database db = database_.connect();
   EXPECT_GT(observations(db), 0u);
 }
@@ -295,11 +300,7 @@ TEST_F(ToulouseStations, AnExportAnswered429IsWaitedOut) {
   PortalSimOptions options = portal_options(hours(48));
   options.rate_limit_exports = 1;
   PortalSim portal(options);
-  write_config(portal, hours(2));
-  prepare_database();
-  const auto backfill = meteo(two_page_window());
-  ASSERT_EQ(backfill.exit_code, 0) << describe(backfill);
-  EXPECT_NE(backfill.err.find("429"), std::string::npos) << "the retry is logged";
+  expect_waited_out(portal, hours(2), two_page_window());
   EXPECT_EQ(portal.requests("exports"), static_cast<int>(2 + kSupportedDatasets))
       << "the station list, a 429, then one export per window";
   Database db = database_.connect();
