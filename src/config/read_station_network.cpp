@@ -127,16 +127,18 @@ void read_windows(const ConfigReader& reader, const toml::table& t, const std::s
   reader.read_hours(t, where, "lookback_hours", network.lookback, 0, 24 * 31);
   reader.read_hours(t, where, "max_catch_up_hours", network.max_catch_up, 1, 24 * 366);
   reader.read_hours(t, where, "export_window_hours", network.export_window, 1, 24 * 366);
+  // 100 pages of 100 reach the portal's offset ceiling: past it a window is exported anyway.
+  reader.read_integer(t, where, "export_threshold_pages", network.export_threshold_pages, 1, 100);
 }
 
 }  // namespace
 
 void read_station_network(const ConfigReader& reader, const toml::table& t,
                           const std::string& where, SourceConfig& source) {
-  expect_source_keys(
-      reader, t, where,
-      {"base_url", "station_field", "stations_dataset", "datasets", "dataset_pattern", "start",
-       "lookback_hours", "max_catch_up_hours", "export_window_hours", "fields", "station_fields"});
+  expect_source_keys(reader, t, where,
+                     {"base_url", "station_field", "stations_dataset", "datasets",
+                      "dataset_pattern", "start", "lookback_hours", "max_catch_up_hours",
+                      "export_window_hours", "export_threshold_pages", "fields", "station_fields"});
   StationNetworkConfig network;
   read_base_url(reader, t, where, network);
   read_station_field(reader, t, where, network);

@@ -33,6 +33,8 @@ std::vector<std::string> command_line(const PortalSimOptions& o) {
   add("--revision", std::to_string(o.revision));
   add("--rate-limit-first", std::to_string(o.rate_limit_first));
   add("--retry-after", std::to_string(o.retry_after_seconds));
+  add("--rate-limit-exports", std::to_string(o.rate_limit_exports));
+  if (o.cut_exports) argv.emplace_back("--cut-exports");
   argv.emplace_back(o.future_row ? "--future-row" : "--no-future-row");
   argv.emplace_back(o.include_odd_schema ? "--include-odd-schema" : "--no-odd-schema");
   if (o.overflow_row) argv.emplace_back("--overflow-row");

@@ -15,6 +15,8 @@ struct PortalSimOptions {
   int revision = 0;          // >= 1: one record an hour before `now` is corrected (+0.5 °C)
   int rate_limit_first = 0;  // answer 429 with Retry-After to the first N requests
   int retry_after_seconds = 1;
+  int rate_limit_exports = 0;      // answer 429 to the first N exports of a measurement dataset
+  bool cut_exports = false;        // drop every measurement dataset's export after its first chunk
   bool future_row = true;          // each dataset also serves one record dated after `now`
   bool include_odd_schema = true;  // keep the real catalogue's datasets without heure_de_paris
   bool overflow_row = false;       // the record at now - 2 h gives its temperature as 1e309

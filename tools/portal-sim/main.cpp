@@ -49,6 +49,8 @@ struct Options {
   int revision = 0;
   int rate_limit_first = 0;
   int retry_after = 1;
+  int rate_limit_exports = 0;
+  bool cut_exports = false;
   bool future_row = true;
   bool overflow_row = false;
   std::string events_file;
@@ -86,6 +88,12 @@ void define_command_line(CLI::App& app, Options& o) {
   app.add_option("--retry-after", o.retry_after, "Retry-After seconds sent with those 429s")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
+  app.add_option("--rate-limit-exports", o.rate_limit_exports,
+                 "Answer 429 to the first N exports of a measurement dataset")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  app.add_flag("--cut-exports", o.cut_exports,
+               "Drop the connection of every measurement dataset's export after its first chunk");
   app.add_flag("--future-row,!--no-future-row", o.future_row,
                "Each series also holds one record dated now + 2 days (default on)");
   app.add_flag("--overflow-row", o.overflow_row,
@@ -147,6 +155,8 @@ portal_sim::ServerOptions server_options(const Options& o) {
   }
   options.rate_limit_first = o.rate_limit_first;
   options.retry_after_seconds = o.retry_after;
+  options.rate_limit_exports = o.rate_limit_exports;
+  options.cut_exports = o.cut_exports;
   options.now_file = o.now_file;
   options.daily_quota = o.daily_quota;
   return options;

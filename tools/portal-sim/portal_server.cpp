@@ -126,16 +126,20 @@ class ExportStream {
   bool closed_ = false;
 };
 
+// `cut`: the connection is dropped after the first chunk, the body left unfinished.
 void send_stream(httplib::Response& res, const char* content_type,
-                 std::shared_ptr<ExportStream> stream) {
-  res.set_chunked_content_provider(content_type, [stream](std::size_t, httplib::DataSink& sink) {
-    const std::string chunk = stream->next_chunk();
-    if (chunk.empty()) {
-      sink.done();
-      return true;
-    }
-    return sink.write(chunk.data(), chunk.size());
-  });
+                 std::shared_ptr<ExportStream> stream, bool cut = false) {
+  auto sent_chunks = std::make_shared<int>(0);
+  res.set_chunked_content_provider(
+      content_type, [stream, cut, sent_chunks](std::size_t, httplib::DataSink& sink) {
+        if (cut && (*sent_chunks)++ > 0) return false;
+        const std::string chunk = stream->next_chunk();
+        if (chunk.empty()) {
+          sink.done();
+          return true;
+        }
+        return sink.write(chunk.data(), chunk.size());
+      });
 }
 
 // What a records or export request asks of a time series, read in the portal's order so the
@@ -232,12 +236,17 @@ httplib::Server::HandlerResponse PortalServer::before_routing(const httplib::Req
     return httplib::Server::HandlerResponse::Unhandled;
   }
 
+  send_rate_limited(res, options_.rate_limit_first);
+  return httplib::Server::HandlerResponse::Handled;
+}
+
+void PortalServer::send_rate_limited(httplib::Response& res, int limit) const {
   ++counters_.rate_limited;
   const int wait = options_.retry_after_seconds;
   const Seconds reset =
       current_series().now + wait;  // the portal's clock, so answers stay repeatable
   res.set_header("Retry-After", std::to_string(wait));
-  res.set_header("X-RateLimit-Limit", std::to_string(options_.rate_limit_first));
+  res.set_header("X-RateLimit-Limit", std::to_string(limit));
   res.set_header("X-RateLimit-Remaining", "0");
   res.set_header("X-RateLimit-Reset", std::to_string(reset));
   send_json(res, 429,
@@ -247,8 +256,7 @@ httplib::Server::HandlerResponse PortalServer::before_routing(const httplib::Req
                           "administrator."},
                          {"reset_time", format_iso8601(reset, 0)},
                          {"limit_time_unit", "minute"},
-                         {"call_limit", options_.rate_limit_first}});
-  return httplib::Server::HandlerResponse::Handled;
+                         {"call_limit", limit}});
 }
 
 // The portal's daily quota as its headers tell it: calls left today, and the next UTC midnight
@@ -341,6 +349,10 @@ void PortalServer::exports(const httplib::Request& req, httplib::Response& res) 
                         std::string(kSynopDatasetId) + "), not exports/" + format);
   }
   if (dataset.kind == DatasetKind::stations) return station_export(req, res);
+  if (++measurement_exports_ <= options_.rate_limit_exports) {
+    return send_rate_limited(res, options_.rate_limit_exports);
+  }
+  const bool cut = options_.cut_exports;
   const Paging paging = exports_paging(parameter(req, "limit"), parameter(req, "offset"));
   const SeriesQuery query = parse_series_query(req, dataset);
   const auto keep = [&](Seconds t) { return query.filter.accepts(t); };
@@ -355,13 +367,14 @@ void PortalServer::exports(const httplib::Request& req, httplib::Response& res) 
         return series->render_csv((*page)[i], columns) + "\n";
       };
       const ExportFraming framing{series->csv_header(columns) + "\n", "", ""};
-      return send_stream(res, kCsv, std::make_shared<ExportStream>(page->size(), render, framing));
+      return send_stream(res, kCsv, std::make_shared<ExportStream>(page->size(), render, framing),
+                         cut);
     }
     auto render = [series, page, columns](std::size_t i) {
       return series->render_json((*page)[i], columns);
     };
     return send_stream(res, kJson,
-                       std::make_shared<ExportStream>(page->size(), render, kJsonFraming));
+                       std::make_shared<ExportStream>(page->size(), render, kJsonFraming), cut);
   }
   auto series = std::make_shared<const RecordSeries>(dataset, weather_, current_series());
   auto page = std::make_shared<const std::vector<Seconds>>(
@@ -369,7 +382,7 @@ void PortalServer::exports(const httplib::Request& req, httplib::Response& res) 
   auto render = [series, page, columns = query.columns](std::size_t i) {
     return series->render((*page)[i], columns);
   };
-  send_stream(res, kJson, std::make_shared<ExportStream>(page->size(), render, kJsonFraming));
+  send_stream(res, kJson, std::make_shared<ExportStream>(page->size(), render, kJsonFraming), cut);
 }
 
 // The stations dataset is served from the file; where and order_by do not apply to it.

@@ -17,6 +17,10 @@ struct ServerOptions {
   SeriesOptions series;
   int rate_limit_first = 0;  // answer 429 to the first N API requests
   int retry_after_seconds = 1;
+  // Answer 429 to the first N exports of a measurement dataset (the station list's never).
+  int rate_limit_exports = 0;
+  // Every export of a measurement dataset is cut after its first chunk: the connection drops.
+  bool cut_exports = false;
   // X-RateLimit-Limit on every other API answer; X-RateLimit-Remaining counts it down per request.
   int daily_quota = 5000;
   // When set, the portal's present is this file's ISO 8601 instant, re-read on every request, so
@@ -30,7 +34,7 @@ struct RequestCounters {
   std::atomic<int> records{0};
   std::atomic<int> exports{0};
   std::atomic<int> catalog{0};  // the catalogue listing and single-dataset lookups
-  std::atomic<int> rate_limited{0};
+  mutable std::atomic<int> rate_limited{0};
 };
 
 class PortalServer {
@@ -50,6 +54,7 @@ class PortalServer {
   void station_export(const httplib::Request& req, httplib::Response& res) const;
   void stats(httplib::Response& res) const;
 
+  void send_rate_limited(httplib::Response& res, int limit) const;
   void set_quota_headers(httplib::Response& res, int request_number) const;
   const Dataset& dataset_or_404(const std::string& id) const;
   std::size_t records_count(const Dataset& dataset, const SeriesOptions& series) const;
@@ -60,6 +65,7 @@ class PortalServer {
   WeatherModel weather_;
   RequestCounters counters_;
   std::atomic<int> api_requests_{0};
+  mutable std::atomic<int> measurement_exports_{0};
   httplib::Server server_;
 };
 

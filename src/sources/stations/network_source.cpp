@@ -52,7 +52,7 @@ class StationNetworkSource final : public Source<WeatherObservation> {
         network_(*config.stations),
         keying_(station_keying(network_)),
         http_(config.http, log),
-        portal_(network_.base_url, http_) {}
+        portal_(network_.base_url, http_, network_.export_threshold_pages) {}
 
   const SourceConfig& config() const override { return config_; }
   History history() const override { return kStationNetworkHistory; }
@@ -141,11 +141,16 @@ class StationNetworkSource final : public Source<WeatherObservation> {
   void land_through(Lander* lander) {
     if (lander == nullptr) {
       portal_.set_payload_sink({});
+      portal_.set_payload_streamer({});
       return;
     }
     portal_.set_payload_sink([lander](const std::string& url, const HttpResponse& response) {
       lander->land(url, response);
     });
+    // An export goes to the archive as it arrives; the parser reads it back from there.
+    portal_.set_payload_streamer(
+        {[lander](const std::string& url) { return lander->open_stream(url); },
+         [lander](long status) { return read_whole(lander->land_stream(status)); }});
   }
 
   std::vector<std::string> datasets() {

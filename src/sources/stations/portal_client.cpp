@@ -40,8 +40,10 @@ std::size_t records_total_count(const Json& page, std::string_view origin) {
 
 }  // namespace
 
-PortalClient::PortalClient(std::string base_url, HttpClient& http)
-    : base_url_(without_trailing_slashes(std::move(base_url))), http_(http) {}
+PortalClient::PortalClient(std::string base_url, HttpClient& http, int export_threshold_pages)
+    : base_url_(without_trailing_slashes(std::move(base_url))),
+      http_(http),
+      export_threshold_pages_(export_threshold_pages) {}
 
 std::string PortalClient::get(const std::string& path_and_query) {
   ++requests_;
@@ -49,6 +51,15 @@ std::string PortalClient::get(const std::string& path_and_query) {
   HttpResponse response = http_.get(url);
   if (sink_) sink_(displayable_url(url), response);
   return std::move(response.body);
+}
+
+std::string PortalClient::get_streamed(const std::string& path_and_query) {
+  if (!streamer_.open) return get(path_and_query);
+  ++requests_;
+  const std::string url = base_url_ + path_and_query;
+  const HttpResponse response =
+      http_.get(url, {}, AcceptedContent::any, streamer_.open(displayable_url(url)));
+  return streamer_.land(response.status);
 }
 
 std::vector<std::string> PortalClient::list_datasets(std::string_view pattern) {
@@ -106,12 +117,17 @@ ParsedObservations PortalClient::observations(const std::string& dataset_id, Tim
       stations_json::parse_records(get(first_path), first_origin, "records page");
   const std::size_t total = records_total_count(first_page, first_origin);
 
-  if (total > static_cast<std::size_t>(kOffsetCeiling)) {
-    // Past the offset ceiling records cannot be paged: the export has no row cap.
+  // More than one page: the whole window in one export, the first page's records left out. One
+  // answer is one snapshot in one order, where pages read at different moments could skip or
+  // repeat a record that moved between them; past the offset ceiling paging cannot even reach
+  // the end.
+  const auto pages = (total + kPageLimit - 1) / kPageLimit;
+  if (pages > static_cast<std::size_t>(export_threshold_pages_) ||
+      total > static_cast<std::size_t>(kOffsetCeiling)) {
     const std::string path = portal_query::dataset_path(dataset_id, "exports/json") +
                              portal_query::query_string(selection);
     const std::string origin = displayable_url(base_url_ + path);
-    collector.add(stations_json::parse_records(get(path), origin, "export"), origin);
+    collector.add(stations_json::parse_records(get_streamed(path), origin, "export"), origin);
     return std::move(collector).finish();
   }
 

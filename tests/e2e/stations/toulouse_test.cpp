@@ -2,7 +2,10 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <memory>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 #include "db_snapshot.hpp"
 #include "meteo/core/time.hpp"
@@ -32,12 +35,13 @@ class ToulouseStations : public ToulouseNetworkTest {
     return options;
   }
 
-  void write_config(const PortalSim& portal, hours since, hours max_catch_up = hours(24 * 7)) {
+  // `source_keys`: more keys of the source's table ("export_threshold_pages = 100\n").
+  void write_config(const PortalSim& portal, hours since, hours max_catch_up = hours(24 * 7),
+                    const std::string& source_keys = "") {
     ToulouseNetworkTest::write_config(
         portal,
-        "start = \"" + to_iso8601(now_ - since) +
-            "\"\nlookback_hours = 2\nmax_catch_up_hours = " + std::to_string(max_catch_up.count()) +
-            "\nexport_window_hours = 240\n"
+        "start = \"" + to_iso8601(now_ - since) + "\"\nlookback_hours = 2\nmax_catch_up_hours = " +
+            std::to_string(max_catch_up.count()) + "\nexport_window_hours = 240\n" + source_keys +
             "[sources.http]\nretry_attempts = 4\nretry_initial_backoff_ms = 50\n"
             "retry_max_backoff_ms = 2000\n");
   }
@@ -54,6 +58,26 @@ class ToulouseStations : public ToulouseNetworkTest {
   }
 
   std::size_t observations(Database& db) { return count_rows(db, "weather_observations"); }
+
+  // The ledger rows of window exports (the station list's export has no query string).
+  std::size_t landed_exports(Database& db) {
+    return count_rows(db, "raw_payloads", "url LIKE '%/exports/json?%'");
+  }
+
+  // Runs `args` against `portal` on a fresh database: it succeeds, having logged its 429s.
+  void expect_waited_out(const PortalSim& portal, hours since, std::vector<std::string> args) {
+    write_config(portal, since);
+    prepare_database();
+    const auto result = meteo(std::move(args));
+    ASSERT_EQ(result.exit_code, 0) << describe(result);
+    EXPECT_NE(result.err.find("429"), std::string::npos) << "each retry is logged";
+  }
+
+  // Forty hours of each supported dataset: 160 records, two pages.
+  std::vector<std::string> two_page_window() const {
+    return {"backfill", "--from", to_iso8601(now_ - hours(40)).substr(0, 13), "--to",
+            to_iso8601(now_).substr(0, 13)};
+  }
 
   const UtcSeconds now_ = portal_now();
 };
@@ -226,13 +250,90 @@ TEST_F(ToulouseStations, RateLimitsAreWaitedOut) {
   PortalSimOptions options = portal_options(hours(6));
   options.rate_limit_first = 2;
   PortalSim portal(options);
-  write_config(portal, hours(3));
-  prepare_database();
-  const auto run = meteo({"run"});
-  ASSERT_EQ(run.exit_code, 0) << describe(run);
-  EXPECT_NE(run.err.find("429"), std::string::npos) << "each retry is logged";
+  expect_waited_out(portal, hours(3), {"run"});
   Database db = database_.connect();
   EXPECT_GT(observations(db), 0u);
+}
+
+TEST_F(ToulouseStations, ABackfillByExportStoresExactlyWhatPagingStored) {
+  PortalSim portal(portal_options(hours(48)));
+  write_config(portal, hours(2), hours(24 * 7), "export_threshold_pages = 100\n");
+  prepare_database();
+  Database db = database_.connect();
+  const auto paged = meteo(two_page_window());
+  ASSERT_EQ(paged.exit_code, 0) << describe(paged);
+  EXPECT_EQ(portal.requests("records"), static_cast<int>(2 * kSupportedDatasets));
+  EXPECT_EQ(portal.requests("exports"), 1) << "the station list only";
+  const std::string by_pages = station_network_contents(db);
+  ASSERT_GT(observations(db), 280u);
+
+  forget_station_networks_and_everything_but_regions(db);
+  write_config(portal, hours(2));
+  const auto exported = meteo(two_page_window());
+  ASSERT_EQ(exported.exit_code, 0) << describe(exported);
+  EXPECT_EQ(portal.requests("records"), static_cast<int>(3 * kSupportedDatasets))
+      << "one first page per window";
+  EXPECT_EQ(portal.requests("exports"), static_cast<int>(2 + kSupportedDatasets))
+      << "one export per window";
+  EXPECT_EQ(landed_exports(db), kSupportedDatasets) << "each export landed raw, once";
+  EXPECT_EQ(station_network_contents(db), by_pages);
+
+  ASSERT_EQ(meteo(two_page_window()).exit_code, 0);
+  EXPECT_EQ(station_network_contents(db), by_pages) << "the same window again, the same rows";
+}
+
+TEST_F(ToulouseStations, AWindowOfOnePageIsNotExported) {
+  PortalSim portal(portal_options(hours(48)));
+  write_config(portal, hours(2));
+  prepare_database();
+  const auto backfill = meteo({"backfill", "--from", to_iso8601(now_ - hours(20)).substr(0, 13),
+                               "--to", to_iso8601(now_).substr(0, 13)});
+  ASSERT_EQ(backfill.exit_code, 0) << describe(backfill);
+  EXPECT_EQ(portal.requests("records"), static_cast<int>(kSupportedDatasets));
+  EXPECT_EQ(portal.requests("exports"), 1) << "the station list only";
+  Database db = database_.connect();
+  EXPECT_GT(observations(db), 140u) << "20 hours of two datasets, 2 % of slots missing";
+  EXPECT_LE(observations(db), kSupportedDatasets * 80);
+}
+
+TEST_F(ToulouseStations, AnExportAnswered429IsWaitedOut) {
+  PortalSimOptions options = portal_options(hours(48));
+  options.rate_limit_exports = 1;
+  PortalSim portal(options);
+  expect_waited_out(portal, hours(2), two_page_window());
+  EXPECT_EQ(portal.requests("exports"), static_cast<int>(2 + kSupportedDatasets))
+      << "the station list, a 429, then one export per window";
+  Database db = database_.connect();
+  EXPECT_EQ(landed_exports(db), kSupportedDatasets) << "a 429 is never landed as a body";
+  EXPECT_GT(observations(db), 280u);
+}
+
+TEST_F(ToulouseStations, AnExportCutMidBodyFailsCleanlyAndItsRetryStoresOnce) {
+  PortalSimOptions options = portal_options(hours(48));
+  options.cut_exports = true;
+  auto portal = std::make_unique<PortalSim>(options);
+  write_config(*portal, hours(2));
+  prepare_database();
+  Database db = database_.connect();
+  const auto cut = meteo(two_page_window());
+  EXPECT_EQ(cut.exit_code, 69) << describe(cut);  // EX_UNAVAILABLE, as for a page that fails
+  EXPECT_NE(cut.err.find("/exports/json?"), std::string::npos) << "names the export's URL";
+  EXPECT_EQ(observations(db), 0u);
+  EXPECT_EQ(landed_exports(db), 0u) << "an unfinished body is never landed";
+
+  options.cut_exports = false;
+  options.port = portal->port();
+  portal.reset();
+  portal = std::make_unique<PortalSim>(options);
+  const auto whole = meteo(two_page_window());
+  ASSERT_EQ(whole.exit_code, 0) << describe(whole);
+  EXPECT_EQ(landed_exports(db), kSupportedDatasets);
+  EXPECT_EQ(query_value(db,
+                        "SELECT COUNT(*) FROM (SELECT dataset_id, observed_at FROM "
+                        "weather_observations GROUP BY dataset_id, observed_at HAVING COUNT(*) > "
+                        "1) AS twice"),
+            "0");
+  EXPECT_GT(observations(db), 280u);
 }
 
 }  // namespace

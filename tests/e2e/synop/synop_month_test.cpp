@@ -2,7 +2,8 @@
 // portal simulator (--synop), the built CLI run as cron runs it, real MariaDB:
 // - database A: `backfill` of the month from the portal;
 // - database B: the month's exports/json downloaded with curl, then `ingest --file`;
-// - database C: `run` from the source's start, paged through `records`.
+// - database C: `run` from the source's start, paged through `records` (export_threshold_pages
+//   = 100), where A read each window with one exports/json request.
 // All store the same stations, observations, hourly and daily weather and answer `query period`
 // alike; the daily figures also equal a computation written here from the exported records.
 // The portal serves SYNOP alone; the stations are matched to France's regions (shared data).
@@ -48,9 +49,10 @@ std::string describe(const ProcessResult& result) {
          "\nstderr:\n" + result.err.substr(0, 4000);
 }
 
-// One load's database and configuration file.
+// One load's database and configuration file; `source_keys` go to the source's table.
 struct Store {
-  explicit Store(const fs::path& directory_path, const std::string& base_url)
+  Store(const fs::path& directory_path, const std::string& base_url,
+        const std::string& source_keys = "")
       : config_path((directory_path / "meteo-etl.toml").string()) {
     fs::create_directories(directory_path);
     std::ofstream config(config_path);
@@ -63,6 +65,7 @@ struct Store {
         << "base_url = \"" << base_url << "\"\ndatasets = [\"" << kDataset << "\"]\n"
         << "station_field = \"numer_sta\"\nstart = \"2023-12-01T00\"\n"
         << "max_catch_up_hours = 744\nexport_window_hours = 744\nregion_sets = [\"fr-regions\"]\n"
+        << source_keys
         << "[sources.daily]\ntime_zone = \"Europe/Paris\"\nheavy_rain_mm = " << kHeavyRainMm
         << "\n";
   }
@@ -232,7 +235,8 @@ class SynopMonth : public ::testing::Test {
     portal_ = std::make_unique<PortalSim>(options);
     backfilled_ = std::make_unique<Store>(directory_ / "backfill", portal_->base_url());
     ingested_ = std::make_unique<Store>(directory_ / "ingest", portal_->base_url());
-    ran_ = std::make_unique<Store>(directory_ / "run", portal_->base_url());
+    ran_ = std::make_unique<Store>(directory_ / "run", portal_->base_url(),
+                                   "export_threshold_pages = 100\n");
   }
 
   static void migrate(const Store& store) {
@@ -335,6 +339,8 @@ TEST_F(SynopMonth, BackfillIngestOfTheExportAndRunStoreTheSameDailyFiguresAsTheR
   const auto backfill = backfilled_->meteo(
       {"backfill", "--source", kSource, "--from", "2023-12-01T00", "--to", "2024-01-01T00"});
   ASSERT_EQ(backfill.exit_code, 0) << describe(backfill);
+  EXPECT_EQ(portal_->requests("exports"), 1) << "the month's window, past one page, exported";
+  EXPECT_EQ(portal_->requests("records"), 1) << "the first page, which tells the window's size";
   const fs::path file = download_export();
   const auto ingest = ingested_->meteo({"ingest", "--source", kSource, "--file", file.string()});
   ASSERT_EQ(ingest.exit_code, 0) << describe(ingest);

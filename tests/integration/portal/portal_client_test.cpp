@@ -1,5 +1,6 @@
 // PortalClient against the simulated Opendatasoft portal on loopback: catalogue, schemas, the
-// station list, paging within the portal's limits, exports past the offset ceiling, 429s.
+// station list, paging within the portal's limits, one export for a window of more than one page
+// (or past the offset ceiling), 429s, an export cut mid-body.
 #include <gtest/gtest.h>
 #include <spdlog/logger.h>
 #include <spdlog/sinks/null_sink.h>
@@ -117,10 +118,11 @@ TEST_F(PortalClientTest, ReadsTheStationList) {
   EXPECT_EQ(sim.requests("exports"), 1);
 }
 
+// Forced: a window of more than one page is exported unless the threshold says otherwise.
 TEST_F(PortalClientTest, PagesPastOneHundredRecords) {
   PortalSim sim;
   HttpClient http = client();
-  PortalClient portal(sim.base_url(), http);
+  PortalClient portal(sim.base_url(), http, /*export_threshold_pages=*/2);
   const TimeWindow two_days{utc(2026, 11, 20, 0), utc(2026, 11, 22, 0)};
   const std::size_t total = portal_total(sim, http, kMeteopole, two_days);
   ASSERT_GT(total, 100u);
@@ -141,6 +143,31 @@ TEST_F(PortalClientTest, PagesPastOneHundredRecords) {
   expect_strictly_ordered_within(parsed, two_days);
 }
 
+TEST_F(PortalClientTest, ExportsAWindowOfMoreThanOnePageInOneRequestAsPagingReadIt) {
+  PortalSim sim;
+  HttpClient http = client();
+  const TimeWindow two_days{utc(2026, 11, 20, 0), utc(2026, 11, 22, 0)};
+  PortalClient paging(sim.base_url(), http,
+                      PortalClient::kOffsetCeiling / PortalClient::kPageLimit);
+  const auto paged = paging.observations(kMeteopole, two_days, {}, kNow);
+  ASSERT_EQ(sim.requests("exports"), 0);
+  const int records_before = sim.requests("records");
+
+  PortalClient portal(sim.base_url(), http);
+  const auto exported = portal.observations(kMeteopole, two_days, {}, kNow);
+  EXPECT_EQ(sim.requests("records") - records_before, 1) << "the first page only";
+  EXPECT_EQ(sim.requests("exports"), 1);
+  EXPECT_EQ(portal.requests_made(), 2u);
+  EXPECT_EQ(exported.record_count, paged.record_count) << "the first page is not counted twice";
+  EXPECT_EQ(exported.duplicates, paged.duplicates);
+  ASSERT_EQ(exported.observations.size(), paged.observations.size());
+  for (std::size_t i = 0; i < paged.observations.size(); ++i) {
+    EXPECT_EQ(exported.observations[i].observed_at, paged.observations[i].observed_at);
+    EXPECT_EQ(exported.observations[i].temperature_c, paged.observations[i].temperature_c);
+  }
+  expect_strictly_ordered_within(exported, two_days);
+}
+
 TEST_F(PortalClientTest, CollapsesTheDayDuplicate) {
   PortalSim sim;
   HttpClient http = client();
@@ -148,6 +175,8 @@ TEST_F(PortalClientTest, CollapsesTheDayDuplicate) {
   const TimeWindow one_day{utc(2026, 11, 21, 0), utc(2026, 11, 22, 0)};
   const std::size_t total = portal_total(sim, http, kMeteopole, one_day);
   const auto parsed = portal.observations(kMeteopole, one_day, {}, kNow);
+  EXPECT_EQ(sim.requests("exports"), 0) << "one page: nothing to export";
+  EXPECT_EQ(portal.requests_made(), 1u);
   EXPECT_EQ(parsed.record_count, total);
   EXPECT_EQ(parsed.duplicates, 1u);
   EXPECT_EQ(parsed.observations.size(), total - 1);
@@ -210,6 +239,38 @@ TEST_F(PortalClientTest, HonoursRateLimiting) {
       portal.observations(kMeteopole, {utc(2026, 11, 21, 0), utc(2026, 11, 21, 6)}, {}, kNow);
   EXPECT_FALSE(parsed.observations.empty());
   EXPECT_EQ(sim.requests("all"), 4);
+}
+
+TEST_F(PortalClientTest, WaitsOutAnExportAnswered429) {
+  PortalSimOptions options;
+  options.rate_limit_exports = 1;
+  PortalSim sim(options);
+  HttpClient http = client();
+  PortalClient portal(sim.base_url(), http);
+  const TimeWindow two_days{utc(2026, 11, 20, 0), utc(2026, 11, 22, 0)};
+  const auto parsed = portal.observations(kMeteopole, two_days, {}, kNow);
+  EXPECT_EQ(sim.requests("exports"), 2) << "a 429, then the export";
+  EXPECT_EQ(sleeps_, (std::vector<milliseconds>{milliseconds(1000)})) << "Retry-After: 1";
+  EXPECT_EQ(portal.requests_made(), 2u);
+  EXPECT_GT(parsed.observations.size(), 180u);
+  expect_strictly_ordered_within(parsed, two_days);
+}
+
+TEST_F(PortalClientTest, AnExportCutMidBodyFailsNamingItsUrl) {
+  PortalSimOptions options;
+  options.cut_exports = true;
+  PortalSim sim(options);
+  HttpClient http = client();
+  PortalClient portal(sim.base_url(), http);
+  const TimeWindow two_days{utc(2026, 11, 20, 0), utc(2026, 11, 22, 0)};
+  try {
+    portal.observations(kMeteopole, two_days, {}, kNow);
+    FAIL() << "no error";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ExitCode::unavailable);
+    EXPECT_NE(std::string(error.what()).find("/exports/json?"), std::string::npos) << error.what();
+  }
+  EXPECT_EQ(sim.requests("exports"), 4) << "every try cut, each retried";
 }
 
 TEST_F(PortalClientTest, UnknownDatasetFailsNamingTheUrl) {

@@ -11,15 +11,13 @@
 #include <vector>
 
 #include "meteo/core/time.hpp"
+#include "meteo/http/client.hpp"
 #include "meteo/model/records.hpp"
 #include "meteo/sources/file_format.hpp"
 #include "meteo/sources/stations/settings.hpp"
 #include "meteo/sources/windows.hpp"
 
 namespace meteo {
-
-class HttpClient;
-struct HttpResponse;
 
 struct ParsedObservations {
   std::size_t record_count = 0;
@@ -101,14 +99,22 @@ ParsedObservations parse_observation_file(std::string_view body, std::string_vie
 // Sees every portal answer before it is parsed: where the raw archive plugs in.
 using PayloadSink = std::function<void(const std::string& url, const HttpResponse& response)>;
 
-// Explore API v2.1. Paging respects the portal: limit <= 100 and offset + limit <= 10 000; a
-// window with more records is read through exports/json instead.
+// Lands an answer too large to hold (an export) as it arrives, then gives back its body as landed,
+// for the parser: `open` before the request, `land` once its status is known.
+struct PayloadStreamer {
+  std::function<BodyStream(const std::string& url)> open;
+  std::function<std::string(long http_status)> land;
+};
+
+// Explore API v2.1. Paging respects the portal: limit <= 100 and offset + limit <= 10 000. A
+// window needing more than `export_threshold_pages` pages (or past the ceiling) is read whole
+// through one exports/json request instead.
 class PortalClient {
  public:
   static constexpr int kPageLimit = 100;
   static constexpr int kOffsetCeiling = 10'000;
 
-  PortalClient(std::string base_url, HttpClient& http);
+  PortalClient(std::string base_url, HttpClient& http, int export_threshold_pages = 1);
 
   // Catalogue ids containing `pattern` (all ids when empty), paging through the catalogue.
   std::vector<std::string> list_datasets(std::string_view pattern);
@@ -116,19 +122,25 @@ class PortalClient {
   std::vector<WeatherStation> stations(const std::string& stations_dataset,
                                        const StationListFields& fields,
                                        std::vector<std::string>* skipped = nullptr);
-  // Records of `dataset_id` with fields.time in the window, ordered by time.
+  // Records of `dataset_id` with fields.time in the window, ordered by time: the first page, and
+  // when it tells of more, either the other pages or one export of the whole window.
   ParsedObservations observations(const std::string& dataset_id, TimeWindow window,
                                   const ObservationFields& fields, UtcSeconds now,
                                   const StationKeying& keying = {});
 
   std::size_t requests_made() const { return requests_; }
   void set_payload_sink(PayloadSink sink) { sink_ = std::move(sink); }
+  // Without one, an export is held whole and goes to the payload sink as any answer.
+  void set_payload_streamer(PayloadStreamer streamer) { streamer_ = std::move(streamer); }
 
  private:
   std::string get(const std::string& path_and_query);
+  std::string get_streamed(const std::string& path_and_query);
   std::string base_url_;
   HttpClient& http_;
+  int export_threshold_pages_;
   PayloadSink sink_;
+  PayloadStreamer streamer_;
   std::size_t requests_ = 0;
 };
 

@@ -88,6 +88,9 @@ struct StationNetworkConfig {
   std::chrono::hours lookback{2};             // re-read so late and corrected records land
   std::chrono::hours max_catch_up{24 * 7};    // per dataset and run: the rest follows next run
   std::chrono::hours export_window{24 * 31};  // backfill window of one exports/json request
+  // A window needing more records pages than this is read whole by one exports/json request
+  // (1: any window of more than one page); up to 100, the offset ceiling, to keep paging.
+  int export_threshold_pages = 1;
   ObservationFields fields;
   StationListFields station_fields;
 };
