@@ -1,6 +1,5 @@
 #include "station_daily.hpp"
 
-#include <algorithm>
 #include <chrono>
 #include <vector>
 
@@ -39,8 +38,19 @@ const MultiRowInsert kUpsertDays{
     " heavy_rain = VALUES(heavy_rain)"};
 
 // Days read and rebuilt at once: a month of SYNOP in one read and one write per station (not a
-// statement per day), a year of days after migration 0009 in a few, memory bounded.
-constexpr std::size_t kDaysPerPass = 64;
+// statement per day), a year of days after migration 0009 in a few. A pass spans at most this
+// many days, so a correction far from the new days is a pass of its own and memory stays bounded.
+constexpr auto kPassSpan = std::chrono::days(64);
+
+// The days (in order) cut into passes of at most kPassSpan from their first day's start.
+std::vector<std::vector<LocalDay>> passes_of(const std::vector<LocalDay>& days) {
+  std::vector<std::vector<LocalDay>> passes;
+  for (const auto& day : days) {
+    if (passes.empty() || day.end - passes.back().front().start > kPassSpan) passes.emplace_back();
+    passes.back().push_back(day);
+  }
+  return passes;
+}
 
 // The stored observations of [from, to) in key order: the order the daily figures add them in.
 std::vector<WeatherObservation> stored_observations(sql::Connection& connection,
@@ -142,10 +152,7 @@ std::size_t rebuild_station_days(sql::Connection& connection, const std::string&
   const auto days = needs_every_day(connection, source, dataset, daily)
                         ? every_day(connection, calendar, source, dataset)
                         : calendar.days_of(changed);
-  for (std::size_t first = 0; first < days.size(); first += kDaysPerPass) {
-    const std::vector<LocalDay> pass(
-        days.begin() + static_cast<std::ptrdiff_t>(first),
-        days.begin() + static_cast<std::ptrdiff_t>(std::min(days.size(), first + kDaysPerPass)));
+  for (const auto& pass : passes_of(days)) {
     step = "rebuilding the station's days " + aggregate::to_date_text(pass.front().day) + " to " +
            aggregate::to_date_text(pass.back().day) + " (" + daily.time_zone + ")";
     write_days(
