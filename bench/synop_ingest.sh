@@ -143,9 +143,7 @@ for ((k = 1; k <= samples; ++k)); do
   log "sample $k: ${seconds} s (peak RSS $rss_mb MB)"
 done
 
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END {
-  printf "%.3f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-median_s=$(median "${ingest_s[@]}")
+read -r median_s low_s high_s <<<"$(stats "${ingest_s[*]}")"
 if awk -v s="$median_s" 'BEGIN { exit !(s < 2) }'; then verdict="holds"; else verdict="missed"; fi
 
 report() {
@@ -165,6 +163,6 @@ report() {
   for ((i = 0; i < samples; ++i)); do echo "| $((i + 1)) | ${ingest_s[$i]} |"; done
   echo "| median | $median_s |"
   echo
-  echo "Median: $median_s s. Goal < 2 s: $verdict."
+  echo "Median: $median_s s ($low_s..$high_s). Goal < 2 s: $verdict."
 }
 report | tee "${out:-/dev/null}"
