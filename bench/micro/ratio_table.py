@@ -125,6 +125,11 @@ class Report:
                          f"| {ratio_figure(ratios)} | {goal} | {met} | - |")
 
 
+def in_report(series, tool, baseline):
+    """Whether both benchmarks ran (or failed): a ratio row for them, n/a where one failed."""
+    return tool in series and baseline in series
+
+
 def size_text(context, key, unit):
     count = context.get(key)
     return "-" if count is None else f"{int(count)} {unit}"
@@ -151,7 +156,7 @@ def matcher_table(series, context, report):
               f"| {figure(build_ms, 1)} | {_count(None if memory is None else memory / 1024)} "
               f"| {_count(index.first('index_border_leaves'))} "
               f"| {_count(index.first('index_depth'))} |")
-        if indexed or geos:
+        if in_report(series, f"BM_Match/indexed/{region_file}", f"BM_Match/geos/{region_file}"):
             report.row(case, size_text(context, "meteo_match_points", "points"), indexed, geos,
                        ratios, f">= {MATCHER_GOAL:g}", met)
 
@@ -167,9 +172,9 @@ def _to_ms(unit):
 def parser_table(series, context, report):
     empty = Series()
     ours = series.get("BM_ParseSensorPayload", empty)
-    baselines = (("simdjson on-demand (every field)", series.get("BM_SimdjsonOnDemandBaseline",
-                                                                  empty)),
-                 ("nlohmann SAX (do-nothing handler)", series.get("BM_NlohmannSaxBaseline", empty)))
+    baseline_names = (("simdjson on-demand (every field)", "BM_SimdjsonOnDemandBaseline"),
+                      ("nlohmann SAX (do-nothing handler)", "BM_NlohmannSaxBaseline"))
+    baselines = [(label, series.get(name, empty)) for label, name in baseline_names]
     print("| parser | MB/s | readings/s | vs simdjson | vs SAX |")
     print("|---|---:|---:|---:|---:|")
     for label, run in (("parse_sensor_payload, body in memory", ours),
@@ -184,9 +189,9 @@ def parser_table(series, context, report):
         print(f"| {label} | {figure(megabytes, 1)} | {figure(readings)} | {versus[0]} "
               f"| {versus[1]} |")
     readings = ours.values("items_per_second")
-    for label, base in baselines:
+    for (label, base), (_, base_name) in zip(baselines, baseline_names):
         base_readings = base.values("items_per_second")
-        if readings or base_readings:
+        if in_report(series, "BM_ParseSensorPayload", base_name):
             report.row(f"parser: readings/s, parse_sensor_payload vs {label}",
                        size_text(context, "meteo_payload_readings", "readings"), readings,
                        base_readings, pair_ratios(readings, base_readings))
@@ -208,7 +213,7 @@ def writer_table(series, context, report):
         ratios = pair_ratios(load_run, rows)
         print(f"| {label}{label_note} | {figure(rows)} | {figure(batch_ms, 1)} "
               f"| {ratio_figure(ratios)} |")
-        if name != "BM_LoadRun" and (load_run or rows):
+        if name != "BM_LoadRun" and in_report(series, "BM_LoadRun", name):
             report.row(f"writer: rows/s, load_run vs {label}; ratio = load_run's speed",
                        size_text(context, "meteo_batch_readings", "readings per batch"),
                        load_run, rows, ratios)
