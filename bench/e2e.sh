@@ -141,13 +141,6 @@ notes=()     # why a goal was missed
 unclear=()   # goals inside the spread of their pair ratios
 row() { rows_md+=("| $1 | $2 | $3 | $4 | $5 | $6 | $7 | $8 |"); }
 
-# figure "VALUE ..." [DECIMALS]: "median (min..max)" ("..": a minimum may be negative).
-figure() {
-  local -a s
-  read -r -a s <<<"$(stats "$1" "${2:-3}")"
-  echo "${s[0]} (${s[1]}..${s[2]})"
-}
-
 # pairs LABEL TOOL_SAMPLE BASELINE_SAMPLE: a discarded warm-up pair (number 0), then $samples
 # pairs, the tool first in odd pairs, the baseline first in even ones; each function takes the
 # pair's number and sets seconds (and rss_mb). Sets tool_runs, base_runs, tool_rsses

@@ -1,6 +1,7 @@
 # What bench/e2e.sh and bench/ab.sh share, sourced by both: building a clean export of a commit,
 # the private MariaDB and its cleanup, the simulators, the tool's configurations, and timing one
-# command. Not a script of its own.
+# command; bench/peers.sh and bench/synop_ingest.sh take its statistics of interleaved samples.
+# Not a script of its own.
 #
 # Globals it reads: keep_work (true|false). Globals it sets: repo, shared, work, db_dir, socket,
 # sim_pid, sim_url, portal_url, portal_from, portal_now, seconds, rss_mb, mariadb_version,
@@ -151,6 +152,13 @@ stats() {
   tr ' ' '\n' <<<"$1" | awk 'NF' | sort -g | awk -v d="${2:-3}" '{ v[NR] = $1 }
     END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
           f = "%." d "f"; printf f " " f " " f, m, v[1], v[NR] }'
+}
+
+# figure "VALUE ..." [DECIMALS]: "median (min..max)" ("..": a minimum may be negative).
+figure() {
+  local -a s
+  read -r -a s <<<"$(stats "$1" "${2:-3}")"
+  echo "${s[0]} (${s[1]}..${s[2]})"
 }
 
 # pair_ratios "A1 A2 ..." "B1 B2 ...": "A1/B1 A2/B2 ...", the ratio of each pair.

@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
 # The micro-benchmarks (bench/micro): builds meteo_micro_bench in Release, starts a private
 # MariaDB for the writer benchmarks (they migrate a scratch database of their own on it, as the
-# integration tests do), runs every benchmark, then prints the ratio tables (Markdown).
+# integration tests do), runs every benchmark, then prints the ratio tables (Markdown): each
+# figure the median (min..max) of its repetitions, each ratio the median of the per-pair ratios
+# (bench/micro/ratio_table.py).
 #
-#   bench/micro.sh [--scale full|tiny] [--out REPORT.json] [-- GOOGLE_BENCHMARK_FLAGS...]
+#   bench/micro.sh [--scale full|tiny] [--out REPORT.json] [--rows ROWS.md]
+#                  [-- GOOGLE_BENCHMARK_FLAGS...]
 #
-# e.g. bench/micro.sh -- --benchmark_filter=BM_Match --benchmark_repetitions=5
+# e.g. bench/micro.sh -- --benchmark_filter=BM_Match --benchmark_repetitions=7
+# --rows: the ratio rows in bench/e2e.sh's 8 columns, for one combined table. Exits nonzero when
+# a benchmark failed, or at full scale when a goal's verdict is ambiguous (the goal inside the
+# spread of the pair ratios). The tiny scale is a check of the script, not a measurement.
 # BUILD_DIR (default build-micro) is the Release build; the server lives in BUILD_DIR/bench-mariadb
 # and is stopped on exit. With METEO_TEST_DB_HOST set, that external server is used instead.
 set -euo pipefail
@@ -13,22 +19,29 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 build_dir=${BUILD_DIR:-$repo/build-micro}
 scale=full
 report=
+rows_args=()
 flags=()
 while (($#)); do
   case $1 in
     --scale) scale=$2; shift 2 ;;
     --out) report=$2; shift 2 ;;
+    --rows) rows_args=(--rows "$2"); shift 2 ;;
     --) shift; flags=("$@"); break ;;
-    *) echo "usage: $0 [--scale full|tiny] [--out REPORT.json] [-- benchmark flags]" >&2; exit 64 ;;
+    *) echo "usage: $0 [--scale full|tiny] [--out REPORT.json] [--rows ROWS.md] [-- benchmark flags]" >&2
+       exit 64 ;;
   esac
 done
 report=${report:-$build_dir/micro-bench-$scale.json}
-# At full size: 2 s per measurement and the median of 3, as the shared machine is noisy (the
-# writer's first batches also meet a cold buffer pool). Flags after -- come later and win.
+# At full size: 2 s per measurement, 5 repetitions of each benchmark in a random interleaved
+# order (a drift of the shared machine, or the writer's first batches on a cold buffer pool,
+# then favours no benchmark), every repetition kept in the report: ratio_table.py pairs the i-th
+# repetition of a component with its baseline's. Flags after -- come later and win.
 if [[ $scale == tiny ]]; then
-  defaults=(--benchmark_min_time=0.01)
+  defaults=(--benchmark_min_time=0.01 --benchmark_repetitions=2
+    --benchmark_enable_random_interleaving=true)
 else
-  defaults=(--benchmark_min_time=2 --benchmark_repetitions=3)
+  defaults=(--benchmark_min_time=2 --benchmark_repetitions=5
+    --benchmark_enable_random_interleaving=true)
 fi
 
 cmake -S "$repo" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DMETEO_BUILD_BENCHMARKS=ON >/dev/null
@@ -44,5 +57,7 @@ METEO_TEST_DB_DIR=$db_dir "$build_dir/bench/micro/meteo_micro_bench" --meteo_sca
 echo
 echo "Report: $report"
 echo
-python3 "$repo/bench/micro/ratio_table.py" "$report"
+tables=0
+python3 "$repo/bench/micro/ratio_table.py" "$report" "${rows_args[@]}" || tables=$?
+((status != 0)) || status=$tables
 exit "$status"

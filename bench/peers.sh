@@ -8,33 +8,37 @@
 #     PostgreSQL cluster;
 #   - MariaDB: ST_Contains join with a SPATIAL index, on a private mariadbd, on the first
 #     --mariadb-points of the same points (it is far slower).
-# Prints one table: seconds, points/s, time per point relative to our matcher's (ours = 1.0), and
-# how many points each tool puts in the same region as ours. A peer's different answer on a
-# region's border is counted apart: ours counts the border (GEOS covers), ST_Contains and
-# "within" do not.
+# Every tool is timed in --samples rounds (default 5) after an untimed warm-up round, each round
+# running ours, GEOS, geopandas, PostGIS and MariaDB once, the order rotated by one tool every
+# round, so that a drift of the shared machine favours none. Prints one table: seconds and
+# points/s, each the median (min..max) of the samples; time per point relative to our matcher's
+# (ours = 1.0), the median (min..max) of the per-round ratios; and how many points each tool puts
+# in the same region as ours. A peer's different answer on a region's border is counted apart:
+# ours counts the border (GEOS covers), ST_Contains and "within" do not.
 #
-#   bench/peers.sh [--points N] [--mariadb-points N] [--regions FILE] [--skip-install]
-#                  [--keep-work]
+#   bench/peers.sh [--points N] [--mariadb-points N] [--regions FILE] [--samples N]
+#                  [--rows FILE] [--skip-install] [--keep-work]
 #
 # --points defaults to 1000000, --mariadb-points to 2000, --regions to
-# ../shared/data/geo/regions.geojson (départements: ../shared/data/geo/departements.geojson).
+# ../shared/data/geo/regions.geojson (départements: ../shared/data/geo/departements.geojson),
+# --samples to 5 (the issue's least number of interleaved samples behind a figure).
+# --rows writes a row per peer in bench/e2e.sh's 8 columns (case, rows, tool = ours s, baseline =
+# the peer's s, ratio = the peer's time per point / ours, goal, met, peak RSS), for one combined
+# table.
 # Installs python3-geopandas, python3-rtree, postgresql-15-postgis-3 and MariaDB with apt-get
 # (sudo when not root) unless --skip-install. Builds meteo_match_points in Release in BUILD_DIR
 # (default build-peers/, JOBS=2 build jobs). Every server it starts is stopped, by its PID, on exit.
 set -euo pipefail
-export LC_ALL=C  # decimal points in $EPOCHREALTIME and awk, whatever the caller's locale
-
-repo=$(cd "$(dirname "$0")/.." && pwd)
-shared="$repo/../shared"
-
-usage() {
-  sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0" >&2
-  exit 64
-}
+# usage, log, die, and the statistics of interleaved samples (stats, figure, pair_ratios); it sets
+# repo, shared and LC_ALL=C (decimal points in $EPOCHREALTIME and awk).
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
 
 points=1000000
 mariadb_points=2000
 regions_file="$shared/data/geo/regions.geojson"
+samples=5
+rows_file=""
 install=true
 keep_work=false
 while [[ $# -gt 0 ]]; do
@@ -42,19 +46,18 @@ while [[ $# -gt 0 ]]; do
     --points) points=${2:?}; shift 2 ;;
     --mariadb-points) mariadb_points=${2:?}; shift 2 ;;
     --regions) regions_file=${2:?}; shift 2 ;;
+    --samples) samples=${2:?}; shift 2 ;;
+    --rows) rows_file=${2:?}; shift 2 ;;
     --skip-install) install=false; shift ;;
     --keep-work) keep_work=true; shift ;;
     -h | --help) usage ;;
     *) echo "peers.sh: unknown option $1" >&2; usage ;;
   esac
 done
-for n in "$points" "$mariadb_points"; do
+for n in "$points" "$mariadb_points" "$samples"; do
   [[ $n =~ ^[1-9][0-9]*$ ]] || { echo "peers.sh: not a positive integer: $n" >&2; exit 64; }
 done
 ((mariadb_points <= points)) || mariadb_points=$points
-
-log() { echo "peers: $*" >&2; }
-die() { echo "peers: error: $*" >&2; exit 1; }
 
 [[ -r $regions_file ]] || die "$regions_file is missing"
 regions_file=$(cd "$(dirname "$regions_file")" && pwd)/$(basename "$regions_file")
@@ -131,14 +134,14 @@ stop_mariadb() {
   if [[ -n $maria_pid ]]; then stop_pid "$maria_pid" TERM; fi
   maria_pid=""
 }
-cleanup() {
+peers_cleanup() {
   local status=$?
   stop_postgres
   stop_mariadb
   if $keep_work; then log "work files kept in $work"; else rm -rf "$work"; fi
   exit "$status"
 }
-trap cleanup EXIT
+trap peers_cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
@@ -176,46 +179,7 @@ with open(sys.argv[2], "w", encoding="utf-8") as out:
 PY
 region_count=$(wc -l <"$work/regions.tsv")
 
-# ---- Ours: the region index and the GEOS baseline --------------------------------------------------
-
-log "our matcher and GEOS on $points points"
-"$matcher" "$regions_file" "$work/points.csv" --repeat 3 --answers "$work/answers-ours.csv" \
-  --geos-answers "$work/answers-geos.csv" >"$work/ours.txt"
-ours() { awk -v k="$1" -v n="${2:-}" '$1 == k && (n == "" || $2 == n) { print $NF }' "$work/ours.txt"; }
-ours_s=$(ours seconds indexed)
-geos_s=$(ours seconds geos)
-index_build_s=$(ours index_build_seconds)
-
-# ---- geopandas --------------------------------------------------------------------------------------
-
-log "geopandas sjoin on $points points"
-"$py" - "$regions_file" "$work/points.csv" "$work/answers-geopandas.csv" >"$work/geopandas.txt" <<'PY'
-import sys, time
-
-import geopandas as gpd
-import pandas as pd
-
-regions_path, points_path, answers_path = sys.argv[1:4]
-regions = gpd.read_file(regions_path)
-regions["ordinal"] = range(len(regions))
-# round_trip: the correctly rounded parse (pandas' default fast parser may be off by an ulp).
-table = pd.read_csv(points_path, dtype={"id": str}, float_precision="round_trip")
-points = gpd.GeoDataFrame({"id": table["id"]}, geometry=gpd.points_from_xy(table["lon"], table["lat"]),
-                          crs=regions.crs)
-start = time.perf_counter()  # the join alone, its spatial index included
-joined = gpd.sjoin(points, regions[["ordinal", "code", "geometry"]], how="inner", predicate="within")
-seconds = time.perf_counter() - start
-several = int(joined["id"].duplicated().sum())
-first = joined.sort_values("ordinal").drop_duplicates("id")
-first[["id", "code"]].to_csv(answers_path, index=False)
-print(f"seconds {seconds:.6f}")
-print(f"several_regions {several}")
-print(f"version {gpd.__version__}")
-PY
-geopandas_s=$(awk '$1 == "seconds" { print $2 }' "$work/geopandas.txt")
-geopandas_version=$(awk '$1 == "version" { print $2 }' "$work/geopandas.txt")
-
-# ---- PostGIS ----------------------------------------------------------------------------------------
+# ---- The servers: PostGIS and MariaDB, each loaded and indexed once (untimed) -------------------
 
 # PostgreSQL refuses to run as root: as root, its cluster belongs to the postgres account that
 # Debian's postgresql-common creates. The client (psql) runs as us, over the cluster's socket.
@@ -238,6 +202,7 @@ log "starting a private PostgreSQL in $pg_dir"
   { cat "$work/pg_ctl.log" "$pg_dir/server.log" >&2; die "PostgreSQL did not start"; }
 pg_pid=$(head -n 1 "$pg_dir/data/postmaster.pid")
 pg() { psql -X -q -v ON_ERROR_STOP=1 -h "$pg_dir/sock" -U postgres -d postgres "$@"; }
+log "loading $points points into PostGIS"
 pg <<SQL >&2
 CREATE EXTENSION postgis;
 CREATE TABLE regions (ordinal int PRIMARY KEY, code text, name text, geojson text);
@@ -258,18 +223,6 @@ postgres_version=$(pg -At -c "SHOW server_version" | cut -d' ' -f1)
 pg_join="SELECT p.id, min(r.ordinal) AS ordinal, count(*) AS matches
   FROM regions r JOIN points p ON ST_Contains(r.geom, p.geom) GROUP BY p.id"
 pg -c "EXPLAIN $pg_join" >"$work/postgis-plan.txt"
-log "PostGIS ST_Contains on $points points"
-# psql's \timing: the statement's time, measured by the client, the connection's start excluded.
-pg >"$work/postgis.txt" <<SQL
-\timing on
-CREATE TABLE matched AS $pg_join;
-SQL
-postgis_s=$(awk '/^Time: / { printf "%.6f", $2 / 1000 }' "$work/postgis.txt")
-pg -c "\\copy (SELECT m.id, r.code FROM matched m JOIN regions r USING (ordinal)) TO '$work/answers-postgis.csv' WITH (FORMAT csv, HEADER true)"
-postgis_several=$(pg -At -c "SELECT count(*) FROM matched WHERE matches > 1")
-stop_postgres
-
-# ---- MariaDB ----------------------------------------------------------------------------------------
 
 maria_dir="$work/mariadb"
 mkdir -p "$maria_dir/tmp"
@@ -314,15 +267,108 @@ SQL
 maria_join="SELECT p.id, MIN(r.ordinal) AS ordinal, COUNT(*) AS matches
   FROM regions r JOIN points p ON ST_Contains(r.g, p.g) GROUP BY p.id"
 maria -D peers -e "EXPLAIN $maria_join" >"$work/mariadb-plan.txt"
-log "MariaDB ST_Contains on $mariadb_points points"
+
+# geopandas: a fresh interpreter per sample, as every other tool's sample starts afresh (the
+# script is not named geopandas.py, which would shadow the module it imports).
+cat >"$work/sjoin_geopandas.py" <<'PY'
+import sys, time
+
+import geopandas as gpd
+import pandas as pd
+
+regions_path, points_path, answers_path = sys.argv[1:4]
+regions = gpd.read_file(regions_path)
+regions["ordinal"] = range(len(regions))
+# round_trip: the correctly rounded parse (pandas' default fast parser may be off by an ulp).
+table = pd.read_csv(points_path, dtype={"id": str}, float_precision="round_trip")
+points = gpd.GeoDataFrame({"id": table["id"]}, geometry=gpd.points_from_xy(table["lon"], table["lat"]),
+                          crs=regions.crs)
+start = time.perf_counter()  # the join alone, its spatial index included
+joined = gpd.sjoin(points, regions[["ordinal", "code", "geometry"]], how="inner", predicate="within")
+seconds = time.perf_counter() - start
+print(f"seconds {seconds:.6f}")
+print(f"several_regions {int(joined['id'].duplicated().sum())}")
+print(f"version {gpd.__version__}")
+if answers_path != "-":
+    first = joined.sort_values("ordinal").drop_duplicates("id")
+    first[["id", "code"]].to_csv(answers_path, index=False)
+PY
+
+# ---- One sample of each tool: sample_TOOL ROUND sets seconds ---------------------------------------
+# Round 0 is the warm-up: its answers are kept for the comparison below, its times are not.
+
+# answers_to TOOL ROUND: where round 0 writes the tool's answers; "-" for the other rounds.
+answers_to() { if (($2 == 0)); then echo "$work/answers-$1.csv"; else echo -; fi; }
+
+# match_sample TOOL MATCHER ANSWERS_FLAG ROUND: one timed pass of meteo_match_points' MATCHER over
+# every point, after an untimed one (GEOS prepares its geometries on first use); the index is
+# built untimed.
+match_sample() {
+  local answers=()
+  (($4 > 0)) || answers=("$3" "$(answers_to "$1" 0)")
+  "$matcher" "$regions_file" "$work/points.csv" --matcher "$2" --repeat 1 "${answers[@]}" \
+    >"$work/$1.txt"
+  seconds=$(awk -v k="$2" '$1 == "seconds" && $2 == k { print $3 }' "$work/$1.txt")
+}
+sample_ours() {
+  match_sample ours indexed --answers "$1"
+  index_build_s=$(awk '$1 == "index_build_seconds" { print $2 }' "$work/ours.txt")
+}
+sample_geos() { match_sample geos geos --geos-answers "$1"; }
+
+sample_geopandas() {
+  "$py" "$work/sjoin_geopandas.py" "$regions_file" "$work/points.csv" "$(answers_to geopandas "$1")" \
+    >"$work/geopandas.txt"
+  seconds=$(awk '$1 == "seconds" { print $2 }' "$work/geopandas.txt")
+  geopandas_version=$(awk '$1 == "version" { print $2 }' "$work/geopandas.txt")
+  geopandas_several=$(awk '$1 == "several_regions" { print $2 }' "$work/geopandas.txt")
+}
+
+# psql's \timing: the statement's time, measured by the client, the connection's start excluded.
+sample_postgis() {
+  pg >"$work/postgis.txt" <<SQL
+SET client_min_messages = warning;
+DROP TABLE IF EXISTS matched;
+\\timing on
+CREATE TABLE matched AS $pg_join;
+SQL
+  seconds=$(awk '/^Time: / { printf "%.6f", $2 / 1000 }' "$work/postgis.txt")
+  (($1 > 0)) || pg -c "\\copy (SELECT m.id, r.code FROM matched m JOIN regions r USING (ordinal)) TO '$(answers_to postgis 0)' WITH (FORMAT csv, HEADER true)"
+  postgis_several=$(pg -At -c "SELECT count(*) FROM matched WHERE matches > 1")
+}
+
 # The server's clock: NOW(6) is each statement's start, so the difference is the join's time.
-mariadb_s=$(maria -D peers -e "SET @start = NOW(6); CREATE TABLE matched AS $maria_join;
-  SELECT TIMESTAMPDIFF(MICROSECOND, @start, NOW(6)) / 1e6")
-{
-  echo "id,code"
-  maria -D peers -e "SELECT m.id, r.code FROM matched m JOIN regions r USING (ordinal)" | tr '\t' ','
-} >"$work/answers-mariadb.csv"
-mariadb_several=$(maria -D peers -e "SELECT COUNT(*) FROM matched WHERE matches > 1")
+sample_mariadb() {
+  seconds=$(maria -D peers -e "DROP TABLE IF EXISTS matched; SET @start = NOW(6);
+    CREATE TABLE matched AS $maria_join; SELECT TIMESTAMPDIFF(MICROSECOND, @start, NOW(6)) / 1e6")
+  if (($1 == 0)); then
+    {
+      echo "id,code"
+      maria -D peers -e "SELECT m.id, r.code FROM matched m JOIN regions r USING (ordinal)" | tr '\t' ','
+    } >"$(answers_to mariadb 0)"
+  fi
+  mariadb_several=$(maria -D peers -e "SELECT COUNT(*) FROM matched WHERE matches > 1")
+}
+
+# ---- The rounds ------------------------------------------------------------------------------------
+
+tools=(ours geos geopandas postgis mariadb)
+declare -A runs  # tool -> its samples' seconds, in round order
+for ((round = 0; round <= samples; round++)); do
+  # Round r starts with tool r - 1 (mod 5), and the others follow in the list's order.
+  for ((k = 0; k < ${#tools[@]}; k++)); do
+    tool=${tools[(round + ${#tools[@]} - 1 + k) % ${#tools[@]}]}
+    "sample_$tool" "$round"
+    [[ -n $seconds ]] || die "no time from the $tool sample of round $round (see $work)"
+    if ((round == 0)); then
+      log "warm-up round, $tool: $seconds s (not counted)"
+    else
+      runs[$tool]+="${runs[$tool]:+ }$seconds"
+      log "round $round of $samples, $tool: $seconds s"
+    fi
+  done
+done
+stop_postgres
 stop_mariadb
 
 # ---- Same answers? ---------------------------------------------------------------------------------
@@ -373,29 +419,42 @@ PY
 # ---- Report ----------------------------------------------------------------------------------------
 
 agree() { awk -v t="$1" -v f="$2" '$1 == t { print $f }' "$work/agreement.txt"; }
-ours_rate=$(awk -v n="$points" -v s="$ours_s" 'BEGIN { printf "%.0f", n / s }')
-rows=()
-# row TOOL POINTS SECONDS KEY: KEY names the tool in agreement.txt ("-" for ours).
+# per_point "S ..." N: each sample's seconds per point.
+per_point() { awk -v s="$1" -v n="$2" 'BEGIN { k = split(s, t, " ")
+  for (i = 1; i <= k; i++) printf "%s%.6e", (i > 1 ? " " : ""), t[i] / n }'; }
+# rates "S ..." N: each sample's points per second.
+rates() { awk -v s="$1" -v n="$2" 'BEGIN { k = split(s, t, " ")
+  for (i = 1; i <= k; i++) printf "%s%.0f", (i > 1 ? " " : ""), (t[i] > 0 ? n / t[i] : 0) }'; }
+ours_per_point=$(per_point "${runs[ours]}" "$points")
+table=()
+combined=()
+regions_name=$(basename "$regions_file" .geojson)
+# row TOOL KEY POINTS [CASE]: KEY names the tool in runs and agreement.txt; CASE, the peer's
+# case text in the combined rows.
 row() {
-  local tool=$1 n=$2 s=$3 key=$4 rate ratio same="-" border="-" other="-"
-  rate=$(awk -v n="$n" -v s="$s" 'BEGIN { printf "%.0f", n / s }')
-  # Time per point relative to ours: 10 means ten times our time for each point.
-  ratio=$(awk -v r="$rate" -v o="$ours_rate" 'BEGIN { printf (o / r < 100 ? "%.2f" : "%.0f"), o / r }')
-  if [[ $key != - ]]; then
+  local tool=$1 key=$2 n=$3 case_text=${4:-} ratio same border="-" other="-"
+  # Time per point relative to ours, round by round: 10 means ten times our time for each point.
+  ratio=$(figure "$(pair_ratios "$(per_point "${runs[$key]}" "$n")" "$ours_per_point")" 2)
+  if [[ $key != ours ]]; then
     same="$(agree "$key" 2)/$n"
     border=$(agree "$key" 3)
     other=$(agree "$key" 4)
   else
     same="$n/$n"
   fi
-  rows+=("| $tool | $n | $s | $rate | $ratio | $same | $border | $other |")
+  table+=("| $tool | $n | $(figure "${runs[$key]}" 6) | $(figure "$(rates "${runs[$key]}" "$n")" 0) | $ratio | $same | $border | $other |")
+  [[ -z $case_text ]] ||
+    combined+=("| peer: $case_text vs region index, $regions_name; s, ratio = the peer's time per point / ours | $n points | $(figure "${runs[ours]}" 6) | $(figure "${runs[$key]}" 6) | $ratio | - | - | - |")
 }
-row "meteo-etl region index (ours)" "$points" "$ours_s" -
-row "GEOS prepared geometries + STRtree, covers (our baseline)" "$points" "$geos_s" geos
-row "geopandas $geopandas_version sjoin, within (rtree index)" "$points" "$geopandas_s" geopandas
-row "PostGIS $postgis_version ST_Contains join, GiST (PostgreSQL $postgres_version)" "$points" \
-  "$postgis_s" postgis
-row "MariaDB ${mariadb_version%%-*} ST_Contains join" "$mariadb_points" "$mariadb_s" mariadb
+row "meteo-etl region index (ours)" ours "$points"
+row "GEOS prepared geometries + STRtree, covers (our baseline)" geos "$points" \
+  "GEOS prepared + STRtree (covers)"
+row "geopandas $geopandas_version sjoin, within (rtree index)" geopandas "$points" \
+  "geopandas $geopandas_version sjoin (within, rtree)"
+row "PostGIS $postgis_version ST_Contains join, GiST (PostgreSQL $postgres_version)" postgis \
+  "$points" "PostGIS $postgis_version ST_Contains + GiST"
+row "MariaDB ${mariadb_version%%-*} ST_Contains join" mariadb "$mariadb_points" \
+  "MariaDB ${mariadb_version%%-*} ST_Contains + SPATIAL (ours on $points points)"
 
 # Whether each database's plan used the index on the points (EXPLAIN, kept in the work files).
 if grep -q "Index Scan on points_geom_idx" "$work/postgis-plan.txt"; then
@@ -414,16 +473,22 @@ geos_version=$(geos-config --version 2>/dev/null || echo '?')
 {
   echo "Region matching, $(basename "$regions_file") ($region_count regions), uniform random points (seed 7) over lon -5.5..10, lat 41..51.5"
   echo
+  echo "Every figure: median (min..max) of $samples rounds after an untimed warm-up round, the tools' order rotated each round. Time per point / ours: the median of the per-round ratios (min..max of those ratios)."
+  echo
   echo "| tool | points | seconds | points/s | time per point / ours | same region as ours | differs, on a border | differs, elsewhere |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|"
-  printf '%s\n' "${rows[@]}"
+  printf '%s\n' "${table[@]}"
   echo
-  echo "- Timed: ours and GEOS, the median of 3 passes after an untimed one (the index built beforehand in $index_build_s s, once per region set: the tool caches it); geopandas, the sjoin call; PostGIS and MariaDB, the join query (CREATE TABLE ... AS SELECT, GROUP BY point), data loaded and indexed beforehand. One thread each (PostgreSQL without parallel workers)."
+  echo "- Timed: ours and GEOS, one pass over the points after an untimed one, in a process of their own (the index built beforehand in $index_build_s s, once per region set: the tool caches it); geopandas, the sjoin call; PostGIS and MariaDB, the join query (CREATE TABLE ... AS SELECT, GROUP BY point), data loaded and indexed once beforehand, both servers up through every round. One thread each (PostgreSQL without parallel workers)."
   echo "- Plans: PostGIS, $postgis_plan; MariaDB, $maria_plan."
-  echo "- Points in several regions (the first in file order counted): geopandas $(awk '$1 == "several_regions" { print $2 }' "$work/geopandas.txt"), PostGIS $postgis_several, MariaDB $mariadb_several."
+  echo "- Points in several regions (the first in file order counted): geopandas $geopandas_several, PostGIS $postgis_several, MariaDB $mariadb_several."
   echo
   echo "Machine: $(lscpu | sed -n 's/^Model name: *//p' | head -n 1), nproc $(nproc), $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo), Debian $(cat /etc/debian_version 2>/dev/null || echo '?'), kernel $(uname -r), GEOS $geos_version, $(date -u +%Y-%m-%dT%H:%M:%SZ); load average at the start $load_at_start, at the end $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$work/report.md"
+if [[ -n $rows_file ]]; then
+  printf '%s\n' "${combined[@]}" >"$rows_file"
+  log "rows written to $rows_file"
+fi
 if [[ $(awk '{ s += $4 } END { print s + 0 }' "$work/agreement.txt") -gt 0 ]]; then
   log "some answers differ off the borders (listed above)"
 fi

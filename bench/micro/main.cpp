@@ -77,6 +77,11 @@ int main(int argc, char** argv) {
   benchmark::Initialize(&remaining, arguments.data());
   if (benchmark::ReportUnrecognizedArguments(remaining, arguments.data())) return 2;
   benchmark::AddCustomContext("meteo_scale", scale);
+  // The input sizes, for the rows column of ratio_table.py's rows.
+  const meteo::bench::BenchScale& sizes = meteo::bench::bench_scale();
+  benchmark::AddCustomContext("meteo_match_points", std::to_string(sizes.match_points));
+  benchmark::AddCustomContext("meteo_payload_readings", std::to_string(sizes.payload_readings));
+  benchmark::AddCustomContext("meteo_batch_readings", std::to_string(sizes.batch_readings));
   if (index_depth) benchmark::AddCustomContext("meteo_index_max_depth", *index_depth);
 
   FailureRecordingReporter reporter(benchmark::CreateDefaultDisplayReporter());

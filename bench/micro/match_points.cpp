@@ -1,15 +1,17 @@
 // meteo_match_points: our region matchers on a given file of points, so that bench/peers.sh can
 // put other tools (geopandas, PostGIS, MariaDB) beside them on exactly the same points.
 //
-//   meteo_match_points REGIONS.geojson POINTS.csv [--repeat N] [--answers FILE]
-//                      [--geos-answers FILE]
+//   meteo_match_points REGIONS.geojson POINTS.csv [--repeat N] [--matcher indexed|geos|both]
+//                      [--answers FILE] [--geos-answers FILE]
 //
 // POINTS.csv: a header line, then `id,lon,lat` per line (WGS84 degrees). The regions are read as
 // `regions load` reads a GeoJSON set (properties `code` and `nom`). Both matchers of
 // include/meteo/geo.hpp match every point: the region index (what the tool uses) and the GEOS
-// prepared-geometry baseline. Prints `key value...` lines: points/s of each, how often they
-// disagree, the number of points per region. --answers / --geos-answers write each point's
-// region code (`id,code`, code empty when outside) for comparing answers point by point.
+// prepared-geometry baseline; --matcher runs only one of them, so that bench/peers.sh can time
+// each in its own process, interleaved with the peers. Prints `key value...` lines: points/s of
+// each, how often they disagree (both run), the number of points per region (the index run).
+// --answers / --geos-answers write each point's region code (`id,code`, code empty when outside)
+// for comparing answers point by point.
 #include <algorithm>
 #include <charconv>
 #include <chrono>
@@ -104,15 +106,37 @@ void report(const char* name, std::size_t points, double seconds) {
   std::printf("points_per_second %s %.0f\n", name, static_cast<double>(points) / seconds);
 }
 
+constexpr const char* kUsage =
+    "usage: meteo_match_points REGIONS.geojson POINTS.csv [--repeat N] "
+    "[--matcher indexed|geos|both] [--answers FILE] [--geos-answers FILE]\n";
+
+void report_counts(const std::vector<meteo::Region>& regions, const Answers& answers) {
+  std::vector<std::size_t> counts(regions.size(), 0);
+  std::size_t outside = 0;
+  for (const auto& answer : answers) {
+    if (answer) {
+      ++counts[*answer];
+    } else {
+      ++outside;
+    }
+  }
+  for (std::size_t r = 0; r < regions.size(); ++r) {
+    std::printf("count %s %zu %s\n", regions[r].code.c_str(), counts[r], regions[r].name.c_str());
+  }
+  std::printf("outside %zu\n", outside);
+}
+
 int run(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
-  std::string answers_path, geos_answers_path;
+  std::string answers_path, geos_answers_path, which = "both";
   int repeat = 3;
   std::vector<std::string> files;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const bool has_value = i + 1 < args.size();
     if (args[i] == "--repeat" && has_value) {
       repeat = std::max(1, std::stoi(args[++i]));
+    } else if (args[i] == "--matcher" && has_value) {
+      which = args[++i];
     } else if (args[i] == "--answers" && has_value) {
       answers_path = args[++i];
     } else if (args[i] == "--geos-answers" && has_value) {
@@ -121,9 +145,11 @@ int run(int argc, char** argv) {
       files.push_back(args[i]);
     }
   }
-  if (files.size() != 2) {
-    std::cerr << "usage: meteo_match_points REGIONS.geojson POINTS.csv [--repeat N] "
-                 "[--answers FILE] [--geos-answers FILE]\n";
+  const bool run_indexed = which == "indexed" || which == "both";
+  const bool run_geos = which == "geos" || which == "both";
+  if (files.size() != 2 || !(run_indexed || run_geos) || (!answers_path.empty() && !run_indexed) ||
+      (!geos_answers_path.empty() && !run_geos)) {
+    std::cerr << kUsage;
     return 64;
   }
 
@@ -133,36 +159,29 @@ int run(int argc, char** argv) {
       meteo::parse_region_document(meteo::bench::read_text(files[0]), spec);
   const std::vector<Point> points = read_points(files[1]);
   if (points.empty()) throw std::runtime_error(files[1] + " has no points");
-
-  // No cache directory: the index is built from the contours, and its build time reported apart
-  // (the tool builds it once per region set version and caches it).
-  const auto indexed = meteo::make_indexed_matcher(regions);
-  const auto geos = meteo::make_geos_matcher(regions);
+  std::printf("regions %zu\npoints %zu\nrepeat %d\n", regions.size(), points.size(), repeat);
 
   Answers indexed_answers, geos_answers;
-  const double indexed_seconds = time_matcher(*indexed, points, repeat, indexed_answers);
-  const double geos_seconds = time_matcher(*geos, points, repeat, geos_answers);
-
-  std::printf("regions %zu\npoints %zu\nrepeat %d\n", regions.size(), points.size(), repeat);
-  std::printf("index_build_seconds %.3f\n", indexed->stats().build_seconds);
-  report("indexed", points.size(), indexed_seconds);
-  report("geos", points.size(), geos_seconds);
-  std::size_t disagreements = 0;
-  std::vector<std::size_t> counts(regions.size(), 0);
-  std::size_t outside = 0;
-  for (std::size_t i = 0; i < points.size(); ++i) {
-    disagreements += indexed_answers[i] != geos_answers[i] ? 1 : 0;
-    if (indexed_answers[i]) {
-      ++counts[*indexed_answers[i]];
-    } else {
-      ++outside;
+  if (run_indexed) {
+    // No cache directory: the index is built from the contours, and its build time reported
+    // apart (the tool builds it once per region set version and caches it).
+    const auto indexed = meteo::make_indexed_matcher(regions);
+    const double seconds = time_matcher(*indexed, points, repeat, indexed_answers);
+    std::printf("index_build_seconds %.3f\n", indexed->stats().build_seconds);
+    report("indexed", points.size(), seconds);
+    report_counts(regions, indexed_answers);
+  }
+  if (run_geos) {
+    const auto geos = meteo::make_geos_matcher(regions);
+    report("geos", points.size(), time_matcher(*geos, points, repeat, geos_answers));
+  }
+  if (run_indexed && run_geos) {
+    std::size_t disagreements = 0;
+    for (std::size_t i = 0; i < points.size(); ++i) {
+      disagreements += indexed_answers[i] != geos_answers[i] ? 1 : 0;
     }
+    std::printf("disagreements_indexed_geos %zu\n", disagreements);
   }
-  std::printf("disagreements_indexed_geos %zu\n", disagreements);
-  for (std::size_t r = 0; r < regions.size(); ++r) {
-    std::printf("count %s %zu %s\n", regions[r].code.c_str(), counts[r], regions[r].name.c_str());
-  }
-  std::printf("outside %zu\n", outside);
 
   if (!answers_path.empty()) write_answers(answers_path, points, indexed_answers, regions);
   if (!geos_answers_path.empty()) write_answers(geos_answers_path, points, geos_answers, regions);
