@@ -1,11 +1,11 @@
-# What bench/e2e.sh and bench/ab.sh share, sourced by both: building a clean export of a commit,
+# What the scripts of bench/ share (e2e.sh, ab.sh, synop_ingest.sh...), sourced by them: building a clean export of a commit,
 # the private MariaDB and its cleanup, the simulators, the tool's configurations, and timing one
 # command. Not a script of its own.
 #
 # Globals it reads: keep_work (true|false). Globals it sets: repo, shared, work, db_dir, socket,
-# sim_pid, sim_url, portal_url, portal_from, portal_now, seconds, rss_mb, mariadb_version,
-# load_at_start, loaded. The caller sets bin (the meteo-etl that prepare_database runs), sensor_sim and
-# portal_sim before using them.
+# sim_pid, sim_url, portal_url, portal_from, portal_now, synop_records, seconds, rss_mb,
+# mariadb_version, load_at_start, loaded. The caller sets bin (the meteo-etl that prepare_database
+# runs), sensor_sim and portal_sim before using them.
 # shellcheck shell=bash disable=SC2034,SC2154 # those globals are set and read by the callers
 
 export LC_ALL=C  # decimal points in $EPOCHREALTIME and awk, whatever the caller's locale
@@ -352,6 +352,81 @@ region_sets = ["toulouse-communes"]
 [sources.http]
 timeout_ms = 600000
 retry_attempts = 1
+TOML
+}
+
+# ---- The SYNOP month ----------------------------------------------------------------------------------
+
+# make_synop_month STATIONS FILE: a month of SYNOP for `ingest --file` (issue #21's "a month of
+# SYNOP at about 60 stations"): meteo-portal-sim --synop's exports/json of December 2023 (its 26
+# stations, fetched once with curl), its stations copied under other WMO ids ("9" + the id's last
+# four digits, then "8"...) up to STATIONS; the copies keep their coordinates, so they match the
+# same regions, and the records stay in date order. Sets synop_records.
+make_synop_month() {
+  local wanted=$1 file=$2
+  rm -f "$work/synop.port"
+  "$portal_sim" --port 0 --port-file "$work/synop.port" --synop \
+    --now 2024-01-01T00:00:00Z --from 2023-12-01T00:00:00Z --no-future-row \
+    2>>"$work/synop-portal.log" &
+  sim_pid=$!
+  until [[ -s $work/synop.port ]]; do
+    kill -0 "$sim_pid" 2>/dev/null || die "meteo-portal-sim --synop exited (see $work/synop-portal.log)"
+    sleep 0.05
+  done
+  curl -sS --fail -o "$work/synop-export.json" \
+    "http://127.0.0.1:$(cat "$work/synop.port")/api/explore/v2.1/catalog/datasets/donnees-synop-essentielles-omm/exports/json" ||
+    die "could not fetch the SYNOP export from the simulator"
+  stop_sim
+  python3 - "$work/synop-export.json" "$file" "$wanted" <<'PY'
+import json, sys
+records = json.load(open(sys.argv[1]))
+wanted = int(sys.argv[3])
+ids = sorted({r["numer_sta"] for r in records})
+copies = []
+for k in range(wanted):
+    prefix = "" if k < len(ids) else str(9 - (k // len(ids) - 1))
+    copies.append((ids[k % len(ids)], ids[k % len(ids)] if not prefix else prefix + ids[k % len(ids)][1:]))
+out = []
+for r in records:
+    for source_id, new_id in copies:
+        if r["numer_sta"] == source_id:
+            out.append(dict(r, numer_sta=new_id))
+json.dump(out, open(sys.argv[2], "w"))
+PY
+  rm -f "$work/synop-export.json"
+  synop_records=$(python3 -c 'import json, sys; print(len(json.load(open(sys.argv[1]))))' "$file")
+}
+
+# write_synop_config FILE DATABASE ARCHIVE: the source synop-france of config/synop-france.toml,
+# for files only (ingest --file), in a new empty DATABASE.
+write_synop_config() {
+  sql -e "DROP DATABASE IF EXISTS \`$2\`; CREATE DATABASE \`$2\` CHARACTER SET utf8mb4"
+  cat >"$1" <<TOML
+[database]
+socket = "$socket"
+user = "root"
+name = "$2"
+
+[archive]
+root = "$3"
+
+[verify]
+after_run = false
+
+[[region_sets]]
+name = "fr-regions"
+location = "$shared/data/geo/regions.geojson"
+
+[[sources]]
+name = "synop-france"
+type = "opendatasoft-stations"
+base_url = "http://127.0.0.1:9"
+datasets = ["donnees-synop-essentielles-omm"]
+station_field = "numer_sta"
+start = "2023-12-01T00"
+region_sets = ["fr-regions"]
+[sources.daily]
+time_zone = "Europe/Paris"
 TOML
 }
 
