@@ -2,9 +2,9 @@
 # Every benchmark behind docs/benchmarks.md, in one command: the micro-benchmarks (ratio tables
 # on stdout, JSON report in build-micro/), then the end-to-end cases (table in build-bench/), and
 # with --peers the peer tools on the matcher's points (it installs geopandas and PostGIS).
-# Each script builds its own Release tree and starts its own servers. A full run takes about an
-# hour on 2 cores, most of it the year-long Toulouse backfill; --tiny is a smoke run of the first
-# two.
+# Each script builds its own Release tree and starts its own servers. A full run took about an
+# hour on 2 cores while the Toulouse backfill covered a year (now a month by default); --tiny is a
+# smoke run of the first two.
 #   bench/all.sh [--tiny] [--peers]
 set -euo pipefail
 cd "$(dirname "$0")/.."
