@@ -3,9 +3,9 @@
 # command. Not a script of its own.
 #
 # Globals it reads: keep_work (true|false). Globals it sets: repo, shared, work, db_dir, socket,
-# sim_pid, sim_url, portal_url, portal_from, portal_now, synop_records, seconds, rss_mb,
-# mariadb_version, load_at_start, loaded. The caller sets bin (the meteo-etl that prepare_database
-# runs), sensor_sim and portal_sim before using them.
+# sim_pid, sim_url, portal_url, portal_from, portal_now, arcgis_url, layer_url, synop_records,
+# seconds, rss_mb, mariadb_version, load_at_start, loaded. The caller sets bin (the meteo-etl that
+# prepare_database runs), sensor_sim, portal_sim and arcgis_sim before using them.
 # shellcheck shell=bash disable=SC2034,SC2154 # those globals are set and read by the callers
 
 export LC_ALL=C  # decimal points in $EPOCHREALTIME and awk, whatever the caller's locale
@@ -427,6 +427,94 @@ start = "2023-12-01T00"
 region_sets = ["fr-regions"]
 [sources.daily]
 time_zone = "Europe/Paris"
+TOML
+}
+
+# ---- The ATMO air-quality layer -------------------------------------------------------------------------
+
+# make_atmo_span DAYS FILE: the hub's CSV of ATMO Occitanie's 72 h layer
+# (../shared/data/atmo, 42 stations), repeated back in time, each copy its span of hours earlier
+# (so the hours follow each other without a gap or an overlap) and renumbered, until it covers more
+# than DAYS days; meteo-arcgis-sim serves it as it serves the real file.
+make_atmo_span() {
+  python3 - "$shared/data/atmo/Mesure_72h_Region_Occitanie_Polluants_Principaux.csv" "$2" "$1" <<'PY'
+import csv, datetime, math, sys
+source, target, days = sys.argv[1], sys.argv[2], int(sys.argv[3])
+with open(source, newline="", encoding="utf-8-sig") as f:
+    rows = list(csv.reader(f))
+header, rows = rows[0], rows[1:]
+start, end, oid = header.index("date_debut"), header.index("date_fin"), header.index("ObjectId")
+form = "%Y-%m-%dT%H:%M:%S.000Z"
+parse = lambda text: datetime.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ")
+starts = [parse(r[start]) for r in rows]
+span = max(starts) - min(starts) + datetime.timedelta(hours=1)
+copies = math.ceil(days * 86400 / span.total_seconds()) + 1
+with open(target, "w", newline="", encoding="utf-8") as f:
+    out = csv.writer(f, lineterminator="\n")
+    out.writerow(header)
+    n = 0
+    for k in range(copies):
+        for r in rows:
+            n += 1
+            copy = list(r)
+            copy[start] = (parse(r[start]) - k * span).strftime(form)
+            copy[end] = (parse(r[end]) - k * span).strftime(form)
+            copy[oid] = str(n)
+            out.writerow(copy)
+PY
+}
+
+# start_arcgis_sim CSV NOW: meteo-arcgis-sim serving CSV with its newest hour just before NOW (its
+# requests logged to $work/arcgis.log); sets arcgis_url (the server) and layer_url.
+start_arcgis_sim() {
+  rm -f "$work/arcgis.port"
+  "$arcgis_sim" --port 0 --port-file "$work/arcgis.port" --csv "$1" --now "$2" \
+    2>>"$work/arcgis.log" &
+  sim_pid=$!
+  until [[ -s $work/arcgis.port ]]; do
+    kill -0 "$sim_pid" 2>/dev/null || die "meteo-arcgis-sim exited (see $work/arcgis.log)"
+    sleep 0.05
+  done
+  arcgis_url="http://127.0.0.1:$(cat "$work/arcgis.port")"
+  layer_url="$arcgis_url/arcgis/rest/services/mesures_occitanie_72h_poll_princ/FeatureServer/0"
+}
+
+# write_air_quality_config FILE DATABASE ARCHIVE START: the source atmo-occitanie of
+# config/toulouse.toml on the simulator's layer, the whole region (where 1=1), matched to the
+# French regions, from START; a day per backfill unit, no weather pairing.
+write_air_quality_config() {
+  sql -e "CREATE DATABASE IF NOT EXISTS \`$2\` CHARACTER SET utf8mb4"
+  cat >"$1" <<TOML
+[database]
+socket = "$socket"
+user = "root"
+name = "$2"
+
+[archive]
+root = "$3"
+
+[verify]
+after_run = false
+
+[[region_sets]]
+name = "fr-regions"
+location = "$shared/data/geo/regions.geojson"
+format = "geojson"
+code_field = "code"
+name_field = "nom"
+matching = "polygon"
+
+[[sources]]
+name = "atmo-occitanie"
+type = "arcgis-air-quality"
+url = "$layer_url"
+start = "$4"
+backfill_window_hours = 24
+accepted_units = ["ug.m-3"]
+region_sets = ["fr-regions"]
+[sources.http]
+timeout_ms = 600000
+retry_attempts = 1
 TOML
 }
 
