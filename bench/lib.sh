@@ -265,6 +265,16 @@ retry_attempts = 1
 TOML
 }
 
+# await_port PORT_FILE NAME LOG: the port the simulator just started in the background ($sim_pid)
+# writes to PORT_FILE once listening, waited for as long as it lives.
+await_port() {
+  until [[ -s $1 ]]; do
+    kill -0 "$sim_pid" 2>/dev/null || die "$2 exited (see $3)"
+    sleep 0.05
+  done
+  cat "$1"
+}
+
 # start_sensor_sim RECORDS SEED: one deterministic payload of RECORDS valid readings, served
 # uncompressed (--identity) so the simulator's own gzip does not count as the tool's time.
 start_sensor_sim() {
@@ -273,12 +283,8 @@ start_sensor_sim() {
   "$sensor_sim" --port 0 --port-file "$port_file" --records "$1" --seed "$2" --identity \
     --api-key "$SENSOR_API_KEY" 2>>"$work/sim.log" &
   sim_pid=$!
-  # Generating 10M readings takes a while: wait as long as the process lives.
-  until [[ -s $port_file ]]; do
-    kill -0 "$sim_pid" 2>/dev/null || die "meteo-sensor-sim exited (see $work/sim.log)"
-    sleep 0.05
-  done
-  sim_url="http://127.0.0.1:$(cat "$port_file")/sensor/temperatures"
+  # Generating 10M readings takes a while: await_port waits as long as the process lives.
+  sim_url="http://127.0.0.1:$(await_port "$port_file" meteo-sensor-sim "$work/sim.log")/sensor/temperatures"
 }
 
 stop_sim() {
@@ -306,11 +312,7 @@ start_portal_sim() {
     --catalog "$toulouse/catalog-v1-search-q-meteo.json" --no-odd-schema --datasets "$1" \
     --now "$portal_now" --from "$portal_from" --no-future-row 2>>"$work/portal.log" &
   sim_pid=$!
-  until [[ -s $work/portal.port ]]; do
-    kill -0 "$sim_pid" 2>/dev/null || die "meteo-portal-sim exited (see $work/portal.log)"
-    sleep 0.05
-  done
-  portal_url="http://127.0.0.1:$(cat "$work/portal.port")"
+  portal_url="http://127.0.0.1:$(await_port "$work/portal.port" meteo-portal-sim "$work/portal.log")"
 }
 
 # write_stations_config FILE DATABASE ARCHIVE [METRICS_FILE]: the source toulouse-stations on
@@ -369,12 +371,10 @@ make_synop_month() {
     --now 2024-01-01T00:00:00Z --from 2023-12-01T00:00:00Z --no-future-row \
     2>>"$work/synop-portal.log" &
   sim_pid=$!
-  until [[ -s $work/synop.port ]]; do
-    kill -0 "$sim_pid" 2>/dev/null || die "meteo-portal-sim --synop exited (see $work/synop-portal.log)"
-    sleep 0.05
-  done
+  local port
+  port=$(await_port "$work/synop.port" "meteo-portal-sim --synop" "$work/synop-portal.log")
   curl -sS --fail -o "$work/synop-export.json" \
-    "http://127.0.0.1:$(cat "$work/synop.port")/api/explore/v2.1/catalog/datasets/donnees-synop-essentielles-omm/exports/json" ||
+    "http://127.0.0.1:$port/api/explore/v2.1/catalog/datasets/donnees-synop-essentielles-omm/exports/json" ||
     die "could not fetch the SYNOP export from the simulator"
   stop_sim
   python3 - "$work/synop-export.json" "$file" "$wanted" <<'PY'
@@ -397,18 +397,19 @@ PY
   synop_records=$(python3 -c 'import json, sys; print(len(json.load(open(sys.argv[1]))))' "$file")
 }
 
-# write_synop_config FILE DATABASE ARCHIVE: the source synop-france of config/synop-france.toml,
-# for files only (ingest --file), in a new empty DATABASE.
-write_synop_config() {
-  sql -e "DROP DATABASE IF EXISTS \`$2\`; CREATE DATABASE \`$2\` CHARACTER SET utf8mb4"
-  cat >"$1" <<TOML
+# fr_regions_config_head DATABASE ARCHIVE: the start of a configuration on the private server
+# whose sources match the French regions (the tool's defaults: geojson, code, nom, polygons), no
+# verify after a run; DATABASE made new and empty.
+fr_regions_config_head() {
+  sql -e "DROP DATABASE IF EXISTS \`$1\`; CREATE DATABASE \`$1\` CHARACTER SET utf8mb4"
+  cat <<TOML
 [database]
 socket = "$socket"
 user = "root"
-name = "$2"
+name = "$1"
 
 [archive]
-root = "$3"
+root = "$2"
 
 [verify]
 after_run = false
@@ -417,6 +418,15 @@ after_run = false
 name = "fr-regions"
 location = "$shared/data/geo/regions.geojson"
 
+TOML
+}
+
+# write_synop_config FILE DATABASE ARCHIVE: the source synop-france of config/synop-france.toml,
+# for files only (ingest --file), in a new empty DATABASE.
+write_synop_config() {
+  {
+    fr_regions_config_head "$2" "$3"
+    cat <<TOML
 [[sources]]
 name = "synop-france"
 type = "opendatasoft-stations"
@@ -428,6 +438,7 @@ region_sets = ["fr-regions"]
 [sources.daily]
 time_zone = "Europe/Paris"
 TOML
+  } >"$1"
 }
 
 # ---- The ATMO air-quality layer -------------------------------------------------------------------------
@@ -471,39 +482,17 @@ start_arcgis_sim() {
   "$arcgis_sim" --port 0 --port-file "$work/arcgis.port" --csv "$1" --now "$2" \
     2>>"$work/arcgis.log" &
   sim_pid=$!
-  until [[ -s $work/arcgis.port ]]; do
-    kill -0 "$sim_pid" 2>/dev/null || die "meteo-arcgis-sim exited (see $work/arcgis.log)"
-    sleep 0.05
-  done
-  arcgis_url="http://127.0.0.1:$(cat "$work/arcgis.port")"
+  arcgis_url="http://127.0.0.1:$(await_port "$work/arcgis.port" meteo-arcgis-sim "$work/arcgis.log")"
   layer_url="$arcgis_url/arcgis/rest/services/mesures_occitanie_72h_poll_princ/FeatureServer/0"
 }
 
 # write_air_quality_config FILE DATABASE ARCHIVE START: the source atmo-occitanie of
 # config/toulouse.toml on the simulator's layer, the whole region (where 1=1), matched to the
-# French regions, from START; a day per backfill unit, no weather pairing.
+# French regions, from START; a day per backfill unit, no weather pairing; DATABASE new and empty.
 write_air_quality_config() {
-  sql -e "CREATE DATABASE IF NOT EXISTS \`$2\` CHARACTER SET utf8mb4"
-  cat >"$1" <<TOML
-[database]
-socket = "$socket"
-user = "root"
-name = "$2"
-
-[archive]
-root = "$3"
-
-[verify]
-after_run = false
-
-[[region_sets]]
-name = "fr-regions"
-location = "$shared/data/geo/regions.geojson"
-format = "geojson"
-code_field = "code"
-name_field = "nom"
-matching = "polygon"
-
+  {
+    fr_regions_config_head "$2" "$3"
+    cat <<TOML
 [[sources]]
 name = "atmo-occitanie"
 type = "arcgis-air-quality"
@@ -516,6 +505,7 @@ region_sets = ["fr-regions"]
 timeout_ms = 600000
 retry_attempts = 1
 TOML
+  } >"$1"
 }
 
 # ---- Report ----------------------------------------------------------------------------------------
