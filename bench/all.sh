@@ -118,8 +118,10 @@ echo "all.sh: report written to $out" >&2
 if $doc; then
   begin='<!-- bench/all.sh report: begin -->'
   end='<!-- bench/all.sh report: end -->'
-  grep -qxF "$begin" docs/benchmarks.md && grep -qxF "$end" docs/benchmarks.md ||
-    { echo "all.sh: docs/benchmarks.md lacks the report's markers" >&2; exit 1; }
+  if ! grep -qxF "$begin" docs/benchmarks.md || ! grep -qxF "$end" docs/benchmarks.md; then
+    echo "all.sh: docs/benchmarks.md lacks the report's markers" >&2
+    exit 1
+  fi
   awk -v begin="$begin" -v end="$end" -v report="$report" '
     $0 == begin { print; while ((getline line < report) > 0) print line; skip = 1; next }
     $0 == end { skip = 0 }

@@ -11,26 +11,37 @@
 #   2. linear scaling: seconds per million readings beyond the fixed start-up (the median of runs
 #      of 1 reading), at each size vs at the size before it (goal: ratio <= 1.5);
 #   3. `replay --jobs 2` vs `replay --jobs 1` over one archive of 8 payloads (goal: speedup > 1);
-#   4. Toulouse `backfill` of S stations x D days from meteo-portal-sim vs the simulator's own time
-#      to serve the tool's requests (its request log replayed by one sequential curl) plus LOAD
-#      DATA of the observations the tool stored, in primary key order (source, dataset_id,
-#      observed_at) (goal: ratio <= 2).
+#   4. Toulouse `backfill` of S stations x D days (default 45 x 31, the issue's goal) from
+#      meteo-portal-sim vs the simulator's own time to serve the tool's requests (its request log
+#      replayed by one sequential curl) plus LOAD DATA of the observations the tool stored, in
+#      primary key order (source, dataset_id, observed_at) (goal: ratio <= 2);
+#   5. SYNOP `ingest --file` of a month of Météo-France SYNOP at Y stations (default 60; the file
+#      of bench/synop_ingest.sh) vs LOAD DATA of the observations the tool stored, in primary key
+#      order (goal: ratio <= 1.5);
+#   6. ATMO Occitanie air-quality `backfill` of D days of hourly measurements at the 42 stations
+#      of the hub's CSV (../shared/data/atmo, repeated back in time to cover D days) from
+#      meteo-arcgis-sim, a day per unit, vs the simulator serving the tool's requests (replayed
+#      by one curl) plus LOAD DATA of the measurements stored, in primary key order (source,
+#      station_code, pollutant, measured_at) (goal: ratio <= 2).
 #
 #   bench/e2e.sh [--sizes "10000 100000 1000000"] [--samples 5] [--replay-rows N] [--stations S]
-#                [--days D] [--cases "run replay backfill"] [--tiny] [--build-dir DIR | --commit REV]
-#                [--out FILE] [--keep-work] [--buffer-pool SIZE]
+#                [--days D] [--synop-stations Y]
+#                [--cases "run replay backfill synop air-quality"] [--tiny]
+#                [--build-dir DIR | --commit REV] [--out FILE] [--keep-work] [--buffer-pool SIZE]
 #
 # --samples: pairs of samples per ratio, at least 5, after one discarded warm-up pair. A ratio is the median of the per-pair ratios
 # (tool/baseline of each pair; for replay, --jobs 1 over --jobs 2), its spread their min-max.
-# --tiny (2000 readings, 2 stations x 2 days, 2 samples) checks the script: not a measurement.
+# --days: the span of both backfills (Toulouse stations and air quality).
+# --tiny (2000 readings, 2 stations x 2 days, the SYNOP month at its 26 stations, 2 days of air
+# quality, 2 samples) checks the script: not a measurement.
 # --buffer-pool sets the benchmark server's InnoDB buffer pool (default 256M, the tests' size);
 # the tool and the baselines run against that one server.
 #
-# Without --build-dir it configures and builds Release in build-bench/ (only the three binaries
+# Without --build-dir it configures and builds Release in build-bench/ (only the four binaries
 # it runs) from the working tree; --commit REV builds that commit instead (git archive into
 # build-bench/commit-src, built in build-bench/commit), so that uncommitted edits in progress do
 # not end up in the measurement. With --build-dir it uses that build's binaries as they are
-# (ctest's tiny run).
+# (ctest's tiny run); only the cases asked for need theirs.
 # Exit status: nonzero when a case failed, its row is missing from the table, or (except with
 # --tiny) a goal lies inside the spread of its pair ratios: that verdict would be luck, rerun with
 # more --samples on a quieter machine. A goal clearly missed is reported, not a failure.
@@ -42,14 +53,15 @@ sizes="10000 100000 1000000"
 samples=5
 replay_rows=""
 stations=45
-days=365
+days=31
+synop_stations=60
 tiny=false
 build_dir=""
 commit_rev=""
 buffer_pool=256M
 out=""
 keep_work=false
-cases="run replay backfill"
+cases="run replay backfill synop air-quality"
 while [[ $# -gt 0 ]]; do
   case $1 in
     --sizes) sizes=${2:?}; shift 2 ;;
@@ -57,6 +69,7 @@ while [[ $# -gt 0 ]]; do
     --replay-rows) replay_rows=${2:?}; shift 2 ;;
     --stations) stations=${2:?}; shift 2 ;;
     --days) days=${2:?}; shift 2 ;;
+    --synop-stations) synop_stations=${2:?}; shift 2 ;;
     --tiny) tiny=true; shift ;;
     --build-dir) build_dir=${2:?}; shift 2 ;;
     --commit) commit_rev=${2:?}; shift 2 ;;
@@ -75,9 +88,11 @@ if $tiny; then
   replay_rows=2000
   stations=2
   days=2
+  synop_stations=26  # the simulator's own stations, no copies
 fi
 read -r -a size_list <<<"$sizes"
-for n in "${size_list[@]}" "$samples" "${replay_rows:-1}" "$stations" "$days"; do
+for n in "${size_list[@]}" "$samples" "${replay_rows:-1}" "$stations" "$days" \
+  "$synop_stations"; do
   [[ $n =~ ^[1-9][0-9]*$ ]] || { echo "e2e.sh: not a positive integer: $n" >&2; exit 64; }
 done
 if ((samples < 5)) && ! $tiny; then
@@ -100,10 +115,11 @@ replay_rows=$((per_payload * 8))
 
 want() { [[ " $cases " == *" $1 "* ]]; }
 for c in $cases; do
-  [[ $c =~ ^(run|replay|backfill)$ ]] || { echo "e2e.sh: unknown case $c" >&2; exit 64; }
+  [[ $c =~ ^(run|replay|backfill|synop|air-quality)$ ]] || { echo "e2e.sh: unknown case $c" >&2; exit 64; }
 done
 
 require_tools /usr/bin/time curl mariadb
+if want synop || want air-quality; then require_tools python3; fi  # the files they make
 
 # ---- Build ---------------------------------------------------------------------------------------
 
@@ -118,13 +134,20 @@ if [[ -z $build_dir ]]; then
     export_commit "$commit_rev" "$source_dir"
     build_dir="$build_dir/commit"
   fi
-  build_release "$source_dir" "$build_dir" meteo-etl meteo-sensor-sim meteo-portal-sim
+  build_release "$source_dir" "$build_dir" meteo-etl meteo-sensor-sim meteo-portal-sim \
+    meteo-arcgis-sim
 fi
 build_dir=$(cd "$build_dir" && pwd)
 bin="$build_dir/meteo-etl"
 sensor_sim="$build_dir/meteo-sensor-sim"
 portal_sim="$build_dir/meteo-portal-sim"
-for b in "$bin" "$sensor_sim" "$portal_sim"; do
+arcgis_sim="$build_dir/meteo-arcgis-sim"
+# Only the binaries of the cases asked for: a build made before a case existed runs the others.
+needed=("$bin")
+if want run || want replay; then needed+=("$sensor_sim"); fi
+if want backfill || want synop; then needed+=("$portal_sim"); fi
+if want air-quality; then needed+=("$arcgis_sim"); fi
+for b in "${needed[@]}"; do
   [[ -x $b ]] || die "$b is not built"
 done
 out=${out:-$repo/build-bench/e2e-results.md}
@@ -340,11 +363,42 @@ case_replay() {
     "$met" "$(figure "$tool_rsses" 1)"
 }
 
+# ---- The backfills' baseline: the simulator's serving + key-ordered LOAD DATA ----------------------
+
+serve_runs=""
+load_runs=""
+
+# requests_from_log LOG FIRST_LINE PREFIX BASE_URL CURL_CONFIG: the GETs a simulator logged from
+# line FIRST_LINE on ("PREFIX: GET /path?query -> 200 (...)") as one curl config entry each, in
+# order; sets requests.
+requests_from_log() {
+  tail -n +"$2" "$1" |
+    sed -n 's/^'"$3"': GET \([^ ]*\) -> .*/url = "'"${4//\//\\/}"'\1"\noutput = "\/dev\/null"/p' \
+      >"$5"
+  requests=$(grep -c '^url' "$5") || die "no request of the tool in $1 from line $2"
+}
+
+# serve_and_load ROUND CURL_CONFIG DATABASE TABLE TSV COLUMNS ROWS: the simulator serving the
+# requests of CURL_CONFIG to one sequential curl (one connection kept alive, gzip accepted as the
+# tool's libcurl does, the bodies not decompressed: the simulator's work, not a client's), then
+# LOAD DATA of TSV (ROWS rows) in key order into the fresh database's TABLE; seconds is the sum,
+# each part kept in serve_runs and load_runs (but the warm-up's).
+serve_and_load() {
+  local round=$1
+  measure "serve-$4-$round" curl -sS --fail --globoff -H "Accept-Encoding: gzip" --config "$2"
+  local serve=$seconds
+  load_key_ordered "load-$4-$round" "$3" "$4" "$5" "$6"
+  [[ $loaded -eq $7 ]] || die "LOAD DATA of $7 rows of $4 loaded $loaded"
+  if ((round > 0)); then
+    serve_runs+="${serve_runs:+ }$serve"
+    load_runs+="${load_runs:+ }$seconds"
+  fi
+  seconds=$(awk -v a="$serve" -v b="$seconds" 'BEGIN { printf "%.3f", a + b }')
+}
+
 # ---- 4. Toulouse backfill vs (portal serving + key-ordered LOAD DATA) ------------------------------
 
 observation_columns=""
-serve_runs=""
-load_runs=""
 
 # backfill_prepare: a fresh database bench_stations (untimed), settled.
 backfill_prepare() {
@@ -368,39 +422,27 @@ backfill_tool() {
   datasets=$(sql -e "SELECT COUNT(DISTINCT dataset_id) FROM bench_stations.weather_observations")
   [[ $datasets -eq $stations ]] || die "backfill stored observations of $datasets stations, not $stations"
   if [[ ! -s $work/requests.curl ]]; then
-    # "portal-sim: GET /api/...?... -> 200 (...)": one curl config entry per request, in order.
-    tail -n +"$((logged + 1))" "$work/portal.log" |
-      sed -n 's/^portal-sim: GET \([^ ]*\) -> .*/url = "'"${portal_url//\//\\/}"'\1"\noutput = "\/dev\/null"/p' \
-        >"$work/requests.curl"
-    requests=$(grep -c '^url' "$work/requests.curl") || die "no request of the backfill in $work/portal.log"
+    requests_from_log "$work/portal.log" "$((logged + 1))" portal-sim "$portal_url" \
+      "$work/requests.curl"
     observations=$(sql -e "SELECT COUNT(*) FROM bench_stations.weather_observations")
     observation_columns=$(dump_key_ordered bench_stations weather_observations "$work/observations.tsv")
   fi
   seconds=$keep_seconds
 }
 
-# backfill_base ROUND: the simulator serving the same requests to one sequential curl (one
-# connection kept alive, gzip accepted as the tool's libcurl does, the bodies not decompressed:
-# the simulator's work, not a client's), then LOAD DATA of the same observations in key order.
+# backfill_base ROUND: the portal serving the same requests, then LOAD DATA of the same
+# observations in key order.
 backfill_base() {
   backfill_prepare
-  measure "serve-$1" curl -sS --fail --globoff -H "Accept-Encoding: gzip" \
-    --config "$work/requests.curl"
-  local serve=$seconds
-  load_key_ordered "load-observations-$1" bench_stations weather_observations \
-    "$work/observations.tsv" "$observation_columns"
-  [[ $loaded -eq $observations ]] || die "LOAD DATA of $observations observations loaded $loaded"
-  if (($1 > 0)); then  # not the warm-up
-    serve_runs+="${serve_runs:+ }$serve"
-    load_runs+="${load_runs:+ }$seconds"
-  fi
-  seconds=$(awk -v a="$serve" -v b="$seconds" 'BEGIN { printf "%.3f", a + b }')
+  serve_and_load "$1" "$work/requests.curl" bench_stations weather_observations \
+    "$work/observations.tsv" "$observation_columns" "$observations"
 }
 
 case_backfill() {
   log "backfill of $stations stations x $days days vs serving + LOAD DATA, $samples pairs"
   start_portal_sim "$stations" "$days"
   rm -f "$work/requests.curl"
+  serve_runs="" load_runs=""
   pairs backfill backfill_tool backfill_base
   stop_sim
   drop_database bench_stations
@@ -412,9 +454,127 @@ case_backfill() {
   notes+=("backfill baseline: portal serving $(figure "$serve_runs") s + LOAD DATA $(figure "$load_runs") s")
 }
 
+# ---- 5. SYNOP ingest --file vs key-ordered LOAD DATA -----------------------------------------------
+
+synop_columns=""
+
+# synop_prepare: a fresh database bench_synop (untimed), settled.
+synop_prepare() {
+  rm -rf "$work/archive-synop"
+  config="$work/synop.toml"
+  write_synop_config "$config" bench_synop "$work/archive-synop"
+  prepare_database "$config" fr-regions
+  settle_server bench_synop
+}
+
+# synop_tool ROUND: the tool's ingest of the month's file; the first one also dumps the
+# observations stored.
+synop_tool() {
+  synop_prepare
+  measure "synop-$1" "$bin" --config "$config" ingest --source synop-france \
+    --file "$work/synop-month.json"
+  local keep_seconds=$seconds stored
+  stored=$(sql -e "SELECT COUNT(*) FROM bench_synop.weather_observations")
+  [[ $stored -eq $synop_records ]] || die "SYNOP ingest stored $stored of $synop_records records"
+  [[ -s $work/synop.tsv ]] ||
+    synop_columns=$(dump_key_ordered bench_synop weather_observations "$work/synop.tsv")
+  seconds=$keep_seconds
+}
+
+# synop_base ROUND: LOAD DATA of the same observations in key order into the fresh database.
+synop_base() {
+  synop_prepare
+  load_key_ordered "load-synop-$1" bench_synop weather_observations "$work/synop.tsv" \
+    "$synop_columns"
+  [[ $loaded -eq $synop_records ]] || die "LOAD DATA of $synop_records observations loaded $loaded"
+}
+
+case_synop() {
+  make_synop_month "$synop_stations" "$work/synop-month.json"
+  log "SYNOP ingest --file of $synop_records records at $synop_stations stations vs LOAD DATA," \
+    "$samples pairs"
+  rm -f "$work/synop.tsv"
+  pairs synop synop_tool synop_base
+  drop_database bench_synop
+  rm -rf "$work/archive-synop" "$work/synop.tsv" "$work/synop-month.json"
+  judge "SYNOP ingest --file vs LOAD DATA" "$(pair_ratios "$tool_runs" "$base_runs")" "<=" 1.5
+  row "SYNOP ingest --file, $synop_stations stations x a month, vs LOAD DATA" "$synop_records" \
+    "$(figure "$tool_runs")" "$(figure "$base_runs")" "$ratio_figure" "<= 1.5" "$met" \
+    "$(figure "$tool_rsses" 1)"
+}
+
+# ---- 6. Air-quality backfill vs (layer serving + key-ordered LOAD DATA) -----------------------------
+
+# The layer's present: a fixed hour, so that every run serves the same hours.
+air_now_epoch=$(date -u -d 2026-11-22T09:00:00Z +%s)
+air_now=$(date -u -d "@$air_now_epoch" +%Y-%m-%dT%H)
+air_from=$(date -u -d "@$((air_now_epoch - days * 86400))" +%Y-%m-%dT%H)
+measurement_columns=""
+
+# air_prepare: a fresh database bench_air (untimed), settled.
+air_prepare() {
+  drop_database bench_air
+  rm -rf "$work/archive-air"
+  config="$work/air.toml"
+  write_air_quality_config "$config" bench_air "$work/archive-air" "$air_from"
+  prepare_database "$config" fr-regions
+  settle_server bench_air
+}
+
+# air_tool ROUND: the tool's backfill; the first one also keeps the requests the simulator served
+# and dumps the measurements stored.
+air_tool() {
+  air_prepare
+  local logged
+  logged=$(wc -l <"$work/arcgis.log")
+  measure "air-$1" "$bin" --config "$config" backfill --from "$air_from" --to "$air_now" \
+    --source atmo-occitanie
+  local keep_seconds=$seconds stored
+  stored=$(sql -e "SELECT COUNT(*) FROM bench_air.air_quality_measurements")
+  ((stored > 0)) || die "the air-quality backfill stored no measurement"
+  if [[ ! -s $work/air-requests.curl ]]; then
+    requests_from_log "$work/arcgis.log" "$((logged + 1))" arcgis-sim "$arcgis_url" \
+      "$work/air-requests.curl"
+    measurements=$stored
+    air_stations=$(sql -e "SELECT COUNT(DISTINCT station_code) FROM bench_air.air_quality_measurements")
+    measurement_columns=$(dump_key_ordered bench_air air_quality_measurements "$work/measurements.tsv")
+  fi
+  [[ $stored -eq $measurements ]] || die "air-quality backfill stored $stored, before $measurements"
+  seconds=$keep_seconds
+}
+
+# air_base ROUND: the layer serving the same requests, then LOAD DATA of the same measurements in
+# key order.
+air_base() {
+  air_prepare
+  serve_and_load "$1" "$work/air-requests.curl" bench_air air_quality_measurements \
+    "$work/measurements.tsv" "$measurement_columns" "$measurements"
+}
+
+case_air_quality() {
+  make_atmo_span "$days" "$work/atmo-span.csv"
+  start_arcgis_sim "$work/atmo-span.csv" "$air_now:00:00Z"
+  log "air-quality backfill of $days days ($air_from .. $air_now) vs serving + LOAD DATA," \
+    "$samples pairs"
+  rm -f "$work/air-requests.curl"
+  serve_runs="" load_runs=""
+  pairs air-quality air_tool air_base
+  stop_sim
+  drop_database bench_air
+  rm -rf "$work/archive-air" "$work/measurements.tsv" "$work/atmo-span.csv"
+  judge "air-quality backfill vs serving + LOAD DATA" "$(pair_ratios "$tool_runs" "$base_runs")" \
+    "<=" 2
+  row "ATMO air-quality backfill, $air_stations stations x $days days, vs layer serving ($requests requests) + LOAD DATA" \
+    "$measurements" "$(figure "$tool_runs")" "$(figure "$base_runs")" "$ratio_figure" "<= 2" \
+    "$met" "$(figure "$tool_rsses" 1)"
+  notes+=("air-quality baseline: layer serving $(figure "$serve_runs") s + LOAD DATA $(figure "$load_runs") s")
+}
+
 if want run; then case_run; fi
 if want replay; then case_replay; fi
 if want backfill; then case_backfill; fi
+if want synop; then case_synop; fi
+if want air-quality; then case_air_quality; fi
 
 # ---- Report ----------------------------------------------------------------------------------------
 
@@ -472,6 +632,8 @@ for ((i = 0; i < ${#size_list[@]}; i++)); do
 done
 ! want replay || grep -q "^| replay --jobs 2 " "$out" || missing+=("replay")
 ! want backfill || grep -q "^| Toulouse backfill" "$out" || missing+=("backfill")
+! want synop || grep -q "^| SYNOP ingest --file" "$out" || missing+=("synop")
+! want air-quality || grep -q "^| ATMO air-quality backfill" "$out" || missing+=("air-quality")
 if [[ ${#missing[@]} -gt 0 ]]; then
   die "rows missing from $out: ${missing[*]}"
 fi

@@ -1,12 +1,12 @@
-# What bench/e2e.sh and bench/ab.sh share, sourced by both: building a clean export of a commit,
+# What the scripts of bench/ share (e2e.sh, ab.sh, synop_ingest.sh...), sourced by them: building a clean export of a commit,
 # the private MariaDB and its cleanup, the simulators, the tool's configurations, and timing one
 # command; bench/peers.sh and bench/synop_ingest.sh take its statistics of interleaved samples.
 # Not a script of its own.
 #
 # Globals it reads: keep_work (true|false). Globals it sets: repo, shared, work, db_dir, socket,
-# sim_pid, sim_url, portal_url, portal_from, portal_now, seconds, rss_mb, mariadb_version,
-# load_at_start, loaded. The caller sets bin (the meteo-etl that prepare_database runs), sensor_sim and
-# portal_sim before using them.
+# sim_pid, sim_url, portal_url, portal_from, portal_now, arcgis_url, layer_url, synop_records,
+# seconds, rss_mb, mariadb_version, load_at_start, loaded. The caller sets bin (the meteo-etl that
+# prepare_database runs), sensor_sim, portal_sim and arcgis_sim before using them.
 # shellcheck shell=bash disable=SC2034,SC2154 # those globals are set and read by the callers
 
 export LC_ALL=C  # decimal points in $EPOCHREALTIME and awk, whatever the caller's locale
@@ -273,6 +273,16 @@ retry_attempts = 1
 TOML
 }
 
+# await_port PORT_FILE NAME LOG: the port the simulator just started in the background ($sim_pid)
+# writes to PORT_FILE once listening, waited for as long as it lives.
+await_port() {
+  until [[ -s $1 ]]; do
+    kill -0 "$sim_pid" 2>/dev/null || die "$2 exited (see $3)"
+    sleep 0.05
+  done
+  cat "$1"
+}
+
 # start_sensor_sim RECORDS SEED: one deterministic payload of RECORDS valid readings, served
 # uncompressed (--identity) so the simulator's own gzip does not count as the tool's time.
 start_sensor_sim() {
@@ -281,12 +291,8 @@ start_sensor_sim() {
   "$sensor_sim" --port 0 --port-file "$port_file" --records "$1" --seed "$2" --identity \
     --api-key "$SENSOR_API_KEY" 2>>"$work/sim.log" &
   sim_pid=$!
-  # Generating 10M readings takes a while: wait as long as the process lives.
-  until [[ -s $port_file ]]; do
-    kill -0 "$sim_pid" 2>/dev/null || die "meteo-sensor-sim exited (see $work/sim.log)"
-    sleep 0.05
-  done
-  sim_url="http://127.0.0.1:$(cat "$port_file")/sensor/temperatures"
+  # Generating 10M readings takes a while: await_port waits as long as the process lives.
+  sim_url="http://127.0.0.1:$(await_port "$port_file" meteo-sensor-sim "$work/sim.log")/sensor/temperatures"
 }
 
 stop_sim() {
@@ -314,11 +320,7 @@ start_portal_sim() {
     --catalog "$toulouse/catalog-v1-search-q-meteo.json" --no-odd-schema --datasets "$1" \
     --now "$portal_now" --from "$portal_from" --no-future-row 2>>"$work/portal.log" &
   sim_pid=$!
-  until [[ -s $work/portal.port ]]; do
-    kill -0 "$sim_pid" 2>/dev/null || die "meteo-portal-sim exited (see $work/portal.log)"
-    sleep 0.05
-  done
-  portal_url="http://127.0.0.1:$(cat "$work/portal.port")"
+  portal_url="http://127.0.0.1:$(await_port "$work/portal.port" meteo-portal-sim "$work/portal.log")"
 }
 
 # write_stations_config FILE DATABASE ARCHIVE [METRICS_FILE]: the source toulouse-stations on
@@ -361,6 +363,157 @@ region_sets = ["toulouse-communes"]
 timeout_ms = 600000
 retry_attempts = 1
 TOML
+}
+
+# ---- The SYNOP month ----------------------------------------------------------------------------------
+
+# make_synop_month STATIONS FILE: a month of SYNOP for `ingest --file` (issue #21's "a month of
+# SYNOP at about 60 stations"): meteo-portal-sim --synop's exports/json of December 2023 (its 26
+# stations, fetched once with curl), its stations copied under other WMO ids ("9" + the id's last
+# four digits, then "8"...) up to STATIONS; the copies keep their coordinates, so they match the
+# same regions, and the records stay in date order. Sets synop_records.
+make_synop_month() {
+  local wanted=$1 file=$2
+  rm -f "$work/synop.port"
+  "$portal_sim" --port 0 --port-file "$work/synop.port" --synop \
+    --now 2024-01-01T00:00:00Z --from 2023-12-01T00:00:00Z --no-future-row \
+    2>>"$work/synop-portal.log" &
+  sim_pid=$!
+  local port
+  port=$(await_port "$work/synop.port" "meteo-portal-sim --synop" "$work/synop-portal.log")
+  curl -sS --fail -o "$work/synop-export.json" \
+    "http://127.0.0.1:$port/api/explore/v2.1/catalog/datasets/donnees-synop-essentielles-omm/exports/json" ||
+    die "could not fetch the SYNOP export from the simulator"
+  stop_sim
+  python3 - "$work/synop-export.json" "$file" "$wanted" <<'PY'
+import json, sys
+records = json.load(open(sys.argv[1]))
+wanted = int(sys.argv[3])
+ids = sorted({r["numer_sta"] for r in records})
+copies = []
+for k in range(wanted):
+    prefix = "" if k < len(ids) else str(9 - (k // len(ids) - 1))
+    copies.append((ids[k % len(ids)], ids[k % len(ids)] if not prefix else prefix + ids[k % len(ids)][1:]))
+out = []
+for r in records:
+    for source_id, new_id in copies:
+        if r["numer_sta"] == source_id:
+            out.append(dict(r, numer_sta=new_id))
+json.dump(out, open(sys.argv[2], "w"))
+PY
+  rm -f "$work/synop-export.json"
+  synop_records=$(python3 -c 'import json, sys; print(len(json.load(open(sys.argv[1]))))' "$file")
+}
+
+# fr_regions_config_head DATABASE ARCHIVE: the start of a configuration on the private server
+# whose sources match the French regions (the tool's defaults: geojson, code, nom, polygons), no
+# verify after a run; DATABASE made new and empty.
+fr_regions_config_head() {
+  sql -e "DROP DATABASE IF EXISTS \`$1\`; CREATE DATABASE \`$1\` CHARACTER SET utf8mb4"
+  cat <<TOML
+[database]
+socket = "$socket"
+user = "root"
+name = "$1"
+
+[archive]
+root = "$2"
+
+[verify]
+after_run = false
+
+[[region_sets]]
+name = "fr-regions"
+location = "$shared/data/geo/regions.geojson"
+
+TOML
+}
+
+# write_synop_config FILE DATABASE ARCHIVE: the source synop-france of config/synop-france.toml,
+# for files only (ingest --file), in a new empty DATABASE.
+write_synop_config() {
+  {
+    fr_regions_config_head "$2" "$3"
+    cat <<TOML
+[[sources]]
+name = "synop-france"
+type = "opendatasoft-stations"
+base_url = "http://127.0.0.1:9"
+datasets = ["donnees-synop-essentielles-omm"]
+station_field = "numer_sta"
+start = "2023-12-01T00"
+region_sets = ["fr-regions"]
+[sources.daily]
+time_zone = "Europe/Paris"
+TOML
+  } >"$1"
+}
+
+# ---- The ATMO air-quality layer -------------------------------------------------------------------------
+
+# make_atmo_span DAYS FILE: the hub's CSV of ATMO Occitanie's 72 h layer
+# (../shared/data/atmo, 42 stations), repeated back in time, each copy its span of hours earlier
+# (so the hours follow each other without a gap or an overlap) and renumbered, until it covers more
+# than DAYS days; meteo-arcgis-sim serves it as it serves the real file.
+make_atmo_span() {
+  python3 - "$shared/data/atmo/Mesure_72h_Region_Occitanie_Polluants_Principaux.csv" "$2" "$1" <<'PY'
+import csv, datetime, math, sys
+source, target, days = sys.argv[1], sys.argv[2], int(sys.argv[3])
+with open(source, newline="", encoding="utf-8-sig") as f:
+    rows = list(csv.reader(f))
+header, rows = rows[0], rows[1:]
+start, end, oid = header.index("date_debut"), header.index("date_fin"), header.index("ObjectId")
+form = "%Y-%m-%dT%H:%M:%S.000Z"
+parse = lambda text: datetime.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ")
+starts = [parse(r[start]) for r in rows]
+span = max(starts) - min(starts) + datetime.timedelta(hours=1)
+copies = math.ceil(days * 86400 / span.total_seconds()) + 1
+with open(target, "w", newline="", encoding="utf-8") as f:
+    out = csv.writer(f, lineterminator="\n")
+    out.writerow(header)
+    n = 0
+    for k in range(copies):
+        for r in rows:
+            n += 1
+            copy = list(r)
+            copy[start] = (parse(r[start]) - k * span).strftime(form)
+            copy[end] = (parse(r[end]) - k * span).strftime(form)
+            copy[oid] = str(n)
+            out.writerow(copy)
+PY
+}
+
+# start_arcgis_sim CSV NOW: meteo-arcgis-sim serving CSV with its newest hour just before NOW (its
+# requests logged to $work/arcgis.log); sets arcgis_url (the server) and layer_url.
+start_arcgis_sim() {
+  rm -f "$work/arcgis.port"
+  "$arcgis_sim" --port 0 --port-file "$work/arcgis.port" --csv "$1" --now "$2" \
+    2>>"$work/arcgis.log" &
+  sim_pid=$!
+  arcgis_url="http://127.0.0.1:$(await_port "$work/arcgis.port" meteo-arcgis-sim "$work/arcgis.log")"
+  layer_url="$arcgis_url/arcgis/rest/services/mesures_occitanie_72h_poll_princ/FeatureServer/0"
+}
+
+# write_air_quality_config FILE DATABASE ARCHIVE START: the source atmo-occitanie of
+# config/toulouse.toml on the simulator's layer, the whole region (where 1=1), matched to the
+# French regions, from START; a day per backfill unit, no weather pairing; DATABASE new and empty.
+write_air_quality_config() {
+  {
+    fr_regions_config_head "$2" "$3"
+    cat <<TOML
+[[sources]]
+name = "atmo-occitanie"
+type = "arcgis-air-quality"
+url = "$layer_url"
+start = "$4"
+backfill_window_hours = 24
+accepted_units = ["ug.m-3"]
+region_sets = ["fr-regions"]
+[sources.http]
+timeout_ms = 600000
+retry_attempts = 1
+TOML
+  } >"$1"
 }
 
 # ---- Report ----------------------------------------------------------------------------------------

@@ -64,76 +64,15 @@ for b in "$bin" "$portal_sim"; do [[ -x $b ]] || die "$b is not built"; done
 buffer_pool=256M
 start_server "${TMPDIR:-/tmp}" meteo-bench-synop 256M
 
-# The portal: SYNOP alone, December 2023.
-"$portal_sim" --port 0 --port-file "$work/portal.port" --synop \
-  --now 2024-01-01T00:00:00Z --from 2023-12-01T00:00:00Z --no-future-row \
-  2>>"$work/portal.log" &
-sim_pid=$!
-until [[ -s $work/portal.port ]]; do
-  kill -0 "$sim_pid" 2>/dev/null || die "meteo-portal-sim exited (see $work/portal.log)"
-  sleep 0.05
-done
-curl -sS --fail -o "$work/export.json" \
-  "http://127.0.0.1:$(cat "$work/portal.port")/api/explore/v2.1/catalog/datasets/donnees-synop-essentielles-omm/exports/json" ||
-  die "could not fetch the SYNOP export from the simulator"
-stop_sim
-
-# Copies of the stations under other ids ("9" + the WMO id's last four digits, then "8"...) up
-# to the station count asked for; the records stay in date order.
-python3 - "$work/export.json" "$work/synop-month.json" "$stations" <<'PY'
-import json, sys
-records = json.load(open(sys.argv[1]))
-wanted = int(sys.argv[3])
-ids = sorted({r["numer_sta"] for r in records})
-copies = []
-for k in range(wanted):
-    prefix = "" if k < len(ids) else str(9 - (k // len(ids) - 1))
-    copies.append((ids[k % len(ids)], ids[k % len(ids)] if not prefix else prefix + ids[k % len(ids)][1:]))
-out = []
-for r in records:
-    for source_id, new_id in copies:
-        if r["numer_sta"] == source_id:
-            out.append(dict(r, numer_sta=new_id))
-json.dump(out, open(sys.argv[2], "w"))
-PY
-records=$(python3 -c 'import json, sys; print(len(json.load(open(sys.argv[1]))))' "$work/synop-month.json")
+# The month's file (lib.sh): the simulator's December 2023, its stations copied up to $stations.
+make_synop_month "$stations" "$work/synop-month.json"
+records=$synop_records
 file_mb=$(awk -v b="$(stat -c %s "$work/synop-month.json")" 'BEGIN { printf "%.1f", b / 1048576 }')
-
-write_synop_config() {
-  sql -e "DROP DATABASE IF EXISTS \`$2\`; CREATE DATABASE \`$2\` CHARACTER SET utf8mb4"
-  cat >"$1" <<TOML
-[database]
-socket = "$socket"
-user = "root"
-name = "$2"
-
-[archive]
-root = "$work/archive"
-
-[verify]
-after_run = false
-
-[[region_sets]]
-name = "fr-regions"
-location = "$shared/data/geo/regions.geojson"
-
-[[sources]]
-name = "synop-france"
-type = "opendatasoft-stations"
-base_url = "http://127.0.0.1:9"
-datasets = ["donnees-synop-essentielles-omm"]
-station_field = "numer_sta"
-start = "2023-12-01T00"
-region_sets = ["fr-regions"]
-[sources.daily]
-time_zone = "Europe/Paris"
-TOML
-}
 
 log "$samples sample(s): ingest --file of $records records at $stations stations ($file_mb MB)"
 declare -a ingest_s
 for ((k = 1; k <= samples; ++k)); do
-  write_synop_config "$work/synop.toml" "bench_synop_$k"
+  write_synop_config "$work/synop.toml" "bench_synop_$k" "$work/archive"
   prepare_database "$work/synop.toml" fr-regions
   measure "ingest-$k" "$bin" --config "$work/synop.toml" --log-level warn ingest \
     --source synop-france --file "$work/synop-month.json"
