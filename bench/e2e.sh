@@ -166,10 +166,11 @@ row() { rows_md+=("| $1 | $2 | $3 | $4 | $5 | $6 | $7 | $8 |"); }
 
 # pairs LABEL TOOL_SAMPLE BASELINE_SAMPLE: a discarded warm-up pair (number 0), then $samples
 # pairs, the tool first in odd pairs, the baseline first in even ones; each function takes the
-# pair's number and sets seconds (and rss_mb). Sets tool_runs, base_runs, tool_rsses
-# (space-separated, in pair order).
+# pair's number and sets seconds (and rss_mb, cpu_seconds). Sets tool_runs, base_runs, tool_rsses
+# (space-separated, in pair order), and notes the tool's own CPU time against its wall time: the
+# rest is waiting, mostly on the server.
 pairs() {
-  local label=$1 tool_sample=$2 base_sample=$3 round side
+  local label=$1 tool_sample=$2 base_sample=$3 round side tool_cpus=""
   tool_runs="" base_runs="" tool_rsses=""
   # The first samples of a series pay for the server's first touch of its buffer pool and of the
   # files (seen: 3.3 s against 1.9 s for the next ones at 100k readings): not measured.
@@ -182,6 +183,7 @@ pairs() {
         "$tool_sample" "$round"
         tool_runs+="${tool_runs:+ }$seconds"
         tool_rsses+="${tool_rsses:+ }$rss_mb"
+        tool_cpus+="${tool_cpus:+ }$cpu_seconds"
       else
         "$base_sample" "$round"
         base_runs+="${base_runs:+ }$seconds"
@@ -189,6 +191,7 @@ pairs() {
       log "$label, pair $round, $side: $seconds s"
     done
   done
+  notes+=("$label: the tool's CPU (user + system) $(figure "$tool_cpus" 2) s of $(figure "$tool_runs") s wall")
 }
 
 # judge CASE_TEXT RATIOS OP GOAL: sets ratio_figure and met from the pair ratios; a missed goal
@@ -227,7 +230,10 @@ run_prepare() {
 run_tool() {
   run_prepare
   measure "run-$n-$1" "$bin" --config "$config" run --hour "$hour" --source sensors
-  log "run of $n readings: stages (s): $(stage_seconds "${config%.toml}.prom")"
+  local stages
+  stages=$(stage_seconds "${config%.toml}.prom")
+  log "run of $n readings: stages (s): $stages"
+  (($1 != samples)) || notes+=("run $n, last sample's stages (s): $stages")
   local stored
   stored=$(sql -e "SELECT COUNT(*) FROM bench_run.sensor_readings")
   [[ $stored -eq $n ]] || die "run of $n readings stored $stored"

@@ -104,7 +104,8 @@ start_server() {
 # ---- Measuring -------------------------------------------------------------------------------------
 
 # measure NAME CMD...: runs CMD under /usr/bin/time -v; sets seconds (wall, from the shell's
-# microsecond clock around it) and rss_mb (peak RSS). Output in $work/NAME.{out,err}.
+# microsecond clock around it), cpu_seconds (its user + system time) and rss_mb (peak RSS).
+# Output in $work/NAME.{out,err}.
 measure() {
   local name=$1
   shift
@@ -116,6 +117,8 @@ measure() {
   local end=$EPOCHREALTIME
   seconds=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }')
   rss_mb=$(awk -F': ' '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' \
+    "$work/$name.time")
+  cpu_seconds=$(awk -F': ' '/(User|System) time \(seconds\)/ { t += $2 } END { printf "%.2f", t }' \
     "$work/$name.time")
 }
 
