@@ -27,6 +27,7 @@ struct StoredReading {
   double temperature = 0;
   std::optional<std::string> observed_at;
   std::optional<std::string> country;
+  std::optional<std::string> inline_set;  // the set whose region is a column of the reading
 };
 
 using RegionCodes = std::map<std::string, std::optional<std::string>>;  // by region set
@@ -62,6 +63,7 @@ class RunLoader final : public RunSink {
   void start_batch(const std::vector<MatchedReading>& readings);
   const MatchedReading& matched(std::size_t i) const { return (*batch_)[i]; }
   std::optional<std::string> planned_code(const MatchedReading& reading, std::size_t set) const;
+  bool inline_match(std::size_t reading, std::size_t set) const;
   void read_existing();
   using LookupStatements = std::map<std::size_t, store::StatementPtr>;  // by number of ids
   sql::PreparedStatement& lookup_statement(LookupStatements& statements, std::size_t ids,
@@ -84,6 +86,7 @@ class RunLoader final : public RunSink {
   void store_reading_regions();
   void upsert_readings(const std::vector<std::size_t>& readings);
   void upsert_reading_regions(const std::vector<std::pair<std::size_t, std::size_t>>& codes);
+  void update_inline_regions(const std::vector<std::pair<std::size_t, std::size_t>>& codes);
   void write_in_key_order();
   void add_fresh_readings_to_aggregates();
   RunCounts record_success(const RunCounts& upstream);
@@ -163,6 +166,20 @@ std::optional<std::string> RunLoader::planned_code(const MatchedReading& reading
   return run_.region_sets[set]->regions[*index].code;
 }
 
+// The set whose region a reading keeps in its own row: the first set of its source when it is
+// first stored; a stored reading keeps the one it has (none for readings stored without sets).
+std::optional<std::string> inline_set_of(const std::vector<const RegionSet*>& sets) {
+  if (sets.empty()) return std::nullopt;
+  return sets.front()->name;
+}
+
+bool RunLoader::inline_match(std::size_t reading, std::size_t set) const {
+  const auto& name = run_.region_sets[set]->name;
+  if (changes_[reading] == Change::fresh) return set == 0;
+  const auto stored = stored_.find(matched(reading).reading.id);
+  return stored != stored_.end() && stored->second.inline_set == name;
+}
+
 // `select_from` WHERE source = ? AND reading_id IN (`ids` placeholders) FOR UPDATE, prepared once
 // per size: the chunks of a run almost all have the same.
 sql::PreparedStatement& RunLoader::lookup_statement(LookupStatements& statements, std::size_t ids,
@@ -186,25 +203,30 @@ void RunLoader::read_existing_chunk(std::size_t first, std::size_t end) {
                        "SELECT reading_id, CAST(hour AS CHAR), latitude, longitude,"
                        " temperature, observed_at, country,"
                        " TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', fetched_at),"
-                       " first_run_id, last_run_id FROM sensor_readings");
+                       " first_run_id, last_run_id, region_set, region_code FROM sensor_readings");
   bind_ids(readings);
   auto row = store::run_query(readings);
   std::size_t found = 0;
   while (row->next()) {
     if (loaded_now(*row)) continue;
     ++found;
-    stored_[store::text(*row, 1)] = {parse_sql_datetime(store::text(*row, 2)),
-                                     UtcMicros(std::chrono::microseconds(row->getInt64(8))),
-                                     static_cast<double>(row->getDouble(3)),
-                                     static_cast<double>(row->getDouble(4)),
-                                     static_cast<double>(row->getDouble(5)),
-                                     store::optional_text(*row, 6),
-                                     store::optional_text(*row, 7)};
+    const auto id = store::text(*row, 1);
+    const auto inline_set = store::optional_text(*row, 11);
+    stored_[id] = {parse_sql_datetime(store::text(*row, 2)),
+                   UtcMicros(std::chrono::microseconds(row->getInt64(8))),
+                   static_cast<double>(row->getDouble(3)),
+                   static_cast<double>(row->getDouble(4)),
+                   static_cast<double>(row->getDouble(5)),
+                   store::optional_text(*row, 6),
+                   store::optional_text(*row, 7),
+                   inline_set};
+    if (inline_set) stored_codes_[id][*inline_set] = store::optional_text(*row, 12);
   }
-  // A reading's matches go with it (foreign key): none stored, none to read.
+  // A reading's further matches go with it (foreign key): none stored, none to read.
   if (found == 0) return;
-  auto& codes = lookup_statement(stored_codes_lookups_, end - first,
-                                 "SELECT reading_id, region_set, region_code FROM reading_regions");
+  auto& codes =
+      lookup_statement(stored_codes_lookups_, end - first,
+                       "SELECT reading_id, region_set, region_code FROM reading_extra_regions");
   bind_ids(codes);
   row = store::run_query(codes);
   while (row->next()) {
@@ -290,7 +312,7 @@ void RunLoader::plan_matches(std::size_t reading, const std::string& key,
 
 constexpr const char* kReadingColumns =
     "source, reading_id, hour, latitude, longitude, temperature, observed_at, country,"
-    " first_run_id, last_run_id, fetched_at";
+    " first_run_id, last_run_id, fetched_at, region_set, region_code";
 constexpr const char* kReadingRegionColumns = "source, reading_id, region_set, region_code";
 
 // True when the rows went in by LOAD DATA; false when they are to be upserted instead: the
@@ -326,6 +348,8 @@ void RunLoader::append_new_reading(store::TsvRows& rows, std::size_t i) const {
       .integer(run_.run_id)
       .integer(run_.run_id)
       .text(fetched_at_text_)
+      .optional_text(inline_set_of(run_.region_sets))
+      .optional_text(run_.region_sets.empty() ? std::nullopt : planned_code(matched(i), 0))
       .end_row();
 }
 
@@ -364,13 +388,20 @@ void RunLoader::store_readings() {
   upsert_readings(upserts);
 }
 
+// A fresh reading's inline region went in with the reading; a stored reading's is updated in
+// place; every other match is a row of reading_extra_regions.
 void RunLoader::store_reading_regions() {
   step_ = "storing the readings' regions";
   std::vector<std::pair<std::size_t, std::size_t>> bulk;
   std::vector<std::pair<std::size_t, std::size_t>> upserts;
+  std::vector<std::pair<std::size_t, std::size_t>> inline_updates;
   store::TsvRows rows;
   for (const auto& code : new_codes_) {
     const auto [reading, set] = code;
+    if (inline_match(reading, set)) {
+      if (changes_[reading] != Change::fresh) inline_updates.push_back(code);
+      continue;
+    }
     if (!bulk_loadable(reading)) {
       upserts.push_back(code);
       continue;
@@ -385,21 +416,25 @@ void RunLoader::store_reading_regions() {
   if (!bulk.empty()) {
     // Their readings were written just before, in this transaction.
     const store::ForeignKeyChecksOff parents_just_written(connection_);
-    if (!bulk_load("reading_regions", kReadingRegionColumns, rows)) {
+    if (!bulk_load("reading_extra_regions", kReadingRegionColumns, rows)) {
       upserts.insert(upserts.end(), bulk.begin(), bulk.end());
     }
   }
   upsert_reading_regions(upserts);
+  update_inline_regions(inline_updates);
 }
 
 void RunLoader::upsert_readings(const std::vector<std::size_t>& readings) {
   // The assignments run left to right and see the columns already assigned: values follow the
   // newest payload, so `fetched_at` is assigned after them; `hour` and first_run_id follow the
-  // earliest hour, so first_run_id is assigned before `hour`.
+  // earliest hour, so first_run_id is assigned before `hour`. A reading stored meanwhile by
+  // another session keeps its inline set; its region there follows the newest payload too.
   const store::MultiRowInsert insert{
       std::string("INSERT INTO sensor_readings (") + kReadingColumns + ")",
-      "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       "ON DUPLICATE KEY UPDATE"
+      " region_code = IF(VALUES(fetched_at) >= fetched_at AND region_set <=> VALUES(region_set),"
+      " VALUES(region_code), region_code),"
       " latitude = IF(VALUES(fetched_at) >= fetched_at, VALUES(latitude), latitude),"
       " longitude = IF(VALUES(fetched_at) >= fetched_at, VALUES(longitude), longitude),"
       " temperature = IF(VALUES(fetched_at) >= fetched_at, VALUES(temperature), temperature),"
@@ -422,15 +457,18 @@ void RunLoader::upsert_readings(const std::vector<std::size_t>& readings) {
         .optional_text(reading.country)
         .int64(run_.run_id)
         .int64(run_.run_id)
-        .text(fetched_at);
+        .text(fetched_at)
+        .optional_text(inline_set_of(run_.region_sets))
+        .optional_text(run_.region_sets.empty() ? std::nullopt
+                                                : planned_code(matched(readings[row]), 0));
   });
 }
 
 void RunLoader::upsert_reading_regions(
     const std::vector<std::pair<std::size_t, std::size_t>>& codes) {
   const store::MultiRowInsert insert{
-      std::string("INSERT INTO reading_regions (") + kReadingRegionColumns + ")", "(?, ?, ?, ?)",
-      "ON DUPLICATE KEY UPDATE region_code = VALUES(region_code)"};
+      std::string("INSERT INTO reading_extra_regions (") + kReadingRegionColumns + ")",
+      "(?, ?, ?, ?)", "ON DUPLICATE KEY UPDATE region_code = VALUES(region_code)"};
   store::insert_rows(connection_, insert, codes.size(), [&](Binder& binder, std::size_t row) {
     const auto [reading, set] = codes[row];
     const auto& item = matched(reading);
@@ -439,6 +477,24 @@ void RunLoader::upsert_reading_regions(
         .text(run_.region_sets[set]->name)
         .optional_text(planned_code(item, set));
   });
+}
+
+// Rare: a stored reading matched anew in its inline set (the set was reloaded, or the payload
+// moved it). One statement per reading.
+void RunLoader::update_inline_regions(
+    const std::vector<std::pair<std::size_t, std::size_t>>& codes) {
+  if (codes.empty()) return;
+  auto update = store::prepare(connection_,
+                               "UPDATE sensor_readings SET region_code = ?"
+                               " WHERE source = ? AND reading_id = ? AND region_set = ?");
+  for (const auto& [reading, set] : codes) {
+    Binder(*update)
+        .optional_text(planned_code(matched(reading), set))
+        .text(run_.source)
+        .text(matched(reading).reading.id)
+        .text(run_.region_sets[set]->name);
+    update->executeUpdate();
+  }
 }
 
 void RunLoader::add_fresh_readings_to_aggregates() {

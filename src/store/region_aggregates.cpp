@@ -16,12 +16,17 @@ namespace {
 // Every measurement of one set in [from, to), as (hour, region_code, temperature). Each kind of
 // source adds a branch to this UNION ALL; bind_measurements binds its parameters in the same
 // order. Sensor readings count in the hour of the run that first stored them; station
-// observations in the hour they were observed, each observation one point.
+// observations in the hour they were observed, each observation one point. A reading's region in
+// a set is a column of the reading (its inline set) or a row of reading_extra_regions.
 const std::string kMeasurements =
     std::string(
-        "SELECT r.hour AS hour, m.region_code AS region_code, r.temperature AS temperature"
+        "SELECT r.hour AS hour, r.region_code AS region_code, r.temperature AS temperature"
         " FROM sensor_readings AS r"
-        " JOIN reading_regions AS m ON m.source = r.source AND m.reading_id = r.reading_id"
+        " WHERE r.hour >= ? AND r.hour < ? AND r.region_set = ? AND r.region_code IS NOT NULL"
+        " UNION ALL"
+        " SELECT r.hour, m.region_code, r.temperature"
+        " FROM sensor_readings AS r"
+        " JOIN reading_extra_regions AS m ON m.source = r.source AND m.reading_id = r.reading_id"
         " WHERE r.hour >= ? AND r.hour < ? AND m.region_set = ?"
         " AND m.region_code IS NOT NULL"
         " UNION ALL"
@@ -35,6 +40,9 @@ const std::string kMeasurements =
 
 Binder& bind_measurements(Binder& binder, const std::string& region_set, const HourRange& range) {
   return binder.datetime(range.from)
+      .datetime(range.to)
+      .text(region_set)
+      .datetime(range.from)
       .datetime(range.to)
       .text(region_set)
       .text(region_set)

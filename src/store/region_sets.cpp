@@ -175,19 +175,32 @@ void write_version(sql::Connection& connection, const RegionSetConfig& config,
 struct MatchTable {
   std::string page;    // the set's matches after (source, key), in key order; parameters:
                        // set, source, source, key
-  std::string insert;  // the head of the INSERT that rewrites a match
+  std::string insert;  // the head of the INSERT that rewrites a match, or
+  std::string update;  // the UPDATE of one match kept in its subject's own row; parameters:
+                       // code, source, key, set
 };
 
 constexpr std::size_t kMatchPage = 5000;
 
+// A reading's region in its inline set is a column of the reading.
+const MatchTable kInlineReadingMatches{
+    "SELECT r.source, r.reading_id, r.longitude, r.latitude, r.region_code"
+    " FROM sensor_readings AS r FORCE INDEX (PRIMARY)"
+    " WHERE r.region_set = ? AND (r.source > ? OR (r.source = ? AND r.reading_id > ?))"
+    " ORDER BY r.source, r.reading_id LIMIT " +
+        std::to_string(kMatchPage),
+    "",
+    "UPDATE sensor_readings SET region_code = ?"
+    " WHERE source = ? AND reading_id = ? AND region_set = ?"};
+
 const MatchTable kReadingMatches{
     "SELECT m.source, m.reading_id, r.longitude, r.latitude, m.region_code"
-    " FROM reading_regions AS m FORCE INDEX (PRIMARY)"
+    " FROM reading_extra_regions AS m FORCE INDEX (PRIMARY)"
     " JOIN sensor_readings AS r ON r.source = m.source AND r.reading_id = m.reading_id"
     " WHERE m.region_set = ? AND (m.source > ? OR (m.source = ? AND m.reading_id > ?))"
     " ORDER BY m.source, m.reading_id LIMIT " +
         std::to_string(kMatchPage),
-    "INSERT INTO reading_regions (source, reading_id, region_set, region_code)"};
+    "INSERT INTO reading_extra_regions (source, reading_id, region_set, region_code)", ""};
 
 const MatchTable kStationMatches{
     "SELECT s.source, s.dataset_id, w.longitude, w.latitude, s.region_code"
@@ -196,7 +209,7 @@ const MatchTable kStationMatches{
     " WHERE s.region_set = ? AND (s.source > ? OR (s.source = ? AND s.dataset_id > ?))"
     " ORDER BY s.source, s.dataset_id LIMIT " +
         std::to_string(kMatchPage),
-    "INSERT INTO station_regions (source, dataset_id, region_set, region_code)"};
+    "INSERT INTO station_regions (source, dataset_id, region_set, region_code)", ""};
 
 struct StoredMatch {
   std::string source, key;
@@ -221,6 +234,15 @@ std::vector<StoredMatch> matches_after(sql::Connection& connection, const MatchT
 
 void write_matches(sql::Connection& connection, const MatchTable& table,
                    const std::string& set_name, const std::vector<StoredMatch>& moved) {
+  if (!table.update.empty()) {
+    if (moved.empty()) return;
+    auto update = store::prepare(connection, table.update);
+    for (const auto& match : moved) {
+      Binder(*update).optional_text(match.code).text(match.source).text(match.key).text(set_name);
+      update->executeUpdate();
+    }
+    return;
+  }
   const store::MultiRowInsert upsert{table.insert, "(?, ?, ?, ?)",
                                      "ON DUPLICATE KEY UPDATE region_code = VALUES(region_code)"};
   store::insert_rows(connection, upsert, moved.size(), [&](Binder& binder, std::size_t row) {
@@ -259,7 +281,9 @@ std::set<UtcSeconds> hours_of_set(sql::Connection& connection, const std::string
   auto select = store::prepare(
       connection,
       std::string("SELECT CAST(hour AS CHAR) FROM region_hourly_temperature WHERE region_set = ?"
-                  " UNION SELECT CAST(r.hour AS CHAR) FROM reading_regions AS m"
+                  " UNION SELECT CAST(hour AS CHAR) FROM sensor_readings"
+                  " WHERE region_set = ? AND region_code IS NOT NULL"
+                  " UNION SELECT CAST(r.hour AS CHAR) FROM reading_extra_regions AS m"
                   " JOIN sensor_readings AS r ON r.source = m.source"
                   " AND r.reading_id = m.reading_id"
                   " WHERE m.region_set = ? AND m.region_code IS NOT NULL"
@@ -270,7 +294,7 @@ std::set<UtcSeconds> hours_of_set(sql::Connection& connection, const std::string
           " AND o.dataset_id = s.dataset_id"
           " WHERE s.region_set = ? AND s.region_code IS NOT NULL"
           " AND o.temperature_c IS NOT NULL");
-  Binder(*select).text(set_name).text(set_name).text(set_name);
+  Binder(*select).text(set_name).text(set_name).text(set_name).text(set_name);
   auto row = store::run_query(*select);
   std::set<UtcSeconds> hours;
   while (row->next()) hours.insert(parse_sql_datetime(store::text(*row, 1)));
@@ -310,7 +334,8 @@ RegionSetReplacement replace_region_set(Database& db, const RegionSetConfig& con
     step = "storing the new regions";
     write_version(connection, config, set);
     step = "matching the stored readings again";
-    outcome.readings_moved = match_again(connection, kReadingMatches, set, locate);
+    outcome.readings_moved = match_again(connection, kInlineReadingMatches, set, locate) +
+                             match_again(connection, kReadingMatches, set, locate);
     step = "matching the stations again";
     outcome.stations_moved = match_again(connection, kStationMatches, set, locate);
     step = "recomputing the aggregates";

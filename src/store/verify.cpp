@@ -93,12 +93,17 @@ std::vector<std::string> joined(std::vector<std::string> first,
 // ---- 1. aggregates ------------------------------------------------------------------------------
 
 // Every measurement of the window as (region_set, region_code, hour, temperature): the definition
-// of store::recompute_region_hour, for all sets and hours at once. Parameters: from, to, from, to.
+// of store::recompute_region_hour, for all sets and hours at once. Parameters: from, to, from, to,
+// from, to.
 constexpr const char* kMeasurements =
-    "SELECT m.region_set AS region_set, m.region_code AS region_code, r.hour AS hour,"
+    "SELECT r.region_set AS region_set, r.region_code AS region_code, r.hour AS hour,"
     " r.temperature AS temperature"
     " FROM sensor_readings AS r"
-    " JOIN reading_regions AS m ON m.source = r.source AND m.reading_id = r.reading_id"
+    " WHERE r.hour >= ? AND r.hour < ? AND r.region_set IS NOT NULL AND r.region_code IS NOT NULL"
+    " UNION ALL"
+    " SELECT m.region_set, m.region_code, r.hour, r.temperature"
+    " FROM sensor_readings AS r"
+    " JOIN reading_extra_regions AS m ON m.source = r.source AND m.reading_id = r.reading_id"
     " WHERE r.hour >= ? AND r.hour < ? AND m.region_code IS NOT NULL"
     " UNION ALL"
     " SELECT s.region_set, s.region_code,"
@@ -149,7 +154,8 @@ ViolationQuery aggregate_violations(const Bounds& window) {
       ") AS e ON e.region_set = a.region_set"
       " AND e.region_code = a.region_code AND e.hour = a.hour"
       " WHERE a.hour >= ? AND a.hour < ? AND e.region_code IS NULL";
-  const std::vector<std::string> measurements{window.from, window.to, window.from, window.to};
+  const std::vector<std::string> measurements{window.from, window.to,   window.from,
+                                              window.to,   window.from, window.to};
   return {wrong_or_missing + " UNION ALL " + stale,
           joined(joined(measurements, measurements), {window.from, window.to})};
 }
@@ -339,21 +345,28 @@ ViolationQuery unmatched_readings(const std::string& source, const std::string& 
   return {
       "SELECT CONCAT('reading ', r.reading_id, ' of ', r.source, ' (hour ', r.hour,"
       " '): no entry in region set ', ?) AS description FROM sensor_readings AS r"
-      " LEFT JOIN reading_regions AS m ON m.source = r.source AND m.reading_id = r.reading_id"
-      " AND m.region_set = ?"
-      " WHERE r.source = ? AND r.hour >= ? AND r.hour < ? AND m.reading_id IS NULL",
-      {set, set, source, window.from, window.to}};
+      " LEFT JOIN reading_extra_regions AS m ON m.source = r.source"
+      " AND m.reading_id = r.reading_id AND m.region_set = ?"
+      " WHERE r.source = ? AND r.hour >= ? AND r.hour < ? AND m.reading_id IS NULL"
+      " AND NOT (r.region_set <=> ?)",
+      {set, set, source, window.from, window.to, set}};
 }
 
 ViolationQuery unknown_reading_regions(const Bounds& window) {
-  return {
-      "SELECT CONCAT('reading ', m.reading_id, ' of ', m.source, ' (hour ', r.hour,"
-      " '): region ', m.region_code, ' is not in region set ', m.region_set) AS description"
-      " FROM reading_regions AS m"
-      " JOIN sensor_readings AS r ON r.source = m.source AND r.reading_id = m.reading_id"
-      " LEFT JOIN regions AS g ON g.region_set = m.region_set AND g.code = m.region_code"
-      " WHERE m.region_code IS NOT NULL AND r.hour >= ? AND r.hour < ? AND g.code IS NULL",
-      {window.from, window.to}};
+  const auto unknown = [](const std::string& from, const std::string& match) {
+    return "SELECT CONCAT('reading ', r.reading_id, ' of ', r.source, ' (hour ', r.hour,"
+           " '): region ', " +
+           match + ".region_code, ' is not in region set ', " + match +
+           ".region_set) AS description FROM " + from +
+           " LEFT JOIN regions AS g ON g.region_set = " + match +
+           ".region_set AND g.code = " + match + ".region_code WHERE " + match +
+           ".region_code IS NOT NULL AND r.hour >= ? AND r.hour < ? AND g.code IS NULL";
+  };
+  return {unknown("sensor_readings AS r", "r") + " UNION ALL " +
+              unknown("reading_extra_regions AS m JOIN sensor_readings AS r"
+                      " ON r.source = m.source AND r.reading_id = m.reading_id",
+                      "m"),
+          {window.from, window.to, window.from, window.to}};
 }
 
 ViolationQuery unmatched_stations(const std::string& source, const std::string& set) {

@@ -104,7 +104,7 @@ std::string data_tables_contents(Database& db) {
 }
 
 void forget_everything_but_regions(Database& db) {
-  for (const char* table : {"reading_regions", "sensor_readings", "region_hourly_temperature",
+  for (const char* table : {"reading_extra_regions", "sensor_readings", "region_hourly_temperature",
                             "rejected_records", "raw_payloads", "etl_runs"}) {
     db.execute(std::string("DELETE FROM ") + table);
   }

@@ -173,8 +173,8 @@ TEST_F(Shards, ShardedReplaysRebuildTheSameProductFromTheArchive) {
   sharded.expect_ok({"run", "--hour", kHour});  // one archived payload, loaded whole
   {
     Database db = sharded.connect();
-    for (const char* table :
-         {"reading_regions", "sensor_readings", "region_hourly_temperature", "rejected_records"}) {
+    for (const char* table : {"reading_extra_regions", "sensor_readings",
+                              "region_hourly_temperature", "rejected_records"}) {
       db.execute(std::string("DELETE FROM ") + table);
     }
   }

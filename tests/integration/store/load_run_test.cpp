@@ -241,8 +241,8 @@ TEST_F(LoadRun, NewReadingsGoByLoadDataAndStoreExactlyWhatInsertStores) {
   const auto loads_before = loads_by_this_session(db_);
   const auto counts = load(kH1, readings);
   EXPECT_EQ(counts.stored, readings.size());
-  // One LOAD DATA for the readings, one for their regions.
-  EXPECT_EQ(std::stoi(loads_by_this_session(db_)) - std::stoi(loads_before), 2);
+  // One LOAD DATA: the readings carry their region in the source's only set.
+  EXPECT_EQ(std::stoi(loads_by_this_session(db_)) - std::stoi(loads_before), 1);
 
   InsertOnlyTwin inserted;
   EXPECT_EQ(inserted.load(kH1, readings).stored, readings.size());
@@ -269,8 +269,8 @@ TEST_F(LoadRun, ABatchOfStoredAndNewReadingsLoadsOnceAndStoresWhatInsertStores) 
   EXPECT_EQ(counts.stored, 2u);
   EXPECT_EQ(counts.corrections, 2u);
   EXPECT_EQ(counts.unchanged, 1u);
-  // The readings' load (which skipped the 3 stored), then the new readings' regions.
-  EXPECT_EQ(std::stoi(loads_by_this_session(db_)) - std::stoi(loads_before), 2);
+  // The readings' load (which skipped the 3 stored), their regions with them.
+  EXPECT_EQ(std::stoi(loads_by_this_session(db_)) - std::stoi(loads_before), 1);
 
   InsertOnlyTwin inserted;
   inserted.load(kH1, first);
@@ -324,6 +324,15 @@ TEST_F(LoadRun, EveryRegionSetOfTheBatchIsMatchedAndAggregated) {
                   {"a", "fr-regions", "11"},
                   {"b", "fr-departements", std::nullopt},
                   {"b", "fr-regions", "84"}}));
+  // The first set's region is a column of the reading; only the further set has rows of its own.
+  EXPECT_EQ(sql_rows(db_,
+                     "SELECT reading_id, region_set, region_code FROM sensor_readings"
+                     " ORDER BY reading_id"),
+            (Rows{{"a", "fr-regions", "11"}, {"b", "fr-regions", "84"}}));
+  EXPECT_EQ(sql_rows(db_,
+                     "SELECT reading_id, region_set, region_code FROM reading_extra_regions"
+                     " ORDER BY reading_id"),
+            (Rows{{"a", "fr-departements", "75"}, {"b", "fr-departements", std::nullopt}}));
   EXPECT_EQ(aggregates("fr-departements"),
             (Rows{{"2026-11-22 06:00:00", "75", "Paris", "10", "1"}}));
   EXPECT_EQ(aggregates().size(), 2u);
@@ -426,8 +435,7 @@ TEST_F(LoadRun, DoesNotWaitForAnotherSourcesUncommittedReadingsOfTheHour) {
   other.execute("START TRANSACTION");
   other.execute(
       "INSERT INTO sensor_readings VALUES ('other', 'x', '2026-11-22 06:00:00', 48.5, 2.5, 3.0,"
-      " NULL, NULL, 1, 1, '2026-11-22 06:05:00')");
-  other.execute("INSERT INTO reading_regions VALUES ('other', 'x', 'other-set', 'z')");
+      " NULL, NULL, 1, 1, '2026-11-22 06:05:00', 'other-set', 'z')");
   db_.execute("SET SESSION innodb_lock_wait_timeout = 1");
   EXPECT_EQ(load(kH1, {matched("a", 1.0, 0)}).stored, 1u);
   other.execute("ROLLBACK");

@@ -36,7 +36,7 @@ TEST(Migrations, ApplyCreatesTheSchemaAndReapplyingIsANoOp) {
   EXPECT_EQ(first.schema_version, bundled.back().version);
   for (const char* table :
        {"schema_migrations", "region_sets", "regions", "etl_runs", "sensor_readings",
-        "reading_regions", "rejected_records", "region_hourly_temperature",
+        "reading_regions", "reading_extra_regions", "rejected_records", "region_hourly_temperature",
         "region_temperature_3h_v1", "region_temperature_3h"}) {
     EXPECT_EQ(sql_value(db, std::string("SELECT COUNT(*) FROM information_schema.tables WHERE "
                                         "table_schema = DATABASE() AND table_name = '") +
@@ -52,6 +52,37 @@ TEST(Migrations, ApplyCreatesTheSchemaAndReapplyingIsANoOp) {
   EXPECT_EQ(second.schema_version, bundled.back().version);
   EXPECT_EQ(sql_rows(db, "SELECT version, name FROM schema_migrations ORDER BY version"), recorded);
   EXPECT_EQ(require_current_schema(db, bundled), bundled.back().version);
+}
+
+// Migration 0011 moves each reading's region in its smallest set name into the reading's row and
+// keeps the other sets in reading_extra_regions; reading_regions still shows every match.
+TEST(Migrations, InlineFirstRegionMovesOneMatchPerReadingIntoItsRow) {
+  ScratchDatabase scratch;
+  auto db = scratch.connect();
+  ASSERT_EQ(apply_migrations(db, migrations_before(11)).schema_version, 10);
+  db.execute(
+      "INSERT INTO sensor_readings VALUES"
+      " ('s', 'a', '2026-11-22 06:00:00', 48.5, 2.5, 3.0, NULL, NULL, 1, 1, '2026-11-22 06:05:00'),"
+      " ('s', 'b', '2026-11-22 06:00:00', 45.5, 4.5, 4.0, NULL, NULL, 1, 1, '2026-11-22 06:05:00'),"
+      " ('s', 'c', '2026-11-22 06:00:00', 10.0, 9.0, 5.0, NULL, NULL, 1, 1, '2026-11-22 "
+      "06:05:00')");
+  db.execute(
+      "INSERT INTO reading_regions VALUES ('s', 'a', 'fr-regions', '11'),"
+      " ('s', 'a', 'fr-departements', '75'), ('s', 'b', 'fr-regions', NULL)");
+  const auto matches_before =
+      sql_rows(db, "SELECT * FROM reading_regions ORDER BY reading_id, region_set");
+
+  apply_migrations(db, bundled_migrations());
+  EXPECT_EQ(sql_rows(db,
+                     "SELECT reading_id, region_set, region_code FROM sensor_readings"
+                     " ORDER BY reading_id"),
+            (Rows{{"a", "fr-departements", "75"},
+                  {"b", "fr-regions", std::nullopt},
+                  {"c", std::nullopt, std::nullopt}}));
+  EXPECT_EQ(sql_rows(db, "SELECT * FROM reading_extra_regions"),
+            (Rows{{"s", "a", "fr-regions", "11"}}));
+  EXPECT_EQ(sql_rows(db, "SELECT * FROM reading_regions ORDER BY reading_id, region_set"),
+            matches_before);
 }
 
 TEST(Migrations, ChecksumIsTheSha256OfTheFileText) {

@@ -44,7 +44,8 @@ class PayloadOrder : public StoreTest {
   }
 
   void clear_data() {
-    for (const char* table : {"reading_regions", "sensor_readings", "region_hourly_temperature"}) {
+    for (const char* table :
+         {"reading_extra_regions", "sensor_readings", "region_hourly_temperature"}) {
       db_.execute(std::string("DELETE FROM ") + table);
     }
   }

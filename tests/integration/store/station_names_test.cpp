@@ -72,14 +72,6 @@ TEST_F(StationNames, TheDashboardAndThePeriodQueryReadTheName) {
   EXPECT_EQ(daily[1].name, "");
 }
 
-std::vector<Migration> migrations_before(int version) {
-  std::vector<Migration> before;
-  for (const auto& migration : bundled_migrations()) {
-    if (migration.version < version) before.push_back(migration);
-  }
-  return before;
-}
-
 // A database at schema 9: the dashboard still lists its stations (unnamed), the migration adds
 // the column as NULL without touching the rest, and the next sync names the station.
 TEST(StationNamesMigration, StationsStoredBeforeItAreUnnamedUntilTheirNextSync) {

@@ -118,14 +118,6 @@ TEST_F(StationWindDirection, ACorrectedDirectionAloneMovesTheRowsUpdatedAt) {
 
 // ---- migration 0005 -----------------------------------------------------------------------------
 
-std::vector<Migration> migrations_before(int version) {
-  std::vector<Migration> before;
-  for (const auto& migration : bundled_migrations()) {
-    if (migration.version < version) before.push_back(migration);
-  }
-  return before;
-}
-
 // Rows as a version-4 load leaves them: observations and their hours, updated_at long ago.
 void insert_version_4_rows(Database& db) {
   db.execute(

@@ -41,6 +41,14 @@ std::optional<std::string> sql_value(Database& db, const std::string& query) {
   return rows[0][0];
 }
 
+std::vector<Migration> migrations_before(int version) {
+  std::vector<Migration> before;
+  for (const auto& migration : bundled_migrations()) {
+    if (migration.version < version) before.push_back(migration);
+  }
+  return before;
+}
+
 std::string square_geometry(double lon, double lat, double size) {
   std::ostringstream json;
   json << R"({"type":"Polygon","coordinates":[[[)" << lon << ',' << lat << "],[" << lon + size

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "meteo/core/errors.hpp"
+#include "meteo/store/migrations.hpp"
 #include "meteo/store/run_load.hpp"
 #include "test_database.hpp"
 
@@ -20,6 +21,9 @@ using Rows = std::vector<Row>;
 Rows sql_rows(Database& db, const std::string& query);
 // The single value of a one-row, one-column query.
 std::optional<std::string> sql_value(Database& db, const std::string& query);
+
+// The bundled migrations older than `version`: a database as it was before that migration.
+std::vector<Migration> migrations_before(int version);
 
 // An axis-aligned square as a GeoJSON Polygon geometry.
 std::string square_geometry(double lon, double lat, double size = 1.0);

@@ -192,14 +192,15 @@ TEST_F(Verify, AnObservationOutsideEveryDayOfItsStationIsReported) {
 TEST_F(Verify, AReadingWithoutItsRegionSetEntryIsReported) {
   load_clean_history();
   // The reading outside every region: its aggregates stay right, only the entry is gone.
-  db_.execute("DELETE FROM reading_regions WHERE reading_id = 'out'");
+  db_.execute(
+      "UPDATE sensor_readings SET region_set = NULL, region_code = NULL WHERE reading_id = 'out'");
   expect_single_violation(verify(), "regions",
                           {"reading out of sensors", "no entry in region set fr-regions"});
 }
 
 TEST_F(Verify, ARegionCodeTheSetDoesNotHaveIsReported) {
   load_clean_history();
-  db_.execute("UPDATE reading_regions SET region_code = '99' WHERE reading_id = 'out'");
+  db_.execute("UPDATE sensor_readings SET region_code = '99' WHERE reading_id = 'out'");
   expect_single_violation(verify(), "regions",
                           {"reading out of sensors", "region 99 is not in region set fr-regions"});
 }
@@ -346,7 +347,7 @@ TEST_F(Verify, ListsTheFirstViolationsAndCountsThemAll) {
   for (int i = 0; i < 30; ++i)
     readings.push_back(matched("r" + std::to_string(i), i, std::nullopt));
   load_archived(at("2026-11-22 06:00:00"), std::move(readings));
-  db_.execute("DELETE FROM reading_regions");
+  db_.execute("UPDATE sensor_readings SET region_set = NULL, region_code = NULL");
   const VerifyReport report = verify();  // kept alive: check_named returns a reference into it
   const auto& regions = check_named(report, "regions");
   EXPECT_EQ(regions.violation_count, 30u);
