@@ -5,8 +5,9 @@
 # matcher's points (it installs geopandas and PostGIS). Every figure of the table is the median
 # of at least 5 interleaved samples of the tool and its baseline with their min..max; each
 # script's own details (stage times, index memory, machine) follow the table.
-# Each script builds its own Release tree and starts its own servers; a full run takes about 45
-# minutes on 2 cores. --tiny is a smoke run of the first two, not a measurement.
+# Each script builds its own Release tree and starts its own servers; a full run with --peers
+# took 24 minutes on 2 cores (2026-12-05, builds cached). --tiny is a smoke run of the first
+# two, not a measurement.
 #
 #   bench/all.sh [--tiny] [--peers] [--doc] [--out FILE]
 #
@@ -92,7 +93,8 @@ report=$parts/report.md
   if $peers; then table_rows "$parts/peers.rows"; fi
   echo
   if [[ ${#failed[@]} -gt 0 ]]; then
-    echo "**Failed: ${failed[*]}** (see their output above the table when run by hand)."
+    echo "**Exited nonzero: ${failed[*]}**: a case failed, a row is missing or a verdict is" \
+      "ambiguous (the notes below say which)."
     echo
   fi
   echo "### End to end: notes and machine"
