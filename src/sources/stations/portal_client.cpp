@@ -45,12 +45,21 @@ PortalClient::PortalClient(std::string base_url, HttpClient& http, int export_th
       http_(http),
       export_threshold_pages_(export_threshold_pages) {}
 
-std::string PortalClient::get(const std::string& path_and_query) {
+PortalClient::Answer PortalClient::fetch(const std::string& path_and_query) {
   ++requests_;
-  const std::string url = base_url_ + path_and_query;
+  std::string url = base_url_ + path_and_query;
   HttpResponse response = http_.get(url);
-  if (sink_) sink_(displayable_url(url), response);
-  return std::move(response.body);
+  return {std::move(url), std::move(response)};
+}
+
+void PortalClient::land(const Answer& answer) const {
+  if (sink_) sink_(displayable_url(answer.url), answer.response);
+}
+
+std::string PortalClient::get(const std::string& path_and_query) {
+  Answer answer = fetch(path_and_query);
+  land(answer);
+  return std::move(answer.response.body);
 }
 
 std::string PortalClient::get_streamed(const std::string& path_and_query) {
@@ -110,12 +119,19 @@ ParsedObservations PortalClient::observations(const std::string& dataset_id, Tim
   };
   stations_json::ObservationCollector collector(dataset_id, fields, now, keying);
 
-  // The first page tells how many records the window holds, hence how to read them.
-  const std::string first_path = page_path(0);
-  const std::string first_origin = displayable_url(base_url_ + first_path);
-  const Json first_page =
-      stations_json::parse_records(get(first_path), first_origin, "records page");
-  const std::size_t total = records_total_count(first_page, first_origin);
+  // The first page tells how many records the window holds, hence how to read them. It is
+  // landed once it is known to be read (or to be bad): an export replaces it.
+  const Answer first = fetch(page_path(0));
+  const std::string first_origin = displayable_url(first.url);
+  Json first_page;
+  std::size_t total = 0;
+  try {
+    first_page = stations_json::parse_records(first.response.body, first_origin, "records page");
+    total = records_total_count(first_page, first_origin);
+  } catch (...) {
+    land(first);  // kept as any answer that fails
+    throw;
+  }
 
   // More than one page: the whole window in one export, the first page's records left out. One
   // answer is one snapshot in one order, where pages read at different moments could skip or
@@ -131,6 +147,7 @@ ParsedObservations PortalClient::observations(const std::string& dataset_id, Tim
     return std::move(collector).finish();
   }
 
+  land(first);
   collector.add(first_page, first_origin);
   for (int offset = kPageLimit;
        static_cast<std::size_t>(offset) < total && offset + kPageLimit <= kOffsetCeiling;

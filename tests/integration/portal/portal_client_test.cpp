@@ -143,6 +143,31 @@ TEST_F(PortalClientTest, PagesPastOneHundredRecords) {
   expect_strictly_ordered_within(parsed, two_days);
 }
 
+// What is landed is what a replay reads again: the first page an export replaces is not, or its
+// records would count twice; pages read one by one all are.
+TEST_F(PortalClientTest, LandsTheExportAloneWhereItReplacesThePages) {
+  PortalSim sim;
+  HttpClient http = client();
+  const TimeWindow two_days{utc(2026, 11, 20, 0), utc(2026, 11, 22, 0)};
+  std::vector<std::string> landed;
+  const auto keep_url = [&](const std::string& url, const HttpResponse&) { landed.push_back(url); };
+  PortalClient portal(sim.base_url(), http);
+  portal.set_payload_sink(keep_url);
+  const auto exported = portal.observations(kMeteopole, two_days, {}, kNow);
+  EXPECT_EQ(portal.requests_made(), 2u);
+  ASSERT_EQ(landed.size(), 1u);
+  EXPECT_NE(landed[0].find("/exports/json"), std::string::npos) << landed[0];
+
+  landed.clear();
+  PortalClient paging(sim.base_url(), http, /*export_threshold_pages=*/2);
+  paging.set_payload_sink(keep_url);
+  const auto paged = paging.observations(kMeteopole, two_days, {}, kNow);
+  ASSERT_EQ(landed.size(), 2u);
+  EXPECT_NE(landed[0].find("/records?"), std::string::npos) << landed[0];
+  EXPECT_NE(landed[1].find("offset=100"), std::string::npos) << landed[1];
+  EXPECT_EQ(exported.record_count, paged.record_count);
+}
+
 TEST_F(PortalClientTest, ExportsAWindowOfMoreThanOnePageInOneRequestAsPagingReadIt) {
   PortalSim sim;
   HttpClient http = client();

@@ -96,7 +96,9 @@ ParsedObservations parse_observation_file(std::string_view body, std::string_vie
 
 // ---- the portal's API ------------------------------------------------------------------------
 
-// Sees every portal answer before it is parsed: where the raw archive plugs in.
+// Sees every portal answer whose records are read, before they are parsed: where the raw archive
+// plugs in. A window's first page that an export replaces is not one of them (the export holds its
+// records: archived beside it, they would be read twice by a replay), unless it cannot be parsed.
 using PayloadSink = std::function<void(const std::string& url, const HttpResponse& response)>;
 
 // Lands an answer too large to hold (an export) as it arrives, then gives back its body as landed,
@@ -134,7 +136,13 @@ class PortalClient {
   void set_payload_streamer(PayloadStreamer streamer) { streamer_ = std::move(streamer); }
 
  private:
-  std::string get(const std::string& path_and_query);
+  struct Answer {
+    std::string url;
+    HttpResponse response;
+  };
+  Answer fetch(const std::string& path_and_query);  // counted, not yet landed
+  void land(const Answer& answer) const;
+  std::string get(const std::string& path_and_query);  // fetched and landed
   std::string get_streamed(const std::string& path_and_query);
   std::string base_url_;
   HttpClient& http_;
