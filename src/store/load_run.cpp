@@ -42,6 +42,13 @@ bool same_values(const SensorReading& reading, const StoredReading& stored) {
          reading.country == stored.country;
 }
 
+// The set whose region a reading keeps in its own row: the first set of its source when it is
+// first stored; a stored reading keeps the one it has (none for readings stored without sets).
+std::optional<std::string> inline_set_of(const std::vector<const RegionSet*>& sets) {
+  if (sets.empty()) return std::nullopt;
+  return sets.front()->name;
+}
+
 // Loads one run's batches as they come. What it keeps between batches is small (counts, touched
 // hours); the state of a batch is cleared before the next.
 class RunLoader final : public RunSink {
@@ -52,6 +59,7 @@ class RunLoader final : public RunSink {
         run_(run),
         hour_text_(to_sql_datetime(run.hour)),
         fetched_at_text_(to_sql_datetime(run.fetched_at)),
+        inline_set_(inline_set_of(run.region_sets)),
         fresh_sums_(aggregate::empty_region_sums(run.region_sets)) {}
 
   RunCounts load(const RunProducer& produce);
@@ -63,6 +71,10 @@ class RunLoader final : public RunSink {
   void start_batch(const std::vector<MatchedReading>& readings);
   const MatchedReading& matched(std::size_t i) const { return (*batch_)[i]; }
   std::optional<std::string> planned_code(const MatchedReading& reading, std::size_t set) const;
+  // The region a new reading keeps in its own row: in the source's first set.
+  std::optional<std::string> inline_code(const MatchedReading& reading) const {
+    return inline_set_ ? planned_code(reading, 0) : std::nullopt;
+  }
   bool inline_match(std::size_t reading, std::size_t set) const;
   void read_existing();
   using LookupStatements = std::map<std::size_t, store::StatementPtr>;  // by number of ids
@@ -94,8 +106,9 @@ class RunLoader final : public RunSink {
   Database& db_;
   sql::Connection& connection_;
   const RunHeader& run_;
-  const std::string hour_text_;        // as LOAD DATA reads a DATETIME
-  const std::string fetched_at_text_;  // and a DATETIME(6)
+  const std::string hour_text_;                  // as LOAD DATA reads a DATETIME
+  const std::string fetched_at_text_;            // and a DATETIME(6)
+  const std::optional<std::string> inline_set_;  // of the readings this run stores first
   std::string step_ = "starting the transaction";
   RunCounts changed_;  // stored, corrections, unchanged: summed over the batches
   std::size_t rejected_ = 0;
@@ -166,18 +179,10 @@ std::optional<std::string> RunLoader::planned_code(const MatchedReading& reading
   return run_.region_sets[set]->regions[*index].code;
 }
 
-// The set whose region a reading keeps in its own row: the first set of its source when it is
-// first stored; a stored reading keeps the one it has (none for readings stored without sets).
-std::optional<std::string> inline_set_of(const std::vector<const RegionSet*>& sets) {
-  if (sets.empty()) return std::nullopt;
-  return sets.front()->name;
-}
-
 bool RunLoader::inline_match(std::size_t reading, std::size_t set) const {
-  const auto& name = run_.region_sets[set]->name;
   if (changes_[reading] == Change::fresh) return set == 0;
   const auto stored = stored_.find(matched(reading).reading.id);
-  return stored != stored_.end() && stored->second.inline_set == name;
+  return stored != stored_.end() && stored->second.inline_set == run_.region_sets[set]->name;
 }
 
 // `select_from` WHERE source = ? AND reading_id IN (`ids` placeholders) FOR UPDATE, prepared once
@@ -348,8 +353,8 @@ void RunLoader::append_new_reading(store::TsvRows& rows, std::size_t i) const {
       .integer(run_.run_id)
       .integer(run_.run_id)
       .text(fetched_at_text_)
-      .optional_text(inline_set_of(run_.region_sets))
-      .optional_text(run_.region_sets.empty() ? std::nullopt : planned_code(matched(i), 0))
+      .optional_text(inline_set_)
+      .optional_text(inline_code(matched(i)))
       .end_row();
 }
 
@@ -458,9 +463,8 @@ void RunLoader::upsert_readings(const std::vector<std::size_t>& readings) {
         .int64(run_.run_id)
         .int64(run_.run_id)
         .text(fetched_at)
-        .optional_text(inline_set_of(run_.region_sets))
-        .optional_text(run_.region_sets.empty() ? std::nullopt
-                                                : planned_code(matched(readings[row]), 0));
+        .optional_text(inline_set_)
+        .optional_text(inline_code(matched(readings[row])));
   });
 }
 
