@@ -55,11 +55,11 @@ DatabaseConfig read_database(const ConfigReader& reader, const toml::table* t) {
   DatabaseConfig db;
   if (!t) return db;
   const std::string where = "database";
-  reader.expect_only(
-      *t, where,
-      {"host", "port", "socket", "user", "password_env", "password_file", "name",
-       "connect_timeout_seconds", "tls", "tls_ca", "transaction_retries",
-       "transaction_retry_backoff_ms", "lock_wait_timeout_seconds", "load_data_local"});
+  reader.expect_only(*t, where,
+                     {"host", "port", "socket", "user", "password_env", "password_file", "name",
+                      "connect_timeout_seconds", "tls", "tls_ca", "transaction_retries",
+                      "transaction_retry_backoff_ms", "lock_wait_timeout_seconds",
+                      "load_data_local", "lease_seconds"});
   reader.read_string(*t, where, "host", db.host);
   reader.read_integer(*t, where, "port", db.port, 1, 65535);
   reader.read_string(*t, where, "socket", db.socket);
@@ -70,6 +70,9 @@ DatabaseConfig read_database(const ConfigReader& reader, const toml::table* t) {
   db.connect_timeout = std::chrono::seconds(timeout);
   read_transaction_retries(reader, *t, db);
   reader.read_bool(*t, where, "load_data_local", db.load_data_local);
+  long long lease = db.lease_ttl.count();
+  reader.read_integer(*t, where, "lease_seconds", lease, 3, 3600);
+  db.lease_ttl = std::chrono::seconds(lease);
   db.password = reader.read_secret(*t, where, "password");
   if (db.name.empty()) reader.fail("database.name", "must not be empty");
   read_database_tls(reader, *t, db);

@@ -8,6 +8,7 @@
 #include <mysql_driver.h>
 #include <spdlog/spdlog.h>
 
+#include "lease_keeper.hpp"
 #include "meteo/core/errors.hpp"
 #include "sql_support.hpp"
 
@@ -100,9 +101,8 @@ Database Database::connect(const DatabaseConfig& config, spdlog::logger* log) {
     std::unique_ptr<sql::Connection> connection(
         sql::mysql::get_mysql_driver_instance()->connect(options));
     configure_session(*connection, config);
-    return Database(std::move(connection),
-                    {config.transaction_retries, config.transaction_retry_backoff, log},
-                    config.load_data_local);
+    return Database(std::move(connection), config,
+                    {config.transaction_retries, config.transaction_retry_backoff, log});
   } catch (const sql::SQLException& error) {
     // A certificate that does not verify will not next hour either: someone must act (78).
     if (config.tls != DatabaseTls::off && error.getErrorCode() == kTlsConnectionError) {
@@ -117,24 +117,44 @@ Database Database::connect(const DatabaseConfig& config, spdlog::logger* log) {
   }
 }
 
-Database::Database(std::unique_ptr<sql::Connection> connection, TransactionRetry retry,
-                   bool bulk_load_allowed)
-    : connection_(std::move(connection)), retry_(retry), bulk_load_allowed_(bulk_load_allowed) {}
+Database::Database(std::unique_ptr<sql::Connection> connection, DatabaseConfig config,
+                   TransactionRetry retry)
+    : connection_(std::move(connection)),
+      config_(std::move(config)),
+      retry_(retry),
+      bulk_load_allowed_(config_.load_data_local) {}
 Database::Database(Database&&) noexcept = default;
 Database& Database::operator=(Database&&) noexcept = default;
-Database::~Database() = default;
+
+Database::~Database() {
+  if (!connection_) return;
+  try {
+    release_run_lock();
+  } catch (...) {  // the GET_LOCK goes with the session; the lease row is only a leftover
+  }
+}
 
 sql::Connection& Database::connection() {
   if (!connection_) throw Error(ExitCode::software, "use of a moved-from Database");
   return *connection_;
 }
 
-void Database::hold_run_lock(std::string name) {
-  if (!run_lock_.empty() && run_lock_ != name) {
-    store::guarded("releasing the lock of the previous run",
-                   [&] { store::release_lock(connection(), run_lock_); });
-  }
+void Database::hold_run_lock(std::string name, const store::Lease& lease) {
+  if (run_lock_ != name)
+    store::guarded("releasing the lock of the previous run", [&] { release_run_lock(); });
   run_lock_ = std::move(name);
+  run_lease_ = lease.name;
+  leases().hold(lease);
+}
+
+void Database::release_run_lock() {
+  if (!run_lease_.empty()) leases().release(connection(), std::exchange(run_lease_, {}));
+  if (!run_lock_.empty()) store::release_lock(connection(), std::exchange(run_lock_, {}));
+}
+
+store::LeaseKeeper& Database::leases() {
+  if (!leases_) leases_ = std::make_unique<store::LeaseKeeper>(config_, retry_.log);
+  return *leases_;
 }
 
 void Database::refuse_bulk_load(const std::string& why) {

@@ -17,6 +17,11 @@ class logger;
 
 namespace meteo {
 
+namespace store {
+struct Lease;
+class LeaseKeeper;
+}  // namespace store
+
 // How a load transaction that hit a deadlock or a lock wait timeout is re-run.
 struct TransactionRetry {
   int retries = 3;                         // re-runs after the first attempt
@@ -43,17 +48,27 @@ class Database {
   bool bulk_load_allowed() const { return bulk_load_allowed_; }
   void refuse_bulk_load(const std::string& why);
 
-  // The GET_LOCK name that marks the ledger run this session loads as alive (begin_run). A
-  // session loads one run at a time: holding a new one releases the previous.
-  void hold_run_lock(std::string name);
+  // The GET_LOCK and the lease that mark the ledger run this session loads as alive (begin_run).
+  // A session loads one run at a time: holding a new one releases the previous.
+  void hold_run_lock(std::string name, const store::Lease& lease);
+
+  // The leases this session holds, renewed in the background while it lives.
+  store::LeaseKeeper& leases();
+  // What it connected with: a second session (the lease renewer's) reaches the same server.
+  const DatabaseConfig& config() const { return config_; }
 
  private:
-  Database(std::unique_ptr<sql::Connection> connection, TransactionRetry retry,
-           bool bulk_load_allowed);
+  Database(std::unique_ptr<sql::Connection> connection, DatabaseConfig config,
+           TransactionRetry retry);
+  void release_run_lock();
+
   std::unique_ptr<sql::Connection> connection_;
+  DatabaseConfig config_;
   TransactionRetry retry_;
   bool bulk_load_allowed_ = false;
+  std::unique_ptr<store::LeaseKeeper> leases_;  // created with the first lease
   std::string run_lock_;
+  std::string run_lease_;
 };
 
 // The MySQL connector this binary runs with, from its driver (no connection needed).

@@ -33,6 +33,9 @@ struct DatabaseConfig {
   // Off by default: a client that allows it lets the server ask for any file the tool can read,
   // so it is disabled on the connection unless this is set.
   bool load_data_local = false;
+  // How long a lock (a source's, a run's) outlives a holder that stopped renewing it, as seen
+  // from another node of a cluster. On one server a dead holder lets go at once.
+  std::chrono::seconds lease_ttl{30};
 };
 
 }  // namespace meteo
