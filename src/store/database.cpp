@@ -86,6 +86,10 @@ void configure_session(sql::Connection& connection, const DatabaseConfig& config
   statement->execute("SET NAMES utf8mb4");
   statement->execute(
       "SET SESSION sql_mode = CONCAT_WS(',', NULLIF(@@SESSION.sql_mode, ''), 'STRICT_ALL_TABLES')");
+  // On a Galera node a read may not see what another node committed a moment ago (a lease just
+  // released, a run just loaded) until this node applies it: wait for that before each read.
+  // Writes need no wait: the cluster certifies them against whatever this node had not seen.
+  if (store::is_cluster_node(connection)) statement->execute("SET SESSION wsrep_sync_wait = 1");
   if (config.lock_wait_timeout_seconds) {
     // A load blocked behind another session's lock gives up (and is re-run) sooner.
     statement->execute("SET SESSION innodb_lock_wait_timeout = " +

@@ -219,6 +219,12 @@ void release_lock(sql::Connection& connection, const std::string& name) {
   run_query(*statement);
 }
 
+bool is_cluster_node(sql::Connection& connection) {
+  auto statement = prepare(connection, "SHOW GLOBAL VARIABLES LIKE 'wsrep_on'");
+  auto row = run_query(*statement);
+  return row->next() && text(*row, 2) == "ON";
+}
+
 bool table_exists(sql::Connection& connection, const std::string& table) {
   auto statement = prepare(connection,
                            "SELECT COUNT(*) FROM information_schema.tables"
