@@ -10,7 +10,7 @@
 CREATE TABLE IF NOT EXISTS etl_leases (
   name VARCHAR(190) NOT NULL,
   token CHAR(32) NOT NULL,                 -- the holder's random proof of ownership
-  holder_node VARCHAR(255) NOT NULL,       -- @@hostname:@@port of the server it connected to
+  holder_node VARCHAR(1024) NOT NULL,      -- @@hostname:@@datadir: the server it connected to
   holder_connection BIGINT UNSIGNED NOT NULL,  -- its CONNECTION_ID() there
   holder_process VARCHAR(255) NOT NULL,    -- host and pid of the tool, for people
   acquired_at DATETIME(3) NOT NULL,

@@ -9,8 +9,9 @@ namespace meteo::store {
 
 namespace {
 
-// The server this session is connected to, as the lease rows name it.
-constexpr const char* kThisNode = "CONCAT(@@hostname, ':', @@port)";
+// The server this session is connected to, as the lease rows name it: its data directory on its
+// host, which a restart keeps (its port may change) and no two running servers share.
+constexpr const char* kThisNode = "CONCAT(@@hostname, ':', @@datadir)";
 
 std::string random_token() {
   std::random_device random;

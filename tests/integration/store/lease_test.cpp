@@ -40,7 +40,8 @@ TEST_F(Leases, ASourceLockWritesItsLeaseAndDeletesItOnRelease) {
   {
     auto lock = SourceLock::try_acquire(db_, "sensors");
     ASSERT_TRUE(lock.has_value());
-    EXPECT_EQ(lease_value("source:sensors", "holder_node = CONCAT(@@hostname, ':', @@port)"), "1");
+    EXPECT_EQ(lease_value("source:sensors", "holder_node = CONCAT(@@hostname, ':', @@datadir)"),
+              "1");
     EXPECT_EQ(lease_value("source:sensors", "holder_connection = CONNECTION_ID()"), "1");
   }
   EXPECT_EQ(lease_count(), "0");
@@ -61,7 +62,7 @@ TEST_F(Leases, ALeaseLeftOnThisServerIsTakenAtOnce) {
   db_.execute(
       "INSERT INTO etl_leases (name, token, holder_node, holder_connection, holder_process,"
       " acquired_at, expires_at) VALUES ('source:sensors', 'killed',"
-      " CONCAT(@@hostname, ':', @@port), 1, 'killed', UTC_TIMESTAMP(3),"
+      " CONCAT(@@hostname, ':', @@datadir), 1, 'killed', UTC_TIMESTAMP(3),"
       " UTC_TIMESTAMP(3) + INTERVAL 1 HOUR)");
   EXPECT_TRUE(SourceLock::try_acquire(db_, "sensors").has_value());
 }
