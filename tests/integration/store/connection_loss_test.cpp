@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <thread>
 
@@ -47,18 +48,25 @@ class ConnectionLoss : public ::testing::Test {
     return store::DatabaseError("", 0);
   }
 
+  // The error of a long statement on `db` during which `fault` strikes the server.
+  static store::DatabaseError error_of_statement_during(Database& db,
+                                                        const std::function<void()>& fault) {
+    std::thread striker([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      fault();
+    });
+    const auto error = database_error_of([&] { db.execute("SELECT SLEEP(30)"); });
+    striker.join();
+    return error;
+  }
+
   fs::path directory_;
   std::optional<PrivateMariaDb> server_;
 };
 
 TEST_F(ConnectionLoss, AServerKilledMidStatementFailsItAndTheNextWithTemporary) {
   Database db = Database::connect(server_->config("meteo"));
-  std::thread killer([&] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
-    server_->kill_hard();
-  });
-  const auto during = database_error_of([&] { db.execute("SELECT SLEEP(30)"); });
-  killer.join();
+  const auto during = error_of_statement_during(db, [&] { server_->kill_hard(); });
   EXPECT_EQ(during.mysql_error(), 2013) << during.what();
   EXPECT_EQ(during.code(), ExitCode::temporary);
   EXPECT_THAT(during.what(), HasSubstr("Lost connection"));
@@ -70,12 +78,7 @@ TEST_F(ConnectionLoss, AServerKilledMidStatementFailsItAndTheNextWithTemporary) 
 
 TEST_F(ConnectionLoss, AServerShutDownMidStatementIsTemporaryToo) {
   Database db = Database::connect(server_->config("meteo"));
-  std::thread stopper([&] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
-    server_->stop();
-  });
-  const auto during = database_error_of([&] { db.execute("SELECT SLEEP(30)"); });
-  stopper.join();
+  const auto during = error_of_statement_during(db, [&] { server_->stop(); });
   EXPECT_EQ(during.code(), ExitCode::temporary) << during.what();
 }
 
