@@ -38,11 +38,13 @@ class GaleraNode : public ::testing::Test {
     if (test_server_config().port == 0) GTEST_SKIP() << "the test server has no TCP port";
     directory_ = fs::temp_directory_path() / ("meteo-galera-" + std::to_string(::getpid()));
     fs::remove_all(directory_);
-    fs::create_directories(directory_);
+    // Temporary tables of its own: a shared /tmp saw a concurrent test's bootstrap collide.
+    fs::create_directories(directory_ / "tmp");
+    const std::string tmpdir = "--tmpdir=" + (directory_ / "tmp").string();
     const std::string as_root = ::getuid() == 0 ? "--user=root" : "--verbose";
     const auto installed = run_process(
         {"mariadb-install-db", "--no-defaults", "--datadir=" + (directory_ / "data").string(),
-         as_root, "--auth-root-authentication-method=normal", "--skip-test-db"},
+         as_root, "--auth-root-authentication-method=normal", "--skip-test-db", tmpdir},
         kEnvironment);
     ASSERT_EQ(installed.exit_code, 0) << installed.err;
     port_ = unused_loopback_port();
@@ -51,9 +53,10 @@ class GaleraNode : public ::testing::Test {
         std::vector<std::string>{
             "mariadbd", "--no-defaults", "--datadir=" + (directory_ / "data").string(),
             "--socket=" + socket(), "--port=" + std::to_string(port_), "--bind-address=127.0.0.1",
-            as_root, "--log-error=" + (directory_ / "error.log").string(), "--skip-name-resolve",
-            "--binlog-format=ROW", "--innodb-autoinc-lock-mode=2", "--wsrep-on=ON",
-            std::string("--wsrep-provider=") + kProvider, "--wsrep-cluster-address=gcomm://",
+            tmpdir, as_root, "--log-error=" + (directory_ / "error.log").string(),
+            "--skip-name-resolve", "--binlog-format=ROW", "--innodb-autoinc-lock-mode=2",
+            "--wsrep-on=ON", std::string("--wsrep-provider=") + kProvider,
+            "--wsrep-cluster-address=gcomm://",
             "--wsrep-provider-options=gmcast.listen_addr=tcp://127.0.0.1:" +
                 std::to_string(replication_port),
             "--wsrep-node-address=127.0.0.1"},
