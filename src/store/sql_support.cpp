@@ -22,6 +22,11 @@ ExitCode exit_code_for(int mysql_error) {
     case 2006:  // server has gone away
     case 2013:  // lost connection during query
     case 2055:  // lost connection, system error
+    case 1053:  // server shutdown in progress
+    case 1927:  // MariaDB: the connection was killed
+    case 4031:  // MySQL 8: disconnected by the server for inactivity
+    case 1047:  // Galera: the node left the cluster's primary component ("WSREP has not yet
+                // prepared node for application use"); another node may take the next run
     case 1205:  // lock wait timeout
     case 1213:  // deadlock: the transaction was rolled back
       return ExitCode::temporary;
@@ -189,7 +194,11 @@ Transaction::~Transaction() {
 }
 
 void Transaction::commit() {
-  connection_.commit();
+  // Not connection_.commit(): Connector/C++ 1.1 ignores what the server answers to it, so a COMMIT
+  // refused (a Galera certification conflict, 1213) or a connection lost just before it would
+  // pass for committed. The statement's errors are thrown like any other's.
+  std::unique_ptr<sql::Statement> statement(connection_.createStatement());
+  statement->execute("COMMIT");
   open_ = false;
   connection_.setAutoCommit(true);
 }

@@ -33,7 +33,9 @@ struct TransactionRetry {
 class Database {
  public:
   // Throws Error(temporary) naming host/socket when the server cannot be reached or refuses us.
-  // `log` receives the warnings of re-run transactions.
+  // With [database] hosts, the nodes are tried in order and the first that lets us in and is ready
+  // for queries (a Galera node in the primary component) is used; the Error then names each node
+  // with its reason. `log` receives the warnings of re-run transactions and which node was chosen.
   static Database connect(const DatabaseConfig& config, spdlog::logger* log = nullptr);
   Database(Database&&) noexcept;
   Database& operator=(Database&&) noexcept;
@@ -42,6 +44,9 @@ class Database {
   sql::Connection& connection();
   void execute(const std::string& statement);  // one statement, no result
   const TransactionRetry& transaction_retry() const { return retry_; }
+  // The server this session is on: for a cluster, the node chosen (host and port set to it, hosts
+  // empty), so that a second connection reaches the same node.
+  const DatabaseConfig& config() const { return config_; }
 
   // Whether loads may send fresh rows by LOAD DATA LOCAL INFILE: [database] load_data_local, until
   // the client or server refuses it, after which this session uses INSERT (warned once).
@@ -54,8 +59,6 @@ class Database {
 
   // The leases this session holds, renewed in the background while it lives.
   store::LeaseKeeper& leases();
-  // What it connected with: a second session (the lease renewer's) reaches the same server.
-  const DatabaseConfig& config() const { return config_; }
 
  private:
   Database(std::unique_ptr<sql::Connection> connection, DatabaseConfig config,
@@ -70,6 +73,9 @@ class Database {
   std::string run_lock_;
   std::string run_lease_;
 };
+
+// "database 'meteo' at b.example:3306 as user 'meteo'": what messages about a session name.
+std::string database_location(const DatabaseConfig& config);
 
 // The MySQL connector this binary runs with, from its driver (no connection needed).
 std::string connector_version();
