@@ -118,10 +118,6 @@ void configure_session(sql::Connection& connection, const DatabaseConfig& config
   statement->execute("SET NAMES utf8mb4");
   statement->execute(
       "SET SESSION sql_mode = CONCAT_WS(',', NULLIF(@@SESSION.sql_mode, ''), 'STRICT_ALL_TABLES')");
-  // On a Galera node a read may not see what another node committed a moment ago (a lease just
-  // released, a run just loaded) until this node applies it: wait for that before each read.
-  // Writes need no wait: the cluster certifies them against whatever this node had not seen.
-  if (store::is_cluster_node(connection)) statement->execute("SET SESSION wsrep_sync_wait = 1");
   if (config.lock_wait_timeout_seconds) {
     // A load blocked behind another session's lock gives up (and is re-run) sooner.
     statement->execute("SET SESSION innodb_lock_wait_timeout = " +
@@ -225,6 +221,16 @@ Session cluster_session(const DatabaseConfig& cluster, spdlog::logger* log) {
               "cannot connect to any node of the " + database_location(cluster) + ": " + skipped);
 }
 
+// On a Galera node a read may not see what another node committed a moment ago (a lease just
+// released, a run just loaded) until this node applies it: wait for that before each read.
+// Writes need no wait: the cluster certifies them against whatever this node had not seen. Set
+// once the node is chosen: on a node outside the primary component the wait itself fails (1205).
+void wait_for_causal_reads(sql::Connection& connection) {
+  if (!store::is_cluster_node(connection)) return;
+  std::unique_ptr<sql::Statement> statement(connection.createStatement());
+  statement->execute("SET SESSION wsrep_sync_wait = 1");
+}
+
 }  // namespace
 
 std::string database_location(const DatabaseConfig& config) {
@@ -237,6 +243,8 @@ std::string database_location(const DatabaseConfig& config) {
 Database Database::connect(const DatabaseConfig& config, spdlog::logger* log) {
   Session session =
       config.hosts.empty() ? single_server_session(config) : cluster_session(config, log);
+  store::guarded("setting up the session on the " + where(session.server),
+                 [&] { wait_for_causal_reads(*session.connection); });
   const TransactionRetry retry{session.server.transaction_retries,
                                session.server.transaction_retry_backoff, log};
   return Database(std::move(session.connection), std::move(session.server), retry);
