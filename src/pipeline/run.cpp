@@ -13,6 +13,7 @@
 #include "meteo/pipeline/alert_notifications.hpp"
 #include "meteo/pipeline/config_views.hpp"
 #include "meteo/pipeline/source_run.hpp"
+#include "meteo/store/database.hpp"
 #include "meteo/store/ledger.hpp"
 
 namespace meteo::pipeline {
@@ -63,12 +64,17 @@ std::vector<SourceRunOutcome> run_sources(Database& db, const Config& config,
                  &metrics, log, out);
     } catch (const Error& error) {
       outcome.exit_code = static_cast<int>(error.code());
+      // A temporary failure is often the server's (lost, restarting, a node out of its cluster):
+      // named, with the node the run was on when [database] hosts lists several.
+      const std::string on_database = error.code() == ExitCode::temporary
+                                          ? " (on the " + database_location(db.config()) + ")"
+                                          : "";
       log_with(log, spdlog::level::err,
                LogFields()
                    .add("source", source->name)
                    .add("hour", to_iso8601(hour))
                    .add("exit_code", outcome.exit_code),
-               "source {}: {}", source->name, error.what());
+               "source {}: {}{}", source->name, error.what(), on_database);
     }
     outcome.duration = std::chrono::steady_clock::now() - started;
   }

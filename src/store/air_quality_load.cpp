@@ -78,8 +78,8 @@ constexpr const char* kUpsertStationsTail =
 
 class AirQualityLoader {
  public:
-  AirQualityLoader(sql::Connection& connection, const AirQualityBatch& batch)
-      : connection_(connection), batch_(batch) {}
+  AirQualityLoader(Database& db, const AirQualityBatch& batch)
+      : db_(db), connection_(db.connection()), batch_(batch) {}
 
   void validate() const;
   RunCounts load();
@@ -96,6 +96,7 @@ class AirQualityLoader {
   void derive_alerts();
   RunCounts counts() const;
 
+  Database& db_;
   sql::Connection& connection_;
   const AirQualityBatch& batch_;
   std::string step_ = "starting the transaction";
@@ -300,7 +301,7 @@ RunCounts AirQualityLoader::load() {
   const std::string purpose = "loading layer " + batch_.layer + " of " + batch_.source + " (run " +
                               std::to_string(batch_.run_id) + ")";
   // No region aggregate is written: no region set lock to take.
-  return store::run_load(connection_, {}, purpose, step_, [this] {
+  return store::run_load(db_, {}, purpose, step_, [this] {
     lock_layer();
     upsert_stations();
     if (batch_.weather_source) {
@@ -321,10 +322,10 @@ RunCounts AirQualityLoader::load() {
 }  // namespace
 
 RunCounts load_air_quality_batch(Database& db, const AirQualityBatch& batch) {
-  AirQualityLoader(db.connection(), batch).validate();
+  AirQualityLoader(db, batch).validate();
   // A fresh loader per attempt: nothing a rolled-back attempt read may leak into the next.
-  return store::with_transaction_retries(
-      db.transaction_retry(), [&] { return AirQualityLoader(db.connection(), batch).load(); });
+  return store::with_transaction_retries(db.transaction_retry(),
+                                         [&] { return AirQualityLoader(db, batch).load(); });
 }
 
 std::optional<UtcSeconds> read_air_quality_watermark(Database& db, const std::string& source,

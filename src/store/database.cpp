@@ -8,6 +8,9 @@
 #include <mysql_driver.h>
 #include <spdlog/spdlog.h>
 
+#include <vector>
+
+#include "lease_keeper.hpp"
 #include "meteo/core/errors.hpp"
 #include "sql_support.hpp"
 
@@ -15,11 +18,21 @@ namespace meteo {
 
 namespace {
 
-std::string where(const DatabaseConfig& config) {
-  std::string place = config.socket.empty() ? config.host + ":" + std::to_string(config.port)
-                                            : "socket " + config.socket;
+// "host:port", an IPv6 address in brackets as in [database] hosts.
+std::string node_address(const std::string& host, int port) {
+  const bool ipv6 = host.find(':') != std::string::npos;
+  return (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+// "database 'meteo'", followed by `place` (" at ...", or nothing), then " as user 'meteo'".
+std::string where(const DatabaseConfig& config, const std::string& place) {
   const std::string what = config.name.empty() ? "server" : "database '" + config.name + "'";
-  return what + " at " + place + " as user '" + config.user + "'";
+  return what + place + " as user '" + config.user + "'";
+}
+
+std::string where(const DatabaseConfig& config) {
+  return where(config, " at " + (config.socket.empty() ? node_address(config.host, config.port)
+                                                       : "socket " + config.socket));
 }
 
 // Debian's connector speaks through libmariadb, so its own names, not OPT_SSL_MODE (which that
@@ -52,6 +65,26 @@ std::string connect_failure_hint(ExitCode code) {
     default:
       return "";
   }
+}
+
+// Why one server did not give us a session, and what that deserves.
+struct Refusal {
+  ExitCode code;
+  bool tls;            // the TLS handshake or the certificate failed
+  std::string reason;  // the driver's words, the error number, a hint
+};
+
+Refusal refusal_of(const DatabaseConfig& config, const sql::SQLException& error) {
+  // A certificate that does not verify will not next hour either: someone must act (78).
+  if (config.tls != DatabaseTls::off && error.getErrorCode() == kTlsConnectionError) {
+    return {ExitCode::config, true,
+            std::string(error.what()) +
+                " (check [database] tls and tls_ca against the server's certificate)"};
+  }
+  const ExitCode code = connect_failure_code(error.getErrorCode());
+  return {code, false,
+          std::string(error.what()) + " (MySQL error " + std::to_string(error.getErrorCode()) +
+              ")" + connect_failure_hint(code)};
 }
 
 sql::ConnectOptionsMap connect_options(const DatabaseConfig& config) {
@@ -92,49 +125,169 @@ void configure_session(sql::Connection& connection, const DatabaseConfig& config
   }
 }
 
-}  // namespace
+// A session on one server, set up; throws the driver's error.
+std::unique_ptr<sql::Connection> open_session(const DatabaseConfig& config) {
+  auto options = connect_options(config);
+  std::unique_ptr<sql::Connection> connection(
+      sql::mysql::get_mysql_driver_instance()->connect(options));
+  configure_session(*connection, config);
+  return connection;
+}
 
-Database Database::connect(const DatabaseConfig& config, spdlog::logger* log) {
+// One global variable or status value, "" when the server has none (MySQL, or no wsrep).
+std::string global_value(sql::Connection& connection, const std::string& show) {
+  std::unique_ptr<sql::Statement> statement(connection.createStatement());
+  std::unique_ptr<sql::ResultSet> row(statement->executeQuery(show));
+  return row->next() ? row->getString(2).asStdString() : "";
+}
+
+// Why a Galera node that let us in cannot be used, "" when it can: outside the cluster's primary
+// component a node accepts logins but refuses queries (1047). MariaDB shows wsrep_ready = OFF on
+// a server that is no Galera node too (wsrep_on = OFF): usable, as is MySQL, which has neither.
+std::string galera_unreadiness(sql::Connection& connection) {
+  if (!store::is_cluster_node(connection)) return "";
+  const std::string ready = global_value(connection, "SHOW GLOBAL STATUS LIKE 'wsrep_ready'");
+  if (ready == "ON") return "";
+  const std::string status =
+      global_value(connection, "SHOW GLOBAL STATUS LIKE 'wsrep_cluster_status'");
+  return "the Galera node is not ready for queries (wsrep_ready = " + ready +
+         ", wsrep_cluster_status = " + status +
+         ": outside the cluster's primary component, or still joining)";
+}
+
+// The session and the server it is on (for a cluster: the node chosen, with hosts cleared).
+struct Session {
+  std::unique_ptr<sql::Connection> connection;
+  DatabaseConfig server;
+};
+
+// One server, as [database] host/port or socket say; today's messages and exit codes.
+Session single_server_session(const DatabaseConfig& config) {
   try {
-    auto options = connect_options(config);
-    std::unique_ptr<sql::Connection> connection(
-        sql::mysql::get_mysql_driver_instance()->connect(options));
-    configure_session(*connection, config);
-    return Database(std::move(connection),
-                    {config.transaction_retries, config.transaction_retry_backoff, log},
-                    config.load_data_local);
+    return {open_session(config), config};
   } catch (const sql::SQLException& error) {
-    // A certificate that does not verify will not next hour either: someone must act (78).
-    if (config.tls != DatabaseTls::off && error.getErrorCode() == kTlsConnectionError) {
-      throw Error(ExitCode::config, "TLS to the " + where(config) + " failed: " + error.what() +
-                                        " (check [database] tls and tls_ca against the server's"
-                                        " certificate)");
-    }
-    const ExitCode code = connect_failure_code(error.getErrorCode());
-    throw Error(code, "cannot connect to the " + where(config) + ": " + error.what() +
-                          " (MySQL error " + std::to_string(error.getErrorCode()) + ")" +
-                          connect_failure_hint(code));
+    const Refusal refusal = refusal_of(config, error);
+    throw Error(refusal.code, (refusal.tls ? "TLS to the " + where(config) + " failed: "
+                                           : "cannot connect to the " + where(config) + ": ") +
+                                  refusal.reason);
   }
 }
 
-Database::Database(std::unique_ptr<sql::Connection> connection, TransactionRetry retry,
-                   bool bulk_load_allowed)
-    : connection_(std::move(connection)), retry_(retry), bulk_load_allowed_(bulk_load_allowed) {}
+DatabaseConfig node_config(const DatabaseConfig& cluster, const DatabaseHost& node) {
+  DatabaseConfig config = cluster;
+  config.host = node.host;
+  config.port = node.port;
+  config.socket.clear();
+  config.hosts.clear();
+  return config;
+}
+
+// 75 when a node may come back by itself (down, not ready, too many connections); when every node
+// refused the account or the database, that refusal's code (the first node's): waiting won't help.
+ExitCode cluster_failure_code(const std::vector<Refusal>& refusals) {
+  for (const auto& refusal : refusals) {
+    if (refusal.code == ExitCode::temporary) return ExitCode::temporary;
+  }
+  return refusals.front().code;
+}
+
+// The first node of [database] hosts that lets us in and is ready for queries.
+Session cluster_session(const DatabaseConfig& cluster, spdlog::logger* log) {
+  std::vector<Refusal> refusals;
+  std::string skipped;  // "a:3306: why; b:3306: why"
+  for (const auto& node : cluster.hosts) {
+    DatabaseConfig config = node_config(cluster, node);
+    const std::string address = node_address(node.host, node.port);
+    try {
+      auto connection = open_session(config);
+      const std::string unready = galera_unreadiness(*connection);
+      if (unready.empty()) {
+        if (log != nullptr && skipped.empty()) {
+          log->debug("database: connected to node {}, the first of [database] hosts", address);
+        } else if (log != nullptr) {
+          log->info("database: connected to node {} of [database] hosts; skipped {}", address,
+                    skipped);
+        }
+        return {std::move(connection), std::move(config)};
+      }
+      refusals.push_back({ExitCode::temporary, false, unready});
+    } catch (const sql::SQLException& error) {
+      refusals.push_back(refusal_of(config, error));
+    }
+    skipped += (skipped.empty() ? "" : "; ") + address + ": " +
+               (refusals.back().tls ? "TLS failed: " : "") + refusals.back().reason;
+  }
+  throw Error(cluster_failure_code(refusals),
+              "cannot connect to any node of the " + database_location(cluster) + ": " + skipped);
+}
+
+// On a Galera node a read may not see what another node committed a moment ago (a lease just
+// released, a run just loaded) until this node applies it: wait for that before each read.
+// Writes need no wait: the cluster certifies them against whatever this node had not seen. Set
+// once the node is chosen: on a node outside the primary component the wait itself fails (1205).
+void wait_for_causal_reads(sql::Connection& connection) {
+  if (!store::is_cluster_node(connection)) return;
+  std::unique_ptr<sql::Statement> statement(connection.createStatement());
+  statement->execute("SET SESSION wsrep_sync_wait = 1");
+}
+
+}  // namespace
+
+std::string database_location(const DatabaseConfig& config) {
+  return config.hosts.empty()
+             ? where(config)
+             : where(config,
+                     " ([database] hosts, " + std::to_string(config.hosts.size()) + " node(s))");
+}
+
+Database Database::connect(const DatabaseConfig& config, spdlog::logger* log) {
+  Session session =
+      config.hosts.empty() ? single_server_session(config) : cluster_session(config, log);
+  store::guarded("setting up the session on the " + where(session.server),
+                 [&] { wait_for_causal_reads(*session.connection); });
+  const TransactionRetry retry{session.server.transaction_retries,
+                               session.server.transaction_retry_backoff, log};
+  return Database(std::move(session.connection), std::move(session.server), retry);
+}
+
+Database::Database(std::unique_ptr<sql::Connection> connection, DatabaseConfig config,
+                   TransactionRetry retry)
+    : connection_(std::move(connection)),
+      config_(std::move(config)),
+      retry_(retry),
+      bulk_load_allowed_(config_.load_data_local) {}
 Database::Database(Database&&) noexcept = default;
 Database& Database::operator=(Database&&) noexcept = default;
-Database::~Database() = default;
+
+Database::~Database() {
+  if (!connection_) return;
+  try {
+    release_run_lock();
+  } catch (...) {  // the GET_LOCK goes with the session; the lease row is only a leftover
+  }
+}
 
 sql::Connection& Database::connection() {
   if (!connection_) throw Error(ExitCode::software, "use of a moved-from Database");
   return *connection_;
 }
 
-void Database::hold_run_lock(std::string name) {
-  if (!run_lock_.empty() && run_lock_ != name) {
-    store::guarded("releasing the lock of the previous run",
-                   [&] { store::release_lock(connection(), run_lock_); });
-  }
+void Database::hold_run_lock(std::string name, const store::Lease& lease) {
+  if (run_lock_ != name)
+    store::guarded("releasing the lock of the previous run", [&] { release_run_lock(); });
   run_lock_ = std::move(name);
+  run_lease_ = lease.name;
+  leases().hold(lease);
+}
+
+void Database::release_run_lock() {
+  if (!run_lease_.empty()) leases().release(connection(), std::exchange(run_lease_, {}));
+  if (!run_lock_.empty()) store::release_lock(connection(), std::exchange(run_lock_, {}));
+}
+
+store::LeaseKeeper& Database::leases() {
+  if (!leases_) leases_ = std::make_unique<store::LeaseKeeper>(config_, retry_.log);
+  return *leases_;
 }
 
 void Database::refuse_bulk_load(const std::string& why) {

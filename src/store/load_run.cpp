@@ -571,7 +571,7 @@ RunCounts RunLoader::load(const RunProducer& produce) {
   const std::string purpose = "loading run " + std::to_string(run_.run_id) + " of " + run_.source +
                               " for " + to_sql_datetime(run_.hour);
   // The transaction has rolled back when this throws.
-  return store::run_load(connection_, run_.region_sets, purpose, step_, [&] {
+  return store::run_load(db_, run_.region_sets, purpose, step_, [&] {
     const RunCounts upstream = produce(*this);
     store::recompute_region_hours(connection_, run_.region_sets, touched_hours_, step_);
     if (!touched_hours_.contains(run_.hour)) add_fresh_readings_to_aggregates();

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "lease_keeper.hpp"
 #include "meteo/core/text.hpp"
 #include "meteo/store/ledger.hpp"
 #include "sql_support.hpp"
@@ -28,6 +29,10 @@ std::int64_t last_insert_id(sql::Connection& connection) {
 
 std::string run_lock_name(sql::Connection& connection, std::int64_t run_id) {
   return store::lock_name(connection, "run:" + std::to_string(run_id));
+}
+
+std::string run_lease_name(std::int64_t run_id) {
+  return "run:" + std::to_string(run_id);
 }
 
 }  // namespace
@@ -71,8 +76,13 @@ std::int64_t begin_run(Database& db, const std::string& source, UtcSeconds hour,
       throw Error(ExitCode::software,
                   "run " + std::to_string(run_id) + ": its lock is held by another session");
     }
-    db.hold_run_lock(std::move(lock));
+    auto lease = store::take_lease(connection, run_lease_name(run_id), db.leases().ttl());
+    if (!lease) {
+      throw Error(ExitCode::software,
+                  "run " + std::to_string(run_id) + ": its lease is held by another session");
+    }
     transaction.commit();
+    db.hold_run_lock(std::move(lock), *lease);
     return run_id;
   });
 }
@@ -168,11 +178,17 @@ std::size_t close_abandoned_runs(Database& db, const std::string& source) {
         " WHERE id = ? AND status = 'running'");
     std::size_t closed = 0;
     const auto close_if_unlocked = [&](std::int64_t run_id, int wait_seconds) {
-      // Taking the run's lock proves its session is gone; held only for the update.
+      // Taking the run's lock proves no session of this server runs it; its lease, that no
+      // session of another node does (it is missing, this server's, or expired). The lock is
+      // held only for the update.
       const std::string lock = run_lock_name(connection, run_id);
       if (!store::get_lock(connection, lock, wait_seconds)) return false;
-      store::Binder(*update).int64(run_id);
-      closed += static_cast<std::size_t>(update->executeUpdate());
+      const std::string lease = run_lease_name(run_id);
+      if (store::lease_abandoned(connection, lease)) {
+        store::Binder(*update).int64(run_id);
+        closed += static_cast<std::size_t>(update->executeUpdate());
+        store::discard_lease(connection, lease);
+      }
       store::release_lock(connection, lock);
       return true;
     };

@@ -22,6 +22,11 @@ ExitCode exit_code_for(int mysql_error) {
     case 2006:  // server has gone away
     case 2013:  // lost connection during query
     case 2055:  // lost connection, system error
+    case 1053:  // server shutdown in progress
+    case 1927:  // MariaDB: the connection was killed
+    case 4031:  // MySQL 8: disconnected by the server for inactivity
+    case 1047:  // Galera: the node left the cluster's primary component ("WSREP has not yet
+                // prepared node for application use"); another node may take the next run
     case 1205:  // lock wait timeout
     case 1213:  // deadlock: the transaction was rolled back
       return ExitCode::temporary;
@@ -189,7 +194,11 @@ Transaction::~Transaction() {
 }
 
 void Transaction::commit() {
-  connection_.commit();
+  // Not connection_.commit(): Connector/C++ 1.1 ignores what the server answers to it, so a COMMIT
+  // refused (a Galera certification conflict, 1213) or a connection lost just before it would
+  // pass for committed. The statement's errors are thrown like any other's.
+  std::unique_ptr<sql::Statement> statement(connection_.createStatement());
+  statement->execute("COMMIT");
   open_ = false;
   connection_.setAutoCommit(true);
 }
@@ -217,6 +226,12 @@ void release_lock(sql::Connection& connection, const std::string& name) {
   auto statement = prepare(connection, "SELECT RELEASE_LOCK(?)");
   Binder(*statement).text(name);
   run_query(*statement);
+}
+
+bool is_cluster_node(sql::Connection& connection) {
+  auto statement = prepare(connection, "SHOW GLOBAL VARIABLES LIKE 'wsrep_on'");
+  auto row = run_query(*statement);
+  return row->next() && text(*row, 2) == "ON";
 }
 
 bool table_exists(sql::Connection& connection, const std::string& table) {

@@ -133,6 +133,9 @@ bool get_lock(sql::Connection& connection, const std::string& name, int timeout_
 inline constexpr std::chrono::seconds kDyingSessionGrace(2);
 void release_lock(sql::Connection& connection, const std::string& name);
 
+// Whether the server is a node of a Galera cluster (wsrep_on; MySQL 8 has no such variable).
+bool is_cluster_node(sql::Connection& connection);
+
 // Whether a table (or view) exists in the connection's database.
 bool table_exists(sql::Connection& connection, const std::string& table);
 // Whether a table of the connection's database has this column: for reads that an older schema

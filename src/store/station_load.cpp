@@ -416,7 +416,7 @@ RunCounts load_station_batches(Database& db, std::span<const StationBatch> batch
   // transaction has rolled back when run_load throws.
   return store::with_transaction_retries(db.transaction_retry(), [&] {
     step = "starting the transaction";
-    return store::run_load(db.connection(), region_sets, purpose, step, [&] {
+    return store::run_load(db, region_sets, purpose, step, [&] {
       RunCounts counts;
       for (const auto& batch : batches)
         counts += StationLoader(db.connection(), batch, step).load();

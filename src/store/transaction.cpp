@@ -6,6 +6,7 @@
 #include <random>
 #include <thread>
 
+#include "lease_keeper.hpp"
 #include "region_aggregates.hpp"
 
 namespace meteo::store {
@@ -49,6 +50,17 @@ void lock_region_sets(sql::Connection& connection, const std::vector<const Regio
       }
     }
   }
+  // A row lock holds on one server only; a write is certified across a cluster's nodes too.
+  auto write = prepare(connection, "UPDATE region_sets SET loads = loads + 1 WHERE name IN (" +
+                                       placeholders(sets.size()) + ")");
+  Binder written(*write);
+  for (const auto* set : sets) written.text(set->name);
+  write->executeUpdate();
+}
+
+void confirm_held_leases(Database& db) {
+  auto& leases = db.leases();
+  confirm_leases(db.connection(), leases.held(), leases.ttl());
 }
 
 void for_each_lookup_chunk(std::size_t size,

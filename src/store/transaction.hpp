@@ -25,19 +25,27 @@ namespace meteo::store {
 // one the load matched with (it was replaced meanwhile).
 void lock_region_sets(sql::Connection& connection, const std::vector<const RegionSet*>& sets);
 
+// Inside a load's transaction: writes the session's leases (confirm_leases), so the load commits
+// only while this session still owns its source and run, on a cluster as on one server.
+void confirm_held_leases(Database& db);
+
 // Runs `load` in one transaction and commits what it returns. READ COMMITTED: the aggregates'
 // INSERT ... SELECT then reads without share-locking other sources' rows of the hour (which could
 // deadlock with their loads); the region set locks, taken first, already order the loads that
 // share aggregates. `step` says what the load is doing (`load` moves it on): a driver error rolls
 // the transaction back and is rethrown as an Error naming `purpose` and that step.
+// Before committing, the session's leases are confirmed (confirm_held_leases).
 template <class Load>
-auto run_load(sql::Connection& connection, const std::vector<const RegionSet*>& region_sets,
+auto run_load(Database& db, const std::vector<const RegionSet*>& region_sets,
               const std::string& purpose, std::string& step, Load&& load) -> decltype(load()) {
+  auto& connection = db.connection();
   try {
     Transaction transaction(connection, Transaction::Isolation::read_committed);
     step = "locking the region sets";
     lock_region_sets(connection, region_sets);
     auto result = load();
+    step = "confirming this run's locks";
+    confirm_held_leases(db);
     step = "committing";
     transaction.commit();
     return result;

@@ -7,9 +7,20 @@ namespace meteo::testing {
 std::string database_toml(const DatabaseConfig& db) {
   std::ostringstream toml;
   toml << "[database]\n";
-  if (!db.socket.empty()) toml << "socket = \"" << db.socket << "\"\n";
-  toml << "host = \"" << db.host << "\"\nport = " << db.port << "\nuser = \"" << db.user
-       << "\"\nname = \"" << db.name << "\"\n";
+  if (db.hosts.empty()) {
+    if (!db.socket.empty()) toml << "socket = \"" << db.socket << "\"\n";
+    toml << "host = \"" << db.host << "\"\nport = " << db.port << "\n";
+  } else {
+    toml << "hosts = [";
+    for (std::size_t i = 0; i < db.hosts.size(); ++i) {
+      const std::string& host = db.hosts[i].host;
+      toml << (i == 0 ? "\"" : ", \"")
+           << (host.find(':') == std::string::npos ? host : "[" + host + "]") << ':'
+           << db.hosts[i].port << '"';
+    }
+    toml << "]\n";
+  }
+  toml << "user = \"" << db.user << "\"\nname = \"" << db.name << "\"\n";
   if (!db.password.empty()) toml << "password_env = \"METEO_DB_PASSWORD\"\n";
   if (db.load_data_local) toml << "load_data_local = true\n";
   return toml.str();

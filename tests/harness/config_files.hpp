@@ -8,7 +8,8 @@
 
 namespace meteo::testing {
 
-// The [database] table for `db`; its password (if any) travels in $METEO_DB_PASSWORD.
+// The [database] table for `db` (its hosts instead of host, port and socket when it has some); its
+// password (if any) travels in $METEO_DB_PASSWORD.
 std::string database_toml(const DatabaseConfig& db);
 
 // What cron gives a job: PATH, the config file, and the database password when there is one.

@@ -8,6 +8,8 @@
 #   mariadb.sh stop DIR    stop the server started in DIR
 #
 # With METEO_TEST_DB_HOST set the tests use that external server and start does nothing.
+# With METEO_TEST_DB_ENGINE=galera, start and stop run a 3-node Galera cluster in DIR instead
+# (galera.sh), whose node1 the tests use unchanged. stop stops whichever runs in DIR.
 set -euo pipefail
 
 usage() {
@@ -44,6 +46,21 @@ ping_server() {
 
 free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# A node of galera.sh's cluster alive in DIR.
+cluster_running() {
+  local node pid
+  for node in 1 2 3; do
+    [[ -s $dir/node$node/mysqld.pid ]] || continue
+    pid=$(<"$dir/node$node/mysqld.pid")
+    [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null && return 0
+  done
+  return 1
+}
+
+galera() {
+  bash "$(dirname "${BASH_SOURCE[0]}")/galera.sh" "$@"
 }
 
 initialise() {
@@ -112,6 +129,19 @@ start() {
     echo "mariadb.sh: using the external server $METEO_TEST_DB_HOST"
     exit 0
   fi
+  if [[ ${METEO_TEST_DB_ENGINE:-} == galera ]]; then
+    if [[ -n $tls_dir ]]; then
+      echo "mariadb.sh: the Galera cluster serves no TLS; unset METEO_TEST_DB_ENGINE" >&2
+      exit 64
+    fi
+    galera start "$dir"  # it refuses when a single server runs in DIR
+    exit 0
+  fi
+  if cluster_running; then
+    echo "mariadb.sh: a Galera cluster runs in $dir; stop it first or set" \
+      "METEO_TEST_DB_ENGINE=galera to use it" >&2
+    exit 1
+  fi
   mkdir -p "$dir"
   dir=$(cd "$dir" && pwd)
   pid_file="$dir/mysqld.pid"
@@ -132,6 +162,10 @@ start() {
 
 stop() {
   local pid
+  if cluster_running; then
+    galera stop "$dir"
+    server_pid >/dev/null || exit 0
+  fi
   if ! pid=$(server_pid); then
     echo "mariadb.sh: no server running in $dir"
     exit 0

@@ -4,6 +4,8 @@
 
 #include <chrono>
 #include <fstream>
+#include <map>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
 
@@ -14,16 +16,38 @@ namespace meteo::testing {
 
 namespace {
 
-// mariadb.sh with a bare environment: METEO_TEST_DB_HOST must not make it defer to another server.
-void run_harness_script(const std::string& command, const std::filesystem::path& directory) {
-  const auto result =
-      run_process({"bash", source_path("tests/harness/mariadb.sh"), command, directory.string()},
-                  {{"PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"}},
-                  std::chrono::seconds(120));
+// A harness script with a bare environment: METEO_TEST_DB_HOST must not make it defer to another
+// server, nor METEO_TEST_DB_ENGINE make mariadb.sh start a cluster.
+void run_harness_script(const std::string& script, std::vector<std::string> arguments) {
+  arguments.insert(arguments.begin(), {"bash", source_path("tests/harness/" + script)});
+  const auto result = run_process(
+      arguments, {{"PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"}},
+      std::chrono::seconds(300));
   if (result.exit_code != 0) {
-    throw std::runtime_error("mariadb.sh " + command + " " + directory.string() + " failed (exit " +
+    std::string command;
+    for (std::size_t i = 1; i < arguments.size(); ++i) command += " " + arguments[i];
+    throw std::runtime_error(command.substr(1) + " failed (exit " +
                              std::to_string(result.exit_code) + "): " + result.err);
   }
+}
+
+// KEY=VALUE lines of a harness script's env file.
+std::map<std::string, std::string> read_env_file(const std::filesystem::path& path) {
+  std::map<std::string, std::string> values;
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    const auto equals = line.find('=');
+    if (equals != std::string::npos) values[line.substr(0, equals)] = line.substr(equals + 1);
+  }
+  return values;
+}
+
+std::vector<std::string> words(const std::string& text) {
+  std::istringstream in(text);
+  std::vector<std::string> all;
+  for (std::string word; in >> word;) all.push_back(word);
+  return all;
 }
 
 // A zombie counts as gone: whoever adopted the daemon may be slow to reap it.
@@ -61,11 +85,11 @@ DatabaseConfig PrivateMariaDb::config(const std::string& database) const {
 }
 
 void PrivateMariaDb::start() {
-  run_harness_script("start", directory_);
+  run_harness_script("mariadb.sh", {"start", directory_.string()});
 }
 
 void PrivateMariaDb::stop() {
-  run_harness_script("stop", directory_);
+  run_harness_script("mariadb.sh", {"stop", directory_.string()});
 }
 
 pid_t PrivateMariaDb::server_pid() const {
@@ -89,6 +113,47 @@ void PrivateMariaDb::kill_hard() {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
+}
+
+PrivateGaleraCluster::PrivateGaleraCluster(std::filesystem::path directory)
+    : directory_(std::move(directory)) {
+  std::filesystem::create_directories(directory_);
+  directory_ = std::filesystem::canonical(directory_);
+  run_harness_script("galera.sh", {"start", directory_.string()});
+  auto env = read_env_file(directory_ / "env");
+  sockets_ = words(env["METEO_TEST_DB_NODE_SOCKETS"]);
+  ports_ = words(env["METEO_TEST_DB_NODE_PORTS"]);
+  if (sockets_.size() != kNodes || ports_.size() != kNodes) {
+    throw std::runtime_error("galera.sh described no 3 nodes in " + (directory_ / "env").string());
+  }
+}
+
+PrivateGaleraCluster::~PrivateGaleraCluster() {
+  try {
+    run_harness_script("galera.sh", {"stop", directory_.string()});
+  } catch (...) {  // a destructor must not throw; leftover nodes die with their directory
+  }
+}
+
+DatabaseConfig PrivateGaleraCluster::config(int node, const std::string& database) const {
+  DatabaseConfig config;
+  config.socket = sockets_.at(node - 1);
+  config.user = "root";
+  config.name = database;
+  config.connect_timeout = std::chrono::seconds(5);
+  return config;
+}
+
+std::string PrivateGaleraCluster::address(int node) const {
+  return "127.0.0.1:" + ports_.at(node - 1);
+}
+
+void PrivateGaleraCluster::kill_node(int node) {
+  run_harness_script("galera.sh", {"kill-node", directory_.string(), std::to_string(node)});
+}
+
+void PrivateGaleraCluster::start_node(int node) {
+  run_harness_script("galera.sh", {"start-node", directory_.string(), std::to_string(node)});
 }
 
 }  // namespace meteo::testing

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "meteo/config/config.hpp"
 
@@ -30,6 +31,30 @@ class PrivateMariaDb {
  private:
   pid_t server_pid() const;
   std::filesystem::path directory_;
+};
+
+// A 3-node Galera cluster of one drill's own (tests/harness/galera.sh), nodes numbered 1 to 3.
+class PrivateGaleraCluster {
+ public:
+  static constexpr std::size_t kNodes = 3;
+
+  // Initialises and starts the nodes in `directory`; throws when the cluster does not form.
+  explicit PrivateGaleraCluster(std::filesystem::path directory);
+  ~PrivateGaleraCluster();  // stops every node by its pid
+  PrivateGaleraCluster(const PrivateGaleraCluster&) = delete;
+  PrivateGaleraCluster& operator=(const PrivateGaleraCluster&) = delete;
+
+  // Root over node `node`'s socket; `database` empty for the server itself.
+  DatabaseConfig config(int node, const std::string& database = "") const;
+  std::string address(int node) const;  // "127.0.0.1:<port>", for [database] hosts
+
+  void kill_node(int node);   // SIGKILL, as a crash
+  void start_node(int node);  // rejoins by IST or SST; returns once it is synced
+
+ private:
+  std::filesystem::path directory_;
+  std::vector<std::string> sockets_;
+  std::vector<std::string> ports_;
 };
 
 }  // namespace meteo::testing

@@ -14,8 +14,10 @@
 
 namespace meteo {
 
-// GET_LOCK on the source: released on destruction. try_acquire returns nothing when busy, after
-// a grace of 2 s: the session of a run just killed may still hold the lock for a moment.
+// The source's lock: a GET_LOCK on the server connected to and a lease row for the other nodes of
+// a cluster, both released on destruction. try_acquire returns nothing when busy: after a grace
+// of 2 s when a run on the same server holds it (the session of a run just killed may still hold
+// it for a moment), at once when a run on another node holds an unexpired lease.
 class SourceLock {
  public:
   static std::optional<SourceLock> try_acquire(Database& db, const std::string& source);
@@ -24,9 +26,10 @@ class SourceLock {
   ~SourceLock();
 
  private:
-  SourceLock(Database& db, std::string name);
+  SourceLock(Database& db, std::string name, std::string lease);
   Database* db_;
-  std::string name_;
+  std::string name_;   // of the GET_LOCK
+  std::string lease_;  // of the lease row
 };
 
 // A run fetches from its source; a replay re-reads one archived payload; a file run (ledger kind
@@ -37,9 +40,10 @@ enum class RunKind { fetch, replay, file, analyze };
 // The ledger's name of a kind (etl_runs.kind): "run", "replay", "ingest", "analyze".
 const char* run_kind_text(RunKind kind);
 
-// Inserts the ledger row (status 'running') and returns its id. The row commits together with a
-// GET_LOCK that this session holds while the run is alive ("meteo-etl:<db>:run:<id>", until the
-// session begins another run or ends): close_abandoned_runs never takes a live run for a dead one.
+// Inserts the ledger row (status 'running') and returns its id. The row commits together with the
+// run's lease ("run:<id>") and a GET_LOCK that this session holds while the run is alive (until
+// the session begins another run or ends): close_abandoned_runs never takes a live run, on any
+// node of a cluster, for a dead one.
 std::int64_t begin_run(Database& db, const std::string& source, UtcSeconds hour,
                        RunKind kind = RunKind::fetch,
                        std::optional<std::int64_t> replayed_payload = std::nullopt);

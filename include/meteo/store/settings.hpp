@@ -4,6 +4,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "meteo/core/secret.hpp"
 
@@ -14,10 +15,19 @@ namespace meteo {
 // that the certificate names the host connected to.
 enum class DatabaseTls { off, required, verify_ca, verify_identity };
 
+// One node of a cluster ([database] hosts).
+struct DatabaseHost {
+  std::string host;
+  int port = 3306;
+};
+
 struct DatabaseConfig {
   std::string host = "127.0.0.1";
   int port = 3306;
   std::string socket;  // when set, used instead of host/port
+  // The nodes of a cluster (Galera), tried in this order: the first that lets us in and is ready
+  // for queries is used. When set, host, port and socket are not.
+  std::vector<DatabaseHost> hosts;
   std::string user = "meteo";
   Secret password;
   std::string name = "meteo";
@@ -33,6 +43,9 @@ struct DatabaseConfig {
   // Off by default: a client that allows it lets the server ask for any file the tool can read,
   // so it is disabled on the connection unless this is set.
   bool load_data_local = false;
+  // How long a lock (a source's, a run's) outlives a holder that stopped renewing it, as seen
+  // from another node of a cluster. On one server a dead holder lets go at once.
+  std::chrono::seconds lease_ttl{30};
 };
 
 }  // namespace meteo

@@ -159,6 +159,7 @@ TEST_F(ServerCrashDrill, AServerKilledMidTransactionLosesTheRunButNoData) {
   EXPECT_EQ(killed_run.exit_code, 75) << describe(killed_run);
   EXPECT_THAT(killed_run.err, HasSubstr("loading run 1 of sensors"));
   EXPECT_THAT(killed_run.err, HasSubstr("marking the run succeeded"));
+  EXPECT_THAT(killed_run.err, HasSubstr("(on the database 'meteo' at socket "));
 
   server_->start();
   Database db = connect("meteo");

@@ -26,6 +26,25 @@ TEST(Migrations, BundledOnesStartWithTheInitialSchema) {
   EXPECT_EQ(bundled.front().name, "0001_initial.sql");
 }
 
+// Galera replicates a row by its primary key: a table without one would diverge between nodes.
+// InnoDB alone (no MyISAM, no MEMORY): only InnoDB is replicated at all.
+TEST(Migrations, EveryTableIsInnoDbWithAPrimaryKeyAsAClusterNeeds) {
+  const auto scratch = ScratchDatabase::migrated();
+  auto db = scratch.connect();
+  EXPECT_THAT(sql_rows(db,
+                       "SELECT t.table_name FROM information_schema.tables AS t"
+                       " WHERE t.table_schema = DATABASE() AND t.table_type = 'BASE TABLE'"
+                       " AND NOT EXISTS (SELECT 1 FROM information_schema.table_constraints AS c"
+                       "   WHERE c.table_schema = t.table_schema AND c.table_name = t.table_name"
+                       "   AND c.constraint_type = 'PRIMARY KEY')"),
+              IsEmpty());
+  EXPECT_THAT(sql_rows(db,
+                       "SELECT table_name, engine FROM information_schema.tables"
+                       " WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE'"
+                       " AND engine <> 'InnoDB'"),
+              IsEmpty());
+}
+
 TEST(Migrations, ApplyCreatesTheSchemaAndReapplyingIsANoOp) {
   ScratchDatabase scratch;
   auto db = scratch.connect();
@@ -37,7 +56,7 @@ TEST(Migrations, ApplyCreatesTheSchemaAndReapplyingIsANoOp) {
   for (const char* table :
        {"schema_migrations", "region_sets", "regions", "etl_runs", "sensor_readings",
         "reading_regions", "reading_extra_regions", "rejected_records", "region_hourly_temperature",
-        "region_temperature_3h_v1", "region_temperature_3h"}) {
+        "region_temperature_3h_v1", "region_temperature_3h", "etl_leases"}) {
     EXPECT_EQ(sql_value(db, std::string("SELECT COUNT(*) FROM information_schema.tables WHERE "
                                         "table_schema = DATABASE() AND table_name = '") +
                                 table + "'"),

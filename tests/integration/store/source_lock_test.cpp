@@ -7,7 +7,7 @@ namespace meteo::testing {
 namespace {
 
 TEST(SourceLock, IsExclusiveAcrossConnectionsUntilDestroyed) {
-  ScratchDatabase scratch;
+  auto scratch = ScratchDatabase::migrated();
   auto first = scratch.connect();
   auto second = scratch.connect();
   {
@@ -21,8 +21,8 @@ TEST(SourceLock, IsExclusiveAcrossConnectionsUntilDestroyed) {
 
 TEST(SourceLock, NamesIncludeTheDatabase) {
   // Tests share one server: the same source in two databases must not collide.
-  ScratchDatabase one;
-  ScratchDatabase two;
+  auto one = ScratchDatabase::migrated();
+  auto two = ScratchDatabase::migrated();
   auto db_one = one.connect();
   auto db_two = two.connect();
   auto lock_one = SourceLock::try_acquire(db_one, "sensors");
@@ -32,7 +32,7 @@ TEST(SourceLock, NamesIncludeTheDatabase) {
 }
 
 TEST(SourceLock, AMovedLockIsReleasedOnceByItsNewOwner) {
-  ScratchDatabase scratch;
+  auto scratch = ScratchDatabase::migrated();
   auto first = scratch.connect();
   auto second = scratch.connect();
   auto lock = SourceLock::try_acquire(first, "sensors");
@@ -47,7 +47,7 @@ TEST(SourceLock, AMovedLockIsReleasedOnceByItsNewOwner) {
 
 TEST(SourceLock, LongSourceNamesStillLockExclusively) {
   // GET_LOCK names are limited to 64 characters on MySQL: long ones are hashed.
-  ScratchDatabase scratch;
+  auto scratch = ScratchDatabase::migrated();
   auto first = scratch.connect();
   auto second = scratch.connect();
   const std::string source(100, 's');

@@ -54,6 +54,7 @@ TEST(Config, DefaultsWhenOnlyTheRequiredKeysAreGiven) {
   EXPECT_EQ(config.database.name, "meteo");
   EXPECT_TRUE(config.database.password.empty());
   EXPECT_FALSE(config.database.load_data_local);
+  EXPECT_EQ(config.database.lease_ttl, std::chrono::seconds(30));
   ASSERT_EQ(config.region_sets.size(), 1u);
   EXPECT_EQ(config.region_sets[0].format, RegionFormat::geojson);
   EXPECT_EQ(config.region_sets[0].matching, MatchingMode::polygon);
@@ -106,6 +107,7 @@ password_env = "DB_PASS"
 name = "weather"
 connect_timeout_seconds = 5
 load_data_local = true
+lease_seconds = 10
 
 [logging]
 level = "debug"
@@ -143,6 +145,7 @@ low_speed_seconds = 7
   EXPECT_EQ(config.database.password.reveal(), "s3cret");
   EXPECT_EQ(config.database.connect_timeout, std::chrono::seconds(5));
   EXPECT_TRUE(config.database.load_data_local);
+  EXPECT_EQ(config.database.lease_ttl, std::chrono::seconds(10));
   EXPECT_EQ(config.logging.format, "json");
   EXPECT_EQ(config.region_sets[0].format, RegionFormat::opendatasoft);
   EXPECT_EQ(config.region_sets[0].matching, MatchingMode::bbox);
@@ -309,6 +312,8 @@ TEST(Config, MistakesAreNamedByKey) {
   expect_config_error("[database]\nport = 70000\n", "database.port: must be between 1 and 65535");
   expect_config_error("[database]\nload_data_local = 1\n",
                       "database.load_data_local: must be true or false");
+  expect_config_error("[database]\nlease_seconds = 1\n",
+                      "database.lease_seconds: must be between 3 and 3600");
   // Every accepted spelling is named, err included.
   expect_config_error("[logging]\nlevel = \"loud\"\n",
                       "logging.level: must be one of trace, debug, info, warning (or warn), "
