@@ -57,7 +57,7 @@ cluster_running() {
   for node in 1 2 3; do
     [[ -s $dir/node$node/mysqld.pid ]] || continue
     pid=$(<"$dir/node$node/mysqld.pid")
-    [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null && return 0
+    [[ $pid =~ ^[0-9]+$ ]] && alive "$pid" && return 0
   done
   return 1
 }
