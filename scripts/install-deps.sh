@@ -18,6 +18,7 @@ packages=(
   time  # bench/e2e.sh: /usr/bin/time -v for wall time and peak RSS
   rsync  # bench/e2e.sh --commit: syncs the export by content; tests/harness/galera.sh: its SST
   galera-4  # tests/harness/galera.sh: the wsrep provider of the 3-node test cluster (issue 23)
+  iproute2  # tests/harness/galera.sh: the rsync SST script needs ss (or lsof) to watch its port
   clang libclang-rt-dev  # scripts/fuzz.sh: libFuzzer and the sanitizer runtimes (a Recommends)
   dpkg-dev man-db logrotate  # ctest -L package: dpkg-shlibdeps for cpack, man -l, logrotate -d
   ccache  # CMakeLists.txt: the compiler launcher, so a fresh clone reuses the last build's objects

@@ -257,7 +257,20 @@ Database::Database(std::unique_ptr<sql::Connection> connection, DatabaseConfig c
       retry_(retry),
       bulk_load_allowed_(config_.load_data_local) {}
 Database::Database(Database&&) noexcept = default;
-Database& Database::operator=(Database&&) noexcept = default;
+
+// The session replaced lets go of its run's lock and lease first, as its destructor would.
+Database& Database::operator=(Database&& other) noexcept {
+  if (this == &other) return *this;
+  { Database replaced(std::move(*this)); }
+  connection_ = std::move(other.connection_);
+  config_ = std::move(other.config_);
+  retry_ = other.retry_;
+  bulk_load_allowed_ = other.bulk_load_allowed_;
+  leases_ = std::move(other.leases_);
+  run_lock_ = std::move(other.run_lock_);
+  run_lease_ = std::move(other.run_lease_);
+  return *this;
+}
 
 Database::~Database() {
   if (!connection_) return;

@@ -32,26 +32,24 @@ case $command in
   *) usage ;;
 esac
 
+# shellcheck source=tests/harness/mariadb_server.sh
+source "$(dirname "${BASH_SOURCE[0]}")/mariadb_server.sh"
+
 # Debian keeps the server in sbin, which a non-login PATH may lack.
 export PATH="$PATH:/usr/sbin:/sbin"
 
 nodes=(1 2 3)
 launched_pid=
 provider=/usr/lib/galera/libgalera_smm.so
+# Absolute: the servers run in their data directories and find the SST script by PATH.
+[[ $command != start ]] || mkdir -p "$dir"
+[[ ! -d $dir ]] || dir=$(cd "$dir" && pwd)
 # SQL, Galera (group communication), IST and SST ports of each node, one line per node:
 # "K SQL GALERA IST SST". Chosen when the whole cluster starts; a restarted node keeps its own.
 ports_file="$dir/ports"
 
 node_dir() { echo "$dir/node$1"; }
 socket_of() { echo "$dir/node$1/mysqld.sock"; }
-
-# A zombie counts as gone: whoever adopted the daemon may be slow to reap it.
-alive() {
-  local pid=$1 state
-  kill -0 "$pid" 2>/dev/null || return 1
-  state=$(sed -n 's/.*) \(.\).*/\1/p' "/proc/$pid/stat" 2>/dev/null || true)
-  [[ $state != Z ]]
-}
 
 node_pid() {
   local pid_file="$dir/node$1/mysqld.pid" pid
@@ -105,15 +103,7 @@ initialise() {
     mkdir -p "$data"
     return 0
   fi
-  local as_root=()
-  [[ $(id -u) -eq 0 ]] && as_root=(--user=root)
-  if ! mariadb-install-db --no-defaults --datadir="$data" "${as_root[@]}" \
-    --auth-root-authentication-method=normal --skip-test-db >"$dir/node1/install.log" 2>&1; then
-    cat "$dir/node1/install.log" >&2
-    rm -rf "$data"  # so the next start initialises again
-    echo "galera.sh: mariadb-install-db failed" >&2
-    exit 1
-  fi
+  install_data_dir "$data" "$dir/node1/install.log" galera.sh
 }
 
 # State transfers (SST) copy a data directory with rsync. As root, rsync's daemon on the joiner
@@ -278,9 +268,6 @@ start() {
     echo "galera.sh: a single server (mariadb.sh) runs in $dir; stop it first" >&2
     exit 1
   fi
-  mkdir -p "$dir"
-  dir=$(cd "$dir" && pwd)
-  ports_file="$dir/ports"
   local running node
   running=$(running_nodes)
   if [[ $running == "1 2 3" ]] && cluster_is_whole && [[ -s $dir/env ]]; then
@@ -319,16 +306,7 @@ start() {
 stop_node() {
   local node=$1 pid
   pid=$(node_pid "$node") || return 0
-  kill "$pid"
-  local deadline=$((SECONDS + 60))
-  while alive "$pid"; do
-    if ((SECONDS >= deadline)); then
-      echo "galera.sh: node$node ($pid) still running after 60 s, killing it" >&2
-      kill -9 "$pid" 2>/dev/null || true
-      break
-    fi
-    sleep 0.2
-  done
+  stop_server "$pid" "galera.sh: node$node ($pid)"
   echo "galera.sh: stopped node$node ($pid)"
 }
 

@@ -22,6 +22,9 @@ command=$1
 dir=$2
 tls_dir=${3:-}
 
+# shellcheck source=tests/harness/mariadb_server.sh
+source "$(dirname "${BASH_SOURCE[0]}")/mariadb_server.sh"
+
 # Debian keeps the server in sbin, which a non-login PATH may lack.
 export PATH="$PATH:/usr/sbin:/sbin"
 
@@ -54,7 +57,7 @@ cluster_running() {
   for node in 1 2 3; do
     [[ -s $dir/node$node/mysqld.pid ]] || continue
     pid=$(<"$dir/node$node/mysqld.pid")
-    [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null && return 0
+    [[ $pid =~ ^[0-9]+$ ]] && alive "$pid" && return 0
   done
   return 1
 }
@@ -65,15 +68,7 @@ galera() {
 
 initialise() {
   [[ -d $dir/data ]] && return 0
-  local as_root=()
-  [[ $(id -u) -eq 0 ]] && as_root=(--user=root)
-  if ! mariadb-install-db --no-defaults --datadir="$dir/data" "${as_root[@]}" \
-    --auth-root-authentication-method=normal --skip-test-db >"$dir/install.log" 2>&1; then
-    cat "$dir/install.log" >&2
-    rm -rf "$dir/data"  # so the next start initialises again
-    echo "mariadb.sh: mariadb-install-db failed" >&2
-    exit 1
-  fi
+  install_data_dir "$dir/data" "$dir/install.log" mariadb.sh
 }
 
 launch() {
@@ -170,16 +165,7 @@ stop() {
     echo "mariadb.sh: no server running in $dir"
     exit 0
   fi
-  kill "$pid"
-  local deadline=$((SECONDS + 60))
-  while kill -0 "$pid" 2>/dev/null; do
-    if ((SECONDS >= deadline)); then
-      echo "mariadb.sh: server $pid still running after 60 s, killing it" >&2
-      kill -9 "$pid" 2>/dev/null || true
-      break
-    fi
-    sleep 0.2
-  done
+  stop_server "$pid" "mariadb.sh: server $pid"
   rm -f "$dir/env"
   echo "mariadb.sh: stopped server $pid"
 }

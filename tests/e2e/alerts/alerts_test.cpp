@@ -74,9 +74,12 @@ class Alerts : public ::testing::Test {
   const UtcSeconds cold_to_ = now_ - hours(16);
   static constexpr double kColdC = -6;
   static constexpr double kColdWindKmh = 30;
-  // The newest climatological day whose maximum window [J 06:00, J+1 06:00) is complete; the
-  // heat wave's three days end with it.
-  const UtcSeconds hot_day_ = std::chrono::floor<days>(now_ - hours(6)) - days(1);
+  // The newest climatological day the tool counts complete; the heat wave's three days end with
+  // it. Its maximum window [J 06:00, J+1 06:00) counts with 18 of its 24 hours (75 %), which the
+  // records before now_ hold from J+1 00:00 on, so J is the day before now_'s: the next day's
+  // window holds at most 17 hours before now_. (Flooring now_ - 6 h instead put J a day earlier
+  // from 00:00 to 05:00, and the test failed then: the day after J already closed the wave.)
+  const UtcSeconds hot_day_ = std::chrono::floor<days>(now_) - days(1);
 
   std::string config_path() const { return (directory_ / "meteo.toml").string(); }
 

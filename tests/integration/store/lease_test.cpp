@@ -124,5 +124,13 @@ TEST_F(Leases, AFinishedSessionLeavesNoRunLease) {
   EXPECT_EQ(lease_count(), "0");
 }
 
+TEST_F(Leases, ASessionReplacedByAnotherLeavesNoRunLease) {
+  auto db = scratch_.connect();
+  begin_run(db, "sensors", kHour);
+  EXPECT_EQ(lease_count(), "1");
+  db = scratch_.connect();
+  EXPECT_EQ(lease_count(), "0");
+}
+
 }  // namespace
 }  // namespace meteo::testing
