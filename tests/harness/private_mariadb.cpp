@@ -6,6 +6,7 @@
 #include <fstream>
 #include <stdexcept>
 #include <thread>
+#include <vector>
 
 #include "paths.hpp"
 #include "subprocess.hpp"
@@ -14,16 +15,34 @@ namespace meteo::testing {
 
 namespace {
 
-// mariadb.sh with a bare environment: METEO_TEST_DB_HOST must not make it defer to another server.
-void run_harness_script(const std::string& command, const std::filesystem::path& directory) {
-  const auto result =
-      run_process({"bash", source_path("tests/harness/mariadb.sh"), command, directory.string()},
-                  {{"PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"}},
-                  std::chrono::seconds(120));
+// A script of the repository with a bare environment: METEO_TEST_DB_HOST must not make
+// mariadb.sh defer to another server.
+void run_script(const std::string& script, const std::vector<std::string>& args) {
+  std::vector<std::string> command{"bash", source_path(script)};
+  command.insert(command.end(), args.begin(), args.end());
+  const auto result = run_process(
+      command, {{"PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"}},
+      std::chrono::seconds(180));
   if (result.exit_code != 0) {
-    throw std::runtime_error("mariadb.sh " + command + " " + directory.string() + " failed (exit " +
-                             std::to_string(result.exit_code) + "): " + result.err);
+    std::string line = script;
+    for (const auto& arg : args) line += " " + arg;
+    throw std::runtime_error(line + " failed (exit " + std::to_string(result.exit_code) +
+                             "): " + result.err);
   }
+}
+
+void run_harness_script(const std::string& command, const std::filesystem::path& directory) {
+  run_script("tests/harness/mariadb.sh", {command, directory.string()});
+}
+
+DatabaseConfig root_over_socket(const std::filesystem::path& server_directory,
+                                const std::string& database) {
+  DatabaseConfig config;
+  config.socket = (server_directory / "mysqld.sock").string();
+  config.user = "root";
+  config.name = database;
+  config.connect_timeout = std::chrono::seconds(5);
+  return config;
 }
 
 // A zombie counts as gone: whoever adopted the daemon may be slow to reap it.
@@ -52,12 +71,7 @@ PrivateMariaDb::~PrivateMariaDb() {
 }
 
 DatabaseConfig PrivateMariaDb::config(const std::string& database) const {
-  DatabaseConfig config;
-  config.socket = (directory_ / "mysqld.sock").string();
-  config.user = "root";
-  config.name = database;
-  config.connect_timeout = std::chrono::seconds(5);
-  return config;
+  return root_over_socket(directory_, database);
 }
 
 void PrivateMariaDb::start() {
@@ -89,6 +103,37 @@ void PrivateMariaDb::kill_hard() {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
+}
+
+PrivateSpider::PrivateSpider(std::filesystem::path directory) : directory_(std::move(directory)) {
+  std::filesystem::create_directories(directory_);
+  directory_ = std::filesystem::canonical(directory_);
+  run_script("tests/harness/spider.sh", {"start", directory_.string()});
+}
+
+PrivateSpider::~PrivateSpider() {
+  try {
+    run_script("tests/harness/spider.sh", {"stop", directory_.string()});
+  } catch (...) {  // a destructor must not throw; leftover servers die with their directory
+  }
+}
+
+DatabaseConfig PrivateSpider::head(const std::string& database) const {
+  DatabaseConfig config = root_over_socket(directory_ / "head", database);
+  config.load_data_local = true;
+  return config;
+}
+
+DatabaseConfig PrivateSpider::backend(int k, const std::string& database) const {
+  if (k < 1 || k > kBackends) throw std::out_of_range("no backend " + std::to_string(k));
+  return root_over_socket(directory_ / ("backend" + std::to_string(k)), database);
+}
+
+void PrivateSpider::shard(const std::string& database, int backends) const {
+  std::vector<std::string> args{"--socket=" + (directory_ / "head" / "mysqld.sock").string(),
+                                "--user=root", database};
+  for (int k = 1; k <= backends; ++k) args.push_back("backend" + std::to_string(k));
+  run_script("deploy/spider/shard.sh", args);
 }
 
 }  // namespace meteo::testing

@@ -1,0 +1,186 @@
+// Drill: the readings and observations sharded with Spider across two backends
+// (tests/harness/spider.sh, deploy/spider/shard.sh). A run, a replay from the archive and three
+// sharded workers at once, each on the Spider head, must store exactly what one run stores on a
+// single server, and each backend must hold its part of the readings.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <optional>
+
+#include "cli_job.hpp"
+#include "config_files.hpp"
+#include "db_snapshot.hpp"
+#include "paths.hpp"
+#include "private_mariadb.hpp"
+#include "sensor_sim.hpp"
+#include "test_database.hpp"
+
+namespace meteo::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kApiKey = "spider-drill-key";
+constexpr const char* kHour = "2026-11-22T06";
+constexpr int kWorkers = 3;
+
+// One meteo-etl site: a database, its config file and archive, fed by the simulator.
+class Site {
+ public:
+  Site(const fs::path& root, DatabaseConfig database, const SensorSim& sim)
+      : root_(root), database_(std::move(database)) {
+    fs::create_directories(root_);
+    std::ofstream config(config_path());
+    config << database_toml(database_) << "\n[archive]\nroot = \"" << (root_ / "archive").string()
+           << "\"\n\n[[region_sets]]\nname = \"fr-regions\"\nlocation = \""
+           << shared_data("geo/regions.geojson") << "\"\n"
+           << "\n[[sources]]\nname = \"sensors\"\ntype = \"sensor-api\"\nurl = \"" << sim.url()
+           << "\"\napi_key_env = \"SENSOR_API_KEY\"\nregion_sets = [\"fr-regions\"]\n"
+           << "[sources.http]\nretry_attempts = 1\n";
+  }
+
+  std::string config_path() const { return (root_ / "meteo-etl.toml").string(); }
+  Database connect() const { return Database::connect(database_); }
+
+  ProcessResult meteo(std::vector<std::string> args) const {
+    return run_meteo_etl(config_path(), database_, kApiKey, std::move(args));
+  }
+
+  void expect_ok(const std::vector<std::string>& args) const {
+    const auto result = meteo(args);
+    ASSERT_EQ(result.exit_code, 0) << "meteo-etl " << args.front() << "\n" << result.err;
+  }
+
+  // `args` + `--shard K/N` for every K, all started at once.
+  void expect_all_shards_ok(const std::vector<std::string>& args) const {
+    std::vector<std::future<ProcessResult>> workers;
+    for (int k = 0; k < kWorkers; ++k) {
+      auto worker_args = args;
+      worker_args.insert(worker_args.end(),
+                         {"--shard", std::to_string(k) + "/" + std::to_string(kWorkers)});
+      workers.push_back(
+          std::async(std::launch::async, [this, worker_args] { return meteo(worker_args); }));
+    }
+    for (auto& worker : workers) {
+      const auto result = worker.get();
+      EXPECT_EQ(result.exit_code, 0) << result.err;
+    }
+  }
+
+  // What the data means (readings, the regions view, rejects, aggregates) and the regions.
+  std::string contents() const {
+    Database db = connect();
+    return product_contents(db) + table_contents(db, "regions");
+  }
+
+  // The ledger's counts of the succeeded runs of `kind`, summed.
+  std::string ledger_counts(const std::string& kind) const {
+    Database db = connect();
+    return query_value(db,
+                       "SELECT CONCAT_WS(' ', COUNT(*), SUM(fetched), SUM(`stored`),"
+                       " SUM(rejected), SUM(duplicates), SUM(outside), SUM(disagreements))"
+                       " FROM etl_runs WHERE status = 'succeeded' AND kind = '" +
+                           kind + "'");
+  }
+
+ private:
+  fs::path root_;
+  DatabaseConfig database_;
+};
+
+class SpiderDrill : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    METEO_SKIP_WITHOUT_SHARED_DATA("geo/regions.geojson");
+    directory_ = fs::temp_directory_path() /
+                 ("meteo-drill-" + std::to_string(::getpid()) + "-" +
+                  ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(directory_);
+    fs::create_directories(directory_);
+    spider_.emplace(directory_ / "spider");
+  }
+  void TearDown() override {
+    spider_.reset();
+    if (!HasFailure()) fs::remove_all(directory_);
+  }
+
+  // A database on the head, migrated, sharded and with its regions: a site ready to run.
+  Site sharded_site(const std::string& database) {
+    Database::connect(spider_->head())
+        .execute("CREATE DATABASE " + database + " CHARACTER SET utf8mb4");
+    Site site(directory_ / database, spider_->head(database), sim_);
+    site.expect_ok({"migrate"});
+    spider_->shard(database);
+    site.expect_ok({"regions", "load", "--set", "fr-regions"});
+    return site;
+  }
+
+  SensorSim sim_{
+      {.records = 3000, .seed = 17, .api_key = kApiKey, .invalid = 30, .duplicates = 60}};
+  fs::path directory_;
+  std::optional<PrivateSpider> spider_;
+};
+
+TEST_F(SpiderDrill, TheShardedResultEqualsTheSingleServerResult) {
+  ScratchDatabase single_database;
+  const Site single(directory_ / "single", single_database.config(), sim_);
+  single.expect_ok({"migrate"});
+  single.expect_ok({"regions", "load", "--set", "fr-regions"});
+  single.expect_ok({"run", "--hour", kHour});
+  const std::string expected = single.contents();
+  ASSERT_NE(expected, "");
+
+  // A run on the head.
+  const Site head = sharded_site("meteo");
+  head.expect_ok({"run", "--hour", kHour});
+  EXPECT_EQ(head.contents(), expected) << "after a run";
+  EXPECT_EQ(head.ledger_counts("run"), single.ledger_counts("run"));
+
+  // The sharding is real: each backend holds part of the readings, together all of them, and a
+  // reading's extra regions (none with one set) would sit with it.
+  {
+    Database db = head.connect();
+    std::size_t on_backends = 0;
+    for (int k = 1; k <= PrivateSpider::kBackends; ++k) {
+      Database backend = Database::connect(spider_->backend(k, "meteo"));
+      const std::size_t part = count_rows(backend, "sensor_readings");
+      EXPECT_GT(part, 0u) << "backend" << k << " holds no reading";
+      on_backends += part;
+    }
+    EXPECT_EQ(on_backends, count_rows(db, "sensor_readings"));
+    EXPECT_EQ(on_backends, 3000u);
+  }
+
+  // The same run again: every reading is already stored, nothing changes.
+  head.expect_ok({"run", "--hour", kHour});
+  EXPECT_EQ(head.contents(), expected) << "after the same run again";
+
+  // A replay from the archive rebuilds the same data from nothing but the saved payload.
+  {
+    Database db = head.connect();
+    for (const char* table : {"reading_extra_regions", "sensor_readings",
+                              "region_hourly_temperature", "rejected_records"}) {
+      db.execute(std::string("DELETE FROM ") + table);
+    }
+  }
+  head.expect_ok({"replay", "--from", "2026-11-22T00", "--to", "2026-11-23T00"});
+  EXPECT_EQ(head.contents(), expected) << "after a replay";
+  const auto head_verified = head.meteo({"verify"});
+  EXPECT_EQ(head_verified.exit_code, 0) << head_verified.out << head_verified.err;
+
+  // Three sharded workers at once into a fresh sharded database.
+  const Site workers = sharded_site("meteo_workers");
+  workers.expect_all_shards_ok({"run", "--hour", kHour});
+  EXPECT_EQ(workers.contents(), expected) << "after " << kWorkers << " sharded workers";
+  const std::string single_counts = single.ledger_counts("run");
+  ASSERT_EQ(single_counts.substr(0, 2), "1 ") << single_counts;
+  EXPECT_EQ(workers.ledger_counts("run"), std::to_string(kWorkers) + single_counts.substr(1));
+  const auto workers_verified = workers.meteo({"verify"});
+  EXPECT_EQ(workers_verified.exit_code, 0) << workers_verified.out << workers_verified.err;
+}
+
+}  // namespace
+}  // namespace meteo::testing
