@@ -15,6 +15,12 @@
 # regions, the region sets, the rejects and the archive stay on the head. The view reading_regions
 # stays on the head and reads through the Spider tables.
 #
+# One partition per server, so the balance is that of MariaDB's KEY hash modulo the server count,
+# which for text ids is biased modulo 2: the sensor feed's UUIDs split 2:1 across 2 partitions
+# (evenly across 3 or 17). Several partitions per server would even it out, but each Spider
+# partition needs a remote table of its own (two partitions naming the same remote table each
+# read all of it): not done here.
+#
 # Foreign keys are dropped from the sharded tables: Spider enforces none, and a reading's extra
 # regions live on the backend of the reading, where nothing deletes a reading (the tool never does).
 # Exit codes: 64 usage, 69 a server not declared on the head, 65 a table of another engine

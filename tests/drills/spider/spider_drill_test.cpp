@@ -181,15 +181,15 @@ TEST_F(SpiderDrill, TheShardedResultEqualsTheSingleServerResult) {
   EXPECT_EQ(head.contents(), expected) << "after a run";
   EXPECT_EQ(head.ledger_counts(last_run), first_run_counts);
 
-  // The sharding is real: each backend holds part of the readings, together all of them, and a
-  // reading's extra regions (none with one set) would sit with it.
+  // The sharding is real: each backend holds a good part of the readings, together all of them.
   {
     Database db = head.connect();
     std::size_t on_backends = 0;
     for (int k = 1; k <= PrivateSpider::kBackends; ++k) {
       Database backend = Database::connect(spider_->backend(k, "meteo"));
+      // Not even: the KEY hash of the ids splits them about 2:1 (deploy/spider/shard.sh).
       const std::size_t part = count_rows(backend, "sensor_readings");
-      EXPECT_GT(part, 0u) << "backend" << k << " holds no reading";
+      EXPECT_GT(part, 3000u / 4) << "backend" << k << " holds too few readings";
       on_backends += part;
     }
     EXPECT_EQ(on_backends, count_rows(db, "sensor_readings"));
