@@ -3,13 +3,16 @@
 # (one meteo-sensor-sim payload, seed 42) into a fresh database on
 #   single    a plain server (backend1 of the Spider harness, written directly);
 #   spider1   the Spider head, readings sharded on backend1 alone (the head's overhead);
-#   spider2   the Spider head, readings sharded across backend1 and backend2.
+#   spider2   the Spider head, readings sharded across backend1 and backend2;
+#   spider2_insert the same with [database] load_data_local = false: the tool's multi-row
+#             INSERT ... ON DUPLICATE KEY UPDATE instead of LOAD DATA LOCAL.
 # Per sample: a fresh database, `migrate`, `regions load` and deploy/spider/shard.sh (untimed),
 # then the timed run: wall seconds and the run's load stage (its metrics file). The modes are
 # interleaved, their order rotating each round. Every sample must store N readings and the same
 # region aggregates, or the script stops with an error.
 #
-#   bench/spider.sh [--rounds 5] [--records 200000] [--build-dir build] [--keep-work] [--smoke]
+#   bench/spider.sh [--rounds 5] [--records 200000] [--modes "single spider1 spider2"]
+#                   [--build-dir build] [--keep-work] [--smoke]
 #
 # Uses the binaries of --build-dir as they are (scripts/build.sh meteo-etl meteo-sensor-sim).
 # The three servers and the tool share the machine's cores: on 2 cores this measures what one
@@ -22,10 +25,12 @@ rounds=5
 records=200000
 build_dir="$repo/build"
 keep_work=false
+modes=(single spider1 spider2)
 while [[ $# -gt 0 ]]; do
   case $1 in
     --rounds) rounds=$2; shift 2 ;;
     --records) records=$2; shift 2 ;;
+    --modes) read -r -a modes <<<"$2"; shift 2 ;;
     --build-dir) build_dir=$(cd "$2" && pwd); shift 2 ;;
     --keep-work) keep_work=true; shift ;;
     --smoke) rounds=1; records=2000; shift ;;
@@ -67,11 +72,12 @@ sample() {
     *) socket=$head_socket ;;
   esac
   write_sensor_config "$config" "$db" "$work/archive_${mode}_$round" "$sim_url"
+  [[ $mode == *_insert ]] && sed -i 's/^load_data_local = true$/load_data_local = false/' "$config"
   prepare_database "$config" fr-regions
   case $mode in
     spider1) bash "$repo/deploy/spider/shard.sh" --socket="$head_socket" --user=root "$db" \
       backend1 >>"$work/setup.log" ;;
-    spider2) bash "$repo/deploy/spider/shard.sh" --socket="$head_socket" --user=root "$db" \
+    spider2*) bash "$repo/deploy/spider/shard.sh" --socket="$head_socket" --user=root "$db" \
       backend1 backend2 >>"$work/setup.log" ;;
   esac
   measure "${mode}_$round" "$bin" --config "$config" run --hour 2026-11-22T06
@@ -92,7 +98,6 @@ sample() {
   done
 }
 
-modes=(single spider1 spider2)
 declare -A wall load
 reference_checksum=""
 for ((round = 1; round <= rounds; round++)); do
