@@ -3,11 +3,9 @@
 // the archive and three sharded workers at once, each on the Spider head, must store exactly what
 // the same runs store on a single server, and each backend must hold its part of the readings.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
-#include <future>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
@@ -42,13 +40,8 @@ class Site {
 
   // (Re)writes the config file: the sensor source reads `sim`.
   void feed_from(const SensorSim& sim) const {
-    std::ofstream config(config_path(), std::ios::trunc);
-    config << database_toml(database_) << "\n[archive]\nroot = \"" << (root_ / "archive").string()
-           << "\"\n\n[[region_sets]]\nname = \"fr-regions\"\nlocation = \""
-           << shared_data("geo/regions.geojson") << "\"\n"
-           << "\n[[sources]]\nname = \"sensors\"\ntype = \"sensor-api\"\nurl = \"" << sim.url()
-           << "\"\napi_key_env = \"SENSOR_API_KEY\"\nregion_sets = [\"fr-regions\"]\n"
-           << "[sources.http]\nretry_attempts = 1\n";
+    std::ofstream(config_path(), std::ios::trunc)
+        << sensor_site_toml(database_, (root_ / "archive").string(), sim.url());
   }
 
   std::string config_path() const { return (root_ / "meteo-etl.toml").string(); }
@@ -65,16 +58,8 @@ class Site {
 
   // `args` + `--shard K/N` for every K, all started at once.
   void expect_all_shards_ok(const std::vector<std::string>& args) const {
-    std::vector<std::future<ProcessResult>> workers;
-    for (int k = 0; k < kWorkers; ++k) {
-      auto worker_args = args;
-      worker_args.insert(worker_args.end(),
-                         {"--shard", std::to_string(k) + "/" + std::to_string(kWorkers)});
-      workers.push_back(
-          std::async(std::launch::async, [this, worker_args] { return meteo(worker_args); }));
-    }
-    for (auto& worker : workers) {
-      const auto result = worker.get();
+    for (const auto& result :
+         run_meteo_etl_shards(config_path(), database_, kApiKey, args, kWorkers)) {
       EXPECT_EQ(result.exit_code, 0) << result.err;
     }
   }
@@ -135,17 +120,9 @@ class SpiderDrill : public ::testing::Test {
  protected:
   void SetUp() override {
     METEO_SKIP_WITHOUT_SHARED_DATA("geo/regions.geojson");
-    directory_ = fs::temp_directory_path() /
-                 ("meteo-drill-" + std::to_string(::getpid()) + "-" +
-                  ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(directory_);
-    fs::create_directories(directory_);
     spider_.emplace(directory_ / "spider");
   }
-  void TearDown() override {
-    spider_.reset();
-    if (!HasFailure()) fs::remove_all(directory_);
-  }
+  void TearDown() override { spider_.reset(); }  // before the directory goes
 
   // A database on the head, migrated, sharded and with its regions: a site ready to run.
   Site sharded_site(const std::string& database) {
@@ -160,7 +137,7 @@ class SpiderDrill : public ::testing::Test {
 
   SensorSim sim_{
       {.records = 3000, .seed = 17, .api_key = kApiKey, .invalid = 30, .duplicates = 60}};
-  fs::path directory_;
+  TestDirectory directory_;
   std::optional<PrivateSpider> spider_;
 };
 
