@@ -25,6 +25,9 @@ std::string database_toml(const DatabaseConfig& db) {
   toml << "user = \"" << db.user << "\"\nname = \"" << db.name << "\"\n";
   if (!db.password.empty()) toml << "password_env = \"METEO_DB_PASSWORD\"\n";
   if (db.load_data_local) toml << "load_data_local = true\n";
+  if (db.lease_ttl != DatabaseConfig{}.lease_ttl) {
+    toml << "lease_seconds = " << db.lease_ttl.count() << "\n";
+  }
   return toml.str();
 }
 

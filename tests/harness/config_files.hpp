@@ -8,8 +8,8 @@
 
 namespace meteo::testing {
 
-// The [database] table for `db` (its hosts instead of host, port and socket when it has some); its
-// password (if any) travels in $METEO_DB_PASSWORD.
+// The [database] table for `db`: its hosts instead of host, port and socket when it has some, its
+// lease_seconds when not the default. Its password (if any) travels in $METEO_DB_PASSWORD.
 std::string database_toml(const DatabaseConfig& db);
 
 // A site of one sensor source: database_toml(db), the archive under `archive_root`, the region
