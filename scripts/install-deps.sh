@@ -14,6 +14,7 @@ packages=(
   libhowardhinnant-date-dev tzdata  # src/aggregate: the stations' local days (GCC 12 has no tzdb)
   libgtest-dev libgmock-dev libbenchmark-dev
   mariadb-server mariadb-client python3 curl ca-certificates chromium
+  mariadb-plugin-spider  # tests/harness/spider.sh, deploy/spider: the readings sharded by Spider
   openssl  # tests/harness/tls_certs.sh: the database TLS test's throw-away CA
   time  # bench/e2e.sh: /usr/bin/time -v for wall time and peak RSS
   rsync  # bench/e2e.sh --commit: syncs the export by content; tests/harness/galera.sh: its SST

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <future>
+
 #include "config_files.hpp"
 #include "paths.hpp"
 
@@ -27,6 +29,24 @@ ProcessResult run_meteo_etl(const std::string& config_path, const DatabaseConfig
   env["SENSOR_API_KEY"] = api_key;
   args.insert(args.begin(), meteo_etl_binary());
   return run_process(args, env);
+}
+
+std::vector<ProcessResult> run_meteo_etl_shards(const std::string& config_path,
+                                                const DatabaseConfig& db,
+                                                const std::string& api_key,
+                                                const std::vector<std::string>& args, int workers) {
+  std::vector<std::future<ProcessResult>> running;
+  for (int k = 0; k < workers; ++k) {
+    auto worker_args = args;
+    worker_args.insert(worker_args.end(),
+                       {"--shard", std::to_string(k) + "/" + std::to_string(workers)});
+    running.push_back(std::async(std::launch::async, [&config_path, &db, &api_key, worker_args] {
+      return run_meteo_etl(config_path, db, api_key, worker_args);
+    }));
+  }
+  std::vector<ProcessResult> results;
+  for (auto& worker : running) results.push_back(worker.get());
+  return results;
 }
 
 }  // namespace meteo::testing

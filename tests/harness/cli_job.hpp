@@ -31,4 +31,11 @@ class TestDirectory {
 ProcessResult run_meteo_etl(const std::string& config_path, const DatabaseConfig& db,
                             const std::string& api_key, std::vector<std::string> args);
 
+// The sharded workers: `args` + `--shard K/workers` for every K, all started at once; their
+// results in the order of K.
+std::vector<ProcessResult> run_meteo_etl_shards(const std::string& config_path,
+                                                const DatabaseConfig& db,
+                                                const std::string& api_key,
+                                                const std::vector<std::string>& args, int workers);
+
 }  // namespace meteo::testing

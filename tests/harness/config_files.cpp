@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "paths.hpp"
+
 namespace meteo::testing {
 
 std::string database_toml(const DatabaseConfig& db) {
@@ -23,7 +25,20 @@ std::string database_toml(const DatabaseConfig& db) {
   toml << "user = \"" << db.user << "\"\nname = \"" << db.name << "\"\n";
   if (!db.password.empty()) toml << "password_env = \"METEO_DB_PASSWORD\"\n";
   if (db.load_data_local) toml << "load_data_local = true\n";
+  if (db.lease_ttl != DatabaseConfig{}.lease_ttl) {
+    toml << "lease_seconds = " << db.lease_ttl.count() << "\n";
+  }
   return toml.str();
+}
+
+std::string sensor_site_toml(const DatabaseConfig& db, const std::string& archive_root,
+                             const std::string& sensor_url) {
+  return database_toml(db) + "\n[archive]\nroot = \"" + archive_root +
+         "\"\n\n[[region_sets]]\nname = \"fr-regions\"\nlocation = \"" +
+         shared_data("geo/regions.geojson") +
+         "\"\n\n[[sources]]\nname = \"sensors\"\ntype = \"sensor-api\"\nurl = \"" + sensor_url +
+         "\"\napi_key_env = \"SENSOR_API_KEY\"\nregion_sets = [\"fr-regions\"]\n"
+         "[sources.http]\nretry_attempts = 1\n";
 }
 
 Environment cron_environment(const std::string& config_path, const DatabaseConfig& db) {

@@ -15,7 +15,12 @@ install_data_dir() {
   local data=$1 log=$2 who=$3
   local as_root=()
   [[ $(id -u) -eq 0 ]] && as_root=(--user=root)
-  if ! mariadb-install-db --no-defaults --datadir="$data" "${as_root[@]}" \
+  # A temporary directory of its own: two installs at once in /tmp can remove each other's
+  # temporary tables ("Unknown table 'mysql.tmp_user_sys'"), as under ctest -j.
+  local tmp
+  tmp="$(dirname "$data")/install-tmp"
+  mkdir -p "$tmp"
+  if ! mariadb-install-db --no-defaults --datadir="$data" "${as_root[@]}" --tmpdir="$tmp" \
     --auth-root-authentication-method=normal --skip-test-db >"$log" 2>&1; then
     cat "$log" >&2
     rm -rf "$data"

@@ -8,6 +8,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <thread>
+#include <vector>
 
 #include "paths.hpp"
 #include "subprocess.hpp"
@@ -16,19 +17,34 @@ namespace meteo::testing {
 
 namespace {
 
-// A harness script with a bare environment: METEO_TEST_DB_HOST must not make it defer to another
-// server, nor METEO_TEST_DB_ENGINE make mariadb.sh start a cluster.
-void run_harness_script(const std::string& script, std::vector<std::string> arguments) {
-  arguments.insert(arguments.begin(), {"bash", source_path("tests/harness/" + script)});
+// A script of the repository with a bare environment: METEO_TEST_DB_HOST must not make
+// mariadb.sh defer to another server.
+void run_script(const std::string& script, const std::vector<std::string>& args) {
+  std::vector<std::string> command{"bash", source_path(script)};
+  command.insert(command.end(), args.begin(), args.end());
   const auto result = run_process(
-      arguments, {{"PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"}},
-      std::chrono::seconds(300));
+      command, {{"PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"}},
+      std::chrono::seconds(300));  // a cluster's nodes copy their data on first start
   if (result.exit_code != 0) {
-    std::string command;
-    for (std::size_t i = 1; i < arguments.size(); ++i) command += " " + arguments[i];
-    throw std::runtime_error(command.substr(1) + " failed (exit " +
-                             std::to_string(result.exit_code) + "): " + result.err);
+    std::string line = script;
+    for (const auto& arg : args) line += " " + arg;
+    throw std::runtime_error(line + " failed (exit " + std::to_string(result.exit_code) +
+                             "): " + result.err);
   }
+}
+
+void run_harness_script(const std::string& command, const std::filesystem::path& directory) {
+  run_script("tests/harness/mariadb.sh", {command, directory.string()});
+}
+
+DatabaseConfig root_over_socket(const std::filesystem::path& server_directory,
+                                const std::string& database) {
+  DatabaseConfig config;
+  config.socket = (server_directory / "mysqld.sock").string();
+  config.user = "root";
+  config.name = database;
+  config.connect_timeout = std::chrono::seconds(5);
+  return config;
 }
 
 // KEY=VALUE lines of a harness script's env file.
@@ -76,20 +92,15 @@ PrivateMariaDb::~PrivateMariaDb() {
 }
 
 DatabaseConfig PrivateMariaDb::config(const std::string& database) const {
-  DatabaseConfig config;
-  config.socket = (directory_ / "mysqld.sock").string();
-  config.user = "root";
-  config.name = database;
-  config.connect_timeout = std::chrono::seconds(5);
-  return config;
+  return root_over_socket(directory_, database);
 }
 
 void PrivateMariaDb::start() {
-  run_harness_script("mariadb.sh", {"start", directory_.string()});
+  run_harness_script("start", directory_);
 }
 
 void PrivateMariaDb::stop() {
-  run_harness_script("mariadb.sh", {"stop", directory_.string()});
+  run_harness_script("stop", directory_);
 }
 
 pid_t PrivateMariaDb::server_pid() const {
@@ -119,7 +130,7 @@ PrivateGaleraCluster::PrivateGaleraCluster(std::filesystem::path directory)
     : directory_(std::move(directory)) {
   std::filesystem::create_directories(directory_);
   directory_ = std::filesystem::canonical(directory_);
-  run_harness_script("galera.sh", {"start", directory_.string()});
+  run_script("tests/harness/galera.sh", {"start", directory_.string()});
   auto env = read_env_file(directory_ / "env");
   sockets_ = words(env["METEO_TEST_DB_NODE_SOCKETS"]);
   ports_ = words(env["METEO_TEST_DB_NODE_PORTS"]);
@@ -130,18 +141,13 @@ PrivateGaleraCluster::PrivateGaleraCluster(std::filesystem::path directory)
 
 PrivateGaleraCluster::~PrivateGaleraCluster() {
   try {
-    run_harness_script("galera.sh", {"stop", directory_.string()});
+    run_script("tests/harness/galera.sh", {"stop", directory_.string()});
   } catch (...) {  // a destructor must not throw; leftover nodes die with their directory
   }
 }
 
 DatabaseConfig PrivateGaleraCluster::config(int node, const std::string& database) const {
-  DatabaseConfig config;
-  config.socket = sockets_.at(node - 1);
-  config.user = "root";
-  config.name = database;
-  config.connect_timeout = std::chrono::seconds(5);
-  return config;
+  return root_over_socket(std::filesystem::path(sockets_.at(node - 1)).parent_path(), database);
 }
 
 std::string PrivateGaleraCluster::address(int node) const {
@@ -149,11 +155,42 @@ std::string PrivateGaleraCluster::address(int node) const {
 }
 
 void PrivateGaleraCluster::kill_node(int node) {
-  run_harness_script("galera.sh", {"kill-node", directory_.string(), std::to_string(node)});
+  run_script("tests/harness/galera.sh", {"kill-node", directory_.string(), std::to_string(node)});
 }
 
 void PrivateGaleraCluster::start_node(int node) {
-  run_harness_script("galera.sh", {"start-node", directory_.string(), std::to_string(node)});
+  run_script("tests/harness/galera.sh", {"start-node", directory_.string(), std::to_string(node)});
+}
+
+PrivateSpider::PrivateSpider(std::filesystem::path directory) : directory_(std::move(directory)) {
+  std::filesystem::create_directories(directory_);
+  directory_ = std::filesystem::canonical(directory_);
+  run_script("tests/harness/spider.sh", {"start", directory_.string()});
+}
+
+PrivateSpider::~PrivateSpider() {
+  try {
+    run_script("tests/harness/spider.sh", {"stop", directory_.string()});
+  } catch (...) {  // a destructor must not throw; leftover servers die with their directory
+  }
+}
+
+DatabaseConfig PrivateSpider::head(const std::string& database) const {
+  DatabaseConfig config = root_over_socket(directory_ / "head", database);
+  config.load_data_local = true;
+  return config;
+}
+
+DatabaseConfig PrivateSpider::backend(int k, const std::string& database) const {
+  if (k < 1 || k > kBackends) throw std::out_of_range("no backend " + std::to_string(k));
+  return root_over_socket(directory_ / ("backend" + std::to_string(k)), database);
+}
+
+void PrivateSpider::shard(const std::string& database, int backends) const {
+  std::vector<std::string> args{"--socket=" + (directory_ / "head" / "mysqld.sock").string(),
+                                "--user=root", database};
+  for (int k = 1; k <= backends; ++k) args.push_back("backend" + std::to_string(k));
+  run_script("deploy/spider/shard.sh", args);
 }
 
 }  // namespace meteo::testing

@@ -1,5 +1,5 @@
-// A MariaDB server of one drill's own, on its own directory (tests/harness/mariadb.sh), so that
-// stopping, killing or restarting it disturbs no other test.
+// MariaDB servers of one drill's own, on its own directory (tests/harness/mariadb.sh, spider.sh),
+// so that stopping, killing or restarting them disturbs no other test.
 #pragma once
 
 #include <sys/types.h>
@@ -55,6 +55,30 @@ class PrivateGaleraCluster {
   std::filesystem::path directory_;
   std::vector<std::string> sockets_;
   std::vector<std::string> ports_;
+};
+
+// A Spider head and its InnoDB backends backend1 and backend2 (tests/harness/spider.sh), each a
+// private server of its own under `directory`.
+class PrivateSpider {
+ public:
+  static constexpr int kBackends = 2;
+
+  explicit PrivateSpider(std::filesystem::path directory);  // throws when one does not start
+  ~PrivateSpider();                                         // stops the three servers
+  PrivateSpider(const PrivateSpider&) = delete;
+  PrivateSpider& operator=(const PrivateSpider&) = delete;
+
+  // Root over the head's socket, with LOAD DATA LOCAL allowed as on the test server.
+  DatabaseConfig head(const std::string& database = "") const;
+  // Root over backend `k`'s socket (1 <= k <= kBackends), to see what Spider stored there.
+  DatabaseConfig backend(int k, const std::string& database = "") const;
+
+  // deploy/spider/shard.sh: the migrated `database` on the head gets its readings and
+  // observations sharded across backend1 .. backend<backends>.
+  void shard(const std::string& database, int backends = kBackends) const;
+
+ private:
+  std::filesystem::path directory_;
 };
 
 }  // namespace meteo::testing

@@ -43,17 +43,11 @@ bool wait_for_value(Database& db, const std::string& query, const std::string& e
   return false;
 }
 
-// The config of a deployment whose [database] is `db`; short leases, so that a run on a dead
-// node lets go of its source within seconds.
-std::string write_config(const fs::path& path, const DatabaseConfig& db, const SensorSim& sim) {
-  std::ofstream config(path);
-  config << database_toml(db) << "lease_seconds = " << kLeaseSeconds << "\n"
-         << "\n[archive]\nroot = \"" << (path.parent_path() / "archive").string() << "\"\n"
-         << "\n[[region_sets]]\nname = \"fr-regions\"\nlocation = \""
-         << shared_data("geo/regions.geojson") << "\"\n"
-         << "\n[[sources]]\nname = \"sensors\"\ntype = \"sensor-api\"\nurl = \"" << sim.url()
-         << "\"\napi_key_env = \"SENSOR_API_KEY\"\nregion_sets = [\"fr-regions\"]\n"
-         << "[sources.http]\nretry_attempts = 1\ntimeout_ms = 30000\n";
+// The config of a deployment whose [database] is `db`, with short leases: a run on a dead node
+// lets go of its source within seconds.
+std::string write_config(const fs::path& path, DatabaseConfig db, const SensorSim& sim) {
+  db.lease_ttl = std::chrono::seconds(kLeaseSeconds);
+  std::ofstream(path) << sensor_site_toml(db, (path.parent_path() / "archive").string(), sim.url());
   return path.string();
 }
 
